@@ -16,6 +16,8 @@ import kv.util.Glob;
  */
 final class KeyCommands {
     static final String SAME_OBJECT = "ERR source and destination objects are the same";
+    /** getIntFromObjectOrReply's range error (sic: "must between"). */
+    static final String INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
 
     private KeyCommands() {
     }
@@ -96,7 +98,11 @@ final class KeyCommands {
 
     /** A db index argument as Redis' getIntFromObjectOrReply + selectDb check it. */
     static int dbIndex(Call c, int arg) {
-        int index = c.intArg(arg, Integer.MIN_VALUE, Integer.MAX_VALUE, Errors.NOT_INTEGER);
+        long v = c.longArg(arg);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw c.error(INT_RANGE);
+        }
+        int index = (int) v;
         if (index < 0 || index >= c.server().keyspace().count()) {
             throw c.error(Errors.DB_OUT_OF_RANGE);
         }
