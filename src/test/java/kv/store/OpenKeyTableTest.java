@@ -219,6 +219,7 @@ class OpenKeyTableTest {
             int growAfter = 2 + random.nextInt(30);
             int shrinkAfter = growAfter + 5 + random.nextInt(30);
             int transientCount = 0;
+            int removedTransient = 0;
             Set<String> seen = new HashSet<>();
             long cursor = 0;
             int step = 0;
@@ -235,18 +236,15 @@ class OpenKeyTableTest {
                         t.remove(t.find(d));
                     }
                 } else if (step >= shrinkAfter) {
-                    // shrink: remove the transient keys and the rest of the doomed ones
-                    for (int i = 0; i < transientCount; i++) {
-                        int slot = t.find(k("transient:" + i));
-                        if (slot >= 0) {
-                            t.remove(slot);
-                        }
+                    // shrink: remove the transient keys a batch per step, then the rest of the doomed ones
+                    for (int i = 0; i < 3000 && removedTransient < transientCount; i++) {
+                        t.remove(t.find(k("transient:" + removedTransient++)));
                     }
-                    for (String d : doomed) {
-                        int slot = t.find(k(d));
-                        if (slot >= 0) {
-                            t.remove(slot);
+                    if (removedTransient == transientCount) {
+                        for (String d : doomed) {
+                            t.remove(t.find(k(d)));
                         }
+                        doomed.clear();
                     }
                     minCapacityAfterPeak = Math.min(minCapacityAfterPeak, t.capacity());
                 }
