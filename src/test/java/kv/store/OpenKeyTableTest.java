@@ -277,6 +277,22 @@ class OpenKeyTableTest {
     }
 
     @Test
+    void expireTableKeepsTimesAcrossGrowth() {
+        ExpireTable e = new ExpireTable();
+        for (int i = 0; i < 1000; i++) {
+            e.put(k("e" + i), 1000L + i);
+        }
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(1000L + i, e.get(k("e" + i)));
+        }
+        for (int i = 0; i < 990; i++) {
+            assertTrue(e.remove(k("e" + i)));
+        }
+        assertEquals(1995L, e.get(k("e995")));
+        assertEquals(-1, e.get(k("e1")));
+    }
+
+    @Test
     void dbRenameAndMoveCarryValueAccessAndTtl() {
         Keyspace ks = new Keyspace(2);
         Db a = ks.db(0);
