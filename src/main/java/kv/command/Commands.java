@@ -8,5 +8,6 @@ public final class Commands {
     public static void registerAll(CommandTable table) {
         ConnectionCommands.register(table);
         StringCommands.register(table);
+        KeyCommands.register(table);
     }
 }

@@ -12,4 +12,12 @@ public interface CompoundValue {
 
     /** Estimated heap footprint, for used_memory. */
     long heapBytes();
+
+    /**
+     * A deep copy sharing no mutable state with this value (COPY). Every type must override it;
+     * the default only exists so that types written before COPY keep compiling.
+     */
+    default CompoundValue copy() {
+        throw new UnsupportedOperationException("COPY of " + type().typeName() + " values is not implemented");
+    }
 }

@@ -274,6 +274,44 @@ public final class Db {
         expires.migrateUntil(deadlineNanos);
     }
 
+    /**
+     * Moves the live entry {@code src} to {@code dst} in this db (RENAME): the value, its access
+     * clock and its TTL go with it; an existing {@code dst} is replaced. The caller has checked
+     * that {@code src} exists and differs from {@code dst}.
+     */
+    public void rename(byte[] src, byte[] dst) {
+        moveEntry(src, this, dst);
+    }
+
+    /**
+     * Moves the live entry {@code key} to the same key in {@code target} (MOVE), value, access
+     * clock and TTL included; an existing key there is replaced. The caller has checked that the
+     * key exists here and that {@code target} is another db.
+     */
+    public void moveTo(byte[] key, Db target) {
+        moveEntry(key, target, key);
+    }
+
+    private void moveEntry(byte[] src, Db target, byte[] dst) {
+        int slot = main.find(src);
+        if (slot < 0) {
+            throw new IllegalStateException("move of a missing key");
+        }
+        Object value = main.valueAt(slot);
+        int access = main.accessAt(slot);
+        long when = expires.size() == 0 ? -1 : expires.get(src);
+        removeSlot(slot);
+        int old = target.main.find(dst);
+        if (old >= 0) {
+            target.removeSlot(old);
+        }
+        int to = target.main.put(dst, value, access);
+        target.entryBytes += Memory.arrayBytes(dst.length) + Values.heapBytes(value);
+        if (when >= 0) {
+            target.expires.put(target.main.keyAt(to), when);
+        }
+    }
+
     /** Moves this db's content into {@code other} and vice versa (SWAPDB). */
     void swapWith(Db other) {
         KeyTable m = main;

@@ -45,7 +45,9 @@ final class ExpireTable extends OpenKeyTable {
     }
 
     void put(byte[] key, long when) {
-        whens[findOrInsert(key)] = when;
+        // find first: an insertion may resize, and "whens[findOrInsert(key)]" would load the old array
+        int slot = findOrInsert(key);
+        whens[slot] = when;
     }
 
     boolean remove(byte[] key) {

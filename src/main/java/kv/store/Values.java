@@ -25,4 +25,20 @@ public final class Values {
         }
         return ((CompoundValue) value).heapBytes();
     }
+
+    /**
+     * An independent copy of {@code value} (COPY): immutable string forms ({@code byte[]}, {@code
+     * Long}) are shared, a {@link MutableString} and every aggregate are copied deeply, so writes
+     * to one key never show through the other.
+     */
+    public static Object copy(Object value) {
+        if (value instanceof MutableString) {
+            MutableString s = (MutableString) value;
+            return new MutableString(s.toBytes(), 0);
+        }
+        if (StringValues.isString(value)) {
+            return value;
+        }
+        return ((CompoundValue) value).copy();
+    }
 }
