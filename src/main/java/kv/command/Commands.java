@@ -8,5 +8,8 @@ public final class Commands {
     public static void registerAll(CommandTable table) {
         ConnectionCommands.register(table);
         StringCommands.register(table);
+        ServerCommands.register(table);
+        ClientCommand.register(table);
+        CommandCommand.register(table);
     }
 }

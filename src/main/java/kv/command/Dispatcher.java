@@ -66,6 +66,10 @@ public final class Dispatcher {
         }
         if (spec.isContainer()) {
             if (argv.length == 1) {
+                // a container with its own handler (COMMAND) runs it when called alone
+                if (spec.handler() != null && spec.arityAccepts(1)) {
+                    return spec;
+                }
                 reject(spec, reply, Errors.wrongArity(spec.fullName()));
                 return null;
             }
