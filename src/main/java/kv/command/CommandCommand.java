@@ -62,7 +62,7 @@ final class CommandCommand {
         for (int i = 2; i < c.argc(); i++) {
             CommandSpec spec = find(c, c.text(i));
             if (spec == null) {
-                c.reply().nullArray();
+                c.reply().nullBulk();
             } else {
                 commandInfo(c.reply(), spec);
             }
@@ -86,7 +86,7 @@ final class CommandCommand {
             r.bulkText((String) tip);
         }
         JsonArray specs = f.getJsonArray("key_specs", new JsonArray());
-        r.array(specs.size());
+        r.set(specs.size()); // a set in Redis 7 (a "~" aggregate in RESP3)
         for (Object o : specs) {
             keySpec(r, (JsonObject) o);
         }
