@@ -9,5 +9,8 @@ public final class Commands {
         ConnectionCommands.register(table);
         StringCommands.register(table);
         KeyCommands.register(table);
+        ServerCommands.register(table);
+        ClientCommand.register(table);
+        CommandCommand.register(table);
     }
 }

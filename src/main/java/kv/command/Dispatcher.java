@@ -66,6 +66,10 @@ public final class Dispatcher {
         }
         if (spec.isContainer()) {
             if (argv.length == 1) {
+                // a container with its own handler (COMMAND) runs it when called alone
+                if (spec.handler() != null && spec.arityAccepts(1)) {
+                    return spec;
+                }
                 reject(spec, reply, Errors.wrongArity(spec.fullName()));
                 return null;
             }
@@ -87,6 +91,8 @@ public final class Dispatcher {
         Call call = new Call(server, client, argv, reply, spec);
         ServerConfig config = server.config();
         server.keyspace().noTouch(client.noTouch() && !Tokens.equalsIgnoreCase(argv[0], "touch"));
+        // set before running, as Redis does: CLIENT LIST shows the caller's own command
+        client.lastCommand(spec.fullName());
         long start = System.nanoTime();
         boolean failed = false;
         try {
@@ -111,7 +117,6 @@ public final class Dispatcher {
             spec.failedCalls++;
         }
         server.stats().commandsProcessed++;
-        client.lastCommand(spec.fullName());
         long now = server.keyspace().clock().now();
         long slowerThan = config.slowlogLogSlowerThan();
         if (slowerThan >= 0 && micros >= slowerThan && !spec.has(CommandSpec.SKIP_SLOWLOG)) {

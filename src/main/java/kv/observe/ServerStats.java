@@ -11,6 +11,16 @@ public final class ServerStats {
     public long netInputBytes;
     public long netOutputBytes;
     public long errorReplies;
+    /** Read events that carried bytes, and socket writes of replies (total_reads/writes_processed). */
+    public long readsProcessed;
+    public long writesProcessed;
+
+    // instantaneous_* metrics: Redis samples every 100 ms and averages the last 16 samples
+    private static final int SAMPLES = 16;
+    private final long[][] samples = new long[3][SAMPLES];
+    private final long[] lastValue = new long[3];
+    private long lastSampleMs;
+    private int sampleIndex;
     private final Map<String, Long> errorsByCode = new TreeMap<>();
 
     /** Counts an error reply under its code, the first word of the message ("ERR", "WRONGTYPE"...). */
@@ -24,6 +34,49 @@ public final class ServerStats {
         }
     }
 
+    /** Called from the cron; takes a sample when at least 100 ms have passed since the last one. */
+    public void sample(long nowMs) {
+        if (lastSampleMs == 0) {
+            lastSampleMs = nowMs;
+            lastValue[0] = commandsProcessed;
+            lastValue[1] = netInputBytes;
+            lastValue[2] = netOutputBytes;
+            return;
+        }
+        long elapsed = nowMs - lastSampleMs;
+        if (elapsed < 100) {
+            return;
+        }
+        long[] now = {commandsProcessed, netInputBytes, netOutputBytes};
+        for (int m = 0; m < 3; m++) {
+            // per second (ops) or per second in bytes (kbps converts later)
+            samples[m][sampleIndex] = Math.max(0, now[m] - lastValue[m]) * 1000 / elapsed;
+            lastValue[m] = now[m];
+        }
+        sampleIndex = (sampleIndex + 1) % SAMPLES;
+        lastSampleMs = nowMs;
+    }
+
+    private long average(int metric) {
+        long sum = 0;
+        for (long v : samples[metric]) {
+            sum += v;
+        }
+        return sum / SAMPLES;
+    }
+
+    public long instantaneousOps() {
+        return average(0);
+    }
+
+    public double instantaneousInputKbps() {
+        return average(1) / 1024.0;
+    }
+
+    public double instantaneousOutputKbps() {
+        return average(2) / 1024.0;
+    }
+
     public Map<String, Long> errorsByCode() {
         return errorsByCode;
     }
@@ -35,6 +88,14 @@ public final class ServerStats {
         netInputBytes = 0;
         netOutputBytes = 0;
         errorReplies = 0;
+        readsProcessed = 0;
+        writesProcessed = 0;
         errorsByCode.clear();
+        for (long[] m : samples) {
+            java.util.Arrays.fill(m, 0);
+        }
+        lastValue[0] = 0;
+        lastValue[1] = 0;
+        lastValue[2] = 0;
     }
 }

@@ -79,6 +79,7 @@ final class Connection implements Client.Transport, RespParser.Limits {
         ByteBuf in = (ByteBuf) message;
         try {
             server.stats().netInputBytes += in.readableBytes();
+            server.stats().readsProcessed++;
             if (closing) {
                 return;
             }
@@ -149,6 +150,7 @@ final class Connection implements Client.Transport, RespParser.Limits {
         ByteBuf out = writer.take();
         if (out != null) {
             server.stats().netOutputBytes += out.readableBytes();
+            server.stats().writesProcessed++;
             socket.writeMessage(out);
         }
         if (closing) {
@@ -223,6 +225,7 @@ final class Connection implements Client.Transport, RespParser.Limits {
         ByteBuf out = writer.take();
         if (out != null) {
             server.stats().netOutputBytes += out.readableBytes();
+            server.stats().writesProcessed++;
             socket.writeMessage(out);
         }
     }

@@ -105,6 +105,7 @@ public class RespServer {
             if (ar.succeeded()) {
                 listeners.add(netServer);
                 port = ar.result().actualPort();
+                server.tcpPort(port);
                 done.complete();
             } else if (optional) {
                 LOG.warnf("could not bind optional address %s: %s", host, ar.cause().getMessage());

@@ -26,6 +26,12 @@ public final class Server {
     public static final String VERSION = "0.1.0";
     /** The Redis version KV is compatible with, as reported to clients that check it. */
     public static final String REDIS_VERSION = "7.2.4";
+    /**
+     * What INFO adds to the keyspace estimate for used_memory: the server's own fixed structures
+     * (command table with its facts, client and stats objects, buffers), measured roughly on an idle
+     * server; reported as used_memory_startup. A constant, so used_memory follows the data only.
+     */
+    public static final long BASELINE_MEMORY = 1L << 20;
 
     private final ServerConfig config;
     private final Keyspace keyspace;
@@ -38,6 +44,8 @@ public final class Server {
     private final ActiveExpiry activeExpiry;
     private final long startMs = System.currentTimeMillis();
     private final String runId;
+    private final String replicationId;
+    private long peakMemory;
     private final Lifecycle lifecycle;
     private int tcpPort;
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
@@ -58,6 +66,8 @@ public final class Server {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
+        new SecureRandom().nextBytes(id);
+        this.replicationId = HexFormat.of().formatHex(id);
         Commands.registerAll(commands);
         for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
             commands.rename(rename.getKey(), rename.getValue());
@@ -86,6 +96,7 @@ public final class Server {
     public LatencyMonitor latency() { return latency; }
     public long startMs() { return startMs; }
     public String runId() { return runId; }
+    public String replicationId() { return replicationId; }
     public Lifecycle lifecycle() { return lifecycle; }
     public int tcpPort() { return tcpPort; }
     void tcpPort(int port) { tcpPort = port; }
@@ -105,17 +116,13 @@ public final class Server {
         activeExpiry.run(tickNanos / 4, effort());
         keyspace.migrateTables(1_000_000);
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
+        stats.sample(System.currentTimeMillis());
         snapshot = takeSnapshot();
     }
 
     /** The latest statistics snapshot; safe to read from any thread. */
     public StatsSnapshot snapshot() {
         return snapshot;
-    }
-
-    /** Baseline for used_memory: what an empty server's structures occupy, by estimate. */
-    public long usedMemory() {
-        return keyspace.heapBytes();
     }
 
     private StatsSnapshot takeSnapshot() {
@@ -137,6 +144,31 @@ public final class Server {
                 stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
                 ks.expiredKeys, ks.hits, ks.misses, stats.netInputBytes, stats.netOutputBytes,
                 stats.errorReplies, keys, expiring, perCommand);
+    }
+
+    /** INFO used_memory: the keyspace estimate plus {@link #BASELINE_MEMORY}; tracks the peak. */
+    public long usedMemory() {
+        long used = keyspace.heapBytes() + BASELINE_MEMORY;
+        if (used > peakMemory) {
+            peakMemory = used;
+        }
+        return used;
+    }
+
+    public long peakMemory() {
+        return Math.max(peakMemory, usedMemory());
+    }
+
+    /**
+     * CONFIG RESETSTAT: zeroes what Redis' resetServerStats/resetCommandTableStats/
+     * resetErrorTableStats zero: connection, command, network, error and keyspace counters
+     * (hits, misses, expired), per-command statistics and errorstats. The slow log, the
+     * latency monitor and the memory peak are left alone, as in Redis.
+     */
+    public void resetStats() {
+        stats.reset();
+        commands.resetStats();
+        keyspace.stats().reset();
     }
 
     private int effort() {

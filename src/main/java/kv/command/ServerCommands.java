@@ -1,0 +1,294 @@
+package kv.command;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import kv.observe.Info;
+import kv.observe.LatencyMonitor;
+import kv.observe.SlowLog;
+import kv.protocol.Reply;
+import kv.server.Client;
+import kv.server.Server;
+
+/** INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, MONITOR, DEBUG SLEEP, SLOWLOG, LATENCY. */
+final class ServerCommands {
+    private static final Logger LOG = Logger.getLogger(ServerCommands.class);
+
+    private ServerCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.register("info", ServerCommands::info);
+        t.register("dbsize", c -> c.reply().integer(c.db().size()));
+        t.register("flushdb", ServerCommands::flushdb);
+        t.register("flushall", ServerCommands::flushall);
+        t.register("time", ServerCommands::time);
+        t.register("shutdown", ServerCommands::shutdown);
+        t.register("monitor", ServerCommands::monitor);
+        t.register("debug", ServerCommands::debug);
+        t.register("slowlog|get", ServerCommands::slowlogGet);
+        t.register("slowlog|len", c -> c.reply().integer(c.server().slowLog().size()));
+        t.register("slowlog|reset", ServerCommands::slowlogReset);
+        t.register("slowlog|help", ServerCommands::slowlogHelp);
+        t.register("latency|latest", ServerCommands::latencyLatest);
+        t.register("latency|history", ServerCommands::latencyHistory);
+        t.register("latency|reset", ServerCommands::latencyReset);
+        t.register("latency|help", ServerCommands::latencyHelp);
+    }
+
+    // ---- INFO ----
+
+    private static void info(Call c) {
+        List<String> args = new ArrayList<>();
+        for (int i = 1; i < c.argc(); i++) {
+            args.add(c.text(i));
+        }
+        Set<String> sections = Info.select(args);
+        String text = Info.render(c.server(), c.client(), sections);
+        c.reply().verbatim("txt", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- keyspace-wide ----
+
+    /** FLUSHDB / FLUSHALL [ASYNC|SYNC]: both are O(1) here, the old tables go to the collector. */
+    private static void checkFlushArgs(Call c) {
+        if (c.argc() > 2 || c.argc() == 2 && !c.is(1, "ASYNC") && !c.is(1, "SYNC")) {
+            throw c.error(Errors.SYNTAX);
+        }
+    }
+
+    private static void flushdb(Call c) {
+        checkFlushArgs(c);
+        c.db().clear();
+        c.reply().ok();
+    }
+
+    private static void flushall(Call c) {
+        checkFlushArgs(c);
+        c.server().keyspace().clearAll();
+        c.reply().ok();
+    }
+
+    private static void time(Call c) {
+        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        c.reply().array(2);
+        c.reply().bulkLong(micros / 1_000_000);
+        c.reply().bulkLong(micros % 1_000_000);
+    }
+
+    /**
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no persistence yet, so SAVE has nothing
+     * to write and NOW/FORCE change nothing (no replicas to wait for, no save that could fail).
+     * On success there is no reply: the connection closes with the server.
+     */
+    private static void shutdown(Call c) {
+        boolean save = false;
+        boolean nosave = false;
+        boolean abort = false;
+        boolean other = false;
+        for (int i = 1; i < c.argc(); i++) {
+            if (c.is(i, "NOSAVE")) {
+                nosave = true;
+            } else if (c.is(i, "SAVE")) {
+                save = true;
+            } else if (c.is(i, "NOW") || c.is(i, "FORCE")) {
+                other = true;
+            } else if (c.is(i, "ABORT")) {
+                abort = true;
+            } else {
+                throw c.error(Errors.SYNTAX);
+            }
+        }
+        if (save && nosave || abort && (save || nosave || other)) {
+            throw c.error(Errors.SYNTAX);
+        }
+        if (abort) {
+            throw c.error("ERR No shutdown in progress.");
+        }
+        LOG.info("User requested shutdown...");
+        for (Client client : c.server().clients().all()) {
+            client.transport().closeAfterReply();
+        }
+        c.server().lifecycle().shutdown(0);
+    }
+
+    private static void monitor(Call c) {
+        if (c.client().monitor()) {
+            return; // already monitoring: Redis stays silent
+        }
+        c.server().clients().addMonitor(c.client());
+        c.reply().ok();
+    }
+
+    // ---- DEBUG ----
+
+    /**
+     * Only DEBUG SLEEP; other DEBUG subcommands answer as unknown. Like Redis, DEBUG is refused
+     * unless enable-debug-command is "yes", or "local" and the client is on a loopback/unix socket.
+     *
+     * <p>Redis' DEBUG SLEEP blocks the whole server. Blocking the event loop is not an option here,
+     * so the same observable effect is produced without sleeping: every client is paused (CLIENT
+     * PAUSE ALL semantics: their commands are held, not refused) for the duration, and the caller
+     * gets its +OK from a timer when the time is up, just before the pause ends.
+     */
+    private static void debug(Call c) {
+        String enabled = c.server().config().get("enable-debug-command");
+        if (enabled == null) {
+            enabled = "no";
+        }
+        boolean local = isLocal(c.client().transport().remoteAddress());
+        if (!"yes".equalsIgnoreCase(enabled) && !("local".equalsIgnoreCase(enabled) && local)) {
+            throw c.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+                    + "you can run it from a local connection, otherwise you need to set this option in the "
+                    + "configuration file, and then restart the server.");
+        }
+        if (c.is(1, "HELP") && c.argc() == 2) {
+            Help.reply(c, "DEBUG",
+                    "SLEEP <seconds>",
+                    "    Hold every client for <seconds> (decimals allowed), then reply OK.");
+            return;
+        }
+        if (!c.is(1, "SLEEP") || c.argc() != 3) {
+            throw c.error("ERR unknown subcommand '" + Errors.abbreviate(c.text(1)) + "'. Try DEBUG HELP.");
+        }
+        double seconds = parseLeadingDouble(c.text(2));
+        long millis = (long) (seconds * 1000);
+        if (millis <= 0) {
+            c.reply().ok();
+            return;
+        }
+        Client caller = c.client();
+        boolean muted = caller.replyMode() != Client.ReplyMode.ON;
+        long now = System.currentTimeMillis();
+        // the reply timer is created first, so it fires before the unpause timer with the same delay
+        c.server().lifecycle().schedule(millis, () -> {
+            if (!muted) {
+                caller.transport().push(Reply::ok);
+            }
+        });
+        c.server().clients().pause(now + millis, true, now);
+    }
+
+    private static boolean isLocal(String address) {
+        return address.startsWith("127.") || address.startsWith("[::1]") || address.startsWith("unix:");
+    }
+
+    /** strtod semantics: the longest numeric prefix, 0 if there is none. */
+    private static double parseLeadingDouble(String s) {
+        String t = s.trim();
+        for (int end = t.length(); end > 0; end--) {
+            try {
+                return Double.parseDouble(t.substring(0, end));
+            } catch (NumberFormatException e) {
+                // shorter prefix
+            }
+        }
+        return 0;
+    }
+
+    // ---- SLOWLOG ----
+
+    private static void slowlogGet(Call c) {
+        if (c.argc() > 3) {
+            throw Help.syntax(c);
+        }
+        long count = 10;
+        if (c.argc() == 3) {
+            count = c.longArg(2, "ERR count should be greater than or equal to -1");
+            if (count < -1) {
+                throw c.error("ERR count should be greater than or equal to -1");
+            }
+            if (count == -1) {
+                count = Long.MAX_VALUE;
+            }
+        }
+        List<SlowLog.Entry> entries = c.server().slowLog().newest(count);
+        Reply r = c.reply();
+        r.array(entries.size());
+        for (SlowLog.Entry e : entries) {
+            r.array(6);
+            r.integer(e.id());
+            r.integer(e.unixSeconds());
+            r.integer(e.micros());
+            r.array(e.args().length);
+            for (byte[] a : e.args()) {
+                r.bulk(a);
+            }
+            r.bulkText(e.clientAddress());
+            r.bulkText(e.clientName());
+        }
+    }
+
+    private static void slowlogReset(Call c) {
+        c.server().slowLog().reset();
+        c.reply().ok();
+    }
+
+    private static void slowlogHelp(Call c) {
+        Help.reply(c, "SLOWLOG",
+                "GET [<count>]",
+                "    Show the <count> newest entries (10 unless given, -1 for every entry). Each entry",
+                "    holds: id, unix time, duration in microseconds, the arguments, the client's",
+                "    address and the client's name.",
+                "LEN",
+                "    Number of entries in the slow log.",
+                "RESET",
+                "    Remove every entry.");
+    }
+
+    // ---- LATENCY ----
+
+    private static void latencyLatest(Call c) {
+        Map<String, LatencyMonitor.Event> events = c.server().latency().events();
+        Reply r = c.reply();
+        r.array(events.size());
+        for (Map.Entry<String, LatencyMonitor.Event> e : events.entrySet()) {
+            LatencyMonitor.Sample last = e.getValue().latest();
+            r.array(4);
+            r.bulkText(e.getKey());
+            r.integer(last == null ? 0 : last.unixSeconds());
+            r.integer(last == null ? 0 : last.millis());
+            r.integer(e.getValue().max());
+        }
+    }
+
+    private static void latencyHistory(Call c) {
+        LatencyMonitor.Event e = c.server().latency().events().get(c.text(2));
+        Reply r = c.reply();
+        if (e == null) {
+            r.array(0);
+            return;
+        }
+        List<LatencyMonitor.Sample> samples = e.history();
+        r.array(samples.size());
+        for (LatencyMonitor.Sample s : samples) {
+            r.array(2);
+            r.integer(s.unixSeconds());
+            r.integer(s.millis());
+        }
+    }
+
+    private static void latencyReset(Call c) {
+        List<String> names = new ArrayList<>();
+        for (int i = 2; i < c.argc(); i++) {
+            names.add(c.text(i));
+        }
+        c.reply().integer(c.server().latency().reset(names));
+    }
+
+    private static void latencyHelp(Call c) {
+        Help.reply(c, "LATENCY",
+                "HISTORY <event>",
+                "    The samples recorded for <event>, as (unix time, milliseconds) pairs.",
+                "LATEST",
+                "    For every event: its name, the time and duration of its newest sample, and the",
+                "    largest duration seen.",
+                "RESET [<event> ...]",
+                "    Forget the samples of the given events, or of every event when none is named.");
+    }
+}

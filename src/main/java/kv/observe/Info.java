@@ -1,0 +1,436 @@
+package kv.observe;
+
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import kv.command.CommandSpec;
+import kv.server.Client;
+import kv.server.Server;
+import kv.store.Db;
+import kv.store.Keyspace;
+
+/**
+ * The text of INFO: Redis' sections, field names and formatting ({@code # Section} headers, one
+ * {@code name:value} per line, CRLF line ends, a blank line between sections). Figures KV does not
+ * have (forks, replication backlog, allocator internals) are reported as Redis reports them on an
+ * idle server without that feature; JVM figures Redis has no name for are added as {@code kv_*}.
+ */
+public final class Info {
+    /** Sections of plain INFO / INFO default, in Redis' order. */
+    private static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+    /** Sections of INFO all / everything, in Redis' order. */
+    private static final List<String> ALL = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace");
+
+    private Info() {
+    }
+
+    /** The sections named by INFO's arguments (lower case); unknown names select nothing. */
+    public static Set<String> select(List<String> args) {
+        Set<String> out = new LinkedHashSet<>();
+        if (args.isEmpty()) {
+            out.addAll(DEFAULT);
+            return out;
+        }
+        for (String a : args) {
+            String s = a.toLowerCase(Locale.ROOT);
+            switch (s) {
+                case "default" -> out.addAll(DEFAULT);
+                case "all", "everything" -> out.addAll(ALL);
+                default -> out.add(s);
+            }
+        }
+        return out;
+    }
+
+    public static String render(Server server, Client caller, Set<String> sections) {
+        StringBuilder sb = new StringBuilder(4096);
+        for (String name : ALL) {
+            if (!sections.contains(name)) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append("\r\n");
+            }
+            switch (name) {
+                case "server" -> server(sb, server);
+                case "clients" -> clients(sb, server);
+                case "memory" -> memory(sb, server);
+                case "persistence" -> persistence(sb, server);
+                case "stats" -> stats(sb, server);
+                case "replication" -> replication(sb, server);
+                case "cpu" -> cpu(sb);
+                case "modules" -> sb.append("# Modules\r\n");
+                case "commandstats" -> commandStats(sb, server);
+                case "errorstats" -> errorStats(sb, server);
+                case "cluster" -> sb.append("# Cluster\r\n").append("cluster_enabled:0\r\n");
+                case "keyspace" -> keyspace(sb, server);
+                default -> { }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void field(StringBuilder sb, String name, Object value) {
+        sb.append(name).append(':').append(value).append("\r\n");
+    }
+
+    private static void server(StringBuilder sb, Server s) {
+        long nowMs = System.currentTimeMillis();
+        long uptime = (nowMs - s.startMs()) / 1000;
+        sb.append("# Server\r\n");
+        field(sb, "redis_version", Server.REDIS_VERSION);
+        field(sb, "kv_version", Server.VERSION);
+        field(sb, "redis_git_sha1", "00000000");
+        field(sb, "redis_git_dirty", 0);
+        field(sb, "redis_build_id", "0");
+        field(sb, "redis_mode", "standalone");
+        field(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        field(sb, "arch_bits", System.getProperty("os.arch").contains("64") ? 64 : 32);
+        field(sb, "monotonic_clock", "POSIX clock_gettime");
+        field(sb, "multiplexing_api", "vertx");
+        field(sb, "atomicvar_api", "java");
+        field(sb, "gcc_version", "0.0.0");
+        field(sb, "java_version", System.getProperty("java.version"));
+        field(sb, "process_id", ProcessHandle.current().pid());
+        field(sb, "process_supervised", "no");
+        field(sb, "run_id", s.runId());
+        field(sb, "tcp_port", s.tcpPort());
+        field(sb, "server_time_usec", nowMs * 1000 + (System.nanoTime() / 1000) % 1000);
+        field(sb, "uptime_in_seconds", uptime);
+        field(sb, "uptime_in_days", uptime / 86400);
+        field(sb, "hz", s.config().hz());
+        field(sb, "configured_hz", s.config().hz());
+        field(sb, "lru_clock", (nowMs / 1000) & ((1 << 24) - 1));
+        field(sb, "executable", ProcessHandle.current().info().command().orElse(""));
+        String configFile = s.config().get("config-file");
+        field(sb, "config_file", configFile == null ? "" : configFile);
+        field(sb, "io_threads_active", 0);
+    }
+
+    private static void clients(StringBuilder sb, Server s) {
+        sb.append("# Clients\r\n");
+        field(sb, "connected_clients", s.clients().count());
+        field(sb, "cluster_connections", 0);
+        field(sb, "maxclients", s.config().maxClients());
+        field(sb, "client_recent_max_input_buffer", 0);
+        long maxOut = 0;
+        for (Client c : s.clients().all()) {
+            maxOut = Math.max(maxOut, c.transport().pendingOutput());
+        }
+        field(sb, "client_recent_max_output_buffer", maxOut);
+        field(sb, "blocked_clients", 0);
+        field(sb, "tracking_clients", 0);
+        field(sb, "pubsub_clients", 0);
+        field(sb, "watching_clients", 0);
+        field(sb, "clients_in_timeout_table", 0);
+        field(sb, "total_watched_keys", 0);
+        field(sb, "total_blocking_keys", 0);
+        field(sb, "total_blocking_keys_on_nokey", 0);
+    }
+
+    private static void memory(StringBuilder sb, Server s) {
+        long used = s.usedMemory();
+        long peak = s.peakMemory();
+        long rss = residentSetBytes();
+        long startup = Server.BASELINE_MEMORY;
+        long dataset = used - startup;
+        long total = totalSystemMemory();
+        sb.append("# Memory\r\n");
+        field(sb, "used_memory", used);
+        field(sb, "used_memory_human", human(used));
+        field(sb, "used_memory_rss", rss);
+        field(sb, "used_memory_rss_human", human(rss));
+        field(sb, "used_memory_peak", peak);
+        field(sb, "used_memory_peak_human", human(peak));
+        field(sb, "used_memory_peak_perc", percent(used, peak));
+        field(sb, "used_memory_overhead", startup);
+        field(sb, "used_memory_startup", startup);
+        field(sb, "used_memory_dataset", dataset);
+        field(sb, "used_memory_dataset_perc", percent(dataset, used - startup <= 0 ? 1 : used - startup));
+        field(sb, "total_system_memory", total);
+        field(sb, "total_system_memory_human", human(total));
+        long maxmemory = s.config().maxMemory();
+        field(sb, "maxmemory", maxmemory);
+        field(sb, "maxmemory_human", human(maxmemory));
+        field(sb, "maxmemory_policy", s.config().maxMemoryPolicy());
+        field(sb, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+        field(sb, "mem_fragmentation_bytes", rss - used);
+        field(sb, "mem_not_counted_for_evict", 0);
+        field(sb, "mem_replication_backlog", 0);
+        field(sb, "mem_total_replication_buffers", 0);
+        field(sb, "mem_clients_slaves", 0);
+        long clientsOut = 0;
+        for (Client c : s.clients().all()) {
+            clientsOut += c.transport().pendingOutput();
+        }
+        field(sb, "mem_clients_normal", clientsOut);
+        field(sb, "mem_cluster_links", 0);
+        field(sb, "mem_aof_buffer", 0);
+        field(sb, "mem_allocator", "jvm");
+        field(sb, "active_defrag_running", 0);
+        field(sb, "lazyfree_pending_objects", 0);
+        field(sb, "lazyfreed_objects", 0);
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        field(sb, "kv_heap_used", heap.getUsed());
+        field(sb, "kv_heap_committed", heap.getCommitted());
+        field(sb, "kv_heap_max", heap.getMax());
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        field(sb, "kv_gc_count", gcCount);
+        field(sb, "kv_gc_time_ms", gcMillis);
+    }
+
+    private static void persistence(StringBuilder sb, Server s) {
+        String appendonly = s.config().get("appendonly");
+        sb.append("# Persistence\r\n");
+        field(sb, "loading", 0);
+        field(sb, "async_loading", 0);
+        field(sb, "current_cow_peak", 0);
+        field(sb, "current_cow_size", 0);
+        field(sb, "current_cow_size_age", 0);
+        field(sb, "current_fork_perc", "0.00");
+        field(sb, "current_save_keys_processed", 0);
+        field(sb, "current_save_keys_total", 0);
+        field(sb, "rdb_changes_since_last_save", 0);
+        field(sb, "rdb_bgsave_in_progress", 0);
+        field(sb, "rdb_last_save_time", s.startMs() / 1000);
+        field(sb, "rdb_last_bgsave_status", "ok");
+        field(sb, "rdb_last_bgsave_time_sec", -1);
+        field(sb, "rdb_current_bgsave_time_sec", -1);
+        field(sb, "rdb_saves", 0);
+        field(sb, "rdb_last_cow_size", 0);
+        field(sb, "rdb_last_load_keys_expired", 0);
+        field(sb, "rdb_last_load_keys_loaded", 0);
+        field(sb, "aof_enabled", "yes".equalsIgnoreCase(appendonly) ? 1 : 0);
+        field(sb, "aof_rewrite_in_progress", 0);
+        field(sb, "aof_rewrite_scheduled", 0);
+        field(sb, "aof_last_rewrite_time_sec", -1);
+        field(sb, "aof_current_rewrite_time_sec", -1);
+        field(sb, "aof_last_bgrewrite_status", "ok");
+        field(sb, "aof_rewrites", 0);
+        field(sb, "aof_rewrites_consecutive_failures", 0);
+        field(sb, "aof_last_write_status", "ok");
+        field(sb, "aof_last_cow_size", 0);
+        field(sb, "module_fork_in_progress", 0);
+        field(sb, "module_fork_last_cow_size", 0);
+    }
+
+    private static void stats(StringBuilder sb, Server s) {
+        ServerStats st = s.stats();
+        Keyspace ks = s.keyspace();
+        sb.append("# Stats\r\n");
+        field(sb, "total_connections_received", st.connectionsReceived);
+        field(sb, "total_commands_processed", st.commandsProcessed);
+        field(sb, "instantaneous_ops_per_sec", st.instantaneousOps());
+        field(sb, "total_net_input_bytes", st.netInputBytes);
+        field(sb, "total_net_output_bytes", st.netOutputBytes);
+        field(sb, "total_net_repl_input_bytes", 0);
+        field(sb, "total_net_repl_output_bytes", 0);
+        field(sb, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousInputKbps()));
+        field(sb, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousOutputKbps()));
+        field(sb, "instantaneous_input_repl_kbps", "0.00");
+        field(sb, "instantaneous_output_repl_kbps", "0.00");
+        field(sb, "rejected_connections", st.rejectedConnections);
+        field(sb, "sync_full", 0);
+        field(sb, "sync_partial_ok", 0);
+        field(sb, "sync_partial_err", 0);
+        field(sb, "expired_keys", ks.stats().expiredKeys);
+        field(sb, "expired_stale_perc", "0.00");
+        field(sb, "expired_time_cap_reached_count", 0);
+        field(sb, "expire_cycle_cpu_milliseconds", 0);
+        field(sb, "evicted_keys", 0);
+        field(sb, "evicted_clients", 0);
+        field(sb, "total_eviction_exceeded_time", 0);
+        field(sb, "current_eviction_exceeded_time", 0);
+        field(sb, "keyspace_hits", ks.stats().hits);
+        field(sb, "keyspace_misses", ks.stats().misses);
+        field(sb, "pubsub_channels", 0);
+        field(sb, "pubsub_patterns", 0);
+        field(sb, "pubsubshard_channels", 0);
+        field(sb, "latest_fork_usec", 0);
+        field(sb, "total_forks", 0);
+        field(sb, "migrate_cached_sockets", 0);
+        field(sb, "slave_expires_tracked_keys", 0);
+        field(sb, "active_defrag_hits", 0);
+        field(sb, "active_defrag_misses", 0);
+        field(sb, "active_defrag_key_hits", 0);
+        field(sb, "active_defrag_key_misses", 0);
+        field(sb, "total_active_defrag_time", 0);
+        field(sb, "current_active_defrag_time", 0);
+        field(sb, "tracking_total_keys", 0);
+        field(sb, "tracking_total_items", 0);
+        field(sb, "tracking_total_prefixes", 0);
+        field(sb, "unexpected_error_replies", 0);
+        field(sb, "total_error_replies", st.errorReplies);
+        field(sb, "dump_payload_sanitizations", 0);
+        field(sb, "total_reads_processed", st.readsProcessed);
+        field(sb, "total_writes_processed", st.writesProcessed);
+        field(sb, "io_threaded_reads_processed", 0);
+        field(sb, "io_threaded_writes_processed", 0);
+        field(sb, "reply_buffer_shrinks", 0);
+        field(sb, "reply_buffer_expands", 0);
+        field(sb, "acl_access_denied_auth", 0);
+        field(sb, "acl_access_denied_cmd", 0);
+        field(sb, "acl_access_denied_key", 0);
+        field(sb, "acl_access_denied_channel", 0);
+    }
+
+    private static void replication(StringBuilder sb, Server s) {
+        sb.append("# Replication\r\n");
+        field(sb, "role", "master");
+        field(sb, "connected_slaves", 0);
+        field(sb, "master_failover_state", "no-failover");
+        field(sb, "master_replid", s.replicationId());
+        field(sb, "master_replid2", "0000000000000000000000000000000000000000");
+        field(sb, "master_repl_offset", 0);
+        field(sb, "second_repl_offset", -1);
+        field(sb, "repl_backlog_active", 0);
+        field(sb, "repl_backlog_size", 1048576);
+        field(sb, "repl_backlog_first_byte_offset", 0);
+        field(sb, "repl_backlog_histlen", 0);
+    }
+
+    private static void cpu(StringBuilder sb) {
+        double[] process = processCpuSeconds();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double mainUser = 0;
+        double mainSys = 0;
+        if (threads.isCurrentThreadCpuTimeSupported()) {
+            long total = threads.getCurrentThreadCpuTime();
+            long user = threads.getCurrentThreadUserTime();
+            mainUser = user / 1e9;
+            mainSys = Math.max(0, total - user) / 1e9;
+        }
+        sb.append("# CPU\r\n");
+        field(sb, "used_cpu_sys", sixDigits(process[0]));
+        field(sb, "used_cpu_user", sixDigits(process[1]));
+        field(sb, "used_cpu_sys_children", "0.000000");
+        field(sb, "used_cpu_user_children", "0.000000");
+        field(sb, "used_cpu_sys_main_thread", sixDigits(mainSys));
+        field(sb, "used_cpu_user_main_thread", sixDigits(mainUser));
+    }
+
+    private static void commandStats(StringBuilder sb, Server s) {
+        sb.append("# Commandstats\r\n");
+        for (CommandSpec top : s.commands().commands().values()) {
+            commandStat(sb, top);
+            for (CommandSpec sub : top.subcommands()) {
+                commandStat(sb, sub);
+            }
+        }
+    }
+
+    private static void commandStat(StringBuilder sb, CommandSpec c) {
+        if (c.calls() == 0 && c.failedCalls() == 0 && c.rejectedCalls() == 0) {
+            return;
+        }
+        double perCall = c.calls() == 0 ? 0 : (double) c.micros() / c.calls();
+        sb.append("cmdstat_").append(c.fullName()).append(":calls=").append(c.calls())
+                .append(",usec=").append(c.micros())
+                .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", perCall))
+                .append(",rejected_calls=").append(c.rejectedCalls())
+                .append(",failed_calls=").append(c.failedCalls()).append("\r\n");
+    }
+
+    private static void errorStats(StringBuilder sb, Server s) {
+        sb.append("# Errorstats\r\n");
+        for (Map.Entry<String, Long> e : s.stats().errorsByCode().entrySet()) {
+            sb.append("errorstat_").append(e.getKey()).append(":count=").append(e.getValue()).append("\r\n");
+        }
+    }
+
+    private static void keyspace(StringBuilder sb, Server s) {
+        sb.append("# Keyspace\r\n");
+        Keyspace ks = s.keyspace();
+        for (int i = 0; i < ks.count(); i++) {
+            Db db = ks.db(i);
+            if (db.size() > 0) {
+                sb.append("db").append(i).append(":keys=").append(db.size())
+                        .append(",expires=").append(db.expiringCount())
+                        .append(",avg_ttl=").append(0).append("\r\n");
+            }
+        }
+    }
+
+    // ---- formatting and host figures ----
+
+    /** Redis' bytesToHuman: B, then K/M/G/T/P with two decimals. */
+    public static String human(long n) {
+        if (n < 1024) {
+            return n + "B";
+        }
+        String[] units = {"K", "M", "G", "T", "P"};
+        double d = n;
+        int u = -1;
+        while (d >= 1024 && u < units.length - 1) {
+            d /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f%s", d, units[u]);
+    }
+
+    private static String percent(long part, long whole) {
+        return String.format(Locale.ROOT, "%.2f%%", whole <= 0 ? 0.0 : part * 100.0 / whole);
+    }
+
+    private static String sixDigits(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    /** VmRSS of this process in bytes, or the committed heap if /proc is not there. */
+    public static long residentSetBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+    }
+
+    private static long totalSystemMemory() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return 0;
+    }
+
+    /** {sys, user} seconds of the whole process: /proc/self/stat where available, else all as user. */
+    private static double[] processCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            // fields after the parenthesised command name; utime and stime are fields 14 and 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            double ticks = 100.0; // USER_HZ on Linux
+            return new double[] {Long.parseLong(f[12]) / ticks, Long.parseLong(f[11]) / ticks};
+        } catch (IOException | RuntimeException e) {
+            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                return new double[] {0, sun.getProcessCpuTime() / 1e9};
+            }
+            return new double[] {0, 0};
+        }
+    }
+}
