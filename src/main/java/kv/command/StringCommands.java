@@ -1,9 +1,16 @@
 package kv.command;
 
 import kv.store.Db;
+import kv.store.MutableString;
 import kv.store.StringValues;
+import kv.util.LongDouble;
+import kv.util.Numbers;
 
-/** The string family: GET, SET and friends. */
+/**
+ * The string family, as Redis 7.2's t_string.c: GET/SET and variants, multi-key MGET/MSET,
+ * in-place APPEND/SETRANGE, ranges, the INCR family, INCRBYFLOAT and LCS. Checks run in the order
+ * Redis runs them, so the first error a request meets is the one Redis would send.
+ */
 final class StringCommands {
     private StringCommands() {
     }
@@ -11,6 +18,26 @@ final class StringCommands {
     static void register(CommandTable t) {
         t.register("get", StringCommands::get);
         t.register("set", StringCommands::set);
+        t.register("setnx", StringCommands::setnx);
+        t.register("setex", c -> setWithExpire(c, StringArgs.EX));
+        t.register("psetex", c -> setWithExpire(c, StringArgs.PX));
+        t.register("getset", StringCommands::getset);
+        t.register("getdel", StringCommands::getdel);
+        t.register("getex", StringCommands::getex);
+        t.register("mget", StringCommands::mget);
+        t.register("mset", StringCommands::mset);
+        t.register("msetnx", StringCommands::msetnx);
+        t.register("append", StringCommands::append);
+        t.register("strlen", StringCommands::strlen);
+        t.register("getrange", StringCommands::getrange);
+        t.register("substr", StringCommands::getrange);
+        t.register("setrange", StringCommands::setrange);
+        t.register("incr", c -> incrDecr(c, 1));
+        t.register("decr", c -> incrDecr(c, -1));
+        t.register("incrby", c -> incrDecr(c, c.longArg(2)));
+        t.register("decrby", StringCommands::decrby);
+        t.register("incrbyfloat", StringCommands::incrbyfloat);
+        t.register("lcs", LcsCommand::lcs);
     }
 
     /** The string value of {@code key} for reading, null if absent; WRONGTYPE for other types. */
@@ -22,13 +49,25 @@ final class StringCommands {
         return v;
     }
 
-    private static void get(Call c) {
-        Object v = readString(c, c.arg(1));
+    /** The string value of {@code key} for modifying (no hit/miss counting), null if absent. */
+    private static Object writeString(Call c, byte[] key) {
+        Object v = c.db().write(key);
+        if (v != null && !StringValues.isString(v)) {
+            throw c.error(Errors.WRONGTYPE);
+        }
+        return v;
+    }
+
+    private static void replyValue(Call c, Object v) {
         if (v == null) {
             c.reply().nullBulk();
         } else {
             StringValues.reply(c.reply(), v);
         }
+    }
+
+    private static void get(Call c) {
+        replyValue(c, readString(c, c.arg(1)));
     }
 
     private static void set(Call c) {
@@ -37,12 +76,7 @@ final class StringCommands {
         byte[] key = c.arg(1);
         Db db = c.db();
         if (a.has(StringArgs.GET)) {
-            Object old = readString(c, key);
-            if (old == null) {
-                c.reply().nullBulk();
-            } else {
-                StringValues.reply(c.reply(), old);
-            }
+            replyValue(c, readString(c, key));
         }
         boolean exists = db.exists(key);
         if ((a.has(StringArgs.NX) && exists) || (a.has(StringArgs.XX) && !exists)) {
@@ -59,5 +93,301 @@ final class StringCommands {
         if (!a.has(StringArgs.GET)) {
             c.reply().ok();
         }
+    }
+
+    private static void setnx(Call c) {
+        byte[] key = c.arg(1);
+        Db db = c.db();
+        if (db.exists(key)) {
+            c.reply().integer(0);
+            return;
+        }
+        db.put(key, StringValues.of(c.arg(2)));
+        c.reply().integer(1);
+    }
+
+    /** SETEX key seconds value / PSETEX key milliseconds value. */
+    private static void setWithExpire(Call c, int unit) {
+        StringArgs a = new StringArgs();
+        a.flags = unit;
+        a.expireArg = 2;
+        long expireAt = a.expireAtMs(c);
+        byte[] key = c.arg(1);
+        c.db().put(key, StringValues.of(c.arg(3)));
+        c.db().expireAt(key, expireAt);
+        c.reply().ok();
+    }
+
+    private static void getset(Call c) {
+        byte[] key = c.arg(1);
+        replyValue(c, readString(c, key));
+        c.db().put(key, StringValues.of(c.arg(2)));
+    }
+
+    private static void getdel(Call c) {
+        byte[] key = c.arg(1);
+        Object v = readString(c, key);
+        replyValue(c, v);
+        if (v != null) {
+            c.db().remove(key);
+        }
+    }
+
+    private static void getex(Call c) {
+        StringArgs a = StringArgs.parse(c, 2, StringArgs.Grammar.GETEX);
+        byte[] key = c.arg(1);
+        Object v = readString(c, key);
+        if (v == null) {
+            c.reply().nullBulk();
+            return;
+        }
+        // the expiry is validated only once the key is known to exist, as in Redis
+        long expireAt = a.expireAtMs(c);
+        StringValues.reply(c.reply(), v);
+        Db db = c.db();
+        if ((a.has(StringArgs.EXAT) || a.has(StringArgs.PXAT)) && expireAt <= c.now()) {
+            db.remove(key); // an absolute time already past deletes the key (propagated as DEL)
+        } else if (expireAt >= 0) {
+            db.expireAt(key, expireAt);
+        } else if (a.has(StringArgs.PERSIST)) {
+            db.persist(key);
+        }
+    }
+
+    private static void mget(Call c) {
+        Db db = c.db();
+        c.reply().array(c.argc() - 1);
+        for (int i = 1; i < c.argc(); i++) {
+            Object v = db.read(c.arg(i));
+            if (v == null || !StringValues.isString(v)) {
+                c.reply().nullBulk();
+            } else {
+                StringValues.reply(c.reply(), v);
+            }
+        }
+    }
+
+    private static void mset(Call c) {
+        if (c.argc() % 2 == 0) {
+            throw c.error(Errors.wrongArity(c.spec().fullName()));
+        }
+        Db db = c.db();
+        for (int i = 1; i < c.argc(); i += 2) {
+            db.put(c.arg(i), StringValues.of(c.arg(i + 1)));
+        }
+        c.reply().ok();
+    }
+
+    private static void msetnx(Call c) {
+        if (c.argc() % 2 == 0) {
+            throw c.error(Errors.wrongArity(c.spec().fullName()));
+        }
+        Db db = c.db();
+        for (int i = 1; i < c.argc(); i += 2) {
+            if (db.write(c.arg(i)) != null) {
+                c.reply().integer(0);
+                return;
+            }
+        }
+        for (int i = 1; i < c.argc(); i += 2) {
+            db.put(c.arg(i), StringValues.of(c.arg(i + 1)));
+        }
+        c.reply().integer(1);
+    }
+
+    /**
+     * Redis' checkStringLength: a string of {@code size} bytes grown by {@code append} must stay
+     * within proto-max-bulk-len (and within what a Java array holds), overflow included.
+     */
+    private static void checkStringLength(Call c, long size, long append) {
+        long max = Math.min(c.server().config().protoMaxBulkLen(), Integer.MAX_VALUE - 16);
+        long total = size + append;
+        if (total > max || total < size) {
+            throw c.error(Errors.STRING_TOO_LONG);
+        }
+    }
+
+    /**
+     * The value of {@code key} as a {@link MutableString} to modify in place: Redis'
+     * dbUnshareStringValue, which turns "int" and "embstr" values into "raw" ones (keeping the TTL).
+     */
+    private static MutableString unshare(Call c, byte[] key, Object v, int extraCapacity) {
+        if (v instanceof MutableString) {
+            return (MutableString) v;
+        }
+        MutableString s = new MutableString(StringValues.bytes(v), extraCapacity);
+        c.db().put(key, s, true);
+        return s;
+    }
+
+    private static void append(Call c) {
+        byte[] key = c.arg(1);
+        byte[] data = c.arg(2);
+        Object v = writeString(c, key);
+        if (v == null) {
+            // a new key gets the compact encoding of the argument, as Redis' tryObjectEncoding
+            c.db().put(key, StringValues.of(data));
+            c.reply().integer(data.length);
+            return;
+        }
+        int length = StringValues.length(v);
+        checkStringLength(c, length, data.length);
+        MutableString s = unshare(c, key, v, data.length);
+        long before = s.heapBytes();
+        s.append(data);
+        c.db().resized(s.heapBytes() - before);
+        c.reply().integer(s.length());
+    }
+
+    private static void strlen(Call c) {
+        Object v = readString(c, c.arg(1));
+        c.reply().integer(v == null ? 0 : StringValues.length(v));
+    }
+
+    /** GETRANGE / SUBSTR key start end, with Redis' clamping of out-of-range indexes. */
+    private static void getrange(Call c) {
+        long start = c.longArg(2);
+        long end = c.longArg(3);
+        Object v = readString(c, c.arg(1));
+        if (v == null) {
+            c.reply().bulk(EMPTY);
+            return;
+        }
+        long length = StringValues.length(v);
+        if (start < 0 && end < 0 && start > end) {
+            c.reply().bulk(EMPTY);
+            return;
+        }
+        if (start < 0) {
+            start += length;
+        }
+        if (end < 0) {
+            end += length;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (end < 0) {
+            end = 0;
+        }
+        if (end >= length) {
+            end = length - 1;
+        }
+        if (start > end || length == 0) {
+            c.reply().bulk(EMPTY);
+        } else {
+            StringValues.replyRange(c.reply(), v, (int) start, (int) end);
+        }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private static void setrange(Call c) {
+        byte[] key = c.arg(1);
+        long offset = c.longArg(2);
+        byte[] data = c.arg(3);
+        if (offset < 0) {
+            throw c.error("ERR offset is out of range");
+        }
+        Object v = writeString(c, key);
+        if (v == null) {
+            if (data.length == 0) {
+                c.reply().integer(0);
+                return;
+            }
+            checkStringLength(c, offset, data.length);
+            MutableString s = new MutableString(EMPTY, 0);
+            s.write((int) offset, data);
+            c.db().put(key, s);
+            c.reply().integer(s.length());
+            return;
+        }
+        if (data.length == 0) {
+            c.reply().integer(StringValues.length(v));
+            return;
+        }
+        checkStringLength(c, offset, data.length);
+        MutableString s = unshare(c, key, v, 0);
+        long before = s.heapBytes();
+        s.write((int) offset, data);
+        c.db().resized(s.heapBytes() - before);
+        c.reply().integer(s.length());
+    }
+
+    private static void decrby(Call c) {
+        long decrement = c.longArg(2);
+        if (decrement == Long.MIN_VALUE) {
+            throw c.error("ERR decrement would overflow");
+        }
+        incrDecr(c, -decrement);
+    }
+
+    /** INCR, DECR, INCRBY, DECRBY: the result is stored "int"-encoded; the TTL survives. */
+    private static void incrDecr(Call c, long increment) {
+        byte[] key = c.arg(1);
+        Object v = writeString(c, key);
+        long value = v == null ? 0 : integerValue(c, v);
+        long result = value + increment;
+        if (((value ^ result) & (increment ^ result)) < 0) {
+            throw c.error(Errors.OVERFLOW);
+        }
+        c.db().put(key, result, true);
+        c.reply().integer(result);
+    }
+
+    /** A stored string as a 64-bit integer (Redis' string2ll rules), or the "not an integer" error. */
+    private static long integerValue(Call c, Object v) {
+        if (v instanceof Long) {
+            return (Long) v;
+        }
+        byte[] b;
+        int len;
+        if (v instanceof MutableString) {
+            b = ((MutableString) v).buffer();
+            len = ((MutableString) v).length();
+        } else {
+            b = (byte[]) v;
+            len = b.length;
+        }
+        if (!Numbers.isLong(b, 0, len)) {
+            throw c.error(Errors.NOT_INTEGER);
+        }
+        return Numbers.parseLong(b, 0, len);
+    }
+
+    /**
+     * INCRBYFLOAT in C long double arithmetic. The result is stored as its printed form, as Redis
+     * stores it ("embstr" or "raw", never "int"), keeping the TTL.
+     */
+    private static void incrbyfloat(Call c) {
+        byte[] key = c.arg(1);
+        Object v = writeString(c, key);
+        LongDouble value = v == null ? LongDouble.of(0) : floatValue(c, v);
+        LongDouble increment = LongDouble.parse(c.arg(2));
+        if (increment == null) {
+            throw c.error(Errors.NOT_FLOAT);
+        }
+        LongDouble result = value.add(increment);
+        if (!result.isFinite()) {
+            throw c.error("ERR increment would produce NaN or Infinity");
+        }
+        byte[] printed = result.toHumanBytes();
+        c.db().put(key, printed, true);
+        c.reply().bulk(printed);
+    }
+
+    private static LongDouble floatValue(Call c, Object v) {
+        LongDouble d;
+        if (v instanceof Long) {
+            d = LongDouble.of((Long) v);
+        } else if (v instanceof MutableString) {
+            d = LongDouble.parse(((MutableString) v).buffer(), 0, ((MutableString) v).length());
+        } else {
+            d = LongDouble.parse((byte[]) v);
+        }
+        if (d == null) {
+            throw c.error(Errors.NOT_FLOAT);
+        }
+        return d;
     }
 }
