@@ -19,7 +19,8 @@ usage() {
 Usage: bench/run.sh [options]
 
   --quick              short run: -n 10000, 1 repeat, 100000 keys, 2 launches
-  -n N                 requests per redis-benchmark run          (default 100000)
+  -n N                 requests per redis-benchmark run with -P 1 (default 100000);
+                       -P 16 runs get 10 x N so that they last about as long
   -c N                 parallel clients                          (default 50)
   --repeats N          interleaved repeats per test, median taken (default 3)
   --keys N             keys loaded for the memory test           (default 1000000)
@@ -133,7 +134,7 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM
 
 port_open() { (exec 3<>"/dev/tcp/$host/$1") 2>/dev/null; }
 
@@ -240,7 +241,7 @@ servers=(redis)
 #   "p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
 bench_once() {                # bench_once SERVER PORT REPEAT PIPELINE TEST: appends rows to $raw_tp
     local server=$1 port=$2 rep=$3 pl=$4 test=$5 csv
-    local args=(-h "$host" -p "$port" -c "$clients" -n "$requests" -P "$pl" -t "$test" --csv)
+    local args=(-h "$host" -p "$port" -c "$clients" -n "$(( pl > 1 ? requests * 10 : requests ))" -P "$pl" -t "$test" --csv)
     [[ -n "$keyspace" ]] && args+=(-r "$keyspace")
     if ! csv=$(timeout 300 redis-benchmark "${args[@]}" 2>>"$logdir/redis-benchmark.err"); then
         log "redis-benchmark $test -P $pl against $server failed (see logs/redis-benchmark.err)"
@@ -291,7 +292,7 @@ if want throughput; then
     done
 
     out ""
-    out "== Throughput: redis-benchmark -c $clients -n $requests${keyspace:+ -r $keyspace}, median of $repeats interleaved repeats"
+    out "== Throughput: redis-benchmark -c $clients -n $requests (-P 16: -n $((requests * 10)))${keyspace:+ -r $keyspace}, median of $repeats interleaved repeats"
     out "   latency in ms; ratio = KV/redis (rps: higher is better for KV; latency: lower is better)"
     hdr=$(printf '%-16s %3s %11s %11s %6s %15s %15s %8s %8s' test P "KV rps" "redis rps" ratio "KV p50/p99" "redis p50/p99" "p50 rat" "p99 rat")
     out "$hdr"
