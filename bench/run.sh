@@ -443,6 +443,18 @@ if want startup; then
     done
     if [[ -n "${start_med[kv-jdk25-aot]:-}" ]]; then
         out "AOT effect: JDK 25 + AOT cache / JDK 25 plain = $(ratio "${start_med[kv-jdk25-aot]}" "${start_med[kv-jdk25]}"), / JDK 17 = $(ratio "${start_med[kv-jdk25-aot]}" "${start_med[kv-jdk17]}")"
+        # one more (untimed) launch that logs where each class came from
+        free_port; port=$PORT
+        cl_log="$logdir/aot-class-load.log"
+        start_kv "$port" "$logdir/aot-class-load-run.log" "$jdk25" \
+            "-XX:AOTCache=$aot_cache -XX:AOTMode=on -Xlog:class+load=info:file=$cl_log"
+        pid=$SPID
+        if wait_pong "$port" "$pid" 60; then
+            cl_all=$(grep -c 'source: ' "$cl_log" || true)
+            cl_aot=$(grep -c 'source: shared objects file' "$cl_log" || true)
+            out "   classes loaded until first PONG: $cl_all, of which from the AOT cache: $cl_aot ($(awk -v a="$cl_aot" -v b="$cl_all" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'))"
+        fi
+        stop_pid "$pid"
     fi
 fi
 
