@@ -1,0 +1,105 @@
+package kv.command;
+
+import java.nio.charset.StandardCharsets;
+
+import kv.protocol.Reply;
+import kv.server.Client;
+import kv.server.Server;
+import kv.store.Db;
+import kv.util.Numbers;
+
+/**
+ * One invocation of a command: its arguments, the calling client, where the reply goes, and the
+ * server it runs against. This is the API every command family (and later the scripting engine)
+ * is written against.
+ */
+public final class Call {
+    private final Server server;
+    private final Client client;
+    private final byte[][] argv;
+    private final Reply reply;
+    private final CommandSpec spec;
+
+    public Call(Server server, Client client, byte[][] argv, Reply reply, CommandSpec spec) {
+        this.server = server;
+        this.client = client;
+        this.argv = argv;
+        this.reply = reply;
+        this.spec = spec;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    public Reply reply() {
+        return reply;
+    }
+
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    /** The client's selected database. */
+    public Db db() {
+        return server.keyspace().db(client.db());
+    }
+
+    public long now() {
+        return server.keyspace().clock().now();
+    }
+
+    /** Number of arguments, the command name included. */
+    public int argc() {
+        return argv.length;
+    }
+
+    public byte[] arg(int i) {
+        return argv[i];
+    }
+
+    public byte[][] args() {
+        return argv;
+    }
+
+    /** Argument {@code i} as text, for messages and names (never for data). */
+    public String text(int i) {
+        return new String(argv[i], StandardCharsets.UTF_8);
+    }
+
+    /** True if argument {@code i} equals the ASCII {@code token}, ignoring case. */
+    public boolean is(int i, String token) {
+        return Tokens.equalsIgnoreCase(argv[i], token);
+    }
+
+    /** Argument {@code i} as a 64-bit integer, or the "not an integer" error. */
+    public long longArg(int i) {
+        return longArg(i, Errors.NOT_INTEGER);
+    }
+
+    public long longArg(int i, String error) {
+        byte[] a = argv[i];
+        if (!Numbers.isLong(a)) {
+            throw new CommandError(error);
+        }
+        return Numbers.parseLong(a);
+    }
+
+    /** Argument {@code i} as an int within [min, max], else {@code error}. */
+    public int intArg(int i, long min, long max, String error) {
+        long v = longArg(i, error);
+        if (v < min || v > max) {
+            throw new CommandError(error);
+        }
+        return (int) v;
+    }
+
+    /** Ends the command with an error reply. */
+    public CommandError error(String message) {
+        return new CommandError(message);
+    }
+}

@@ -1,0 +1,7 @@
+package kv.command;
+
+/** The implementation of one command or subcommand. */
+@FunctionalInterface
+public interface CommandHandler {
+    void execute(Call call);
+}

@@ -1,0 +1,158 @@
+package kv.command;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One command or subcommand: the facts dumped from the reference servers (arity, flags, key
+ * positions, documentation) plus KV's handler and its call statistics.
+ */
+public final class CommandSpec {
+    public static final int WRITE = 1;
+    public static final int READONLY = 1 << 1;
+    public static final int DENYOOM = 1 << 2;
+    public static final int ADMIN = 1 << 3;
+    public static final int PUBSUB = 1 << 4;
+    public static final int NOSCRIPT = 1 << 5;
+    public static final int BLOCKING = 1 << 6;
+    public static final int LOADING = 1 << 7;
+    public static final int STALE = 1 << 8;
+    public static final int SKIP_MONITOR = 1 << 9;
+    public static final int SKIP_SLOWLOG = 1 << 10;
+    public static final int FAST = 1 << 11;
+    public static final int NO_AUTH = 1 << 12;
+    public static final int NO_MULTI = 1 << 13;
+    public static final int ALLOW_BUSY = 1 << 14;
+
+    private final String fullName;
+    private final JsonObject facts;
+    private final int arity;
+    private final int flags;
+    private final CommandSpec parent;
+    private final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
+    private CommandHandler handler;
+
+    // statistics for INFO commandstats; written by the data thread only
+    long calls;
+    long micros;
+    long rejectedCalls;
+    long failedCalls;
+
+    CommandSpec(JsonObject facts, CommandSpec parent) {
+        this.facts = facts;
+        this.fullName = facts.getString("name");
+        this.arity = facts.getInteger("arity");
+        this.parent = parent;
+        int f = 0;
+        for (Object flag : facts.getJsonArray("flags", new JsonArray())) {
+            f |= flagBit((String) flag);
+        }
+        this.flags = f;
+    }
+
+    private static int flagBit(String flag) {
+        switch (flag) {
+            case "write": return WRITE;
+            case "readonly": return READONLY;
+            case "denyoom": return DENYOOM;
+            case "admin": return ADMIN;
+            case "pubsub": return PUBSUB;
+            case "noscript": return NOSCRIPT;
+            case "blocking": return BLOCKING;
+            case "loading": return LOADING;
+            case "stale": return STALE;
+            case "skip_monitor": return SKIP_MONITOR;
+            case "skip_slowlog": return SKIP_SLOWLOG;
+            case "fast": return FAST;
+            case "no_auth": return NO_AUTH;
+            case "no_multi": return NO_MULTI;
+            case "allow_busy": return ALLOW_BUSY;
+            default: return 0;
+        }
+    }
+
+    /** "get", or "config|get" for a subcommand. */
+    public String fullName() {
+        return fullName;
+    }
+
+    /** The name the subcommand is called by (after the container name). */
+    public String subName() {
+        int bar = fullName.indexOf('|');
+        return bar < 0 ? fullName : fullName.substring(bar + 1);
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    public JsonObject facts() {
+        return facts;
+    }
+
+    public CommandSpec parent() {
+        return parent;
+    }
+
+    public boolean isContainer() {
+        return !subcommands.isEmpty();
+    }
+
+    public CommandSpec subcommand(String name) {
+        return subcommands.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public Collection<CommandSpec> subcommands() {
+        return Collections.unmodifiableCollection(subcommands.values());
+    }
+
+    void addSubcommand(CommandSpec sub) {
+        subcommands.put(sub.subName(), sub);
+    }
+
+    public CommandHandler handler() {
+        return handler;
+    }
+
+    void handler(CommandHandler handler) {
+        this.handler = handler;
+    }
+
+    /** True if {@code argc} (command name included) satisfies the arity. */
+    public boolean arityAccepts(int argc) {
+        return arity > 0 ? argc == arity : argc >= -arity;
+    }
+
+    public long calls() {
+        return calls;
+    }
+
+    public long micros() {
+        return micros;
+    }
+
+    public long rejectedCalls() {
+        return rejectedCalls;
+    }
+
+    public long failedCalls() {
+        return failedCalls;
+    }
+
+    void resetStats() {
+        calls = 0;
+        micros = 0;
+        rejectedCalls = 0;
+        failedCalls = 0;
+    }
+}

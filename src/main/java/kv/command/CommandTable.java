@@ -1,0 +1,235 @@
+package kv.command;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The commands this server implements, with the facts the reference servers report for them.
+ * Families {@link #register} handlers under Redis' names; only registered commands are visible to
+ * clients and to COMMAND. Names are matched case-insensitively straight from the request bytes.
+ */
+public final class CommandTable {
+    private static final String PRIMARY = "/kv/commands/redis-7.0.json";
+    /** Source for the Redis 7.2 (sub)commands that 7.0 lacks. */
+    private static final String SECONDARY = "/kv/commands/valkey-8.0.json";
+
+    private final Map<String, JsonObject> facts = new HashMap<>();
+    /** Implemented top-level commands by the name clients call them (after rename-command). */
+    private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
+    private NameIndex index = new NameIndex(List.of());
+
+    public CommandTable() {
+        loadFacts(SECONDARY);
+        loadFacts(PRIMARY);
+    }
+
+    private void loadFacts(String resource) {
+        try (InputStream in = CommandTable.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            JsonObject root = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            for (Object o : root.getJsonArray("commands")) {
+                JsonObject command = (JsonObject) o;
+                JsonObject previous = facts.get(command.getString("name"));
+                if (previous != null) {
+                    // keep the primary's facts, but carry over subcommands only the secondary knows
+                    mergeSubcommands(command, previous);
+                }
+                facts.put(command.getString("name"), command);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void mergeSubcommands(JsonObject into, JsonObject from) {
+        JsonArray target = into.getJsonArray("subcommands");
+        JsonArray extra = from.getJsonArray("subcommands");
+        if (target == null || extra == null) {
+            return;
+        }
+        List<String> present = new ArrayList<>();
+        for (Object s : target) {
+            present.add(((JsonObject) s).getString("name"));
+        }
+        for (Object s : extra) {
+            if (!present.contains(((JsonObject) s).getString("name"))) {
+                target.add(s);
+            }
+        }
+    }
+
+    /**
+     * Makes a command or subcommand ("config|get") available. The name must be one the reference
+     * servers know: KV implements Redis' commands, not its own.
+     */
+    public void register(String fullName, CommandHandler handler) {
+        String name = fullName.toLowerCase(Locale.ROOT);
+        int bar = name.indexOf('|');
+        if (bar < 0) {
+            spec(name).handler(handler);
+        } else {
+            CommandSpec parent = spec(name.substring(0, bar));
+            CommandSpec sub = parent.subcommand(name.substring(bar + 1));
+            if (sub == null) {
+                JsonObject subFacts = findSubcommandFacts(parent.facts(), name);
+                sub = new CommandSpec(subFacts, parent);
+                parent.addSubcommand(sub);
+            }
+            sub.handler(handler);
+        }
+        rebuildIndex();
+    }
+
+    private CommandSpec spec(String name) {
+        CommandSpec spec = byName.get(name);
+        if (spec == null) {
+            JsonObject f = facts.get(name);
+            if (f == null) {
+                throw new IllegalArgumentException("not a Redis command: " + name);
+            }
+            spec = new CommandSpec(f, null);
+            byName.put(name, spec);
+        }
+        return spec;
+    }
+
+    private static JsonObject findSubcommandFacts(JsonObject parent, String fullName) {
+        JsonArray subs = parent.getJsonArray("subcommands");
+        if (subs != null) {
+            for (Object s : subs) {
+                if (((JsonObject) s).getString("name").equals(fullName)) {
+                    return (JsonObject) s;
+                }
+            }
+        }
+        throw new IllegalArgumentException("not a Redis subcommand: " + fullName);
+    }
+
+    /** rename-command: {@code newName} empty removes the command. */
+    public void rename(String original, String newName) {
+        CommandSpec spec = byName.remove(original.toLowerCase(Locale.ROOT));
+        if (spec == null) {
+            throw new IllegalArgumentException("No such command in rename-command: " + original);
+        }
+        if (!newName.isEmpty()) {
+            byName.put(newName.toLowerCase(Locale.ROOT), spec);
+        }
+        rebuildIndex();
+    }
+
+    private void rebuildIndex() {
+        List<Map.Entry<String, CommandSpec>> entries = new ArrayList<>(byName.entrySet());
+        index = new NameIndex(entries);
+    }
+
+    /** The command called {@code name} (any case), or null. */
+    public CommandSpec lookup(byte[] name) {
+        return index.get(name);
+    }
+
+    public CommandSpec lookup(String name) {
+        return byName.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Implemented top-level commands, keyed by the name clients use. */
+    public Map<String, CommandSpec> commands() {
+        return byName;
+    }
+
+    /** Every implemented command and subcommand with a handler. */
+    public List<CommandSpec> allWithHandlers() {
+        List<CommandSpec> all = new ArrayList<>();
+        for (CommandSpec spec : byName.values()) {
+            if (spec.handler() != null) {
+                all.add(spec);
+            }
+            for (CommandSpec sub : spec.subcommands()) {
+                all.add(sub);
+            }
+        }
+        return all;
+    }
+
+    public void resetStats() {
+        for (CommandSpec spec : allWithHandlers()) {
+            spec.resetStats();
+        }
+        for (CommandSpec spec : byName.values()) {
+            spec.resetStats();
+        }
+    }
+
+    /** Open-addressing index from ASCII-case-folded name bytes to spec: no String per request. */
+    private static final class NameIndex {
+        private final byte[][] names;
+        private final CommandSpec[] specs;
+        private final int mask;
+
+        NameIndex(List<Map.Entry<String, CommandSpec>> entries) {
+            int capacity = 16;
+            while (capacity < entries.size() * 3) {
+                capacity <<= 1;
+            }
+            names = new byte[capacity][];
+            specs = new CommandSpec[capacity];
+            mask = capacity - 1;
+            for (Map.Entry<String, CommandSpec> e : entries) {
+                byte[] n = e.getKey().getBytes(StandardCharsets.UTF_8);
+                int i = hash(n) & mask;
+                while (names[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                names[i] = n;
+                specs[i] = e.getValue();
+            }
+        }
+
+        private static int hash(byte[] name) {
+            int h = 0;
+            for (byte b : name) {
+                h = h * 31 + lower(b);
+            }
+            return h ^ (h >>> 16);
+        }
+
+        private static int lower(byte b) {
+            return b >= 'A' && b <= 'Z' ? b + 32 : b;
+        }
+
+        CommandSpec get(byte[] name) {
+            int i = hash(name) & mask;
+            while (true) {
+                byte[] n = names[i];
+                if (n == null) {
+                    return null;
+                }
+                if (n.length == name.length && equalsIgnoreCase(n, name)) {
+                    return specs[i];
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        private static boolean equalsIgnoreCase(byte[] lowerName, byte[] name) {
+            for (int j = 0; j < name.length; j++) {
+                if (lowerName[j] != lower(name[j])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package kv.command;
+
+/** Registers every command family; the one place that lists them. */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static void registerAll(CommandTable table) {
+        ConnectionCommands.register(table);
+        StringCommands.register(table);
+    }
+}

@@ -1,0 +1,156 @@
+package kv.command;
+
+import java.security.MessageDigest;
+
+import kv.server.Client;
+import kv.server.Server;
+import kv.protocol.Reply;
+
+/** PING, ECHO, QUIT, RESET, AUTH, HELLO, SELECT. */
+final class ConnectionCommands {
+    private ConnectionCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.register("ping", ConnectionCommands::ping);
+        t.register("echo", c -> c.reply().bulk(c.arg(1)));
+        t.register("quit", ConnectionCommands::quit);
+        t.register("reset", ConnectionCommands::reset);
+        t.register("auth", ConnectionCommands::auth);
+        t.register("hello", ConnectionCommands::hello);
+        t.register("select", ConnectionCommands::select);
+    }
+
+    private static void ping(Call c) {
+        if (c.argc() > 2) {
+            throw c.error(Errors.wrongArity("ping"));
+        }
+        if (c.argc() == 2) {
+            c.reply().bulk(c.arg(1));
+        } else {
+            c.reply().simple("PONG");
+        }
+    }
+
+    private static void quit(Call c) {
+        c.reply().ok();
+        c.client().transport().closeAfterReply();
+    }
+
+    private static void reset(Call c) {
+        Client client = c.client();
+        client.db(0);
+        client.protocol(2);
+        client.name(null);
+        client.replyMode(Client.ReplyMode.ON);
+        client.noEvict(false);
+        client.noTouch(false);
+        client.authenticated(!c.server().authRequired());
+        c.reply().simple("RESET");
+    }
+
+    private static void auth(Call c) {
+        byte[] password;
+        if (c.argc() == 2) {
+            password = c.arg(1);
+        } else if (c.argc() == 3) {
+            if (!c.is(1, "default")) {
+                throw c.error("WRONGPASS invalid username-password pair or user is disabled.");
+            }
+            password = c.arg(2);
+        } else {
+            throw c.error(Errors.SYNTAX);
+        }
+        if (c.argc() == 2 && !c.server().authRequired()) {
+            throw c.error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+        }
+        checkPassword(c, password);
+        c.reply().ok();
+    }
+
+    /** Authenticates the client or throws WRONGPASS. */
+    private static void checkPassword(Call c, byte[] password) {
+        Server server = c.server();
+        byte[] expected = server.config().requirePass();
+        if (expected == null) {
+            // the default user has no password: any password is accepted for user default
+            c.client().authenticated(true);
+            return;
+        }
+        // constant-time comparison, as password checks should be
+        if (!MessageDigest.isEqual(expected, password)) {
+            c.client().authenticated(false);
+            throw c.error("WRONGPASS invalid username-password pair or user is disabled.");
+        }
+        c.client().authenticated(true);
+    }
+
+    private static void hello(Call c) {
+        int protocol = c.client().protocol();
+        int i = 1;
+        if (c.argc() >= 2) {
+            long version;
+            byte[] v = c.arg(1);
+            if (!kv.util.Numbers.isLong(v)) {
+                throw c.error("ERR Protocol version is not an integer or out of range");
+            }
+            version = kv.util.Numbers.parseLong(v);
+            if (version < 2 || version > 3) {
+                throw c.error("NOPROTO unsupported protocol version");
+            }
+            protocol = (int) version;
+            i = 2;
+        }
+        byte[] name = null;
+        for (; i < c.argc(); i++) {
+            int left = c.argc() - i - 1;
+            if (c.is(i, "AUTH") && left >= 2) {
+                if (!c.is(i + 1, "default") && c.server().authRequired()) {
+                    throw c.error("WRONGPASS invalid username-password pair or user is disabled.");
+                }
+                checkPassword(c, c.arg(i + 2));
+                i += 2;
+            } else if (c.is(i, "SETNAME") && left >= 1) {
+                name = c.arg(i + 1);
+                if (!ClientNames.valid(name)) {
+                    throw c.error(ClientNames.INVALID);
+                }
+                i += 1;
+            } else {
+                throw c.error("ERR Syntax error in HELLO option '" + c.text(i) + "'");
+            }
+        }
+        if (c.server().authRequired() && !c.client().authenticated()) {
+            throw c.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+        }
+        if (name != null) {
+            c.client().name(name.length == 0 ? null : name);
+        }
+        c.client().protocol(protocol);
+        Reply r = c.reply();
+        r.map(7);
+        r.bulkText("server");
+        r.bulkText("redis");
+        r.bulkText("version");
+        r.bulkText(Server.REDIS_VERSION);
+        r.bulkText("proto");
+        r.integer(protocol);
+        r.bulkText("id");
+        r.integer(c.client().id());
+        r.bulkText("mode");
+        r.bulkText("standalone");
+        r.bulkText("role");
+        r.bulkText("master");
+        r.bulkText("modules");
+        r.array(0);
+    }
+
+    private static void select(Call c) {
+        long index = c.longArg(1, "ERR invalid DB index");
+        if (index < 0 || index >= c.server().keyspace().count()) {
+            throw c.error(Errors.DB_OUT_OF_RANGE);
+        }
+        c.client().db((int) index);
+        c.reply().ok();
+    }
+}

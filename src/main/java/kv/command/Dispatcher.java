@@ -1,0 +1,151 @@
+package kv.command;
+
+import java.nio.charset.StandardCharsets;
+
+import org.jboss.logging.Logger;
+
+import kv.config.ServerConfig;
+import kv.protocol.DiscardingReply;
+import kv.protocol.Reply;
+import kv.server.Client;
+import kv.server.Server;
+
+/**
+ * Runs one request: looks the command up, applies the checks Redis applies before a command
+ * runs (existence, arity, authentication, pause), calls the handler, then does the bookkeeping
+ * that follows every command (statistics, slow log, latency monitor, MONITOR feed, reply modes).
+ */
+public final class Dispatcher {
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+
+    private final Server server;
+
+    public Dispatcher(Server server) {
+        this.server = server;
+    }
+
+    /** Outcome for the connection: the command ran (or was refused), or it must wait. */
+    public enum Outcome { DONE, PAUSED }
+
+    public Outcome execute(Client client, byte[][] argv, Reply network) {
+        long now = server.keyspace().clock().update();
+        client.lastInteractionMs(now);
+        boolean muted = client.replyMode() == Client.ReplyMode.OFF || client.replyMode() == Client.ReplyMode.SKIP;
+        Reply reply = muted ? new DiscardingReply(network.protocol()) : network;
+        try {
+            CommandSpec spec = resolve(argv, reply);
+            if (spec == null) {
+                return Outcome.DONE;
+            }
+            if (server.authRequired() && !client.authenticated() && !spec.has(CommandSpec.NO_AUTH)) {
+                reject(spec, reply, Errors.NOAUTH);
+                return Outcome.DONE;
+            }
+            if (server.clients().mustWait(client, spec)) {
+                return Outcome.PAUSED;
+            }
+            run(spec, client, argv, reply);
+            return Outcome.DONE;
+        } finally {
+            if (client.replyMode() == Client.ReplyMode.SKIP && muted) {
+                client.replyMode(Client.ReplyMode.ON);
+            }
+            if (client.skipNextReply()) {
+                client.skipNextReply(false);
+                client.replyMode(Client.ReplyMode.SKIP);
+            }
+        }
+    }
+
+    /** Finds the command or subcommand and checks arity; replies with the error and returns null if unusable. */
+    private CommandSpec resolve(byte[][] argv, Reply reply) {
+        CommandSpec spec = server.commands().lookup(argv[0]);
+        if (spec == null) {
+            refuse(reply, unknownCommand(argv));
+            return null;
+        }
+        if (spec.isContainer()) {
+            if (argv.length == 1) {
+                reject(spec, reply, Errors.wrongArity(spec.fullName()));
+                return null;
+            }
+            CommandSpec sub = spec.subcommand(new String(argv[1], StandardCharsets.UTF_8));
+            if (sub == null || sub.handler() == null) {
+                refuse(reply, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.fullName()));
+                return null;
+            }
+            spec = sub;
+        }
+        if (!spec.arityAccepts(argv.length)) {
+            reject(spec, reply, Errors.wrongArity(spec.fullName()));
+            return null;
+        }
+        return spec;
+    }
+
+    private void run(CommandSpec spec, Client client, byte[][] argv, Reply reply) {
+        Call call = new Call(server, client, argv, reply, spec);
+        ServerConfig config = server.config();
+        server.keyspace().noTouch(client.noTouch() && !Tokens.equalsIgnoreCase(argv[0], "touch"));
+        long start = System.nanoTime();
+        boolean failed = false;
+        try {
+            spec.handler().execute(call);
+        } catch (CommandError e) {
+            failed = true;
+            reply.error(e.getMessage());
+            server.stats().error(e.getMessage());
+        } catch (RuntimeException e) {
+            failed = true;
+            LOG.errorf(e, "command %s failed", spec.fullName());
+            String message = "ERR internal error: " + e.getClass().getSimpleName();
+            reply.error(message);
+            server.stats().error(message);
+        } finally {
+            server.keyspace().noTouch(false);
+        }
+        long micros = (System.nanoTime() - start) / 1000;
+        spec.calls++;
+        spec.micros += micros;
+        if (failed) {
+            spec.failedCalls++;
+        }
+        server.stats().commandsProcessed++;
+        client.lastCommand(spec.fullName());
+        long now = server.keyspace().clock().now();
+        long slowerThan = config.slowlogLogSlowerThan();
+        if (slowerThan >= 0 && micros >= slowerThan && !spec.has(CommandSpec.SKIP_SLOWLOG)) {
+            server.slowLog().add(argv, micros, now, client.transport().remoteAddress(), client.nameText(), config.slowlogMaxLen());
+        }
+        long threshold = config.latencyMonitorThreshold();
+        if (threshold > 0 && micros / 1000 >= threshold) {
+            server.latency().record(spec.has(CommandSpec.FAST) ? "fast-command" : "command", micros / 1000, now);
+        }
+        if (!spec.has(CommandSpec.SKIP_MONITOR) && !spec.has(CommandSpec.ADMIN)) {
+            server.clients().feedMonitors(client, argv, now);
+        }
+    }
+
+    /** An error before the command could run, counted as a rejected call of that command. */
+    private void reject(CommandSpec spec, Reply reply, String message) {
+        spec.rejectedCalls++;
+        refuse(reply, message);
+    }
+
+    private void refuse(Reply reply, String message) {
+        reply.error(message);
+        server.stats().error(message);
+    }
+
+    private static String unknownCommand(byte[][] argv) {
+        // at most 128 bytes of the name, and argument quotes until the list reaches 128 bytes
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            String a = new String(argv[i], StandardCharsets.UTF_8);
+            int room = 128 - args.length();
+            args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
+        }
+        return "ERR unknown command '" + Errors.abbreviate(new String(argv[0], StandardCharsets.UTF_8))
+                + "', with args beginning with: " + args;
+    }
+}

@@ -1,0 +1,200 @@
+package kv.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+
+import java.util.Arrays;
+import java.util.List;
+
+import kv.util.ArgSplitter;
+import kv.util.Numbers;
+
+/**
+ * Incremental request parser: RESP multibulk arrays of bulk strings and inline commands. Input
+ * arrives in arbitrary chunks; {@link #next} returns one complete command at a time and keeps
+ * partial state between calls. Bulk payloads are copied once, straight into the argument array.
+ */
+public final class RespParser {
+    /** Longest inline command or header line without a newline (Redis' PROTO_INLINE_MAX_SIZE). */
+    static final int MAX_LINE = 64 * 1024;
+    /** Up to this size a bulk buffer is allocated whole up front; larger ones grow as bytes arrive. */
+    private static final int EAGER_BULK = 1024 * 1024;
+    /** Before authentication, Redis refuses larger requests to limit what a stranger can make it allocate. */
+    private static final int UNAUTHENTICATED_MAX_ARGS = 10;
+    private static final int UNAUTHENTICATED_MAX_BULK = 16 * 1024;
+
+    /** What the parser needs to know about its connection. */
+    public interface Limits {
+        long maxBulkLength();
+
+        long queryBufferLimit();
+
+        boolean authenticated();
+    }
+
+    private final Limits limits;
+
+    private byte[] line = new byte[64];
+    private int lineLength;
+
+    private byte[][] argv;
+    private int argc;
+    private int expected = -1;
+
+    private byte[] bulk;
+    private int bulkLength = -1;
+    private int bulkFilled;
+    private int trailerToSkip;
+    private long requestBytes;
+
+    public RespParser(Limits limits) {
+        this.limits = limits;
+    }
+
+    /**
+     * Parses the next complete command from {@code in}, consuming its bytes. Returns null once
+     * all readable bytes are consumed without completing a command.
+     */
+    public byte[][] next(ByteBuf in) throws ProtocolException {
+        while (true) {
+            if (expected < 0) {
+                if (lineLength == 0 && !in.isReadable()) {
+                    return null;
+                }
+                byte first = lineLength > 0 ? line[0] : in.getByte(in.readerIndex());
+                if (first == '*') {
+                    if (!readLine(in, "Protocol error: too big mbulk count string")) {
+                        return null;
+                    }
+                    long count = parseLineNumber();
+                    if (count == Long.MIN_VALUE || count > Integer.MAX_VALUE) {
+                        throw new ProtocolException("ERR Protocol error: invalid multibulk length");
+                    }
+                    if (count > UNAUTHENTICATED_MAX_ARGS && !limits.authenticated()) {
+                        throw new ProtocolException("ERR Protocol error: unauthenticated multibulk length");
+                    }
+                    lineLength = 0;
+                    if (count <= 0) {
+                        continue;
+                    }
+                    // the count is client-controlled: grow the array as arguments arrive
+                    argv = new byte[(int) Math.min(count, 1024)][];
+                    argc = 0;
+                    expected = (int) count;
+                    requestBytes = 0;
+                } else {
+                    if (!readLine(in, "Protocol error: too big inline request")) {
+                        return null;
+                    }
+                    List<byte[]> args = ArgSplitter.split(line, 0, lineLength);
+                    lineLength = 0;
+                    if (args == null) {
+                        throw new ProtocolException("ERR Protocol error: unbalanced quotes in request");
+                    }
+                    if (args.isEmpty()) {
+                        continue;
+                    }
+                    return args.toArray(new byte[0][]);
+                }
+            }
+            while (argc < expected) {
+                if (bulkLength < 0) {
+                    if (!readLine(in, "Protocol error: too big bulk count string")) {
+                        return null;
+                    }
+                    if (line[0] != '$') {
+                        throw new ProtocolException("ERR Protocol error: expected '$', got '" + (char) (line[0] & 0xff) + "'");
+                    }
+                    long len = parseLineNumber();
+                    lineLength = 0;
+                    if (len < 0 || len > limits.maxBulkLength() || len > Integer.MAX_VALUE - 8) {
+                        throw new ProtocolException("ERR Protocol error: invalid bulk length");
+                    }
+                    if (len > UNAUTHENTICATED_MAX_BULK && !limits.authenticated()) {
+                        throw new ProtocolException("ERR Protocol error: unauthenticated bulk length");
+                    }
+                    requestBytes += len;
+                    if (requestBytes > limits.queryBufferLimit()) {
+                        throw new ProtocolException(null);
+                    }
+                    bulkLength = (int) len;
+                    bulk = new byte[Math.min(bulkLength, EAGER_BULK)];
+                    bulkFilled = 0;
+                    trailerToSkip = 2;
+                }
+                if (bulkFilled < bulkLength) {
+                    int n = Math.min(bulkLength - bulkFilled, in.readableBytes());
+                    if (bulkFilled + n > bulk.length) {
+                        bulk = Arrays.copyOf(bulk, (int) Math.min(bulkLength, Math.max(bulkFilled + n, 2L * bulk.length)));
+                    }
+                    in.readBytes(bulk, bulkFilled, n);
+                    bulkFilled += n;
+                    if (bulkFilled < bulkLength) {
+                        return null;
+                    }
+                }
+                // the two bytes after the payload are the CRLF terminator; like Redis, skip them unchecked
+                int skip = Math.min(trailerToSkip, in.readableBytes());
+                in.skipBytes(skip);
+                trailerToSkip -= skip;
+                if (trailerToSkip > 0) {
+                    return null;
+                }
+                if (argc == argv.length) {
+                    argv = Arrays.copyOf(argv, (int) Math.min(expected, 2L * argv.length));
+                }
+                argv[argc++] = bulk;
+                bulk = null;
+                bulkLength = -1;
+            }
+            byte[][] command = argv;
+            argv = null;
+            expected = -1;
+            return command;
+        }
+    }
+
+    /** Accumulates bytes up to LF into {@code line} (CR stripped); false if no LF yet. */
+    private boolean readLine(ByteBuf in, String tooBig) throws ProtocolException {
+        int start = in.readerIndex();
+        int lf = in.forEachByte(start, in.readableBytes(), ByteProcessor.FIND_LF);
+        int take = (lf < 0 ? in.writerIndex() : lf) - start;
+        if (lineLength + take > MAX_LINE) {
+            throw new ProtocolException("ERR " + tooBig);
+        }
+        if (lineLength + take > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineLength + take, line.length * 2));
+        }
+        in.readBytes(line, lineLength, take);
+        lineLength += take;
+        if (lf < 0) {
+            return false;
+        }
+        in.skipBytes(1);
+        if (lineLength > 0 && line[lineLength - 1] == '\r') {
+            lineLength--;
+        }
+        if (lineLength == 0) {
+            // an empty header line: treat like an empty inline command
+            line[0] = 0;
+        }
+        return true;
+    }
+
+    /** The number after the type byte of the current line, or Long.MIN_VALUE if malformed. */
+    private long parseLineNumber() {
+        if (lineLength < 2 || !Numbers.isLong(line, 1, lineLength - 1)) {
+            return Long.MIN_VALUE;
+        }
+        return Numbers.parseLong(line, 1, lineLength - 1);
+    }
+
+    /** Drops the partial command, e.g. when the connection closes. */
+    public void reset() {
+        argv = null;
+        bulk = null;
+        expected = -1;
+        bulkLength = -1;
+        lineLength = 0;
+    }
+}

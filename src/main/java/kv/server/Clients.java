@@ -1,0 +1,146 @@
+package kv.server;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import kv.command.CommandSpec;
+import kv.util.Repr;
+
+/** The connected clients, MONITOR subscribers and CLIENT PAUSE state. Data thread only. */
+public final class Clients {
+    private final Map<Long, Client> byId = new LinkedHashMap<>();
+    private final List<Client> monitors = new ArrayList<>();
+    private final List<Runnable> waitingForUnpause = new ArrayList<>();
+    private final Scheduler scheduler;
+    private long nextId = 1;
+    private long pausedUntilMs;
+    private boolean pauseAll;
+    private long pauseTimer = -1;
+
+    /** Timers on the data thread. */
+    public interface Scheduler {
+        long schedule(long delayMs, Runnable action);
+
+        void cancel(long timerId);
+    }
+
+    public Clients(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    public Client connect(Client.Transport transport, long nowMs, boolean authenticated) {
+        Client c = new Client(nextId++, transport, nowMs, authenticated);
+        byId.put(c.id(), c);
+        return c;
+    }
+
+    public void disconnect(Client c) {
+        byId.remove(c.id());
+        if (c.monitor()) {
+            monitors.remove(c);
+        }
+    }
+
+    public int count() {
+        return byId.size();
+    }
+
+    public Collection<Client> all() {
+        return Collections.unmodifiableCollection(byId.values());
+    }
+
+    public Client byId(long id) {
+        return byId.get(id);
+    }
+
+    public void addMonitor(Client c) {
+        if (!c.monitor()) {
+            c.monitor(true);
+            monitors.add(c);
+        }
+    }
+
+    public int monitorCount() {
+        return monitors.size();
+    }
+
+    /** Sends the command line to every MONITOR client, e.g. {@code +1700000000.123456 [0 127.0.0.1:5000] "get" "k"}. */
+    public void feedMonitors(Client source, byte[][] argv, long nowMs) {
+        if (monitors.isEmpty()) {
+            return;
+        }
+        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        StringBuilder sb = new StringBuilder();
+        sb.append(micros / 1_000_000).append('.');
+        String frac = Long.toString(micros % 1_000_000);
+        sb.append("000000", 0, 6 - frac.length()).append(frac);
+        sb.append(" [").append(source.db()).append(' ').append(source.transport().remoteAddress()).append(']');
+        for (byte[] a : argv) {
+            sb.append(' ').append(Repr.quote(a));
+        }
+        String line = sb.toString();
+        for (Client m : monitors) {
+            if (m != source) {
+                m.transport().push(r -> r.simple(line));
+            }
+        }
+    }
+
+    /** CLIENT PAUSE: until {@code untilMs}; {@code all} pauses every command, else only writes. */
+    public void pause(long untilMs, boolean all, long nowMs) {
+        // a pause can be extended or widened, never shortened or narrowed by a new one
+        if (untilMs > pausedUntilMs) {
+            pausedUntilMs = untilMs;
+        }
+        pauseAll = pauseAll && isPaused(nowMs) || all;
+        if (pauseTimer >= 0) {
+            scheduler.cancel(pauseTimer);
+        }
+        pauseTimer = scheduler.schedule(Math.max(1, pausedUntilMs - nowMs), this::unpause);
+    }
+
+    public void unpause() {
+        pausedUntilMs = 0;
+        pauseAll = false;
+        if (pauseTimer >= 0) {
+            scheduler.cancel(pauseTimer);
+            pauseTimer = -1;
+        }
+        List<Runnable> waiters = new ArrayList<>(waitingForUnpause);
+        waitingForUnpause.clear();
+        waiters.forEach(Runnable::run);
+    }
+
+    private boolean isPaused(long nowMs) {
+        return pausedUntilMs > nowMs;
+    }
+
+    /** True if the client must hold this command back because of CLIENT PAUSE. */
+    public boolean mustWait(Client client, CommandSpec spec) {
+        long now = System.currentTimeMillis();
+        if (!isPaused(now)) {
+            return false;
+        }
+        return pauseAll || spec.has(CommandSpec.WRITE);
+    }
+
+    /** Closes normal clients idle for longer than {@code timeoutSeconds} (0 = never). */
+    public void closeIdle(long nowMs, long timeoutSeconds) {
+        if (timeoutSeconds <= 0) {
+            return;
+        }
+        for (Client c : new ArrayList<>(byId.values())) {
+            if (!c.monitor() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
+                c.transport().closeAfterReply();
+            }
+        }
+    }
+
+    public void whenUnpaused(Runnable resume) {
+        waitingForUnpause.add(resume);
+    }
+}

@@ -1,0 +1,246 @@
+package kv.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.NetSocketInternal;
+
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import kv.command.Dispatcher;
+import kv.protocol.ProtocolException;
+import kv.protocol.Reply;
+import kv.protocol.RespParser;
+import kv.protocol.RespWriter;
+
+/**
+ * One client socket on the data thread: parses what arrives, runs each command, and writes all
+ * replies of a read batch with one write (Vert.x flushes once at the end of the read), so a
+ * pipeline costs one syscall rather than one per reply.
+ */
+final class Connection implements Client.Transport, RespParser.Limits {
+    private static final Logger LOG = Logger.getLogger(Connection.class);
+
+    private final Server server;
+    private final NetSocketInternal socket;
+    private final RespParser parser = new RespParser(this);
+    private final RespWriter writer;
+    private final String remote;
+    private final Context context;
+    private final String local;
+    private Client client;
+    /** Unprocessed input held while CLIENT PAUSE holds this client back. */
+    private ByteBuf held;
+    private byte[][] heldCommand;
+    private boolean closing;
+    private boolean outputBackpressure;
+
+    Connection(Server server, NetSocketInternal socket) {
+        this.server = server;
+        this.socket = socket;
+        this.writer = new RespWriter(socket.channelHandlerContext().alloc(), () -> client == null ? 2 : client.protocol());
+        this.remote = format(socket.remoteAddress());
+        this.local = format(socket.localAddress());
+        this.context = Vertx.currentContext();
+    }
+
+    private static String format(SocketAddress a) {
+        if (a == null) {
+            return "?:0";
+        }
+        String host = a.hostAddress();
+        if (host == null) {
+            return "unix:" + a.path();
+        }
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.port();
+    }
+
+    void start(Client client) {
+        this.client = client;
+        socket.messageHandler(this::onMessage);
+        socket.closeHandler(v -> onClosed());
+        socket.exceptionHandler(e -> LOG.debugf("client %s: %s", remote, e.getMessage()));
+    }
+
+    /** Refuses the connection with an error reply (protected mode, maxclients). */
+    void refuse(String error) {
+        ByteBuf b = Unpooled.copiedBuffer(("-" + error + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.writeMessage(b).onComplete(ar -> socket.close());
+    }
+
+    private void onMessage(Object message) {
+        if (!(message instanceof ByteBuf)) {
+            return;
+        }
+        ByteBuf in = (ByteBuf) message;
+        try {
+            server.stats().netInputBytes += in.readableBytes();
+            if (closing) {
+                return;
+            }
+            if (heldCommand != null) {
+                // still paused: keep the bytes for later, in order
+                hold(in);
+                return;
+            }
+            process(in);
+        } finally {
+            in.release();
+        }
+    }
+
+    private void process(ByteBuf in) {
+        try {
+            byte[][] argv;
+            while (!closing && (argv = parser.next(in)) != null) {
+                if (server.dispatcher().execute(client, argv, writer) == Dispatcher.Outcome.PAUSED) {
+                    heldCommand = argv;
+                    hold(in);
+                    server.clients().whenUnpaused(this::resumeAfterPause);
+                    break;
+                }
+            }
+        } catch (ProtocolException e) {
+            if (e.hasReply()) {
+                writer.error(e.getMessage());
+                server.stats().error(e.getMessage());
+            }
+            closeAfterReply();
+        }
+        flush();
+    }
+
+    private void hold(ByteBuf in) {
+        if (!in.isReadable()) {
+            return;
+        }
+        if (held == null) {
+            held = Unpooled.buffer(in.readableBytes());
+        }
+        held.writeBytes(in);
+    }
+
+    private void resumeAfterPause() {
+        if (closing || heldCommand == null) {
+            return;
+        }
+        byte[][] argv = heldCommand;
+        heldCommand = null;
+        if (server.dispatcher().execute(client, argv, writer) == Dispatcher.Outcome.PAUSED) {
+            heldCommand = argv;
+            server.clients().whenUnpaused(this::resumeAfterPause);
+            flush();
+            return;
+        }
+        ByteBuf rest = held;
+        held = null;
+        if (rest != null) {
+            process(rest);
+        } else {
+            flush();
+        }
+    }
+
+    private void flush() {
+        ByteBuf out = writer.take();
+        if (out != null) {
+            server.stats().netOutputBytes += out.readableBytes();
+            socket.writeMessage(out);
+        }
+        if (closing) {
+            socket.close();
+            return;
+        }
+        // a client that pipelines without reading its replies must not grow our memory unbounded
+        if (!outputBackpressure && socket.writeQueueFull()) {
+            outputBackpressure = true;
+            socket.pause();
+            socket.drainHandler(v -> {
+                outputBackpressure = false;
+                socket.resume();
+            });
+        }
+    }
+
+    private void onClosed() {
+        closing = true;
+        parser.reset();
+        writer.release();
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+        heldCommand = null;
+        if (client != null) {
+            server.clients().disconnect(client);
+        }
+    }
+
+    @Override
+    public void closeAfterReply() {
+        closing = true;
+        if (heldCommand == null) {
+            // if called from outside a read batch (CLIENT KILL of another client), act now
+            context.runOnContext(v -> {
+                flushPendingAndClose();
+            });
+        }
+    }
+
+    private void flushPendingAndClose() {
+        ByteBuf out = writer.take();
+        if (out != null) {
+            socket.writeMessage(out);
+        }
+        socket.close();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public String localAddress() {
+        return local;
+    }
+
+    @Override
+    public long pendingOutput() {
+        return writer.pending();
+    }
+
+    @Override
+    public void push(Consumer<Reply> message) {
+        if (closing) {
+            return;
+        }
+        message.accept(writer);
+        ByteBuf out = writer.take();
+        if (out != null) {
+            server.stats().netOutputBytes += out.readableBytes();
+            socket.writeMessage(out);
+        }
+    }
+
+    // RespParser.Limits
+
+    @Override
+    public long maxBulkLength() {
+        return server.config().protoMaxBulkLen();
+    }
+
+    @Override
+    public long queryBufferLimit() {
+        return server.config().clientQueryBufferLimit();
+    }
+
+    @Override
+    public boolean authenticated() {
+        return client == null || client.authenticated() || !server.authRequired();
+    }
+}

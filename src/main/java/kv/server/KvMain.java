@@ -1,0 +1,36 @@
+package kv.server;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+import kv.config.ConfigException;
+import kv.config.ConfigSource;
+import kv.config.ServerConfig;
+
+/**
+ * Entry point with redis-server's command line: {@code [config-file] [--directive value ...]}.
+ * The configuration is validated before Quarkus starts, so a bad directive stops start-up with
+ * Redis' message and a non-zero exit code.
+ */
+@QuarkusMain
+public class KvMain implements QuarkusApplication {
+
+    public static void main(String... args) {
+        try {
+            // file and flags first: their errors must stop start-up before anything else happens
+            ServerConfig.load(ConfigSource.fromArgs(args));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
+        LaunchConfig.arguments(args);
+        Quarkus.run(KvMain.class, args);
+    }
+
+    @Override
+    public int run(String... args) {
+        Quarkus.waitForExit();
+        return 0;
+    }
+}

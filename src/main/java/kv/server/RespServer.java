@@ -1,0 +1,196 @@
+package kv.server;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import kv.config.ServerConfig;
+
+/**
+ * Starts the data thread: one Vert.x event-loop context that owns the {@link Server} and every
+ * client socket, listening on each configured bind address.
+ */
+@ApplicationScoped
+public class RespServer {
+    private static final Logger LOG = Logger.getLogger(RespServer.class);
+    private static final String DENIED = "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    LaunchConfig launchConfig;
+
+    private Context context;
+    private Server server;
+    private final List<NetServer> listeners = new ArrayList<>();
+    private volatile int port = -1;
+    private volatile boolean accepting;
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        ServerConfig config = launchConfig.config();
+        context = vertx.getOrCreateContext();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        context.runOnContext(v -> start(config).onComplete(ar -> {
+            if (ar.succeeded()) {
+                started.complete(null);
+            } else {
+                started.completeExceptionally(ar.cause());
+            }
+        }));
+        started.get(30, TimeUnit.SECONDS);
+        accepting = true;
+        LOG.infof("KV %s ready to accept connections on port %d", Server.VERSION, port);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        accepting = false;
+        for (NetServer s : listeners) {
+            s.close();
+        }
+    }
+
+    private Future<Void> start(ServerConfig config) {
+        server = new Server(config, new VertxLifecycle());
+        List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
+        Future<Void> chain = Future.succeededFuture();
+        for (String address : addresses) {
+            boolean optional = address.startsWith("-");
+            String host = optional ? address.substring(1) : address;
+            chain = chain.compose(v -> listen(config, host, optional));
+        }
+        return chain.onSuccess(v -> {
+            long tick = 1000L / Math.max(1, Math.min(500, config.hz()));
+            vertx.setPeriodic(tick, id -> server.cron());
+        });
+    }
+
+    private Future<Void> listen(ServerConfig config, String host, boolean optional) {
+        String bindHost = "*".equals(host) ? "0.0.0.0" : "::*".equals(host) ? "::" : host;
+        NetServerOptions options = new NetServerOptions()
+                .setHost(bindHost)
+                .setPort(port > 0 ? port : config.port())
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(config.tcpKeepalive() > 0)
+                .setReuseAddress(true)
+                .setAcceptBacklog(511);
+        NetServer netServer = vertx.createNetServer(options);
+        netServer.connectHandler(this::accept);
+        Promise<Void> done = Promise.promise();
+        netServer.listen().onComplete(ar -> {
+            if (ar.succeeded()) {
+                listeners.add(netServer);
+                port = ar.result().actualPort();
+                done.complete();
+            } else if (optional) {
+                LOG.warnf("could not bind optional address %s: %s", host, ar.cause().getMessage());
+                done.complete();
+            } else {
+                done.fail(new IllegalStateException("could not bind " + host + ":" + options.getPort() + ": " + ar.cause().getMessage(), ar.cause()));
+            }
+        });
+        return done.future();
+    }
+
+    private void accept(NetSocket socket) {
+        NetSocketInternal internal = (NetSocketInternal) socket;
+        server.stats().connectionsReceived++;
+        Connection connection = new Connection(server, internal);
+        ServerConfig config = server.config();
+        if (config.protectedMode() && !server.authRequired() && !isLoopback(socket)) {
+            connection.refuse(DENIED);
+            return;
+        }
+        if (server.clients().count() >= config.maxClients()) {
+            server.stats().rejectedConnections++;
+            connection.refuse("ERR max number of clients reached");
+            return;
+        }
+        long now = System.currentTimeMillis();
+        Client client = server.clients().connect(connection, now, !server.authRequired());
+        connection.start(client);
+    }
+
+    private static boolean isLoopback(NetSocket socket) {
+        String host = socket.remoteAddress().hostAddress();
+        if (host == null) {
+            return true; // unix socket
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The data port actually bound (useful with port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** True once the listeners are up and until shutdown. */
+    public boolean accepting() {
+        return accepting;
+    }
+
+    /**
+     * Runs {@code task} on the data thread and returns its result; for other threads (health
+     * checks, metrics) that need a consistent view. Never call it from the data thread.
+     */
+    public <T> Future<T> onDataThread(Supplier<T> task) {
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                promise.complete(task.get());
+            } catch (RuntimeException e) {
+                promise.fail(e);
+            }
+        });
+        return promise.future();
+    }
+
+    Server server() {
+        return server;
+    }
+
+    private final class VertxLifecycle implements Server.Lifecycle {
+        @Override
+        public long schedule(long delayMs, Runnable action) {
+            return vertx.setTimer(Math.max(1, delayMs), id -> action.run());
+        }
+
+        @Override
+        public void cancel(long timerId) {
+            vertx.cancelTimer(timerId);
+        }
+
+        @Override
+        public void shutdown(int exitCode) {
+            accepting = false;
+            // let the event loop flush what it has, then stop the application
+            vertx.setTimer(10, id -> Quarkus.asyncExit(exitCode));
+        }
+    }
+
+}

@@ -1,0 +1,63 @@
+package kv.store;
+
+import java.util.Arrays;
+
+/**
+ * A string value that has been modified in place (APPEND, SETRANGE): it keeps spare capacity so
+ * repeated appends are amortised O(1). Redis reports this encoding as "raw".
+ */
+public final class MutableString {
+    private static final int MAX_PREALLOC = 1024 * 1024;
+
+    private byte[] buf;
+    private int length;
+
+    public MutableString(byte[] initial, int extraCapacity) {
+        this.buf = Arrays.copyOf(initial, grownCapacity(initial.length + extraCapacity));
+        this.length = initial.length;
+    }
+
+    public byte[] buffer() {
+        return buf;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public void append(byte[] data) {
+        ensureLength(length + data.length);
+        System.arraycopy(data, 0, buf, length, data.length);
+        length += data.length;
+    }
+
+    /** Writes {@code data} at {@code offset}, zero-padding any gap past the current end. */
+    public void write(int offset, byte[] data) {
+        int end = offset + data.length;
+        if (end > length) {
+            ensureLength(end);
+            length = end;
+        }
+        System.arraycopy(data, 0, buf, offset, data.length);
+    }
+
+    private void ensureLength(int needed) {
+        if (needed > buf.length) {
+            buf = Arrays.copyOf(buf, grownCapacity(needed));
+        }
+    }
+
+    /** Doubles small strings, adds 1 MiB to large ones (like sds' greedy growth). */
+    private static int grownCapacity(int needed) {
+        long target = needed < MAX_PREALLOC ? needed * 2L : needed + (long) MAX_PREALLOC;
+        return (int) Math.min(target, Integer.MAX_VALUE - 8);
+    }
+
+    public byte[] toBytes() {
+        return Arrays.copyOf(buf, length);
+    }
+
+    public long heapBytes() {
+        return 24 + Memory.arrayBytes(buf.length);
+    }
+}

@@ -1,0 +1,92 @@
+package kv.store;
+
+import kv.protocol.Reply;
+import kv.util.Numbers;
+
+/**
+ * String values in their three encodings: {@code Long} ("int": canonical decimal integers),
+ * {@code byte[]} ("embstr" up to 44 bytes, "raw" above) and {@link MutableString} ("raw", after
+ * in-place modification). A string key therefore costs the key array and at most one object.
+ */
+public final class StringValues {
+    /** Redis' OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+    public static final int EMBSTR_LIMIT = 44;
+
+    private StringValues() {
+    }
+
+    /** The compact value for {@code bytes}: a Long if it is a canonical integer, else the array itself. */
+    public static Object of(byte[] bytes) {
+        if (bytes.length <= 20 && Numbers.isLong(bytes)) {
+            return Numbers.parseLong(bytes);
+        }
+        return bytes;
+    }
+
+    public static boolean isString(Object value) {
+        return value instanceof byte[] || value instanceof Long || value instanceof MutableString;
+    }
+
+    public static byte[] bytes(Object value) {
+        if (value instanceof byte[]) {
+            return (byte[]) value;
+        }
+        if (value instanceof Long) {
+            return Numbers.toBytes((Long) value);
+        }
+        return ((MutableString) value).toBytes();
+    }
+
+    public static int length(Object value) {
+        if (value instanceof byte[]) {
+            return ((byte[]) value).length;
+        }
+        if (value instanceof Long) {
+            return Numbers.digits((Long) value);
+        }
+        return ((MutableString) value).length();
+    }
+
+    public static void reply(Reply reply, Object value) {
+        if (value instanceof byte[]) {
+            reply.bulk((byte[]) value);
+        } else if (value instanceof Long) {
+            reply.bulkLong((Long) value);
+        } else {
+            MutableString s = (MutableString) value;
+            reply.bulk(s.buffer(), 0, s.length());
+        }
+    }
+
+    /** Replies with bytes [start, end] inclusive, as GETRANGE does. */
+    public static void replyRange(Reply reply, Object value, int start, int end) {
+        if (value instanceof MutableString) {
+            MutableString s = (MutableString) value;
+            reply.bulk(s.buffer(), start, end - start + 1);
+        } else {
+            reply.bulk(bytes(value), start, end - start + 1);
+        }
+    }
+
+    public static String encoding(Object value) {
+        if (value instanceof Long) {
+            return "int";
+        }
+        if (value instanceof byte[] && ((byte[]) value).length <= EMBSTR_LIMIT) {
+            return "embstr";
+        }
+        return "raw";
+    }
+
+    public static long heapBytes(Object value) {
+        if (value instanceof byte[]) {
+            return Memory.arrayBytes(((byte[]) value).length);
+        }
+        if (value instanceof Long) {
+            long v = (Long) value;
+            // Long.valueOf shares -128..127, as Redis shares small integers
+            return v >= -128 && v <= 127 ? 0 : 16;
+        }
+        return ((MutableString) value).heapBytes();
+    }
+}

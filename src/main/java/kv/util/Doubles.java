@@ -1,0 +1,74 @@
+package kv.util;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * Doubles as Redis 7.2 prints them in replies: the shortest decimal that reads back as the same
+ * double, laid out like C's {@code %.17g} (plain notation for decimal exponents -4..16, otherwise
+ * {@code d.ddde+XX}), and "inf", "-inf", "nan".
+ */
+public final class Doubles {
+    private Doubles() {
+    }
+
+    public static String format(double v) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0" : "0";
+        }
+        BigDecimal shortest = shortest(v);
+        BigDecimal unscaledDigits = new BigDecimal(shortest.unscaledValue().abs());
+        String digits = unscaledDigits.stripTrailingZeros().unscaledValue().toString();
+        // decimal exponent of the leading digit
+        int exponent = shortest.precision() - shortest.scale() - 1;
+        StringBuilder sb = new StringBuilder(24);
+        if (v < 0) {
+            sb.append('-');
+        }
+        if (exponent < -4 || exponent >= 17) {
+            sb.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                sb.append('.').append(digits, 1, digits.length());
+            }
+            sb.append('e').append(exponent < 0 ? '-' : '+');
+            int abs = Math.abs(exponent);
+            if (abs < 10) {
+                sb.append('0');
+            }
+            sb.append(abs);
+        } else if (exponent < 0) {
+            sb.append("0.");
+            for (int i = -1; i > exponent; i--) {
+                sb.append('0');
+            }
+            sb.append(digits);
+        } else if (digits.length() <= exponent + 1) {
+            sb.append(digits);
+            for (int i = digits.length(); i <= exponent; i++) {
+                sb.append('0');
+            }
+        } else {
+            sb.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
+        }
+        return sb.toString();
+    }
+
+    /** The decimal with the fewest significant digits that converts back to {@code v}. */
+    private static BigDecimal shortest(double v) {
+        BigDecimal exact = new BigDecimal(v);
+        for (int precision = 1; precision < 17; precision++) {
+            BigDecimal candidate = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == v) {
+                return candidate;
+            }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+    }
+}

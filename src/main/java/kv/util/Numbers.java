@@ -1,0 +1,128 @@
+package kv.util;
+
+import io.netty.buffer.ByteBuf;
+
+/** Integer parsing and printing on bytes, with Redis's strict rules (string2ll). */
+public final class Numbers {
+    /** Sentinel-free parse result holder is avoided: callers check {@link #isLong} first or catch. */
+    private Numbers() {
+    }
+
+    /**
+     * True if {@code b} is the canonical decimal form of a signed 64-bit integer: optional '-', no
+     * '+', no leading zeros, no spaces, not "-0". This is the form Redis stores as an integer.
+     */
+    public static boolean isLong(byte[] b, int off, int len) {
+        if (len == 0 || len > 20) {
+            return false;
+        }
+        int i = off;
+        int end = off + len;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+            if (i == end) {
+                return false;
+            }
+        }
+        if (b[i] == '0') {
+            return i + 1 == end && !negative;
+        }
+        long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+        long acc = 0; // accumulate negatively so MIN_VALUE fits
+        for (; i < end; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            if (acc < (limit + d) / 10 || acc * 10 < limit + d) {
+                return false;
+            }
+            acc = acc * 10 - d;
+        }
+        return true;
+    }
+
+    public static boolean isLong(byte[] b) {
+        return isLong(b, 0, b.length);
+    }
+
+    /** Parses a value accepted by {@link #isLong}; throws NumberFormatException otherwise. */
+    public static long parseLong(byte[] b, int off, int len) {
+        if (!isLong(b, off, len)) {
+            throw new NumberFormatException();
+        }
+        int i = off;
+        int end = off + len;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long acc = 0;
+        for (; i < end; i++) {
+            acc = acc * 10 - (b[i] - '0');
+        }
+        return negative ? acc : -acc;
+    }
+
+    public static long parseLong(byte[] b) {
+        return parseLong(b, 0, b.length);
+    }
+
+    /** Number of bytes of the decimal form of {@code v}, sign included. */
+    public static int digits(long v) {
+        if (v == Long.MIN_VALUE) {
+            return 20;
+        }
+        int n = 1;
+        if (v < 0) {
+            n++;
+            v = -v;
+        }
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    public static void writeAscii(ByteBuf out, long v) {
+        if (v >= 0 && v < 10) {
+            out.writeByte('0' + (int) v);
+            return;
+        }
+        int n = digits(v);
+        int start = out.writerIndex();
+        out.ensureWritable(n);
+        int pos = start + n - 1;
+        boolean negative = v < 0;
+        // work with negative numbers so Long.MIN_VALUE needs no special case
+        long x = negative ? v : -v;
+        while (x <= -10) {
+            out.setByte(pos--, (int) ('0' - x % 10));
+            x /= 10;
+        }
+        out.setByte(pos--, (int) ('0' - x));
+        if (negative) {
+            out.setByte(pos, '-');
+        }
+        out.writerIndex(start + n);
+    }
+
+    public static byte[] toBytes(long v) {
+        int n = digits(v);
+        byte[] b = new byte[n];
+        int pos = n - 1;
+        boolean negative = v < 0;
+        long x = negative ? v : -v;
+        while (x <= -10) {
+            b[pos--] = (byte) ('0' - x % 10);
+            x /= 10;
+        }
+        b[pos--] = (byte) ('0' - x);
+        if (negative) {
+            b[pos] = '-';
+        }
+        return b;
+    }
+}
