@@ -163,6 +163,29 @@ ping_once() {                 # one RESP PING over bash's /dev/tcp; true on +PON
     ) 2>/dev/null
 }
 
+CR=$'\r'
+resp_cmd() {                  # resp_cmd PORT ARG...: one RESP command, prints the reply's first line (no CR)
+    local port=$1 req a
+    shift
+    req="*$#$CR"$'\n'
+    for a in "$@"; do req+="\$${#a}$CR"$'\n'"$a$CR"$'\n'; done
+    (
+        exec 3<>"/dev/tcp/$host/$port" || exit 1
+        printf '%s' "$req" >&3
+        IFS= read -r -t 5 reply <&3 || exit 1
+        printf '%s\n' "${reply%"$CR"}"
+    ) 2>/dev/null || true
+}
+
+inline_cmd() {                # inline_cmd PORT LINE: one inline command, prints the reply's first line
+    (
+        exec 3<>"/dev/tcp/$host/$1" || exit 1
+        printf '%s\r\n' "$2" >&3
+        IFS= read -r -t 5 reply <&3 || exit 1
+        printf '%s\n' "${reply%"$CR"}"
+    ) 2>/dev/null || true
+}
+
 wait_pong() {                 # wait_pong PORT PID DEADLINE_S: poll every ~5 ms; false if it dies or times out
     local port=$1 pid=$2 deadline_us i
     deadline_us=$(( $(now_us) + $3 * 1000000 ))
@@ -190,7 +213,9 @@ start_kv() {                  # start_kv PORT LOG JAVA_HOME|"" EXTRA_JAVA_OPTS: 
         cd "$workdir"
         if [[ -n "$jhome" ]]; then export JAVA_HOME="$jhome"; fi
         export KV_NO_BUILD=1
-        export JAVA_OPTS="$user_java_opts -Dquarkus.http.port=$hport -Dquarkus.management.port=$mport $extra"
+        # -Dkv.port as well as --port: KV reads kv.<directive> properties too (lowest
+        # precedence), so the port is right even where flag parsing is not (yet) complete
+        export JAVA_OPTS="$user_java_opts -Dquarkus.http.port=$hport -Dquarkus.management.port=$mport -Dkv.port=$port $extra"
         exec "$launcher" --port "$port" --save "" --appendonly no
     ) >"$logf" 2>&1 &
     SPID=$!
@@ -264,13 +289,36 @@ if want throughput; then
         must_be_up kv "${port_of[kv]}" "$pid_kv" "$logdir/throughput-kv.log"
     fi
 
-    tests=(ping set get incr mset)
+    # redis-benchmark counts error replies as answers: check first that each command works,
+    # and do not measure (nor warm up) what a server answers with an error
+    tests=(ping_inline ping_mbulk set get incr mset)
+    declare -A unsupported=() tests_of=()
+    for s in "${servers[@]}"; do
+        ok=()
+        for t in "${tests[@]}"; do
+            case "$t" in
+                ping_inline) r=$(inline_cmd "${port_of[$s]}" PING) ;;
+                ping_mbulk)  r=$(resp_cmd "${port_of[$s]}" PING) ;;
+                set)         r=$(resp_cmd "${port_of[$s]}" SET bench:probe xxx) ;;
+                get)         r=$(resp_cmd "${port_of[$s]}" GET bench:probe) ;;
+                incr)        r=$(resp_cmd "${port_of[$s]}" INCR bench:probe:counter) ;;
+                mset)        r=$(resp_cmd "${port_of[$s]}" MSET bench:probe:1 xxx bench:probe:2 xxx) ;;
+            esac
+            if [[ -z "$r" || "$r" == -* ]]; then
+                unsupported[$s,$t]="${r:-no reply}"
+                log "throughput: $s answers $t with '${r:-no reply}': not measured"
+            else
+                ok+=("$t")
+            fi
+        done
+        tests_of[$s]="${ok[*]}"
+    done
     warm_n=$(( requests < 20000 ? requests : 20000 ))
     log "throughput: warm-up (untimed, -n $warm_n per test, -P 1 and -P 16)"
     for s in "${servers[@]}"; do
         for pl in 1 16; do
             timeout 300 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$warm_n" -P "$pl" \
-                -t "$(IFS=,; echo "${tests[*]}")" --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+                -t "${tests_of[$s]// /,}" --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
         done
     done
 
@@ -282,7 +330,9 @@ if want throughput; then
         for pl in 1 16; do
             for t in "${tests[@]}"; do
                 log "throughput: repeat $rep/$repeats -P $pl $t (${order[*]})"
-                for s in "${order[@]}"; do bench_once "$s" "${port_of[$s]}" "$rep" "$pl" "$t"; done
+                for s in "${order[@]}"; do
+                    if [[ -z "${unsupported[$s,$t]:-}" ]]; then bench_once "$s" "${port_of[$s]}" "$rep" "$pl" "$t"; fi
+                done
             done
         done
     done
@@ -308,6 +358,9 @@ if want throughput; then
                 "$(ratio "$k50" "$r50")" "$(ratio "$k99" "$r99")")"
         done < <(awk -F'\t' -v p="$pl" '$3 == p && !seen[$4]++ { print $4 }' "$raw_tp")
     done
+    while IFS= read -r k; do
+        if [[ -n "$k" ]]; then out "   not measured on ${k%%,*}: ${k#*,} (probe reply: ${unsupported[$k]})"; fi
+    done < <(printf '%s\n' "${!unsupported[@]}" | sort)
 fi
 
 # ------------------------------------------------------------------------------- memory
@@ -335,7 +388,10 @@ if want memory; then
             log "memory: redis-cli --pipe into $s failed: $(tail -n 3 "$logdir/memory-$s-pipe.log")"
         fi
         mem[$s,load_s]=$(awk -v a="$t0" -v b="$(now_us)" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
-        mem[$s,dbsize]=$(redis-cli -h "$host" -p "$port" DBSIZE 2>/dev/null || echo "-")
+        r=$(resp_cmd "$port" DBSIZE)
+        if [[ "$r" == :* ]]; then mem[$s,dbsize]=${r#:}; else mem[$s,dbsize]="-"; fi
+        r=$(timeout 10 redis-cli -h "$host" -p "$port" GET "$(printf 'key:%012d' $((keys - 1)))" 2>&1 || true)
+        if [[ "$r" == xxx ]]; then mem[$s,last]=ok; else mem[$s,last]=MISSING; log "memory: last key on $s: '$r'"; fi
         sleep 1
         mem[$s,used1]=$(info_field "$port" memory used_memory); mem[$s,rss1]=$(rss_bytes "$pid")
         stop_pid "$pid"
@@ -345,11 +401,11 @@ if want memory; then
     out ""
     out "== Memory: $keys keys SET key:NNNNNNNNNNNN (16 bytes) = xxx (3 bytes), as redis-benchmark -r makes them"
     out "   bytes/key = (after - before) / $keys; before = fresh server after FLUSHALL; RSS = VmRSS of the process"
-    out "$(printf '%-6s %9s %8s %14s %14s %11s %14s %14s %11s' server dbsize "load s" "used before" "used after" "used B/key" "RSS before" "RSS after" "RSS B/key")"
+    out "$(printf '%-6s %9s %8s %8s %14s %14s %11s %14s %14s %11s' server dbsize "last key" "load s" "used before" "used after" "used B/key" "RSS before" "RSS after" "RSS B/key")"
     for s in "${servers[@]}"; do
         mem[$s,used_pk]=$(per_key "${mem[$s,used0]}" "${mem[$s,used1]}")
         mem[$s,rss_pk]=$(per_key "${mem[$s,rss0]}" "${mem[$s,rss1]}")
-        out "$(printf '%-6s %9s %8s %14s %14s %11s %14s %14s %11s' "$s" "${mem[$s,dbsize]}" "${mem[$s,load_s]}" \
+        out "$(printf '%-6s %9s %8s %8s %14s %14s %11s %14s %14s %11s' "$s" "${mem[$s,dbsize]}" "${mem[$s,last]}" "${mem[$s,load_s]}" \
             "${mem[$s,used0]:--}" "${mem[$s,used1]:--}" "${mem[$s,used_pk]}" "${mem[$s,rss0]}" "${mem[$s,rss1]}" "${mem[$s,rss_pk]}")"
     done
     if [[ $with_kv -eq 1 ]]; then
