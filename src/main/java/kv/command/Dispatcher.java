@@ -41,7 +41,7 @@ public final class Dispatcher {
                 reject(spec, reply, Errors.NOAUTH);
                 return Outcome.DONE;
             }
-            if (server.clients().mustWait(client, spec)) {
+            if (server.clients().mustWait(client, spec, now)) {
                 return Outcome.PAUSED;
             }
             run(spec, client, argv, reply);

@@ -120,9 +120,8 @@ public final class Clients {
     }
 
     /** True if the client must hold this command back because of CLIENT PAUSE. */
-    public boolean mustWait(Client client, CommandSpec spec) {
-        long now = System.currentTimeMillis();
-        if (!isPaused(now)) {
+    public boolean mustWait(Client client, CommandSpec spec, long nowMs) {
+        if (!isPaused(nowMs)) {
             return false;
         }
         return pauseAll || spec.has(CommandSpec.WRITE);

@@ -13,7 +13,9 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
 
 import java.net.InetAddress;
@@ -26,6 +28,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import kv.config.ServerConfig;
+import kv.observe.StatsSnapshot;
 
 /**
  * Starts the data thread: one Vert.x event-loop context that owns the {@link Server} and every
@@ -48,7 +51,7 @@ public class RespServer {
     private volatile int port = -1;
     private volatile boolean accepting;
 
-    void onStart(@Observes StartupEvent event) throws Exception {
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) throws Exception {
         ServerConfig config = launchConfig.config();
         context = vertx.getOrCreateContext();
         CompletableFuture<Void> started = new CompletableFuture<>();
@@ -172,6 +175,23 @@ public class RespServer {
 
     Server server() {
         return server;
+    }
+
+    public int databases() {
+        return server.keyspace().count();
+    }
+
+    /** Full names of the implemented commands and subcommands (fixed after start-up). */
+    public List<String> commandNames() {
+        List<String> names = new ArrayList<>();
+        server.commands().allWithHandlers().forEach(spec -> names.add(spec.fullName()));
+        return names;
+    }
+
+    /** The data thread's latest statistics snapshot. */
+    public StatsSnapshot snapshot() {
+        Server s = server;
+        return s == null ? StatsSnapshot.EMPTY : s.snapshot();
     }
 
     private final class VertxLifecycle implements Server.Lifecycle {

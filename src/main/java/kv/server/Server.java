@@ -2,8 +2,10 @@ package kv.server;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.Map;
 
+import kv.command.CommandSpec;
 import kv.command.CommandTable;
 import kv.command.Commands;
 import kv.command.Dispatcher;
@@ -11,8 +13,10 @@ import kv.config.ServerConfig;
 import kv.observe.LatencyMonitor;
 import kv.observe.ServerStats;
 import kv.observe.SlowLog;
+import kv.observe.StatsSnapshot;
 import kv.store.ActiveExpiry;
 import kv.store.Keyspace;
+import kv.store.KeyspaceStats;
 
 /**
  * Everything a command can reach: configuration, keyspace, command table, clients and the
@@ -36,6 +40,7 @@ public final class Server {
     private final String runId;
     private final Lifecycle lifecycle;
     private int tcpPort;
+    private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
 
     /** What the server asks of its host (the Quarkus wiring). */
     public interface Lifecycle extends Clients.Scheduler {
@@ -89,12 +94,47 @@ public final class Server {
         return config.requirePass() != null;
     }
 
-    /** The periodic task (hz times a second): active expiry within a quarter of the tick. */
+    /**
+     * The periodic task (hz times a second): active expiry within a quarter of the tick, idle
+     * client timeouts, and a fresh statistics snapshot for other threads.
+     */
     public void cron() {
         int hz = Math.max(1, Math.min(500, config.hz()));
         long tickNanos = 1_000_000_000L / hz;
         activeExpiry.run(tickNanos / 4, effort());
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
+        snapshot = takeSnapshot();
+    }
+
+    /** The latest statistics snapshot; safe to read from any thread. */
+    public StatsSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Baseline for used_memory: what an empty server's structures occupy, by estimate. */
+    public long usedMemory() {
+        return keyspace.heapBytes();
+    }
+
+    private StatsSnapshot takeSnapshot() {
+        int n = keyspace.count();
+        long[] keys = new long[n];
+        long[] expiring = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = keyspace.db(i).size();
+            expiring[i] = keyspace.db(i).expiringCount();
+        }
+        Map<String, long[]> perCommand = new HashMap<>();
+        for (CommandSpec spec : commands.allWithHandlers()) {
+            if (spec.calls() > 0) {
+                perCommand.put(spec.fullName(), new long[] {spec.calls(), spec.micros()});
+            }
+        }
+        KeyspaceStats ks = keyspace.stats();
+        return new StatsSnapshot(keyspace.clock().now(), clients.count(), usedMemory(), config.maxMemory(),
+                stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
+                ks.expiredKeys, ks.hits, ks.misses, stats.netInputBytes, stats.netOutputBytes,
+                stats.errorReplies, keys, expiring, perCommand);
     }
 
     private int effort() {
