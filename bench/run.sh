@@ -130,7 +130,7 @@ stop_pid() {                  # stop_pid PID [grace-seconds]: TERM, bounded wait
 cleanup() {
     local rc=$? p
     for p in "${PIDS[@]}"; do stop_pid "$p" 5; done
-    rm -f "$workdir"/load.resp
+    rm -f "$workdir"/load.resp "$rundir"/kv.aot "$rundir"/kv.aot.config   # big, and valid only for this jar
     exit "$rc"
 }
 trap cleanup EXIT
