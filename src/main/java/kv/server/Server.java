@@ -95,13 +95,15 @@ public final class Server {
     }
 
     /**
-     * The periodic task (hz times a second): active expiry within a quarter of the tick, idle
-     * client timeouts, and a fresh statistics snapshot for other threads.
+     * The periodic task (hz times a second): active expiry within a quarter of the tick, a
+     * millisecond of table-resize progress, idle client timeouts, and a fresh statistics
+     * snapshot for other threads.
      */
     public void cron() {
         int hz = Math.max(1, Math.min(500, config.hz()));
         long tickNanos = 1_000_000_000L / hz;
         activeExpiry.run(tickNanos / 4, effort());
+        keyspace.migrateTables(1_000_000);
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         snapshot = takeSnapshot();
     }

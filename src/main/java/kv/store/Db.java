@@ -268,6 +268,12 @@ public final class Db {
         return i;
     }
 
+    /** Background progress on incremental table resizes, until {@code deadlineNanos}. */
+    public void migrateUntil(long deadlineNanos) {
+        main.migrateUntil(deadlineNanos);
+        expires.migrateUntil(deadlineNanos);
+    }
+
     /** Moves this db's content into {@code other} and vice versa (SWAPDB). */
     void swapWith(Db other) {
         KeyTable m = main;

@@ -58,6 +58,14 @@ public final class Keyspace {
         }
     }
 
+    /** Gives pending table resizes up to {@code budgetNanos} of background progress. */
+    public void migrateTables(long budgetNanos) {
+        long deadline = System.nanoTime() + budgetNanos;
+        for (Db db : dbs) {
+            db.migrateUntil(deadline);
+        }
+    }
+
     public long keyCount() {
         long n = 0;
         for (Db db : dbs) {

@@ -1,6 +1,9 @@
 package kv.store;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * Open-addressing hash table keyed by byte arrays, with linear probing and backward-shift
@@ -11,14 +14,30 @@ import java.util.Arrays;
  * probing keeps every entry in the run of occupied slots starting at its home bucket, which lets
  * {@link #scan} visit entries by home bucket exactly as Redis' chained dict visits buckets: its
  * reverse-binary cursor then gives the same guarantees while the table grows or shrinks.
+ *
+ * <p>Resizing is incremental, like Redis' rehashing: a new table is allocated and the old one is
+ * drained a few slots per operation (and by the cron), so no single command pays for moving
+ * millions of entries. Entries found in the old table are moved on access.
  */
 abstract class OpenKeyTable {
     private static final int MIN_CAPACITY = 8;
+    /** Old-table slots migrated by each operation while a resize is in progress. */
+    private static final int MIGRATE_PER_OP = 16;
+    /** Marks a migrated (or deleted) slot of the old table: probing continues past it. */
+    private static final byte[] MOVED = new byte[0];
 
     protected byte[][] keys;
     protected int[] hashes;
     protected int mask;
     protected int size;
+
+    // The table being drained during an incremental resize (null otherwise). It only ever
+    // loses entries: each is moved to the current table on access or by the migration sweep.
+    private byte[][] oldKeys;
+    private int[] oldHashes;
+    private int oldMask;
+    private int migrateIndex;
+
     /** Resizing is deferred while an iteration that must see stable slots is in progress. */
     private int pauseResize;
 
@@ -27,15 +46,16 @@ abstract class OpenKeyTable {
         hashes = new int[MIN_CAPACITY];
         mask = MIN_CAPACITY - 1;
         allocatePayload(MIN_CAPACITY);
+        dropOldPayload();
     }
 
-    /** Allocates fresh payload arrays of the given capacity, keeping the current ones aside. */
+    /** Allocates fresh payload arrays of the given capacity, keeping the current ones aside as "old". */
     protected abstract void allocatePayload(int capacity);
 
-    /** Moves the payload of slot {@code from} of the set-aside arrays to slot {@code to} of the fresh ones. */
+    /** Moves the payload of slot {@code from} of the old arrays to slot {@code to} of the current ones. */
     protected abstract void movePayloadFromOld(int from, int to);
 
-    /** Drops the set-aside arrays once a resize is done. */
+    /** Drops the old arrays once a resize is complete. */
     protected abstract void dropOldPayload();
 
     /** Moves the payload of slot {@code from} to slot {@code to} within the current arrays. */
@@ -47,50 +67,83 @@ abstract class OpenKeyTable {
         return size;
     }
 
+    /** Capacity of the current table (slot numbers are below it). */
     public final int capacity() {
         return mask + 1;
     }
 
-    /** The slot holding {@code key}, or -1. */
+    public final boolean resizing() {
+        return oldKeys != null;
+    }
+
+    /**
+     * The slot holding {@code key}, or -1. A key still in the old table of a resize is moved to
+     * the current one first, so returned slots always index the current arrays. Slot numbers
+     * stay valid until the next removal.
+     */
     public final int find(byte[] key) {
         int h = KeyHash.hash(key);
-        int i = h & mask;
-        byte[][] ks = keys;
+        int i = probe(keys, hashes, mask, key, h);
+        if (i >= 0 || oldKeys == null) {
+            return i;
+        }
+        int j = probe(oldKeys, oldHashes, oldMask, key, h);
+        return j < 0 ? -1 : migrate(j);
+    }
+
+    private static int probe(byte[][] ks, int[] hs, int m, byte[] key, int h) {
+        int i = h & m;
         while (true) {
             byte[] k = ks[i];
             if (k == null) {
                 return -1;
             }
-            if (hashes[i] == h && Arrays.equals(k, key)) {
+            if (hs[i] == h && k != MOVED && Arrays.equals(k, key)) {
                 return i;
             }
+            i = (i + 1) & m;
+        }
+    }
+
+    /** Moves old slot {@code j} into the current table; returns its new slot. */
+    private int migrate(int j) {
+        int h = oldHashes[j];
+        int i = h & mask;
+        while (keys[i] != null) {
             i = (i + 1) & mask;
         }
+        keys[i] = oldKeys[j];
+        hashes[i] = h;
+        movePayloadFromOld(j, i);
+        oldKeys[j] = MOVED;
+        return i;
     }
 
     /**
      * The slot holding {@code key}, inserting the key (its payload cleared) if absent. Slot
-     * numbers stay valid until the next insertion or removal.
+     * numbers stay valid until the next removal.
      */
     protected final int findOrInsert(byte[] key) {
-        int h = KeyHash.hash(key);
-        int i = h & mask;
-        while (true) {
-            byte[] k = keys[i];
-            if (k == null) {
-                break;
-            }
-            if (hashes[i] == h && Arrays.equals(k, key)) {
-                return i;
-            }
-            i = (i + 1) & mask;
+        int slot = find(key);
+        if (slot >= 0) {
+            return slot;
         }
-        if (pauseResize == 0 && (size + 1) * 4L > (mask + 1) * 3L) {
-            resize((mask + 1) * 2);
-            i = h & mask;
-            while (keys[i] != null) {
-                i = (i + 1) & mask;
+        int h = KeyHash.hash(key);
+        if (pauseResize == 0) {
+            if (oldKeys != null) {
+                migrateSome(MIGRATE_PER_OP);
             }
+            if ((size + 1) * 4L > (mask + 1) * 3L) {
+                // normally the current table has room until a resize completes; if not, finish it now
+                finishResize();
+                if ((size + 1) * 4L > (mask + 1) * 3L) {
+                    startResize((mask + 1) * 2);
+                }
+            }
+        }
+        int i = h & mask;
+        while (keys[i] != null) {
+            i = (i + 1) & mask;
         }
         keys[i] = key;
         hashes[i] = h;
@@ -126,7 +179,11 @@ abstract class OpenKeyTable {
         clearPayload(gap);
         size--;
         if (pauseResize == 0) {
-            maybeShrink();
+            if (oldKeys != null) {
+                migrateSome(MIGRATE_PER_OP);
+            } else {
+                maybeShrink();
+            }
         }
     }
 
@@ -134,40 +191,66 @@ abstract class OpenKeyTable {
         int capacity = mask + 1;
         if (capacity > MIN_CAPACITY && size * 8L < capacity) {
             int target = MIN_CAPACITY;
-            while (target * 3L < size * 4L + 4) {
-                target <<= 1;
-            }
             // leave room to grow: aim for at most half full
             while (target < size * 2) {
                 target <<= 1;
             }
             if (target < capacity) {
-                resize(target);
+                startResize(target);
             }
         }
     }
 
-    private void resize(int capacity) {
-        byte[][] oldKeys = keys;
-        int[] oldHashes = hashes;
+    /** Begins an incremental resize: the current arrays become the old table to drain. */
+    private void startResize(int capacity) {
+        oldKeys = keys;
+        oldHashes = hashes;
+        oldMask = mask;
+        migrateIndex = 0;
         keys = new byte[capacity][];
         hashes = new int[capacity];
         mask = capacity - 1;
         allocatePayload(capacity);
-        for (int j = 0; j < oldKeys.length; j++) {
-            byte[] k = oldKeys[j];
-            if (k != null) {
-                int h = oldHashes[j];
-                int i = h & mask;
-                while (keys[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                keys[i] = k;
-                hashes[i] = h;
-                movePayloadFromOld(j, i);
+        if (size == 0) {
+            finishResize();
+        }
+    }
+
+    /** Migrates up to {@code slots} old slots; ends the resize when the old table is drained. */
+    private void migrateSome(int slots) {
+        byte[][] old = oldKeys;
+        int end = Math.min(old.length, migrateIndex + slots);
+        for (int j = migrateIndex; j < end; j++) {
+            byte[] k = old[j];
+            if (k != null && k != MOVED) {
+                migrate(j);
             }
         }
-        dropOldPayload();
+        migrateIndex = end;
+        if (end == old.length) {
+            oldKeys = null;
+            oldHashes = null;
+            dropOldPayload();
+        }
+    }
+
+    private void finishResize() {
+        if (oldKeys != null) {
+            migrateSome(oldKeys.length);
+        }
+    }
+
+    /**
+     * Background progress on a resize (the cron calls it so that idle tables finish too):
+     * migrates old slots in chunks until {@code deadlineNanos}.
+     */
+    public final void migrateUntil(long deadlineNanos) {
+        while (oldKeys != null && pauseResize == 0) {
+            migrateSome(1024);
+            if (System.nanoTime() > deadlineNanos) {
+                return;
+            }
+        }
     }
 
     /** Removes everything, returning to the minimum capacity. */
@@ -176,11 +259,13 @@ abstract class OpenKeyTable {
         hashes = new int[MIN_CAPACITY];
         mask = MIN_CAPACITY - 1;
         size = 0;
+        oldKeys = null;
+        oldHashes = null;
         allocatePayload(MIN_CAPACITY);
         dropOldPayload();
     }
 
-    /** Visits the entries whose home bucket is {@code bucket}. */
+    /** Receives slots during iteration. */
     public interface SlotVisitor {
         void visit(int slot);
     }
@@ -189,21 +274,49 @@ abstract class OpenKeyTable {
      * One step of a SCAN: visits the entries of the home bucket selected by {@code cursor} and
      * returns the next cursor (0 when the iteration is complete). The cursor counts up in the
      * reversed bit order of the bucket index, so the buckets visited before a resize map onto
-     * buckets already visited after it.
+     * buckets already visited after it. During a resize, the bucket of the smaller table and
+     * all its expansions in the larger one are visited, as Redis' dictScan does.
      */
     public final long scanStep(long cursor, SlotVisitor visitor) {
         if (size == 0) {
             return 0;
         }
-        int m = mask;
-        int bucket = (int) (cursor & m);
-        // visitors may delete expired entries; keep slots stable while this bucket is walked
+        List<byte[]> picked = new ArrayList<>();
+        long v = cursor;
+        if (oldKeys == null) {
+            collectBucket(keys, hashes, mask, (int) (v & mask), picked);
+            v = nextCursor(v, mask);
+        } else {
+            boolean oldIsSmall = oldMask < mask;
+            byte[][] smallKeys = oldIsSmall ? oldKeys : keys;
+            int[] smallHashes = oldIsSmall ? oldHashes : hashes;
+            int m0 = oldIsSmall ? oldMask : mask;
+            byte[][] largeKeys = oldIsSmall ? keys : oldKeys;
+            int[] largeHashes = oldIsSmall ? hashes : oldHashes;
+            int m1 = oldIsSmall ? mask : oldMask;
+            collectBucket(smallKeys, smallHashes, m0, (int) (v & m0), picked);
+            do {
+                collectBucket(largeKeys, largeHashes, m1, (int) (v & m1), picked);
+                v = nextCursor(v, m1);
+            } while ((v & (m0 ^ m1)) != 0);
+        }
+        // visitors may delete expired entries; keep the tables as they are meanwhile
         pauseResize++;
         try {
-            visitBucket(bucket, visitor);
+            for (byte[] key : picked) {
+                int slot = find(key);
+                if (slot >= 0) {
+                    visitor.visit(slot);
+                }
+            }
         } finally {
             pauseResize--;
         }
+        return v;
+    }
+
+    /** Increments the reversed bits of {@code cursor} covered by {@code m}. */
+    private static long nextCursor(long cursor, int m) {
         // set the bits above the mask so the increment of the reversed value carries into the masked bits
         long v = cursor | ~(long) m;
         v = Long.reverse(v);
@@ -211,36 +324,20 @@ abstract class OpenKeyTable {
         return Long.reverse(v);
     }
 
-    private void visitBucket(int bucket, SlotVisitor visitor) {
+    /** Adds the keys whose home bucket is {@code bucket}: they sit in the run starting there. */
+    private static void collectBucket(byte[][] ks, int[] hs, int m, int bucket, List<byte[]> out) {
         int i = bucket;
-        // collect first: a visitor that removes entries would shift the run under our feet
-        int found = 0;
-        int[] slots = null;
-        while (keys[i] != null) {
-            if ((hashes[i] & mask) == bucket) {
-                if (slots == null) {
-                    slots = new int[4];
-                } else if (found == slots.length) {
-                    slots = Arrays.copyOf(slots, found * 2);
-                }
-                slots[found++] = i;
+        while (ks[i] != null) {
+            if (ks[i] != MOVED && (hs[i] & m) == bucket) {
+                out.add(ks[i]);
             }
-            i = (i + 1) & mask;
-        }
-        byte[][] picked = new byte[found][];
-        for (int j = 0; j < found; j++) {
-            picked[j] = keys[slots[j]];
-        }
-        for (byte[] key : picked) {
-            int slot = find(key);
-            if (slot >= 0) {
-                visitor.visit(slot);
-            }
+            i = (i + 1) & m;
         }
     }
 
-    /** Visits every entry; the visitor must not insert or remove. */
+    /** Visits every entry; the visitor must not insert or remove. Completes a pending resize first. */
     public final void forEachSlot(SlotVisitor visitor) {
+        finishResize();
         byte[][] ks = keys;
         for (int i = 0; i < ks.length; i++) {
             if (ks[i] != null) {
@@ -249,30 +346,31 @@ abstract class OpenKeyTable {
         }
     }
 
-    /** A uniformly chosen occupied slot, or -1 when empty. */
-    public final int randomSlot(java.util.random.RandomGenerator random) {
+    /** A uniformly chosen entry's slot, or -1 when empty. */
+    public final int randomSlot(RandomGenerator random) {
         if (size == 0) {
             return -1;
         }
         while (true) {
-            int i = random.nextInt(mask + 1);
-            if (keys[i] != null) {
-                return i;
+            int total = (mask + 1) + (oldKeys == null ? 0 : oldMask + 1);
+            int i = random.nextInt(total);
+            if (i <= mask) {
+                if (keys[i] != null) {
+                    return i;
+                }
+            } else {
+                int j = i - mask - 1;
+                byte[] k = oldKeys[j];
+                if (k != null && k != MOVED) {
+                    return migrate(j);
+                }
             }
         }
     }
 
-    protected final void pauseResize() {
-        pauseResize++;
-    }
-
-    protected final void resumeResize() {
-        pauseResize--;
-    }
-
     /** Approximate heap bytes of the table arrays themselves (not keys or values). */
     public long tableBytes(int payloadBytesPerSlot) {
-        long slots = mask + 1L;
+        long slots = mask + 1L + (oldKeys == null ? 0 : oldMask + 1L);
         return 2 * 16 + slots * (4 + 4 + payloadBytesPerSlot);
     }
 }
