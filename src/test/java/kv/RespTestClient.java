@@ -26,10 +26,15 @@ public final class RespTestClient implements Closeable {
     }
 
     public static byte[] encode(String... args) {
+        return encode(StandardCharsets.UTF_8, args);
+    }
+
+    /** A multibulk request whose arguments are encoded with {@code charset}. */
+    public static byte[] encode(java.nio.charset.Charset charset, String... args) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (String a : args) {
-            byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = a.getBytes(charset);
             b.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
             b.writeBytes(bytes);
             b.writeBytes(new byte[] {'\r', '\n'});

@@ -146,11 +146,7 @@ final class ConnectionCommands {
     }
 
     private static void select(Call c) {
-        long index = c.longArg(1, "ERR invalid DB index");
-        if (index < 0 || index >= c.server().keyspace().count()) {
-            throw c.error(Errors.DB_OUT_OF_RANGE);
-        }
-        c.client().db((int) index);
+        c.client().db(KeyCommands.dbIndex(c, 1));
         c.reply().ok();
     }
 }

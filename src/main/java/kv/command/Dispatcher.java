@@ -147,6 +147,10 @@ public final class Dispatcher {
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < argv.length && args.length() < 128; i++) {
             String a = new String(argv[i], StandardCharsets.UTF_8);
+            int nul = a.indexOf('\0');
+            if (nul >= 0) {
+                a = a.substring(0, nul);
+            }
             int room = 128 - args.length();
             args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
         }

@@ -28,8 +28,15 @@ public final class Errors {
         return "ERR unknown subcommand '" + abbreviate(subcommand) + "'. Try " + container.toUpperCase() + " HELP.";
     }
 
-    /** Redis prints at most 128 bytes of client-supplied names in errors. */
+    /**
+     * Client-supplied text as Redis' {@code %.128s} prints it: at most 128 characters, and
+     * nothing from a NUL byte on (C strings end there).
+     */
     static String abbreviate(String s) {
+        int nul = s.indexOf('\0');
+        if (nul >= 0) {
+            s = s.substring(0, nul);
+        }
         return s.length() > 128 ? s.substring(0, 128) : s;
     }
 }

@@ -80,9 +80,9 @@ class ProtocolEdgeCasesTest {
     void binarySafeValues() throws Exception {
         try (RespTestClient c = client()) {
             String value = "a\r\nb\u0000c\u00ff";
-            c.send(encodeLatin1("SET", "bin:k", value));
+            c.send(RespTestClient.encode(StandardCharsets.ISO_8859_1, "SET", "bin:k", value));
             assertEquals("+OK\r\n", c.readReply());
-            c.send(encodeLatin1("GET", "bin:k"));
+            c.send(RespTestClient.encode(StandardCharsets.ISO_8859_1, "GET", "bin:k"));
             assertEquals("$" + value.length() + "\r\n" + value + "\r\n", c.readReply());
         }
     }
@@ -184,17 +184,5 @@ class ProtocolEdgeCasesTest {
                 s.close();
             }
         }
-    }
-
-    private static byte[] encodeLatin1(String... args) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String a : args) {
-            byte[] bytes = a.getBytes(StandardCharsets.ISO_8859_1);
-            b.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            b.writeBytes(bytes);
-            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        return b.toByteArray();
     }
 }
