@@ -118,11 +118,18 @@ public final class CommandTable {
         throw new IllegalArgumentException("not a Redis subcommand: " + fullName);
     }
 
-    /** rename-command: {@code newName} empty removes the command. */
+    /**
+     * rename-command: {@code newName} empty removes the command. Throws with Redis' start-up
+     * texts for an unknown command or a name already taken.
+     */
     public void rename(String original, String newName) {
+        String target = newName.toLowerCase(Locale.ROOT);
+        if (!newName.isEmpty() && byName.containsKey(target)) {
+            throw new IllegalArgumentException("Target command name already exists");
+        }
         CommandSpec spec = byName.remove(original.toLowerCase(Locale.ROOT));
         if (spec == null) {
-            throw new IllegalArgumentException("No such command in rename-command: " + original);
+            throw new IllegalArgumentException("No such command in rename-command");
         }
         if (!newName.isEmpty()) {
             byName.put(newName.toLowerCase(Locale.ROOT), spec);

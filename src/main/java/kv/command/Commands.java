@@ -12,5 +12,6 @@ public final class Commands {
         ServerCommands.register(table);
         ClientCommand.register(table);
         CommandCommand.register(table);
+        ConfigCommands.register(table);
     }
 }

@@ -121,7 +121,7 @@ final class ConnectionCommands {
             }
         }
         if (c.server().authRequired() && !c.client().authenticated()) {
-            throw c.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            throw c.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         }
         if (name != null) {
             c.client().name(name.length == 0 ? null : name);

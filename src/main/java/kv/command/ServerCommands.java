@@ -137,11 +137,11 @@ final class ServerCommands {
      * gets its +OK from a timer when the time is up, just before the pause ends.
      */
     private static void debug(Call c) {
-        String enabled = c.server().config().get("enable-debug-command");
+        String enabled = c.server().config().enableDebugCommand();
         if (enabled == null) {
             enabled = "no";
         }
-        boolean local = isLocal(c.client().transport().remoteAddress());
+        boolean local = c.client().isLocal();
         if (!"yes".equalsIgnoreCase(enabled) && !("local".equalsIgnoreCase(enabled) && local)) {
             throw c.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
                     + "you can run it from a local connection, otherwise you need to set this option in the "
@@ -174,9 +174,6 @@ final class ServerCommands {
         c.server().clients().pause(now + millis, true, now);
     }
 
-    private static boolean isLocal(String address) {
-        return address.startsWith("127.") || address.startsWith("[::1]") || address.startsWith("unix:");
-    }
 
     /** strtod semantics: the longest numeric prefix, 0 if there is none. */
     private static double parseLeadingDouble(String s) {

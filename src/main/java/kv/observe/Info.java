@@ -115,7 +115,7 @@ public final class Info {
         field(sb, "configured_hz", s.config().hz());
         field(sb, "lru_clock", (nowMs / 1000) & ((1 << 24) - 1));
         field(sb, "executable", ProcessHandle.current().info().command().orElse(""));
-        String configFile = s.config().get("config-file");
+        String configFile = s.config().configFile() == null ? "" : s.config().configFile().toString();
         field(sb, "config_file", configFile == null ? "" : configFile);
         field(sb, "io_threads_active", 0);
     }

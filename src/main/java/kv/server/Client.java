@@ -54,6 +54,12 @@ public final class Client {
     }
 
     public long id() { return id; }
+
+    /** True for loopback and unix-socket connections (what "local" means in enable-*-configs). */
+    public boolean isLocal() {
+        String a = transport.remoteAddress();
+        return a.startsWith("127.") || a.startsWith("[::1]") || a.startsWith("unix:") || a.startsWith("[::ffff:127.");
+    }
     public Transport transport() { return transport; }
     public long createdMs() { return createdMs; }
     public long lastInteractionMs() { return lastInteractionMs; }

@@ -4,6 +4,10 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
+import java.util.Map;
+
+import kv.command.CommandTable;
+import kv.command.Commands;
 import kv.config.ConfigException;
 import kv.config.ConfigSource;
 import kv.config.ServerConfig;
@@ -19,13 +23,28 @@ public class KvMain implements QuarkusApplication {
     public static void main(String... args) {
         try {
             // file and flags first: their errors must stop start-up before anything else happens
-            ServerConfig.load(ConfigSource.fromArgs(args));
+            ServerConfig config = ServerConfig.load(ConfigSource.fromArgs(args));
+            checkRenames(config);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(1);
         }
         LaunchConfig.arguments(args);
         Quarkus.run(KvMain.class, args);
+    }
+
+    /** rename-command names are checked against the command table before anything starts. */
+    private static void checkRenames(ServerConfig config) throws ConfigException {
+        CommandTable table = new CommandTable();
+        Commands.registerAll(table);
+        for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
+            try {
+                table.rename(rename.getKey(), rename.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("\n*** FATAL CONFIG FILE ERROR (KV " + Server.VERSION + ") ***\n>>> 'rename-command "
+                        + rename.getKey() + " \"" + rename.getValue() + "\"'\n" + e.getMessage());
+            }
+        }
     }
 
     @Override

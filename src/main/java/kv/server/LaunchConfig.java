@@ -2,16 +2,13 @@ package kv.server;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import kv.config.ConfigException;
-import kv.config.ConfigLine;
 import kv.config.ConfigSource;
 import kv.config.ServerConfig;
 
@@ -47,9 +44,7 @@ public class LaunchConfig {
     }
 
     private static ServerConfig load(String[] args) throws ConfigException {
-        List<ConfigLine> lines = new ArrayList<>(ConfigSource.fromProperties(quarkusProperties()));
-        lines.addAll(ConfigSource.fromArgs(args));
-        return ServerConfig.load(lines);
+        return ServerConfig.load(ConfigSource.concat(ConfigSource.fromProperties(quarkusProperties()), ConfigSource.fromArgs(args)));
     }
 
     private static Map<String, String> quarkusProperties() {

@@ -49,6 +49,7 @@ public class RespServer {
     private Server server;
     private final List<NetServer> listeners = new ArrayList<>();
     private volatile int port = -1;
+    private long cronTimer = -1;
     private volatile boolean accepting;
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) throws Exception {
@@ -84,9 +85,18 @@ public class RespServer {
             chain = chain.compose(v -> listen(config, host, optional));
         }
         return chain.onSuccess(v -> {
-            long tick = 1000L / Math.max(1, Math.min(500, config.hz()));
-            vertx.setPeriodic(tick, id -> server.cron());
+            scheduleCron(config);
+            config.addListener("hz", value -> scheduleCron(config));
         });
+    }
+
+    /** (Re)starts the cron at hz ticks a second. */
+    private void scheduleCron(ServerConfig config) {
+        if (cronTimer >= 0) {
+            vertx.cancelTimer(cronTimer);
+        }
+        long tick = 1000L / Math.max(1, Math.min(500, config.hz()));
+        cronTimer = vertx.setPeriodic(tick, id -> server.cron());
     }
 
     private Future<Void> listen(ServerConfig config, String host, boolean optional) {

@@ -73,17 +73,16 @@ public final class Server {
             commands.rename(rename.getKey(), rename.getValue());
         }
         applyAccessPolicy();
+        for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
+            config.addListener(name, v -> applyAccessPolicy());
+        }
+        config.addListener("slowlog-max-len", v -> slowLog.trim(config.slowlogMaxLen()));
     }
 
     /** LRU or LFU bookkeeping follows maxmemory-policy. */
     public void applyAccessPolicy() {
         String policy = config.maxMemoryPolicy();
-        keyspace.access().configure(policy.contains("lfu"), intConfig("lfu-log-factor", 10), intConfig("lfu-decay-time", 1));
-    }
-
-    private int intConfig(String name, int fallback) {
-        String v = config.get(name);
-        return v == null ? fallback : Integer.parseInt(v);
+        keyspace.access().configure(policy.contains("lfu"), config.lfuLogFactor(), config.lfuDecayTime());
     }
 
     public ServerConfig config() { return config; }
@@ -113,7 +112,7 @@ public final class Server {
     public void cron() {
         int hz = Math.max(1, Math.min(500, config.hz()));
         long tickNanos = 1_000_000_000L / hz;
-        activeExpiry.run(tickNanos / 4, effort());
+        activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
         keyspace.migrateTables(1_000_000);
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
@@ -171,8 +170,4 @@ public final class Server {
         keyspace.stats().reset();
     }
 
-    private int effort() {
-        String v = config.get("active-expire-effort");
-        return v == null ? 1 : Math.max(1, Math.min(10, Integer.parseInt(v)));
-    }
 }
