@@ -1,0 +1,105 @@
+package kv.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import kv.RespTestClient;
+
+/**
+ * The packaged server started the way users start it: redis-server's command line, config
+ * file then flags, and start-up refused with Redis' message on a bad directive.
+ */
+class LaunchIT {
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    @TempDir
+    Path dir;
+
+    private static Process start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.management.port=0", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static RespTestClient connect(int port, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return new RespTestClient(port);
+            } catch (IOException e) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("server did not come up: " + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), e);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void badDirectiveStopsStartUpNamingItsLine() throws Exception {
+        Path conf = dir.resolve("kv.conf");
+        Files.writeString(conf, "# comment\nport 7000\nmaxmemory-polcy allkeys-lru\n");
+        Process p = start(conf.toString());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.exitValue());
+        assertTrue(out.contains("*** FATAL CONFIG FILE ERROR"), out);
+        assertTrue(out.contains("at line 3"), out);
+        assertTrue(out.contains(">>> 'maxmemory-polcy allkeys-lru'"), out);
+        assertTrue(out.contains("Bad directive or wrong number of arguments"), out);
+    }
+
+    @Test
+    void invalidFlagValueStopsStartUp() throws Exception {
+        Process p = start("--port", "not-a-port");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.exitValue());
+        assertTrue(out.contains("argument couldn't be parsed into an integer"), out);
+    }
+
+    @Test
+    void fileThenFlagsWithRenamedCommandsAndPassword() throws Exception {
+        int filePort = freePort();
+        int port = freePort();
+        Path conf = dir.resolve("kv.conf");
+        Files.writeString(conf, "port " + filePort + "\nbind 127.0.0.1\ndatabases 4\n"
+                + "rename-command FLUSHALL \"\"\nrename-command KEYS listkeys\n");
+        Process p = start(conf.toString(), "--port", Integer.toString(port), "--requirepass", "s3cret",
+                "--dir", dir.toString());
+        try (RespTestClient c = connect(port, p)) {
+            assertEquals("-NOAUTH Authentication required.\r\n", c.call("PING"));
+            assertEquals("+OK\r\n", c.call("AUTH", "s3cret"));
+            assertEquals("*2\r\n$9\r\ndatabases\r\n$1\r\n4\r\n", c.call("CONFIG", "GET", "databases"));
+            assertEquals("-ERR unknown command 'FLUSHALL', with args beginning with: \r\n", c.call("FLUSHALL"));
+            assertEquals("-ERR unknown command 'KEYS', with args beginning with: '*' \r\n", c.call("KEYS", "*"));
+            assertEquals("*0\r\n", c.call("LISTKEYS", "*"));
+            c.send(RespTestClient.encode("SHUTDOWN"));
+            assertTrue(c.isClosedByServer(), "SHUTDOWN closes the connection without a reply");
+        } finally {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        assertEquals(0, p.exitValue());
+    }
+}
