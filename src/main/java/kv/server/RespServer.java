@@ -76,6 +76,8 @@ public class RespServer {
     }
 
     private Future<Void> start(ServerConfig config) {
+        LogSettings.apply(config);
+        config.addListener("loglevel", v -> LogSettings.apply(config));
         server = new Server(config, new VertxLifecycle());
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
@@ -108,6 +110,13 @@ public class RespServer {
                 .setTcpKeepAlive(config.tcpKeepalive() > 0)
                 .setReuseAddress(true)
                 .setAcceptBacklog(511);
+        int keepalive = config.tcpKeepalive();
+        if (keepalive > 0) {
+            // as Redis does: first probe after the idle time, then every third of it, 3 probes
+            options.setTcpKeepAliveIdleSeconds(keepalive);
+            options.setTcpKeepAliveIntervalSeconds(Math.max(1, keepalive / 3));
+            options.setTcpKeepAliveCount(3);
+        }
         NetServer netServer = vertx.createNetServer(options);
         netServer.connectHandler(this::accept);
         Promise<Void> done = Promise.promise();
@@ -118,7 +127,8 @@ public class RespServer {
                 server.tcpPort(port);
                 done.complete();
             } else if (optional) {
-                LOG.warnf("could not bind optional address %s: %s", host, ar.cause().getMessage());
+                // typically "-::*" after "*": Linux' dual-stack IPv4 wildcard already covers it
+                LOG.debugf("could not bind optional address %s: %s", host, ar.cause().getMessage());
                 done.complete();
             } else {
                 done.fail(new IllegalStateException("could not bind " + host + ":" + options.getPort() + ": " + ar.cause().getMessage(), ar.cause()));
