@@ -102,4 +102,24 @@ class LaunchIT {
         }
         assertEquals(0, p.exitValue());
     }
+
+    @Test
+    void logfileReceivesTheLogInsteadOfStandardOutput() throws Exception {
+        int port = freePort();
+        Path log = dir.resolve("kv.log");
+        Process p = start("--port", Integer.toString(port), "--bind", "127.0.0.1", "--logfile", log.toString());
+        try (RespTestClient c = connect(port, p)) {
+            assertEquals("+PONG\r\n", c.call("PING"));
+            c.send(RespTestClient.encode("SHUTDOWN"));
+            assertTrue(c.isClosedByServer());
+        } finally {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String logged = Files.readString(log);
+        assertTrue(logged.contains("ready to accept connections on port " + port), logged);
+        assertTrue(!stdout.contains("ready to accept connections"), stdout);
+    }
 }
