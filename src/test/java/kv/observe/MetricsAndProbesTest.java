@@ -294,6 +294,28 @@ class MetricsAndProbesTest {
     }
 
     @Test
+    void instanceInfoFollowsConfigSetMaxmemoryPolicy() throws Exception {
+        try (RespTestClient c = new RespTestClient(server.port())) {
+            String before = c.call("CONFIG", "GET", "maxmemory-policy").split("\r\n")[4];
+            try {
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"));
+                long end = System.currentTimeMillis() + DEADLINE_MS;
+                String line = sampleLine("redis_instance_info");
+                while (!line.contains("maxmemory_policy=\"allkeys-lfu\"") && System.currentTimeMillis() < end) {
+                    Thread.sleep(100);
+                    line = sampleLine("redis_instance_info");
+                }
+                assertTrue(line.contains("maxmemory_policy=\"allkeys-lfu\""), line);
+                // the old series is gone: one instance, one info line
+                long lines = scrape().lines().filter(l -> l.startsWith("redis_instance_info{")).count();
+                assertEquals(1, lines);
+            } finally {
+                c.call("CONFIG", "SET", "maxmemory-policy", before);
+            }
+        }
+    }
+
+    @Test
     void dbKeysReflectDbsize() throws Exception {
         try (RespTestClient c = new RespTestClient(server.port())) {
             for (int i = 0; i < 5; i++) {
