@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
@@ -43,17 +44,29 @@ public final class HealthChecks {
         }
     }
 
-    /** Ready while the data port accepts commands. */
+    /**
+     * Ready while the data port accepts commands, no data file is loading and persistence writes
+     * succeed ({@link ReadinessState}, set by persistence; KV has none yet, so only the first holds).
+     */
     @Readiness
     @ApplicationScoped
-    public static class AcceptingCommands implements AsyncHealthCheck {
+    public static class ServingCommands implements AsyncHealthCheck {
         @Inject
         RespServer server;
 
         @Override
         public Uni<HealthCheckResponse> call() {
-            return Uni.createFrom().item(HealthCheckResponse.named("accepting-commands")
-                    .status(server.accepting()).withData("port", server.port()).build());
+            ReadinessState state = server.readiness();
+            boolean accepting = server.accepting();
+            boolean loading = state != null && state.loading();
+            String persistenceError = state == null ? null : state.persistenceError();
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("serving-commands")
+                    .status(accepting && state != null && state.ready())
+                    .withData("accepting", accepting)
+                    .withData("port", server.port())
+                    .withData("loading", loading)
+                    .withData("persistence", persistenceError == null ? "ok" : "failing: " + persistenceError);
+            return Uni.createFrom().item(b.build());
         }
     }
 

@@ -97,7 +97,7 @@ public final class Info {
         field(sb, "redis_git_dirty", 0);
         field(sb, "redis_build_id", "0");
         field(sb, "redis_mode", "standalone");
-        field(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        field(sb, "os", os());
         field(sb, "arch_bits", System.getProperty("os.arch").contains("64") ? 64 : 32);
         field(sb, "monotonic_clock", "POSIX clock_gettime");
         field(sb, "multiplexing_api", "vertx");
@@ -200,7 +200,7 @@ public final class Info {
     private static void persistence(StringBuilder sb, Server s) {
         String appendonly = s.config().get("appendonly");
         sb.append("# Persistence\r\n");
-        field(sb, "loading", 0);
+        field(sb, "loading", s.readiness().loading() ? 1 : 0);
         field(sb, "async_loading", 0);
         field(sb, "current_cow_peak", 0);
         field(sb, "current_cow_size", 0);
@@ -208,7 +208,7 @@ public final class Info {
         field(sb, "current_fork_perc", "0.00");
         field(sb, "current_save_keys_processed", 0);
         field(sb, "current_save_keys_total", 0);
-        field(sb, "rdb_changes_since_last_save", 0);
+        field(sb, "rdb_changes_since_last_save", s.changesSinceLastSave());
         field(sb, "rdb_bgsave_in_progress", 0);
         field(sb, "rdb_last_save_time", s.startMs() / 1000);
         field(sb, "rdb_last_bgsave_status", "ok");
@@ -226,7 +226,7 @@ public final class Info {
         field(sb, "aof_last_bgrewrite_status", "ok");
         field(sb, "aof_rewrites", 0);
         field(sb, "aof_rewrites_consecutive_failures", 0);
-        field(sb, "aof_last_write_status", "ok");
+        field(sb, "aof_last_write_status", s.readiness().persistenceWritable() ? "ok" : "err");
         field(sb, "aof_last_cow_size", 0);
         field(sb, "module_fork_in_progress", 0);
         field(sb, "module_fork_last_cow_size", 0);
@@ -371,6 +371,11 @@ public final class Info {
 
     // ---- formatting and host figures ----
 
+    /** INFO's os field: name, version and architecture. */
+    public static String os() {
+        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
+    }
+
     /** Redis' bytesToHuman: B, then K/M/G/T/P with two decimals. */
     public static String human(long n) {
         if (n < 1024) {
@@ -418,7 +423,7 @@ public final class Info {
     }
 
     /** {sys, user} seconds of the whole process: /proc/self/stat where available, else all as user. */
-    private static double[] processCpuSeconds() {
+    static double[] processCpuSeconds() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
             // fields after the parenthesised command name; utime and stime are fields 14 and 15

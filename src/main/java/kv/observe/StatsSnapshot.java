@@ -1,29 +1,71 @@
 package kv.observe;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * An immutable copy of the figures other threads report (metrics, health), taken on the data
  * thread by the cron so that no other thread ever reads the live, unsynchronised counters.
+ * Arrays are fresh copies owned by the snapshot; nobody writes them after publication.
  */
 public record StatsSnapshot(
         long takenAtMs,
+        long startMs,
+        int hz,
         int connectedClients,
+        int blockedClients,
+        int maxClients,
+        int connectedSlaves,
         long usedMemory,
+        long peakMemory,
         long maxMemory,
+        String maxMemoryPolicy,
         long connectionsReceived,
         long rejectedConnections,
         long commandsProcessed,
-        long expiredKeys,
-        long keyspaceHits,
-        long keyspaceMisses,
         long netInputBytes,
         long netOutputBytes,
         long errorReplies,
+        long expiredKeys,
+        long evictedKeys,
+        long keyspaceHits,
+        long keyspaceMisses,
         long[] keysPerDb,
         long[] expiringPerDb,
-        Map<String, long[]> commandCallsAndMicros) {
+        CommandCounters commands,
+        Map<String, Long> errorsByCode,
+        Persistence persistence) {
 
-    public static final StatsSnapshot EMPTY = new StatsSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            new long[0], new long[0], Map.of());
+    /**
+     * Per-command counters in a fixed order (the server's counted commands, fixed after start-up),
+     * so that meters registered at start-up find their figures by index.
+     */
+    public record CommandCounters(List<String> names, long[] calls, long[] micros, long[] failedCalls, long[] rejectedCalls) {
+        public static final CommandCounters NONE = new CommandCounters(List.of(), new long[0], new long[0], new long[0], new long[0]);
+
+        public int indexOf(String name) {
+            return names.indexOf(name);
+        }
+    }
+
+    /**
+     * What INFO persistence reports, as far as KV knows it. There is no AOF or RDB writer yet, so
+     * no save or rewrite is ever in progress and none has failed; the last save time is the start
+     * time (Redis reports lastsave as its start-up time until it saves).
+     *
+     * @param aofEnabled           the {@code appendonly} directive
+     * @param loading              a data file is being loaded ({@link ReadinessState#loading()})
+     * @param aofLastWriteOk       no persistence write is failing ({@link ReadinessState#persistenceWritable()})
+     * @param changesSinceLastSave successful write commands since start (no save has happened)
+     * @param lastSaveUnixSeconds  start-up time, until a save happens
+     * @param rdbSaveInProgress    a BGSAVE is running
+     * @param aofRewriteInProgress a BGREWRITEAOF is running
+     */
+    public record Persistence(boolean aofEnabled, boolean loading, boolean aofLastWriteOk, long changesSinceLastSave,
+            long lastSaveUnixSeconds, boolean rdbSaveInProgress, boolean aofRewriteInProgress) {
+        public static final Persistence NONE = new Persistence(false, false, true, 0, 0, false, false);
+    }
+
+    public static final StatsSnapshot EMPTY = new StatsSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, new long[0], new long[0], CommandCounters.NONE, Map.of(), Persistence.NONE);
 }

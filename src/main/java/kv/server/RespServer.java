@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import kv.config.ServerConfig;
+import kv.observe.ReadinessState;
 import kv.observe.StatsSnapshot;
 
 /**
@@ -202,11 +203,25 @@ public class RespServer {
         return server.keyspace().count();
     }
 
-    /** Full names of the implemented commands and subcommands (fixed after start-up). */
+    /** Full names of the implemented commands and subcommands (fixed after start-up), in snapshot order. */
     public List<String> commandNames() {
-        List<String> names = new ArrayList<>();
-        server.commands().allWithHandlers().forEach(spec -> names.add(spec.fullName()));
-        return names;
+        return server.countedCommandNames();
+    }
+
+    /** Loading and persistence state behind the readiness probe; null before start-up. */
+    public ReadinessState readiness() {
+        Server s = server;
+        return s == null ? null : s.readiness();
+    }
+
+    /** The run id INFO reports (instance_info's label). */
+    public String runId() {
+        return server.runId();
+    }
+
+    /** The replication id INFO reports as master_replid (instance_info's label). */
+    public String replicationId() {
+        return server.replicationId();
     }
 
     /** The data thread's latest statistics snapshot. */

@@ -1,9 +1,13 @@
 package kv.server;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import kv.command.CommandSpec;
 import kv.command.CommandTable;
@@ -11,6 +15,7 @@ import kv.command.Commands;
 import kv.command.Dispatcher;
 import kv.config.ServerConfig;
 import kv.observe.LatencyMonitor;
+import kv.observe.ReadinessState;
 import kv.observe.ServerStats;
 import kv.observe.SlowLog;
 import kv.observe.StatsSnapshot;
@@ -48,7 +53,15 @@ public final class Server {
     private long peakMemory;
     private final Lifecycle lifecycle;
     private int tcpPort;
+    private final ReadinessState readiness = new ReadinessState();
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
+    /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
+    private final CommandSpec[] counted;
+    private final List<String> countedNames;
+    /** Successful calls of each counted write command at the last snapshot (see changesSinceStart). */
+    private final long[] lastWriteCalls;
+    /** Successful write commands since start; survives CONFIG RESETSTAT, unlike commandstats. */
+    private long changesSinceStart;
 
     /** What the server asks of its host (the Quarkus wiring). */
     public interface Lifecycle extends Clients.Scheduler {
@@ -77,6 +90,15 @@ public final class Server {
             config.addListener(name, v -> applyAccessPolicy());
         }
         config.addListener("slowlog-max-len", v -> slowLog.trim(config.slowlogMaxLen()));
+        this.counted = commands.allWithHandlers().toArray(new CommandSpec[0]);
+        List<String> names = new ArrayList<>(counted.length);
+        for (CommandSpec spec : counted) {
+            names.add(spec.fullName());
+        }
+        this.countedNames = List.copyOf(names);
+        this.lastWriteCalls = new long[counted.length];
+        // readers (metrics, probes) see real figures from the start, not the empty snapshot
+        this.snapshot = takeSnapshot();
     }
 
     /** LRU or LFU bookkeeping follows maxmemory-policy. */
@@ -98,6 +120,8 @@ public final class Server {
     public String replicationId() { return replicationId; }
     public Lifecycle lifecycle() { return lifecycle; }
     public int tcpPort() { return tcpPort; }
+    /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
+    public ReadinessState readiness() { return readiness; }
     void tcpPort(int port) { tcpPort = port; }
 
     public boolean authRequired() {
@@ -124,6 +148,16 @@ public final class Server {
         return snapshot;
     }
 
+    /** Full names of the commands and subcommands whose statistics the snapshot carries, in its order. */
+    public List<String> countedCommandNames() {
+        return countedNames;
+    }
+
+    /**
+     * Copies the counters into a fresh immutable snapshot. Runs hz times a second on the data
+     * thread, so it does no per-key work: a few hundred array slots (per-command counters), one
+     * pair of figures per database and the error codes (at most 128).
+     */
     private StatsSnapshot takeSnapshot() {
         int n = keyspace.count();
         long[] keys = new long[n];
@@ -132,17 +166,53 @@ public final class Server {
             keys[i] = keyspace.db(i).size();
             expiring[i] = keyspace.db(i).expiringCount();
         }
-        Map<String, long[]> perCommand = new HashMap<>();
-        for (CommandSpec spec : commands.allWithHandlers()) {
-            if (spec.calls() > 0) {
-                perCommand.put(spec.fullName(), new long[] {spec.calls(), spec.micros()});
+        int c = counted.length;
+        long[] calls = new long[c];
+        long[] micros = new long[c];
+        long[] failed = new long[c];
+        long[] rejected = new long[c];
+        for (int i = 0; i < c; i++) {
+            CommandSpec spec = counted[i];
+            calls[i] = spec.calls();
+            micros[i] = spec.micros();
+            failed[i] = spec.failedCalls();
+            rejected[i] = spec.rejectedCalls();
+        }
+        countChanges();
+        Map<String, Long> errors = stats.errorsByCode().isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(stats.errorsByCode()));
+        StatsSnapshot.Persistence persistence = new StatsSnapshot.Persistence(
+                "yes".equalsIgnoreCase(config.get("appendonly")), readiness.loading(), readiness.persistenceWritable(),
+                changesSinceStart, startMs / 1000, false, false);
+        KeyspaceStats ks = keyspace.stats();
+        return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
+                clients.count(), 0 /* no command blocks yet */, config.maxClients(), 0 /* no replication yet */,
+                usedMemory(), peakMemory, config.maxMemory(), config.maxMemoryPolicy(),
+                stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
+                stats.netInputBytes, stats.netOutputBytes, stats.errorReplies,
+                ks.expiredKeys, 0 /* no eviction yet */, ks.hits, ks.misses, keys, expiring,
+                new StatsSnapshot.CommandCounters(countedNames, calls, micros, failed, rejected), errors, persistence);
+    }
+
+    /**
+     * What INFO reports as rdb_changes_since_last_save: KV has no RDB writer, so no save has
+     * happened and the figure counts successful write commands since start (Redis counts changed
+     * keys, so a multi-key write counts once here and a no-op write counts too).
+     */
+    public long changesSinceLastSave() {
+        countChanges();
+        return changesSinceStart;
+    }
+
+    private void countChanges() {
+        for (int i = 0; i < counted.length; i++) {
+            CommandSpec spec = counted[i];
+            if (spec.has(CommandSpec.WRITE)) {
+                long ok = spec.calls() - spec.failedCalls();
+                // CONFIG RESETSTAT zeroes commandstats: count what came after it, never go back
+                changesSinceStart += ok >= lastWriteCalls[i] ? ok - lastWriteCalls[i] : ok;
+                lastWriteCalls[i] = ok;
             }
         }
-        KeyspaceStats ks = keyspace.stats();
-        return new StatsSnapshot(keyspace.clock().now(), clients.count(), usedMemory(), config.maxMemory(),
-                stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
-                ks.expiredKeys, ks.hits, ks.misses, stats.netInputBytes, stats.netOutputBytes,
-                stats.errorReplies, keys, expiring, perCommand);
     }
 
     /** INFO used_memory: the keyspace estimate plus {@link #BASELINE_MEMORY}; tracks the peak. */
@@ -165,6 +235,8 @@ public final class Server {
      * latency monitor and the memory peak are left alone, as in Redis.
      */
     public void resetStats() {
+        countChanges(); // rdb_changes_since_last_save is not a statistic: keep what it counted
+        Arrays.fill(lastWriteCalls, 0);
         stats.reset();
         commands.resetStats();
         keyspace.stats().reset();

@@ -1,0 +1,48 @@
+package kv.observe;
+
+/**
+ * Whether the server should receive traffic, beyond its listeners being up: not while it is
+ * loading a data file, and not while writes to the persistence files fail (Redis refuses writes
+ * then). Persistence sets these flags from its own threads; the readiness probe, INFO and the
+ * metrics read them from any thread, hence volatile fields and no other shared state.
+ *
+ * <p>KV has no persistence yet: nothing calls {@link #loading(boolean)} or
+ * {@link #persistenceFailed(String)} so far, and the server is ready as soon as it listens.
+ */
+public final class ReadinessState {
+    private volatile boolean loading;
+    private volatile String persistenceError;
+
+    /** Set while a data file (AOF or RDB) is being loaded; INFO reports it as {@code loading:1}. */
+    public void loading(boolean loading) {
+        this.loading = loading;
+    }
+
+    public boolean loading() {
+        return loading;
+    }
+
+    /** A write or fsync of a persistence file failed: not ready until {@link #persistenceOk()}. */
+    public void persistenceFailed(String reason) {
+        this.persistenceError = reason == null || reason.isEmpty() ? "unknown error" : reason;
+    }
+
+    /** The persistence files are writable again. */
+    public void persistenceOk() {
+        this.persistenceError = null;
+    }
+
+    /** The last persistence failure, or null while writes succeed. */
+    public String persistenceError() {
+        return persistenceError;
+    }
+
+    public boolean persistenceWritable() {
+        return persistenceError == null;
+    }
+
+    /** Ready for traffic as far as the data is concerned (the listeners are checked separately). */
+    public boolean ready() {
+        return !loading && persistenceError == null;
+    }
+}
