@@ -128,8 +128,23 @@ final class DeployTools {
         return k != null ? k.toString() : fromLayer("kubectl/kubectl").toString();
     }
 
+    /** KV_HELM, else the helm shipped in the npm layer package (linux/amd64), else helm on the PATH. */
     static String helm() {
+        String env = System.getenv("KV_HELM");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        Path onPath = onPath("helm");
+        if (onPath != null && !isLinuxAmd64()) {
+            return onPath.toString();
+        }
         return fromLayer("helm/helm").toString();
+    }
+
+    private static boolean isLinuxAmd64() {
+        String arch = System.getProperty("os.arch");
+        return System.getProperty("os.name").toLowerCase().contains("linux")
+                && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 
     private static synchronized Path fromLayer(String entryName) {
@@ -140,11 +155,10 @@ final class DeployTools {
         if (!Files.isRegularFile(LAYER_ZIP)) {
             fail(LAYER_ZIP + " is missing (it provides " + entryName + "): " + NPM_HINT);
         }
-        String arch = System.getProperty("os.arch");
-        if (!System.getProperty("os.name").toLowerCase().contains("linux")
-                || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+        if (!isLinuxAmd64()) {
             fail("the " + entryName + " binary in " + LAYER_ZIP.getFileName() + " is linux/amd64 only; this is "
-                    + System.getProperty("os.name") + "/" + arch + ": install helm/kubectl on the PATH");
+                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+                    + ": put helm/kubectl on the PATH (or set KV_HELM / KV_KUBECTL)");
         }
         try (ZipFile zip = new ZipFile(LAYER_ZIP.toFile())) {
             ZipEntry e = zip.getEntry(entryName);

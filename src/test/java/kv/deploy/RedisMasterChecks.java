@@ -102,6 +102,7 @@ final class RedisMasterChecks {
         JsonObject podSpec = pod.getJsonObject("spec");
         JsonObject c = at(podSpec, "containers.0").asJsonObject();
         assertEquals(1, podSpec.getJsonArray("containers").size(), "one container (no sidecar)");
+        assertEquals("redis-master", c.getString("name"), "container name used by `kubectl set image`");
 
         // identity, labels, selectors
         assertEquals(1, num(sts, "spec.replicas"));
