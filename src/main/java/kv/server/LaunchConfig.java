@@ -47,14 +47,40 @@ public class LaunchConfig {
         return ServerConfig.load(ConfigSource.concat(ConfigSource.fromProperties(quarkusProperties()), ConfigSource.fromArgs(args)));
     }
 
+    /**
+     * The {@code kv.<directive>} properties. Environment variables are matched against the known
+     * directive names ({@code KV_MAXMEMORY_POLICY} → maxmemory-policy) and others are ignored:
+     * an unrelated {@code KV_SOMETHING} (a tool's setting, a Kubernetes service variable) must not
+     * stop the server, while a misspelt property in a file or on the command line still does.
+     */
     private static Map<String, String> quarkusProperties() {
         Map<String, String> props = new HashMap<>();
+        Map<String, String> byEnvName = new HashMap<>();
+        for (String directive : ServerConfig.defaults().names()) {
+            byEnvName.put(envName(directive), directive);
+        }
         Config config = ConfigProvider.getConfig();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("kv.")) {
-                config.getOptionalValue(name, String.class).ifPresent(v -> props.put(name.substring(3), v));
+        for (org.eclipse.microprofile.config.spi.ConfigSource source : config.getConfigSources()) {
+            boolean environment = source.getName().startsWith("EnvConfigSource");
+            for (String name : source.getPropertyNames()) {
+                String directive = null;
+                if (environment && name.startsWith("KV_")) {
+                    directive = byEnvName.get(name.substring(3));
+                } else if (!environment) {
+                    // "%test.kv.port" names a directive too; its value is resolved for the active profile below
+                    String plain = name.startsWith("%") && name.indexOf('.') > 0 ? name.substring(name.indexOf('.') + 1) : name;
+                    directive = plain.startsWith("kv.") ? plain.substring(3) : null;
+                }
+                if (directive != null && !props.containsKey(directive)) {
+                    String key = directive;
+                    config.getOptionalValue("kv." + key, String.class).ifPresent(v -> props.put(key, v));
+                }
             }
         }
         return props;
+    }
+
+    private static String envName(String directive) {
+        return directive.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 }
