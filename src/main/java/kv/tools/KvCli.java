@@ -254,7 +254,12 @@ public final class KvCli {
 
     // ---------------------------------------------------------------- running
 
-    static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
+    /**
+     * Runs kv-cli as {@link #main} does, on the given streams, and returns the exit status.
+     * {@code stdinTty}/{@code stdoutTty} say whether those streams are terminals (prompt, output
+     * format); {@code env} supplies REDISCLI_AUTH.
+     */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
                    boolean stdinTty, boolean stdoutTty, Map<String, String> env) {
         Options o;
         try {
