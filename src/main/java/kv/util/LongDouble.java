@@ -195,26 +195,10 @@ public final class LongDouble {
             return null;
         }
         long exp10 = 0;
-        if (i < end && (b[i] | 0x20) == 'e') {
-            int j = i + 1;
-            boolean expNegative = false;
-            if (j < end && (b[j] == '+' || b[j] == '-')) {
-                expNegative = b[j] == '-';
-                j++;
-            }
-            if (j < end && b[j] >= '0' && b[j] <= '9') {
-                while (j < end && b[j] >= '0' && b[j] <= '9') {
-                    if (exp10 < 1_000_000_000L) {
-                        exp10 = exp10 * 10 + (b[j] - '0');
-                    }
-                    j++;
-                }
-                if (expNegative) {
-                    exp10 = -exp10;
-                }
-                i = j;
-            }
-            // otherwise strtold stops before the 'e', which leaves trailing garbage below
+        long[] exponent = exponent(b, i, end, 'e');
+        if (exponent != null) {
+            exp10 = exponent[0];
+            i = (int) exponent[1];
         }
         if (i != end) {
             return null;
@@ -250,24 +234,10 @@ public final class LongDouble {
                 exp2 -= 4;
             }
         }
-        if (i < end && (b[i] | 0x20) == 'p') {
-            int j = i + 1;
-            boolean expNegative = false;
-            if (j < end && (b[j] == '+' || b[j] == '-')) {
-                expNegative = b[j] == '-';
-                j++;
-            }
-            if (j < end && b[j] >= '0' && b[j] <= '9') {
-                long p = 0;
-                while (j < end && b[j] >= '0' && b[j] <= '9') {
-                    if (p < 1_000_000_000L) {
-                        p = p * 10 + (b[j] - '0');
-                    }
-                    j++;
-                }
-                exp2 += expNegative ? -p : p;
-                i = j;
-            }
+        long[] exponent = exponent(b, i, end, 'p');
+        if (exponent != null) {
+            exp2 += exponent[0];
+            i = (int) exponent[1];
         }
         if (i != end) {
             return null;
@@ -284,6 +254,34 @@ public final class LongDouble {
         }
         BigInteger q = negative ? mantissa.negate() : mantissa;
         return finiteOrNull(round(q, false, (int) exp2));
+    }
+
+    /**
+     * An exponent part at {@code i} introduced by {@code marker} ('e' or 'p', any case): returns
+     * {value, index after it}, or null when there is none. Like strtold, a marker without digits
+     * is not consumed (the caller then sees trailing bytes). Huge exponents saturate.
+     */
+    private static long[] exponent(byte[] b, int i, int end, char marker) {
+        if (i >= end || (b[i] | 0x20) != marker) {
+            return null;
+        }
+        int j = i + 1;
+        boolean negative = false;
+        if (j < end && (b[j] == '+' || b[j] == '-')) {
+            negative = b[j] == '-';
+            j++;
+        }
+        if (j >= end || b[j] < '0' || b[j] > '9') {
+            return null;
+        }
+        long value = 0;
+        while (j < end && b[j] >= '0' && b[j] <= '9') {
+            if (value < 1_000_000_000L) {
+                value = value * 10 + (b[j] - '0');
+            }
+            j++;
+        }
+        return new long[] {negative ? -value : value, j};
     }
 
     /** Overflow (HUGE_VALL) and underflow to zero set ERANGE, which string2ld refuses. */
