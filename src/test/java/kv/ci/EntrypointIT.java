@@ -55,7 +55,6 @@ class EntrypointIT {
         Path jar = Tools.ROOT.resolve("target/quarkus-app/quarkus-run.jar");
         assertTrue(Files.isRegularFile(jar), jar + " missing: run the integration tests with `./mvnw verify`");
         int port = freePort();
-        int mgmt = freePort();
         ProcessBuilder pb = new ProcessBuilder("sh", "src/main/docker/kv-entrypoint.sh",
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
                 "--maxmemory-policy", "allkeys-lru", "--protected-mode", "no")
@@ -65,7 +64,7 @@ class EntrypointIT {
         pb.environment().put("KVAPP_JAR", jar.toString());
         pb.environment().put("KVAPP_AOT_CACHE", "none");
         pb.environment().remove("JAVA_OPTS");
-        pb.environment().put("JAVA_OPTS_APPEND", "-Xmx256m -Dquarkus.management.port=" + mgmt
+        pb.environment().put("JAVA_OPTS_APPEND", "-Xmx256m -Dquarkus.management.port=0"
                 + " -Dquarkus.management.host=127.0.0.1");
         Process server = pb.start();
         try {
