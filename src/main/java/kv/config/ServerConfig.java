@@ -297,6 +297,11 @@ public final class ServerConfig {
     }
 
     /** The password bytes, or null when requirepass is empty (no password). */
+    /** True when requirepass is set (cheap: checked on every command). */
+    public boolean hasRequirePass() {
+        return !s(requirepass).isEmpty();
+    }
+
     public byte[] requirePass() {
         String s = s(requirepass);
         return s.isEmpty() ? null : s.getBytes(ISO_8859_1);

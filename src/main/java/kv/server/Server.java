@@ -125,7 +125,7 @@ public final class Server {
     void tcpPort(int port) { tcpPort = port; }
 
     public boolean authRequired() {
-        return config.requirePass() != null;
+        return config.hasRequirePass();
     }
 
     /**
