@@ -29,13 +29,13 @@ final class RespValueReader {
             case '#':
                 return new RespValue('#', line, line.length > 0 && line[0] == 't' ? 1 : 0, null);
             case '_':
-                return new RespValue('_', new byte[0], 0, null);
+                return nil();
             case '$':
             case '=':
             case '!': {
                 long n = parseLong(line);
                 if (n < 0) {
-                    return new RespValue('_', new byte[0], 0, null);
+                    return nil();
                 }
                 byte[] data = in.readNBytes((int) n);
                 if (data.length != n) {
@@ -55,7 +55,7 @@ final class RespValueReader {
             case '|': {
                 long n = parseLong(line);
                 if (n < 0) {
-                    return new RespValue('_', new byte[0], 0, null);
+                    return nil();
                 }
                 long count = (t == '%' || t == '|') ? 2 * n : n;
                 List<RespValue> elems = new ArrayList<>((int) Math.min(count, 1024));
@@ -70,6 +70,10 @@ final class RespValueReader {
             default:
                 throw new IOException("Protocol error, got \"" + (char) t + "\" as reply type byte");
         }
+    }
+
+    private static RespValue nil() {
+        return new RespValue('_', new byte[0], 0, null);
     }
 
     private static byte[] readLine(InputStream in) throws IOException {
