@@ -312,22 +312,22 @@ class KvCliTest {
     @Test
     void splitsArgumentsLikeSdssplitargs() {
         assertEquals(List.of("set", "a b", "c\"d", "\n", "A"),
-                strings(KvCli.Args.split("set \"a b\" 'c\"d' \"\\n\" \"\\x41\"".getBytes(StandardCharsets.ISO_8859_1))));
-        assertNull(KvCli.Args.split("get \"x\"y".getBytes(StandardCharsets.ISO_8859_1)));
-        assertNull(KvCli.Args.split("get 'x".getBytes(StandardCharsets.ISO_8859_1)));
-        assertEquals(List.of(), strings(KvCli.Args.split("   ".getBytes(StandardCharsets.ISO_8859_1))));
+                strings(CommandLineSplitter.split("set \"a b\" 'c\"d' \"\\n\" \"\\x41\"".getBytes(StandardCharsets.ISO_8859_1))));
+        assertNull(CommandLineSplitter.split("get \"x\"y".getBytes(StandardCharsets.ISO_8859_1)));
+        assertNull(CommandLineSplitter.split("get 'x".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(List.of(), strings(CommandLineSplitter.split("   ".getBytes(StandardCharsets.ISO_8859_1))));
     }
 
     @Test
     void uriOption() throws Exception {
-        KvCli.Options o = KvCli.parse(new String[] {"-u", "redis://bob:p%40ss@example.org:7000/4", "ping"}, Map.of());
+        CliOptions o = KvCli.parse(new String[] {"-u", "redis://bob:p%40ss@example.org:7000/4", "ping"}, Map.of());
         assertEquals("example.org", o.host);
         assertEquals(7000, o.port);
         assertEquals("bob", o.user);
         assertEquals("p@ss", o.password);
         assertEquals(4, o.db);
         assertEquals(List.of("ping"), o.command);
-        KvCli.Options env = KvCli.parse(new String[] {"ping"}, Map.of("REDISCLI_AUTH", "secret"));
+        CliOptions env = KvCli.parse(new String[] {"ping"}, Map.of("REDISCLI_AUTH", "secret"));
         assertEquals("secret", env.password);
     }
 

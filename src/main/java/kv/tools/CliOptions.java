@@ -1,0 +1,19 @@
+package kv.tools;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The parsed command line; defaults as redis-cli's. */
+final class CliOptions {
+    String host = "127.0.0.1";
+    int port = 6379;
+    String password;
+    String user;
+    int db;
+    boolean resp3;
+    Boolean raw; // null: decided by whether stdout is a terminal
+    boolean exitOnError;
+    boolean noAuthWarning;
+    boolean passwordOnCommandLine;
+    final List<String> command = new ArrayList<>();
+}

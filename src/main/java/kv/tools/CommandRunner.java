@@ -1,0 +1,156 @@
+package kv.tools;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Runs commands over a {@link CliSession} as redis-cli does: one-shot, prompt or stdin lines. */
+final class CommandRunner {
+    private final CliOptions o;
+    private final CliSession session;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean tty;
+
+    CommandRunner(CliOptions o, CliSession session, PrintStream out, PrintStream err, boolean tty) {
+        this.o = o;
+        this.session = session;
+        this.out = out;
+        this.err = err;
+        this.tty = tty;
+    }
+
+    int oneShot(List<String> command) {
+        if (!session.connect()) {
+            return 1;
+        }
+        List<byte[]> args = new ArrayList<>(command.size());
+        for (String s : command) {
+            args.add(s.getBytes(StandardCharsets.UTF_8));
+        }
+        return execute(args, false);
+    }
+
+    /** Sends one command and prints its reply (or, for subscribe/monitor, replies until EOF). */
+    int execute(List<byte[]> args, boolean interactive) {
+        String name = new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        try {
+            session.send(args);
+            boolean streaming = name.equals("subscribe") || name.equals("psubscribe")
+                    || name.equals("ssubscribe") || name.equals("monitor");
+            RespValue r = session.read(false);
+            boolean error = r.type == '-';
+            if (error && o.exitOnError && !interactive) {
+                out.flush();
+                err.write(r.str);
+                err.write('\n');
+                err.flush();
+                return 1;
+            }
+            if (!error && streaming && tty && !name.equals("monitor")) {
+                out.print("Reading messages... (press Ctrl-C to quit)\n");
+            }
+            print(r);
+            if (!error) {
+                afterReply(name, args);
+            }
+            if (!error && streaming) {
+                while (true) {
+                    print(session.read(true));
+                }
+            }
+            return 0;
+        } catch (ServerClosedException e) {
+            out.flush();
+            if (name.equals("shutdown") || name.equals("quit")) {
+                session.close();
+                return 0;
+            }
+            err.println("Error: Server closed the connection");
+            session.close();
+            return 1;
+        } catch (IOException e) {
+            out.flush();
+            err.println("Error: " + e.getMessage());
+            session.close();
+            return 1;
+        }
+    }
+
+    private void afterReply(String name, List<byte[]> args) {
+        if (name.equals("select") && args.size() == 2) {
+            try {
+                session.selected(Integer.parseInt(new String(args.get(1), StandardCharsets.UTF_8)));
+            } catch (NumberFormatException ignored) {
+                // the server accepted it; keep the prompt as it was
+            }
+        }
+    }
+
+    void print(RespValue r) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        if (tty) {
+            ReplyRenderer.tty(r, "", b);
+        } else {
+            ReplyRenderer.raw(r, b);
+            b.write('\n');
+        }
+        b.writeTo(out);
+        out.flush();
+    }
+
+    int repl(InputStream in, boolean stdinTty) {
+        boolean connected = session.connect();
+        if (!connected && !stdinTty) {
+            return 1;
+        }
+        LineReader lines = new LineReader(in);
+        int status = 0;
+        while (true) {
+            if (stdinTty) {
+                out.print(session.prompt());
+                out.flush();
+            }
+            byte[] line;
+            try {
+                line = lines.next();
+            } catch (IOException e) {
+                err.println("Error: " + e.getMessage());
+                return 1;
+            }
+            if (line == null) {
+                return status;
+            }
+            List<byte[]> args = CommandLineSplitter.split(line);
+            if (args == null) {
+                out.print("Invalid argument(s)\n");
+                out.flush();
+                continue;
+            }
+            if (args.isEmpty()) {
+                continue;
+            }
+            String first = new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            if (first.equals("quit") || first.equals("exit")) {
+                return status;
+            }
+            long repeat = 1;
+            if (args.size() > 1 && KvCli.isNumber(first)) {
+                repeat = Long.parseLong(first);
+                args = args.subList(1, args.size());
+            }
+            for (long n = 0; n < repeat; n++) {
+                if (!session.isConnected() && !session.connect()) {
+                    status = 1;
+                    break;
+                }
+                status = execute(args, true);
+            }
+        }
+    }
+}
