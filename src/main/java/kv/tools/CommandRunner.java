@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import kv.util.ArgSplitter;
+
 /** Runs commands over a {@link CliSession} as redis-cli does: one-shot, prompt or stdin lines. */
 final class CommandRunner {
     private final CliOptions o;
@@ -126,7 +128,7 @@ final class CommandRunner {
             if (line == null) {
                 return status;
             }
-            List<byte[]> args = CommandLineSplitter.split(line);
+            List<byte[]> args = splitLine(line);
             if (args == null) {
                 out.print("Invalid argument(s)\n");
                 out.flush();
@@ -152,5 +154,18 @@ final class CommandRunner {
                 status = execute(args, true);
             }
         }
+    }
+
+    /**
+     * The arguments of one input line, split like redis-cli (sdssplitargs, the same rules as
+     * inline commands); redis-cli sees the line as a C string, so a NUL byte ends it. Null when
+     * the quoting is unbalanced.
+     */
+    static List<byte[]> splitLine(byte[] line) {
+        int end = 0;
+        while (end < line.length && line[end] != 0) {
+            end++;
+        }
+        return ArgSplitter.split(line, 0, end);
     }
 }
