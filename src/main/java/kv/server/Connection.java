@@ -184,13 +184,14 @@ final class Connection implements Client.Transport, RespParser.Limits {
 
     @Override
     public void closeAfterReply() {
-        closing = true;
-        if (heldCommand == null) {
-            // if called from outside a read batch (CLIENT KILL of another client), act now
-            context.runOnContext(v -> {
-                flushPendingAndClose();
-            });
+        if (closing) {
+            return;
         }
+        closing = true;
+        // From this connection's own command, process() flushes and closes at the end of the batch.
+        // From elsewhere (CLIENT KILL, idle timeout), even while CLIENT PAUSE holds this client,
+        // close on the next turn of the loop after writing whatever is buffered.
+        context.runOnContext(v -> flushPendingAndClose());
     }
 
     private void flushPendingAndClose() {

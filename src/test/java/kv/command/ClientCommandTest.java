@@ -139,6 +139,23 @@ class ClientCommandTest {
     }
 
     @Test
+    void killClosesAClientHeldByPauseAndItsHeldCommandNeverRuns() throws Exception {
+        try (RespTestClient a = client(); RespTestClient b = client()) {
+            String id = b.call("CLIENT", "ID").trim().substring(1);
+            assertEquals("+OK\r\n", a.call("CLIENT", "PAUSE", "10000", "WRITE"));
+            try {
+                b.send(RespTestClient.encode("SET", "held-key", "v"));
+                Thread.sleep(100);
+                assertEquals(":1\r\n", a.call("CLIENT", "KILL", "ID", id));
+                assertTrue(b.isClosedByServer(), "killed while held by CLIENT PAUSE");
+            } finally {
+                assertEquals("+OK\r\n", a.call("CLIENT", "UNPAUSE"));
+            }
+            assertEquals("$-1\r\n", a.call("GET", "held-key"));
+        }
+    }
+
+    @Test
     void replyOffSkipOn() throws Exception {
         try (RespTestClient a = client()) {
             assertEquals("-ERR syntax error\r\n", a.call("CLIENT", "REPLY", "foo"));
