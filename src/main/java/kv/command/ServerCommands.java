@@ -13,7 +13,6 @@ import kv.observe.LatencyMonitor;
 import kv.observe.SlowLog;
 import kv.protocol.Reply;
 import kv.server.Client;
-import kv.server.Server;
 
 /** INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, MONITOR, DEBUG SLEEP, SLOWLOG, LATENCY. */
 final class ServerCommands {
