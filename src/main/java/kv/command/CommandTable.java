@@ -24,17 +24,26 @@ public final class CommandTable {
     /** Source for the Redis 7.2 (sub)commands that 7.0 lacks. */
     private static final String SECONDARY = "/kv/commands/valkey-8.0.json";
 
-    private final Map<String, JsonObject> facts = new HashMap<>();
+    /**
+     * The facts, parsed once per process: the launcher checks rename-command against a table
+     * before the server builds its own, and both read the same (never modified) objects.
+     */
+    private static final Map<String, JsonObject> FACTS = loadFacts();
     /** Implemented top-level commands by the name clients call them (after rename-command). */
     private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
     private NameIndex index = new NameIndex(List.of());
 
     public CommandTable() {
-        loadFacts(SECONDARY);
-        loadFacts(PRIMARY);
     }
 
-    private void loadFacts(String resource) {
+    private static Map<String, JsonObject> loadFacts() {
+        Map<String, JsonObject> facts = new HashMap<>();
+        loadFacts(SECONDARY, facts);
+        loadFacts(PRIMARY, facts);
+        return Map.copyOf(facts);
+    }
+
+    private static void loadFacts(String resource, Map<String, JsonObject> facts) {
         try (InputStream in = CommandTable.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);
@@ -96,7 +105,7 @@ public final class CommandTable {
     private CommandSpec spec(String name) {
         CommandSpec spec = byName.get(name);
         if (spec == null) {
-            JsonObject f = facts.get(name);
+            JsonObject f = FACTS.get(name);
             if (f == null) {
                 throw new IllegalArgumentException("not a Redis command: " + name);
             }
