@@ -3,6 +3,8 @@ package kv.tools;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import kv.util.Repr;
+
 /** redis-cli's cliFormatReplyTTY and cliFormatReplyRaw. */
 final class ReplyRenderer {
     private ReplyRenderer() {}
@@ -127,41 +129,7 @@ final class ReplyRenderer {
 
     /** sds' sdscatrepr: a double-quoted C-style literal. */
     static void repr(byte[] s, ByteArrayOutputStream b) {
-        b.write('"');
-        for (byte x : s) {
-            int c = x & 0xff;
-            switch (c) {
-                case '\\':
-                    ascii(b, "\\\\");
-                    break;
-                case '"':
-                    ascii(b, "\\\"");
-                    break;
-                case '\n':
-                    ascii(b, "\\n");
-                    break;
-                case '\r':
-                    ascii(b, "\\r");
-                    break;
-                case '\t':
-                    ascii(b, "\\t");
-                    break;
-                case 7:
-                    ascii(b, "\\a");
-                    break;
-                case '\b':
-                    ascii(b, "\\b");
-                    break;
-                default:
-                    if (c >= 0x20 && c < 0x7f) {
-                        b.write(c);
-                    } else {
-                        ascii(b, String.format("\\x%02x", c));
-                    }
-                    break;
-            }
-        }
-        b.write('"');
+        ascii(b, Repr.quote(s));
     }
 
     private static void ascii(ByteArrayOutputStream b, String s) {
