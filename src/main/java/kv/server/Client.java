@@ -21,6 +21,9 @@ public final class Client {
 
         String localAddress();
 
+        /** True for loopback and unix-socket connections. */
+        boolean isLocal();
+
         /** Bytes of replies buffered and not yet written to the socket. */
         long pendingOutput();
 
@@ -57,8 +60,7 @@ public final class Client {
 
     /** True for loopback and unix-socket connections (what "local" means in enable-*-configs). */
     public boolean isLocal() {
-        String a = transport.remoteAddress();
-        return a.startsWith("127.") || a.startsWith("[::1]") || a.startsWith("unix:") || a.startsWith("[::ffff:127.");
+        return transport.isLocal();
     }
     public Transport transport() { return transport; }
     public long createdMs() { return createdMs; }

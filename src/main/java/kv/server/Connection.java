@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.NetSocketInternal;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -32,6 +34,7 @@ final class Connection implements Client.Transport, RespParser.Limits {
     private final String remote;
     private final Context context;
     private final String local;
+    private final boolean loopback;
     private Client client;
     /** Unprocessed input held while CLIENT PAUSE holds this client back. */
     private ByteBuf held;
@@ -45,7 +48,20 @@ final class Connection implements Client.Transport, RespParser.Limits {
         this.writer = new RespWriter(socket.channelHandlerContext().alloc(), () -> client == null ? 2 : client.protocol());
         this.remote = format(socket.remoteAddress());
         this.local = format(socket.localAddress());
+        this.loopback = isLoopback(socket.remoteAddress());
         this.context = Vertx.currentContext();
+    }
+
+    private static boolean isLoopback(SocketAddress a) {
+        if (a == null || a.hostAddress() == null) {
+            return true; // unix socket
+        }
+        try {
+            // an address literal: no name lookup happens
+            return InetAddress.getByName(a.hostAddress()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String format(SocketAddress a) {
@@ -210,6 +226,11 @@ final class Connection implements Client.Transport, RespParser.Limits {
     @Override
     public String localAddress() {
         return local;
+    }
+
+    @Override
+    public boolean isLocal() {
+        return loopback;
     }
 
     @Override

@@ -18,7 +18,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -143,7 +142,7 @@ public class RespServer {
         server.stats().connectionsReceived++;
         Connection connection = new Connection(server, internal);
         ServerConfig config = server.config();
-        if (config.protectedMode() && !server.authRequired() && !isLoopback(socket)) {
+        if (config.protectedMode() && !server.authRequired() && !connection.isLocal()) {
             connection.refuse(DENIED);
             return;
         }
@@ -157,17 +156,6 @@ public class RespServer {
         connection.start(client);
     }
 
-    private static boolean isLoopback(NetSocket socket) {
-        String host = socket.remoteAddress().hostAddress();
-        if (host == null) {
-            return true; // unix socket
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     /** The data port actually bound (useful with port 0). */
     public int port() {

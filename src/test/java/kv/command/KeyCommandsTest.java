@@ -473,6 +473,7 @@ class KeyCommandsTest {
         @Override public void closeAfterReply() { }
         @Override public String remoteAddress() { return "127.0.0.1:1"; }
         @Override public String localAddress() { return "127.0.0.1:2"; }
+        @Override public boolean isLocal() { return true; }
         @Override public long pendingOutput() { return 0; }
         @Override public void push(Consumer<Reply> message) { }
     }
