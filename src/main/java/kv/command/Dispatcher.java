@@ -146,11 +146,7 @@ public final class Dispatcher {
         // at most 128 bytes of the name, and argument quotes until the list reaches 128 bytes
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String a = new String(argv[i], StandardCharsets.UTF_8);
-            int nul = a.indexOf('\0');
-            if (nul >= 0) {
-                a = a.substring(0, nul);
-            }
+            String a = Errors.untilNul(new String(argv[i], StandardCharsets.UTF_8));
             int room = 128 - args.length();
             args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
         }

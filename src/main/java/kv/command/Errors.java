@@ -33,10 +33,13 @@ public final class Errors {
      * nothing from a NUL byte on (C strings end there).
      */
     static String abbreviate(String s) {
-        int nul = s.indexOf('\0');
-        if (nul >= 0) {
-            s = s.substring(0, nul);
-        }
+        s = untilNul(s);
         return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
+    /** Client text as a C string: nothing from the first NUL on. */
+    static String untilNul(String s) {
+        int nul = s.indexOf('\0');
+        return nul < 0 ? s : s.substring(0, nul);
     }
 }
