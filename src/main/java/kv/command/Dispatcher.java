@@ -127,7 +127,7 @@ public final class Dispatcher {
             server.latency().record(spec.has(CommandSpec.FAST) ? "fast-command" : "command", micros / 1000, now);
         }
         if (!spec.has(CommandSpec.SKIP_MONITOR) && !spec.has(CommandSpec.ADMIN)) {
-            server.clients().feedMonitors(client, argv, now);
+            server.clients().feedMonitors(client, argv);
         }
     }
 

@@ -1,5 +1,6 @@
 package kv.server;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -69,14 +70,15 @@ public final class Clients {
     }
 
     /** Sends the command line to every MONITOR client, e.g. {@code +1700000000.123456 [0 127.0.0.1:5000] "get" "k"}. */
-    public void feedMonitors(Client source, byte[][] argv, long nowMs) {
+    public void feedMonitors(Client source, byte[][] argv) {
         if (monitors.isEmpty()) {
             return;
         }
-        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        // wall-clock time with microseconds, as Redis prints it
+        Instant at = Instant.now();
         StringBuilder sb = new StringBuilder();
-        sb.append(micros / 1_000_000).append('.');
-        String frac = Long.toString(micros % 1_000_000);
+        sb.append(at.getEpochSecond()).append('.');
+        String frac = Integer.toString(at.getNano() / 1000);
         sb.append("000000", 0, 6 - frac.length()).append(frac);
         sb.append(" [").append(source.db()).append(' ').append(source.transport().remoteAddress()).append(']');
         for (byte[] a : argv) {
