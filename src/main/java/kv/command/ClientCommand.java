@@ -1,13 +1,16 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandTable;
+import kv.engine.Errors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import kv.protocol.DiscardingReply;
 import kv.protocol.Reply;
-import kv.server.Client;
-import kv.server.Clients;
+import kv.engine.Client;
+import kv.engine.Clients;
 
 /** CLIENT and its subcommands (Redis 7.2 set, without tracking, caching, unblock). */
 final class ClientCommand {

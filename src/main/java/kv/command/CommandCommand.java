@@ -1,5 +1,10 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandSpec;
+import kv.engine.CommandTable;
+import kv.engine.Errors;
+import kv.util.Tokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,5 +1,7 @@
 package kv.command;
 
+import kv.engine.CommandTable;
+
 /** Registers every command family; the one place that lists them. */
 public final class Commands {
     private Commands() {

@@ -1,5 +1,7 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,12 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandTable;
+import kv.engine.Errors;
 import java.security.MessageDigest;
 
-import kv.server.Client;
-import kv.server.Server;
+import kv.engine.Client;
+import kv.engine.Server;
 import kv.protocol.Reply;
 
 /** PING, ECHO, QUIT, RESET, AUTH, HELLO, SELECT. */

@@ -1,5 +1,8 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandTable;
+import kv.engine.Errors;
 import kv.store.Db;
 
 /** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST. */

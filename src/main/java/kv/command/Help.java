@@ -1,5 +1,9 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandError;
+import kv.engine.Errors;
+
 /** HELP replies in Redis' shape: a usage line, the entries, then the HELP entry, as status lines. */
 final class Help {
     private Help() {

@@ -1,5 +1,7 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.Errors;
 import java.util.Arrays;
 
 import kv.store.StringValues;

@@ -1,5 +1,7 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandTable;
 import kv.config.ServerConfig;
 import kv.store.AccessClock;
 import kv.store.Db;

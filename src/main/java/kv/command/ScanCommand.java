@@ -1,5 +1,8 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandTable;
+import kv.engine.Errors;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,8 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandTable;
+import kv.engine.Errors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +11,11 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
-import kv.observe.Info;
+import kv.command.Info;
 import kv.observe.LatencyMonitor;
 import kv.observe.SlowLog;
 import kv.protocol.Reply;
-import kv.server.Client;
+import kv.engine.Client;
 
 /** INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, MONITOR, DEBUG SLEEP, SLOWLOG, LATENCY. */
 final class ServerCommands {

@@ -1,5 +1,8 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.Errors;
+
 /**
  * The option grammar SET and GETEX share: NX | XX, GET, and one expiry among EX, PX, EXAT,
  * PXAT, KEEPTTL (SET) or PERSIST (GETEX). Repeating the same option is allowed; mixing

@@ -1,5 +1,8 @@
 package kv.command;
 
+import kv.engine.Call;
+import kv.engine.CommandTable;
+import kv.engine.Errors;
 import kv.store.Db;
 import kv.store.MutableString;
 import kv.store.StringValues;
@@ -62,7 +65,7 @@ final class StringCommands {
         if (v == null) {
             c.reply().nullBulk();
         } else {
-            StringValues.reply(c.reply(), v);
+            StringValues.writeTo(c.reply(), v);
         }
     }
 
@@ -143,7 +146,7 @@ final class StringCommands {
         }
         // the expiry is validated only once the key is known to exist, as in Redis
         long expireAt = a.expireAtMs(c);
-        StringValues.reply(c.reply(), v);
+        StringValues.writeTo(c.reply(), v);
         Db db = c.db();
         if ((a.has(StringArgs.EXAT) || a.has(StringArgs.PXAT)) && expireAt <= c.now()) {
             db.remove(key); // an absolute time already past deletes the key (propagated as DEL)
@@ -162,7 +165,7 @@ final class StringCommands {
             if (v == null || !StringValues.isString(v)) {
                 c.reply().nullBulk();
             } else {
-                StringValues.reply(c.reply(), v);
+                StringValues.writeTo(c.reply(), v);
             }
         }
     }
@@ -276,7 +279,7 @@ final class StringCommands {
         if (start > end || length == 0) {
             c.reply().bulk(EMPTY);
         } else {
-            StringValues.replyRange(c.reply(), v, (int) start, (int) end);
+            StringValues.writeRange(c.reply(), v, (int) start, (int) end);
         }
     }
 

@@ -1,11 +1,13 @@
 package kv.protocol;
 
+import kv.util.BulkSink;
+
 /**
  * The sink every command writes its reply into. One model, two renderings: the network writer
  * encodes RESP2 or RESP3 bytes; other callers (scripting, tests) may build values instead.
  * Aggregates are announced with their element count, then the elements follow.
  */
-public interface Reply {
+public interface Reply extends BulkSink {
 
     /** Status reply, e.g. {@code +OK}. The text must not contain CR or LF. */
     void simple(String status);
@@ -17,12 +19,14 @@ public interface Reply {
 
     void bulk(byte[] value);
 
+    @Override
     void bulk(byte[] value, int offset, int length);
 
     /** Bulk string of ASCII text (numbers, names): no Strings on the data path, only here. */
     void bulkText(String ascii);
 
     /** Bulk string holding the decimal form of {@code value}. */
+    @Override
     void bulkLong(long value);
 
     /** The absent value: {@code $-1} in RESP2, {@code _} in RESP3. */

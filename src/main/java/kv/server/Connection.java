@@ -1,5 +1,7 @@
 package kv.server;
 
+import kv.engine.Server;
+import kv.engine.Client;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
@@ -13,7 +15,7 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
-import kv.command.Dispatcher;
+import kv.engine.Dispatcher;
 import kv.protocol.ProtocolException;
 import kv.protocol.Reply;
 import kv.protocol.RespParser;

@@ -1,12 +1,13 @@
 package kv.server;
 
+import kv.engine.Server;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 import java.util.Map;
 
-import kv.command.CommandTable;
+import kv.engine.CommandTable;
 import kv.command.Commands;
 import kv.config.ConfigException;
 import kv.config.ConfigSource;

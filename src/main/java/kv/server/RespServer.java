@@ -1,5 +1,8 @@
 package kv.server;
 
+import kv.command.Commands;
+import kv.engine.Server;
+import kv.engine.Client;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -78,7 +81,7 @@ public class RespServer {
     private Future<Void> start(ServerConfig config) {
         LogSettings.apply(config);
         config.addListener("loglevel", v -> LogSettings.apply(config));
-        server = new Server(config, new VertxLifecycle());
+        server = new Server(config, new VertxLifecycle(), Commands::registerAll);
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
         for (String address : addresses) {

@@ -1,6 +1,6 @@
 package kv.store;
 
-import kv.protocol.Reply;
+import kv.util.BulkSink;
 import kv.util.Numbers;
 
 /**
@@ -47,24 +47,26 @@ public final class StringValues {
         return ((MutableString) value).length();
     }
 
-    public static void reply(Reply reply, Object value) {
+    /** Writes the whole value to {@code out}. */
+    public static void writeTo(BulkSink out, Object value) {
         if (value instanceof byte[]) {
-            reply.bulk((byte[]) value);
+            byte[] b = (byte[]) value;
+            out.bulk(b, 0, b.length);
         } else if (value instanceof Long) {
-            reply.bulkLong((Long) value);
+            out.bulkLong((Long) value);
         } else {
             MutableString s = (MutableString) value;
-            reply.bulk(s.buffer(), 0, s.length());
+            out.bulk(s.buffer(), 0, s.length());
         }
     }
 
-    /** Replies with bytes [start, end] inclusive, as GETRANGE does. */
-    public static void replyRange(Reply reply, Object value, int start, int end) {
+    /** Writes bytes [start, end] inclusive to {@code out}, as GETRANGE does. */
+    public static void writeRange(BulkSink out, Object value, int start, int end) {
         if (value instanceof MutableString) {
             MutableString s = (MutableString) value;
-            reply.bulk(s.buffer(), start, end - start + 1);
+            out.bulk(s.buffer(), start, end - start + 1);
         } else {
-            reply.bulk(bytes(value), start, end - start + 1);
+            out.bulk(bytes(value), start, end - start + 1);
         }
     }
 

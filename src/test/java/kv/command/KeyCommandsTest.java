@@ -26,9 +26,9 @@ import kv.RespTestClient;
 import kv.config.ServerConfig;
 import kv.protocol.Reply;
 import kv.protocol.RespWriter;
-import kv.server.Client;
+import kv.engine.Client;
 import kv.server.RespServer;
-import kv.server.Server;
+import kv.engine.Server;
 import kv.store.KeyspaceStats;
 
 /**
@@ -449,7 +449,7 @@ class KeyCommandsTest {
 
     /** A Server without sockets: commands go through its Dispatcher and replies are rendered by RespWriter. */
     static final class Direct implements Server.Lifecycle, Client.Transport {
-        final Server server = new Server(ServerConfig.defaults(), this);
+        final Server server = new Server(ServerConfig.defaults(), this, Commands::registerAll);
         final Client client = new Client(1, this, System.currentTimeMillis(), true);
         final RespWriter writer = new RespWriter(UnpooledByteBufAllocator.DEFAULT, () -> 2);
 

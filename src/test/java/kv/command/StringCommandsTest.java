@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import kv.RespTestClient;
 import kv.server.RespServer;
-import kv.server.Server;
+import kv.engine.Server;
 import kv.store.CompoundValue;
 import kv.store.ValueType;
 

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import kv.command.CommandTable;
+import kv.engine.CommandTable;
 import kv.command.Commands;
 import kv.config.ConfigSource;
 import kv.config.ServerConfig;

@@ -1,5 +1,7 @@
-package kv.observe;
+package kv.server;
 
+import kv.observe.ProcessInfo;
+import kv.observe.StatsSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import kv.server.RespServer;
-import kv.server.Server;
+import kv.engine.Server;
 
 /**
  * Prometheus meters named and typed as oliver006/redis_exporter names them (its INFO field
@@ -87,7 +89,7 @@ public class RedisMetrics {
                 s -> s.usedMemory() == 0 ? 0 : s.usedMemory() - Server.BASELINE_MEMORY);
         gauge("redis_memory_max_bytes", "The maxmemory directive (0 = no limit)", StatsSnapshot::maxMemory);
         gauge("redis_config_maxmemory", "The maxmemory directive", StatsSnapshot::maxMemory);
-        Gauge.builder("redis_memory_used_rss_bytes", Info::residentSetBytes)
+        Gauge.builder("redis_memory_used_rss_bytes", ProcessInfo::residentSetBytes)
                 .description("used_memory_rss: resident set size of the process").register(registry);
 
         // Stats
@@ -100,9 +102,9 @@ public class RedisMetrics {
         counter("redis_keyspace_misses_total", "Failed key lookups", StatsSnapshot::keyspaceMisses);
 
         // CPU (read from the OS at scrape time, as INFO does)
-        FunctionCounter.builder("redis_cpu_sys_seconds_total", this, m -> Info.processCpuSeconds()[0])
+        FunctionCounter.builder("redis_cpu_sys_seconds_total", this, m -> ProcessInfo.cpuSeconds()[0])
                 .description("System CPU seconds used by the process").register(registry);
-        FunctionCounter.builder("redis_cpu_user_seconds_total", this, m -> Info.processCpuSeconds()[1])
+        FunctionCounter.builder("redis_cpu_user_seconds_total", this, m -> ProcessInfo.cpuSeconds()[1])
                 .description("User CPU seconds used by the process").register(registry);
 
         // Persistence
@@ -190,7 +192,7 @@ public class RedisMetrics {
     private synchronized void registerInstanceInfo(String policy) {
         Meter old = instanceInfo;
         Tags tags = Tags.of("role", "master", "redis_version", Server.REDIS_VERSION, "redis_build_id", "0",
-                "redis_mode", "standalone", "os", Info.os(), "maxmemory_policy", policy,
+                "redis_mode", "standalone", "os", ProcessInfo.os(), "maxmemory_policy", policy,
                 "tcp_port", String.valueOf(server.port()), "run_id", server.runId(),
                 "process_id", String.valueOf(ProcessHandle.current().pid()), "master_replid", server.replicationId());
         instanceInfo = Gauge.builder("redis_instance_info", () -> 1).description("Information about the server (value 1)")

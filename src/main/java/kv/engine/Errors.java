@@ -1,4 +1,4 @@
-package kv.command;
+package kv.engine;
 
 /** Error replies shared by several commands, byte for byte as Redis sends them. */
 public final class Errors {
@@ -32,7 +32,7 @@ public final class Errors {
      * Client-supplied text as Redis' {@code %.128s} prints it: at most 128 characters, and
      * nothing from a NUL byte on (C strings end there).
      */
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         s = untilNul(s);
         return s.length() > 128 ? s.substring(0, 128) : s;
     }

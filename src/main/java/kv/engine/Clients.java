@@ -1,4 +1,4 @@
-package kv.server;
+package kv.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import kv.command.CommandSpec;
 import kv.util.Repr;
 
 /** The connected clients, MONITOR subscribers and CLIENT PAUSE state. Data thread only. */

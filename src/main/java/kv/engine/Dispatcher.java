@@ -1,5 +1,6 @@
-package kv.command;
+package kv.engine;
 
+import kv.util.Tokens;
 import java.nio.charset.StandardCharsets;
 
 import org.jboss.logging.Logger;
@@ -7,8 +8,6 @@ import org.jboss.logging.Logger;
 import kv.config.ServerConfig;
 import kv.protocol.DiscardingReply;
 import kv.protocol.Reply;
-import kv.server.Client;
-import kv.server.Server;
 
 /**
  * Runs one request: looks the command up, applies the checks Redis applies before a command

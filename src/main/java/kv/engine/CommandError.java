@@ -1,4 +1,4 @@
-package kv.command;
+package kv.engine;
 
 /**
  * Thrown by a handler to end the command with an error reply. The message is the full reply

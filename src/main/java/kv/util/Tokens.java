@@ -1,4 +1,4 @@
-package kv.command;
+package kv.util;
 
 /** Comparisons of request bytes with ASCII keywords. */
 public final class Tokens {

@@ -1,4 +1,4 @@
-package kv.server;
+package kv.engine;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -8,11 +8,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
-import kv.command.CommandSpec;
-import kv.command.CommandTable;
-import kv.command.Commands;
-import kv.command.Dispatcher;
 import kv.config.ServerConfig;
 import kv.observe.LatencyMonitor;
 import kv.observe.ReadinessState;
@@ -69,7 +66,8 @@ public final class Server {
         void shutdown(int exitCode);
     }
 
-    public Server(ServerConfig config, Lifecycle lifecycle) {
+    /** {@code families} registers the command handlers (the command layer sits above the engine). */
+    public Server(ServerConfig config, Lifecycle lifecycle, Consumer<CommandTable> families) {
         this.config = config;
         this.lifecycle = lifecycle;
         this.keyspace = new Keyspace(config.databases());
@@ -81,7 +79,7 @@ public final class Server {
         this.runId = HexFormat.of().formatHex(id);
         new SecureRandom().nextBytes(id);
         this.replicationId = HexFormat.of().formatHex(id);
-        Commands.registerAll(commands);
+        families.accept(commands);
         for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
             commands.rename(rename.getKey(), rename.getValue());
         }
@@ -122,7 +120,7 @@ public final class Server {
     public int tcpPort() { return tcpPort; }
     /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
     public ReadinessState readiness() { return readiness; }
-    void tcpPort(int port) { tcpPort = port; }
+    public void tcpPort(int port) { tcpPort = port; }
 
     public boolean authRequired() {
         return config.hasRequirePass();

@@ -1,4 +1,4 @@
-package kv.command;
+package kv.engine;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,7 @@
-package kv.observe;
+package kv.command;
 
+import kv.observe.ProcessInfo;
+import kv.observe.ServerStats;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -14,9 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import kv.command.CommandSpec;
-import kv.server.Client;
-import kv.server.Server;
+import kv.engine.CommandSpec;
+import kv.engine.Client;
+import kv.engine.Server;
 import kv.store.Db;
 import kv.store.Keyspace;
 
@@ -97,7 +99,7 @@ public final class Info {
         field(sb, "redis_git_dirty", 0);
         field(sb, "redis_build_id", "0");
         field(sb, "redis_mode", "standalone");
-        field(sb, "os", os());
+        field(sb, "os", ProcessInfo.os());
         field(sb, "arch_bits", System.getProperty("os.arch").contains("64") ? 64 : 32);
         field(sb, "monotonic_clock", "POSIX clock_gettime");
         field(sb, "multiplexing_api", "vertx");
@@ -144,10 +146,10 @@ public final class Info {
     private static void memory(StringBuilder sb, Server s) {
         long used = s.usedMemory();
         long peak = s.peakMemory();
-        long rss = residentSetBytes();
+        long rss = ProcessInfo.residentSetBytes();
         long startup = Server.BASELINE_MEMORY;
         long dataset = used - startup;
-        long total = totalSystemMemory();
+        long total = ProcessInfo.totalSystemMemory();
         sb.append("# Memory\r\n");
         field(sb, "used_memory", used);
         field(sb, "used_memory_human", human(used));
@@ -308,7 +310,7 @@ public final class Info {
     }
 
     private static void cpu(StringBuilder sb) {
-        double[] process = processCpuSeconds();
+        double[] process = ProcessInfo.cpuSeconds();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double mainUser = 0;
         double mainSys = 0;
@@ -371,11 +373,6 @@ public final class Info {
 
     // ---- formatting and host figures ----
 
-    /** INFO's os field: name, version and architecture. */
-    public static String os() {
-        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
-    }
-
     /** Redis' bytesToHuman: B, then K/M/G/T/P with two decimals. */
     public static String human(long n) {
         if (n < 1024) {
@@ -399,43 +396,4 @@ public final class Info {
         return String.format(Locale.ROOT, "%.6f", v);
     }
 
-    /** VmRSS of this process in bytes, or the committed heap if /proc is not there. */
-    public static long residentSetBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-    }
-
-    private static long totalSystemMemory() {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getTotalMemorySize();
-        }
-        return 0;
-    }
-
-    /** {sys, user} seconds of the whole process: /proc/self/stat where available, else all as user. */
-    static double[] processCpuSeconds() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
-            // fields after the parenthesised command name; utime and stime are fields 14 and 15
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            double ticks = 100.0; // USER_HZ on Linux
-            return new double[] {Long.parseLong(f[12]) / ticks, Long.parseLong(f[11]) / ticks};
-        } catch (IOException | RuntimeException e) {
-            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-                return new double[] {0, sun.getProcessCpuTime() / 1e9};
-            }
-            return new double[] {0, 0};
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package kv.server;
+package kv.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;

@@ -1,4 +1,4 @@
-package kv.command;
+package kv.engine;
 
 /** The implementation of one command or subcommand. */
 @FunctionalInterface

@@ -1,5 +1,6 @@
-package kv.observe;
+package kv.server;
 
+import kv.observe.ReadinessState;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 

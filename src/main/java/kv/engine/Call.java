@@ -1,10 +1,9 @@
-package kv.command;
+package kv.engine;
 
+import kv.util.Tokens;
 import java.nio.charset.StandardCharsets;
 
 import kv.protocol.Reply;
-import kv.server.Client;
-import kv.server.Server;
 import kv.store.Db;
 import kv.util.Numbers;
 
