@@ -3,6 +3,8 @@ package kv.command;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
+import kv.engine.Propagation;
+import kv.util.Numbers;
 import kv.store.Db;
 
 /** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST. */
@@ -72,7 +74,7 @@ final class ExpireCommands {
         when += base;
         byte[] key = c.arg(1);
         Db db = c.db();
-        if (db.write(key) == null) {
+        if (!db.exists(key)) {
             c.reply().integer(0);
             return;
         }
@@ -88,8 +90,14 @@ final class ExpireCommands {
         }
         if (when <= c.now()) {
             db.remove(key);
+            c.propagate(Propagation.delOrUnlink(key, c.server().config().lazyfreeLazyExpire()));
         } else {
             db.expireAt(key, when);
+            // as PEXPIREAT with the absolute time, the condition flags kept
+            byte[][] rewritten = c.args().clone();
+            rewritten[0] = Propagation.pexpireat(key, when)[0];
+            rewritten[2] = Numbers.toBytes(when);
+            c.propagate(rewritten);
         }
         c.reply().integer(1);
     }
@@ -117,6 +125,6 @@ final class ExpireCommands {
     private static void persist(Call c) {
         byte[] key = c.arg(1);
         Db db = c.db();
-        c.reply().integer(db.write(key) != null && db.persist(key) ? 1 : 0);
+        c.reply().integer(db.persist(key) ? 1 : 0);
     }
 }

@@ -76,7 +76,7 @@ final class KeyCommands {
         byte[] src = c.arg(1);
         byte[] dst = c.arg(2);
         Db db = c.db();
-        if (db.write(src) == null) {
+        if (!db.exists(src)) {
             throw c.error(Errors.NO_SUCH_KEY);
         }
         if (Arrays.equals(src, dst)) {
@@ -87,7 +87,7 @@ final class KeyCommands {
             }
             return;
         }
-        if (db.write(dst) != null && nx) {
+        if (nx && db.exists(dst)) {
             c.reply().integer(0);
             return;
         }
@@ -141,17 +141,12 @@ final class KeyCommands {
             return;
         }
         long expireAt = src.expireTime(key);
-        if (dst.write(newKey) != null) {
-            if (!replace) {
-                c.reply().integer(0);
-                return;
-            }
-            dst.remove(newKey);
+        if (!replace && dst.exists(newKey)) {
+            c.reply().integer(0);
+            return;
         }
-        dst.put(newKey, Values.copy(value));
-        if (expireAt >= 0) {
-            dst.expireAt(newKey, expireAt);
-        }
+        // one change: an existing destination is replaced, not deleted first
+        dst.put(newKey, Values.copy(value), expireAt >= 0 ? expireAt : Db.NO_TTL);
         c.reply().integer(1);
     }
 
@@ -165,7 +160,7 @@ final class KeyCommands {
         Db src = keyspace.db(srcIndex);
         Db dst = keyspace.db(dstIndex);
         byte[] key = c.arg(1);
-        if (src.write(key) == null || dst.write(key) != null) {
+        if (!src.exists(key) || dst.exists(key)) {
             c.reply().integer(0);
             return;
         }

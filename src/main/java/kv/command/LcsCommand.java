@@ -5,6 +5,8 @@ import kv.engine.Errors;
 import java.util.Arrays;
 
 import kv.store.StringValues;
+import kv.store.ValueType;
+import kv.store.Values;
 
 /**
  * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]: the longest common subsequence of
@@ -18,7 +20,7 @@ final class LcsCommand {
     static void lcs(Call c) {
         Object va = c.db().read(c.arg(1));
         Object vb = c.db().read(c.arg(2));
-        if ((va != null && !StringValues.isString(va)) || (vb != null && !StringValues.isString(vb))) {
+        if ((va != null && Values.type(va) != ValueType.STRING) || (vb != null && Values.type(vb) != ValueType.STRING)) {
             throw c.error("ERR The specified keys must contain string values");
         }
         byte[] a = va == null ? new byte[0] : StringValues.bytes(va);

@@ -5,6 +5,7 @@ import kv.engine.CommandTable;
 import kv.config.ServerConfig;
 import kv.store.AccessClock;
 import kv.store.Db;
+import kv.store.StringValues;
 import kv.store.Values;
 
 /** OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP. */
@@ -65,8 +66,8 @@ final class ObjectCommand {
             return;
         }
         boolean shared = false;
-        if (v instanceof Long) {
-            long n = (Long) v;
+        if (StringValues.storedAsInteger(v)) {
+            long n = StringValues.longValue(v);
             ServerConfig config = c.server().config();
             String policy = config.maxMemoryPolicy();
             boolean perValueClock = policy.contains("lru") || policy.contains("lfu");

@@ -67,12 +67,14 @@ final class ServerCommands {
     private static void flushdb(Call c) {
         checkFlushArgs(c);
         c.db().clear();
+        c.propagate(c.args()); // even when nothing was there, as Redis does
         c.reply().ok();
     }
 
     private static void flushall(Call c) {
         checkFlushArgs(c);
         c.server().keyspace().clearAll();
+        c.propagate(c.args()); // even when nothing was there, as Redis does
         c.reply().ok();
     }
 

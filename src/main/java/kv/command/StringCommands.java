@@ -3,9 +3,10 @@ package kv.command;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
+import kv.engine.Propagation;
 import kv.store.Db;
-import kv.store.MutableString;
 import kv.store.StringValues;
+import kv.store.ValueType;
 import kv.util.LongDouble;
 import kv.util.Numbers;
 
@@ -45,20 +46,12 @@ final class StringCommands {
 
     /** The string value of {@code key} for reading, null if absent; WRONGTYPE for other types. */
     static Object readString(Call c, byte[] key) {
-        Object v = c.db().read(key);
-        if (v != null && !StringValues.isString(v)) {
-            throw c.error(Errors.WRONGTYPE);
-        }
-        return v;
+        return c.db().read(key, ValueType.STRING);
     }
 
-    /** The string value of {@code key} for modifying (no hit/miss counting), null if absent. */
-    private static Object writeString(Call c, byte[] key) {
-        Object v = c.db().write(key);
-        if (v != null && !StringValues.isString(v)) {
-            throw c.error(Errors.WRONGTYPE);
-        }
-        return v;
+    /** The string value of {@code key} to change (no hit/miss counting), null if absent. */
+    private static Object modifyString(Call c, byte[] key) {
+        return c.db().modify(key, ValueType.STRING);
     }
 
     private static void replyValue(Call c, Object v) {
@@ -88,10 +81,10 @@ final class StringCommands {
             }
             return;
         }
-        db.put(key, StringValues.of(c.arg(2)), a.has(StringArgs.KEEPTTL));
-        if (expireAt >= 0) {
-            // a time already past is stored too: the key then expires on its next access, as in Redis
-            db.expireAt(key, expireAt);
+        db.put(key, StringValues.of(c.arg(2)), expireAt >= 0 ? expireAt : a.has(StringArgs.KEEPTTL) ? Db.KEEP_TTL : Db.NO_TTL);
+        if (expireAt >= 0 && !a.has(StringArgs.PXAT)) {
+            // relative times become absolute, so a replay sets the same deadline
+            c.propagate(Propagation.setPxat(c.arg(1), c.arg(2), expireAt));
         }
         if (!a.has(StringArgs.GET)) {
             c.reply().ok();
@@ -116,8 +109,8 @@ final class StringCommands {
         a.expireArg = 2;
         long expireAt = a.expireAtMs(c);
         byte[] key = c.arg(1);
-        c.db().put(key, StringValues.of(c.arg(3)));
-        c.db().expireAt(key, expireAt);
+        c.db().put(key, StringValues.of(c.arg(3)), expireAt);
+        c.propagate(Propagation.setPxat(key, c.arg(3), expireAt));
         c.reply().ok();
     }
 
@@ -133,6 +126,7 @@ final class StringCommands {
         replyValue(c, v);
         if (v != null) {
             c.db().remove(key);
+            c.propagate(Propagation.del(key));
         }
     }
 
@@ -149,11 +143,15 @@ final class StringCommands {
         StringValues.writeTo(c.reply(), v);
         Db db = c.db();
         if ((a.has(StringArgs.EXAT) || a.has(StringArgs.PXAT)) && expireAt <= c.now()) {
-            db.remove(key); // an absolute time already past deletes the key (propagated as DEL)
+            db.remove(key); // an absolute time already past deletes the key
+            c.propagate(Propagation.del(key));
         } else if (expireAt >= 0) {
             db.expireAt(key, expireAt);
+            c.propagate(Propagation.pexpireat(key, expireAt));
         } else if (a.has(StringArgs.PERSIST)) {
-            db.persist(key);
+            if (db.persist(key)) {
+                c.propagate(Propagation.persist(key));
+            }
         }
     }
 
@@ -187,7 +185,7 @@ final class StringCommands {
         }
         Db db = c.db();
         for (int i = 1; i < c.argc(); i += 2) {
-            if (db.write(c.arg(i)) != null) {
+            if (db.exists(c.arg(i))) {
                 c.reply().integer(0);
                 return;
             }
@@ -210,36 +208,20 @@ final class StringCommands {
         }
     }
 
-    /**
-     * The value of {@code key} as a {@link MutableString} to modify in place: Redis'
-     * dbUnshareStringValue, which turns "int" and "embstr" values into "raw" ones (keeping the TTL).
-     */
-    private static MutableString unshare(Call c, byte[] key, Object v, int extraCapacity) {
-        if (v instanceof MutableString) {
-            return (MutableString) v;
-        }
-        MutableString s = new MutableString(StringValues.bytes(v), extraCapacity);
-        c.db().put(key, s, true);
-        return s;
-    }
-
     private static void append(Call c) {
         byte[] key = c.arg(1);
         byte[] data = c.arg(2);
-        Object v = writeString(c, key);
+        Object v = modifyString(c, key);
         if (v == null) {
             // a new key gets the compact encoding of the argument, as Redis' tryObjectEncoding
             c.db().put(key, StringValues.of(data));
             c.reply().integer(data.length);
             return;
         }
-        int length = StringValues.length(v);
-        checkStringLength(c, length, data.length);
-        MutableString s = unshare(c, key, v, data.length);
-        long before = s.heapBytes();
-        s.append(data);
-        c.db().resized(s.heapBytes() - before);
-        c.reply().integer(s.length());
+        checkStringLength(c, StringValues.length(v), data.length);
+        Object appended = StringValues.append(v, data);
+        c.db().modified(key, appended);
+        c.reply().integer(StringValues.length(appended));
     }
 
     private static void strlen(Call c) {
@@ -292,29 +274,20 @@ final class StringCommands {
         if (offset < 0) {
             throw c.error("ERR offset is out of range");
         }
-        Object v = writeString(c, key);
-        if (v == null) {
-            if (data.length == 0) {
-                c.reply().integer(0);
-                return;
-            }
-            checkStringLength(c, offset, data.length);
-            MutableString s = new MutableString(EMPTY, 0);
-            s.write((int) offset, data);
-            c.db().put(key, s);
-            c.reply().integer(s.length());
-            return;
-        }
+        Object v = modifyString(c, key);
         if (data.length == 0) {
-            c.reply().integer(StringValues.length(v));
+            // nothing to write: no key is created and nothing changes
+            c.reply().integer(v == null ? 0 : StringValues.length(v));
             return;
         }
         checkStringLength(c, offset, data.length);
-        MutableString s = unshare(c, key, v, 0);
-        long before = s.heapBytes();
-        s.write((int) offset, data);
-        c.db().resized(s.heapBytes() - before);
-        c.reply().integer(s.length());
+        Object written = StringValues.setRange(v, (int) offset, data);
+        if (v == null) {
+            c.db().put(key, written);
+        } else {
+            c.db().modified(key, written);
+        }
+        c.reply().integer(StringValues.length(written));
     }
 
     private static void decrby(Call c) {
@@ -328,34 +301,31 @@ final class StringCommands {
     /** INCR, DECR, INCRBY, DECRBY: the result is stored "int"-encoded; the TTL survives. */
     private static void incrDecr(Call c, long increment) {
         byte[] key = c.arg(1);
-        Object v = writeString(c, key);
+        Object v = modifyString(c, key);
         long value = v == null ? 0 : integerValue(c, v);
         long result = value + increment;
         if (((value ^ result) & (increment ^ result)) < 0) {
             throw c.error(Errors.OVERFLOW);
         }
-        c.db().put(key, result, true);
+        store(c, key, v, result);
         c.reply().integer(result);
     }
 
     /** A stored string as a 64-bit integer (Redis' string2ll rules), or the "not an integer" error. */
     private static long integerValue(Call c, Object v) {
-        if (v instanceof Long) {
-            return (Long) v;
-        }
-        byte[] b;
-        int len;
-        if (v instanceof MutableString) {
-            b = ((MutableString) v).buffer();
-            len = ((MutableString) v).length();
-        } else {
-            b = (byte[]) v;
-            len = b.length;
-        }
-        if (!Numbers.isLong(b, 0, len)) {
+        if (!StringValues.isLong(v)) {
             throw c.error(Errors.NOT_INTEGER);
         }
-        return Numbers.parseLong(b, 0, len);
+        return StringValues.longValue(v);
+    }
+
+    /** Stores the new value of a key read with {@link #modifyString} (absent: created; else TTL kept). */
+    private static void store(Call c, byte[] key, Object old, Object value) {
+        if (old == null) {
+            c.db().put(key, value);
+        } else {
+            c.db().modified(key, value);
+        }
     }
 
     /**
@@ -364,7 +334,7 @@ final class StringCommands {
      */
     private static void incrbyfloat(Call c) {
         byte[] key = c.arg(1);
-        Object v = writeString(c, key);
+        Object v = modifyString(c, key);
         LongDouble value = v == null ? LongDouble.of(0) : floatValue(c, v);
         LongDouble increment = LongDouble.parse(c.arg(2));
         if (increment == null) {
@@ -375,19 +345,14 @@ final class StringCommands {
             throw c.error("ERR increment would produce NaN or Infinity");
         }
         byte[] printed = result.toHumanBytes();
-        c.db().put(key, printed, true);
+        store(c, key, v, printed);
+        // the printed result, not the increment: replicas and the AOF must not redo the arithmetic
+        c.propagate(Propagation.setKeepTtl(key, printed));
         c.reply().bulk(printed);
     }
 
     private static LongDouble floatValue(Call c, Object v) {
-        LongDouble d;
-        if (v instanceof Long) {
-            d = LongDouble.of((Long) v);
-        } else if (v instanceof MutableString) {
-            d = LongDouble.parse(((MutableString) v).buffer(), 0, ((MutableString) v).length());
-        } else {
-            d = LongDouble.parse((byte[]) v);
-        }
+        LongDouble d = StringValues.longDouble(v);
         if (d == null) {
             throw c.error(Errors.NOT_FLOAT);
         }

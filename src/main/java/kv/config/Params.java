@@ -48,6 +48,8 @@ final class Params {
         final int flags;
         int index;
         Object def;
+        /** A second name for the same parameter (Redis' old ziplist names), or null. */
+        String alias;
 
         Param(String name, int flags) {
             this.name = name;

@@ -97,6 +97,17 @@ public final class ServerConfig {
     private final Param lfuLogFactor;
     private final Param lfuDecayTime;
     private final Param lazyfreeLazyUserFlush;
+    private Param hashMaxListpackEntries;
+    private Param hashMaxListpackValue;
+    private Param setMaxIntsetEntries;
+    private Param setMaxListpackEntries;
+    private Param setMaxListpackValue;
+    private Param zsetMaxListpackEntries;
+    private Param zsetMaxListpackValue;
+    private Param listMaxListpackSize;
+    private Param listCompressDepth;
+    private final Param lazyfreeLazyExpire;
+    private final Param lazyfreeLazyEviction;
     private final Param notifyKeyspaceEvents;
     private final Param activeExpireEffort;
     private final Param daemonize;
@@ -161,6 +172,8 @@ public final class ServerConfig {
         lfuLogFactor = add(new NumParam("lfu-log-factor", 0, 0, Integer.MAX_VALUE, 10, false));
         lfuDecayTime = add(new NumParam("lfu-decay-time", 0, 0, Integer.MAX_VALUE, 1, false));
         lazyfreeLazyUserFlush = add(new BoolParam("lazyfree-lazy-user-flush", 0, false));
+        lazyfreeLazyExpire = add(new BoolParam("lazyfree-lazy-expire", 0, false));
+        lazyfreeLazyEviction = add(new BoolParam("lazyfree-lazy-eviction", 0, false));
         notifyKeyspaceEvents = add(new NotifyParam());
         activeExpireEffort = add(new NumParam("active-expire-effort", 0, 1, 10, 1, false));
         daemonize = add(new BoolParam("daemonize", IMM, false));
@@ -175,8 +188,9 @@ public final class ServerConfig {
         ioThreads = add(new NumParam("io-threads", IMM, 1, 128, 1, false));
         enableProtectedConfigs = add(new EnumParam("enable-protected-configs", IMM, "no", "no", "yes", "local"));
         enableDebugCommand = add(new EnumParam("enable-debug-command", IMM, "no", "no", "yes", "local"));
+        addEncodingThresholds();
 
-        byIndex = params.values().toArray(new Param[0]);
+        byIndex = new java.util.LinkedHashSet<>(params.values()).toArray(new Param[0]);
         Object[] v = new Object[byIndex.length];
         for (Param p : byIndex) {
             v[p.index] = p.def;
@@ -185,9 +199,29 @@ public final class ServerConfig {
     }
 
     private Param add(Param p) {
-        p.index = params.size();
+        p.index = (int) params.values().stream().distinct().count();
         params.put(p.name, p);
         return p;
+    }
+
+    /** {@code alias} names {@code p} too: in files, flags, CONFIG GET/SET (Redis' alias configs). */
+    private Param alias(Param p, String alias) {
+        p.alias = alias;
+        params.put(alias, p);
+        return p;
+    }
+
+    /** When small collections leave their packed encodings (Redis' defaults and ranges). */
+    private void addEncodingThresholds() {
+        hashMaxListpackEntries = alias(add(new NumParam("hash-max-listpack-entries", 0, 0, Long.MAX_VALUE, 512, true)), "hash-max-ziplist-entries");
+        hashMaxListpackValue = alias(add(new NumParam("hash-max-listpack-value", 0, 0, Long.MAX_VALUE, 64, true)), "hash-max-ziplist-value");
+        setMaxIntsetEntries = add(new NumParam("set-max-intset-entries", 0, 0, Long.MAX_VALUE, 512, true));
+        setMaxListpackEntries = add(new NumParam("set-max-listpack-entries", 0, 0, Long.MAX_VALUE, 128, true));
+        setMaxListpackValue = add(new NumParam("set-max-listpack-value", 0, 0, Long.MAX_VALUE, 64, true));
+        zsetMaxListpackEntries = alias(add(new NumParam("zset-max-listpack-entries", 0, 0, Long.MAX_VALUE, 128, true)), "zset-max-ziplist-entries");
+        zsetMaxListpackValue = alias(add(new NumParam("zset-max-listpack-value", 0, 0, Long.MAX_VALUE, 64, true)), "zset-max-ziplist-value");
+        listMaxListpackSize = alias(add(new NumParam("list-max-listpack-size", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, -2, false)), "list-max-ziplist-size");
+        listCompressDepth = add(new NumParam("list-compress-depth", 0, 0, Integer.MAX_VALUE, 0, false));
     }
 
     // ---- loading ------------------------------------------------------------------------
@@ -432,6 +466,53 @@ public final class ServerConfig {
         return b(lazyfreeLazyUserFlush);
     }
 
+    public long hashMaxListpackEntries() {
+        return l(hashMaxListpackEntries);
+    }
+
+    public long hashMaxListpackValue() {
+        return l(hashMaxListpackValue);
+    }
+
+    public long setMaxIntsetEntries() {
+        return l(setMaxIntsetEntries);
+    }
+
+    public long setMaxListpackEntries() {
+        return l(setMaxListpackEntries);
+    }
+
+    public long setMaxListpackValue() {
+        return l(setMaxListpackValue);
+    }
+
+    public long zsetMaxListpackEntries() {
+        return l(zsetMaxListpackEntries);
+    }
+
+    public long zsetMaxListpackValue() {
+        return l(zsetMaxListpackValue);
+    }
+
+    /** Positive: entries per list node; -1..-5: node size limit 4/8/16/32/64 KiB. */
+    public int listMaxListpackSize() {
+        return (int) l(listMaxListpackSize);
+    }
+
+    public int listCompressDepth() {
+        return (int) l(listCompressDepth);
+    }
+
+    /** Expired keys propagate as UNLINK rather than DEL. */
+    public boolean lazyfreeLazyExpire() {
+        return b(lazyfreeLazyExpire);
+    }
+
+    /** Evicted keys propagate as UNLINK rather than DEL. */
+    public boolean lazyfreeLazyEviction() {
+        return b(lazyfreeLazyEviction);
+    }
+
     /** notify-keyspace-events as a bit set; bits are {@code NOTIFY_*} below. */
     public int notifyKeyspaceEvents() {
         return (Integer) v(notifyKeyspaceEvents);
@@ -505,21 +586,24 @@ public final class ServerConfig {
     public List<String[]> getMatching(List<byte[]> patterns) {
         Object[] snap = values;
         // keyed by parameter: each is reported once, however many patterns match it
-        Map<Param, String[]> out = new LinkedHashMap<>();
+        Map<String, String[]> out = new LinkedHashMap<>();
         for (byte[] pat : patterns) {
             if (!isGlob(pat)) {
                 // a plain name is looked up directly and echoed as the client spelled it, as Redis does
                 String typed = new String(pat, ISO_8859_1);
                 for (Param p : byIndex) {
-                    if (p.name.equalsIgnoreCase(typed)) {
-                        out.putIfAbsent(p, new String[] {typed, p.format(snap[p.index])});
+                    if (p.name.equalsIgnoreCase(typed) || typed.equalsIgnoreCase(p.alias)) {
+                        out.putIfAbsent(typed.toLowerCase(Locale.ROOT), new String[] {typed, p.format(snap[p.index])});
                     }
                 }
                 continue;
             }
             for (Param p : byIndex) {
                 if (Glob.match(pat, p.name.getBytes(ISO_8859_1), true)) {
-                    out.putIfAbsent(p, new String[] {p.name, p.format(snap[p.index])});
+                    out.putIfAbsent(p.name, new String[] {p.name, p.format(snap[p.index])});
+                }
+                if (p.alias != null && Glob.match(pat, p.alias.getBytes(ISO_8859_1), true)) {
+                    out.putIfAbsent(p.alias, new String[] {p.alias, p.format(snap[p.index])});
                 }
             }
         }
@@ -621,10 +705,11 @@ public final class ServerConfig {
      * if the value did not change), with the new value as CONFIG GET prints it.
      */
     public void addListener(String name, Consumer<String> onChange) {
-        String key = name.toLowerCase(Locale.ROOT);
-        if (!params.containsKey(key)) {
+        Param p = params.get(name.toLowerCase(Locale.ROOT));
+        if (p == null) {
             throw new IllegalArgumentException("unknown config parameter: " + name);
         }
+        String key = p.name;
         listeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(Objects.requireNonNull(onChange));
     }
 
@@ -696,7 +781,7 @@ public final class ServerConfig {
             }
             String name = args.get(0).toLowerCase(Locale.ROOT);
             if (params.containsKey(name)) {
-                positions.computeIfAbsent(name, k -> new ArrayList<>()).add(lines.size());
+                positions.computeIfAbsent(params.get(name).name, k -> new ArrayList<>()).add(lines.size());
             }
             lines.add(line);
         }

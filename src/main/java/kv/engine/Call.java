@@ -2,6 +2,8 @@ package kv.engine;
 
 import kv.util.Tokens;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import kv.protocol.Reply;
 import kv.store.Db;
@@ -18,6 +20,8 @@ public final class Call {
     private final byte[][] argv;
     private final Reply reply;
     private final CommandSpec spec;
+    /** What the handler propagates instead of its own argv; null: the default rule. */
+    private List<byte[][]> propagated;
 
     public Call(Server server, Client client, byte[][] argv, Reply reply, CommandSpec spec) {
         this.server = server;
@@ -95,6 +99,23 @@ public final class Call {
             throw new CommandError(error);
         }
         return (int) v;
+    }
+
+    /**
+     * Propagates {@code argv} instead of this command (in the caller's database, after anything
+     * propagated before); may be called several times. Without it a write command that changed
+     * keys propagates itself as it was called, and anything else propagates nothing.
+     */
+    public void propagate(byte[]... argv) {
+        if (propagated == null) {
+            propagated = new ArrayList<>(2);
+        }
+        propagated.add(argv);
+    }
+
+    /** The replacements given with {@link #propagate}, or null. */
+    List<byte[][]> propagated() {
+        return propagated;
     }
 
     /** Ends the command with an error reply. */

@@ -1,13 +1,15 @@
 package kv.engine;
 
-import kv.util.Tokens;
+import kv.store.WrongTypeException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.jboss.logging.Logger;
 
 import kv.config.ServerConfig;
 import kv.protocol.DiscardingReply;
 import kv.protocol.Reply;
+import kv.store.Keyspace;
 
 /**
  * Runs one request: looks the command up, applies the checks Redis applies before a command
@@ -89,7 +91,10 @@ public final class Dispatcher {
     private void run(CommandSpec spec, Client client, byte[][] argv, Reply reply) {
         Call call = new Call(server, client, argv, reply, spec);
         ServerConfig config = server.config();
-        server.keyspace().noTouch(client.noTouch() && !Tokens.equalsIgnoreCase(argv[0], "touch"));
+        Keyspace keyspace = server.keyspace();
+        // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
+        keyspace.noTouch(client.noTouch() && !"touch".equals(spec.fullName()));
+        long changesBefore = keyspace.changes();
         // set before running, as Redis does: CLIENT LIST shows the caller's own command
         client.lastCommand(spec.fullName());
         long start = System.nanoTime();
@@ -100,6 +105,10 @@ public final class Dispatcher {
             failed = true;
             reply.error(e.getMessage());
             server.stats().error(e.getMessage());
+        } catch (WrongTypeException e) {
+            failed = true;
+            reply.error(Errors.WRONGTYPE);
+            server.stats().error(Errors.WRONGTYPE);
         } catch (RuntimeException e) {
             failed = true;
             LOG.errorf(e, "command %s failed", spec.fullName());
@@ -107,8 +116,9 @@ public final class Dispatcher {
             reply.error(message);
             server.stats().error(message);
         } finally {
-            server.keyspace().noTouch(false);
+            keyspace.noTouch(false);
         }
+        propagate(call, client, spec, keyspace.changes() != changesBefore);
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;
@@ -127,6 +137,22 @@ public final class Dispatcher {
         }
         if (!spec.has(CommandSpec.SKIP_MONITOR) && !spec.has(CommandSpec.ADMIN)) {
             server.clients().feedMonitors(client, argv);
+        }
+    }
+
+    /**
+     * Redis' propagation rule: what the handler asked for, else the command itself if it is a write
+     * that changed keys (a read, or a write that changed nothing, propagates nothing).
+     */
+    private void propagate(Call call, Client client, CommandSpec spec, boolean changed) {
+        List<byte[][]> instead = call.propagated();
+        Propagator propagator = server.propagator();
+        if (instead != null) {
+            for (byte[][] argv : instead) {
+                propagator.propagate(client.db(), argv);
+            }
+        } else if (changed && spec.has(CommandSpec.WRITE)) {
+            propagator.propagate(client.db(), call.args());
         }
     }
 

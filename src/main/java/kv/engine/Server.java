@@ -51,14 +51,11 @@ public final class Server {
     private final Lifecycle lifecycle;
     private int tcpPort;
     private final ReadinessState readiness = new ReadinessState();
+    private Propagator propagator = Propagator.NONE;
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
     private final CommandSpec[] counted;
     private final List<String> countedNames;
-    /** Successful calls of each counted write command at the last snapshot (see changesSinceStart). */
-    private final long[] lastWriteCalls;
-    /** Successful write commands since start; survives CONFIG RESETSTAT, unlike commandstats. */
-    private long changesSinceStart;
 
     /** What the server asks of its host (the Quarkus wiring). */
     public interface Lifecycle extends Clients.Scheduler {
@@ -83,6 +80,7 @@ public final class Server {
         for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
             commands.rename(rename.getKey(), rename.getValue());
         }
+        keyspace.addListener(new ExpiryPropagation(this));
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
@@ -94,7 +92,6 @@ public final class Server {
             names.add(spec.fullName());
         }
         this.countedNames = List.copyOf(names);
-        this.lastWriteCalls = new long[counted.length];
         // readers (metrics, probes) see real figures from the start, not the empty snapshot
         this.snapshot = takeSnapshot();
     }
@@ -121,6 +118,15 @@ public final class Server {
     /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
     public ReadinessState readiness() { return readiness; }
     public void tcpPort(int port) { tcpPort = port; }
+
+    /** Where write effects go (the AOF, replicas); {@link Propagator#NONE} until persistence sets one. */
+    public Propagator propagator() {
+        return propagator;
+    }
+
+    public void propagateTo(Propagator target) {
+        propagator = target;
+    }
 
     public boolean authRequired() {
         return config.hasRequirePass();
@@ -176,11 +182,10 @@ public final class Server {
             failed[i] = spec.failedCalls();
             rejected[i] = spec.rejectedCalls();
         }
-        countChanges();
         Map<String, Long> errors = stats.errorsByCode().isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(stats.errorsByCode()));
         StatsSnapshot.Persistence persistence = new StatsSnapshot.Persistence(
                 "yes".equalsIgnoreCase(config.get("appendonly")), readiness.loading(), readiness.persistenceWritable(),
-                changesSinceStart, startMs / 1000, false, false);
+                keyspace.changes(), startMs / 1000, false, false);
         KeyspaceStats ks = keyspace.stats();
         return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
                 clients.count(), 0 /* no command blocks yet */, config.maxClients(), 0 /* no replication yet */,
@@ -192,25 +197,12 @@ public final class Server {
     }
 
     /**
-     * What INFO reports as rdb_changes_since_last_save: KV has no RDB writer, so no save has
-     * happened and the figure counts successful write commands since start (Redis counts changed
-     * keys, so a multi-key write counts once here and a no-op write counts too).
+     * What INFO reports as rdb_changes_since_last_save: keys changed by commands, counted by the
+     * mutation funnel as Redis counts server.dirty. KV has no RDB writer yet, so no save has
+     * happened and the figure counts from start.
      */
     public long changesSinceLastSave() {
-        countChanges();
-        return changesSinceStart;
-    }
-
-    private void countChanges() {
-        for (int i = 0; i < counted.length; i++) {
-            CommandSpec spec = counted[i];
-            if (spec.has(CommandSpec.WRITE)) {
-                long ok = spec.calls() - spec.failedCalls();
-                // CONFIG RESETSTAT zeroes commandstats: count what came after it, never go back
-                changesSinceStart += ok >= lastWriteCalls[i] ? ok - lastWriteCalls[i] : ok;
-                lastWriteCalls[i] = ok;
-            }
-        }
+        return keyspace.changes();
     }
 
     /** INFO used_memory: the keyspace estimate plus {@link #BASELINE_MEMORY}; tracks the peak. */
@@ -233,8 +225,6 @@ public final class Server {
      * latency monitor and the memory peak are left alone, as in Redis.
      */
     public void resetStats() {
-        countChanges(); // rdb_changes_since_last_save is not a statistic: keep what it counted
-        Arrays.fill(lastWriteCalls, 0);
         stats.reset();
         commands.resetStats();
         keyspace.stats().reset();

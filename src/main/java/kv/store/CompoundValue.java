@@ -10,8 +10,14 @@ public interface CompoundValue {
     /** The OBJECT ENCODING name, e.g. "listpack" or "hashtable". */
     String encoding();
 
-    /** Estimated heap footprint, for used_memory. */
+    /**
+     * Estimated heap footprint, for used_memory. Must be O(1): the funnel asks for it before and
+     * after every change (keep a running figure).
+     */
     long heapBytes();
+
+    /** True when the last element is gone; the funnel then deletes the key, as Redis does. */
+    boolean isEmpty();
 
     /**
      * A deep copy sharing no mutable state with this value (COPY). Every type must override it;

@@ -6,10 +6,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * One numbered database: the key → value table and the expiry table of the keys that have a TTL.
- * Every read goes through the lookup methods, which remove a key whose TTL has passed before
- * anybody sees it (lazy expiry) and maintain the access clock and hit/miss counters. Only the data
- * thread may call it.
+ * One numbered database, and the keyspace's mutation funnel: every change to a key passes through
+ * the methods below, which keep the memory estimate, count changes (Redis' dirty counter: keys
+ * changed by commands) and tell the {@link KeyspaceListener}s. Reading, testing existence and
+ * modifying are separate calls, so "about to modify" means exactly that.
+ *
+ * <p>Every lookup removes a key whose TTL has passed before anybody sees it (lazy expiry). Only the
+ * data thread may call it.
  */
 public final class Db {
     /** Do not update the key's access clock (OBJECT, TTL, TYPE, EXISTS, CLIENT NO-TOUCH). */
@@ -17,21 +20,38 @@ public final class Db {
     /** Do not count a keyspace hit or miss. */
     public static final int NO_STATS = 2;
 
+    /** {@link #put(byte[], Object, long)}: keep the key's TTL. */
+    public static final long KEEP_TTL = -2;
+    /** {@link #put(byte[], Object, long)}: the key has no TTL. */
+    public static final long NO_TTL = -1;
+
     private final Keyspace keyspace;
+    private final int index;
     private KeyTable main = new KeyTable();
     private ExpireTable expires = new ExpireTable();
     /** Sum of the estimated heap bytes of keys and values (tables excluded). */
     private long entryBytes;
+    /** The key handed out by {@link #modify} and its value's size then, settled by {@link #modified}. */
+    private byte[] modifying;
+    private long modifyingBytes;
 
-    Db(Keyspace keyspace) {
+    Db(Keyspace keyspace, int index) {
         this.keyspace = keyspace;
+        this.index = index;
+    }
+
+    /** The database number (SELECT index). */
+    public int index() {
+        return index;
     }
 
     private long now() {
         return keyspace.clock().now();
     }
 
-    /** Lookup for a read command: counts a hit or miss and touches the key. */
+    // ---- reading ----
+
+    /** Lookup for a read command: counts a hit or miss and touches the key. Any type. */
     public Object read(byte[] key) {
         return read(key, 0);
     }
@@ -54,8 +74,36 @@ public final class Db {
         return main.valueAt(slot);
     }
 
-    /** Lookup for a write command: no hit/miss counting; touches the key. */
-    public Object write(byte[] key) {
+    /**
+     * Typed lookup for a read command: the value, or null if the key is absent. A value of another
+     * type is Redis' WRONGTYPE ({@link WrongTypeException}), decided here and nowhere else.
+     */
+    public <T> T read(byte[] key, ValueType type) {
+        return read(key, type, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T read(byte[] key, ValueType type, int flags) {
+        Object v = read(key, flags);
+        if (v != null && Values.type(v) != type) {
+            throw new WrongTypeException();
+        }
+        return (T) v;
+    }
+
+    /** True if {@code key} exists (after lazy expiry); no statistics, no touch. */
+    public boolean exists(byte[] key) {
+        return liveSlot(key) >= 0;
+    }
+
+    // ---- changing ----
+
+    /**
+     * Lookup to change a value in place: null if absent. Runs the before-change hook; the caller
+     * must call {@link #modified} once it has changed the value (nothing else may happen to the
+     * keyspace in between). Touches the key; no hit/miss counting (Redis' lookupKeyWrite).
+     */
+    public Object modify(byte[] key) {
         int slot = liveSlot(key);
         if (slot < 0) {
             return null;
@@ -63,11 +111,167 @@ public final class Db {
         if (!keyspace.noTouch()) {
             main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
         }
-        return main.valueAt(slot);
+        Object v = main.valueAt(slot);
+        beforeChange(main.keyAt(slot));
+        modifying = main.keyAt(slot);
+        modifyingBytes = Values.heapBytes(v);
+        return v;
     }
 
-    public boolean exists(byte[] key) {
-        return liveSlot(key) >= 0;
+    /** Typed {@link #modify}: WRONGTYPE for a value of another type. */
+    @SuppressWarnings("unchecked")
+    public <T> T modify(byte[] key, ValueType type) {
+        int slot = liveSlot(key);
+        if (slot >= 0 && Values.type(main.valueAt(slot)) != type) {
+            throw new WrongTypeException();
+        }
+        return (T) modify(key);
+    }
+
+    /**
+     * Settles a change made in place after {@link #modify}: the memory estimate follows the value's
+     * new size, the change is counted and reported. An aggregate left empty is deleted, as Redis
+     * deletes a list, set, hash or sorted set that loses its last element.
+     */
+    public void modified(byte[] key) {
+        int slot = main.find(key);
+        if (slot < 0 || modifying == null) {
+            throw new IllegalStateException("modified() without modify()");
+        }
+        Object v = main.valueAt(slot);
+        entryBytes += Values.heapBytes(v) - modifyingBytes;
+        modifying = null;
+        if (v instanceof CompoundValue && ((CompoundValue) v).isEmpty()) {
+            removeSlot(slot);
+            changed(key, KeyEvent.DELETED);
+            return;
+        }
+        changed(key, KeyEvent.MODIFIED);
+    }
+
+    /**
+     * Settles a change after {@link #modify} that replaced the value instead of changing it in place
+     * (e.g. INCR's new integer, APPEND turning a shared string into a growable one): the key keeps
+     * its TTL and access clock.
+     */
+    public void modified(byte[] key, Object newValue) {
+        int slot = main.find(key);
+        if (slot < 0 || modifying == null) {
+            throw new IllegalStateException("modified() without modify()");
+        }
+        main.setValueAt(slot, newValue);
+        modified(key);
+    }
+
+    /** Sets {@code key} to {@code value}, discarding any TTL (plain SET semantics). */
+    public void put(byte[] key, Object value) {
+        put(key, value, NO_TTL);
+    }
+
+    /**
+     * Creates or replaces {@code key} in one change: with {@code expireAtMs} a unix time in ms the
+     * key gets that TTL, with {@link #NO_TTL} it has none, with {@link #KEEP_TTL} an existing TTL
+     * survives.
+     */
+    public void put(byte[] key, Object value, long expireAtMs) {
+        int slot = liveSlot(key);
+        AccessClock access = keyspace.access();
+        byte[] stored;
+        if (slot < 0) {
+            slot = main.put(key, value, access.initial(now()));
+            stored = main.keyAt(slot);
+            entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
+        } else {
+            stored = main.keyAt(slot);
+            beforeChange(stored);
+            Object old = main.valueAt(slot);
+            if (old != value) {
+                entryBytes += Values.heapBytes(value) - Values.heapBytes(old);
+                main.setValueAt(slot, value);
+            }
+            // a new value starts a new LRU life; under LFU it inherits the counter, as in Redis
+            if (!access.lfu()) {
+                main.setAccessAt(slot, access.initial(now()));
+            }
+            if (expireAtMs == NO_TTL && expires.size() > 0) {
+                expires.remove(stored);
+            }
+        }
+        if (expireAtMs >= 0) {
+            // a time already past is stored too: the key then expires on its next access, as in Redis
+            expires.put(stored, expireAtMs);
+        }
+        changed(stored, KeyEvent.MODIFIED);
+    }
+
+    /** Deletes {@code key} (DEL); false if it did not exist (an expired key counts as absent). */
+    public boolean remove(byte[] key) {
+        int slot = liveSlot(key);
+        if (slot < 0) {
+            return false;
+        }
+        byte[] stored = main.keyAt(slot);
+        beforeChange(stored);
+        removeSlot(slot);
+        changed(stored, KeyEvent.DELETED);
+        return true;
+    }
+
+    /** Removes {@code key} to free memory (eviction); false if absent. */
+    public boolean evict(byte[] key) {
+        int slot = main.find(key);
+        if (slot < 0) {
+            return false;
+        }
+        byte[] stored = main.keyAt(slot);
+        beforeChange(stored);
+        removeSlot(slot);
+        changed(stored, KeyEvent.EVICTED);
+        return true;
+    }
+
+    /** Sets the expiry of an existing live key. */
+    public void expireAt(byte[] key, long whenMs) {
+        int slot = liveSlot(key);
+        if (slot < 0) {
+            throw new IllegalStateException("expire on a missing key");
+        }
+        byte[] stored = main.keyAt(slot);
+        beforeChange(stored);
+        // share the key array the main table holds
+        expires.put(stored, whenMs);
+        changed(stored, KeyEvent.MODIFIED);
+    }
+
+    /** Removes the TTL of a live key; false if the key is absent or had none. */
+    public boolean persist(byte[] key) {
+        int slot = liveSlot(key);
+        if (slot < 0 || expires.size() == 0 || expires.get(key) < 0) {
+            return false;
+        }
+        byte[] stored = main.keyAt(slot);
+        beforeChange(stored);
+        expires.remove(stored);
+        changed(stored, KeyEvent.MODIFIED);
+        return true;
+    }
+
+    /** Empties the database (FLUSHDB): O(1), the old tables go to the garbage collector. */
+    public void clear() {
+        keyspace.countChanges(main.size());
+        main = new KeyTable();
+        expires = new ExpireTable();
+        entryBytes = 0;
+        modifying = null;
+        keyspace.dbChanged(this, KeyEvent.FLUSHED);
+    }
+
+    private void beforeChange(byte[] key) {
+        keyspace.beforeChange(this, key);
+    }
+
+    private void changed(byte[] key, KeyEvent event) {
+        keyspace.keyChanged(this, key, event);
     }
 
     /** The slot of a live key, expiring it first if its time has passed. */
@@ -79,59 +283,20 @@ public final class Db {
         if (expires.size() > 0) {
             long when = expires.get(key);
             if (when >= 0 && when <= now()) {
-                removeSlot(slot);
-                keyspace.stats().expiredKeys++;
+                expireSlot(slot);
                 return -1;
             }
         }
         return slot;
     }
 
-    /** Sets {@code key} to {@code value}, discarding any TTL (plain SET semantics). */
-    public void put(byte[] key, Object value) {
-        put(key, value, false);
-    }
-
-    /** Sets {@code key} to {@code value}; with {@code keepTtl} an existing TTL survives. */
-    public void put(byte[] key, Object value, boolean keepTtl) {
-        int slot = liveSlot(key);
-        AccessClock access = keyspace.access();
-        if (slot < 0) {
-            main.put(key, value, access.initial(now()));
-            entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
-            return;
-        }
-        Object old = main.valueAt(slot);
-        if (old != value) {
-            entryBytes += Values.heapBytes(value) - Values.heapBytes(old);
-            main.setValueAt(slot, value);
-        }
-        // a new value starts a new LRU life; under LFU it inherits the counter, as in Redis
-        if (!access.lfu()) {
-            main.setAccessAt(slot, access.initial(now()));
-        }
-        if (!keepTtl && expires.size() > 0) {
-            expires.remove(main.keyAt(slot));
-        }
-    }
-
-    /** Accounts for a value that changed size in place. */
-    public void resized(long deltaBytes) {
-        entryBytes += deltaBytes;
-    }
-
-    public boolean remove(byte[] key) {
-        int slot = main.find(key);
-        if (slot < 0) {
-            return false;
-        }
-        boolean expired = isExpired(key);
+    /** Removes an entry whose TTL has passed and reports it. */
+    private void expireSlot(int slot) {
+        byte[] stored = main.keyAt(slot);
+        beforeChange(stored);
         removeSlot(slot);
-        if (expired) {
-            keyspace.stats().expiredKeys++;
-            return false;
-        }
-        return true;
+        keyspace.stats().expiredKeys++;
+        changed(stored, KeyEvent.EXPIRED);
     }
 
     private boolean isExpired(byte[] key) {
@@ -154,20 +319,6 @@ public final class Db {
         return expires.size() == 0 ? -1 : expires.get(key);
     }
 
-    /** Sets the expiry of an existing live key. */
-    public void expireAt(byte[] key, long whenMs) {
-        int slot = main.find(key);
-        if (slot < 0) {
-            throw new IllegalStateException("expire on a missing key");
-        }
-        // share the key array the main table holds
-        expires.put(main.keyAt(slot), whenMs);
-    }
-
-    public boolean persist(byte[] key) {
-        return expires.remove(key);
-    }
-
     public int size() {
         return main.size();
     }
@@ -179,12 +330,6 @@ public final class Db {
     /** Estimated heap bytes: entries plus both tables. */
     public long heapBytes() {
         return entryBytes + main.tableBytes(8) + expires.tableBytes(8);
-    }
-
-    public void clear() {
-        main = new KeyTable();
-        expires = new ExpireTable();
-        entryBytes = 0;
     }
 
     /** Receives one key (and its value) during a scan. */
@@ -212,6 +357,16 @@ public final class Db {
         });
     }
 
+    /** Every live entry (expired ones are skipped, not removed). */
+    public void forEachEntry(EntryVisitor visitor) {
+        main.forEachSlot(slot -> {
+            byte[] key = main.keyAt(slot);
+            if (!isExpired(key)) {
+                visitor.visit(key, main.valueAt(slot));
+            }
+        });
+    }
+
     /** A random live key or null; expired keys met on the way are removed. */
     public byte[] randomKey() {
         // if everything has a TTL and all of it has passed, give up after a bounded number of tries
@@ -221,8 +376,7 @@ public final class Db {
             if (!isExpired(key)) {
                 return key;
             }
-            removeSlot(slot);
-            keyspace.stats().expiredKeys++;
+            expireSlot(slot);
         }
         return null;
     }
@@ -259,8 +413,7 @@ public final class Db {
         for (byte[] key : due) {
             int slot = main.find(key);
             if (slot >= 0) {
-                removeSlot(slot);
-                keyspace.stats().expiredKeys++;
+                expireSlot(slot);
             }
         }
         counts[0] += examined;
@@ -280,7 +433,7 @@ public final class Db {
      * that {@code src} exists and differs from {@code dst}.
      */
     public void rename(byte[] src, byte[] dst) {
-        moveEntry(src, this, dst);
+        moveEntry(src, this, dst, KeyEvent.RENAMED_FROM, KeyEvent.RENAMED_TO);
     }
 
     /**
@@ -289,30 +442,36 @@ public final class Db {
      * key exists here and that {@code target} is another db.
      */
     public void moveTo(byte[] key, Db target) {
-        moveEntry(key, target, key);
+        moveEntry(key, target, key, KeyEvent.MOVED_FROM, KeyEvent.MOVED_TO);
     }
 
-    private void moveEntry(byte[] src, Db target, byte[] dst) {
-        int slot = main.find(src);
+    private void moveEntry(byte[] src, Db target, byte[] dst, KeyEvent from, KeyEvent to) {
+        int slot = liveSlot(src);
         if (slot < 0) {
             throw new IllegalStateException("move of a missing key");
         }
+        byte[] srcKey = main.keyAt(slot);
+        beforeChange(srcKey);
         Object value = main.valueAt(slot);
         int access = main.accessAt(slot);
         long when = expires.size() == 0 ? -1 : expires.get(src);
         removeSlot(slot);
-        int old = target.main.find(dst);
+        changed(srcKey, from);
+        int old = target.liveSlot(dst);
         if (old >= 0) {
+            target.beforeChange(target.main.keyAt(old));
             target.removeSlot(old);
         }
-        int to = target.main.put(dst, value, access);
+        int at = target.main.put(dst, value, access);
         target.entryBytes += Memory.arrayBytes(dst.length) + Values.heapBytes(value);
+        byte[] stored = target.main.keyAt(at);
         if (when >= 0) {
-            target.expires.put(target.main.keyAt(to), when);
+            target.expires.put(stored, when);
         }
+        target.changed(stored, to);
     }
 
-    /** Moves this db's content into {@code other} and vice versa (SWAPDB). */
+    /** Moves this db's content into {@code other} and vice versa (SWAPDB); counted once by the caller. */
     void swapWith(Db other) {
         KeyTable m = main;
         ExpireTable e = expires;

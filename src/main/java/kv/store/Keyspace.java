@@ -1,18 +1,28 @@
 package kv.store;
 
-/** The numbered databases and what they share: the clock, the access clock mode, the counters. */
+import java.util.Arrays;
+
+/**
+ * The numbered databases and what they share: the clock, the access clock mode, the counters, and
+ * the listeners of the mutation funnel (see {@link Db}).
+ */
 public final class Keyspace {
+    private static final KeyspaceListener[] NONE = new KeyspaceListener[0];
+
     private final Db[] dbs;
     private final Clock clock = new Clock();
     private final AccessClock access = new AccessClock();
     private final KeyspaceStats stats = new KeyspaceStats();
     /** Set while a CLIENT NO-TOUCH client runs a command: reads leave access clocks alone. */
     private boolean noTouch;
+    private KeyspaceListener[] listeners = NONE;
+    /** Keys changed by commands since start (Redis' server.dirty); never reset by CONFIG RESETSTAT. */
+    private long changes;
 
     public Keyspace(int databases) {
         dbs = new Db[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Db(this);
+            dbs[i] = new Db(this, i);
         }
     }
 
@@ -44,10 +54,18 @@ public final class Keyspace {
         noTouch = value;
     }
 
-    /** Swaps the contents of two databases; clients stay on their index and see the other data. */
+    /**
+     * Swaps the contents of two databases; clients stay on their index and see the other data.
+     * Counts as one change, as in Redis.
+     */
     public void swap(int a, int b) {
         if (a != b) {
             dbs[a].swapWith(dbs[b]);
+        }
+        changes++;
+        dbChanged(dbs[a], KeyEvent.SWAPPED);
+        if (a != b) {
+            dbChanged(dbs[b], KeyEvent.SWAPPED);
         }
     }
 
@@ -55,6 +73,47 @@ public final class Keyspace {
     public void clearAll() {
         for (Db db : dbs) {
             db.clear();
+        }
+    }
+
+    // ---- the mutation funnel's counter and listeners ----
+
+    public void addListener(KeyspaceListener listener) {
+        listeners = Arrays.copyOf(listeners, listeners.length + 1);
+        listeners[listeners.length - 1] = listener;
+    }
+
+    public void removeListener(KeyspaceListener listener) {
+        listeners = Arrays.stream(listeners).filter(l -> l != listener).toArray(KeyspaceListener[]::new);
+    }
+
+    /** Keys changed by commands since start: what rdb_changes_since_last_save counts from. */
+    public long changes() {
+        return changes;
+    }
+
+    void countChanges(long n) {
+        changes += n;
+    }
+
+    void beforeChange(Db db, byte[] key) {
+        for (KeyspaceListener l : listeners) {
+            l.beforeChange(db, key);
+        }
+    }
+
+    void keyChanged(Db db, byte[] key, KeyEvent event) {
+        if (event.countsAsChange()) {
+            changes++;
+        }
+        for (KeyspaceListener l : listeners) {
+            l.keyChanged(db, key, event);
+        }
+    }
+
+    void dbChanged(Db db, KeyEvent event) {
+        for (KeyspaceListener l : listeners) {
+            l.dbChanged(db, event);
         }
     }
 

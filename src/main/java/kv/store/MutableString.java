@@ -6,13 +6,13 @@ import java.util.Arrays;
  * A string value that has been modified in place (APPEND, SETRANGE): it keeps spare capacity so
  * repeated appends are amortised O(1). Redis reports this encoding as "raw".
  */
-public final class MutableString {
+final class MutableString {
     private static final int MAX_PREALLOC = 1024 * 1024;
 
     private byte[] buf;
     private int length;
 
-    public MutableString(byte[] initial, int extraCapacity) {
+    MutableString(byte[] initial, int extraCapacity) {
         this.buf = Arrays.copyOf(initial, grownCapacity(initial.length + extraCapacity));
         this.length = initial.length;
     }

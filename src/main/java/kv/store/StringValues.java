@@ -1,6 +1,7 @@
 package kv.store;
 
 import kv.util.BulkSink;
+import kv.util.LongDouble;
 import kv.util.Numbers;
 
 /**
@@ -21,6 +22,71 @@ public final class StringValues {
             return Numbers.parseLong(bytes);
         }
         return bytes;
+    }
+
+    /** A string value that is a 64-bit integer (by Redis' string2ll rules) reports it here. */
+    public static boolean isLong(Object value) {
+        if (value instanceof Long) {
+            return true;
+        }
+        if (value instanceof MutableString) {
+            MutableString s = (MutableString) value;
+            return Numbers.isLong(s.buffer(), 0, s.length());
+        }
+        return Numbers.isLong((byte[]) value);
+    }
+
+    /** The integer of a value for which {@link #isLong} holds. */
+    public static long longValue(Object value) {
+        if (value instanceof Long) {
+            return (Long) value;
+        }
+        if (value instanceof MutableString) {
+            MutableString s = (MutableString) value;
+            return Numbers.parseLong(s.buffer(), 0, s.length());
+        }
+        return Numbers.parseLong((byte[]) value);
+    }
+
+    /** True for a value stored as a number ("int" encoding): what Redis may share between keys. */
+    public static boolean storedAsInteger(Object value) {
+        return value instanceof Long;
+    }
+
+    /** The value as a C long double (INCRBYFLOAT), or null if it is not a number. */
+    public static LongDouble longDouble(Object value) {
+        if (value instanceof Long) {
+            return LongDouble.of((Long) value);
+        }
+        if (value instanceof MutableString) {
+            MutableString s = (MutableString) value;
+            return LongDouble.parse(s.buffer(), 0, s.length());
+        }
+        return LongDouble.parse((byte[]) value);
+    }
+
+    /**
+     * APPEND: the value after appending {@code data}. A growable value is changed in place and
+     * returned; any other form becomes a growable one (Redis' dbUnshareStringValue, "raw").
+     */
+    public static Object append(Object value, byte[] data) {
+        MutableString s = growable(value, data.length);
+        s.append(data);
+        return s;
+    }
+
+    /** SETRANGE: the value (null for a new key) after writing {@code data} at {@code offset}, zero-padded. */
+    public static Object setRange(Object value, int offset, byte[] data) {
+        MutableString s = value == null ? new MutableString(new byte[0], 0) : growable(value, 0);
+        s.write(offset, data);
+        return s;
+    }
+
+    private static MutableString growable(Object value, int extraCapacity) {
+        if (value instanceof MutableString) {
+            return (MutableString) value;
+        }
+        return new MutableString(bytes(value), extraCapacity);
     }
 
     public static boolean isString(Object value) {

@@ -499,11 +499,10 @@ class KeyCommandsTest {
     @Test
     void copyOfAModifiedStringIsIndependent() {
         Direct d = new Direct();
-        kv.store.Db db = d.server.keyspace().db(0);
-        kv.store.MutableString m = new kv.store.MutableString("abc".getBytes(StandardCharsets.UTF_8), 0);
-        db.put("m".getBytes(StandardCharsets.UTF_8), m);
+        d.call("SET", "m", "ab");
+        d.call("APPEND", "m", "c"); // now a growable string, changed in place by the next APPEND
         assertEquals(i(1), d.call("COPY", "m", "m2"));
-        m.append("def".getBytes(StandardCharsets.UTF_8));
+        d.call("APPEND", "m", "def");
         assertEquals(bulk("abcdef"), d.call("GET", "m"));
         assertEquals(bulk("abc"), d.call("GET", "m2"));
         assertEquals(bulk("raw"), d.call("OBJECT", "ENCODING", "m2"));

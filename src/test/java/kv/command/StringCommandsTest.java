@@ -69,6 +69,11 @@ class StringCommandsTest {
             public long heapBytes() {
                 return 64;
             }
+
+            @Override
+            public boolean isEmpty() {
+                return false;
+            }
         };
         server.onDataThread(() -> {
             s.keyspace().db(0).put(key.getBytes(StandardCharsets.UTF_8), list);

@@ -103,6 +103,22 @@ class ServerConfigTest {
         expected.put("enable-debug-command", "no");
         expected.put("maxmemory-eviction-tenacity", "10");
         expected.put("maxmemory-clients", "0");
+        expected.put("lazyfree-lazy-expire", "no");
+        expected.put("lazyfree-lazy-eviction", "no");
+        expected.put("hash-max-listpack-entries", "512");
+        expected.put("hash-max-ziplist-entries", "512");
+        expected.put("hash-max-listpack-value", "64");
+        expected.put("hash-max-ziplist-value", "64");
+        expected.put("set-max-intset-entries", "512");
+        expected.put("set-max-listpack-entries", "128");
+        expected.put("set-max-listpack-value", "64");
+        expected.put("zset-max-listpack-entries", "128");
+        expected.put("zset-max-ziplist-entries", "128");
+        expected.put("zset-max-listpack-value", "64");
+        expected.put("zset-max-ziplist-value", "64");
+        expected.put("list-max-listpack-size", "-2");
+        expected.put("list-max-ziplist-size", "-2");
+        expected.put("list-compress-depth", "0");
         for (Map.Entry<String, String> e : expected.entrySet()) {
             assertEquals(e.getValue(), all.get(e.getKey()), e.getKey());
         }

@@ -1,0 +1,25 @@
+package kv.store;
+
+/**
+ * Told about every change the mutation funnel ({@link Db}) makes: WATCH, keyspace notifications,
+ * client tracking, blocked clients, propagation to the AOF and replicas, and snapshots all hang
+ * here, so no command can forget one of them. Called on the data thread, synchronously, inside
+ * the change: a listener must not change the keyspace itself.
+ */
+public interface KeyspaceListener {
+    /**
+     * An existing key is about to change (in place, overwritten, deleted, renamed, its TTL): its
+     * current value and TTL are still readable from {@code db}. This is the hook a point-in-time
+     * snapshot uses to save a pre-image before the first change of an entry.
+     */
+    default void beforeChange(Db db, byte[] key) {
+    }
+
+    /** {@code key} in {@code db} has changed as {@code event} says. */
+    default void keyChanged(Db db, byte[] key, KeyEvent event) {
+    }
+
+    /** A whole database changed: {@link KeyEvent#FLUSHED} or {@link KeyEvent#SWAPPED}. */
+    default void dbChanged(Db db, KeyEvent event) {
+    }
+}
