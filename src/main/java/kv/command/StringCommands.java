@@ -92,8 +92,7 @@ final class StringCommands {
         if (a.has(StringArgs.GET)) {
             replyValue(c, readString(c, key));
         }
-        boolean exists = db.exists(key);
-        if ((a.has(StringArgs.NX) && exists) || (a.has(StringArgs.XX) && !exists)) {
+        if ((a.has(StringArgs.NX) && db.exists(key)) || (a.has(StringArgs.XX) && !db.exists(key))) {
             if (!a.has(StringArgs.GET)) {
                 c.reply().nullBulk();
             }

@@ -174,11 +174,13 @@ public final class Db {
      * survives.
      */
     public void put(byte[] key, Object value, long expireAtMs) {
-        int slot = liveSlot(key);
+        // one hash for the lookup, the lazy-expiry check and the insertion
+        int hash = KeyHash.hash(key);
+        int slot = liveSlot(key, hash);
         AccessClock access = keyspace.access();
         byte[] stored;
         if (slot < 0) {
-            slot = main.put(key, value, access.initial(now()));
+            slot = main.insert(key, hash, value, access.initial(now()));
             stored = main.keyAt(slot);
             entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
         } else {
@@ -276,12 +278,17 @@ public final class Db {
 
     /** The slot of a live key, expiring it first if its time has passed. */
     private int liveSlot(byte[] key) {
-        int slot = main.find(key);
+        return liveSlot(key, KeyHash.hash(key));
+    }
+
+    /** {@link #liveSlot(byte[])} with the key's hash computed once for both tables. */
+    private int liveSlot(byte[] key, int hash) {
+        int slot = main.find(key, hash);
         if (slot < 0) {
             return -1;
         }
         if (expires.size() > 0) {
-            long when = expires.get(key);
+            long when = expires.get(key, hash);
             if (when >= 0 && when <= now()) {
                 expireSlot(slot);
                 return -1;
