@@ -4,6 +4,7 @@ import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import kv.store.Db;
+import kv.util.ClientText;
 
 /** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST. */
 final class ExpireCommands {
@@ -39,7 +40,7 @@ final class ExpireCommands {
             } else if (c.is(j, "lt")) {
                 flags |= LT;
             } else {
-                throw c.error("ERR Unsupported option " + KeyCommands.errorText(c.arg(j)));
+                throw c.error("ERR Unsupported option " + ClientText.of(c.arg(j)));
             }
         }
         if ((flags & NX) != 0 && (flags & (XX | GT | LT)) != 0) {
