@@ -69,9 +69,12 @@ public final class Call {
         return argv;
     }
 
-    /** Argument {@code i} as text, for messages and names (never for data). */
+    /**
+     * Argument {@code i} as text, one char per byte (ISO-8859-1), for names and keywords (never for
+     * data). Error messages quote arguments through {@link kv.util.ClientText}.
+     */
     public String text(int i) {
-        return new String(argv[i], StandardCharsets.UTF_8);
+        return new String(argv[i], StandardCharsets.ISO_8859_1);
     }
 
     /** True if argument {@code i} equals the ASCII {@code token}, ignoring case. */

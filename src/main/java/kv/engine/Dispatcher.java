@@ -62,7 +62,7 @@ public final class Dispatcher {
     private CommandSpec resolve(byte[][] argv, Reply reply) {
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
-            refuse(reply, unknownCommand(argv));
+            refuse(reply, Errors.unknownCommand(argv));
             return null;
         }
         if (spec.isContainer()) {
@@ -76,7 +76,7 @@ public final class Dispatcher {
             }
             CommandSpec sub = spec.subcommand(new String(argv[1], StandardCharsets.UTF_8));
             if (sub == null || sub.handler() == null) {
-                refuse(reply, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.fullName()));
+                refuse(reply, Errors.unknownSubcommand(argv[1], spec.fullName()));
                 return null;
             }
             spec = sub;
@@ -165,17 +165,5 @@ public final class Dispatcher {
     private void refuse(Reply reply, String message) {
         reply.error(message);
         server.stats().error(message);
-    }
-
-    private static String unknownCommand(byte[][] argv) {
-        // at most 128 bytes of the name, and argument quotes until the list reaches 128 bytes
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String a = Errors.untilNul(new String(argv[i], StandardCharsets.UTF_8));
-            int room = 128 - args.length();
-            args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
-        }
-        return "ERR unknown command '" + Errors.abbreviate(new String(argv[0], StandardCharsets.UTF_8))
-                + "', with args beginning with: " + args;
     }
 }

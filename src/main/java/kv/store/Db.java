@@ -394,6 +394,23 @@ public final class Db {
         return slot < 0 ? -1 : main.accessAt(slot);
     }
 
+    /** The stored value even past its TTL, with no side effect on clocks or counters (DEBUG); null if absent. */
+    public Object peek(byte[] key) {
+        int slot = main.find(key);
+        return slot < 0 ? null : main.valueAt(slot);
+    }
+
+    /** Access field of a stored key even past its TTL (DEBUG OBJECT); -1 if absent. */
+    public int peekAccessField(byte[] key) {
+        int slot = main.find(key);
+        return slot < 0 ? -1 : main.accessAt(slot);
+    }
+
+    /** Every stored entry, keys past their TTL but not yet removed included (DEBUG DIGEST, as Redis'). */
+    public void forEachStored(EntryVisitor visitor) {
+        main.forEachSlot(slot -> visitor.visit(main.keyAt(slot), main.valueAt(slot)));
+    }
+
     /**
      * Active expiry: examines up to {@code budget} keys with a TTL starting at {@code cursor}
      * (a slot of the expiry table), removes those whose time has passed, and returns the next

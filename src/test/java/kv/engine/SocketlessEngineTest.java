@@ -112,6 +112,8 @@ class SocketlessEngineTest {
         @Override public void bool(boolean value) { seen.add("bool " + value); }
         @Override public void verbatim(String format, byte[] text) { seen.add("verbatim"); }
         @Override public void push(int count) { seen.add("push " + count); }
+        @Override public void bigNumber(String digits) { seen.add("bignum " + digits); }
+        @Override public void attribute(int pairs) { seen.add("attribute " + pairs); }
         @Override public int protocol() { return 2; }
     }
 }
