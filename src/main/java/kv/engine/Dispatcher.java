@@ -20,9 +20,13 @@ public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private final Server server;
+    private final Call outermost;
+    /** How many commands are running, one inside the other (0 between commands). */
+    private int depth;
 
     public Dispatcher(Server server) {
         this.server = server;
+        this.outermost = new Call(server, null, null, null, null);
     }
 
     /** Outcome for the connection: the command ran (or was refused), or it must wait. */
@@ -89,7 +93,9 @@ public final class Dispatcher {
     }
 
     private void run(CommandSpec spec, Client client, byte[][] argv, Reply reply) {
-        Call call = new Call(server, client, argv, reply, spec);
+        // a command run from inside another one (EXEC, scripts) gets its own Call
+        Call call = depth == 0 ? outermost.reset(client, argv, reply, spec) : new Call(server, client, argv, reply, spec);
+        depth++;
         ServerConfig config = server.config();
         Keyspace keyspace = server.keyspace();
         // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
@@ -117,6 +123,7 @@ public final class Dispatcher {
             server.stats().error(message);
         } finally {
             keyspace.noTouch(false);
+            depth--;
         }
         propagate(call, client, spec, keyspace.changes() != changesBefore);
         long micros = (System.nanoTime() - start) / 1000;
