@@ -87,8 +87,10 @@ public final class RespWriter implements Reply {
         ByteBuf b = buf();
         b.writeByte('-');
         // Error text may quote client input; CR/LF would break the framing, so Redis turns them into spaces.
+        // One byte per char: the test is on the byte written, so a char above 0xFF (U+010D, say)
+        // cannot put a CR or LF into the reply.
         for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
+            int c = message.charAt(i) & 0xff;
             b.writeByte(c == '\r' || c == '\n' ? ' ' : c);
         }
         b.writeBytes(CRLF);

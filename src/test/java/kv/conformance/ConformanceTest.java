@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Replays the conformance corpus against the KV server started by Quarkus in test mode, one
  * dynamic test per case ("file: case"), each on the clean state {@link CaseIsolation} prepares.
- * Files can be left out with {@code -Dkv.conformance.exclude=wrongtype,doubles72} while their
+ * Files can be left out with {@code -Dconformance.exclude=wrongtype,doubles72} while their
  * commands are missing.
  */
 @QuarkusTest
@@ -29,7 +29,7 @@ class ConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> corpus() throws Exception {
-        String host = System.getProperty("kv.conformance.host", "127.0.0.1");
+        String host = System.getProperty("conformance.host", "127.0.0.1");
         replayer = new Replayer(host, server.port(), Replayer.Target.KV);
         List<DynamicTest> tests = new ArrayList<>();
         for (Corpus.CorpusFile f : CorpusFiles.loadSelected()) {
