@@ -20,6 +20,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,8 +66,11 @@ import kv.server.RespServer;
 @QuarkusTest
 class ProtocolFuzzTest {
     private static final long DEFAULT_SEED = 0x6b76_6675_7a7aL;
-    private static final int DEFAULT_STREAMS = 1500;
+    private static final int DEFAULT_STREAMS = 2000;
     private static final int PARALLEL = 4;
+    private static final int BATCH = 250;
+    /** How long a connection may stay silent: generous, so that a loaded machine cannot fail the run. */
+    private static final int STALL_MS = 30_000;
     /** The fuzzed connections work in this database; the bystander in 0. */
     private static final String SANDBOX_DB = "9";
     private static final byte[] SANDBOX = FuzzStreams.multibulk(List.of(bytes("SELECT"), bytes(SANDBOX_DB)));
@@ -107,29 +112,33 @@ class ProtocolFuzzTest {
             bystander.start();
 
             long t0 = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+            // daemon threads: a stream stuck in a socket write must not keep the JVM alive
+            ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
+                Thread t = new Thread(r, "fuzz-stream");
+                t.setDaemon(true);
+                return t;
+            });
             try {
-                List<Future<?>> running = new ArrayList<>();
                 int from = only != null ? only : 0;
                 int to = only != null ? only + 1 : streams;
-                for (int i = from; i < to; i++) {
-                    int index = i;
-                    running.add(pool.submit(() -> {
-                        if (failures.size() >= 5) {
+                for (int batch = from; batch < to && failures.size() < 5; batch += BATCH) {
+                    Map<Integer, Future<?>> running = new LinkedHashMap<>();
+                    for (int i = batch; i < Math.min(to, batch + BATCH); i++) {
+                        int index = i;
+                        running.put(index, pool.submit(() -> {
+                            fuzzOne(seed, index, failures);
                             return null;
+                        }));
+                    }
+                    for (Map.Entry<Integer, Future<?>> f : running.entrySet()) {
+                        try {
+                            f.getValue().get(60, TimeUnit.SECONDS);
+                        } catch (TimeoutException e) {
+                            fail("stream " + f.getKey() + " (-Dfuzz.seed=" + seed + " -Dfuzz.only=" + f.getKey() + ") did not finish within 60 s");
                         }
-                        FuzzStreams.Stream s = FuzzStreams.generate(seed * 1_000_003L + index);
-                        String problem = check(s);
-                        if (problem != null) {
-                            failures.add("stream " + index + " (seed " + seed + ", -Dfuzz.only=" + index + "): " + problem
-                                    + "\n    made by: " + s.recipe()
-                                    + "\n    bytes (" + s.bytes().length + "): " + abbreviate(Escapes.escape(s.bytes()), 2000));
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : running) {
-                    f.get(60, TimeUnit.SECONDS);
+                    }
+                    // APPEND grows values and mutations add keys: a fresh sandbox per batch keeps each stream's work small
+                    assertEquals("+OK\r\n", admin.call("FLUSHDB"));
                 }
             } finally {
                 pool.shutdownNow();
@@ -190,13 +199,61 @@ class ProtocolFuzzTest {
         }
     }
 
+    private void fuzzOne(long seed, int index, List<String> failures) throws IOException, InterruptedException {
+        if (failures.size() >= 5) {
+            return;
+        }
+        FuzzStreams.Stream s = FuzzStreams.generate(seed * 1_000_003L + index);
+        String problem = check(s);
+        if (problem != null) {
+            byte[] small = shrink(s);
+            failures.add("stream " + index + " (-Dfuzz.seed=" + seed + " -Dfuzz.only=" + index + "): " + problem
+                    + "\n    made by: " + s.recipe()
+                    + "\n    bytes (" + s.bytes().length + "): " + abbreviate(Escapes.escape(s.bytes()), 2000)
+                    + (small == null ? "" : "\n    shrunk, written at once (" + small.length + "): "
+                            + abbreviate(Escapes.escape(small), 2000) + "\n      fails with: " + check(once(s, small))));
+        }
+    }
+
+    /**
+     * A smaller stream that still fails when written at once (failures that need the original
+     * cuts or timing do not shrink): ranges are cut out, halving their size, within 150 tries.
+     * Null if the stream does not fail when written at once.
+     */
+    private byte[] shrink(FuzzStreams.Stream s) throws IOException, InterruptedException {
+        byte[] best = s.bytes();
+        if (check(once(s, best)) == null) {
+            return null;
+        }
+        int tries = 0;
+        for (int size = Math.max(1, best.length / 2); size >= 1 && tries < 150; size /= 2) {
+            for (int at = 0; at + size <= best.length && tries < 150; tries++) {
+                byte[] candidate = new byte[best.length - size];
+                System.arraycopy(best, 0, candidate, 0, at);
+                System.arraycopy(best, at + size, candidate, at, best.length - at - size);
+                if (check(once(s, candidate)) != null) {
+                    best = candidate;
+                } else {
+                    at += size;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static FuzzStreams.Stream once(FuzzStreams.Stream s, byte[] bytes) {
+        // a cut-down valid stream is no longer valid
+        boolean valid = s.valid() && java.util.Arrays.equals(bytes, s.bytes());
+        return new FuzzStreams.Stream(s.seed(), bytes, new int[0], false, valid, s.recipe());
+    }
+
     /** Sends one stream and checks what came back; null if every property holds. */
     private String check(FuzzStreams.Stream s) throws IOException, InterruptedException {
         byte[] received;
         String ending;
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(STALL_MS);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             try {
@@ -217,7 +274,7 @@ class ProtocolFuzzTest {
             received = got.toByteArray();
         }
         if (ending.equals("timeout")) {
-            return "no close within 10 s after the request was half-closed; got " + abbreviate(Escapes.escape(received), 500);
+            return "no close within " + STALL_MS / 1000 + " s after the request was half-closed; got " + abbreviate(Escapes.escape(received), 500);
         }
         List<RespReader.Value> replies = new ArrayList<>();
         RespReader reader = new RespReader(new ByteArrayInputStream(received));
@@ -303,6 +360,7 @@ class ProtocolFuzzTest {
         Bystander(int port) throws IOException {
             this.port = port;
             client = new RespTestClient(port);
+            client.timeout(STALL_MS);
             assertEquals("+OK\r\n", client.call("SET", "bystander:value", "0123456789abcdef"));
             assertEquals("+OK\r\n", client.call("SET", "bystander:counter", "0"));
         }
