@@ -160,6 +160,9 @@ final class FuzzStreams {
     }
 
     private static boolean inlineSafe(List<byte[]> args) {
+        if (args.get(0).length > 0 && args.get(0)[0] == '*') {
+            return false; // a line starting with '*' is a multibulk header
+        }
         for (byte[] a : args) {
             if (a.length == 0) {
                 return false;
