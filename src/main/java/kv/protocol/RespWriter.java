@@ -87,9 +87,10 @@ public final class RespWriter implements Reply {
         ByteBuf b = buf();
         b.writeByte('-');
         // One byte per char (ISO-8859-1): error texts quote client bytes that way (kv.util.ClientText),
-        // so they go back unchanged. CR/LF would break the framing: Redis turns them into spaces.
+        // so they go back unchanged. CR/LF would break the framing: Redis turns them into spaces. The
+        // test is on the byte written, so a char above 0xFF cannot put a CR or LF into the reply.
         for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
+            int c = message.charAt(i) & 0xff;
             b.writeByte(c == '\r' || c == '\n' ? ' ' : c);
         }
         b.writeBytes(CRLF);
