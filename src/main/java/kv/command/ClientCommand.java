@@ -57,7 +57,8 @@ final class ClientCommand {
         sb.append(" idle=").append(Math.max(0, (nowMs - cl.lastInteractionMs()) / 1000));
         sb.append(" flags=").append(flags(cl));
         sb.append(" db=").append(cl.db());
-        sb.append(" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0");
+        sb.append(" sub=0 psub=0 ssub=0 multi=").append(cl.transaction() == null ? -1 : cl.transaction().queued().size());
+        sb.append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0");
         sb.append(" obl=").append(pending);
         sb.append(" oll=0");
         sb.append(" omem=").append(pending);
@@ -75,6 +76,12 @@ final class ClientCommand {
         StringBuilder f = new StringBuilder();
         if (cl.monitor()) {
             f.append('O');
+        }
+        if (cl.transaction() != null) {
+            f.append('x');
+        }
+        if (cl.transactionDoomed()) {
+            f.append('d');
         }
         if (cl.noEvict()) {
             f.append('e');

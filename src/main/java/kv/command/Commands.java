@@ -16,5 +16,6 @@ public final class Commands {
         ClientCommand.register(table);
         CommandCommand.register(table);
         ConfigCommands.register(table);
+        TransactionCommands.register(table);
     }
 }

@@ -51,6 +51,7 @@ final class ConnectionCommands {
         client.noEvict(false);
         client.noTouch(false);
         client.authenticated(!c.server().authRequired());
+        TransactionCommands.end(c.server(), client);
         c.reply().simple("RESET");
     }
 

@@ -47,6 +47,10 @@ public final class Client {
     private boolean noTouch;
     private boolean monitor;
     private String lastCommand = "NULL";
+    /** Set between MULTI and EXEC/DISCARD. */
+    private Transaction transaction;
+    /** A watched key changed: the next EXEC fails (Redis' CLIENT_DIRTY_CAS). */
+    private boolean transactionDoomed;
 
     public Client(long id, Transport transport, long nowMs, boolean authenticated) {
         this.id = id;
@@ -90,5 +94,9 @@ public final class Client {
     public boolean monitor() { return monitor; }
     public void monitor(boolean value) { monitor = value; }
     public String lastCommand() { return lastCommand; }
+    public Transaction transaction() { return transaction; }
+    public void transaction(Transaction t) { transaction = t; }
+    public boolean transactionDoomed() { return transactionDoomed; }
+    public void transactionDoomed(boolean value) { transactionDoomed = value; }
     public void lastCommand(String fullName) { lastCommand = fullName; }
 }

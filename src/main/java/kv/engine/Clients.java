@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import kv.util.Repr;
 
@@ -17,6 +18,7 @@ public final class Clients {
     private final List<Runnable> waitingForUnpause = new ArrayList<>();
     private final Scheduler scheduler;
     private long nextId = 1;
+    private final List<Consumer<Client>> disconnectActions = new ArrayList<>();
     private long pausedUntilMs;
     private boolean pauseAll;
     private long pauseTimer = -1;
@@ -46,7 +48,15 @@ public final class Clients {
         return new Client(nextId++, transport, nowMs, true);
     }
 
+    /** Called for every client that goes away (transactions forget its watches). */
+    public void onDisconnect(Consumer<Client> action) {
+        disconnectActions.add(action);
+    }
+
     public void disconnect(Client c) {
+        for (Consumer<Client> action : disconnectActions) {
+            action.accept(c);
+        }
         byId.remove(c.id());
         if (c.monitor()) {
             monitors.remove(c);

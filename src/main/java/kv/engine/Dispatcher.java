@@ -37,13 +37,30 @@ public final class Dispatcher {
         client.lastInteractionMs(now);
         boolean muted = client.replyMode() == Client.ReplyMode.OFF || client.replyMode() == Client.ReplyMode.SKIP;
         Reply reply = muted ? new DiscardingReply(network.protocol()) : network;
+        Transaction multi = client.transaction();
         try {
             CommandSpec spec = resolve(argv, reply);
             if (spec == null) {
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
                 return Outcome.DONE;
             }
             if (server.authRequired() && !client.authenticated() && !spec.has(CommandSpec.NO_AUTH)) {
                 reject(spec, reply, Errors.NOAUTH);
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
+                return Outcome.DONE;
+            }
+            if (multi != null && !controlsTransaction(spec)) {
+                if (spec.has(CommandSpec.NO_MULTI)) {
+                    reject(spec, reply, "ERR Command not allowed inside a transaction");
+                    multi.failedToQueue();
+                    return Outcome.DONE;
+                }
+                multi.add(spec, argv);
+                reply.simple("QUEUED");
                 return Outcome.DONE;
             }
             if (server.clients().mustWait(client, spec, now)) {
@@ -60,6 +77,24 @@ public final class Dispatcher {
                 client.replyMode(Client.ReplyMode.SKIP);
             }
         }
+    }
+
+    /** Commands that run at once inside MULTI instead of being queued (recognised by their spec). */
+    private static boolean controlsTransaction(CommandSpec spec) {
+        switch (spec.fullName()) {
+            case "exec", "discard", "multi", "watch", "quit", "reset":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Runs a command queued by MULTI, from EXEC: the checks were made when it was queued, so only
+     * the handler and its bookkeeping run (its reply goes into EXEC's array).
+     */
+    public void runQueued(Client client, Transaction.Queued command, Reply reply) {
+        run(command.spec(), client, command.argv(), reply);
     }
 
     /** Finds the command or subcommand and checks arity; replies with the error and returns null if unusable. */

@@ -50,6 +50,7 @@ public final class Server {
     private int tcpPort;
     private final ReadinessState readiness = new ReadinessState();
     private Propagator propagator = Propagator.NONE;
+    private final Watches watches;
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
     private final CommandSpec[] counted;
@@ -80,6 +81,9 @@ public final class Server {
             commands.rename(rename.getKey(), rename.getValue());
         }
         keyspace.addListener(new ExpiryPropagation(this));
+        this.watches = new Watches(keyspace);
+        keyspace.addListener(watches);
+        clients.onDisconnect(watches::unwatchAll);
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
@@ -118,6 +122,7 @@ public final class Server {
     public CommandTable commands() { return commands; }
     public Dispatcher dispatcher() { return dispatcher; }
     public Clients clients() { return clients; }
+    public Watches watches() { return watches; }
     public ServerStats stats() { return stats; }
     public SlowLog slowLog() { return slowLog; }
     public LatencyMonitor latency() { return latency; }

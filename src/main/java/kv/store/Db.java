@@ -91,6 +91,11 @@ public final class Db {
         return (T) v;
     }
 
+    /** True if {@code key} is stored, even past its TTL; no expiry, statistics or touch. */
+    public boolean storedKey(byte[] key) {
+        return main.find(key) >= 0;
+    }
+
     /** True if {@code key} exists (after lazy expiry); no statistics, no touch. */
     public boolean exists(byte[] key) {
         return liveSlot(key) >= 0;
@@ -260,6 +265,7 @@ public final class Db {
 
     /** Empties the database (FLUSHDB): O(1), the old tables go to the garbage collector. */
     public void clear() {
+        keyspace.beforeDbChange(this, null, KeyEvent.FLUSHED);
         keyspace.countChanges(main.size());
         main = new KeyTable();
         expires = new ExpireTable();
