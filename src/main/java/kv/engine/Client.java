@@ -47,6 +47,10 @@ public final class Client {
     private boolean noTouch;
     private boolean monitor;
     private String lastCommand = "NULL";
+    /** Waiting in a blocking command (CLIENT LIST flag b). */
+    private boolean blocked;
+    /** Blocking commands answer at once (set by MULTI, scripts: Redis' CLIENT_DENY_BLOCKING). */
+    private boolean denyBlocking;
 
     public Client(long id, Transport transport, long nowMs, boolean authenticated) {
         this.id = id;
@@ -91,4 +95,8 @@ public final class Client {
     public void monitor(boolean value) { monitor = value; }
     public String lastCommand() { return lastCommand; }
     public void lastCommand(String fullName) { lastCommand = fullName; }
+    public boolean blocked() { return blocked; }
+    void blocked(boolean value) { blocked = value; }
+    public boolean denyBlocking() { return denyBlocking; }
+    public void denyBlocking(boolean value) { denyBlocking = value; }
 }

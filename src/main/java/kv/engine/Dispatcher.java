@@ -25,8 +25,12 @@ public final class Dispatcher {
         this.server = server;
     }
 
-    /** Outcome for the connection: the command ran (or was refused), or it must wait. */
-    public enum Outcome { DONE, PAUSED }
+    /**
+     * Outcome for the connection: the command ran (or was refused); it must wait for CLIENT PAUSE
+     * to end (run it again then); or it blocked on keys (its reply comes later: hold further input
+     * until {@link Blocking#whenUnblocked}).
+     */
+    public enum Outcome { DONE, PAUSED, BLOCKED }
 
     public Outcome execute(Client client, byte[][] argv, Reply network) {
         long now = server.keyspace().clock().update();
@@ -45,8 +49,7 @@ public final class Dispatcher {
             if (server.clients().mustWait(client, spec, now)) {
                 return Outcome.PAUSED;
             }
-            run(spec, client, argv, reply);
-            return Outcome.DONE;
+            return run(spec, client, argv, reply, false) ? Outcome.BLOCKED : Outcome.DONE;
         } finally {
             if (client.replyMode() == Client.ReplyMode.SKIP && muted) {
                 client.replyMode(Client.ReplyMode.ON);
@@ -55,7 +58,27 @@ public final class Dispatcher {
                 client.skipNextReply(false);
                 client.replyMode(Client.ReplyMode.SKIP);
             }
+            // what this command pushed goes to the clients blocked on those keys
+            server.blocking().drain();
         }
+    }
+
+    /**
+     * Runs a blocked client's command again because a key it waits for is ready (Redis 7.2
+     * re-executes the command). True if it blocked again (it keeps its place in the queue).
+     */
+    boolean reexecute(Client client, CommandSpec spec, byte[][] argv, Reply reply) {
+        server.keyspace().clock().update();
+        return run(spec, client, argv, reply, true);
+    }
+
+    /** A blocked command ended by timeout or CLIENT UNBLOCK: it counts as one call, as in Redis. */
+    void countUnblocked(CommandSpec spec, boolean failed) {
+        spec.calls++;
+        if (failed) {
+            spec.failedCalls++;
+        }
+        server.stats().commandsProcessed++;
     }
 
     /** Finds the command or subcommand and checks arity; replies with the error and returns null if unusable. */
@@ -88,7 +111,8 @@ public final class Dispatcher {
         return spec;
     }
 
-    private void run(CommandSpec spec, Client client, byte[][] argv, Reply reply) {
+    /** Runs the handler and its bookkeeping; true if the command blocked (then counted when it ends). */
+    private boolean run(CommandSpec spec, Client client, byte[][] argv, Reply reply, boolean reprocessing) {
         Call call = new Call(server, client, argv, reply, spec);
         ServerConfig config = server.config();
         Keyspace keyspace = server.keyspace();
@@ -118,6 +142,14 @@ public final class Dispatcher {
         } finally {
             keyspace.noTouch(false);
         }
+        Call.BlockRequest block = call.blockRequest();
+        if (block != null && !failed) {
+            if (!reprocessing) {
+                server.blocking().park(client, spec, argv, reply, block);
+                feedMonitors(spec, client, argv);
+            }
+            return true;
+        }
         propagate(call, client, spec, keyspace.changes() != changesBefore);
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
@@ -135,6 +167,13 @@ public final class Dispatcher {
         if (threshold > 0 && micros / 1000 >= threshold) {
             server.latency().record(spec.has(CommandSpec.FAST) ? "fast-command" : "command", micros / 1000, now);
         }
+        if (!reprocessing) {
+            feedMonitors(spec, client, argv);
+        }
+        return false;
+    }
+
+    private void feedMonitors(CommandSpec spec, Client client, byte[][] argv) {
         if (!spec.has(CommandSpec.SKIP_MONITOR) && !spec.has(CommandSpec.ADMIN)) {
             server.clients().feedMonitors(client, argv);
         }

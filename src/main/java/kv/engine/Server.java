@@ -40,6 +40,7 @@ public final class Server {
     private final CommandTable commands = new CommandTable();
     private final Dispatcher dispatcher;
     private final Clients clients;
+    private final Blocking blocking;
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
@@ -81,6 +82,8 @@ public final class Server {
             commands.rename(rename.getKey(), rename.getValue());
         }
         keyspace.addListener(new ExpiryPropagation(this));
+        this.blocking = new Blocking(this);
+        keyspace.addListener(blocking);
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
@@ -107,6 +110,8 @@ public final class Server {
     public CommandTable commands() { return commands; }
     public Dispatcher dispatcher() { return dispatcher; }
     public Clients clients() { return clients; }
+    /** Clients blocked on keys (BLPOP & co.). */
+    public Blocking blocking() { return blocking; }
     public ServerStats stats() { return stats; }
     public SlowLog slowLog() { return slowLog; }
     public LatencyMonitor latency() { return latency; }
@@ -188,7 +193,7 @@ public final class Server {
                 keyspace.changes(), startMs / 1000, false, false);
         KeyspaceStats ks = keyspace.stats();
         return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
-                clients.count(), 0 /* no command blocks yet */, config.maxClients(), 0 /* no replication yet */,
+                clients.count(), blocking.blockedClients(), config.maxClients(), 0 /* no replication yet */,
                 usedMemory(), peakMemory, config.maxMemory(), config.maxMemoryPolicy(),
                 stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
                 stats.netInputBytes, stats.netOutputBytes, stats.errorReplies,
