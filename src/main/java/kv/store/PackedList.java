@@ -168,6 +168,16 @@ public final class PackedList implements ListValue {
         return needed < 64 ? needed + 8 : needed + (needed >> 1);
     }
 
+    /** Drops the spare room (a quicklist node that is full will not grow again). */
+    void compact() {
+        int used = end - start;
+        if (buf.length != used) {
+            buf = used == 0 ? EMPTY : java.util.Arrays.copyOfRange(buf, start, end);
+            start = 0;
+            end = used;
+        }
+    }
+
     // ---- element access by offset ----
 
     int firstOffset() {

@@ -159,6 +159,12 @@ public final class QuickList implements ListValue {
             n.push(head, v, fill);
             nodeBytes += n.heapBytes() - before;
         } else {
+            if (n != null) {
+                // the end node is full: its spare room would stay unused
+                long before = n.heapBytes();
+                n.compact();
+                nodeBytes += n.heapBytes() - before;
+            }
             PackedList fresh = new PackedList(PackedList.entrySize(v.length));
             fresh.push(true, v, fill);
             insertNode(head ? 0 : nodeCount, fresh);
