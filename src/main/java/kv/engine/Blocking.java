@@ -84,6 +84,8 @@ public final class Blocking implements KeyspaceListener {
     private int noKeyWaiters;
     private int timedWaiters;
     private boolean draining;
+    /** Depth of {@link #atomically} sections: no serving inside them. */
+    private int atomicDepth;
 
     Blocking(Server server) {
         this.server = server;
@@ -284,7 +286,7 @@ public final class Blocking implements KeyspaceListener {
      * left the blocked state. Re-entrant calls return at once; the outer call finishes the work.
      */
     public void drain() {
-        if (draining || ready.isEmpty() && resumes.isEmpty()) {
+        if (draining || atomicDepth > 0 || ready.isEmpty() && resumes.isEmpty()) {
             return;
         }
         draining = true;
@@ -304,6 +306,20 @@ public final class Blocking implements KeyspaceListener {
         } finally {
             draining = false;
         }
+    }
+
+    /**
+     * Runs {@code commands} (EXEC's queue, a script) as one unit: keys they make ready are served
+     * only after the last of them, as Redis serves them after EXEC or the script completes.
+     */
+    public void atomically(Runnable commands) {
+        atomicDepth++;
+        try {
+            commands.run();
+        } finally {
+            atomicDepth--;
+        }
+        drain();
     }
 
     private void serve(WaitKey k) {

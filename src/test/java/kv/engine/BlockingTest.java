@@ -338,4 +338,23 @@ class BlockingTest {
         String stats = pusher.call("INFO", "commandstats");
         assertTrue(stats.contains("cmdstat_blpop:calls=2,"), stats);
     }
+
+    @Test
+    void anAtomicUnitServesWaitersOnlyWhenItEnds() {
+        Harness h = new Harness();
+        Conn a = h.connect();
+        Conn tx = h.connect();
+        a.blocks("BLPOP", "k", "0");
+        String[] seen = new String[1];
+        h.server.blocking().atomically(() -> {
+            tx.send("RPUSH", "k", "1");
+            tx.send("RPUSH", "k", "2");
+            // nobody served between the commands of the unit
+            seen[0] = a.replies();
+        });
+        assertEquals("", seen[0]);
+        assertEquals(pair("k", "1"), a.replies());
+        assertEquals(":1\r\n:2\r\n", tx.replies());
+        assertEquals("*1\r\n$1\r\n2\r\n", tx.call("LRANGE", "k", "0", "-1"));
+    }
 }
