@@ -13,6 +13,7 @@ public final class Commands {
         KeyCommands.register(table);
         ListCommands.register(table);
         ServerCommands.register(table);
+        DebugCommand.register(table);
         ClientCommand.register(table);
         CommandCommand.register(table);
         ConfigCommands.register(table);

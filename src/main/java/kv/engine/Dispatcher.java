@@ -20,9 +20,13 @@ public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private final Server server;
+    private final Call outermost;
+    /** How many commands are running, one inside the other (0 between commands). */
+    private int depth;
 
     public Dispatcher(Server server) {
         this.server = server;
+        this.outermost = new Call(server, null, null, null, null);
     }
 
     /**
@@ -58,8 +62,11 @@ public final class Dispatcher {
                 client.skipNextReply(false);
                 client.replyMode(Client.ReplyMode.SKIP);
             }
-            // what this command pushed goes to the clients blocked on those keys
-            server.blocking().drain();
+            // what this command pushed goes to the clients blocked on those keys (after the outermost
+            // command only: EXEC and scripts run theirs inside)
+            if (depth == 0) {
+                server.blocking().drain();
+            }
         }
     }
 
@@ -85,7 +92,7 @@ public final class Dispatcher {
     private CommandSpec resolve(byte[][] argv, Reply reply) {
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
-            refuse(reply, unknownCommand(argv));
+            refuse(reply, Errors.unknownCommand(argv));
             return null;
         }
         if (spec.isContainer()) {
@@ -99,7 +106,7 @@ public final class Dispatcher {
             }
             CommandSpec sub = spec.subcommand(new String(argv[1], StandardCharsets.UTF_8));
             if (sub == null || sub.handler() == null) {
-                refuse(reply, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.fullName()));
+                refuse(reply, Errors.unknownSubcommand(argv[1], spec.fullName()));
                 return null;
             }
             spec = sub;
@@ -113,7 +120,9 @@ public final class Dispatcher {
 
     /** Runs the handler and its bookkeeping; true if the command blocked (then counted when it ends). */
     private boolean run(CommandSpec spec, Client client, byte[][] argv, Reply reply, boolean reprocessing) {
-        Call call = new Call(server, client, argv, reply, spec);
+        // a command run from inside another one (EXEC, scripts) gets its own Call
+        Call call = depth == 0 ? outermost.reset(client, argv, reply, spec) : new Call(server, client, argv, reply, spec);
+        depth++;
         ServerConfig config = server.config();
         Keyspace keyspace = server.keyspace();
         // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
@@ -141,6 +150,7 @@ public final class Dispatcher {
             server.stats().error(message);
         } finally {
             keyspace.noTouch(false);
+            depth--;
         }
         Call.BlockRequest block = call.blockRequest();
         if (block != null && !failed) {
@@ -204,17 +214,5 @@ public final class Dispatcher {
     private void refuse(Reply reply, String message) {
         reply.error(message);
         server.stats().error(message);
-    }
-
-    private static String unknownCommand(byte[][] argv) {
-        // at most 128 bytes of the name, and argument quotes until the list reaches 128 bytes
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String a = Errors.untilNul(new String(argv[i], StandardCharsets.UTF_8));
-            int room = 128 - args.length();
-            args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
-        }
-        return "ERR unknown command '" + Errors.abbreviate(new String(argv[0], StandardCharsets.UTF_8))
-                + "', with args beginning with: " + args;
     }
 }
