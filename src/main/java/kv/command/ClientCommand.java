@@ -13,7 +13,7 @@ import kv.engine.Client;
 import kv.engine.Clients;
 import kv.util.ClientText;
 
-/** CLIENT and its subcommands (Redis 7.2 set, without tracking, caching, unblock). */
+/** CLIENT and its subcommands (Redis 7.2 set, without tracking and caching). */
 final class ClientCommand {
     private ClientCommand() {
     }
@@ -35,6 +35,7 @@ final class ClientCommand {
         t.register("client|no-evict", c -> c.client().noEvict(onOff(c)));
         t.register("client|no-touch", c -> c.client().noTouch(onOff(c)));
         t.register("client|help", ClientCommand::help);
+        t.register("client|unblock", ClientCommand::unblock);
     }
 
     // ---- the CLIENT LIST line ----
@@ -79,6 +80,9 @@ final class ClientCommand {
         }
         if (cl.transaction() != null) {
             f.append('x');
+        }
+        if (cl.blocked()) {
+            f.append('b');
         }
         if (cl.transactionDoomed()) {
             f.append('d');
@@ -225,6 +229,21 @@ final class ClientCommand {
         }
     }
 
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command. */
+    private static void unblock(Call c) {
+        boolean error = false;
+        if (c.argc() == 4) {
+            if (c.is(3, "ERROR")) {
+                error = true;
+            } else if (!c.is(3, "TIMEOUT")) {
+                throw c.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        }
+        long id = c.longArg(2);
+        Client target = c.server().clients().byId(id);
+        c.reply().integer(target != null && c.server().blocking().unblock(target, error) ? 1 : 0);
+    }
+
     /** CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2). */
     private static void setInfo(Call c) {
         String attr = c.text(2);
@@ -340,6 +359,8 @@ final class ClientCommand {
                 "      Only connections of this type.",
                 "    * ID <client-id> [<client-id> ...]",
                 "      Only the connections with these ids.",
+                "UNBLOCK <client-id> [TIMEOUT|ERROR]",
+                "    End the blocking command of that client, as a timeout would, or with an error.",
                 "UNPAUSE",
                 "    End a CLIENT PAUSE now.",
                 "PAUSE <timeout> [WRITE|ALL]",

@@ -11,6 +11,7 @@ public final class Commands {
         ConnectionCommands.register(table);
         StringCommands.register(table);
         KeyCommands.register(table);
+        ListCommands.register(table);
         ServerCommands.register(table);
         DebugCommand.register(table);
         ClientCommand.register(table);

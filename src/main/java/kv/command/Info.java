@@ -135,14 +135,14 @@ public final class Info {
             maxOut = Math.max(maxOut, c.transport().pendingOutput());
         }
         field(sb, "client_recent_max_output_buffer", maxOut);
-        field(sb, "blocked_clients", 0);
+        field(sb, "blocked_clients", s.blocking().blockedClients());
         field(sb, "tracking_clients", 0);
         field(sb, "pubsub_clients", 0);
         field(sb, "watching_clients", 0);
-        field(sb, "clients_in_timeout_table", 0);
+        field(sb, "clients_in_timeout_table", s.blocking().timedClients());
         field(sb, "total_watched_keys", 0);
-        field(sb, "total_blocking_keys", 0);
-        field(sb, "total_blocking_keys_on_nokey", 0);
+        field(sb, "total_blocking_keys", s.blocking().blockingKeys());
+        field(sb, "total_blocking_keys_on_nokey", s.blocking().blockingKeysOnNoKey());
     }
 
     private static void memory(StringBuilder sb, Server s) {

@@ -51,6 +51,10 @@ public final class Client {
     private Transaction transaction;
     /** A watched key changed: the next EXEC fails (Redis' CLIENT_DIRTY_CAS). */
     private boolean transactionDoomed;
+    /** Waiting in a blocking command (CLIENT LIST flag b). */
+    private boolean blocked;
+    /** Blocking commands answer at once (set by MULTI, scripts: Redis' CLIENT_DENY_BLOCKING). */
+    private boolean denyBlocking;
 
     public Client(long id, Transport transport, long nowMs, boolean authenticated) {
         this.id = id;
@@ -99,4 +103,8 @@ public final class Client {
     public boolean transactionDoomed() { return transactionDoomed; }
     public void transactionDoomed(boolean value) { transactionDoomed = value; }
     public void lastCommand(String fullName) { lastCommand = fullName; }
+    public boolean blocked() { return blocked; }
+    void blocked(boolean value) { blocked = value; }
+    public boolean denyBlocking() { return denyBlocking; }
+    public void denyBlocking(boolean value) { denyBlocking = value; }
 }

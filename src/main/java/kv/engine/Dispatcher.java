@@ -29,8 +29,12 @@ public final class Dispatcher {
         this.outermost = new Call(server, null, null, null, null);
     }
 
-    /** Outcome for the connection: the command ran (or was refused), or it must wait. */
-    public enum Outcome { DONE, PAUSED }
+    /**
+     * Outcome for the connection: the command ran (or was refused); it must wait for CLIENT PAUSE
+     * to end (run it again then); or it blocked on keys (its reply comes later: hold further input
+     * until {@link Blocking#whenUnblocked}).
+     */
+    public enum Outcome { DONE, PAUSED, BLOCKED }
 
     public Outcome execute(Client client, byte[][] argv, Reply network) {
         long now = server.keyspace().clock().update();
@@ -66,8 +70,7 @@ public final class Dispatcher {
             if (server.clients().mustWait(client, spec, now)) {
                 return Outcome.PAUSED;
             }
-            run(spec, client, argv, reply);
-            return Outcome.DONE;
+            return run(spec, client, argv, reply, false) ? Outcome.BLOCKED : Outcome.DONE;
         } finally {
             if (client.replyMode() == Client.ReplyMode.SKIP && muted) {
                 client.replyMode(Client.ReplyMode.ON);
@@ -75,6 +78,11 @@ public final class Dispatcher {
             if (client.skipNextReply()) {
                 client.skipNextReply(false);
                 client.replyMode(Client.ReplyMode.SKIP);
+            }
+            // what this command pushed goes to the clients blocked on those keys (after the outermost
+            // command only: EXEC and scripts run theirs inside)
+            if (depth == 0) {
+                server.blocking().drain();
             }
         }
     }
@@ -91,10 +99,36 @@ public final class Dispatcher {
 
     /**
      * Runs a command queued by MULTI, from EXEC: the checks were made when it was queued, so only
-     * the handler and its bookkeeping run (its reply goes into EXEC's array).
+     * the handler and its bookkeeping run (its reply goes into EXEC's array). Clients blocked on
+     * keys the transaction changes are served when EXEC as a whole has completed.
      */
     public void runQueued(Client client, Transaction.Queued command, Reply reply) {
-        run(command.spec(), client, command.argv(), reply);
+        // inside EXEC a blocking command answers at once, as if its timeout had passed
+        boolean denied = client.denyBlocking();
+        client.denyBlocking(true);
+        try {
+            run(command.spec(), client, command.argv(), reply, false);
+        } finally {
+            client.denyBlocking(denied);
+        }
+    }
+
+    /**
+     * Runs a blocked client's command again because a key it waits for is ready (Redis 7.2
+     * re-executes the command). True if it blocked again (it keeps its place in the queue).
+     */
+    boolean reexecute(Client client, CommandSpec spec, byte[][] argv, Reply reply) {
+        server.keyspace().clock().update();
+        return run(spec, client, argv, reply, true);
+    }
+
+    /** A blocked command ended by timeout or CLIENT UNBLOCK: it counts as one call, as in Redis. */
+    void countUnblocked(CommandSpec spec, boolean failed) {
+        spec.calls++;
+        if (failed) {
+            spec.failedCalls++;
+        }
+        server.stats().commandsProcessed++;
     }
 
     /** Finds the command or subcommand and checks arity; replies with the error and returns null if unusable. */
@@ -127,7 +161,8 @@ public final class Dispatcher {
         return spec;
     }
 
-    private void run(CommandSpec spec, Client client, byte[][] argv, Reply reply) {
+    /** Runs the handler and its bookkeeping; true if the command blocked (then counted when it ends). */
+    private boolean run(CommandSpec spec, Client client, byte[][] argv, Reply reply, boolean reprocessing) {
         // a command run from inside another one (EXEC, scripts) gets its own Call
         Call call = depth == 0 ? outermost.reset(client, argv, reply, spec) : new Call(server, client, argv, reply, spec);
         depth++;
@@ -160,6 +195,14 @@ public final class Dispatcher {
             keyspace.noTouch(false);
             depth--;
         }
+        Call.BlockRequest block = call.blockRequest();
+        if (block != null && !failed) {
+            if (!reprocessing) {
+                server.blocking().park(client, spec, argv, reply, block);
+                feedMonitors(spec, client, argv);
+            }
+            return true;
+        }
         propagate(call, client, spec, keyspace.changes() != changesBefore);
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
@@ -177,6 +220,13 @@ public final class Dispatcher {
         if (threshold > 0 && micros / 1000 >= threshold) {
             server.latency().record(spec.has(CommandSpec.FAST) ? "fast-command" : "command", micros / 1000, now);
         }
+        if (!reprocessing) {
+            feedMonitors(spec, client, argv);
+        }
+        return false;
+    }
+
+    private void feedMonitors(CommandSpec spec, Client client, byte[][] argv) {
         if (!spec.has(CommandSpec.SKIP_MONITOR) && !spec.has(CommandSpec.ADMIN)) {
             server.clients().feedMonitors(client, argv);
         }

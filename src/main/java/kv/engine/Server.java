@@ -37,6 +37,7 @@ public final class Server {
     private final CommandTable commands = new CommandTable();
     private final Dispatcher dispatcher;
     private final Clients clients;
+    private final Blocking blocking;
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
@@ -84,6 +85,8 @@ public final class Server {
         this.watches = new Watches(keyspace);
         keyspace.addListener(watches);
         clients.onDisconnect(watches::unwatchAll);
+        this.blocking = new Blocking(this);
+        keyspace.addListener(blocking);
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
@@ -123,6 +126,8 @@ public final class Server {
     public Dispatcher dispatcher() { return dispatcher; }
     public Clients clients() { return clients; }
     public Watches watches() { return watches; }
+    /** Clients blocked on keys (BLPOP & co.). */
+    public Blocking blocking() { return blocking; }
     public ServerStats stats() { return stats; }
     public SlowLog slowLog() { return slowLog; }
     public LatencyMonitor latency() { return latency; }
@@ -211,7 +216,7 @@ public final class Server {
                 keyspace.changes(), startMs / 1000, false, false);
         KeyspaceStats ks = keyspace.stats();
         return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
-                clients.count(), 0 /* no command blocks yet */, config.maxClients(), 0 /* no replication yet */,
+                clients.count(), blocking.blockedClients(), config.maxClients(), 0 /* no replication yet */,
                 usedMemory(), peakMemory, config.maxMemory(), config.maxMemoryPolicy(),
                 stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
                 stats.netInputBytes, stats.netOutputBytes, stats.errorReplies,
