@@ -126,6 +126,45 @@ class MetricsAndProbesTest {
         waitForSample("redis_loading_dump_file", v -> v.equals("0"));
     }
 
+    @Test
+    void loadingKeepsThePodStartingAndAliveButNotReady() {
+        ReadinessState state = server.readiness();
+        try {
+            state.loading(true);
+            // the startup probe covers the load: liveness is not asked until it passes...
+            given().baseUri(base()).get("/q/health/started").then().statusCode(503)
+                    .body("checks.find { it.name == 'listening' }.data.loading", equalTo(true));
+            // ...and a load after start-up does not get the pod killed either
+            given().baseUri(base()).get("/q/health/live").then().statusCode(200)
+                    .body("checks.find { it.name == 'data-thread' }.data.loading", equalTo(true));
+            given().baseUri(base()).get("/q/health/ready").then().statusCode(503);
+        } finally {
+            state.loading(false);
+        }
+        given().baseUri(base()).get("/q/health/started").then().statusCode(200);
+    }
+
+    @Test
+    void readinessGoesDownWhileTheDataThreadStalls() throws Exception {
+        try (RespTestClient c = new RespTestClient(server.port())) {
+            c.send(RespTestClient.encode("DEBUG", "SLEEP", "4.5"));
+            int status = 200;
+            // the snapshot stops at most 3 s after the sleep began; the sleep lasts 4.5 s
+            for (int i = 0; i < 80 && status == 200; i++) {
+                Thread.sleep(50);
+                status = given().baseUri(base()).get("/q/health/ready").then().extract().statusCode();
+            }
+            assertEquals(503, status, "readiness must drop while the data thread does not turn");
+            assertEquals("+OK\r\n", c.readReply());
+        }
+        int status = 503;
+        for (int i = 0; i < 100 && status != 200; i++) {
+            Thread.sleep(50);
+            status = given().baseUri(base()).get("/q/health/ready").then().extract().statusCode();
+        }
+        assertEquals(200, status, "ready again once the data thread turns");
+    }
+
     // ---- ports ----
 
     @Test
