@@ -31,7 +31,7 @@ public class KvMain implements QuarkusApplication {
             ServerConfig config = ServerConfig.load(lines);
             checkRenames(config);
             ManagementPort.Choice management = ManagementPort.choose(lines, config.managementPort(),
-                    System.getProperty(ManagementPort.QUARKUS_PORT), managementHost());
+                    System.getProperty(ManagementPort.QUARKUS_PORT), managementHost(), ManagementPort.DEFAULT);
             System.setProperty(ManagementPort.QUARKUS_PORT, Integer.toString(management.port()));
             LaunchConfig.managementWarning(management.warning());
         } catch (ConfigException e) {

@@ -25,7 +25,7 @@ import kv.engine.Server;
  * The port actually bound is logged by Quarkus ("Management interface listening on"), by KV's
  * "ready" line, and shown by INFO ({@code kv_management_port}) and CONFIG GET management-port.
  */
-final class ManagementPort {
+public final class ManagementPort {
     static final String QUARKUS_PORT = "quarkus.management.port";
     static final int DEFAULT = 9000;
 
@@ -33,7 +33,7 @@ final class ManagementPort {
     }
 
     /** What to tell Quarkus; {@code warning} is null unless the default port was taken. */
-    record Choice(int port, String warning) {
+    public record Choice(int port, String warning) {
     }
 
     /**
@@ -41,8 +41,10 @@ final class ManagementPort {
      * @param configured the management-port value they produced
      * @param quarkusProperty the -Dquarkus.management.port system property, or null
      * @param host the management interface's bind address
+     * @param defaultPort the port used when none is configured (9000)
      */
-    static Choice choose(List<ConfigLine> lines, int configured, String quarkusProperty, String host) throws ConfigException {
+    public static Choice choose(List<ConfigLine> lines, int configured, String quarkusProperty, String host, int defaultPort)
+            throws ConfigException {
         ConfigLine given = null;
         for (ConfigLine line : lines) {
             if (line.directive().equals("management-port")) {
@@ -59,10 +61,10 @@ final class ManagementPort {
             }
             return new Choice(port, null);
         }
-        if (free(host, DEFAULT)) {
-            return new Choice(DEFAULT, null);
+        if (free(host, defaultPort)) {
+            return new Choice(defaultPort, null);
         }
-        return new Choice(0, "the default management port " + DEFAULT + " is in use (another server on this host?): "
+        return new Choice(0, "the default management port " + defaultPort + " is in use (another server on this host?): "
                 + "health and metrics listen on a free port instead (see INFO kv_management_port); "
                 + "set management-port to choose one");
     }
