@@ -171,6 +171,28 @@ class MetricsAndProbesTest {
         assertEquals(200, status, "ready again once the data thread turns");
     }
 
+    @Test
+    void slowlogLengthFollowsSlowlogLen() throws Exception {
+        try (RespTestClient c = new RespTestClient(server.port())) {
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "slowlog-log-slower-than", "0"));
+            try {
+                c.call("SLOWLOG", "RESET");
+                c.call("PING");
+                c.call("PING");
+                // stop logging first, so that the length stays what SLOWLOG LEN says
+                c.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+                String len = c.call("SLOWLOG", "LEN");
+                assertNotEquals(":0\r\n", len);
+                String expected = len.substring(1, len.length() - 2);
+                assertEquals(expected, waitForSample("redis_slowlog_length", v -> v.equals(expected)));
+            } finally {
+                c.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+                c.call("SLOWLOG", "RESET");
+            }
+        }
+        waitForSample("redis_slowlog_length", v -> v.equals("0"));
+    }
+
     // ---- ports ----
 
     @Test
@@ -214,6 +236,8 @@ class MetricsAndProbesTest {
             Map.entry("redis_memory_used_bytes", "gauge"),
             Map.entry("redis_memory_used_peak_bytes", "gauge"),
             Map.entry("redis_memory_used_rss_bytes", "gauge"),
+            Map.entry("redis_mem_fragmentation_ratio", "gauge"),
+            Map.entry("redis_slowlog_length", "gauge"),
             Map.entry("redis_memory_max_bytes", "gauge"),
             Map.entry("redis_connections_received_total", "counter"),
             Map.entry("redis_rejected_connections_total", "counter"),
