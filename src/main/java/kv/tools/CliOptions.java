@@ -15,5 +15,6 @@ final class CliOptions {
     boolean exitOnError;
     boolean noAuthWarning;
     boolean passwordOnCommandLine;
+    boolean pipe;
     final List<String> command = new ArrayList<>();
 }

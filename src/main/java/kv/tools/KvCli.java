@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <p>What it mirrors from redis-cli 7.0 (checked against the real one by {@code KvCliTest}):
  * <ul>
- *   <li>options {@code -h -p -a --pass --user -n -u -3 -e --raw --no-raw --no-auth-warning};
+ *   <li>options {@code -h -p -a --pass --user -n -u -3 -e --raw --no-raw --no-auth-warning --pipe};
  *       {@code REDISCLI_AUTH} as the password when {@code -a} is absent;</li>
  *   <li>output: "TTY" formatting ({@code "quoted"}, {@code (integer) 1}, {@code (nil)},
  *       {@code (error) ...}, numbered nested arrays, {@code 1#} maps, {@code 1~} sets,
@@ -29,7 +29,8 @@ import java.util.Map;
  * </ul>
  * Deliberate differences: RESP3 big numbers print as {@code (big number) N} (redis-cli 7.0
  * aborts with "Unknown reply type"), RESP3 attributes are skipped (7.0 aborts), no line
- * editing or history at the prompt, no {@code -x -r -i --scan --pipe --stat} modes.
+ * editing or history at the prompt. {@code --pipe} (mass insertion) is redis-cli's; the other modes
+ * ({@code -x -r -i --scan --stat --bigkeys --memkeys --csv --latency}) do not exist.
  */
 public final class KvCli {
 
@@ -115,6 +116,9 @@ public final class KvCli {
                     break;
                 case "--no-auth-warning":
                     o.noAuthWarning = true;
+                    break;
+                case "--pipe":
+                    o.pipe = true;
                     break;
                 case "--help":
                     throw new UsageException(null);
@@ -211,6 +215,7 @@ public final class KvCli {
                 "  --raw              Use raw formatting for replies (default when STDOUT is not a tty).",
                 "  --no-raw           Force formatted output even when STDOUT is not a tty.",
                 "  --no-auth-warning  Don't show warning message when using password on command line.",
+                "  --pipe             Transfer raw Redis protocol from stdin to server (mass insertion).",
                 "  --help             Output this help and exit.",
                 "",
                 "Examples:",
@@ -251,6 +256,9 @@ public final class KvCli {
         CliSession session = new CliSession(o, out, err);
         CommandRunner runner = new CommandRunner(o, session, out, err, tty);
         try {
+            if (o.pipe) {
+                return session.connect() ? PipeMode.run(session, in, out, err) : 1;
+            }
             if (!o.command.isEmpty()) {
                 return runner.oneShot(o.command);
             }

@@ -214,6 +214,35 @@ class KvCliTest {
     }
 
     @Test
+    void pipeLikeRedisCli() throws Exception {
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            String k = "pipe:" + i;
+            bulk.append("*3\r\n$3\r\nSET\r\n$").append(k.length()).append("\r\n").append(k).append("\r\n$1\r\nv\r\n");
+        }
+        List<String> inputs = List.of("",
+                "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nINCR\r\n$1\r\na\r\n"
+                        + "*1\r\n$3\r\nBAD\r\nPING\r\nLPUSH a x\r\n",
+                bulk.toString());
+        for (String stdin : inputs) {
+            Result want = redisCli(stdin, "--pipe");
+            Result got = kvCli(port, stdin, false, "--pipe");
+            assertEquals(want, got, "--pipe with " + stdin.length() + " bytes of stdin");
+        }
+        assertEquals("5000\n", redisCli("", "eval", "return #redis.call('keys', 'pipe:*')", "0").out());
+    }
+
+    @Test
+    void pipeWithoutServerLikeRedisCli() throws Exception {
+        int closed = freePort();
+        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(closed), "--pipe").start();
+        p.getOutputStream().close();
+        Result want = new Result(new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.ISO_8859_1), p.waitFor());
+        assertEquals(want, kvCli(closed, "", false, "--pipe"));
+    }
+
+    @Test
     void connectionRefusedLikeRedisCli() throws Exception {
         int closed = freePort();
         Result want;
