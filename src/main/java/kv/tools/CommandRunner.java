@@ -57,13 +57,13 @@ final class CommandRunner {
             if (!error && streaming && tty && !name.equals("monitor")) {
                 out.print("Reading messages... (press Ctrl-C to quit)\n");
             }
-            print(r);
+            print(r, printsRaw(name, args));
             if (!error) {
                 afterReply(name, args);
             }
             if (!error && streaming) {
                 while (true) {
-                    print(session.read(true));
+                    print(session.read(true), false);
                 }
             }
             return 0;
@@ -94,9 +94,33 @@ final class CommandRunner {
         }
     }
 
-    void print(RespValue r) throws IOException {
+    /**
+     * Commands whose text reply redis-cli prints raw even at a terminal (or with --no-raw), so
+     * that INFO and CLIENT LIST come out as lines rather than one quoted string, and without the
+     * newline added after other raw replies. The list holds what was checked against redis-cli 7.0.
+     */
+    static boolean printsRaw(String name, List<byte[]> args) {
+        if (name.equals("info") || name.equals("lolwut")) {
+            return true;
+        }
+        if (args.size() < 2) {
+            return false;
+        }
+        String sub = new String(args.get(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "client" -> sub.equals("list") || sub.equals("info");
+            case "memory" -> sub.equals("doctor") || sub.equals("malloc-stats");
+            case "latency" -> sub.equals("doctor");
+            default -> false;
+        };
+    }
+
+    void print(RespValue r, boolean rawCommand) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        if (tty) {
+        if (rawCommand) {
+            // as redis-cli: the text as it is, without the delimiter raw output adds after a reply
+            ReplyRenderer.raw(r, b);
+        } else if (tty) {
             ReplyRenderer.tty(r, "", b);
         } else {
             ReplyRenderer.raw(r, b);

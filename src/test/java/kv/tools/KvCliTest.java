@@ -142,6 +142,10 @@ class KvCliTest {
     /** Each case: stdin, then the arguments. Run raw (stdout not a terminal) and with --no-raw. */
     static final String[][] CASES = {
         {"", "ping"},
+        // printed raw by redis-cli even with --no-raw (INFO and CLIENT LIST are the same path; their text varies)
+        {"", "memory", "doctor"},
+        {"", "latency", "doctor"},
+        {"", "MEMORY", "DOCTOR"},
         {"", "set", "k", "v"},
         {"", "get", "k"},
         {"", "get", "nokey"},
@@ -211,6 +215,20 @@ class KvCliTest {
             }
         }
         assertTrue(failures.isEmpty(), failures.size() + " of " + compared + " differ:\n" + String.join("\n", failures));
+    }
+
+    @Test
+    void infoAndClientListPrintAsLinesAtATerminal() throws Exception {
+        for (String[] cmd : new String[][] {{"info", "server"}, {"client", "list"}, {"CLIENT", "INFO"}}) {
+            Result want = redisCli("", "--no-raw", cmd[0], cmd[1]);
+            Result got = kvCli(port, "", false, "--no-raw", cmd[0], cmd[1]);
+            assertTrue(!got.out().startsWith("\"") && !want.out().startsWith("\""), got.out());
+            // the texts differ (uptime, client ids); their first field does not
+            char sep = cmd[0].equals("info") ? ':' : '=';
+            assertEquals(want.out().substring(0, want.out().indexOf(sep)), got.out().substring(0, got.out().indexOf(sep)));
+            assertEquals(want.out().endsWith("\n\n"), got.out().endsWith("\n\n"), "no newline added after the text");
+            assertEquals(want.out().lines().count(), got.out().lines().count(), String.join(" ", cmd));
+        }
     }
 
     @Test
