@@ -103,6 +103,8 @@ class ServerConfigTest {
         expected.put("enable-debug-command", "no");
         expected.put("maxmemory-eviction-tenacity", "10");
         expected.put("maxmemory-clients", "0");
+        // KV only: the health and metrics port (redis-server has no such directive)
+        expected.put("management-port", "9000");
         for (Map.Entry<String, String> e : expected.entrySet()) {
             assertEquals(e.getValue(), all.get(e.getKey()), e.getKey());
         }
