@@ -27,6 +27,56 @@ final class CommandRunner {
         this.tty = tty;
     }
 
+    /** -r/-i: the command {@code repeat} times (negative: until a connection error), pausing between runs. */
+    int repeated(List<byte[]> args, long repeat, double intervalSeconds) {
+        if (!session.connect()) {
+            return 1;
+        }
+        int status = 0;
+        for (long i = 0; repeat < 0 || i < repeat; i++) {
+            if (i > 0 && intervalSeconds > 0) {
+                try {
+                    Thread.sleep((long) (intervalSeconds * 1000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return status;
+                }
+            }
+            status = execute(args, false);
+            if (status != 0 && !session.isConnected()) {
+                return status;
+            }
+        }
+        return status;
+    }
+
+    /** --scan [--pattern P]: every key, one per line, from a SCAN loop (quoted at a terminal, as redis-cli). */
+    int scan(String pattern) {
+        if (!session.connect()) {
+            return 1;
+        }
+        String cursor = "0";
+        try {
+            do {
+                RespValue r = pattern == null ? session.call("SCAN", cursor) : session.call("SCAN", cursor, "MATCH", pattern);
+                if (r.type == '-') {
+                    out.flush();
+                    err.println("ERROR: " + r.text());
+                    return 1;
+                }
+                cursor = r.elements.get(0).text();
+                for (RespValue key : r.elements.get(1).elements) {
+                    print(key, false);
+                }
+            } while (!cursor.equals("0"));
+            return 0;
+        } catch (IOException e) {
+            out.flush();
+            err.println("Error: " + e.getMessage());
+            return 1;
+        }
+    }
+
     int oneShot(List<String> command) {
         if (!session.connect()) {
             return 1;

@@ -142,6 +142,16 @@ class KvCliTest {
     /** Each case: stdin, then the arguments. Run raw (stdout not a terminal) and with --no-raw. */
     static final String[][] CASES = {
         {"", "ping"},
+        // -r/-i, -x, --scan (read-only commands: both clients see the same state)
+        {"", "-r", "3", "ping"},
+        {"", "-r", "2", "-i", "0.01", "get", "bin"},
+        {"", "-r", "2", "nosuchcommand"},
+        {"hello\nworld\n", "-x", "echo"},
+        {"a\u0000b", "-x", "echo"},
+        {"", "-x", "echo"},
+        {"", "--scan"},
+        {"", "--scan", "--pattern", "l*"},
+        {"", "--scan", "--pattern", "nothing*"},
         // printed raw by redis-cli even with --no-raw (INFO and CLIENT LIST are the same path; their text varies)
         {"", "memory", "doctor"},
         {"", "latency", "doctor"},
