@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -159,5 +160,80 @@ class WorkflowContractTest {
         String line = sed.group(1).replace("\\\"", "\"");
         assertTrue(read("helm/kv/values.yaml").lines().anyMatch(line::equals),
                 "helm/kv/values.yaml has no line `" + line + "` for the release to fill in");
+    }
+
+    /** The `run: |` block of the step whose name starts with {@code stepName}, dedented. */
+    static String runBlock(String workflow, String stepName) {
+        List<String> lines = List.of(workflow.split("\n", -1));
+        int step = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().startsWith("- name: " + stepName)) {
+                step = i;
+                break;
+            }
+        }
+        assertTrue(step >= 0, "no step named " + stepName);
+        int run = step + 1;
+        while (!lines.get(run).strip().equals("run: |")) {
+            run++;
+        }
+        int indent = lines.get(run + 1).length() - lines.get(run + 1).stripLeading().length();
+        StringBuilder b = new StringBuilder();
+        for (int i = run + 1; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (!l.isBlank() && l.length() - l.stripLeading().length() < indent) {
+                break;
+            }
+            b.append(l.isBlank() ? "" : l.substring(indent)).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Runs a workflow script as GitHub runs it (bash -eo pipefail) with fake tools that log their arguments. */
+    static List<String> runWithFakes(String script, Path work, Map<String, String> env, String... tools) throws Exception {
+        Path bin = Files.createDirectories(work.resolve("fake-bin"));
+        Path log = work.resolve("calls.log");
+        for (String tool : tools) {
+            Path t = bin.resolve(tool);
+            Files.writeString(t, "#!/bin/sh\necho \"" + tool + " $*\" >> '" + log + "'\ncat > /dev/null\n");
+            Files.setPosixFilePermissions(t, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path file = work.resolve("step.sh");
+        Files.writeString(file, script);
+        ProcessBuilder pb = new ProcessBuilder("bash", "--noprofile", "--norc", "-eo", "pipefail", file.toString())
+                .directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "the step failed:\n" + out);
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    @Test
+    void chartJobScriptPublishesTheChartNamingThisRepositorysImage(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+        String script = runBlock(read(".github/workflows/release.yml"), "Package helm/kv");
+        Path chart = Files.createDirectories(work.resolve("helm/kv"));
+        Files.copy(Tools.ROOT.resolve("helm/kv/values.yaml"), chart.resolve("values.yaml"));
+        Path temp = Files.createDirectories(work.resolve("runner-temp"));
+        List<String> calls = runWithFakes(script, work, Map.of("IMAGE", "ghcr.io/Acme-Org/KV", "GITHUB_REF_NAME", "v1.2.3",
+                "RUNNER_TEMP", temp.toString(), "ACTOR", "someone", "TOKEN", "t0ken", "OWNER", "Acme-Org"), "helm");
+        assertTrue(Files.readString(chart.resolve("values.yaml")).contains("\n  repository: acme-org/kv\n"),
+                "image.repository set to the lower-cased repository");
+        assertEquals(List.of("helm lint --strict helm/kv",
+                "helm package helm/kv --version 1.2.3 --app-version 1.2.3 --destination " + temp,
+                "helm registry login ghcr.io --username someone --password-stdin",
+                "helm push " + temp + "/kv-1.2.3.tgz oci://ghcr.io/acme-org/charts"), calls);
+    }
+
+    @Test
+    void deployJobScriptRollsTheRedisMasterContainer(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+        String script = runBlock(read(".github/workflows/release.yml"), "Roll out the new image");
+        List<String> calls = runWithFakes(script, work, Map.of("IMAGE", "ghcr.io/Acme-Org/KV",
+                "GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567", "DIGEST", "sha256:00"), "kubectl");
+        assertEquals(List.of("kubectl set image statefulset/redis-master redis-master=ghcr.io/acme-org/kv:sha-0123456",
+                "kubectl rollout status statefulset/redis-master --timeout=5m"), calls);
     }
 }
