@@ -16,6 +16,7 @@ final class CliOptions {
     boolean noAuthWarning;
     boolean passwordOnCommandLine;
     boolean pipe;
+    boolean csv;
     long repeat = 1;          // -r: times to run the command; negative = for ever
     double intervalSeconds;   // -i: pause between repeats
     boolean lastArgFromStdin; // -x

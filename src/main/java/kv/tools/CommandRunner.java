@@ -170,6 +170,9 @@ final class CommandRunner {
         if (rawCommand) {
             // as redis-cli: the text as it is, without the delimiter raw output adds after a reply
             ReplyRenderer.raw(r, b);
+        } else if (o.csv) {
+            ReplyRenderer.csv(r, b);
+            b.write('\n');
         } else if (tty) {
             ReplyRenderer.tty(r, "", b);
         } else {

@@ -32,9 +32,9 @@ import java.util.Map;
  * </ul>
  * Deliberate differences: RESP3 big numbers print as {@code (big number) N} (redis-cli 7.0
  * aborts with "Unknown reply type"), RESP3 attributes are skipped (7.0 aborts), no line
- * editing or history at the prompt. {@code --pipe} (mass insertion), {@code -r -i -x} and
- * {@code --scan --pattern} are redis-cli's; the other modes ({@code --stat --bigkeys --memkeys
- * --csv --latency}) do not exist.
+ * editing or history at the prompt. {@code --pipe} (mass insertion), {@code -r -i -x},
+ * {@code --csv} and {@code --scan --pattern} are redis-cli's; the other modes ({@code --stat
+ * --bigkeys --memkeys --latency}) do not exist.
  */
 public final class KvCli {
 
@@ -135,6 +135,9 @@ public final class KvCli {
                     break;
                 case "--scan":
                     o.scan = true;
+                    break;
+                case "--csv":
+                    o.csv = true;
                     break;
                 case "--pattern":
                     o.pattern = value(args, ++i, a);
@@ -257,6 +260,7 @@ public final class KvCli {
                 "  -r <repeat>        Execute the command N times (negative: for ever).",
                 "  -i <interval>      With -r, wait <interval> seconds between commands (e.g. 0.1).",
                 "  -x                 Read the last argument from STDIN.",
+                "  --csv              Output in CSV format.",
                 "  --scan             List all keys with SCAN.",
                 "  --pattern <pat>    With --scan, only keys matching the pattern.",
                 "  --pipe             Transfer raw Redis protocol from stdin to server (mass insertion).",
