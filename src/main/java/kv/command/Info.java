@@ -112,6 +112,7 @@ public final class Info {
         field(sb, "process_supervised", "no");
         field(sb, "run_id", s.runId());
         field(sb, "tcp_port", s.tcpPort());
+        field(sb, "kv_management_port", s.config().managementPort());
         field(sb, "server_time_usec", WallClock.micros());
         field(sb, "uptime_in_seconds", uptime);
         field(sb, "uptime_in_days", uptime / 86400);

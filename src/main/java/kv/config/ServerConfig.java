@@ -116,6 +116,7 @@ public final class ServerConfig {
     private final Param ioThreads;
     private final Param enableProtectedConfigs;
     private final Param enableDebugCommand;
+    private final Param managementPort;
 
     private volatile Object[] values;
     private volatile Map<String, String> renamedCommands = Map.of();
@@ -125,6 +126,8 @@ public final class ServerConfig {
     private ServerConfig(Path configFile) {
         this.configFile = configFile;
         port = add(new NumParam("port", IMM, 0, 65535, 6379, false));
+        // KV only: the HTTP port of /q/health and /q/metrics (0 = any free port); see kv.server.ManagementPort
+        managementPort = add(new NumParam("management-port", IMM, 0, 65535, 9000, false));
         bind = add(new BindParam());
         protectedMode = add(new BoolParam("protected-mode", 0, true));
         requirepass = add(new StringParam("requirepass", Params.SENSITIVE, "", null));
@@ -321,6 +324,18 @@ public final class ServerConfig {
     }
 
     @SuppressWarnings("unchecked")
+    /** The management (health, metrics) port: as configured, and the bound one once it listens. */
+    public int managementPort() {
+        return (int) l(managementPort);
+    }
+
+    /** Records the management port actually bound (with 0 or a fallback), for CONFIG GET and INFO. */
+    public void managementPortBound(int bound) {
+        Object[] next = values.clone();
+        next[managementPort.index] = (long) bound;
+        values = next;
+    }
+
     public List<String> bind() {
         return (List<String>) v(bind);
     }
