@@ -44,6 +44,7 @@ public final class Server {
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final ActiveExpiry activeExpiry;
+    private final HashFieldExpiry hashFieldExpiry;
     private final long startMs = System.currentTimeMillis();
     private final String runId;
     private final String replicationId;
@@ -71,6 +72,7 @@ public final class Server {
         this.clients = new Clients(lifecycle);
         this.dispatcher = new Dispatcher(this);
         this.activeExpiry = new ActiveExpiry(keyspace);
+        this.hashFieldExpiry = new HashFieldExpiry(this);
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
@@ -141,6 +143,7 @@ public final class Server {
         int hz = Math.max(1, Math.min(500, config.hz()));
         long tickNanos = 1_000_000_000L / hz;
         activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
+        hashFieldExpiry.run(tickNanos / 16);
         keyspace.migrateTables(1_000_000);
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
