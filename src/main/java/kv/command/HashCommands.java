@@ -99,7 +99,7 @@ final class HashCommands {
         ServerConfig config = c.server().config();
         long maxEntries = config.hashMaxListpackEntries();
         long maxValue = config.hashMaxListpackValue();
-        h.prepareFor(c.args(), 2, c.argc() - 1, maxEntries, maxValue);
+        h.prepareFor(c.args(), 2, c.argc() - 1, maxValue);
         int added = 0;
         for (int i = 2; i < c.argc(); i += 2) {
             if (h.set(c.arg(i), c.arg(i + 1), maxEntries, maxValue)) {
@@ -125,7 +125,7 @@ final class HashCommands {
             c.reply().integer(0);
             return;
         }
-        h.prepareFor(c.args(), 2, 3, maxEntries(c), maxValue(c));
+        h.prepareFor(c.args(), 2, 3, maxValue(c));
         h.set(c.arg(2), c.arg(3), maxEntries(c), maxValue(c));
         store(c, key, h, created);
         c.reply().integer(1);
@@ -262,7 +262,7 @@ final class HashCommands {
         LongDouble value = LongDouble.of(0);
         if (old != null) {
             value = LongDouble.parse(old);
-            if (value == null || !value.isFinite()) {
+            if (value == null) {
                 settleUnchanged(c, key, created);
                 throw c.error("ERR hash value is not a float");
             }

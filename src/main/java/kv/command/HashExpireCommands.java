@@ -415,7 +415,7 @@ final class HashExpireCommands {
         }
         long maxEntries = HashCommands.maxEntries(c);
         long maxValue = HashCommands.maxValue(c);
-        h.prepareFor(c.args(), first, c.argc() - 1, maxEntries, maxValue);
+        h.prepareFor(c.args(), first, c.argc() - 1, maxValue);
         boolean setTtl = o.at >= 0 && !o.persistOrKeep;
         if (setTtl) {
             h.enableFieldTtls();

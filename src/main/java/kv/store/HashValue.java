@@ -364,16 +364,12 @@ public final class HashValue implements CompoundValue {
     // ---- changing (only between Db.modify and Db.modified, or on a value not yet stored) ----
 
     /**
-     * Converts to "hashtable" now if a command about to add {@code pairs} pairs, whose arguments
-     * are {@code args[from..to]}, would exceed the listpack limits (Redis' hashTypeTryConversion:
-     * more new pairs than entries allowed, or any argument longer than the value limit).
+     * Converts to "hashtable" now if any of the arguments {@code args[from..to]} a command is
+     * about to store is longer than the value limit (Redis 7.0's hashTypeTryConversion; the
+     * entry count is checked after each insertion).
      */
-    public void prepareFor(byte[][] args, int from, int to, long maxEntries, long maxValue) {
+    public void prepareFor(byte[][] args, int from, int to, long maxValue) {
         if (packed == null) {
-            return;
-        }
-        if ((to - from + 1) / 2 > maxEntries) {
-            convert();
             return;
         }
         for (int i = from; i <= to; i++) {
