@@ -23,19 +23,55 @@ public final class HashValue implements CompoundValue {
     /** {@link #nextExpiry} when no field has a TTL. */
     public static final long NEVER = Long.MAX_VALUE;
 
-    private static final long SHALLOW = Memory.align(12 + 4 + 4 + 1 + 4 + 4 + 4);
-    private static final byte[] EMPTY = new byte[0];
+    private static final long SHALLOW = Memory.align(12 + 4 + 4);
+    /** Packed header: a flags byte, then the entry count as an unsigned 16-bit number. */
+    private static final int HEADER = 3;
+    private static final int FLAG_TTL = 1;
+    /** Stored count meaning "too many to store: walk the entries". */
+    private static final int MANY = 0xFFFF;
 
-    /** The packed entries (exact length), or null once converted to {@link #table}. */
-    private byte[] packed = EMPTY;
-    private int count;
-    /** Packed entries carry an expiry time ("listpackex"). */
-    private boolean withTtl;
-    private HashFieldTable table;
-    /** Fields that currently have a TTL. */
-    private int ttlCount;
-    /** Expiry order of a table's fields; null unless the table has had TTLs. */
-    private TtlHeap heap;
+    /**
+     * The packed form, or null once converted to {@link #big}: a 3-byte header (flags: entries
+     * carry an expiry time, "listpackex"; entry count) and the entries, at exact length. Arrays
+     * are never changed once another one replaced them, and never shared between values.
+     */
+    private byte[] packed = new byte[HEADER];
+    private Big big;
+
+    /** The "hashtable" form, with what field TTLs need. */
+    private static final class Big {
+        final HashFieldTable table = new HashFieldTable();
+        /** Fields that currently have a TTL. */
+        int ttlCount;
+        /** Expiry order of the table's fields; null while no field has a TTL. */
+        TtlHeap heap;
+
+        static final long SHALLOW = Memory.align(12 + 4 + 4 + 4);
+    }
+
+    private boolean withTtl() {
+        return (packed[0] & FLAG_TTL) != 0;
+    }
+
+    private int count() {
+        int c = ((packed[1] & 0xff) << 8) | (packed[2] & 0xff);
+        if (c != MANY) {
+            return c;
+        }
+        int n = 0;
+        Entry e = new Entry();
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes the entry count into the header of the current packed array. */
+    private void count(int n) {
+        int c = Math.min(n, MANY);
+        packed[1] = (byte) (c >>> 8);
+        packed[2] = (byte) c;
+    }
 
     /** Receives one field/value pair as array slices (no copies of packed data). */
     public interface PairVisitor {
@@ -54,7 +90,7 @@ public final class HashValue implements CompoundValue {
 
     @Override
     public String encoding() {
-        return packed == null ? "hashtable" : withTtl ? "listpackex" : "listpack";
+        return packed == null ? "hashtable" : withTtl() ? "listpackex" : "listpack";
     }
 
     @Override
@@ -62,7 +98,7 @@ public final class HashValue implements CompoundValue {
         if (packed != null) {
             return SHALLOW + Memory.arrayBytes(packed.length);
         }
-        return SHALLOW + table.heapBytes() + (heap == null ? 0 : heap.heapBytes());
+        return SHALLOW + Big.SHALLOW + big.table.heapBytes() + (big.heap == null ? 0 : big.heap.heapBytes());
     }
 
     @Override
@@ -71,7 +107,7 @@ public final class HashValue implements CompoundValue {
     }
 
     public int size() {
-        return packed != null ? count : table.size();
+        return packed != null ? count() : big.table.size();
     }
 
     public boolean isPacked() {
@@ -81,22 +117,19 @@ public final class HashValue implements CompoundValue {
     @Override
     public HashValue copy() {
         HashValue c = new HashValue();
-        c.withTtl = withTtl;
         if (packed != null) {
             c.packed = packed.clone();
-            c.count = count;
-            c.ttlCount = ttlCount;
             return c;
         }
         c.packed = null;
-        c.table = new HashFieldTable();
-        if (table.ttlsEnabled()) {
-            c.table.enableTtls();
+        c.big = new Big();
+        if (big.table.ttlsEnabled()) {
+            c.big.table.enableTtls();
         }
         forEachWithTtl((f, v, when) -> {
-            c.table.put(f.clone(), v.clone());
+            c.big.table.put(f.clone(), v.clone());
             if (when != HashFieldTable.NO_TTL) {
-                c.setTableTtl(c.table.find(f), when);
+                c.setTableTtl(c.big.table.find(f), when);
             }
         });
         return c;
@@ -126,7 +159,7 @@ public final class HashValue implements CompoundValue {
             long vl = readVarint(b, fOff + fLen);
             vLen = (int) (vl >>> 3);
             vOff = fOff + fLen + (int) (vl & 7);
-            end = vOff + vLen + (withTtl ? 8 : 0);
+            end = vOff + vLen + (withTtl() ? 8 : 0);
             return true;
         }
 
@@ -135,7 +168,7 @@ public final class HashValue implements CompoundValue {
         }
 
         long when() {
-            return withTtl ? readLong(packed, end - 8) : HashFieldTable.NO_TTL;
+            return withTtl() ? readLong(packed, end - 8) : HashFieldTable.NO_TTL;
         }
 
         boolean fieldEquals(byte[] field) {
@@ -196,12 +229,17 @@ public final class HashValue implements CompoundValue {
     }
 
     private int entrySize(int fLen, int vLen) {
-        return varintSize(fLen) + fLen + varintSize(vLen) + vLen + (withTtl ? 8 : 0);
+        return varintSize(fLen) + fLen + varintSize(vLen) + vLen + (withTtl() ? 8 : 0);
     }
 
-    /** Replaces bytes [from, to) of the packed array by the entry (field, value, when). */
-    private void splice(int from, int to, byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen, long when) {
+    /**
+     * Replaces bytes [from, to) of the packed array by the entry (field, value, when), or by
+     * nothing if {@code f} is null, in a new array; the count changes by {@code countDelta}.
+     */
+    private void splice(int from, int to, byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen, long when, int countDelta) {
         byte[] old = packed;
+        int oldCount = countDelta == 0 ? 0 : count();
+        boolean ttl = withTtl();
         int size = f == null ? 0 : entrySize(fLen, vLen);
         byte[] b = new byte[old.length - (to - from) + size];
         System.arraycopy(old, 0, b, 0, from);
@@ -210,18 +248,21 @@ public final class HashValue implements CompoundValue {
             System.arraycopy(f, fOff, b, o, fLen);
             o = writeVarint(b, o + fLen, vLen);
             System.arraycopy(v, vOff, b, o, vLen);
-            if (withTtl) {
+            if (ttl) {
                 writeLong(b, o + vLen, when);
             }
         }
         System.arraycopy(old, to, b, from + size, old.length - to);
         packed = b;
+        if (countDelta != 0) {
+            count(oldCount + countDelta);
+        }
     }
 
     /** The packed entry holding {@code field}, or null. */
     private Entry findPacked(byte[] field) {
         Entry e = new Entry();
-        for (boolean ok = e.at(0); ok; ok = e.next()) {
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
             if (e.fieldEquals(field)) {
                 return e;
             }
@@ -232,7 +273,7 @@ public final class HashValue implements CompoundValue {
     /** Where an entry expiring at {@code when} goes in listpackex order. */
     private int sortedPosition(long when) {
         Entry e = new Entry();
-        for (boolean ok = e.at(0); ok; ok = e.next()) {
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
             long w = e.when();
             if (w == HashFieldTable.NO_TTL || w >= when) {
                 return e.start;
@@ -245,9 +286,9 @@ public final class HashValue implements CompoundValue {
     private void repositionPacked(Entry e, long when) {
         byte[] f = e.field();
         byte[] v = e.value();
-        splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
+        splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, 0);
         int at = when == HashFieldTable.NO_TTL ? packed.length : sortedPosition(when);
-        splice(at, at, f, 0, f.length, v, 0, v.length, when);
+        splice(at, at, f, 0, f.length, v, 0, v.length, when, 0);
     }
 
     // ---- reading ----
@@ -258,12 +299,12 @@ public final class HashValue implements CompoundValue {
             Entry e = findPacked(field);
             return e == null ? null : e.value();
         }
-        int slot = table.find(field);
-        return slot < 0 ? null : table.valueAt(slot);
+        int slot = big.table.find(field);
+        return slot < 0 ? null : big.table.valueAt(slot);
     }
 
     public boolean contains(byte[] field) {
-        return packed != null ? findPacked(field) != null : table.find(field) >= 0;
+        return packed != null ? findPacked(field) != null : big.table.find(field) >= 0;
     }
 
     /** Length of the value of {@code field}, 0 if absent (HSTRLEN). */
@@ -272,21 +313,22 @@ public final class HashValue implements CompoundValue {
             Entry e = findPacked(field);
             return e == null ? 0 : e.vLen;
         }
-        int slot = table.find(field);
-        return slot < 0 ? 0 : table.valueAt(slot).length;
+        int slot = big.table.find(field);
+        return slot < 0 ? 0 : big.table.valueAt(slot).length;
     }
 
     /** Every pair, in the encoding's order. The visitor must not change the hash. */
     public void forEach(PairVisitor visitor) {
         if (packed != null) {
             Entry e = new Entry();
-            for (boolean ok = e.at(0); ok; ok = e.next()) {
+            for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
                 visitor.visit(packed, e.fOff, e.fLen, packed, e.vOff, e.vLen);
             }
         } else {
-            table.forEachSlot(slot -> {
-                byte[] f = table.keyAt(slot);
-                byte[] v = table.valueAt(slot);
+            HashFieldTable t = big.table;
+            t.forEachSlot(slot -> {
+                byte[] f = t.keyAt(slot);
+                byte[] v = t.valueAt(slot);
                 visitor.visit(f, 0, f.length, v, 0, v.length);
             });
         }
@@ -301,11 +343,12 @@ public final class HashValue implements CompoundValue {
     public void forEachWithTtl(TtlPairVisitor visitor) {
         if (packed != null) {
             Entry e = new Entry();
-            for (boolean ok = e.at(0); ok; ok = e.next()) {
+            for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
                 visitor.visit(e.field(), e.value(), e.when());
             }
         } else {
-            table.forEachSlot(slot -> visitor.visit(table.keyAt(slot), table.valueAt(slot), table.ttlAt(slot)));
+            HashFieldTable t = big.table;
+            t.forEachSlot(slot -> visitor.visit(t.keyAt(slot), t.valueAt(slot), t.ttlAt(slot)));
         }
     }
 
@@ -336,11 +379,12 @@ public final class HashValue implements CompoundValue {
             });
             return 0;
         }
+        HashFieldTable t = big.table;
         long maxSteps = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
         do {
-            cursor = table.scanStep(cursor, slot -> {
-                out.add(table.keyAt(slot));
-                out.add(table.valueAt(slot));
+            cursor = t.scanStep(cursor, slot -> {
+                out.add(t.keyAt(slot));
+                out.add(t.valueAt(slot));
             });
         } while (cursor != 0 && maxSteps-- != 0 && out.size() < count);
         return cursor;
@@ -349,16 +393,16 @@ public final class HashValue implements CompoundValue {
     /** A uniformly chosen pair as {field, value}; the hash must not be empty. */
     public byte[][] randomPair(RandomGenerator random) {
         if (packed != null) {
-            int target = random.nextInt(count);
+            int target = random.nextInt(count());
             Entry e = new Entry();
-            e.at(0);
+            e.at(HEADER);
             for (int i = 0; i < target; i++) {
                 e.next();
             }
             return new byte[][] {e.field(), e.value()};
         }
-        int slot = table.randomSlot(random);
-        return new byte[][] {table.keyAt(slot), table.valueAt(slot)};
+        int slot = big.table.randomSlot(random);
+        return new byte[][] {big.table.keyAt(slot), big.table.valueAt(slot)};
     }
 
     // ---- changing (only between Db.modify and Db.modified, or on a value not yet stored) ----
@@ -388,34 +432,30 @@ public final class HashValue implements CompoundValue {
         if (packed != null && (field.length > maxValue || value.length > maxValue)) {
             convert();
         }
-        boolean added;
         if (packed != null) {
             Entry e = findPacked(field);
             if (e == null) {
-                splice(packed.length, packed.length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
-                count++;
-                added = true;
-            } else {
-                if (e.when() != HashFieldTable.NO_TTL) {
-                    // a field that loses its TTL moves behind the volatile ones, as in Redis 8
-                    ttlCount--;
-                    splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
-                    splice(packed.length, packed.length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
-                } else {
-                    splice(e.start, e.end, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
+                splice(packed.length, packed.length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 1);
+                if (count() > maxEntries) {
+                    convert();
                 }
-                added = false;
+                return true;
             }
-            if (count > maxEntries) {
-                convert();
+            if (e.when() != HashFieldTable.NO_TTL) {
+                // a field that loses its TTL moves behind the volatile ones, as in Redis 8
+                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, 0);
+                splice(packed.length, packed.length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 0);
+            } else {
+                splice(e.start, e.end, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 0);
             }
-        } else {
-            int slot = table.find(field);
-            if (slot >= 0 && table.ttlAt(slot) != HashFieldTable.NO_TTL) {
-                ttlCount--;
-            }
-            added = table.put(field, value);
+            return false;
         }
+        HashFieldTable t = big.table;
+        int slot = t.find(field);
+        if (slot >= 0 && t.ttlAt(slot) != HashFieldTable.NO_TTL) {
+            big.ttlCount--;
+        }
+        boolean added = t.put(field, value);
         releaseHeapIfUnused();
         return added;
     }
@@ -434,10 +474,10 @@ public final class HashValue implements CompoundValue {
         }
         if (packed != null) {
             Entry e = findPacked(field);
-            splice(e.start, e.end, field, 0, field.length, value, 0, value.length, when);
+            splice(e.start, e.end, field, 0, field.length, value, 0, value.length, when, 0);
         } else {
-            table.put(field, value);
-            table.setTtlAt(table.find(field), when);
+            big.table.put(field, value);
+            big.table.setTtlAt(big.table.find(field), when);
         }
         return false;
     }
@@ -449,56 +489,54 @@ public final class HashValue implements CompoundValue {
             if (e == null) {
                 return false;
             }
-            if (e.when() != HashFieldTable.NO_TTL) {
-                ttlCount--;
-            }
-            splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
-            count--;
+            splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, -1);
             return true;
         }
-        int slot = table.find(field);
+        HashFieldTable t = big.table;
+        int slot = t.find(field);
         if (slot < 0) {
             return false;
         }
-        if (table.ttlAt(slot) != HashFieldTable.NO_TTL) {
-            ttlCount--;
+        if (t.ttlAt(slot) != HashFieldTable.NO_TTL) {
+            big.ttlCount--;
         }
-        table.removeSlot(slot);
+        t.removeSlot(slot);
         releaseHeapIfUnused();
         return true;
     }
 
     /** Switches a listpack to "listpackex" (what Redis does when a field-expiration command meets it). */
     public void enableFieldTtls() {
-        if (packed != null && !withTtl) {
+        if (packed != null && !withTtl()) {
             byte[][][] pairs = toArrays();
-            withTtl = true;
-            packed = EMPTY;
+            packed = new byte[HEADER];
+            packed[0] = FLAG_TTL;
             for (int i = 0; i < pairs[0].length; i++) {
                 byte[] f = pairs[0][i];
                 byte[] v = pairs[1][i];
-                splice(packed.length, packed.length, f, 0, f.length, v, 0, v.length, HashFieldTable.NO_TTL);
+                splice(packed.length, packed.length, f, 0, f.length, v, 0, v.length, HashFieldTable.NO_TTL, 1);
             }
         } else if (packed == null) {
-            table.enableTtls();
+            big.table.enableTtls();
         }
     }
 
     /** Unix ms when {@code field} expires, {@link #NO_TTL} or {@link #NO_FIELD}. */
     public long ttl(byte[] field) {
+        long w;
         if (packed != null) {
             Entry e = findPacked(field);
             if (e == null) {
                 return NO_FIELD;
             }
-            long w = e.when();
-            return w == HashFieldTable.NO_TTL ? NO_TTL : w;
+            w = e.when();
+        } else {
+            int slot = big.table.find(field);
+            if (slot < 0) {
+                return NO_FIELD;
+            }
+            w = big.table.ttlAt(slot);
         }
-        int slot = table.find(field);
-        if (slot < 0) {
-            return NO_FIELD;
-        }
-        long w = table.ttlAt(slot);
         return w == HashFieldTable.NO_TTL ? NO_TTL : w;
     }
 
@@ -510,13 +548,10 @@ public final class HashValue implements CompoundValue {
             if (e == null) {
                 return false;
             }
-            if (e.when() == HashFieldTable.NO_TTL) {
-                ttlCount++;
-            }
             repositionPacked(e, whenMs);
             return true;
         }
-        int slot = table.find(field);
+        int slot = big.table.find(field);
         if (slot < 0) {
             return false;
         }
@@ -525,33 +560,36 @@ public final class HashValue implements CompoundValue {
     }
 
     private void setTableTtl(int slot, long whenMs) {
-        if (table.ttlAt(slot) == HashFieldTable.NO_TTL) {
-            ttlCount++;
+        HashFieldTable t = big.table;
+        if (t.ttlAt(slot) == HashFieldTable.NO_TTL) {
+            big.ttlCount++;
         }
-        table.setTtlAt(slot, whenMs);
-        if (heap == null) {
-            heap = new TtlHeap();
+        t.setTtlAt(slot, whenMs);
+        if (big.heap == null) {
+            big.heap = new TtlHeap();
         }
-        if (heap.size() > 2 * ttlCount + 64) {
+        if (big.heap.size() > 2 * big.ttlCount + 64) {
             rebuildHeap();
         } else {
-            heap.push(whenMs, table.keyAt(slot));
+            big.heap.push(whenMs, t.keyAt(slot));
         }
     }
 
     private void rebuildHeap() {
-        heap = new TtlHeap();
-        table.forEachSlot(s -> {
-            long w = table.ttlAt(s);
+        HashFieldTable t = big.table;
+        TtlHeap h = new TtlHeap();
+        t.forEachSlot(s -> {
+            long w = t.ttlAt(s);
             if (w != HashFieldTable.NO_TTL) {
-                heap.push(w, table.keyAt(s));
+                h.push(w, t.keyAt(s));
             }
         });
+        big.heap = h;
     }
 
     private void releaseHeapIfUnused() {
-        if (heap != null && ttlCount == 0) {
-            heap = null;
+        if (big.heap != null && big.ttlCount == 0) {
+            big.heap = null;
         }
     }
 
@@ -565,26 +603,29 @@ public final class HashValue implements CompoundValue {
             if (e.when() == HashFieldTable.NO_TTL) {
                 return (int) NO_TTL;
             }
-            ttlCount--;
             repositionPacked(e, HashFieldTable.NO_TTL);
             return 1;
         }
-        int slot = table.find(field);
+        HashFieldTable t = big.table;
+        int slot = t.find(field);
         if (slot < 0) {
             return (int) NO_FIELD;
         }
-        if (table.ttlAt(slot) == HashFieldTable.NO_TTL) {
+        if (t.ttlAt(slot) == HashFieldTable.NO_TTL) {
             return (int) NO_TTL;
         }
-        table.setTtlAt(slot, HashFieldTable.NO_TTL);
-        ttlCount--;
+        t.setTtlAt(slot, HashFieldTable.NO_TTL);
+        big.ttlCount--;
         releaseHeapIfUnused();
         return 1;
     }
 
     /** True if some field has a TTL. */
     public boolean hasFieldTtls() {
-        return ttlCount > 0;
+        if (packed != null) {
+            return nextExpiry() != NEVER;
+        }
+        return big.ttlCount > 0;
     }
 
     /**
@@ -592,16 +633,22 @@ public final class HashValue implements CompoundValue {
      * field whose TTL changed since), which only costs a wasted check.
      */
     public long nextExpiry() {
-        if (ttlCount == 0) {
-            return NEVER;
-        }
         if (packed != null) {
+            // listpackex order: a TTL, if any field has one, is on the first entry
+            if (!withTtl()) {
+                return NEVER;
+            }
             Entry e = new Entry();
-            e.at(0);
+            if (!e.at(HEADER)) {
+                return NEVER;
+            }
             long w = e.when();
             return w == HashFieldTable.NO_TTL ? NEVER : w;
         }
-        return heap == null || heap.size() == 0 ? NEVER : heap.topWhen();
+        if (big.ttlCount == 0 || big.heap == null || big.heap.size() == 0) {
+            return NEVER;
+        }
+        return big.heap.topWhen();
     }
 
     /**
@@ -612,60 +659,58 @@ public final class HashValue implements CompoundValue {
         int removed = 0;
         if (packed != null) {
             Entry e = new Entry();
-            while (removed < limit && ttlCount > 0 && e.at(0)) {
+            while (removed < limit && withTtl() && e.at(HEADER)) {
                 long w = e.when();
                 if (w == HashFieldTable.NO_TTL || w > nowMs) {
                     break;
                 }
                 sink.accept(e.field());
-                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
-                count--;
-                ttlCount--;
+                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, -1);
                 removed++;
             }
             return removed;
         }
-        while (removed < limit && heap != null && heap.size() > 0 && heap.topWhen() <= nowMs) {
-            long w = heap.topWhen();
-            byte[] f = heap.topField();
-            heap.pop();
-            int slot = table.find(f);
-            if (slot < 0 || table.ttlAt(slot) != w) {
+        HashFieldTable t = big.table;
+        while (removed < limit && big.heap != null && big.heap.size() > 0 && big.heap.topWhen() <= nowMs) {
+            long w = big.heap.topWhen();
+            byte[] f = big.heap.topField();
+            big.heap.pop();
+            int slot = t.find(f);
+            if (slot < 0 || t.ttlAt(slot) != w) {
                 continue; // stale: the field was deleted or got another TTL since
             }
-            sink.accept(table.keyAt(slot));
-            table.removeSlot(slot);
-            ttlCount--;
+            sink.accept(t.keyAt(slot));
+            t.removeSlot(slot);
+            big.ttlCount--;
             removed++;
+            releaseHeapIfUnused();
         }
-        releaseHeapIfUnused();
         return removed;
     }
 
     /** Converts the packed form to a hash table (never back, as in Redis). */
     private void convert() {
-        HashFieldTable t = new HashFieldTable();
-        if (withTtl) {
+        Big b = new Big();
+        HashFieldTable t = b.table;
+        if (withTtl()) {
             t.enableTtls();
         }
         Entry e = new Entry();
-        TtlHeap h = null;
-        for (boolean ok = e.at(0); ok; ok = e.next()) {
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
             byte[] f = e.field();
             t.put(f, e.value());
             long w = e.when();
             if (w != HashFieldTable.NO_TTL) {
                 t.setTtlAt(t.find(f), w);
-                if (h == null) {
-                    h = new TtlHeap();
+                if (b.heap == null) {
+                    b.heap = new TtlHeap();
                 }
-                h.push(w, f);
+                b.heap.push(w, f);
+                b.ttlCount++;
             }
         }
-        table = t;
-        heap = h;
+        big = b;
         packed = null;
-        count = 0;
     }
 
     /** A binary min-heap of (expiry, field) in parallel arrays; entries may be stale. */
