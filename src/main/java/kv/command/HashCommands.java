@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import kv.config.ServerConfig;
 import kv.engine.Call;
+import kv.engine.CommandError;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import kv.engine.HashFieldExpiry;
@@ -365,6 +366,10 @@ final class HashCommands {
             if (count < 0) {
                 // repeats allowed: each pick is independent
                 long n = -count;
+                if (n > Integer.MAX_VALUE / 2) {
+                    // Redis would try to send billions of elements; KV refuses instead of hanging
+                    throw new CommandError("ERR value is out of range");
+                }
                 r.array((int) (withValues && !resp3Pairs ? n * 2 : n));
                 byte[][][] all = h.isPacked() ? h.toArrays() : null;
                 for (long i = 0; i < n; i++) {
