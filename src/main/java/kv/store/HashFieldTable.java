@@ -85,22 +85,20 @@ final class HashFieldTable extends OpenKeyTable {
 
     /** Inserts or overwrites (the field's TTL is cleared); true if the field is new. */
     boolean put(byte[] field, byte[] value) {
-        int slot = find(field);
-        if (slot >= 0) {
+        int before = size();
+        // one probe: an absent field is inserted with its payload cleared
+        int slot = findOrInsert(field);
+        boolean added = size() != before;
+        if (added) {
+            entryBytes += Memory.arrayBytes(field.length) + Memory.arrayBytes(value.length);
+        } else {
             entryBytes += Memory.arrayBytes(value.length) - Memory.arrayBytes(values[slot].length);
-            values[slot] = value;
-            if (ttls != null) {
-                ttls[slot] = NO_TTL;
-            }
-            return false;
         }
-        slot = findOrInsert(field);
         values[slot] = value;
         if (ttls != null) {
             ttls[slot] = NO_TTL;
         }
-        entryBytes += Memory.arrayBytes(field.length) + Memory.arrayBytes(value.length);
-        return true;
+        return added;
     }
 
     /** Removes the entry in {@code slot}. */

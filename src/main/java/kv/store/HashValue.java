@@ -451,9 +451,11 @@ public final class HashValue implements CompoundValue {
             return false;
         }
         HashFieldTable t = big.table;
-        int slot = t.find(field);
-        if (slot >= 0 && t.ttlAt(slot) != HashFieldTable.NO_TTL) {
-            big.ttlCount--;
+        if (big.ttlCount > 0) {
+            int slot = t.find(field);
+            if (slot >= 0 && t.ttlAt(slot) != HashFieldTable.NO_TTL) {
+                big.ttlCount--;
+            }
         }
         boolean added = t.put(field, value);
         releaseHeapIfUnused();
