@@ -17,8 +17,8 @@ import kv.store.ValueType;
  * loses its last field is deleted by the mutation funnel.
  */
 public final class HashFieldExpiry {
-    /** Hashes looked at per database and tick, and fields removed per hash and tick. */
-    private static final int KEYS_PER_TICK = 64;
+    /** Hashes looked at between clock checks, and fields removed per hash and visit. */
+    private static final int KEYS_PER_BATCH = 32;
     private static final int FIELDS_PER_KEY = 1000;
 
     private final Server server;
@@ -63,39 +63,44 @@ public final class HashFieldExpiry {
         }
     }
 
-    /** One active pass within {@code budgetNanos}: a bounded number of indexed hashes per database. */
+    /**
+     * One active pass within {@code budgetNanos}: walks each database's index in batches while
+     * time remains, at most once around per tick.
+     */
     public void run(long budgetNanos) {
         long deadline = System.nanoTime() + budgetNanos;
         Keyspace keyspace = server.keyspace();
         keyspace.clock().update();
-        for (int i = 0; i < keyspace.count(); i++) {
-            Db db = keyspace.db(i);
-            KeySet index = db.volatileHashes();
-            if (index.size() == 0) {
-                continue;
-            }
-            List<byte[]> keys = new ArrayList<>();
-            long cursor = cursors[i];
-            do {
-                cursor = index.scan(cursor, keys);
-            } while (cursor != 0 && keys.size() < KEYS_PER_TICK);
-            cursors[i] = cursor;
-            keyspace.noTouch(true); // expiry is not an access
-            try {
-                for (byte[] key : keys) {
-                    Object v = db.read(key, Db.NO_TOUCH | Db.NO_STATS);
-                    if (!(v instanceof HashValue) || !((HashValue) v).hasFieldTtls()) {
-                        index.remove(key);
-                        continue;
+        List<byte[]> keys = new ArrayList<>();
+        keyspace.noTouch(true); // expiry is not an access
+        try {
+            for (int i = 0; i < keyspace.count(); i++) {
+                Db db = keyspace.db(i);
+                KeySet index = db.volatileHashes();
+                boolean wrapped = false;
+                while (!wrapped && index.size() > 0) {
+                    keys.clear();
+                    long cursor = cursors[i];
+                    do {
+                        cursor = index.scan(cursor, keys);
+                    } while (cursor != 0 && keys.size() < KEYS_PER_BATCH);
+                    cursors[i] = cursor;
+                    wrapped = cursor == 0;
+                    for (byte[] key : keys) {
+                        Object v = db.read(key, Db.NO_TOUCH | Db.NO_STATS);
+                        if (!(v instanceof HashValue) || !((HashValue) v).hasFieldTtls()) {
+                            index.remove(key);
+                        } else {
+                            expireDue(server, db, key, (HashValue) v, FIELDS_PER_KEY);
+                        }
                     }
-                    expireDue(server, db, key, (HashValue) v, FIELDS_PER_KEY);
                     if (System.nanoTime() > deadline) {
                         return;
                     }
                 }
-            } finally {
-                keyspace.noTouch(false);
             }
+        } finally {
+            keyspace.noTouch(false);
         }
     }
 }
