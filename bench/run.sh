@@ -2,7 +2,7 @@
 # bench/run.sh — KV against a real redis-server, side by side, on this machine only.
 #
 # Measures (ratios KV/redis are the point; absolute numbers on a shared box are noise):
-#   throughput  redis-benchmark -t ping,set,get,incr,mset -c 50, with -P 1 and -P 16,
+#   throughput  redis-benchmark -t ping,set,get,incr,mset,hset -c 50, with -P 1 and -P 16,
 #               interleaved KV/redis per test and per repeat, median of the repeats:
 #               rps, p50 and p99 latency
 #   memory      bytes per key after loading N small string keys (INFO used_memory and
@@ -296,7 +296,7 @@ if want throughput; then
 
     # redis-benchmark counts error replies as answers: check first that each command works,
     # and do not measure (nor warm up) what a server answers with an error
-    tests=(ping_inline ping_mbulk set get incr mset)
+    tests=(ping_inline ping_mbulk set get incr mset hset)
     declare -A unsupported=() tests_of=()
     for s in "${servers[@]}"; do
         ok=()
@@ -308,6 +308,7 @@ if want throughput; then
                 get)         r=$(resp_cmd "${port_of[$s]}" GET bench:probe) ;;
                 incr)        r=$(resp_cmd "${port_of[$s]}" INCR bench:probe:counter) ;;
                 mset)        r=$(resp_cmd "${port_of[$s]}" MSET bench:probe:1 xxx bench:probe:2 xxx) ;;
+                hset)        r=$(resp_cmd "${port_of[$s]}" HSET bench:probe:hash f xxx) ;;
             esac
             if [[ -z "$r" || "$r" == -* ]]; then
                 unsupported[$s,$t]="${r:-no reply}"

@@ -18,5 +18,6 @@ public final class Commands {
         CommandCommand.register(table);
         ConfigCommands.register(table);
         TransactionCommands.register(table);
+        HashCommands.register(table);
     }
 }

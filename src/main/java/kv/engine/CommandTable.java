@@ -23,6 +23,8 @@ public final class CommandTable {
     private static final String PRIMARY = "/kv/commands/redis-7.0.json";
     /** Source for the Redis 7.2 (sub)commands that 7.0 lacks. */
     private static final String SECONDARY = "/kv/commands/valkey-8.0.json";
+    /** Hand-written facts of Redis 8 commands neither dump has (hash field expiration). */
+    private static final String LATER = "/kv/commands/redis-8.0-hash-field-expiration.json";
 
     /**
      * The facts, parsed once per process: the launcher checks rename-command against a table
@@ -38,6 +40,7 @@ public final class CommandTable {
 
     private static Map<String, JsonObject> loadFacts() {
         Map<String, JsonObject> facts = new HashMap<>();
+        loadFacts(LATER, facts);
         loadFacts(SECONDARY, facts);
         loadFacts(PRIMARY, facts);
         return Map.copyOf(facts);

@@ -20,6 +20,10 @@ public final class Propagation {
     private static final byte[] RPOP = ascii("RPOP");
     private static final byte[] LMOVE = ascii("LMOVE");
     private static final byte[] RPOPLPUSH = ascii("RPOPLPUSH");
+    private static final byte[] HSET = ascii("HSET");
+    private static final byte[] HDEL = ascii("HDEL");
+    private static final byte[] HPEXPIREAT = ascii("HPEXPIREAT");
+    private static final byte[] FIELDS = ascii("FIELDS");
 
     private Propagation() {
     }
@@ -73,5 +77,40 @@ public final class Propagation {
     /** RPOPLPUSH src dst: what BRPOPLPUSH did. */
     public static byte[][] rpoplpush(byte[] src, byte[] dst) {
         return new byte[][] {RPOPLPUSH, src, dst};
+    }
+
+    /** HSET key field value: HINCRBYFLOAT's result. */
+    public static byte[][] hset(byte[] key, byte[] field, byte[] value) {
+        return new byte[][] {HSET, key, field, value};
+    }
+
+    /** HDEL key field...: fields removed by HGETDEL or by field expiry. */
+    public static byte[][] hdel(byte[] key, java.util.List<byte[]> fields) {
+        byte[][] argv = new byte[fields.size() + 2][];
+        argv[0] = HDEL;
+        argv[1] = key;
+        for (int i = 0; i < fields.size(); i++) {
+            argv[i + 2] = fields.get(i);
+        }
+        return argv;
+    }
+
+    /**
+     * HPEXPIREAT key ms [condition] FIELDS n field...: the field-expiration commands with relative
+     * or second times; {@code condition} may be null.
+     */
+    public static byte[][] hpexpireat(byte[] key, long unixMs, byte[] condition, byte[][] fields) {
+        int extra = condition == null ? 0 : 1;
+        byte[][] argv = new byte[5 + extra + fields.length][];
+        argv[0] = HPEXPIREAT;
+        argv[1] = key;
+        argv[2] = Numbers.toBytes(unixMs);
+        if (condition != null) {
+            argv[3] = condition;
+        }
+        argv[3 + extra] = FIELDS;
+        argv[4 + extra] = Numbers.toBytes(fields.length);
+        System.arraycopy(fields, 0, argv, 5 + extra, fields.length);
+        return argv;
     }
 }

@@ -42,6 +42,7 @@ public final class Server {
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final ActiveExpiry activeExpiry;
+    private final HashFieldExpiry hashFieldExpiry;
     private final long startMs = System.currentTimeMillis();
     private final String runId;
     /** Read by the metrics thread (instance_info label), changed by DEBUG CHANGE-REPL-ID. */
@@ -75,6 +76,7 @@ public final class Server {
         this.clients = new Clients(lifecycle);
         this.dispatcher = new Dispatcher(this);
         this.activeExpiry = new ActiveExpiry(keyspace);
+        this.hashFieldExpiry = new HashFieldExpiry(this);
         this.runId = randomId();
         this.replicationId = randomId();
         families.accept(commands);
@@ -168,6 +170,7 @@ public final class Server {
         long tickNanos = 1_000_000_000L / hz;
         if (activeExpireEnabled) {
             activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
+            hashFieldExpiry.run(tickNanos / 16);
         }
         keyspace.migrateTables(1_000_000);
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());

@@ -29,6 +29,8 @@ public final class Db {
     private final int index;
     private KeyTable main = new KeyTable();
     private ExpireTable expires = new ExpireTable();
+    /** Hashes with field TTLs, for the active expiry of fields (may hold stale keys). */
+    private KeySet volatileHashes = new KeySet();
     /** Sum of the estimated heap bytes of keys and values (tables excluded). */
     private long entryBytes;
     /** The key handed out by {@link #modify} and its value's size then, settled by {@link #modified}. */
@@ -146,6 +148,7 @@ public final class Db {
         Object v = main.valueAt(slot);
         entryBytes += Values.heapBytes(v) - modifyingBytes;
         modifying = null;
+        trackFieldTtls(main.keyAt(slot), v);
         if (v instanceof CompoundValue && ((CompoundValue) v).isEmpty()) {
             removeSlot(slot);
             changed(key, KeyEvent.DELETED);
@@ -208,6 +211,7 @@ public final class Db {
             // a time already past is stored too: the key then expires on its next access, as in Redis
             expires.put(stored, expireAtMs);
         }
+        trackFieldTtls(stored, value);
         changed(stored, KeyEvent.MODIFIED);
     }
 
@@ -269,9 +273,22 @@ public final class Db {
         keyspace.countChanges(main.size());
         main = new KeyTable();
         expires = new ExpireTable();
+        volatileHashes = new KeySet();
         entryBytes = 0;
         modifying = null;
         keyspace.dbChanged(this, KeyEvent.FLUSHED);
+    }
+
+    /** Indexes a hash that has field TTLs, so the active cycle finds it (under any name it moves to). */
+    private void trackFieldTtls(byte[] storedKey, Object value) {
+        if (value instanceof HashValue && ((HashValue) value).hasFieldTtls()) {
+            volatileHashes.add(storedKey);
+        }
+    }
+
+    /** Keys whose hashes have (or recently had) fields with a TTL; stale entries are the walker's to drop. */
+    public KeySet volatileHashes() {
+        return volatileHashes;
     }
 
     private void beforeChange(byte[] key) {
@@ -498,6 +515,7 @@ public final class Db {
         if (when >= 0) {
             target.expires.put(stored, when);
         }
+        target.trackFieldTtls(stored, value);
         target.changed(stored, to);
     }
 
@@ -505,12 +523,15 @@ public final class Db {
     void swapWith(Db other) {
         KeyTable m = main;
         ExpireTable e = expires;
+        KeySet h = volatileHashes;
         long b = entryBytes;
         main = other.main;
         expires = other.expires;
+        volatileHashes = other.volatileHashes;
         entryBytes = other.entryBytes;
         other.main = m;
         other.expires = e;
+        other.volatileHashes = h;
         other.entryBytes = b;
     }
 }

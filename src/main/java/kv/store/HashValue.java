@@ -1,0 +1,786 @@
+package kv.store;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * A hash. Small hashes are one packed byte array of field/value pairs ("listpack"): each entry is
+ * a varint field length, the field, a varint value length and the value. Once a field-expiration
+ * command touched the hash, every entry also carries an 8-byte expiry time (0: none) and the
+ * entries are kept in Redis 8's "listpackex" order: fields with a TTL first, by ascending time,
+ * then the fields without one, in insertion order. Past hash-max-listpack-entries fields, or a
+ * field or value longer than hash-max-listpack-value bytes, the hash becomes a {@link
+ * HashFieldTable} ("hashtable") for good, as in Redis.
+ *
+ * <p>Expiry is not judged here: callers remove due fields first ({@link #expireDue}) and then see
+ * a hash without expired fields.
+ */
+public final class HashValue implements CompoundValue {
+    /** {@link #ttl}: the field does not exist. */
+    public static final long NO_FIELD = -2;
+    /** {@link #ttl}: the field has no TTL. */
+    public static final long NO_TTL = -1;
+    /** {@link #nextExpiry} when no field has a TTL. */
+    public static final long NEVER = Long.MAX_VALUE;
+
+    private static final long SHALLOW = Memory.align(12 + 4 + 4);
+    /** Packed header: a flags byte, then the entry count as an unsigned 16-bit number. */
+    private static final int HEADER = 3;
+    private static final int FLAG_TTL = 1;
+    /** Stored count meaning "too many to store: walk the entries". */
+    private static final int MANY = 0xFFFF;
+
+    /**
+     * The packed form, or null once converted to {@link #big}: a 3-byte header (flags: entries
+     * carry an expiry time, "listpackex"; entry count) and the entries, at exact length. Arrays
+     * are never changed once another one replaced them, and never shared between values.
+     */
+    private byte[] packed = new byte[HEADER];
+    private Big big;
+
+    /** The "hashtable" form, with what field TTLs need. */
+    private static final class Big {
+        final HashFieldTable table = new HashFieldTable();
+        /** Fields that currently have a TTL. */
+        int ttlCount;
+        /** Expiry order of the table's fields; null while no field has a TTL. */
+        TtlHeap heap;
+
+        static final long SHALLOW = Memory.align(12 + 4 + 4 + 4);
+    }
+
+    private boolean withTtl() {
+        return (packed[0] & FLAG_TTL) != 0;
+    }
+
+    private int count() {
+        int c = ((packed[1] & 0xff) << 8) | (packed[2] & 0xff);
+        if (c != MANY) {
+            return c;
+        }
+        int n = 0;
+        Entry e = new Entry();
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes the entry count into the header of the current packed array. */
+    private void count(int n) {
+        int c = Math.min(n, MANY);
+        packed[1] = (byte) (c >>> 8);
+        packed[2] = (byte) c;
+    }
+
+    /** Receives one field/value pair as array slices (no copies of packed data). */
+    public interface PairVisitor {
+        void visit(byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen);
+    }
+
+    /** Receives the name of a field removed by expiry. */
+    public interface FieldSink {
+        void accept(byte[] field);
+    }
+
+    @Override
+    public ValueType type() {
+        return ValueType.HASH;
+    }
+
+    @Override
+    public String encoding() {
+        return packed == null ? "hashtable" : withTtl() ? "listpackex" : "listpack";
+    }
+
+    @Override
+    public long heapBytes() {
+        if (packed != null) {
+            return SHALLOW + Memory.arrayBytes(packed.length);
+        }
+        return SHALLOW + Big.SHALLOW + big.table.heapBytes() + (big.heap == null ? 0 : big.heap.heapBytes());
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    public int size() {
+        return packed != null ? count() : big.table.size();
+    }
+
+    public boolean isPacked() {
+        return packed != null;
+    }
+
+    @Override
+    public HashValue copy() {
+        HashValue c = new HashValue();
+        if (packed != null) {
+            c.packed = packed.clone();
+            return c;
+        }
+        c.packed = null;
+        c.big = new Big();
+        if (big.table.ttlsEnabled()) {
+            c.big.table.enableTtls();
+        }
+        forEachWithTtl((f, v, when) -> {
+            c.big.table.put(f.clone(), v.clone());
+            if (when != HashFieldTable.NO_TTL) {
+                c.setTableTtl(c.big.table.find(f), when);
+            }
+        });
+        return c;
+    }
+
+    // ---- packed entry layout ----
+
+    /** A decoded packed entry: offsets into {@link #packed}. */
+    private final class Entry {
+        int start;
+        int fOff;
+        int fLen;
+        int vOff;
+        int vLen;
+        int end;
+
+        /** Decodes the entry at {@code o}; false past the last one. */
+        boolean at(int o) {
+            byte[] b = packed;
+            if (o >= b.length) {
+                return false;
+            }
+            start = o;
+            long fl = readVarint(b, o);
+            fLen = (int) (fl >>> 3);
+            fOff = o + (int) (fl & 7);
+            long vl = readVarint(b, fOff + fLen);
+            vLen = (int) (vl >>> 3);
+            vOff = fOff + fLen + (int) (vl & 7);
+            end = vOff + vLen + (withTtl() ? 8 : 0);
+            return true;
+        }
+
+        boolean next() {
+            return at(end);
+        }
+
+        long when() {
+            return withTtl() ? readLong(packed, end - 8) : HashFieldTable.NO_TTL;
+        }
+
+        boolean fieldEquals(byte[] field) {
+            return fLen == field.length && Arrays.equals(packed, fOff, fOff + fLen, field, 0, fLen);
+        }
+
+        byte[] field() {
+            return Arrays.copyOfRange(packed, fOff, fOff + fLen);
+        }
+
+        byte[] value() {
+            return Arrays.copyOfRange(packed, vOff, vOff + vLen);
+        }
+    }
+
+    private static int varintSize(int v) {
+        return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+    }
+
+    private static int writeVarint(byte[] b, int o, int v) {
+        while (v >= 0x80) {
+            b[o++] = (byte) (v | 0x80);
+            v >>>= 7;
+        }
+        b[o++] = (byte) v;
+        return o;
+    }
+
+    /** The varint at {@code o}: value in the high bits, its byte count in the low 3. */
+    private static long readVarint(byte[] b, int o) {
+        int v = 0;
+        int shift = 0;
+        int i = o;
+        while (true) {
+            int x = b[i++];
+            v |= (x & 0x7f) << shift;
+            if (x >= 0) {
+                break;
+            }
+            shift += 7;
+        }
+        return ((long) v << 3) | (i - o);
+    }
+
+    private static long readLong(byte[] b, int o) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[o + i] & 0xff);
+        }
+        return v;
+    }
+
+    private static void writeLong(byte[] b, int o, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[o + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    private int entrySize(int fLen, int vLen) {
+        return varintSize(fLen) + fLen + varintSize(vLen) + vLen + (withTtl() ? 8 : 0);
+    }
+
+    /**
+     * Replaces bytes [from, to) of the packed array by the entry (field, value, when), or by
+     * nothing if {@code f} is null, in a new array; the count changes by {@code countDelta}.
+     */
+    private void splice(int from, int to, byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen, long when, int countDelta) {
+        byte[] old = packed;
+        int oldCount = countDelta == 0 ? 0 : count();
+        boolean ttl = withTtl();
+        int size = f == null ? 0 : entrySize(fLen, vLen);
+        byte[] b = new byte[old.length - (to - from) + size];
+        System.arraycopy(old, 0, b, 0, from);
+        if (f != null) {
+            int o = writeVarint(b, from, fLen);
+            System.arraycopy(f, fOff, b, o, fLen);
+            o = writeVarint(b, o + fLen, vLen);
+            System.arraycopy(v, vOff, b, o, vLen);
+            if (ttl) {
+                writeLong(b, o + vLen, when);
+            }
+        }
+        System.arraycopy(old, to, b, from + size, old.length - to);
+        packed = b;
+        if (countDelta != 0) {
+            count(oldCount + countDelta);
+        }
+    }
+
+    /** The packed entry holding {@code field}, or null. */
+    private Entry findPacked(byte[] field) {
+        Entry e = new Entry();
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
+            if (e.fieldEquals(field)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Where an entry expiring at {@code when} goes in listpackex order. */
+    private int sortedPosition(long when) {
+        Entry e = new Entry();
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
+            long w = e.when();
+            if (w == HashFieldTable.NO_TTL || w >= when) {
+                return e.start;
+            }
+        }
+        return packed.length;
+    }
+
+    /** Removes a packed entry and re-inserts it with expiry {@code when} at its listpackex place. */
+    private void repositionPacked(Entry e, long when) {
+        byte[] f = e.field();
+        byte[] v = e.value();
+        splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, 0);
+        int at = when == HashFieldTable.NO_TTL ? packed.length : sortedPosition(when);
+        splice(at, at, f, 0, f.length, v, 0, v.length, when, 0);
+    }
+
+    // ---- reading ----
+
+    /** The value of {@code field}, or null. */
+    public byte[] get(byte[] field) {
+        if (packed != null) {
+            Entry e = findPacked(field);
+            return e == null ? null : e.value();
+        }
+        int slot = big.table.find(field);
+        return slot < 0 ? null : big.table.valueAt(slot);
+    }
+
+    public boolean contains(byte[] field) {
+        return packed != null ? findPacked(field) != null : big.table.find(field) >= 0;
+    }
+
+    /** Length of the value of {@code field}, 0 if absent (HSTRLEN). */
+    public int valueLength(byte[] field) {
+        if (packed != null) {
+            Entry e = findPacked(field);
+            return e == null ? 0 : e.vLen;
+        }
+        int slot = big.table.find(field);
+        return slot < 0 ? 0 : big.table.valueAt(slot).length;
+    }
+
+    /** Every pair, in the encoding's order. The visitor must not change the hash. */
+    public void forEach(PairVisitor visitor) {
+        if (packed != null) {
+            Entry e = new Entry();
+            for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
+                visitor.visit(packed, e.fOff, e.fLen, packed, e.vOff, e.vLen);
+            }
+        } else {
+            HashFieldTable t = big.table;
+            t.forEachSlot(slot -> {
+                byte[] f = t.keyAt(slot);
+                byte[] v = t.valueAt(slot);
+                visitor.visit(f, 0, f.length, v, 0, v.length);
+            });
+        }
+    }
+
+    /** Receives a pair with its expiry time (0: none); arrays are copies or table-owned. */
+    public interface TtlPairVisitor {
+        void visit(byte[] f, byte[] v, long when);
+    }
+
+    /** Every pair with its expiry time (0 when none): for copies and serialization. */
+    public void forEachWithTtl(TtlPairVisitor visitor) {
+        if (packed != null) {
+            Entry e = new Entry();
+            for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
+                visitor.visit(e.field(), e.value(), e.when());
+            }
+        } else {
+            HashFieldTable t = big.table;
+            t.forEachSlot(slot -> visitor.visit(t.keyAt(slot), t.valueAt(slot), t.ttlAt(slot)));
+        }
+    }
+
+    /** Fields and values as arrays, in iteration order: [0] fields, [1] values. */
+    public byte[][][] toArrays() {
+        byte[][] fs = new byte[size()][];
+        byte[][] vs = new byte[size()][];
+        int[] i = {0};
+        forEach((f, fo, fl, v, vo, vl) -> {
+            fs[i[0]] = Arrays.copyOfRange(f, fo, fo + fl);
+            vs[i[0]] = Arrays.copyOfRange(v, vo, vo + vl);
+            i[0]++;
+        });
+        return new byte[][][] {fs, vs};
+    }
+
+    /**
+     * One HSCAN call: a listpack returns everything at once (cursor 0, as Redis does); a table
+     * steps through buckets until {@code count} items (fields and values each count, as in
+     * Redis) were gathered, 10*count steps were taken or the walk ended. Adds field, value,
+     * field, value... to {@code out}; returns the next cursor.
+     */
+    public long scan(long cursor, long count, java.util.List<byte[]> out) {
+        if (packed != null) {
+            forEach((f, fo, fl, v, vo, vl) -> {
+                out.add(Arrays.copyOfRange(f, fo, fo + fl));
+                out.add(Arrays.copyOfRange(v, vo, vo + vl));
+            });
+            return 0;
+        }
+        HashFieldTable t = big.table;
+        long maxSteps = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
+        do {
+            cursor = t.scanStep(cursor, slot -> {
+                out.add(t.keyAt(slot));
+                out.add(t.valueAt(slot));
+            });
+        } while (cursor != 0 && maxSteps-- != 0 && out.size() < count);
+        return cursor;
+    }
+
+    /** A uniformly chosen pair as {field, value}; the hash must not be empty. */
+    public byte[][] randomPair(RandomGenerator random) {
+        if (packed != null) {
+            int target = random.nextInt(count());
+            Entry e = new Entry();
+            e.at(HEADER);
+            for (int i = 0; i < target; i++) {
+                e.next();
+            }
+            return new byte[][] {e.field(), e.value()};
+        }
+        int slot = big.table.randomSlot(random);
+        return new byte[][] {big.table.keyAt(slot), big.table.valueAt(slot)};
+    }
+
+    // ---- changing (only between Db.modify and Db.modified, or on a value not yet stored) ----
+
+    /**
+     * Converts to "hashtable" now if any of the arguments {@code args[from..to]} a command is
+     * about to store is longer than the value limit (Redis 7.0's hashTypeTryConversion; the
+     * entry count is checked after each insertion).
+     */
+    public void prepareFor(byte[][] args, int from, int to, long maxValue) {
+        if (packed == null) {
+            return;
+        }
+        for (int i = from; i <= to; i++) {
+            if (args[i].length > maxValue) {
+                convert();
+                return;
+            }
+        }
+    }
+
+    /**
+     * HSET semantics: sets {@code field} to {@code value}, removing any TTL it had; true if the
+     * field is new. Converts past the listpack limits, as Redis' hashTypeSet.
+     */
+    public boolean set(byte[] field, byte[] value, long maxEntries, long maxValue) {
+        if (packed != null && (field.length > maxValue || value.length > maxValue)) {
+            convert();
+        }
+        if (packed != null) {
+            Entry e = findPacked(field);
+            if (e == null) {
+                splice(packed.length, packed.length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 1);
+                if (count() > maxEntries) {
+                    convert();
+                }
+                return true;
+            }
+            if (e.when() != HashFieldTable.NO_TTL) {
+                // a field that loses its TTL moves behind the volatile ones, as in Redis 8
+                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, 0);
+                splice(packed.length, packed.length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 0);
+            } else {
+                splice(e.start, e.end, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 0);
+            }
+            return false;
+        }
+        HashFieldTable t = big.table;
+        if (big.ttlCount > 0) {
+            int slot = t.find(field);
+            if (slot >= 0 && t.ttlAt(slot) != HashFieldTable.NO_TTL) {
+                big.ttlCount--;
+            }
+        }
+        boolean added = t.put(field, value);
+        releaseHeapIfUnused();
+        return added;
+    }
+
+    /**
+     * Sets {@code field} to {@code value} keeping any TTL it has (HINCRBY, HINCRBYFLOAT and
+     * HSETEX KEEPTTL in Redis 8); true if the field is new.
+     */
+    public boolean setKeepTtl(byte[] field, byte[] value, long maxEntries, long maxValue) {
+        long when = ttl(field);
+        if (when < 0) {
+            return set(field, value, maxEntries, maxValue);
+        }
+        if (packed != null && (field.length > maxValue || value.length > maxValue)) {
+            convert();
+        }
+        if (packed != null) {
+            Entry e = findPacked(field);
+            splice(e.start, e.end, field, 0, field.length, value, 0, value.length, when, 0);
+        } else {
+            big.table.put(field, value);
+            big.table.setTtlAt(big.table.find(field), when);
+        }
+        return false;
+    }
+
+    /** Removes {@code field}; false if absent. */
+    public boolean delete(byte[] field) {
+        if (packed != null) {
+            Entry e = findPacked(field);
+            if (e == null) {
+                return false;
+            }
+            splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, -1);
+            return true;
+        }
+        HashFieldTable t = big.table;
+        int slot = t.find(field);
+        if (slot < 0) {
+            return false;
+        }
+        if (t.ttlAt(slot) != HashFieldTable.NO_TTL) {
+            big.ttlCount--;
+        }
+        t.removeSlot(slot);
+        releaseHeapIfUnused();
+        return true;
+    }
+
+    /** Switches a listpack to "listpackex" (what Redis does when a field-expiration command meets it). */
+    public void enableFieldTtls() {
+        if (packed != null && !withTtl()) {
+            byte[][][] pairs = toArrays();
+            packed = new byte[HEADER];
+            packed[0] = FLAG_TTL;
+            for (int i = 0; i < pairs[0].length; i++) {
+                byte[] f = pairs[0][i];
+                byte[] v = pairs[1][i];
+                splice(packed.length, packed.length, f, 0, f.length, v, 0, v.length, HashFieldTable.NO_TTL, 1);
+            }
+        } else if (packed == null) {
+            big.table.enableTtls();
+        }
+    }
+
+    /** Unix ms when {@code field} expires, {@link #NO_TTL} or {@link #NO_FIELD}. */
+    public long ttl(byte[] field) {
+        long w;
+        if (packed != null) {
+            Entry e = findPacked(field);
+            if (e == null) {
+                return NO_FIELD;
+            }
+            w = e.when();
+        } else {
+            int slot = big.table.find(field);
+            if (slot < 0) {
+                return NO_FIELD;
+            }
+            w = big.table.ttlAt(slot);
+        }
+        return w == HashFieldTable.NO_TTL ? NO_TTL : w;
+    }
+
+    /** Gives the existing {@code field} the expiry {@code whenMs} (> 0); false if absent. */
+    public boolean setTtl(byte[] field, long whenMs) {
+        enableFieldTtls();
+        if (packed != null) {
+            Entry e = findPacked(field);
+            if (e == null) {
+                return false;
+            }
+            repositionPacked(e, whenMs);
+            return true;
+        }
+        int slot = big.table.find(field);
+        if (slot < 0) {
+            return false;
+        }
+        setTableTtl(slot, whenMs);
+        return true;
+    }
+
+    private void setTableTtl(int slot, long whenMs) {
+        HashFieldTable t = big.table;
+        if (t.ttlAt(slot) == HashFieldTable.NO_TTL) {
+            big.ttlCount++;
+        }
+        t.setTtlAt(slot, whenMs);
+        if (big.heap == null) {
+            big.heap = new TtlHeap();
+        }
+        if (big.heap.size() > 2 * big.ttlCount + 64) {
+            rebuildHeap();
+        } else {
+            big.heap.push(whenMs, t.keyAt(slot));
+        }
+    }
+
+    private void rebuildHeap() {
+        HashFieldTable t = big.table;
+        TtlHeap h = new TtlHeap();
+        t.forEachSlot(s -> {
+            long w = t.ttlAt(s);
+            if (w != HashFieldTable.NO_TTL) {
+                h.push(w, t.keyAt(s));
+            }
+        });
+        big.heap = h;
+    }
+
+    private void releaseHeapIfUnused() {
+        if (big.heap != null && big.ttlCount == 0) {
+            big.heap = null;
+        }
+    }
+
+    /** Removes the TTL of {@code field}: 1 done, {@link #NO_TTL} it had none, {@link #NO_FIELD} absent. */
+    public int persist(byte[] field) {
+        if (packed != null) {
+            Entry e = findPacked(field);
+            if (e == null) {
+                return (int) NO_FIELD;
+            }
+            if (e.when() == HashFieldTable.NO_TTL) {
+                return (int) NO_TTL;
+            }
+            repositionPacked(e, HashFieldTable.NO_TTL);
+            return 1;
+        }
+        HashFieldTable t = big.table;
+        int slot = t.find(field);
+        if (slot < 0) {
+            return (int) NO_FIELD;
+        }
+        if (t.ttlAt(slot) == HashFieldTable.NO_TTL) {
+            return (int) NO_TTL;
+        }
+        t.setTtlAt(slot, HashFieldTable.NO_TTL);
+        big.ttlCount--;
+        releaseHeapIfUnused();
+        return 1;
+    }
+
+    /** True if some field has a TTL. */
+    public boolean hasFieldTtls() {
+        if (packed != null) {
+            return nextExpiry() != NEVER;
+        }
+        return big.ttlCount > 0;
+    }
+
+    /**
+     * The earliest field expiry, or {@link #NEVER}; for a table it may be a little early (a
+     * field whose TTL changed since), which only costs a wasted check.
+     */
+    public long nextExpiry() {
+        if (packed != null) {
+            // listpackex order: a TTL, if any field has one, is on the first entry
+            if (!withTtl()) {
+                return NEVER;
+            }
+            Entry e = new Entry();
+            if (!e.at(HEADER)) {
+                return NEVER;
+            }
+            long w = e.when();
+            return w == HashFieldTable.NO_TTL ? NEVER : w;
+        }
+        if (big.ttlCount == 0 || big.heap == null || big.heap.size() == 0) {
+            return NEVER;
+        }
+        return big.heap.topWhen();
+    }
+
+    /**
+     * Removes up to {@code limit} fields whose expiry is at or before {@code nowMs}, telling
+     * {@code sink} each name; returns how many were removed.
+     */
+    public int expireDue(long nowMs, int limit, FieldSink sink) {
+        int removed = 0;
+        if (packed != null) {
+            Entry e = new Entry();
+            while (removed < limit && withTtl() && e.at(HEADER)) {
+                long w = e.when();
+                if (w == HashFieldTable.NO_TTL || w > nowMs) {
+                    break;
+                }
+                sink.accept(e.field());
+                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, -1);
+                removed++;
+            }
+            return removed;
+        }
+        HashFieldTable t = big.table;
+        while (removed < limit && big.heap != null && big.heap.size() > 0 && big.heap.topWhen() <= nowMs) {
+            long w = big.heap.topWhen();
+            byte[] f = big.heap.topField();
+            big.heap.pop();
+            int slot = t.find(f);
+            if (slot < 0 || t.ttlAt(slot) != w) {
+                continue; // stale: the field was deleted or got another TTL since
+            }
+            sink.accept(t.keyAt(slot));
+            t.removeSlot(slot);
+            big.ttlCount--;
+            removed++;
+            releaseHeapIfUnused();
+        }
+        return removed;
+    }
+
+    /** Converts the packed form to a hash table (never back, as in Redis). */
+    private void convert() {
+        Big b = new Big();
+        HashFieldTable t = b.table;
+        if (withTtl()) {
+            t.enableTtls();
+        }
+        Entry e = new Entry();
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
+            byte[] f = e.field();
+            t.put(f, e.value());
+            long w = e.when();
+            if (w != HashFieldTable.NO_TTL) {
+                t.setTtlAt(t.find(f), w);
+                if (b.heap == null) {
+                    b.heap = new TtlHeap();
+                }
+                b.heap.push(w, f);
+                b.ttlCount++;
+            }
+        }
+        big = b;
+        packed = null;
+    }
+
+    /** A binary min-heap of (expiry, field) in parallel arrays; entries may be stale. */
+    private static final class TtlHeap {
+        private long[] whens = new long[8];
+        private byte[][] fields = new byte[8][];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        long topWhen() {
+            return whens[0];
+        }
+
+        byte[] topField() {
+            return fields[0];
+        }
+
+        void push(long when, byte[] field) {
+            if (size == whens.length) {
+                whens = Arrays.copyOf(whens, size * 2);
+                fields = Arrays.copyOf(fields, size * 2);
+            }
+            int i = size++;
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (whens[parent] <= when) {
+                    break;
+                }
+                whens[i] = whens[parent];
+                fields[i] = fields[parent];
+                i = parent;
+            }
+            whens[i] = when;
+            fields[i] = field;
+        }
+
+        void pop() {
+            size--;
+            long when = whens[size];
+            byte[] field = fields[size];
+            fields[size] = null;
+            int i = 0;
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && whens[child + 1] < whens[child]) {
+                    child++;
+                }
+                if (whens[child] >= when) {
+                    break;
+                }
+                whens[i] = whens[child];
+                fields[i] = fields[child];
+                i = child;
+            }
+            if (size > 0) {
+                whens[i] = when;
+                fields[i] = field;
+            }
+        }
+
+        long heapBytes() {
+            return Memory.align(12 + 8 + 4 + 4 + 4) + Memory.arrayBytes(whens.length * 8) + Memory.arrayBytes(fields.length * 4);
+        }
+    }
+}

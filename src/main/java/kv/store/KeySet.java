@@ -1,0 +1,53 @@
+package kv.store;
+
+import java.util.List;
+
+/**
+ * A set of keys without payload (the open-addressing arrays of {@link OpenKeyTable}); the
+ * per-database index of hashes that have fields with a TTL. It may hold keys that have since been
+ * deleted or lost their field TTLs: whoever walks it checks each key and drops stale ones.
+ */
+public final class KeySet extends OpenKeyTable {
+    @Override
+    protected void allocatePayload(int capacity) {
+    }
+
+    @Override
+    protected void movePayloadFromOld(int from, int to) {
+    }
+
+    @Override
+    protected void dropOldPayload() {
+    }
+
+    @Override
+    protected void shiftPayload(int from, int to) {
+    }
+
+    @Override
+    protected void clearPayload(int slot) {
+    }
+
+    /** Adds {@code key} (the array is kept, not copied). */
+    public void add(byte[] key) {
+        findOrInsert(key);
+    }
+
+    public boolean remove(byte[] key) {
+        int slot = find(key);
+        if (slot < 0) {
+            return false;
+        }
+        removeAt(slot);
+        return true;
+    }
+
+    public boolean contains(byte[] key) {
+        return find(key) >= 0;
+    }
+
+    /** One step of a cursor walk (SCAN's guarantees): adds the keys of one bucket to {@code out}. */
+    public long scan(long cursor, List<byte[]> out) {
+        return scanStep(cursor, slot -> out.add(keyAt(slot)));
+    }
+}
