@@ -23,6 +23,8 @@ public final class CommandTable {
     private static final String PRIMARY = "/kv/commands/redis-7.0.json";
     /** Source for the Redis 7.2 (sub)commands that 7.0 lacks. */
     private static final String SECONDARY = "/kv/commands/valkey-8.0.json";
+    /** Commands whose 7.2 facts replace 7.0's (their syntax grew: ZRANK ... WITHSCORE). */
+    private static final java.util.Set<String> SECONDARY_WINS = java.util.Set.of("zrank", "zrevrank");
 
     /**
      * The facts, parsed once per process: the launcher checks rename-command against a table
@@ -52,6 +54,9 @@ public final class CommandTable {
             for (Object o : root.getJsonArray("commands")) {
                 JsonObject command = (JsonObject) o;
                 JsonObject previous = facts.get(command.getString("name"));
+                if (previous != null && SECONDARY_WINS.contains(command.getString("name"))) {
+                    continue;
+                }
                 if (previous != null) {
                     // keep the primary's facts, but carry over subcommands only the secondary knows
                     mergeSubcommands(command, previous);

@@ -40,7 +40,7 @@ final class CorpusFiles {
      * Files whose commands belong to later issues (lists, sorted sets, scripting, persistence...):
      * left out unless -Dkv.conformance.exclude says otherwise (an empty value replays everything).
      */
-    static final String PENDING = "wrongtype,doubles72,scripting-resp3,later";
+    static final String PENDING = "wrongtype,scripting-resp3,later";
 
     static List<Corpus.CorpusFile> loadSelected() throws IOException {
         String prop = System.getProperty("kv.conformance.exclude", PENDING);
