@@ -6,6 +6,7 @@ import kv.engine.Errors;
 import kv.store.Db;
 import kv.store.zset.LexBound;
 import kv.store.zset.SortedSet;
+import kv.util.Tokens;
 
 /**
  * The sorted-set family's single-key commands, as Redis 7.2's t_zset.c: ZADD/ZINCRBY, ZREM,
@@ -18,8 +19,8 @@ final class SortedSetCommands {
     }
 
     static void register(CommandTable t) {
-        t.register("zadd", c -> zadd(c, 2, false));
-        t.register("zincrby", c -> zadd(c, 2, true));
+        t.register("zadd", c -> zadd(c, c.args(), 2, false));
+        t.register("zincrby", c -> zadd(c, c.args(), 2, true));
         t.register("zrem", SortedSetCommands::zrem);
         t.register("zcard", SortedSetCommands::zcard);
         t.register("zscore", SortedSetCommands::zscore);
@@ -32,6 +33,7 @@ final class SortedSetCommands {
         ZRangeCommands.register(t);
         ZSetAlgebra.register(t);
         ZPopCommands.register(t);
+        GeoCommands.register(t);
     }
 
     /** ZADD flags. */
@@ -76,29 +78,33 @@ final class SortedSetCommands {
         return Outcome.ADDED;
     }
 
-    private static void zadd(Call c, int scoreIdx, boolean zincrby) {
+    /**
+     * ZADD (or ZINCRBY) with the arguments {@code a}, which GEOADD builds from its own; returns
+     * true if the key changed.
+     */
+    static boolean zadd(Call c, byte[][] a, int scoreIdx, boolean zincrby) {
         AddFlags f = new AddFlags();
         f.incr = zincrby;
         if (!zincrby) {
-            for (; scoreIdx < c.argc(); scoreIdx++) {
-                if (c.is(scoreIdx, "nx")) {
+            for (; scoreIdx < a.length; scoreIdx++) {
+                if (Tokens.equalsIgnoreCase(a[scoreIdx], "nx")) {
                     f.nx = true;
-                } else if (c.is(scoreIdx, "xx")) {
+                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "xx")) {
                     f.xx = true;
-                } else if (c.is(scoreIdx, "ch")) {
+                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "ch")) {
                     f.ch = true;
-                } else if (c.is(scoreIdx, "incr")) {
+                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "incr")) {
                     f.incr = true;
-                } else if (c.is(scoreIdx, "gt")) {
+                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "gt")) {
                     f.gt = true;
-                } else if (c.is(scoreIdx, "lt")) {
+                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "lt")) {
                     f.lt = true;
                 } else {
                     break;
                 }
             }
         }
-        int elements = c.argc() - scoreIdx;
+        int elements = a.length - scoreIdx;
         if (elements % 2 != 0 || elements == 0) {
             throw c.error(Errors.SYNTAX);
         }
@@ -115,10 +121,13 @@ final class SortedSetCommands {
         double[] scores = new double[elements];
         int maxLen = 0;
         for (int j = 0; j < elements; j++) {
-            scores[j] = ZsetArgs.doubleArg(c, scoreIdx + 2 * j);
-            maxLen = Math.max(maxLen, c.arg(scoreIdx + 2 * j + 1).length);
+            scores[j] = ZsetArgs.parseDouble(a[scoreIdx + 2 * j]);
+            if (Double.isNaN(scores[j])) {
+                throw c.error(Errors.NOT_FLOAT);
+            }
+            maxLen = Math.max(maxLen, a[scoreIdx + 2 * j + 1].length);
         }
-        byte[] key = c.arg(1);
+        byte[] key = a[1];
         Db db = c.db();
         SortedSet z = ZsetArgs.peek(c, key);
         double[] result = new double[1];
@@ -126,13 +135,13 @@ final class SortedSetCommands {
         if (create) {
             if (f.xx) {
                 replyAdd(c, f, 0, 0, false, 0);
-                return;
+                return false;
             }
-        } else if (!wouldChange(c, f, z, scoreIdx, scores, result)) {
+        } else if (!wouldChange(c, f, z, a, scoreIdx, scores, result)) {
             // nothing changes: reply as Redis would without touching the key
-            boolean processed = f.incr && decide(c, f, z.score(c.arg(scoreIdx + 1)), scores[0], result) != Outcome.NOP;
+            boolean processed = f.incr && decide(c, f, z.score(a[scoreIdx + 1]), scores[0], result) != Outcome.NOP;
             replyAdd(c, f, 0, 0, processed, result[0]);
-            return;
+            return false;
         }
         SortedSet.Limits limits = ZsetArgs.limits(c);
         if (create) {
@@ -146,7 +155,7 @@ final class SortedSetCommands {
         double last = 0;
         try {
             for (int j = 0; j < elements; j++) {
-                byte[] member = c.arg(scoreIdx + 2 * j + 1);
+                byte[] member = a[scoreIdx + 2 * j + 1];
                 Outcome o = decide(c, f, z.score(member), scores[j], result);
                 if (o == Outcome.NOP) {
                     continue;
@@ -170,12 +179,13 @@ final class SortedSetCommands {
             }
         }
         replyAdd(c, f, added, updated, processed, last);
+        return true;
     }
 
     /** True if some pair, applied in order, would add or change a member. */
-    private static boolean wouldChange(Call c, AddFlags f, SortedSet z, int scoreIdx, double[] scores, double[] result) {
+    private static boolean wouldChange(Call c, AddFlags f, SortedSet z, byte[][] a, int scoreIdx, double[] scores, double[] result) {
         for (int j = 0; j < scores.length; j++) {
-            Outcome o = decide(c, f, z.score(c.arg(scoreIdx + 2 * j + 1)), scores[j], result);
+            Outcome o = decide(c, f, z.score(a[scoreIdx + 2 * j + 1]), scores[j], result);
             if (o == Outcome.ADDED || o == Outcome.UPDATED) {
                 return true;
             }
