@@ -8,48 +8,121 @@ import java.util.Arrays;
 import kv.store.Memory;
 
 /**
- * The small encoding ("listpack"): one byte array of entries in set order, each a varint member
- * length, the member bytes and the score's 8 bytes. Every operation is a linear walk, which is
- * what Redis does too for these few elements.
+ * The small encoding ("listpack"): one exactly sized byte array of entries in set order. An entry
+ * is a varint header {@code memberLength << 1 | isDouble}, the member bytes, then the score: an
+ * integral score of at most 2^53 in magnitude as a zigzag varint (1 byte for 0..63), any other
+ * as its 8 bytes. Every operation is a linear walk, as in Redis' listpack; each change allocates
+ * the new array (Redis reallocs too), so the array never carries slack.
  */
 final class PackedZset implements ZsetEncoding {
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] EMPTY = new byte[0];
+    private static final double MAX_EXACT = 9007199254740992.0; // 2^53
 
+    /** Where the array lives: the sorted set value itself holds it, this is a short-lived view. */
+    private final SortedSet owner;
     private byte[] buf;
-    private int used;
-    private int count;
+    /** Entries, counted on first use (-1 before). */
+    private int count = -1;
 
-    PackedZset(int capacity) {
-        buf = capacity == 0 ? EMPTY : new byte[capacity];
+    PackedZset(SortedSet owner) {
+        this.owner = owner;
+        this.buf = owner.packedBytes();
     }
 
-    private PackedZset(byte[] buf, int used, int count) {
-        this.buf = buf;
-        this.used = used;
-        this.count = count;
+    static byte[] empty() {
+        return EMPTY;
     }
 
     @Override
     public int size() {
+        if (count < 0) {
+            Entry e = new Entry();
+            int n = 0;
+            for (boolean ok = e.at(0); ok; ok = e.next()) {
+                n++;
+            }
+            count = n;
+        }
         return count;
     }
 
-    // ---- entry layout ----
-
-    private int lengthAt(int off) {
-        int len = 0;
-        int shift = 0;
-        byte b;
-        do {
-            b = buf[off++];
-            len |= (b & 0x7f) << shift;
-            shift += 7;
-        } while (b < 0);
-        return len;
+    private void replace(byte[] nb, int delta) {
+        if (count >= 0) {
+            count += delta;
+        }
+        buf = nb;
+        owner.packedBytes(nb);
     }
 
-    private static int varintSize(int v) {
+    // ---- entry layout: one reusable reader (one thread owns the data) ----
+
+    /** Decodes the entry at {@link #off}: member at [start, start+len), score, next entry at end. */
+    private final class Entry {
+        int off;
+        int start;
+        int len;
+        double score;
+        int end;
+
+        /** Positions on the entry at {@code at}; false at the end of the array. */
+        boolean at(int at) {
+            off = at;
+            if (at >= buf.length) {
+                return false;
+            }
+            int p = at;
+            int header = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = buf[p++];
+                header |= (b & 0x7f) << shift;
+                shift += 7;
+            } while (b < 0);
+            len = header >>> 1;
+            start = p;
+            p += len;
+            if ((header & 1) != 0) {
+                score = (double) DOUBLES.get(buf, p);
+                end = p + 8;
+            } else {
+                long v = 0;
+                shift = 0;
+                do {
+                    b = buf[p++];
+                    v |= (long) (b & 0x7f) << shift;
+                    shift += 7;
+                } while (b < 0);
+                score = (double) ((v >>> 1) ^ -(v & 1));
+                end = p;
+            }
+            return true;
+        }
+
+        boolean next() {
+            return at(end);
+        }
+
+        boolean memberEquals(byte[] member) {
+            return len == member.length && Arrays.equals(buf, start, start + len, member, 0, len);
+        }
+
+        /** Sign of this entry compared with (score, member). */
+        int compareTo(double s, byte[] member) {
+            return ZsetOrder.compare(score, buf, start, len, s, member);
+        }
+
+        byte[] member() {
+            return Arrays.copyOfRange(buf, start, start + len);
+        }
+    }
+
+    private static boolean integral(double s) {
+        return s == Math.rint(s) && Math.abs(s) <= MAX_EXACT;
+    }
+
+    private static int varintSize(long v) {
         int n = 1;
         while ((v >>>= 7) != 0) {
             n++;
@@ -57,279 +130,210 @@ final class PackedZset implements ZsetEncoding {
         return n;
     }
 
-    /** Offset of the member bytes of the entry at {@code off}. */
-    private int memberStart(int off, int len) {
-        return off + varintSize(len);
-    }
-
-    private double scoreAt(int memberStart, int len) {
-        return (double) DOUBLES.get(buf, memberStart + len);
-    }
-
-    private int next(int off) {
-        int len = lengthAt(off);
-        return memberStart(off, len) + len + 8;
-    }
-
-    private boolean memberEquals(int start, int len, byte[] member) {
-        return len == member.length && Arrays.equals(buf, start, start + len, member, 0, len);
-    }
-
-    /** Offset of {@code member}'s entry, or -1. */
-    private int find(byte[] member) {
-        for (int off = 0; off < used; ) {
-            int len = lengthAt(off);
-            int start = memberStart(off, len);
-            if (memberEquals(start, len, member)) {
-                return off;
-            }
-            off = start + len + 8;
+    private static int putVarint(byte[] b, int p, long v) {
+        while ((v & ~0x7fL) != 0) {
+            b[p++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
         }
-        return -1;
+        b[p++] = (byte) v;
+        return p;
+    }
+
+    private static long zigzag(double s) {
+        long v = (long) s;
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static int entrySize(byte[] member, double score) {
+        boolean isInt = integral(score);
+        int header = varintSize(((long) member.length << 1) | (isInt ? 0 : 1));
+        return header + member.length + (isInt ? varintSize(zigzag(score)) : 8);
+    }
+
+    private static void writeEntry(byte[] b, int p, byte[] member, double score) {
+        boolean isInt = integral(score);
+        p = putVarint(b, p, ((long) member.length << 1) | (isInt ? 0 : 1));
+        System.arraycopy(member, 0, b, p, member.length);
+        p += member.length;
+        if (isInt) {
+            putVarint(b, p, zigzag(score));
+        } else {
+            DOUBLES.set(b, p, score);
+        }
+    }
+
+    /** The entry of {@code member}, or null. */
+    private Entry find(byte[] member) {
+        Entry e = new Entry();
+        for (boolean ok = e.at(0); ok; ok = e.next()) {
+            if (e.memberEquals(member)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     @Override
     public double score(byte[] member) {
-        int off = find(member);
-        if (off < 0) {
-            return Double.NaN;
-        }
-        int len = lengthAt(off);
-        return scoreAt(memberStart(off, len), len);
+        Entry e = find(member);
+        return e == null ? Double.NaN : e.score;
     }
 
     @Override
     public void insert(byte[] member, double score) {
-        int off = 0;
-        while (off < used) {
-            int len = lengthAt(off);
-            int start = memberStart(off, len);
-            if (ZsetOrder.compare(scoreAt(start, len), buf, start, len, score, member) > 0) {
+        Entry e = new Entry();
+        int at = buf.length;
+        for (boolean ok = e.at(0); ok; ok = e.next()) {
+            if (e.compareTo(score, member) > 0) {
+                at = e.off;
                 break;
             }
-            off = start + len + 8;
         }
-        int entry = varintSize(member.length) + member.length + 8;
-        if (used + entry > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(used + entry, used + (used >> 1)));
-        }
-        System.arraycopy(buf, off, buf, off + entry, used - off);
-        int p = off;
-        int v = member.length;
-        while ((v & ~0x7f) != 0) {
-            buf[p++] = (byte) ((v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        buf[p++] = (byte) v;
-        System.arraycopy(member, 0, buf, p, member.length);
-        DOUBLES.set(buf, p + member.length, score);
-        used += entry;
-        count++;
+        int size = entrySize(member, score);
+        byte[] nb = new byte[buf.length + size];
+        System.arraycopy(buf, 0, nb, 0, at);
+        writeEntry(nb, at, member, score);
+        System.arraycopy(buf, at, nb, at + size, buf.length - at);
+        replace(nb, 1);
     }
 
     @Override
     public void update(byte[] member, double old, double score) {
-        int off = find(member);
-        int len = lengthAt(off);
-        int start = memberStart(off, len);
-        // stays in place when the neighbours still bracket the new score
-        int prev = previous(off);
-        int nxt = start + len + 8;
-        boolean afterPrev = prev < 0 || compareEntry(prev, score, member) < 0;
-        boolean beforeNext = nxt >= used || compareEntry(nxt, score, member) > 0;
-        if (afterPrev && beforeNext) {
-            DOUBLES.set(buf, start + len, score);
-            return;
-        }
-        removeAt(off, nxt);
+        Entry e = find(member);
+        removeSpan(e.off, e.end, 1);
         insert(member, score);
     }
 
-    /** Sign of (entry at off) compared with (score, member). */
-    private int compareEntry(int off, double score, byte[] member) {
-        int len = lengthAt(off);
-        int start = memberStart(off, len);
-        return ZsetOrder.compare(scoreAt(start, len), buf, start, len, score, member);
-    }
-
-    private int previous(int off) {
-        int prev = -1;
-        for (int p = 0; p < off; p = next(p)) {
-            prev = p;
-        }
-        return prev;
-    }
-
-    private void removeAt(int off, int end) {
-        System.arraycopy(buf, end, buf, off, used - end);
-        used -= end - off;
-        count--;
+    private void removeSpan(int from, int to, int entries) {
+        byte[] nb = new byte[buf.length - (to - from)];
+        System.arraycopy(buf, 0, nb, 0, from);
+        System.arraycopy(buf, to, nb, from, buf.length - to);
+        replace(nb, -entries);
     }
 
     @Override
     public boolean delete(byte[] member) {
-        int off = find(member);
-        if (off < 0) {
+        Entry e = find(member);
+        if (e == null) {
             return false;
         }
-        removeAt(off, next(off));
-        shrinkIfSparse();
+        removeSpan(e.off, e.end, 1);
         return true;
-    }
-
-    private void shrinkIfSparse() {
-        if (buf.length > 64 && used < buf.length / 2) {
-            buf = Arrays.copyOf(buf, used + (used >> 2));
-        }
     }
 
     @Override
     public int rank(byte[] member, double score) {
+        Entry e = new Entry();
         int rank = 0;
-        for (int off = 0; off < used; rank++) {
-            int len = lengthAt(off);
-            int start = memberStart(off, len);
-            if (memberEquals(start, len, member)) {
+        for (boolean ok = e.at(0); ok; ok = e.next(), rank++) {
+            if (e.memberEquals(member)) {
                 return rank;
             }
-            off = start + len + 8;
         }
         return -1;
     }
 
     @Override
     public int prefixLength(Before before) {
+        Entry e = new Entry();
         int n = 0;
-        for (int off = 0; off < used; n++) {
-            int len = lengthAt(off);
-            int start = memberStart(off, len);
-            if (!before.test(buf, start, len, scoreAt(start, len))) {
-                break;
-            }
-            off = start + len + 8;
+        for (boolean ok = e.at(0); ok && before.test(buf, e.start, e.len, e.score); ok = e.next()) {
+            n++;
         }
         return n;
     }
 
     private int offsetOfRank(int rank) {
-        int off = 0;
+        Entry e = new Entry();
+        e.at(0);
         for (int i = 0; i < rank; i++) {
-            off = next(off);
+            e.next();
         }
-        return off;
+        return e.off;
     }
 
     @Override
     public ZsetCursor cursor(int rank, boolean reverse) {
         if (!reverse) {
-            return new ForwardCursor(offsetOfRank(rank));
+            Entry e = new Entry();
+            e.at(offsetOfRank(rank));
+            return new ZsetCursor() {
+                boolean valid = e.off < buf.length;
+
+                @Override
+                public boolean valid() {
+                    return valid;
+                }
+
+                @Override
+                public byte[] member() {
+                    return e.member();
+                }
+
+                @Override
+                public double score() {
+                    return e.score;
+                }
+
+                @Override
+                public void advance() {
+                    valid = e.next();
+                }
+            };
         }
         int[] offsets = new int[rank + 1];
-        int off = 0;
+        Entry e = new Entry();
+        e.at(0);
         for (int i = 0; i <= rank; i++) {
-            offsets[i] = off;
-            off = next(off);
+            offsets[i] = e.off;
+            e.next();
         }
-        return new ReverseCursor(offsets);
+        e.at(offsets[rank]);
+        return new ZsetCursor() {
+            int index = rank;
+
+            @Override
+            public boolean valid() {
+                return index >= 0;
+            }
+
+            @Override
+            public byte[] member() {
+                return e.member();
+            }
+
+            @Override
+            public double score() {
+                return e.score;
+            }
+
+            @Override
+            public void advance() {
+                if (--index >= 0) {
+                    e.at(offsets[index]);
+                }
+            }
+        };
     }
 
     @Override
     public void deleteRange(int from, int to) {
         int start = offsetOfRank(from);
-        int end = start;
-        for (int i = from; i <= to; i++) {
-            end = next(end);
+        Entry e = new Entry();
+        e.at(start);
+        for (int i = from; i < to; i++) {
+            e.next();
         }
-        System.arraycopy(buf, end, buf, start, used - end);
-        used -= end - start;
-        count -= to - from + 1;
-        shrinkIfSparse();
+        removeSpan(start, e.end, to - from + 1);
     }
 
     @Override
     public long heapBytes() {
-        // object header + 3 fields, and the array
-        return 24 + Memory.arrayBytes(buf.length);
+        return Memory.arrayBytes(buf.length);
     }
 
     @Override
     public ZsetEncoding copy() {
-        return new PackedZset(Arrays.copyOf(buf, used), used, count);
-    }
-
-    /** Longest member, for choosing an encoding for a copy. */
-    int maxMemberLength() {
-        int max = 0;
-        for (int off = 0; off < used; off = next(off)) {
-            max = Math.max(max, lengthAt(off));
-        }
-        return max;
-    }
-
-    private abstract class PackedCursor implements ZsetCursor {
-        int off;
-        int len;
-        int start;
-
-        void load() {
-            if (off >= 0 && off < used) {
-                len = lengthAt(off);
-                start = memberStart(off, len);
-            }
-        }
-
-        @Override
-        public byte[] member() {
-            return Arrays.copyOfRange(buf, start, start + len);
-        }
-
-        @Override
-        public double score() {
-            return scoreAt(start, len);
-        }
-    }
-
-    private final class ForwardCursor extends PackedCursor {
-        ForwardCursor(int off) {
-            this.off = off;
-            load();
-        }
-
-        @Override
-        public boolean valid() {
-            return off < used;
-        }
-
-        @Override
-        public void advance() {
-            off = start + len + 8;
-            load();
-        }
-    }
-
-    private final class ReverseCursor extends PackedCursor {
-        private final int[] offsets;
-        private int index;
-
-        ReverseCursor(int[] offsets) {
-            this.offsets = offsets;
-            index = offsets.length - 1;
-            off = offsets[index];
-            load();
-        }
-
-        @Override
-        public boolean valid() {
-            return index >= 0;
-        }
-
-        @Override
-        public void advance() {
-            index--;
-            if (index >= 0) {
-                off = offsets[index];
-                load();
-            }
-        }
+        throw new UnsupportedOperationException("a packed set is copied by its owner");
     }
 }

@@ -12,16 +12,32 @@ import kv.store.ValueType;
  * stored results (ZUNIONSTORE, ZRANGESTORE, GEOSEARCHSTORE...), as Redis' stores do.
  */
 public final class SortedSet implements CompoundValue {
-    private ZsetEncoding enc;
+    /**
+     * The packed array itself (a byte[]: no wrapper object per small set) or the {@link
+     * SkipListZset}; {@link #enc()} gives a view of either.
+     */
+    private Object repr;
 
-    private SortedSet(ZsetEncoding enc) {
-        this.enc = enc;
+    private SortedSet(Object repr) {
+        this.repr = repr;
+    }
+
+    private ZsetEncoding enc() {
+        return repr instanceof byte[] ? new PackedZset(this) : (ZsetEncoding) repr;
+    }
+
+    byte[] packedBytes() {
+        return (byte[]) repr;
+    }
+
+    void packedBytes(byte[] b) {
+        repr = b;
     }
 
     /** An empty set sized for {@code sizeHint} members of up to {@code maxMemberLength} bytes (Redis' zsetTypeCreate). */
     public static SortedSet create(long sizeHint, long maxMemberLength, Limits limits) {
         if (sizeHint <= limits.maxEntries && maxMemberLength <= limits.maxValue) {
-            return new SortedSet(new PackedZset(0));
+            return new SortedSet(PackedZset.empty());
         }
         return new SortedSet(new SkipListZset((int) Math.min(sizeHint, 1 << 20)));
     }
@@ -37,35 +53,35 @@ public final class SortedSet implements CompoundValue {
 
     @Override
     public String encoding() {
-        return enc instanceof PackedZset ? "listpack" : "skiplist";
+        return repr instanceof byte[] ? "listpack" : "skiplist";
     }
 
     public boolean isPacked() {
-        return enc instanceof PackedZset;
+        return repr instanceof byte[];
     }
 
     @Override
     public long heapBytes() {
-        return 16 + enc.heapBytes();
+        return 16 + enc().heapBytes();
     }
 
     @Override
     public boolean isEmpty() {
-        return enc.size() == 0;
+        return repr instanceof byte[] ? ((byte[]) repr).length == 0 : enc().size() == 0;
     }
 
     @Override
     public SortedSet copy() {
-        return new SortedSet(enc.copy());
+        return new SortedSet(repr instanceof byte[] ? ((byte[]) repr).clone() : enc().copy());
     }
 
     public int size() {
-        return enc.size();
+        return enc().size();
     }
 
     /** The score of {@code member}, NaN if absent. */
     public double score(byte[] member) {
-        return enc.score(member);
+        return enc().score(member);
     }
 
     /**
@@ -74,6 +90,7 @@ public final class SortedSet implements CompoundValue {
      */
     public boolean put(byte[] member, double score, Limits limits) {
         score += 0.0; // -0 is stored as 0, as Redis does
+        ZsetEncoding enc = enc();
         double old = enc.score(member);
         if (!Double.isNaN(old)) {
             if (old != score) {
@@ -82,65 +99,68 @@ public final class SortedSet implements CompoundValue {
             return false;
         }
         if (enc instanceof PackedZset && (enc.size() + 1 > limits.maxEntries || member.length > limits.maxValue)) {
-            toSkipList();
+            enc = toSkipList(enc);
         }
         enc.insert(member, score);
         return true;
     }
 
-    private void toSkipList() {
-        SkipListZset big = new SkipListZset(enc.size() + 1);
-        for (ZsetCursor c = enc.cursor(0, false); c.valid(); c.advance()) {
+    private ZsetEncoding toSkipList(ZsetEncoding small) {
+        SkipListZset big = new SkipListZset(small.size() + 1);
+        for (ZsetCursor c = small.size() == 0 ? null : small.cursor(0, false); c != null && c.valid(); c.advance()) {
             big.insert(c.member(), c.score());
         }
-        enc = big;
+        repr = big;
+        return big;
     }
 
     /** Converts a big set holding few and short members back to the packed encoding. */
     public void compactIfSmall(Limits limits) {
+        ZsetEncoding enc = enc();
         if (enc instanceof SkipListZset && enc.size() <= limits.maxEntries) {
             int maxLen = 0;
             for (ZsetCursor c = enc.cursor(0, false); c.valid(); c.advance()) {
                 maxLen = Math.max(maxLen, c.member().length);
             }
             if (maxLen <= limits.maxValue) {
-                PackedZset small = new PackedZset(0);
+                repr = PackedZset.empty();
+                PackedZset small = new PackedZset(this);
                 for (ZsetCursor c = enc.size() == 0 ? null : enc.cursor(enc.size() - 1, true); c != null && c.valid(); c.advance()) {
                     small.insert(c.member(), c.score());
                 }
-                enc = small;
             }
         }
     }
 
     public boolean remove(byte[] member) {
-        return enc.delete(member);
+        return enc().delete(member);
     }
 
     /** The 0-based ascending rank of {@code member}, or -1. */
     public int rank(byte[] member) {
+        ZsetEncoding enc = enc();
         double s = enc.score(member);
         return Double.isNaN(s) ? -1 : enc.rank(member, s);
     }
 
     /** Rank of the first element with score above {@code min} (at or above unless exclusive); size() if none. */
     public int firstRankByScore(double min, boolean exclusive) {
-        return enc.prefixLength((m, o, l, s) -> exclusive ? s <= min : s < min);
+        return enc().prefixLength((m, o, l, s) -> exclusive ? s <= min : s < min);
     }
 
     /** Rank of the last element with score below {@code max} (at or below unless exclusive); -1 if none. */
     public int lastRankByScore(double max, boolean exclusive) {
-        return enc.prefixLength((m, o, l, s) -> exclusive ? s < max : s <= max) - 1;
+        return enc().prefixLength((m, o, l, s) -> exclusive ? s < max : s <= max) - 1;
     }
 
     /** Rank of the first member at or after {@code min} in byte order (the lex-range commands); size() if none. */
     public int firstRankByLex(LexBound min) {
-        return enc.prefixLength((m, o, l, s) -> !min.allowsAsMin(m, o, l));
+        return enc().prefixLength((m, o, l, s) -> !min.allowsAsMin(m, o, l));
     }
 
     /** Rank of the last member at or before {@code max} in byte order; -1 if none. */
     public int lastRankByLex(LexBound max) {
-        return enc.prefixLength((m, o, l, s) -> max.allowsAsMax(m, o, l)) - 1;
+        return enc().prefixLength((m, o, l, s) -> max.allowsAsMax(m, o, l)) - 1;
     }
 
     /**
@@ -148,6 +168,7 @@ public final class SortedSet implements CompoundValue {
      * must not pass {@code max}. It matters when scores differ (lex ranges assume equal scores).
      */
     public boolean mayHaveLexRange(LexBound min, LexBound max) {
+        ZsetEncoding enc = enc();
         if (enc.size() == 0 || LexBound.emptyRange(min, max)) {
             return false;
         }
@@ -156,12 +177,12 @@ public final class SortedSet implements CompoundValue {
 
     /** Walks from {@code rank} (in [0, size)) up, or down if {@code reverse}. */
     public ZsetCursor cursor(int rank, boolean reverse) {
-        return enc.cursor(rank, reverse);
+        return enc().cursor(rank, reverse);
     }
 
     /** Removes ranks [from, to], inclusive, both within [0, size). */
     public void removeRange(int from, int to) {
-        enc.deleteRange(from, to);
+        enc().deleteRange(from, to);
     }
 
     /**
@@ -169,10 +190,11 @@ public final class SortedSet implements CompoundValue {
      * table buckets.
      */
     public long scan(long cursor, BiConsumer<byte[], Double> visitor) {
+        ZsetEncoding enc = enc();
         if (enc instanceof SkipListZset) {
             return ((SkipListZset) enc).scan(cursor, n -> visitor.accept(n.member, n.score));
         }
-        for (ZsetCursor c = enc.cursor(0, false); enc.size() > 0 && c.valid(); c.advance()) {
+        for (ZsetCursor c = enc.size() == 0 ? null : enc.cursor(0, false); c != null && c.valid(); c.advance()) {
             visitor.accept(c.member(), c.score());
         }
         return 0;
