@@ -16,9 +16,8 @@ import kv.util.Numbers;
  * The geo family, as Redis' geo.c: points are sorted-set members scored by their 52-bit geohash
  * (GEOADD is a ZADD and propagates as one), searches filter by haversine distance or box.
  *
- * <p>Unlike Redis, a search examines every member rather than the nine geohash cells around the
- * centre (O(n) instead of O(log n + m)); results are the same, and unsorted results come in
- * geohash order.
+ * <p>A search scans the score ranges of the nine geohash cells around the centre, as Redis does,
+ * so even unsorted results come in Redis' order.
  */
 final class GeoCommands {
     private static final byte[] ZADD = "ZADD".getBytes(StandardCharsets.US_ASCII);
@@ -178,6 +177,50 @@ final class GeoCommands {
     private record Point(byte[] member, double score, double lon, double lat, double dist) {
     }
 
+    /**
+     * Redis' membersOfAllNeighbors: scans the score ranges of the nine cells around the centre in
+     * Redis' order (so unsorted results come out as Redis sends them), skipping a cell equal to
+     * the one scanned just before, keeping points inside the shape, stopping at {@code limit}
+     * (ANY) when non-zero.
+     */
+    private static void collect(SortedSet z, Shape shape, long limit, List<Point> found) {
+        double halfW = shape.conversion * (shape.box ? shape.width / 2 : shape.radius);
+        double halfH = shape.conversion * (shape.box ? shape.height / 2 : shape.radius);
+        double radius = shape.conversion * (shape.box
+                ? Math.sqrt((shape.width / 2) * (shape.width / 2) + (shape.height / 2) * (shape.height / 2)) : shape.radius);
+        GeoHash.Cell[] cells = GeoHash.searchCells(shape.lon, shape.lat, halfW, halfH, radius);
+        int last = 0;
+        for (int i = 0; i < cells.length; i++) {
+            GeoHash.Cell cell = cells[i];
+            if (cell.step() == 0 && cell.bits() == 0) {
+                continue;
+            }
+            if (last != 0 && cell.equals(cells[last])) {
+                continue;
+            }
+            if (!found.isEmpty() && limit != 0 && found.size() >= limit) {
+                break;
+            }
+            double max = cell.maxScore();
+            int from = z.firstRankByScore(cell.minScore(), false);
+            for (ZsetCursor cur = from < z.size() ? z.cursor(from, false) : null; cur != null && cur.valid(); cur.advance()) {
+                double score = cur.score();
+                if (score >= max) {
+                    break;
+                }
+                double[] xy = GeoHash.decode((long) score);
+                double d = shape.distanceIfInside(xy[0], xy[1]);
+                if (d >= 0) {
+                    found.add(new Point(cur.member(), score, xy[0], xy[1], d));
+                    if (limit != 0 && found.size() >= limit) {
+                        break;
+                    }
+                }
+            }
+            last = i;
+        }
+    }
+
     private static void radius(Call c, int i, Shape shape) {
         double r = ZsetArgs.doubleArg(c, i, "ERR need numeric radius");
         if (r < 0) {
@@ -323,16 +366,7 @@ final class GeoCommands {
             sort = 1;
         }
         List<Point> found = new ArrayList<>();
-        for (ZsetCursor cur = z.cursor(0, false); z.size() > 0 && cur.valid(); cur.advance()) {
-            double[] xy = GeoHash.decode((long) cur.score());
-            double d = shape.distanceIfInside(xy[0], xy[1]);
-            if (d >= 0) {
-                found.add(new Point(cur.member(), cur.score(), xy[0], xy[1], d));
-                if (any && found.size() >= count) {
-                    break;
-                }
-            }
-        }
+        collect(z, shape, any ? count : 0, found);
         if (sort != 0) {
             Comparator<Point> byDist = Comparator.comparingDouble(Point::dist);
             found.sort(sort > 0 ? byDist : byDist.reversed());

@@ -129,4 +129,128 @@ final class GeoHash {
         }
         return s.equals("-0") ? "0" : s;
     }
+
+    // ---- the cells a search examines (Redis' geohashCalculateAreasByShapeWGS84) ----
+
+    private static final double MERCATOR_MAX = 20037726.37;
+
+    /** A cell: {@code bits} with {@code step} bits per axis; step 0 marks an excluded cell. */
+    record Cell(long bits, int step) {
+        /** The [min, max) score range of the cell's points. */
+        long minScore() {
+            return bits << (52 - step * 2);
+        }
+
+        long maxScore() {
+            return (bits + 1) << (52 - step * 2);
+        }
+    }
+
+    private static int estimateSteps(double meters, double lat) {
+        if (meters == 0) {
+            return 26;
+        }
+        int step = 1;
+        while (meters < MERCATOR_MAX) {
+            meters *= 2;
+            step++;
+        }
+        step -= 2;
+        if (lat > 66 || lat < -66) {
+            step--;
+            if (lat > 80 || lat < -80) {
+                step--;
+            }
+        }
+        return Math.max(1, Math.min(26, step));
+    }
+
+    private static long moveX(long bits, int step, int d) {
+        long x = bits & 0xaaaaaaaaaaaaaaaaL;
+        long y = bits & 0x5555555555555555L;
+        long zz = 0x5555555555555555L >>> (64 - step * 2);
+        if (d > 0) {
+            x = x + (zz + 1);
+        } else {
+            x = x | zz;
+            x = x - (zz + 1);
+        }
+        x &= 0xaaaaaaaaaaaaaaaaL >>> (64 - step * 2);
+        return x | y;
+    }
+
+    private static long moveY(long bits, int step, int d) {
+        long x = bits & 0xaaaaaaaaaaaaaaaaL;
+        long y = bits & 0x5555555555555555L;
+        long zz = 0xaaaaaaaaaaaaaaaaL >>> (64 - step * 2);
+        if (d > 0) {
+            y = y + (zz + 1);
+        } else {
+            y = y | zz;
+            y = y - (zz + 1);
+        }
+        y &= 0x5555555555555555L >>> (64 - step * 2);
+        return x | y;
+    }
+
+    private static long move(long bits, int step, int dx, int dy) {
+        if (dx != 0) {
+            bits = moveX(bits, step, dx);
+        }
+        if (dy != 0) {
+            bits = moveY(bits, step, dy);
+        }
+        return bits;
+    }
+
+    /** {lonMin, lonMax, latMin, latMax} of a cell. */
+    private static double[] area(long bits, int step) {
+        long ilat = squash(bits);
+        long ilon = squash(bits >>> 1);
+        double cells = (double) (1L << step);
+        double latScale = LAT_MAX - LAT_MIN;
+        double lonScale = LONG_MAX - LONG_MIN;
+        return new double[] {
+            LONG_MIN + (ilon * 1.0 / cells) * lonScale, LONG_MIN + ((ilon + 1) * 1.0 / cells) * lonScale,
+            LAT_MIN + (ilat * 1.0 / cells) * latScale, LAT_MIN + ((ilat + 1) * 1.0 / cells) * latScale};
+    }
+
+    /** Neighbour offsets in Redis' order: centre, N, S, E, W, NE, NW, SE, SW. */
+    private static final int[][] AROUND = {{0, 0}, {0, 1}, {0, -1}, {1, 0}, {-1, 0}, {1, 1}, {-1, 1}, {1, -1}, {-1, -1}};
+
+    /**
+     * The nine cells around (lon, lat) covering a search reaching {@code halfWidthM} east-west,
+     * {@code halfHeightM} north-south and {@code radiusM} from the centre, the useless ones
+     * marked with step 0, in the order Redis scans them.
+     */
+    static Cell[] searchCells(double lon, double lat, double halfWidthM, double halfHeightM, double radiusM) {
+        double latDelta = Math.toDegrees(halfHeightM / EARTH_RADIUS_M);
+        double lonDeltaTop = Math.toDegrees(halfWidthM / EARTH_RADIUS_M / Math.cos((lat + latDelta) * D_R));
+        double lonDeltaBottom = Math.toDegrees(halfWidthM / EARTH_RADIUS_M / Math.cos((lat - latDelta) * D_R));
+        boolean south = lat < 0;
+        double minLon = south ? lon - lonDeltaBottom : lon - lonDeltaTop;
+        double maxLon = south ? lon + lonDeltaBottom : lon + lonDeltaTop;
+        double minLat = lat - latDelta;
+        double maxLat = lat + latDelta;
+        int steps = estimateSteps(radiusM, lat);
+        long hash = encode(lon, lat, LONG_MIN, LONG_MAX, LAT_MIN, LAT_MAX, steps);
+        boolean decrease = area(move(hash, steps, 0, 1), steps)[3] < maxLat
+                || area(move(hash, steps, 0, -1), steps)[2] > minLat
+                || area(move(hash, steps, 1, 0), steps)[1] < maxLon
+                || area(move(hash, steps, -1, 0), steps)[0] > minLon;
+        if (steps > 1 && decrease) {
+            steps--;
+            hash = encode(lon, lat, LONG_MIN, LONG_MAX, LAT_MIN, LAT_MAX, steps);
+        }
+        double[] a = area(hash, steps);
+        Cell[] cells = new Cell[9];
+        for (int i = 0; i < 9; i++) {
+            int dx = AROUND[i][0];
+            int dy = AROUND[i][1];
+            boolean useless = steps >= 2 && ((dy < 0 && a[2] < minLat) || (dy > 0 && a[3] > maxLat)
+                    || (dx < 0 && a[0] < minLon) || (dx > 0 && a[1] > maxLon));
+            cells[i] = useless ? new Cell(0, 0) : new Cell(move(hash, steps, dx, dy), steps);
+        }
+        return cells;
+    }
 }
