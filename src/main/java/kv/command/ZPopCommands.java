@@ -191,6 +191,10 @@ final class ZPopCommands {
         List<Double> scores = new ArrayList<>();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         if (!unique || count == 1) {
+            if (count > Integer.MAX_VALUE / 2) {
+                // Redis would try to build the reply; refuse instead of exhausting memory
+                throw c.error("ERR value is out of range");
+            }
             boolean nested = withScores && ZsetArgs.nestedPairs(c);
             c.reply().array((int) (withScores && !nested ? count * 2 : count));
             for (long i = 0; i < count; i++) {
