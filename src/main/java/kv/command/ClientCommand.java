@@ -11,6 +11,7 @@ import kv.protocol.DiscardingReply;
 import kv.protocol.Reply;
 import kv.engine.Client;
 import kv.engine.Clients;
+import kv.util.ClientText;
 
 /** CLIENT and its subcommands (Redis 7.2 set, without tracking, caching, unblock). */
 final class ClientCommand {
@@ -92,7 +93,7 @@ final class ClientCommand {
             case "slave": case "replica": return 1;
             case "pubsub": return 2;
             case "master": return 3;
-            default: throw c.error("ERR Unknown client type '" + c.text(i) + "'");
+            default: throw c.error("ERR Unknown client type '" + ClientText.of(c.arg(i)) + "'");
         }
     }
 
@@ -176,7 +177,7 @@ final class ClientCommand {
                     laddr = c.text(i + 1);
                 } else if (c.is(i, "USER") && more) {
                     if (!c.text(i + 1).equals("default")) {
-                        throw c.error("ERR No such user '" + c.text(i + 1) + "'");
+                        throw c.error("ERR No such user '" + ClientText.of(c.arg(i + 1)) + "'");
                     }
                 } else if (c.is(i, "SKIPME") && more) {
                     if (c.is(i + 1, "YES")) {
@@ -226,11 +227,11 @@ final class ClientCommand {
         } else if (attr.equalsIgnoreCase("lib-ver")) {
             name = false;
         } else {
-            throw c.error("ERR Unrecognized option '" + attr + "'");
+            throw c.error("ERR Unrecognized option '" + ClientText.of(c.arg(2)) + "'");
         }
         byte[] value = c.arg(3);
         if (!ClientNames.valid(value)) {
-            throw c.error("ERR " + attr + " cannot contain spaces, newlines or special characters.");
+            throw c.error("ERR " + ClientText.of(c.arg(2)) + " cannot contain spaces, newlines or special characters.");
         }
         String v = value.length == 0 ? null : new String(value, StandardCharsets.US_ASCII);
         if (name) {

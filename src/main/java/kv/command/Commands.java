@@ -12,6 +12,7 @@ public final class Commands {
         StringCommands.register(table);
         KeyCommands.register(table);
         ServerCommands.register(table);
+        DebugCommand.register(table);
         ClientCommand.register(table);
         CommandCommand.register(table);
         ConfigCommands.register(table);

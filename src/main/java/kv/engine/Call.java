@@ -16,12 +16,25 @@ import kv.util.Numbers;
  */
 public final class Call {
     private final Server server;
-    private final Client client;
-    private final byte[][] argv;
-    private final Reply reply;
-    private final CommandSpec spec;
+    private Client client;
+    private byte[][] argv;
+    private Reply reply;
+    private CommandSpec spec;
     /** What the handler propagates instead of its own argv; null: the default rule. */
     private List<byte[][]> propagated;
+
+    /**
+     * Reuses this object for the next command (the dispatcher keeps one for the outermost command,
+     * so the common path allocates none). A Call is only valid while its handler runs.
+     */
+    Call reset(Client client, byte[][] argv, Reply reply, CommandSpec spec) {
+        this.client = client;
+        this.argv = argv;
+        this.reply = reply;
+        this.spec = spec;
+        this.propagated = null;
+        return this;
+    }
 
     public Call(Server server, Client client, byte[][] argv, Reply reply, CommandSpec spec) {
         this.server = server;
@@ -69,9 +82,12 @@ public final class Call {
         return argv;
     }
 
-    /** Argument {@code i} as text, for messages and names (never for data). */
+    /**
+     * Argument {@code i} as text, one char per byte (ISO-8859-1), for names and keywords (never for
+     * data). Error messages quote arguments through {@link kv.util.ClientText}.
+     */
     public String text(int i) {
-        return new String(argv[i], StandardCharsets.UTF_8);
+        return new String(argv[i], StandardCharsets.ISO_8859_1);
     }
 
     /** True if argument {@code i} equals the ASCII {@code token}, ignoring case. */

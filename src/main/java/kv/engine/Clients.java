@@ -38,6 +38,14 @@ public final class Clients {
         return c;
     }
 
+    /**
+     * A client that is not a connection (not listed, not counted): it takes an id from the same
+     * sequence, as Redis' fake clients do.
+     */
+    public Client detached(Client.Transport transport, long nowMs) {
+        return new Client(nextId++, transport, nowMs, true);
+    }
+
     public void disconnect(Client c) {
         byId.remove(c.id());
         if (c.monitor()) {

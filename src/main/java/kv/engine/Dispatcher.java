@@ -20,9 +20,13 @@ public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private final Server server;
+    private final Call outermost;
+    /** How many commands are running, one inside the other (0 between commands). */
+    private int depth;
 
     public Dispatcher(Server server) {
         this.server = server;
+        this.outermost = new Call(server, null, null, null, null);
     }
 
     /** Outcome for the connection: the command ran (or was refused), or it must wait. */
@@ -62,7 +66,7 @@ public final class Dispatcher {
     private CommandSpec resolve(byte[][] argv, Reply reply) {
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
-            refuse(reply, unknownCommand(argv));
+            refuse(reply, Errors.unknownCommand(argv));
             return null;
         }
         if (spec.isContainer()) {
@@ -76,7 +80,7 @@ public final class Dispatcher {
             }
             CommandSpec sub = spec.subcommand(new String(argv[1], StandardCharsets.UTF_8));
             if (sub == null || sub.handler() == null) {
-                refuse(reply, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.fullName()));
+                refuse(reply, Errors.unknownSubcommand(argv[1], spec.fullName()));
                 return null;
             }
             spec = sub;
@@ -89,7 +93,9 @@ public final class Dispatcher {
     }
 
     private void run(CommandSpec spec, Client client, byte[][] argv, Reply reply) {
-        Call call = new Call(server, client, argv, reply, spec);
+        // a command run from inside another one (EXEC, scripts) gets its own Call
+        Call call = depth == 0 ? outermost.reset(client, argv, reply, spec) : new Call(server, client, argv, reply, spec);
+        depth++;
         ServerConfig config = server.config();
         Keyspace keyspace = server.keyspace();
         // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
@@ -117,6 +123,7 @@ public final class Dispatcher {
             server.stats().error(message);
         } finally {
             keyspace.noTouch(false);
+            depth--;
         }
         propagate(call, client, spec, keyspace.changes() != changesBefore);
         long micros = (System.nanoTime() - start) / 1000;
@@ -165,17 +172,5 @@ public final class Dispatcher {
     private void refuse(Reply reply, String message) {
         reply.error(message);
         server.stats().error(message);
-    }
-
-    private static String unknownCommand(byte[][] argv) {
-        // at most 128 bytes of the name, and argument quotes until the list reaches 128 bytes
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String a = Errors.untilNul(new String(argv[i], StandardCharsets.UTF_8));
-            int room = 128 - args.length();
-            args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
-        }
-        return "ERR unknown command '" + Errors.abbreviate(new String(argv[0], StandardCharsets.UTF_8))
-                + "', with args beginning with: " + args;
     }
 }

@@ -86,7 +86,8 @@ public final class RespWriter implements Reply {
     public void error(String message) {
         ByteBuf b = buf();
         b.writeByte('-');
-        // Error text may quote client input; CR/LF would break the framing, so Redis turns them into spaces.
+        // One byte per char (ISO-8859-1): error texts quote client bytes that way (kv.util.ClientText),
+        // so they go back unchanged. CR/LF would break the framing: Redis turns them into spaces.
         for (int i = 0; i < message.length(); i++) {
             char c = message.charAt(i);
             b.writeByte(c == '\r' || c == '\n' ? ' ' : c);
@@ -166,6 +167,26 @@ public final class RespWriter implements Reply {
     @Override
     public void push(int count) {
         header(protocol() == 3 ? '>' : '*', count);
+    }
+
+    @Override
+    public void bigNumber(String digits) {
+        if (protocol() == 3) {
+            ByteBuf b = buf();
+            b.writeByte('(');
+            b.writeCharSequence(digits, StandardCharsets.US_ASCII);
+            b.writeBytes(CRLF);
+        } else {
+            bulkText(digits);
+        }
+    }
+
+    @Override
+    public void attribute(int pairs) {
+        if (protocol() != 3) {
+            throw new IllegalStateException("attributes exist only in RESP3");
+        }
+        header('|', pairs);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package kv.server;
 
-import kv.engine.Server;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -12,6 +11,7 @@ import kv.command.Commands;
 import kv.config.ConfigException;
 import kv.config.ConfigSource;
 import kv.config.ServerConfig;
+import kv.util.Version;
 
 /**
  * Entry point with redis-server's command line: {@code [config-file] [--directive value ...]}.
@@ -42,7 +42,7 @@ public class KvMain implements QuarkusApplication {
             try {
                 table.rename(rename.getKey(), rename.getValue());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("\n*** FATAL CONFIG FILE ERROR (KV " + Server.VERSION + ") ***\n>>> 'rename-command "
+                throw new ConfigException("\n*** FATAL CONFIG FILE ERROR (KV " + Version.KV + ") ***\n>>> 'rename-command "
                         + rename.getKey() + " \"" + rename.getValue() + "\"'\n" + e.getMessage());
             }
         }

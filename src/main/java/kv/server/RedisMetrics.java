@@ -24,6 +24,7 @@ import java.util.function.ToDoubleFunction;
 
 import kv.server.RespServer;
 import kv.engine.Server;
+import kv.util.Version;
 
 /**
  * Prometheus meters named and typed as oliver006/redis_exporter names them (its INFO field
@@ -191,7 +192,7 @@ public class RedisMetrics {
 
     private synchronized void registerInstanceInfo(String policy) {
         Meter old = instanceInfo;
-        Tags tags = Tags.of("role", "master", "redis_version", Server.REDIS_VERSION, "redis_build_id", "0",
+        Tags tags = Tags.of("role", "master", "redis_version", Version.REDIS, "redis_build_id", "0",
                 "redis_mode", "standalone", "os", ProcessInfo.os(), "maxmemory_policy", policy,
                 "tcp_port", String.valueOf(server.port()), "run_id", server.runId(),
                 "process_id", String.valueOf(ProcessHandle.current().pid()), "master_replid", server.replicationId());

@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
 import kv.config.ServerConfig;
 import kv.observe.ReadinessState;
 import kv.observe.StatsSnapshot;
+import kv.util.Version;
 
 /**
  * Starts the data thread: one Vert.x event-loop context that owns the {@link Server} and every
@@ -68,7 +69,7 @@ public class RespServer {
         }));
         started.get(30, TimeUnit.SECONDS);
         accepting = true;
-        LOG.infof("KV %s ready to accept connections on port %d", Server.VERSION, port);
+        LOG.infof("KV %s ready to accept connections on port %d", Version.KV, port);
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -432,7 +432,7 @@ class KeyCommandsTest {
         eq("-ERR wrong number of arguments for 'object' command\r\n", "OBJECT");
         String help = c.call("OBJECT", "HELP");
         assertTrue(help.startsWith("*11\r\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+ENCODING <key>\r\n"), help);
-        assertTrue(help.endsWith("+HELP\r\n+    Print this help.\r\n"), help);
+        assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         assertEquals(1 + 11 + 1, help.split("\r\n", -1).length);
     }
 

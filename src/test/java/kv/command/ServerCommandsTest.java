@@ -76,6 +76,38 @@ class ServerCommandsTest {
         }
     }
 
+    private static long wallMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    /**
+     * TIME and server_time_usec are read from the wall clock, microseconds included: each reply lies
+     * between two readings taken around the request. Milliseconds plus an unrelated nanoTime fraction
+     * would fall outside that window most of the time, and this checks 20 requests of each.
+     */
+    @Test
+    void timeAndServerTimeUsecAreWallClockMicroseconds() throws Exception {
+        Pattern time = Pattern.compile("\\*2\r\n\\$\\d+\r\n(\\d+)\r\n\\$\\d+\r\n(\\d+)\r\n");
+        try (RespTestClient c = client()) {
+            for (int i = 0; i < 20; i++) {
+                long before = wallMicros();
+                Matcher m = time.matcher(c.call("TIME"));
+                long after = wallMicros();
+                assertTrue(m.matches());
+                long micros = Long.parseLong(m.group(1)) * 1_000_000L + Long.parseLong(m.group(2));
+                assertTrue(before <= micros && micros <= after, before + " <= " + micros + " <= " + after);
+            }
+            for (int i = 0; i < 20; i++) {
+                long before = wallMicros();
+                String info = body(c.call("INFO", "server"));
+                long after = wallMicros();
+                long micros = Long.parseLong(fields(info).get("server_time_usec"));
+                assertTrue(before <= micros && micros <= after, before + " <= " + micros + " <= " + after);
+            }
+        }
+    }
+
     @Test
     void shutdownErrors() throws Exception {
         try (RespTestClient c = client()) {

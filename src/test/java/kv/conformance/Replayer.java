@@ -193,7 +193,7 @@ public final class Replayer {
             exp = "(no reply)";
         }
         if (e.compare != Corpus.Compare.EXACT) {
-            exp += "  (compared " + e.compare.name().toLowerCase() + ")";
+            exp += "  (compared " + e.compare.name().toLowerCase(java.util.Locale.ROOT) + ")";
         }
         return new Mismatch(e.file, e.line(), c.name, e.source, exp, actual);
     }
