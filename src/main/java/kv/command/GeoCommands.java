@@ -8,8 +8,8 @@ import java.util.List;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
-import kv.store.zset.SortedSet;
-import kv.store.zset.ZsetCursor;
+import kv.store.SortedSet;
+import kv.store.ZsetCursor;
 import kv.util.Numbers;
 
 /**

@@ -4,8 +4,8 @@ import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import kv.store.Db;
-import kv.store.zset.LexBound;
-import kv.store.zset.SortedSet;
+import kv.store.LexBound;
+import kv.store.SortedSet;
 import kv.util.Tokens;
 
 /**

@@ -9,8 +9,8 @@ import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import kv.store.ValueType;
-import kv.store.zset.SortedSet;
-import kv.store.zset.ZsetCursor;
+import kv.store.SortedSet;
+import kv.store.ZsetCursor;
 import kv.util.Numbers;
 
 /**

@@ -7,9 +7,9 @@ import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import kv.store.ValueType;
-import kv.store.zset.LexBound;
-import kv.store.zset.SortedSet;
-import kv.store.zset.ZsetCursor;
+import kv.store.LexBound;
+import kv.store.SortedSet;
+import kv.store.ZsetCursor;
 
 /**
  * ZRANGE in all its forms (rank, BYSCORE, BYLEX, REV, LIMIT, WITHSCORES), the older

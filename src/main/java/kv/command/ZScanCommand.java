@@ -5,7 +5,7 @@ import java.util.List;
 
 import kv.engine.Call;
 import kv.engine.Errors;
-import kv.store.zset.SortedSet;
+import kv.store.SortedSet;
 import kv.util.Doubles;
 import kv.util.Glob;
 

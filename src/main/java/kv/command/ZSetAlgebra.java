@@ -11,8 +11,8 @@ import kv.engine.CommandTable;
 import kv.engine.Errors;
 import kv.store.Db;
 import kv.store.WrongTypeException;
-import kv.store.zset.SortedSet;
-import kv.store.zset.ZsetCursor;
+import kv.store.SortedSet;
+import kv.store.ZsetCursor;
 
 /**
  * ZUNION/ZINTER/ZDIFF, their STORE forms and ZINTERCARD, as Redis' zunionInterDiffGenericCommand:

@@ -9,7 +9,7 @@ import java.security.SecureRandom;
  * Seeded 32-bit hash of byte-array keys. The seed is random per process so clients cannot
  * precompute colliding keys (open addressing degrades badly under collisions).
  */
-public final class KeyHash {
+final class KeyHash {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long SEED = new SecureRandom().nextLong();
     private static final long M1 = 0x9E3779B97F4A7C15L;
@@ -18,7 +18,7 @@ public final class KeyHash {
     private KeyHash() {
     }
 
-    public static int hash(byte[] key) {
+    static int hash(byte[] key) {
         int len = key.length;
         long h = SEED ^ (len * M1);
         int i = 0;

@@ -1,4 +1,4 @@
-package kv.store.zset;
+package kv.store;
 
 /**
  * One representation of a sorted set's elements, ordered by score, then member bytes (unsigned,

@@ -1,4 +1,4 @@
-package kv.store.zset;
+package kv.store;
 
 import java.util.Arrays;
 

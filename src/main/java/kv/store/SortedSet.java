@@ -1,9 +1,7 @@
-package kv.store.zset;
+package kv.store;
 
 import java.util.function.BiConsumer;
 
-import kv.store.CompoundValue;
-import kv.store.ValueType;
 
 /**
  * A sorted set value: "listpack" (one packed array) while it has at most
@@ -183,6 +181,14 @@ public final class SortedSet implements CompoundValue {
     /** Removes ranks [from, to], inclusive, both within [0, size). */
     public void removeRange(int from, int to) {
         enc().deleteRange(from, to);
+    }
+
+    /** Every member with its score, in order. */
+    public void forEach(java.util.function.ObjDoubleConsumer<byte[]> action) {
+        ZsetEncoding enc = enc();
+        for (ZsetCursor c = enc.size() == 0 ? null : enc.cursor(0, false); c != null && c.valid(); c.advance()) {
+            action.accept(c.member(), c.score());
+        }
     }
 
     /**

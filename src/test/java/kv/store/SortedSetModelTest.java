@@ -1,4 +1,4 @@
-package kv.store.zset;
+package kv.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

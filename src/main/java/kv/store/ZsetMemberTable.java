@@ -1,23 +1,21 @@
-package kv.store.zset;
+package kv.store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
-import kv.store.KeyHash;
-import kv.store.Memory;
 
 /**
  * Member → skip-list node, open addressing with linear probing and backward-shift deletion (no
  * tombstones, no entry objects). Capacity is a power of two, at most 3/4 full.
  */
-final class MemberTable {
+final class ZsetMemberTable {
     private SkipListZset.Node[] slots;
     private int mask;
     private int size;
 
-    MemberTable(int expected) {
+    ZsetMemberTable(int expected) {
         int cap = 8;
         while (cap * 3 / 4 < expected) {
             cap <<= 1;

@@ -1,8 +1,7 @@
-package kv.store.zset;
+package kv.store;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-import kv.store.Memory;
 
 /**
  * The big encoding ("skiplist"): a skip list with spans (rank queries in O(log n)) plus an
@@ -72,14 +71,14 @@ final class SkipListZset implements ZsetEncoding {
     private Node tail;
     private int level = 1;
     private int length;
-    private final MemberTable table;
+    private final ZsetMemberTable table;
     private long nodeBytes;
     // scratch for insert/delete (one thread owns the data)
     private final Node[] update = new Node[MAX_LEVEL];
     private final int[] rankAt = new int[MAX_LEVEL];
 
     SkipListZset(int capacity) {
-        table = new MemberTable(capacity);
+        table = new ZsetMemberTable(capacity);
     }
 
     @Override
@@ -334,7 +333,7 @@ final class SkipListZset implements ZsetEncoding {
         return c;
     }
 
-    /** One SCAN step over the member table (see {@link MemberTable#scan}). */
+    /** One SCAN step over the member table (see {@link ZsetMemberTable#scan}). */
     long scan(long cursor, java.util.function.Consumer<Node> visitor) {
         return table.scan(cursor, visitor);
     }

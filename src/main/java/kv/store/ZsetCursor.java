@@ -1,4 +1,4 @@
-package kv.store.zset;
+package kv.store;
 
 /** Walks a sorted set in rank order (or reverse); valid until the set changes. */
 public interface ZsetCursor {

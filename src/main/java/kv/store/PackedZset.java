@@ -1,11 +1,10 @@
-package kv.store.zset;
+package kv.store;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-import kv.store.Memory;
 
 /**
  * The small encoding ("listpack"): one exactly sized byte array of entries in set order. An entry
