@@ -19,5 +19,6 @@ public final class Commands {
         ConfigCommands.register(table);
         TransactionCommands.register(table);
         HashCommands.register(table);
+        SortedSetCommands.register(table);
     }
 }

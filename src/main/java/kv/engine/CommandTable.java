@@ -25,6 +25,8 @@ public final class CommandTable {
     private static final String SECONDARY = "/kv/commands/valkey-8.0.json";
     /** Hand-written facts of Redis 8 commands neither dump has (hash field expiration). */
     private static final String LATER = "/kv/commands/redis-8.0-hash-field-expiration.json";
+    /** Commands whose 7.2 facts replace 7.0's (their syntax grew: ZRANK ... WITHSCORE). */
+    private static final java.util.Set<String> SECONDARY_WINS = java.util.Set.of("zrank", "zrevrank");
 
     /**
      * The facts, parsed once per process: the launcher checks rename-command against a table
@@ -55,6 +57,9 @@ public final class CommandTable {
             for (Object o : root.getJsonArray("commands")) {
                 JsonObject command = (JsonObject) o;
                 JsonObject previous = facts.get(command.getString("name"));
+                if (previous != null && SECONDARY_WINS.contains(command.getString("name"))) {
+                    continue;
+                }
                 if (previous != null) {
                     // keep the primary's facts, but carry over subcommands only the secondary knows
                     mergeSubcommands(command, previous);

@@ -46,6 +46,14 @@ public interface Reply extends BulkSink {
     /** A double ({@code ,} in RESP3, a bulk string in RESP2), printed in shortest round-trip form. */
     void doubleValue(double value);
 
+    /**
+     * A double already printed ({@code ,} in RESP3, a bulk string in RESP2), for replies with their
+     * own number format (GEOPOS coordinates). Writers without RESP3 doubles send a bulk string.
+     */
+    default void doubleText(String ascii) {
+        bulkText(ascii);
+    }
+
     /** A boolean ({@code #t}/{@code #f} in RESP3, {@code :1}/{@code :0} in RESP2). */
     void bool(boolean value);
 

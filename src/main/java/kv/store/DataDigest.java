@@ -113,6 +113,7 @@ public final class DataDigest {
         mix(code, 0, 4);
         switch (type) {
             case STRING -> StringValues.writeTo(new MixSink(), value);
+            case ZSET -> ((SortedSet) value).forEach((m, score) -> zsetEntry(m, 0, m.length, score));
             // no aggregate type exists yet: each adds its branch when it lands (rules above)
             default -> throw new IllegalStateException("DEBUG DIGEST has no branch for " + type.typeName() + " values yet");
         }

@@ -1,0 +1,338 @@
+package kv.store;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+
+/**
+ * The small encoding ("listpack"): one exactly sized byte array of entries in set order. An entry
+ * is a varint header {@code memberLength << 1 | isDouble}, the member bytes, then the score: an
+ * integral score of at most 2^53 in magnitude as a zigzag varint (1 byte for 0..63), any other
+ * as its 8 bytes. Every operation is a linear walk, as in Redis' listpack; each change allocates
+ * the new array (Redis reallocs too), so the array never carries slack.
+ */
+final class PackedZset implements ZsetEncoding {
+    private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte[] EMPTY = new byte[0];
+    private static final double MAX_EXACT = 9007199254740992.0; // 2^53
+
+    /** Where the array lives: the sorted set value itself holds it, this is a short-lived view. */
+    private final SortedSet owner;
+    private byte[] buf;
+    /** Entries, counted on first use (-1 before). */
+    private int count = -1;
+
+    PackedZset(SortedSet owner) {
+        this.owner = owner;
+        this.buf = owner.packedBytes();
+    }
+
+    static byte[] empty() {
+        return EMPTY;
+    }
+
+    @Override
+    public int size() {
+        if (count < 0) {
+            Entry e = new Entry();
+            int n = 0;
+            for (boolean ok = e.at(0); ok; ok = e.next()) {
+                n++;
+            }
+            count = n;
+        }
+        return count;
+    }
+
+    private void replace(byte[] nb, int delta) {
+        if (count >= 0) {
+            count += delta;
+        }
+        buf = nb;
+        owner.packedBytes(nb);
+    }
+
+    // ---- entry layout: one reusable reader (one thread owns the data) ----
+
+    /** Decodes the entry at {@link #off}: member at [start, start+len), score, next entry at end. */
+    private final class Entry {
+        int off;
+        int start;
+        int len;
+        double score;
+        int end;
+
+        /** Positions on the entry at {@code at}; false at the end of the array. */
+        boolean at(int at) {
+            off = at;
+            if (at >= buf.length) {
+                return false;
+            }
+            int p = at;
+            int header = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = buf[p++];
+                header |= (b & 0x7f) << shift;
+                shift += 7;
+            } while (b < 0);
+            len = header >>> 1;
+            start = p;
+            p += len;
+            if ((header & 1) != 0) {
+                score = (double) DOUBLES.get(buf, p);
+                end = p + 8;
+            } else {
+                long v = 0;
+                shift = 0;
+                do {
+                    b = buf[p++];
+                    v |= (long) (b & 0x7f) << shift;
+                    shift += 7;
+                } while (b < 0);
+                score = (double) ((v >>> 1) ^ -(v & 1));
+                end = p;
+            }
+            return true;
+        }
+
+        boolean next() {
+            return at(end);
+        }
+
+        boolean memberEquals(byte[] member) {
+            return len == member.length && Arrays.equals(buf, start, start + len, member, 0, len);
+        }
+
+        /** Sign of this entry compared with (score, member). */
+        int compareTo(double s, byte[] member) {
+            return ZsetOrder.compare(score, buf, start, len, s, member);
+        }
+
+        byte[] member() {
+            return Arrays.copyOfRange(buf, start, start + len);
+        }
+    }
+
+    private static boolean integral(double s) {
+        return s == Math.rint(s) && Math.abs(s) <= MAX_EXACT;
+    }
+
+    private static int varintSize(long v) {
+        int n = 1;
+        while ((v >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int putVarint(byte[] b, int p, long v) {
+        while ((v & ~0x7fL) != 0) {
+            b[p++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        b[p++] = (byte) v;
+        return p;
+    }
+
+    private static long zigzag(double s) {
+        long v = (long) s;
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static int entrySize(byte[] member, double score) {
+        boolean isInt = integral(score);
+        int header = varintSize(((long) member.length << 1) | (isInt ? 0 : 1));
+        return header + member.length + (isInt ? varintSize(zigzag(score)) : 8);
+    }
+
+    private static void writeEntry(byte[] b, int p, byte[] member, double score) {
+        boolean isInt = integral(score);
+        p = putVarint(b, p, ((long) member.length << 1) | (isInt ? 0 : 1));
+        System.arraycopy(member, 0, b, p, member.length);
+        p += member.length;
+        if (isInt) {
+            putVarint(b, p, zigzag(score));
+        } else {
+            DOUBLES.set(b, p, score);
+        }
+    }
+
+    /** The entry of {@code member}, or null. */
+    private Entry find(byte[] member) {
+        Entry e = new Entry();
+        for (boolean ok = e.at(0); ok; ok = e.next()) {
+            if (e.memberEquals(member)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public double score(byte[] member) {
+        Entry e = find(member);
+        return e == null ? Double.NaN : e.score;
+    }
+
+    @Override
+    public void insert(byte[] member, double score) {
+        Entry e = new Entry();
+        int at = buf.length;
+        for (boolean ok = e.at(0); ok; ok = e.next()) {
+            if (e.compareTo(score, member) > 0) {
+                at = e.off;
+                break;
+            }
+        }
+        int size = entrySize(member, score);
+        byte[] nb = new byte[buf.length + size];
+        System.arraycopy(buf, 0, nb, 0, at);
+        writeEntry(nb, at, member, score);
+        System.arraycopy(buf, at, nb, at + size, buf.length - at);
+        replace(nb, 1);
+    }
+
+    @Override
+    public void update(byte[] member, double old, double score) {
+        Entry e = find(member);
+        removeSpan(e.off, e.end, 1);
+        insert(member, score);
+    }
+
+    private void removeSpan(int from, int to, int entries) {
+        byte[] nb = new byte[buf.length - (to - from)];
+        System.arraycopy(buf, 0, nb, 0, from);
+        System.arraycopy(buf, to, nb, from, buf.length - to);
+        replace(nb, -entries);
+    }
+
+    @Override
+    public boolean delete(byte[] member) {
+        Entry e = find(member);
+        if (e == null) {
+            return false;
+        }
+        removeSpan(e.off, e.end, 1);
+        return true;
+    }
+
+    @Override
+    public int rank(byte[] member, double score) {
+        Entry e = new Entry();
+        int rank = 0;
+        for (boolean ok = e.at(0); ok; ok = e.next(), rank++) {
+            if (e.memberEquals(member)) {
+                return rank;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public int prefixLength(Before before) {
+        Entry e = new Entry();
+        int n = 0;
+        for (boolean ok = e.at(0); ok && before.test(buf, e.start, e.len, e.score); ok = e.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    private int offsetOfRank(int rank) {
+        Entry e = new Entry();
+        e.at(0);
+        for (int i = 0; i < rank; i++) {
+            e.next();
+        }
+        return e.off;
+    }
+
+    @Override
+    public ZsetCursor cursor(int rank, boolean reverse) {
+        if (!reverse) {
+            Entry e = new Entry();
+            e.at(offsetOfRank(rank));
+            return new ZsetCursor() {
+                boolean valid = e.off < buf.length;
+
+                @Override
+                public boolean valid() {
+                    return valid;
+                }
+
+                @Override
+                public byte[] member() {
+                    return e.member();
+                }
+
+                @Override
+                public double score() {
+                    return e.score;
+                }
+
+                @Override
+                public void advance() {
+                    valid = e.next();
+                }
+            };
+        }
+        int[] offsets = new int[rank + 1];
+        Entry e = new Entry();
+        e.at(0);
+        for (int i = 0; i <= rank; i++) {
+            offsets[i] = e.off;
+            e.next();
+        }
+        e.at(offsets[rank]);
+        return new ZsetCursor() {
+            int index = rank;
+
+            @Override
+            public boolean valid() {
+                return index >= 0;
+            }
+
+            @Override
+            public byte[] member() {
+                return e.member();
+            }
+
+            @Override
+            public double score() {
+                return e.score;
+            }
+
+            @Override
+            public void advance() {
+                if (--index >= 0) {
+                    e.at(offsets[index]);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void deleteRange(int from, int to) {
+        int start = offsetOfRank(from);
+        Entry e = new Entry();
+        e.at(start);
+        for (int i = from; i < to; i++) {
+            e.next();
+        }
+        removeSpan(start, e.end, to - from + 1);
+    }
+
+    @Override
+    public long heapBytes() {
+        return Memory.arrayBytes(buf.length);
+    }
+
+    @Override
+    public ZsetEncoding copy() {
+        throw new UnsupportedOperationException("a packed set is copied by its owner");
+    }
+}

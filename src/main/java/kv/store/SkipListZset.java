@@ -1,0 +1,344 @@
+package kv.store;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+
+/**
+ * The big encoding ("skiplist"): a skip list with spans (rank queries in O(log n)) plus an
+ * open-addressing table from member to node for O(1) score lookups. A node keeps its first level
+ * inline; only the quarter of nodes with more levels carry arrays for the upper ones, and the
+ * level-0 span is implicitly 1.
+ */
+final class SkipListZset implements ZsetEncoding {
+    static final int MAX_LEVEL = 32;
+    /** Fixed part of a node: header, member, score, backward, next0, up, upSpan. */
+    private static final long NODE_BYTES = 40;
+
+    static final class Node {
+        final byte[] member;
+        double score;
+        Node backward;
+        Node next0;
+        /** Levels 1..level-1; null for a one-level node. */
+        Node[] up;
+        int[] upSpan;
+
+        Node(byte[] member, double score, int level) {
+            this.member = member;
+            this.score = score;
+            if (level > 1) {
+                up = new Node[level - 1];
+                upSpan = new int[level - 1];
+            }
+        }
+
+        int level() {
+            return up == null ? 1 : up.length + 1;
+        }
+
+        Node next(int i) {
+            return i == 0 ? next0 : up[i - 1];
+        }
+
+        void setNext(int i, Node n) {
+            if (i == 0) {
+                next0 = n;
+            } else {
+                up[i - 1] = n;
+            }
+        }
+
+        int span(int i) {
+            return i == 0 ? 1 : upSpan[i - 1];
+        }
+
+        void setSpan(int i, int s) {
+            if (i > 0) {
+                upSpan[i - 1] = s;
+            }
+        }
+
+        long heapBytes() {
+            long b = NODE_BYTES + Memory.arrayBytes(member.length);
+            if (up != null) {
+                b += Memory.arrayBytes(4 * up.length) * 2;
+            }
+            return b;
+        }
+    }
+
+    private final Node head = new Node(new byte[0], 0, MAX_LEVEL);
+    private Node tail;
+    private int level = 1;
+    private int length;
+    private final ZsetMemberTable table;
+    private long nodeBytes;
+    // scratch for insert/delete (one thread owns the data)
+    private final Node[] update = new Node[MAX_LEVEL];
+    private final int[] rankAt = new int[MAX_LEVEL];
+
+    SkipListZset(int capacity) {
+        table = new ZsetMemberTable(capacity);
+    }
+
+    @Override
+    public int size() {
+        return length;
+    }
+
+    @Override
+    public double score(byte[] member) {
+        Node n = table.get(member);
+        return n == null ? Double.NaN : n.score;
+    }
+
+    private static int randomLevel() {
+        int lvl = 1;
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        while (lvl < MAX_LEVEL && (r.nextInt() & 0xffff) < 0xffff / 4) {
+            lvl++;
+        }
+        return lvl;
+    }
+
+    private static boolean before(Node n, double score, byte[] member) {
+        return n.score < score || (n.score == score && ZsetOrder.compareMembers(n.member, member) < 0);
+    }
+
+    @Override
+    public void insert(byte[] member, double score) {
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            rankAt[i] = i == level - 1 ? 0 : rankAt[i + 1];
+            Node n;
+            while ((n = x.next(i)) != null && before(n, score, member)) {
+                rankAt[i] += x.span(i);
+                x = n;
+            }
+            update[i] = x;
+        }
+        int lvl = randomLevel();
+        if (lvl > level) {
+            for (int i = level; i < lvl; i++) {
+                rankAt[i] = 0;
+                update[i] = head;
+                head.setSpan(i, length);
+            }
+            level = lvl;
+        }
+        Node node = new Node(member, score, lvl);
+        for (int i = 0; i < lvl; i++) {
+            node.setNext(i, update[i].next(i));
+            update[i].setNext(i, node);
+            if (i > 0) {
+                node.setSpan(i, update[i].span(i) - (rankAt[0] - rankAt[i]));
+                update[i].setSpan(i, rankAt[0] - rankAt[i] + 1);
+            }
+        }
+        for (int i = lvl; i < level; i++) {
+            update[i].setSpan(i, update[i].span(i) + 1);
+        }
+        node.backward = update[0] == head ? null : update[0];
+        if (node.next0 != null) {
+            node.next0.backward = node;
+        } else {
+            tail = node;
+        }
+        length++;
+        nodeBytes += node.heapBytes();
+        table.put(node);
+        clearScratch();
+    }
+
+    private void clearScratch() {
+        java.util.Arrays.fill(update, null);
+    }
+
+    /** Unlinks {@code x} given its predecessors in {@code update}. */
+    private void unlink(Node x) {
+        for (int i = 0; i < level; i++) {
+            if (update[i].next(i) == x) {
+                if (i > 0) {
+                    update[i].setSpan(i, update[i].span(i) + x.span(i) - 1);
+                }
+                update[i].setNext(i, x.next(i));
+            } else if (i > 0) {
+                update[i].setSpan(i, update[i].span(i) - 1);
+            }
+        }
+        if (x.next0 != null) {
+            x.next0.backward = x.backward;
+        } else {
+            tail = x.backward;
+        }
+        while (level > 1 && head.next(level - 1) == null) {
+            level--;
+        }
+        length--;
+        nodeBytes -= x.heapBytes();
+    }
+
+    /** Fills {@code update} with the predecessors of (score, member) on every level. */
+    private Node findUpdate(double score, byte[] member) {
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node n;
+            while ((n = x.next(i)) != null && before(n, score, member)) {
+                x = n;
+            }
+            update[i] = x;
+        }
+        return x.next0;
+    }
+
+    @Override
+    public void update(byte[] member, double old, double score) {
+        Node x = findUpdate(old, member);
+        // stays in place when the neighbours still bracket the new score (Redis does the same)
+        if ((x.backward == null || x.backward.score < score
+                        || (x.backward.score == score && ZsetOrder.compareMembers(x.backward.member, member) < 0))
+                && (x.next0 == null || x.next0.score > score
+                        || (x.next0.score == score && ZsetOrder.compareMembers(x.next0.member, member) > 0))) {
+            x.score = score;
+            clearScratch();
+            return;
+        }
+        unlink(x);
+        table.remove(member);
+        clearScratch();
+        insert(x.member, score);
+    }
+
+    @Override
+    public boolean delete(byte[] member) {
+        Node n = table.get(member);
+        if (n == null) {
+            return false;
+        }
+        Node x = findUpdate(n.score, member);
+        unlink(x);
+        table.remove(member);
+        clearScratch();
+        return true;
+    }
+
+    @Override
+    public int rank(byte[] member, double score) {
+        int rank = 0;
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node n;
+            while ((n = x.next(i)) != null
+                    && (n.score < score || (n.score == score && ZsetOrder.compareMembers(n.member, member) <= 0))) {
+                rank += x.span(i);
+                x = n;
+            }
+            if (x != head && x.score == score && java.util.Arrays.equals(x.member, member)) {
+                return rank - 1;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public int prefixLength(Before before) {
+        int rank = 0;
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            Node n;
+            while ((n = x.next(i)) != null && before.test(n.member, 0, n.member.length, n.score)) {
+                rank += x.span(i);
+                x = n;
+            }
+        }
+        return rank;
+    }
+
+    private Node nodeAt(int rank) {
+        int traversed = 0;
+        int target = rank + 1;
+        Node x = head;
+        for (int i = level - 1; i >= 0; i--) {
+            while (x.next(i) != null && traversed + x.span(i) <= target) {
+                traversed += x.span(i);
+                x = x.next(i);
+            }
+            if (traversed == target) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public ZsetCursor cursor(int rank, boolean reverse) {
+        Node start = nodeAt(rank);
+        return new ZsetCursor() {
+            Node n = start;
+
+            @Override
+            public boolean valid() {
+                return n != null;
+            }
+
+            @Override
+            public byte[] member() {
+                return n.member;
+            }
+
+            @Override
+            public double score() {
+                return n.score;
+            }
+
+            @Override
+            public void advance() {
+                n = reverse ? n.backward : n.next0;
+            }
+        };
+    }
+
+    @Override
+    public void deleteRange(int from, int to) {
+        Node x = head;
+        int traversed = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            while (x.next(i) != null && traversed + x.span(i) < from + 1) {
+                traversed += x.span(i);
+                x = x.next(i);
+            }
+            update[i] = x;
+        }
+        x = x.next0;
+        for (int r = from; r <= to && x != null; r++) {
+            Node next = x.next0;
+            unlink(x);
+            table.remove(x.member);
+            x = next;
+        }
+        clearScratch();
+    }
+
+    @Override
+    public long heapBytes() {
+        return 48 + head.heapBytes() + nodeBytes + table.heapBytes() + Memory.arrayBytes(4 * MAX_LEVEL) * 2;
+    }
+
+    @Override
+    public ZsetEncoding copy() {
+        SkipListZset c = new SkipListZset(length);
+        for (Node n = head.next0; n != null; n = n.next0) {
+            c.insert(n.member, n.score);
+        }
+        return c;
+    }
+
+    /** One SCAN step over the member table (see {@link ZsetMemberTable#scan}). */
+    long scan(long cursor, java.util.function.Consumer<Node> visitor) {
+        return table.scan(cursor, visitor);
+    }
+
+    Node random() {
+        return nodeAt(ThreadLocalRandom.current().nextInt(length));
+    }
+}
