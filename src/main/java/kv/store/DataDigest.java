@@ -114,7 +114,17 @@ public final class DataDigest {
         switch (type) {
             case STRING -> StringValues.writeTo(new MixSink(), value);
             case ZSET -> ((SortedSet) value).forEach((m, score) -> zsetEntry(m, 0, m.length, score));
-            // no aggregate type exists yet: each adds its branch when it lands (rules above)
+            case LIST -> {
+                ListValue list = (ListValue) value;
+                if (list.size() > 0) {
+                    list.visit(0, true, (b, off, len) -> {
+                        listElement(b, off, len);
+                        return true;
+                    });
+                }
+            }
+            case HASH -> ((HashValue) value).forEach(this::hashEntry);
+            // types still to come add their branch when they land (rules above)
             default -> throw new IllegalStateException("DEBUG DIGEST has no branch for " + type.typeName() + " values yet");
         }
     }
