@@ -15,5 +15,6 @@ public final class Commands {
         ClientCommand.register(table);
         CommandCommand.register(table);
         ConfigCommands.register(table);
+        SetCommands.register(table);
     }
 }
