@@ -16,5 +16,6 @@ public final class Commands {
         CommandCommand.register(table);
         ConfigCommands.register(table);
         SetCommands.register(table);
+        BitCommands.register(table);
     }
 }
