@@ -17,5 +17,6 @@ public final class Commands {
         ConfigCommands.register(table);
         SetCommands.register(table);
         BitCommands.register(table);
+        HyperLogLogCommands.register(table);
     }
 }
