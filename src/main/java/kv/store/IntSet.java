@@ -164,9 +164,12 @@ final class IntSet {
         }
     }
 
-    /** Room for some growth without doubling large sets (an add is O(n) anyway). */
+    /**
+     * Small intsets are sized exactly, as Redis reallocates them (memory per small set matters
+     * more than the copy: an add is O(n) anyway); big ones get an eighth of room to grow.
+     */
     private static int grown(int bytes) {
-        return bytes < 256 ? bytes + bytes / 2 + 8 : bytes + bytes / 8;
+        return bytes < 256 ? bytes : bytes + bytes / 8;
     }
 
     long heapBytes() {

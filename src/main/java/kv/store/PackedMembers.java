@@ -13,7 +13,7 @@ final class PackedMembers {
     private int count;
 
     PackedMembers(int expectedBytes) {
-        buf = new byte[Math.max(expectedBytes, 8)];
+        buf = new byte[expectedBytes];
     }
 
     private PackedMembers(byte[] buf, int used, int count) {
@@ -46,7 +46,8 @@ final class PackedMembers {
     void append(byte[] m) {
         int need = used + varintSize(m.length) + m.length;
         if (need > buf.length) {
-            buf = Arrays.copyOf(buf, need + need / 2);
+            // small sets are sized exactly (memory per small set), bigger ones get room to grow
+            buf = Arrays.copyOf(buf, need < 128 ? need : need + need / 4);
         }
         int v = m.length;
         while (v >= 0x80) {

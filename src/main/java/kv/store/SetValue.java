@@ -48,7 +48,7 @@ public final class SetValue implements CompoundValue {
         if (Numbers.isLong(first) && sizeHint <= limits.intsetCap()) {
             s.ints = new IntSet();
         } else if (sizeHint <= limits.maxListpackEntries()) {
-            s.packed = new PackedMembers(16);
+            s.packed = new PackedMembers(0);
         } else {
             s.table = new MemberTable();
         }
@@ -65,7 +65,7 @@ public final class SetValue implements CompoundValue {
     /** An empty listpack-encoded set. */
     public static SetValue emptyListpack() {
         SetValue s = new SetValue();
-        s.packed = new PackedMembers(16);
+        s.packed = new PackedMembers(0);
         return s;
     }
 
@@ -284,7 +284,7 @@ public final class SetValue implements CompoundValue {
         if (ints != null) {
             kept.ints = new IntSet();
         } else {
-            kept.packed = new PackedMembers(16);
+            kept.packed = new PackedMembers(0);
         }
         for (int i = 0; i < keep; i++) {
             byte[] m = popRandom(random);
