@@ -119,6 +119,8 @@ class ServerConfigTest {
         expected.put("list-max-listpack-size", "-2");
         expected.put("list-max-ziplist-size", "-2");
         expected.put("list-compress-depth", "0");
+        expected.put("hll-sparse-max-bytes", "3000");
+        expected.put("lazyfree-lazy-server-del", "no");
         for (Map.Entry<String, String> e : expected.entrySet()) {
             assertEquals(e.getValue(), all.get(e.getKey()), e.getKey());
         }
