@@ -6,71 +6,74 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Redis' intset: distinct 64-bit integers, sorted ascending, packed little-endian into one byte
- * array at the smallest width (2, 4 or 8 bytes) that holds them all. Adding a value that needs a
- * wider width re-encodes every element; the width never narrows again (as in Redis).
+ * Redis' intset, in Redis' own byte layout: a 4-byte width (2, 4 or 8), a 4-byte element count,
+ * then the distinct integers sorted ascending, little-endian, all at the smallest width that holds
+ * them. A set is this one array and nothing else; like Redis, every change reallocates it exactly
+ * (an add or remove moves O(n) bytes anyway). Adding a value that needs a wider width re-encodes
+ * every element; the width never narrows again.
  */
 final class IntSet {
     private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int HEADER = 8;
 
-    private byte[] data;
-    private int width;
-    private int size;
-
-    IntSet() {
-        this(new byte[0], 2, 0);
+    private IntSet() {
     }
 
-    private IntSet(byte[] data, int width, int size) {
-        this.data = data;
-        this.width = width;
-        this.size = size;
+    static byte[] empty() {
+        return allocate(2, 0);
     }
 
-    int size() {
-        return size;
+    private static byte[] allocate(int width, int size) {
+        byte[] b = new byte[HEADER + width * size];
+        INTS.set(b, 0, width);
+        INTS.set(b, 4, size);
+        return b;
+    }
+
+    static int size(byte[] b) {
+        return (int) INTS.get(b, 4);
     }
 
     /** Element width in bytes: 2, 4 or 8. */
-    int width() {
-        return width;
+    static int width(byte[] b) {
+        return (int) INTS.get(b, 0);
     }
 
-    long get(int i) {
-        return read(data, width, i);
+    static long get(byte[] b, int i) {
+        return read(b, width(b), i);
     }
 
-    long min() {
-        return get(0);
+    static long min(byte[] b) {
+        return get(b, 0);
     }
 
-    long max() {
-        return get(size - 1);
+    static long max(byte[] b) {
+        return get(b, size(b) - 1);
     }
 
     private static long read(byte[] d, int w, int i) {
         switch (w) {
             case 2:
-                return (short) SHORTS.get(d, i * 2);
+                return (short) SHORTS.get(d, HEADER + i * 2);
             case 4:
-                return (int) INTS.get(d, i * 4);
+                return (int) INTS.get(d, HEADER + i * 4);
             default:
-                return (long) LONGS.get(d, i * 8);
+                return (long) LONGS.get(d, HEADER + i * 8);
         }
     }
 
     private static void write(byte[] d, int w, int i, long v) {
         switch (w) {
             case 2:
-                SHORTS.set(d, i * 2, (short) v);
+                SHORTS.set(d, HEADER + i * 2, (short) v);
                 break;
             case 4:
-                INTS.set(d, i * 4, (int) v);
+                INTS.set(d, HEADER + i * 4, (int) v);
                 break;
             default:
-                LONGS.set(d, i * 8, v);
+                LONGS.set(d, HEADER + i * 8, v);
         }
     }
 
@@ -85,12 +88,13 @@ final class IntSet {
     }
 
     /** Index of {@code v}, or -(insertion point) - 1. */
-    private int search(long v) {
+    private static int search(byte[] b, long v) {
+        int w = width(b);
         int lo = 0;
-        int hi = size - 1;
+        int hi = size(b) - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long m = get(mid);
+            long m = read(b, w, mid);
             if (m < v) {
                 lo = mid + 1;
             } else if (m > v) {
@@ -102,81 +106,56 @@ final class IntSet {
         return -lo - 1;
     }
 
-    boolean contains(long v) {
-        return widthFor(v) <= width && search(v) >= 0;
+    static boolean contains(byte[] b, long v) {
+        return widthFor(v) <= width(b) && search(b, v) >= 0;
     }
 
-    /** Adds {@code v}; false if it was present. */
-    boolean add(long v) {
-        int w = widthFor(v);
-        if (w > width) {
-            upgrade(w, v);
-            return true;
+    /** The intset with {@code v} added: {@code b} itself if it was present, else a new array. */
+    static byte[] add(byte[] b, long v) {
+        int w = width(b);
+        int size = size(b);
+        int nw = widthFor(v);
+        if (nw > w) {
+            // v lies outside the old range: it goes first or last
+            byte[] d = allocate(nw, size + 1);
+            int offset = v < 0 ? 1 : 0;
+            for (int i = 0; i < size; i++) {
+                write(d, nw, i + offset, read(b, w, i));
+            }
+            write(d, nw, v < 0 ? 0 : size, v);
+            return d;
         }
-        int at = search(v);
+        int at = search(b, v);
         if (at >= 0) {
-            return false;
+            return b;
         }
         at = -at - 1;
-        ensureCapacity((size + 1) * width);
-        System.arraycopy(data, at * width, data, (at + 1) * width, (size - at) * width);
-        write(data, width, at, v);
-        size++;
-        return true;
+        byte[] d = allocate(w, size + 1);
+        System.arraycopy(b, HEADER, d, HEADER, at * w);
+        write(d, w, at, v);
+        System.arraycopy(b, HEADER + at * w, d, HEADER + (at + 1) * w, (size - at) * w);
+        return d;
     }
 
-    /** Re-encodes at width {@code w}; {@code v} (out of the old range) goes first or last. */
-    private void upgrade(int w, long v) {
-        byte[] d = new byte[grown((size + 1) * w)];
-        int offset = v < 0 ? 1 : 0;
-        for (int i = 0; i < size; i++) {
-            write(d, w, i + offset, read(data, width, i));
+    /** The intset without {@code v}: {@code b} itself if it was absent, else a new array. */
+    static byte[] remove(byte[] b, long v) {
+        if (widthFor(v) > width(b)) {
+            return b;
         }
-        write(d, w, v < 0 ? 0 : size, v);
-        data = d;
-        width = w;
-        size++;
+        int at = search(b, v);
+        return at < 0 ? b : removeAt(b, at);
     }
 
-    boolean remove(long v) {
-        if (widthFor(v) > width) {
-            return false;
-        }
-        int at = search(v);
-        if (at < 0) {
-            return false;
-        }
-        removeAt(at);
-        return true;
+    static byte[] removeAt(byte[] b, int at) {
+        int w = width(b);
+        int size = size(b);
+        byte[] d = allocate(w, size - 1);
+        System.arraycopy(b, HEADER, d, HEADER, at * w);
+        System.arraycopy(b, HEADER + (at + 1) * w, d, HEADER + at * w, (size - at - 1) * w);
+        return d;
     }
 
-    void removeAt(int at) {
-        System.arraycopy(data, (at + 1) * width, data, at * width, (size - at - 1) * width);
-        size--;
-        if (data.length > 64 && size * width * 2 < data.length / 2) {
-            data = Arrays.copyOf(data, size * width * 2);
-        }
-    }
-
-    private void ensureCapacity(int bytes) {
-        if (bytes > data.length) {
-            data = Arrays.copyOf(data, grown(bytes));
-        }
-    }
-
-    /**
-     * Small intsets are sized exactly, as Redis reallocates them (memory per small set matters
-     * more than the copy: an add is O(n) anyway); big ones get an eighth of room to grow.
-     */
-    private static int grown(int bytes) {
-        return bytes < 256 ? bytes : bytes + bytes / 8;
-    }
-
-    long heapBytes() {
-        return 24 + Memory.arrayBytes(data.length);
-    }
-
-    IntSet copy() {
-        return new IntSet(Arrays.copyOf(data, size * width), width, size);
+    static byte[] copy(byte[] b) {
+        return Arrays.copyOf(b, b.length);
     }
 }

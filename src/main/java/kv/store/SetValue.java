@@ -29,7 +29,8 @@ public final class SetValue implements CompoundValue {
         void visit(byte[] member);
     }
 
-    private IntSet ints;
+    /** The intset encoding: Redis' intset bytes (see {@link IntSet}), or null. */
+    private byte[] ints;
     private PackedMembers packed;
     private MemberTable table;
     /** Heap bytes of the member arrays the table holds (a running figure, so heapBytes is O(1)). */
@@ -46,7 +47,7 @@ public final class SetValue implements CompoundValue {
     public static SetValue create(byte[] first, long sizeHint, Limits limits) {
         SetValue s = new SetValue();
         if (Numbers.isLong(first) && sizeHint <= limits.intsetCap()) {
-            s.ints = new IntSet();
+            s.ints = IntSet.empty();
         } else if (sizeHint <= limits.maxListpackEntries()) {
             s.packed = new PackedMembers(0);
         } else {
@@ -58,7 +59,7 @@ public final class SetValue implements CompoundValue {
     /** An empty intset-encoded set (the start of SINTERSTORE/SUNIONSTORE/SDIFFSTORE results). */
     public static SetValue emptyIntset() {
         SetValue s = new SetValue();
-        s.ints = new IntSet();
+        s.ints = IntSet.empty();
         return s;
     }
 
@@ -88,7 +89,7 @@ public final class SetValue implements CompoundValue {
     }
 
     public int size() {
-        return ints != null ? ints.size() : packed != null ? packed.size() : table.size();
+        return ints != null ? IntSet.size(ints) : packed != null ? packed.size() : table.size();
     }
 
     @Override
@@ -98,7 +99,7 @@ public final class SetValue implements CompoundValue {
 
     public boolean contains(byte[] m) {
         if (ints != null) {
-            return Numbers.isLong(m) && ints.contains(Numbers.parseLong(m));
+            return Numbers.isLong(m) && IntSet.contains(ints, Numbers.parseLong(m));
         }
         if (packed != null) {
             return packed.contains(m);
@@ -110,17 +111,19 @@ public final class SetValue implements CompoundValue {
     public boolean add(byte[] m, Limits limits) {
         if (ints != null) {
             if (Numbers.isLong(m)) {
-                if (!ints.add(Numbers.parseLong(m))) {
+                byte[] grown = IntSet.add(ints, Numbers.parseLong(m));
+                if (grown == ints) {
                     return false;
                 }
-                if (ints.size() > limits.intsetCap()) {
+                ints = grown;
+                if (IntSet.size(ints) > limits.intsetCap()) {
                     toTable();
                 }
                 return true;
             }
             // a non-integer: listpack if every member (the widest integer included) fits it
-            int n = ints.size();
-            int widest = n == 0 ? 0 : Math.max(Numbers.digits(ints.max()), Numbers.digits(ints.min()));
+            int n = IntSet.size(ints);
+            int widest = n == 0 ? 0 : Math.max(Numbers.digits(IntSet.max(ints)), Numbers.digits(IntSet.min(ints)));
             if (n < limits.maxListpackEntries() && m.length <= limits.maxListpackValue() && widest <= limits.maxListpackValue()) {
                 intsToPacked();
             } else {
@@ -146,7 +149,13 @@ public final class SetValue implements CompoundValue {
 
     public boolean remove(byte[] m) {
         if (ints != null) {
-            return Numbers.isLong(m) && ints.remove(Numbers.parseLong(m));
+            if (!Numbers.isLong(m)) {
+                return false;
+            }
+            byte[] shrunk = IntSet.remove(ints, Numbers.parseLong(m));
+            boolean removed = shrunk != ints;
+            ints = shrunk;
+            return removed;
         }
         if (packed != null) {
             return packed.remove(m);
@@ -159,9 +168,9 @@ public final class SetValue implements CompoundValue {
     }
 
     private void intsToPacked() {
-        PackedMembers p = new PackedMembers(ints.size() * 8 + 16);
-        for (int i = 0; i < ints.size(); i++) {
-            p.append(Numbers.toBytes(ints.get(i)));
+        PackedMembers p = new PackedMembers(IntSet.size(ints) * 8 + 16);
+        for (int i = 0; i < IntSet.size(ints); i++) {
+            p.append(Numbers.toBytes(IntSet.get(ints, i)));
         }
         ints = null;
         packed = p;
@@ -171,8 +180,8 @@ public final class SetValue implements CompoundValue {
         MemberTable t = new MemberTable();
         long bytes = 0;
         if (ints != null) {
-            for (int i = 0; i < ints.size(); i++) {
-                byte[] m = Numbers.toBytes(ints.get(i));
+            for (int i = 0; i < IntSet.size(ints); i++) {
+                byte[] m = Numbers.toBytes(IntSet.get(ints, i));
                 t.add(m);
                 bytes += Memory.arrayBytes(m.length);
             }
@@ -192,8 +201,8 @@ public final class SetValue implements CompoundValue {
     /** Every member, in the encoding's order (ascending for an intset, insertion order for a listpack). */
     public void forEach(MemberVisitor visitor) {
         if (ints != null) {
-            for (int i = 0; i < ints.size(); i++) {
-                visitor.visit(Numbers.toBytes(ints.get(i)));
+            for (int i = 0; i < IntSet.size(ints); i++) {
+                visitor.visit(Numbers.toBytes(IntSet.get(ints, i)));
             }
         } else if (packed != null) {
             for (int p = packed.first(); p < packed.end(); p = packed.next(p)) {
@@ -207,7 +216,7 @@ public final class SetValue implements CompoundValue {
     /** A uniformly chosen member; the set must not be empty. */
     public byte[] randomMember(RandomGenerator random) {
         if (ints != null) {
-            return Numbers.toBytes(ints.get(random.nextInt(ints.size())));
+            return Numbers.toBytes(IntSet.get(ints, random.nextInt(IntSet.size(ints))));
         }
         if (packed != null) {
             return packed.memberAt(packed.offsetOf(random.nextInt(packed.size())));
@@ -218,9 +227,9 @@ public final class SetValue implements CompoundValue {
     /** Removes and returns a uniformly chosen member; the set must not be empty. */
     public byte[] popRandom(RandomGenerator random) {
         if (ints != null) {
-            int i = random.nextInt(ints.size());
-            long v = ints.get(i);
-            ints.removeAt(i);
+            int i = random.nextInt(IntSet.size(ints));
+            long v = IntSet.get(ints, i);
+            ints = IntSet.removeAt(ints, i);
             return Numbers.toBytes(v);
         }
         if (packed != null) {
@@ -282,14 +291,14 @@ public final class SetValue implements CompoundValue {
     public SetValue keepRandom(int keep, Limits limits, RandomGenerator random) {
         SetValue kept = new SetValue();
         if (ints != null) {
-            kept.ints = new IntSet();
+            kept.ints = IntSet.empty();
         } else {
             kept.packed = new PackedMembers(0);
         }
         for (int i = 0; i < keep; i++) {
             byte[] m = popRandom(random);
             if (kept.ints != null) {
-                kept.ints.add(Numbers.parseLong(m));
+                kept.ints = IntSet.add(kept.ints, Numbers.parseLong(m));
             } else {
                 kept.add(m, limits);
             }
@@ -301,7 +310,7 @@ public final class SetValue implements CompoundValue {
     public long heapBytes() {
         long self = 32;
         if (ints != null) {
-            return self + ints.heapBytes();
+            return self + Memory.arrayBytes(ints.length);
         }
         if (packed != null) {
             return self + packed.heapBytes();
@@ -313,7 +322,7 @@ public final class SetValue implements CompoundValue {
     public SetValue copy() {
         SetValue s = new SetValue();
         if (ints != null) {
-            s.ints = ints.copy();
+            s.ints = IntSet.copy(ints);
         } else if (packed != null) {
             s.packed = packed.copy();
         } else {
