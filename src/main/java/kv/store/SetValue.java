@@ -33,8 +33,6 @@ public final class SetValue implements CompoundValue {
     private byte[] ints;
     private PackedMembers packed;
     private MemberTable table;
-    /** Heap bytes of the member arrays the table holds (a running figure, so heapBytes is O(1)). */
-    private long tableMemberBytes;
 
     private SetValue() {
     }
@@ -141,7 +139,7 @@ public final class SetValue implements CompoundValue {
             toTable();
         }
         if (table.add(m)) {
-            tableMemberBytes += Memory.arrayBytes(m.length);
+            table.memberBytes += Memory.arrayBytes(m.length);
             return true;
         }
         return false;
@@ -161,7 +159,7 @@ public final class SetValue implements CompoundValue {
             return packed.remove(m);
         }
         if (table.remove(m)) {
-            tableMemberBytes -= Memory.arrayBytes(m.length);
+            table.memberBytes -= Memory.arrayBytes(m.length);
             return true;
         }
         return false;
@@ -195,7 +193,7 @@ public final class SetValue implements CompoundValue {
         ints = null;
         packed = null;
         table = t;
-        tableMemberBytes = bytes;
+        t.memberBytes = bytes;
     }
 
     /** Every member, in the encoding's order (ascending for an intset, insertion order for a listpack). */
@@ -241,7 +239,7 @@ public final class SetValue implements CompoundValue {
         int slot = table.randomSlot(random);
         byte[] m = table.keyAt(slot);
         table.removeSlot(slot);
-        tableMemberBytes -= Memory.arrayBytes(m.length);
+        table.memberBytes -= Memory.arrayBytes(m.length);
         return m;
     }
 
@@ -308,14 +306,14 @@ public final class SetValue implements CompoundValue {
 
     @Override
     public long heapBytes() {
-        long self = 32;
+        long self = 24;
         if (ints != null) {
             return self + Memory.arrayBytes(ints.length);
         }
         if (packed != null) {
             return self + packed.heapBytes();
         }
-        return self + 40 + table.tableBytes(0) + tableMemberBytes;
+        return self + 40 + table.tableBytes(0) + table.memberBytes;
     }
 
     @Override
@@ -330,7 +328,7 @@ public final class SetValue implements CompoundValue {
             MemberTable t = new MemberTable();
             table.forEachSlot(slot -> t.add(table.keyAt(slot)));
             s.table = t;
-            s.tableMemberBytes = tableMemberBytes;
+            t.memberBytes = table.memberBytes;
         }
         return s;
     }
