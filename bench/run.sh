@@ -25,8 +25,11 @@ Usage: bench/run.sh [options]
   --repeats N          interleaved repeats per test, median taken (default 3)
   --keys N             keys loaded for the memory test           (default 1000000)
   --launches N         launches per variant for the startup test (default 5)
-  -r N | --keyspace N  pass -r N to redis-benchmark (random keys); default: off,
-                       i.e. redis-benchmark's default single key per test
+  -r N | --keyspace N  pass -r N to redis-benchmark (random keys over N); default
+                       100000, as real traffic spreads over keys (0: redis-benchmark's
+                       single key per test, which hides table and GC costs)
+  --warmup N           untimed warm-up requests per server before measuring (default
+                       2000000, JIT and heap settled; --quick: 20000)
   --only LIST          sections to run, comma separated: throughput,memory,startup
                                                                  (default: all)
   --redis-only         do not build or start KV; measure redis-server alone
@@ -46,7 +49,8 @@ clients=50
 repeats=3
 keys=1000000
 launches=5
-keyspace=""
+keyspace="100000"
+warmup=2000000
 sections="throughput,memory,startup"
 with_kv=1
 build=1
@@ -57,13 +61,14 @@ is_count() { [[ "$1" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$1' is not a positi
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --quick)       requests=10000; repeats=1; keys=100000; launches=2; shift ;;
+        --quick)       requests=10000; repeats=1; keys=100000; launches=2; warmup=20000; shift ;;
         -n)            need_arg "$@"; is_count "$2"; requests="$2"; shift 2 ;;
         -c)            need_arg "$@"; is_count "$2"; clients="$2"; shift 2 ;;
         --repeats)     need_arg "$@"; is_count "$2"; repeats="$2"; shift 2 ;;
         --keys)        need_arg "$@"; is_count "$2"; keys="$2"; shift 2 ;;
         --launches)    need_arg "$@"; is_count "$2"; launches="$2"; shift 2 ;;
-        -r|--keyspace) need_arg "$@"; is_count "$2"; keyspace="$2"; shift 2 ;;
+        -r|--keyspace) need_arg "$@"; is_count "$2"; keyspace="$2"; [[ "$keyspace" == 0 ]] && keyspace=""; shift 2 ;;
+        --warmup) need_arg "$@"; is_count "$2"; warmup="$2"; shift 2 ;;
         --only)        need_arg "$@"; sections="$2"; shift 2 ;;
         --redis-only)  with_kv=0; shift ;;
         --no-build)    build=0; shift ;;
@@ -313,13 +318,13 @@ if want throughput; then
         done
         tests_of[$s]="${ok[*]}"
     done
-    warm_n=$(( requests < 20000 ? requests : 20000 ))
-    log "throughput: warm-up (untimed, -n $warm_n per test, -P 1 and -P 16)"
+    warm_n=$(( warmup / 2 ))
+    log "throughput: warm-up (untimed, $warmup requests of SET/GET at -P 16, then -n $requests of each test at -P 1)"
     for s in "${servers[@]}"; do
-        for pl in 1 16; do
-            timeout 300 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$warm_n" -P "$pl" \
-                -t "${tests_of[$s]// /,}" --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
-        done
+        timeout 600 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$warm_n" -P 16 \
+            -t set,get ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+        timeout 300 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$requests" -P 1 \
+            -t "${tests_of[$s]// /,}" ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
     done
 
     : > "$raw_tp"

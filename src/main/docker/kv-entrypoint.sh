@@ -5,35 +5,62 @@
 #   docker run IMAGE                                   # the default CMD below
 #   docker run IMAGE --requirepass s3cret --appendonly yes
 #   docker run IMAGE /etc/kv/kv.conf --port 7000       # config file first, then flags
-#   docker run IMAGE kv-cli -h some-host ping          # run the client instead
+#   docker run IMAGE redis-server --port 7000          # as with the redis image (also kv-server)
+#   docker run IMAGE redis-cli -h some-host ping       # the client (also kv-cli)
 #   docker run IMAGE sh                                # any other command is exec'd as is
 # The images' default CMD is
 #   --bind 0.0.0.0 --dir /data --maxmemory-policy allkeys-lru --protected-mode no
-# (arguments given to `docker run` replace it entirely, as with redis).
+# (arguments given to `docker run` replace it entirely, as with redis). The images also have
+# redis-server and redis-cli on the PATH (src/main/docker/redis-server, redis-cli).
 #
-# Environment:
-#   KVAPP_BIN           native executable; when set (native images) it is exec'd with NATIVE_OPTS
-#   NATIVE_OPTS      options for the native executable (default: -XX:MaximumHeapSizePercent=70,
-#                    native-image's max heap as a percentage of the container memory)
-#   KVAPP_JAR           the fast-jar launcher (default /deployments/quarkus-run.jar)
-#   JAVA_OPTS        JVM options; default: container-aware heap and fail fast on OOM:
-#                    -XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError
-#   JAVA_OPTS_APPEND appended to JAVA_OPTS (keep the defaults, add your own)
-#   KVAPP_AOT_CACHE     JDK 25 AOT cache (default /deployments/kv.aot); used when the file exists;
-#                    KVAPP_AOT_CACHE=none disables it
-#   JAVA_HOME        java is $JAVA_HOME/bin/java when set, else java from PATH
-# None of these is named KV_*: KV reads KV_<DIRECTIVE> environment variables as configuration
-# and refuses to start on one it does not know.
+# The Bitnami redis image's variables, with the same meaning (flags derived from them come
+# after the config file and before the command line's flags, so the command line wins):
+#   REDIS_PASSWORD (or REDIS_PASSWORD_FILE)  --requirepass
+#   ALLOW_EMPTY_PASSWORD   when set: "yes" allows no password, anything else makes a missing
+#                          REDIS_PASSWORD a start-up error (unset: the redis image's behaviour)
+#   REDIS_AOF_ENABLED      yes|no  --appendonly
+#   REDIS_PORT_NUMBER      --port
+#   REDIS_DISABLE_COMMANDS FLUSHDB,FLUSHALL  one --rename-command NAME "" each
+#   REDIS_EXTRA_FLAGS      more flags, split on whitespace
+#
+# Memory (one knob): KVAPP_HEAP_PERCENT (default 60) is the heap as a percentage of the
+# container's memory limit (cgroup v2 memory.max or v1 memory.limit_in_bytes; the host's
+# memory without a limit). Direct memory is capped at 10% of it, metaspace at 128 MiB and the
+# code cache at 64 MiB, so that with the default heap + direct + metaspace + code cache stay
+# inside a limit of 1 GiB or more with room for thread stacks and GC structures. A heap size
+# given in JAVA_TOOL_OPTIONS, JAVA_OPTS or JAVA_OPTS_APPEND (-Xmx, -XX:MaxRAMPercentage,
+# -XX:MaxRAM, -XX:MaxHeapSize) replaces the knob's (JAVA_TOOL_OPTIONS is read before the command
+# line, so the entrypoint leaves the heap alone rather than silently overriding it).
+#
+# Environment of the launcher:
+#   KVAPP_BIN          native executable; when set (native images) it is exec'd with NATIVE_OPTS
+#   NATIVE_OPTS        replaces the native defaults (-XX:MaximumHeapSizePercent=<knob>, direct cap)
+#   KVAPP_JAR          the fast-jar launcher (default /deployments/quarkus-run.jar)
+#   JAVA_OPTS          replaces the JVM defaults (heap, direct, metaspace, code cache caps,
+#                      -XX:+ExitOnOutOfMemoryError)
+#   JAVA_OPTS_APPEND   appended to JAVA_OPTS (keep the defaults, add your own)
+#   KVAPP_AOT_CACHE    JDK 25 AOT cache (default /deployments/kv.aot); used when the file
+#                      exists; KVAPP_AOT_CACHE=none disables it
+#   KVAPP_CGROUP_DIR   where the cgroup files are read (default /sys/fs/cgroup)
+#   JAVA_HOME          java is $JAVA_HOME/bin/java when set, else java from PATH
+# None of these is named KV_*: KV reads KV_<DIRECTIVE> environment variables as configuration.
 # The script exec's the server, so it runs as PID 1 and gets SIGTERM directly.
 set -eu
 
-# A first argument that is neither an option nor a config file is a command of its own.
+die() {
+    echo "kv-entrypoint: $*" >&2
+    exit 1
+}
+
+# --- what to run -------------------------------------------------------------------------
 if [ "$#" -gt 0 ]; then
     case "$1" in
-        -*|*.conf) ;;
-        kv-cli)
+        redis-server|kv-server)
+            shift ;;
+        redis-cli|kv-cli)
             shift
             exec kv-cli "$@" ;;
+        -*|*.conf) ;;
         *)
             if [ ! -f "$1" ]; then
                 exec "$@"
@@ -41,16 +68,104 @@ if [ "$#" -gt 0 ]; then
     esac
 fi
 
+# --- Bitnami's variables -> redis-server flags ---------------------------------------------
+conf=""
+if [ "$#" -gt 0 ] && [ "${1#-}" = "$1" ]; then
+    conf="$1"
+    shift
+fi
+user_args=$#
+
+if [ -n "${REDIS_PASSWORD_FILE:-}" ]; then
+    [ -r "$REDIS_PASSWORD_FILE" ] || die "REDIS_PASSWORD_FILE=$REDIS_PASSWORD_FILE is not readable"
+    REDIS_PASSWORD="$(cat "$REDIS_PASSWORD_FILE")"
+fi
+if [ -n "${ALLOW_EMPTY_PASSWORD+set}" ] && [ "$ALLOW_EMPTY_PASSWORD" != "yes" ] && [ -z "${REDIS_PASSWORD:-}" ]; then
+    die "REDIS_PASSWORD is empty or not set and ALLOW_EMPTY_PASSWORD=$ALLOW_EMPTY_PASSWORD: set REDIS_PASSWORD, or ALLOW_EMPTY_PASSWORD=yes to run without a password"
+fi
+if [ -n "${REDIS_PASSWORD:-}" ]; then
+    set -- "$@" --requirepass "$REDIS_PASSWORD"
+fi
+if [ -n "${REDIS_PORT_NUMBER:-}" ]; then
+    set -- "$@" --port "$REDIS_PORT_NUMBER"
+fi
+case "${REDIS_AOF_ENABLED:-}" in
+    "") ;;
+    yes|no) set -- "$@" --appendonly "$REDIS_AOF_ENABLED" ;;
+    *) die "REDIS_AOF_ENABLED must be yes or no, not '$REDIS_AOF_ENABLED'" ;;
+esac
+if [ -n "${REDIS_DISABLE_COMMANDS:-}" ]; then
+    old_ifs="$IFS"
+    IFS=", "
+    set -f
+    for command in $REDIS_DISABLE_COMMANDS; do
+        set -- "$@" --rename-command "$command" ""
+    done
+    set +f
+    IFS="$old_ifs"
+fi
+if [ -n "${REDIS_EXTRA_FLAGS:-}" ]; then
+    set -f
+    # shellcheck disable=SC2086  # split on whitespace on purpose, as Bitnami does
+    set -- "$@" $REDIS_EXTRA_FLAGS
+    set +f
+fi
+# the command line's own flags go last (they win), the config file first
+i=0
+while [ "$i" -lt "$user_args" ]; do
+    set -- "$@" "$1"
+    shift
+    i=$((i + 1))
+done
+if [ -n "$conf" ]; then
+    set -- "$conf" "$@"
+fi
+
+# --- memory ------------------------------------------------------------------------------
+heap_percent="${KVAPP_HEAP_PERCENT:-60}"
+case "$heap_percent" in
+    ''|*[!0-9]*) die "KVAPP_HEAP_PERCENT must be a whole number of percent, not '$heap_percent'" ;;
+esac
+if [ "$heap_percent" -lt 10 ] || [ "$heap_percent" -gt 80 ]; then
+    die "KVAPP_HEAP_PERCENT=$heap_percent is outside 10..80"
+fi
+
+memory_limit() {
+    cg="${KVAPP_CGROUP_DIR:-/sys/fs/cgroup}"
+    if [ -r "$cg/memory.max" ]; then
+        v="$(cat "$cg/memory.max")"
+        if [ "$v" != "max" ]; then
+            echo "$v"
+            return
+        fi
+    elif [ -r "$cg/memory/memory.limit_in_bytes" ]; then
+        v="$(cat "$cg/memory/memory.limit_in_bytes")"
+        # cgroup v1 reports "no limit" as a huge number
+        if [ "$v" -lt 4611686018427387904 ]; then
+            echo "$v"
+            return
+        fi
+    fi
+    awk '/^MemTotal:/ { printf "%.0f\n", $2 * 1024 }' /proc/meminfo
+}
+limit="$(memory_limit)"
+direct=$((limit / 10))
+
+sets_heap() {
+    case " $* " in
+        *" -Xmx"*|*" -XX:MaxRAMPercentage="*|*" -XX:MaxRAM="*|*" -XX:MaxHeapSize="*|*" -XX:MaximumHeapSizePercent="*) return 0 ;;
+    esac
+    return 1
+}
+
 if [ -n "${KVAPP_BIN:-}" ]; then
+    native_opts="${NATIVE_OPTS--XX:MaximumHeapSizePercent=$heap_percent -XX:MaxDirectMemorySize=$direct}"
     # shellcheck disable=SC2086  # option lists are split on whitespace on purpose
-    exec "$KVAPP_BIN" ${NATIVE_OPTS--XX:MaximumHeapSizePercent=70} "$@"
+    exec "$KVAPP_BIN" $native_opts "$@"
 fi
 
 jar="${KVAPP_JAR:-/deployments/quarkus-run.jar}"
-if [ ! -f "$jar" ]; then
-    echo "kv-entrypoint: $jar not found (set KVAPP_JAR)" >&2
-    exit 1
-fi
+[ -f "$jar" ] || die "$jar not found (set KVAPP_JAR)"
 
 if [ -n "${JAVA_HOME:-}" ]; then
     java="$JAVA_HOME/bin/java"
@@ -58,7 +173,14 @@ else
     java="java"
 fi
 
-opts="${JAVA_OPTS--XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError}"
+if [ -n "${JAVA_OPTS+set}" ]; then
+    opts="$JAVA_OPTS"
+else
+    opts="-XX:MaxDirectMemorySize=$direct -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
+    if ! sets_heap "${JAVA_TOOL_OPTIONS:-}" "${JAVA_OPTS_APPEND:-}"; then
+        opts="-XX:MaxRAMPercentage=$heap_percent $opts"
+    fi
+fi
 aot="${KVAPP_AOT_CACHE:-/deployments/kv.aot}"
 if [ "$aot" != "none" ] && [ -f "$aot" ]; then
     # AOTMode stays "auto": a cache that does not match this JVM/jar is ignored with a warning.

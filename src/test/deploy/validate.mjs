@@ -9,7 +9,7 @@
 //     enums, required fields) for its apiVersion/kind;
 //  4. contain no field unknown to the Kubernetes API: every object key is looked up in the
 //     attribute tables of @kubernetes/client-node's generated models (the API's OpenAPI
-//     definitions), recursively. Custom resources (ServiceMonitor) get steps 1-3 and the
+//     definitions), recursively. Custom resources (ServiceMonitor, PrometheusRule) get steps 1-3 and the
 //     unknown-field check of their metadata only.
 // On success prints {"objects":[...]} (the parsed documents) as JSON on stdout, exit 0;
 // otherwise one line per problem on stderr, exit 1.
@@ -29,6 +29,8 @@ const KINDS = {
   "policy/v1/PodDisruptionBudget": ["kubernetes-models/policy/v1/PodDisruptionBudget", "PodDisruptionBudget", "V1PodDisruptionBudget"],
   "monitoring.coreos.com/v1/ServiceMonitor": [
     "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor", "ServiceMonitor", null],
+  "monitoring.coreos.com/v1/PrometheusRule": [
+    "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule", "PrometheusRule", null],
 };
 
 const problems = [];

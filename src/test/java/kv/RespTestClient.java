@@ -25,6 +25,12 @@ public final class RespTestClient implements Closeable {
         out = socket.getOutputStream();
     }
 
+    /** How long a read may wait (10 s unless changed). */
+    public RespTestClient timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        return this;
+    }
+
     public static byte[] encode(String... args) {
         return encode(StandardCharsets.UTF_8, args);
     }

@@ -11,8 +11,9 @@ import kv.protocol.DiscardingReply;
 import kv.protocol.Reply;
 import kv.engine.Client;
 import kv.engine.Clients;
+import kv.util.ClientText;
 
-/** CLIENT and its subcommands (Redis 7.2 set, without tracking, caching, unblock). */
+/** CLIENT and its subcommands (Redis 7.2 set, without tracking and caching). */
 final class ClientCommand {
     private ClientCommand() {
     }
@@ -34,6 +35,7 @@ final class ClientCommand {
         t.register("client|no-evict", c -> c.client().noEvict(onOff(c)));
         t.register("client|no-touch", c -> c.client().noTouch(onOff(c)));
         t.register("client|help", ClientCommand::help);
+        t.register("client|unblock", ClientCommand::unblock);
     }
 
     // ---- the CLIENT LIST line ----
@@ -56,7 +58,8 @@ final class ClientCommand {
         sb.append(" idle=").append(Math.max(0, (nowMs - cl.lastInteractionMs()) / 1000));
         sb.append(" flags=").append(flags(cl));
         sb.append(" db=").append(cl.db());
-        sb.append(" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0");
+        sb.append(" sub=0 psub=0 ssub=0 multi=").append(cl.transaction() == null ? -1 : cl.transaction().queued().size());
+        sb.append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0");
         sb.append(" obl=").append(pending);
         sb.append(" oll=0");
         sb.append(" omem=").append(pending);
@@ -75,6 +78,15 @@ final class ClientCommand {
         if (cl.monitor()) {
             f.append('O');
         }
+        if (cl.transaction() != null) {
+            f.append('x');
+        }
+        if (cl.blocked()) {
+            f.append('b');
+        }
+        if (cl.transactionDoomed()) {
+            f.append('d');
+        }
         if (cl.noEvict()) {
             f.append('e');
         }
@@ -92,7 +104,7 @@ final class ClientCommand {
             case "slave": case "replica": return 1;
             case "pubsub": return 2;
             case "master": return 3;
-            default: throw c.error("ERR Unknown client type '" + c.text(i) + "'");
+            default: throw c.error("ERR Unknown client type '" + ClientText.of(c.arg(i)) + "'");
         }
     }
 
@@ -176,7 +188,7 @@ final class ClientCommand {
                     laddr = c.text(i + 1);
                 } else if (c.is(i, "USER") && more) {
                     if (!c.text(i + 1).equals("default")) {
-                        throw c.error("ERR No such user '" + c.text(i + 1) + "'");
+                        throw c.error("ERR No such user '" + ClientText.of(c.arg(i + 1)) + "'");
                     }
                 } else if (c.is(i, "SKIPME") && more) {
                     if (c.is(i + 1, "YES")) {
@@ -217,6 +229,21 @@ final class ClientCommand {
         }
     }
 
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command. */
+    private static void unblock(Call c) {
+        boolean error = false;
+        if (c.argc() == 4) {
+            if (c.is(3, "ERROR")) {
+                error = true;
+            } else if (!c.is(3, "TIMEOUT")) {
+                throw c.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        }
+        long id = c.longArg(2);
+        Client target = c.server().clients().byId(id);
+        c.reply().integer(target != null && c.server().blocking().unblock(target, error) ? 1 : 0);
+    }
+
     /** CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2). */
     private static void setInfo(Call c) {
         String attr = c.text(2);
@@ -226,11 +253,11 @@ final class ClientCommand {
         } else if (attr.equalsIgnoreCase("lib-ver")) {
             name = false;
         } else {
-            throw c.error("ERR Unrecognized option '" + attr + "'");
+            throw c.error("ERR Unrecognized option '" + ClientText.of(c.arg(2)) + "'");
         }
         byte[] value = c.arg(3);
         if (!ClientNames.valid(value)) {
-            throw c.error("ERR " + attr + " cannot contain spaces, newlines or special characters.");
+            throw c.error("ERR " + ClientText.of(c.arg(2)) + " cannot contain spaces, newlines or special characters.");
         }
         String v = value.length == 0 ? null : new String(value, StandardCharsets.US_ASCII);
         if (name) {
@@ -332,6 +359,8 @@ final class ClientCommand {
                 "      Only connections of this type.",
                 "    * ID <client-id> [<client-id> ...]",
                 "      Only the connections with these ids.",
+                "UNBLOCK <client-id> [TIMEOUT|ERROR]",
+                "    End the blocking command of that client, as a timeout would, or with an error.",
                 "UNPAUSE",
                 "    End a CLIENT PAUSE now.",
                 "PAUSE <timeout> [WRITE|ALL]",

@@ -3,6 +3,7 @@ package kv.command;
 import kv.engine.Call;
 import kv.engine.CommandSpec;
 import kv.engine.CommandTable;
+import kv.engine.KeySpec;
 import kv.engine.Errors;
 import kv.util.Tokens;
 import io.vertx.core.json.JsonArray;
@@ -292,9 +293,6 @@ final class CommandCommand {
 
     // ---- GETKEYS ----
 
-    private record KeyRef(int pos, JsonArray flags) {
-    }
-
     private static void getKeys(Call c, boolean withFlags) {
         CommandSpec spec = c.server().commands().lookup(c.arg(2));
         if (spec != null && spec.isContainer()) {
@@ -303,8 +301,7 @@ final class CommandCommand {
         if (spec == null) {
             throw c.error("ERR Invalid command specified");
         }
-        JsonArray specs = spec.facts().getJsonArray("key_specs", new JsonArray());
-        if (specs.isEmpty()) {
+        if (spec.keySpecs().isEmpty()) {
             throw c.error("ERR The command has no key arguments");
         }
         int argc = c.argc() - 2;
@@ -313,7 +310,7 @@ final class CommandCommand {
         }
         byte[][] argv = new byte[argc][];
         System.arraycopy(c.args(), 2, argv, 0, argc);
-        List<KeyRef> keys = keysFromSpecs(specs, argv, spec.arity());
+        List<KeySpec.KeyRef> keys = spec.keys(argv);
         if (keys == null) {
             if (spec.facts().getJsonArray("flags", new JsonArray()).contains("no_mandatory_keys")) {
                 keys = List.of();
@@ -321,115 +318,21 @@ final class CommandCommand {
                 throw c.error("ERR Invalid arguments specified for command");
             }
         }
-        if (spec.fullName().equals("set")) {
-            // SET's key flags depend on GET, as Redis' own key extraction for SET reports them
-            boolean get = false;
-            for (int i = 3; i < argc; i++) {
-                get |= Tokens.equalsIgnoreCase(argv[i], "GET");
-            }
-            JsonArray flags = get ? new JsonArray().add("RW").add("access").add("update")
-                    : new JsonArray().add("OW").add("update");
-            keys = List.of(new KeyRef(1, flags));
-        }
         Reply r = c.reply();
         r.array(keys.size());
-        for (KeyRef k : keys) {
+        for (KeySpec.KeyRef k : keys) {
             if (withFlags) {
                 r.array(2);
-                r.bulk(argv[k.pos()]);
-                statusSet(r, k.flags());
+                r.bulk(argv[k.position()]);
+                List<String> flags = spec.keyFlags(argv, k);
+                r.set(flags.size());
+                for (String flag : flags) {
+                    r.simple(flag);
+                }
             } else {
-                r.bulk(argv[k.pos()]);
+                r.bulk(argv[k.position()]);
             }
         }
-    }
-
-    /** Redis' getKeysUsingKeySpecs; null for an invalid spec (a syntax error in the command). */
-    private static List<KeyRef> keysFromSpecs(JsonArray specs, byte[][] argv, int arity) {
-        int argc = argv.length;
-        List<KeyRef> keys = new ArrayList<>();
-        for (Object o : specs) {
-            JsonObject ks = (JsonObject) o;
-            JsonArray flags = ks.getJsonArray("flags", new JsonArray());
-            if (flags.contains("not_key")) {
-                continue;
-            }
-            JsonObject bs = ks.getJsonObject("begin_search");
-            JsonObject bsSpec = bs.getJsonObject("spec", new JsonObject());
-            int first = 0;
-            switch (bs.getString("type")) {
-                case "index" -> first = bsSpec.getInteger("index");
-                case "keyword" -> {
-                    String keyword = bsSpec.getString("keyword");
-                    int startFrom = bsSpec.getInteger("startfrom");
-                    int start = startFrom > 0 ? startFrom : argc + startFrom;
-                    int end = startFrom > 0 ? argc - 1 : 1;
-                    for (int i = start; i != end; i = start <= end ? i + 1 : i - 1) {
-                        if (i >= argc || i < 1) {
-                            break;
-                        }
-                        if (Tokens.equalsIgnoreCase(argv[i], keyword)) {
-                            first = i + 1;
-                            break;
-                        }
-                    }
-                    if (first == 0) {
-                        continue;
-                    }
-                }
-                default -> {
-                    return null;
-                }
-            }
-            JsonObject fk = ks.getJsonObject("find_keys");
-            JsonObject fkSpec = fk.getJsonObject("spec", new JsonObject());
-            int last;
-            int step;
-            switch (fk.getString("type")) {
-                case "range" -> {
-                    step = fkSpec.getInteger("keystep");
-                    int lastKey = fkSpec.getInteger("lastkey");
-                    int limit = fkSpec.getInteger("limit");
-                    if (lastKey >= 0) {
-                        last = first + lastKey;
-                    } else if (limit == 0) {
-                        last = argc + lastKey;
-                    } else {
-                        last = first + ((argc - first) / limit + lastKey);
-                    }
-                }
-                case "keynum" -> {
-                    step = fkSpec.getInteger("keystep");
-                    int keyNumIdx = fkSpec.getInteger("keynumidx");
-                    if (keyNumIdx >= argc - first) {
-                        return null;
-                    }
-                    byte[] n = argv[first + keyNumIdx];
-                    if (!kv.util.Numbers.isLong(n) || kv.util.Numbers.parseLong(n) < 0) {
-                        return null;
-                    }
-                    long numKeys = kv.util.Numbers.parseLong(n);
-                    first += fkSpec.getInteger("firstkey");
-                    last = (int) Math.min(Integer.MAX_VALUE, first + numKeys - 1);
-                }
-                default -> {
-                    return null;
-                }
-            }
-            if (last >= argc || last < first || first >= argc) {
-                return null;
-            }
-            for (int i = first; i <= last; i += step) {
-                if (i >= argc || i < first) {
-                    if (arity < 0) {
-                        continue;
-                    }
-                    return null;
-                }
-                keys.add(new KeyRef(i, flags));
-            }
-        }
-        return keys;
     }
 
     private static void help(Call c) {

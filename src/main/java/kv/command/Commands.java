@@ -11,10 +11,13 @@ public final class Commands {
         ConnectionCommands.register(table);
         StringCommands.register(table);
         KeyCommands.register(table);
+        ListCommands.register(table);
         ServerCommands.register(table);
+        DebugCommand.register(table);
         ClientCommand.register(table);
         CommandCommand.register(table);
         ConfigCommands.register(table);
+        TransactionCommands.register(table);
         SetCommands.register(table);
         BitCommands.register(table);
         HyperLogLogCommands.register(table);

@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import kv.engine.Client;
 import kv.engine.Server;
 import kv.protocol.Reply;
+import kv.util.ClientText;
+import kv.util.Version;
 
 /** PING, ECHO, QUIT, RESET, AUTH, HELLO, SELECT. */
 final class ConnectionCommands {
@@ -49,6 +51,7 @@ final class ConnectionCommands {
         client.noEvict(false);
         client.noTouch(false);
         client.authenticated(!c.server().authRequired());
+        TransactionCommands.end(c.server(), client);
         c.reply().simple("RESET");
     }
 
@@ -71,7 +74,10 @@ final class ConnectionCommands {
         c.reply().ok();
     }
 
-    /** Authenticates the client or throws WRONGPASS. */
+    /**
+     * Authenticates the client or throws WRONGPASS. A failed attempt changes nothing: a connection
+     * that was authenticated stays so (Redis 6+), one that was not still is not.
+     */
     private static void checkPassword(Call c, byte[] password) {
         Server server = c.server();
         byte[] expected = server.config().requirePass();
@@ -82,7 +88,6 @@ final class ConnectionCommands {
         }
         // constant-time comparison, as password checks should be
         if (!MessageDigest.isEqual(expected, password)) {
-            c.client().authenticated(false);
             throw c.error("WRONGPASS invalid username-password pair or user is disabled.");
         }
         c.client().authenticated(true);
@@ -120,7 +125,7 @@ final class ConnectionCommands {
                 }
                 i += 1;
             } else {
-                throw c.error("ERR Syntax error in HELLO option '" + c.text(i) + "'");
+                throw c.error("ERR Syntax error in HELLO option '" + ClientText.of(c.arg(i)) + "'");
             }
         }
         if (c.server().authRequired() && !c.client().authenticated()) {
@@ -135,7 +140,7 @@ final class ConnectionCommands {
         r.bulkText("server");
         r.bulkText("redis");
         r.bulkText("version");
-        r.bulkText(Server.REDIS_VERSION);
+        r.bulkText(Version.REDIS);
         r.bulkText("proto");
         r.integer(protocol);
         r.bulkText("id");

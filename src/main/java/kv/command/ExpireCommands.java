@@ -6,6 +6,7 @@ import kv.engine.Errors;
 import kv.engine.Propagation;
 import kv.util.Numbers;
 import kv.store.Db;
+import kv.util.ClientText;
 
 /** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST. */
 final class ExpireCommands {
@@ -41,7 +42,7 @@ final class ExpireCommands {
             } else if (c.is(j, "lt")) {
                 flags |= LT;
             } else {
-                throw c.error("ERR Unsupported option " + KeyCommands.errorText(c.arg(j)));
+                throw c.error("ERR Unsupported option " + ClientText.of(c.arg(j)));
             }
         }
         if ((flags & NX) != 0 && (flags & (XX | GT | LT)) != 0) {

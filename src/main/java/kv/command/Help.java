@@ -22,7 +22,6 @@ final class Help {
     /** Redis' addReplySubcommandSyntaxError. */
     static CommandError syntax(Call c) {
         String container = c.spec().parent() == null ? c.spec().fullName() : c.spec().parent().fullName();
-        return c.error("ERR unknown subcommand or wrong number of arguments for '" + Errors.abbreviate(c.text(1))
-                + "'. Try " + container.toUpperCase(java.util.Locale.ROOT) + " HELP.");
+        return c.error(Errors.subcommandSyntax(c.arg(1), container));
     }
 }

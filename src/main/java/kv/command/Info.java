@@ -21,6 +21,8 @@ import kv.engine.Client;
 import kv.engine.Server;
 import kv.store.Db;
 import kv.store.Keyspace;
+import kv.util.WallClock;
+import kv.util.Version;
 
 /**
  * The text of INFO: Redis' sections, field names and formatting ({@code # Section} headers, one
@@ -93,8 +95,8 @@ public final class Info {
         long nowMs = System.currentTimeMillis();
         long uptime = (nowMs - s.startMs()) / 1000;
         sb.append("# Server\r\n");
-        field(sb, "redis_version", Server.REDIS_VERSION);
-        field(sb, "kv_version", Server.VERSION);
+        field(sb, "redis_version", Version.REDIS);
+        field(sb, "kv_version", Version.KV);
         field(sb, "redis_git_sha1", "00000000");
         field(sb, "redis_git_dirty", 0);
         field(sb, "redis_build_id", "0");
@@ -110,7 +112,8 @@ public final class Info {
         field(sb, "process_supervised", "no");
         field(sb, "run_id", s.runId());
         field(sb, "tcp_port", s.tcpPort());
-        field(sb, "server_time_usec", nowMs * 1000 + (System.nanoTime() / 1000) % 1000);
+        field(sb, "kv_management_port", s.config().managementPort());
+        field(sb, "server_time_usec", WallClock.micros());
         field(sb, "uptime_in_seconds", uptime);
         field(sb, "uptime_in_days", uptime / 86400);
         field(sb, "hz", s.config().hz());
@@ -133,14 +136,14 @@ public final class Info {
             maxOut = Math.max(maxOut, c.transport().pendingOutput());
         }
         field(sb, "client_recent_max_output_buffer", maxOut);
-        field(sb, "blocked_clients", 0);
+        field(sb, "blocked_clients", s.blocking().blockedClients());
         field(sb, "tracking_clients", 0);
         field(sb, "pubsub_clients", 0);
         field(sb, "watching_clients", 0);
-        field(sb, "clients_in_timeout_table", 0);
+        field(sb, "clients_in_timeout_table", s.blocking().timedClients());
         field(sb, "total_watched_keys", 0);
-        field(sb, "total_blocking_keys", 0);
-        field(sb, "total_blocking_keys_on_nokey", 0);
+        field(sb, "total_blocking_keys", s.blocking().blockingKeys());
+        field(sb, "total_blocking_keys_on_nokey", s.blocking().blockingKeysOnNoKey());
     }
 
     private static void memory(StringBuilder sb, Server s) {

@@ -216,20 +216,4 @@ final class KeyCommands {
         }
         c.reply().integer(found);
     }
-
-    /**
-     * Client text for an error message the way Redis' addReplyErrorFormat prints a C string: up
-     * to the first NUL byte, with CR and LF turned into spaces.
-     */
-    static String errorText(byte[] arg) {
-        StringBuilder sb = new StringBuilder(arg.length);
-        for (byte b : arg) {
-            if (b == 0) {
-                break;
-            }
-            sb.append(b == '\r' || b == '\n' ? ' ' : (char) (b & 0xff));
-        }
-        // one char per byte: the error writer emits each char's low byte, so the client gets its bytes back
-        return sb.toString();
-    }
 }

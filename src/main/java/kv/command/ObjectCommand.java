@@ -18,17 +18,6 @@ final class ObjectCommand {
     /** Redis' OBJ_SHARED_INTEGERS. */
     private static final long SHARED_INTEGERS = 10000;
 
-    private static final String[] HELP = {
-        "ENCODING <key>",
-        "    Name the internal representation holding the value of <key>.",
-        "FREQ <key>",
-        "    Logarithmic access counter of <key> (needs an LFU maxmemory-policy).",
-        "IDLETIME <key>",
-        "    Seconds since <key> was last read or written (not under an LFU policy).",
-        "REFCOUNT <key>",
-        "    How many references the value of <key> has.",
-    };
-
     private ObjectCommand() {
     }
 
@@ -56,24 +45,26 @@ final class ObjectCommand {
         }
     }
 
+    private static void refcount(Call c) {
+        Object v = lookup(c);
+        if (v != null) {
+            c.reply().integer(refcount(c.server().config(), v));
+        }
+    }
+
     /**
      * Redis shares the integers 0..9999 unless maxmemory is set with an LRU or LFU policy (which
      * need a clock per value); shared objects report INT_MAX. Everything else has one reference.
      */
-    private static void refcount(Call c) {
-        Object v = lookup(c);
-        if (v == null) {
-            return;
-        }
+    static long refcount(ServerConfig config, Object v) {
         boolean shared = false;
         if (StringValues.storedAsInteger(v)) {
             long n = StringValues.longValue(v);
-            ServerConfig config = c.server().config();
             String policy = config.maxMemoryPolicy();
             boolean perValueClock = policy.contains("lru") || policy.contains("lfu");
             shared = n >= 0 && n < SHARED_INTEGERS && (config.maxMemory() == 0 || !perValueClock);
         }
-        c.reply().integer(shared ? SHARED_REFCOUNT : 1);
+        return shared ? SHARED_REFCOUNT : 1;
     }
 
     private static void idletime(Call c) {
@@ -100,14 +91,15 @@ final class ObjectCommand {
         c.reply().integer(access.frequency(c.db().accessField(c.arg(2)), c.now()));
     }
 
-    /** Redis' help shape: a header line, the entries, then HELP itself, all as status lines. */
     private static void help(Call c) {
-        c.reply().array(HELP.length + 3);
-        c.reply().simple("OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String line : HELP) {
-            c.reply().simple(line);
-        }
-        c.reply().simple("HELP");
-        c.reply().simple("    Print this help.");
+        Help.reply(c, "OBJECT",
+                "ENCODING <key>",
+                "    Name the internal representation holding the value of <key>.",
+                "FREQ <key>",
+                "    Logarithmic access counter of <key> (needs an LFU maxmemory-policy).",
+                "IDLETIME <key>",
+                "    Seconds since <key> was last read or written (not under an LFU policy).",
+                "REFCOUNT <key>",
+                "    How many references the value of <key> has.");
     }
 }

@@ -16,8 +16,9 @@ import kv.observe.LatencyMonitor;
 import kv.observe.SlowLog;
 import kv.protocol.Reply;
 import kv.engine.Client;
+import kv.util.WallClock;
 
-/** INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, MONITOR, DEBUG SLEEP, SLOWLOG, LATENCY. */
+/** INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, MONITOR, SLOWLOG, LATENCY. */
 final class ServerCommands {
     private static final Logger LOG = Logger.getLogger(ServerCommands.class);
 
@@ -32,7 +33,6 @@ final class ServerCommands {
         t.register("time", ServerCommands::time);
         t.register("shutdown", ServerCommands::shutdown);
         t.register("monitor", ServerCommands::monitor);
-        t.register("debug", ServerCommands::debug);
         t.register("slowlog|get", ServerCommands::slowlogGet);
         t.register("slowlog|len", c -> c.reply().integer(c.server().slowLog().size()));
         t.register("slowlog|reset", ServerCommands::slowlogReset);
@@ -79,7 +79,7 @@ final class ServerCommands {
     }
 
     private static void time(Call c) {
-        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        long micros = WallClock.micros();
         c.reply().array(2);
         c.reply().bulkLong(micros / 1_000_000);
         c.reply().bulkLong(micros % 1_000_000);
@@ -127,69 +127,6 @@ final class ServerCommands {
         }
         c.server().clients().addMonitor(c.client());
         c.reply().ok();
-    }
-
-    // ---- DEBUG ----
-
-    /**
-     * Only DEBUG SLEEP; other DEBUG subcommands answer as unknown. Like Redis, DEBUG is refused
-     * unless enable-debug-command is "yes", or "local" and the client is on a loopback/unix socket.
-     *
-     * <p>Redis' DEBUG SLEEP blocks the whole server. Blocking the event loop is not an option here,
-     * so the same observable effect is produced without sleeping: every client is paused (CLIENT
-     * PAUSE ALL semantics: their commands are held, not refused) for the duration, and the caller
-     * gets its +OK from a timer when the time is up, just before the pause ends.
-     */
-    private static void debug(Call c) {
-        String enabled = c.server().config().enableDebugCommand();
-        if (enabled == null) {
-            enabled = "no";
-        }
-        boolean local = c.client().isLocal();
-        if (!"yes".equalsIgnoreCase(enabled) && !("local".equalsIgnoreCase(enabled) && local)) {
-            throw c.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-                    + "you can run it from a local connection, otherwise you need to set this option in the "
-                    + "configuration file, and then restart the server.");
-        }
-        if (c.is(1, "HELP") && c.argc() == 2) {
-            Help.reply(c, "DEBUG",
-                    "SLEEP <seconds>",
-                    "    Hold every client for <seconds> (decimals allowed), then reply OK.");
-            return;
-        }
-        if (!c.is(1, "SLEEP") || c.argc() != 3) {
-            throw c.error("ERR unknown subcommand '" + Errors.abbreviate(c.text(1)) + "'. Try DEBUG HELP.");
-        }
-        double seconds = parseLeadingDouble(c.text(2));
-        long millis = (long) (seconds * 1000);
-        if (millis <= 0) {
-            c.reply().ok();
-            return;
-        }
-        Client caller = c.client();
-        boolean muted = caller.replyMode() != Client.ReplyMode.ON;
-        long now = System.currentTimeMillis();
-        // the reply timer is created first, so it fires before the unpause timer with the same delay
-        c.server().lifecycle().schedule(millis, () -> {
-            if (!muted) {
-                caller.transport().push(Reply::ok);
-            }
-        });
-        c.server().clients().pause(now + millis, true, now);
-    }
-
-
-    /** strtod semantics: the longest numeric prefix, 0 if there is none. */
-    private static double parseLeadingDouble(String s) {
-        String t = s.trim();
-        for (int end = t.length(); end > 0; end--) {
-            try {
-                return Double.parseDouble(t.substring(0, end));
-            } catch (NumberFormatException e) {
-                // shorter prefix
-            }
-        }
-        return 0;
     }
 
     // ---- SLOWLOG ----

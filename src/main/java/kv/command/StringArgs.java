@@ -26,7 +26,15 @@ final class StringArgs {
     /** Index of the expiry value argument, or -1. */
     int expireArg = -1;
 
+    /** No options at all: the common "SET key value" and "GETEX key" need no object. */
+    private static final StringArgs NONE = new StringArgs();
+    private static final int[] EXPIRE_KINDS = {EX, PX, EXAT, PXAT};
+    private static final String[] EXPIRE_NAMES = {"EX", "PX", "EXAT", "PXAT"};
+
     static StringArgs parse(Call c, int from, Grammar grammar) {
+        if (from >= c.argc()) {
+            return NONE;
+        }
         StringArgs a = new StringArgs();
         boolean set = grammar == Grammar.SET;
         for (int j = from; j < c.argc(); j++) {
@@ -53,11 +61,9 @@ final class StringArgs {
 
     /** Accepts EX/PX/EXAT/PXAT at {@code j} unless a different expiry option was given. */
     private boolean expireToken(Call c, int j) {
-        int[] kinds = {EX, PX, EXAT, PXAT};
-        String[] names = {"EX", "PX", "EXAT", "PXAT"};
-        for (int k = 0; k < kinds.length; k++) {
-            if (c.is(j, names[k]) && (flags & (ANY_EXPIRE & ~kinds[k])) == 0) {
-                flags |= kinds[k];
+        for (int k = 0; k < EXPIRE_KINDS.length; k++) {
+            if (c.is(j, EXPIRE_NAMES[k]) && (flags & (ANY_EXPIRE & ~EXPIRE_KINDS[k])) == 0) {
+                flags |= EXPIRE_KINDS[k];
                 return true;
             }
         }
@@ -78,9 +84,8 @@ final class StringArgs {
         }
         long v = c.longArg(expireArg);
         boolean seconds = has(EX) || has(EXAT);
-        String invalid = Errors.invalidExpireTime(c.spec().fullName());
         if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-            throw c.error(invalid);
+            throw c.error(Errors.invalidExpireTime(c.spec().fullName()));
         }
         if (seconds) {
             v *= 1000;
@@ -88,7 +93,7 @@ final class StringArgs {
         if (has(EX) || has(PX)) {
             v += c.now();
             if (v <= 0) {
-                throw c.error(invalid);
+                throw c.error(Errors.invalidExpireTime(c.spec().fullName()));
             }
         }
         return v;

@@ -1,13 +1,17 @@
 package kv.command;
 
+import java.util.List;
+
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
+import kv.engine.KeySpec;
 import kv.engine.Propagation;
 import kv.store.Db;
 import kv.store.StringValues;
 import kv.store.ValueType;
 import kv.util.LongDouble;
+import kv.util.Tokens;
 import kv.util.Numbers;
 
 /**
@@ -22,6 +26,7 @@ final class StringCommands {
     static void register(CommandTable t) {
         t.register("get", StringCommands::get);
         t.register("set", StringCommands::set);
+        t.registerKeyFlags("set", StringCommands::setKeyFlags);
         t.register("setnx", StringCommands::setnx);
         t.register("setex", c -> setWithExpire(c, StringArgs.EX));
         t.register("psetex", c -> setWithExpire(c, StringArgs.PX));
@@ -62,6 +67,19 @@ final class StringCommands {
         }
     }
 
+    private static final List<String> SET_READS_OLD = List.of("RW", "access", "update");
+    private static final List<String> SET_OVERWRITES = List.of("OW", "update");
+
+    /** SET reads the old value only with GET, so its key flags depend on the arguments (as in Redis). */
+    private static List<String> setKeyFlags(byte[][] argv, KeySpec.KeyRef key) {
+        for (int i = 3; i < argv.length; i++) {
+            if (Tokens.equalsIgnoreCase(argv[i], "GET")) {
+                return SET_READS_OLD;
+            }
+        }
+        return SET_OVERWRITES;
+    }
+
     private static void get(Call c) {
         replyValue(c, readString(c, c.arg(1)));
     }
@@ -74,8 +92,7 @@ final class StringCommands {
         if (a.has(StringArgs.GET)) {
             replyValue(c, readString(c, key));
         }
-        boolean exists = db.exists(key);
-        if ((a.has(StringArgs.NX) && exists) || (a.has(StringArgs.XX) && !exists)) {
+        if ((a.has(StringArgs.NX) && db.exists(key)) || (a.has(StringArgs.XX) && !db.exists(key))) {
             if (!a.has(StringArgs.GET)) {
                 c.reply().nullBulk();
             }

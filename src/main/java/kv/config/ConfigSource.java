@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import kv.util.Version;
 
 /**
  * Turns the three ways configuration comes in into {@link ConfigLine}s, in precedence order
@@ -299,7 +300,7 @@ public final class ConfigSource {
     }
 
     static ConfigException fatal(ConfigLine line, String reason) {
-        String msg = "\n*** FATAL CONFIG FILE ERROR (KV " + ServerConfig.VERSION + ") ***\n"
+        String msg = "\n*** FATAL CONFIG FILE ERROR (KV " + Version.KV + ") ***\n"
                 + (line.origin() == ConfigLine.Origin.PROPERTY
                         ? "Reading the configuration property"
                         : "Reading the configuration file, at line " + line.lineNumber()) + "\n"

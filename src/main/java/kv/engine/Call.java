@@ -7,6 +7,7 @@ import java.util.List;
 
 import kv.protocol.Reply;
 import kv.store.Db;
+import kv.store.ValueType;
 import kv.util.Numbers;
 
 /**
@@ -16,12 +17,28 @@ import kv.util.Numbers;
  */
 public final class Call {
     private final Server server;
-    private final Client client;
-    private final byte[][] argv;
-    private final Reply reply;
-    private final CommandSpec spec;
+    private Client client;
+    private byte[][] argv;
+    private Reply reply;
+    private CommandSpec spec;
     /** What the handler propagates instead of its own argv; null: the default rule. */
     private List<byte[][]> propagated;
+    /** Set by {@link #block}: the client waits for these keys. */
+    private BlockRequest blockRequest;
+
+    /**
+     * Reuses this object for the next command (the dispatcher keeps one for the outermost command,
+     * so the common path allocates none). A Call is only valid while its handler runs.
+     */
+    Call reset(Client client, byte[][] argv, Reply reply, CommandSpec spec) {
+        this.client = client;
+        this.argv = argv;
+        this.reply = reply;
+        this.spec = spec;
+        this.propagated = null;
+        this.blockRequest = null;
+        return this;
+    }
 
     public Call(Server server, Client client, byte[][] argv, Reply reply, CommandSpec spec) {
         this.server = server;
@@ -69,9 +86,12 @@ public final class Call {
         return argv;
     }
 
-    /** Argument {@code i} as text, for messages and names (never for data). */
+    /**
+     * Argument {@code i} as text, one char per byte (ISO-8859-1), for names and keywords (never for
+     * data). Error messages quote arguments through {@link kv.util.ClientText}.
+     */
     public String text(int i) {
-        return new String(argv[i], StandardCharsets.UTF_8);
+        return new String(argv[i], StandardCharsets.ISO_8859_1);
     }
 
     /** True if argument {@code i} equals the ASCII {@code token}, ignoring case. */
@@ -121,5 +141,45 @@ public final class Call {
     /** Ends the command with an error reply. */
     public CommandError error(String message) {
         return new CommandError(message);
+    }
+
+    // ---- blocking commands ----
+
+    /** What a blocking command waits for: keys of one type, until a deadline (unix ms, 0 = none). */
+    public record BlockRequest(byte[][] keys, ValueType type, long deadlineMs, boolean unblockOnNoKey) {
+    }
+
+    /**
+     * False where a command may not block (inside MULTI, scripts): a blocking command then answers
+     * at once as if it had timed out.
+     */
+    public boolean mayBlock() {
+        return !client.denyBlocking();
+    }
+
+    /**
+     * Ends this command without a reply: the client waits until one of {@code keys} holds a value
+     * of {@code type} (the command then runs again, from the start) or {@code deadlineMs} passes
+     * (it then gets a null array). Only when {@link #mayBlock()}.
+     */
+    public void block(ValueType type, long deadlineMs, byte[]... keys) {
+        blockRequest = new BlockRequest(keys, type, deadlineMs, false);
+    }
+
+    /** Like {@link #block}, but a deletion of a key also wakes the client (XREADGROUP). */
+    public void blockUntilChangedOrDeleted(ValueType type, long deadlineMs, byte[]... keys) {
+        blockRequest = new BlockRequest(keys, type, deadlineMs, true);
+    }
+
+    BlockRequest blockRequest() {
+        return blockRequest;
+    }
+
+    /**
+     * A blocking command's timeout argument in seconds (sub-second allowed, as a long double like
+     * Redis parses it) as an absolute deadline in unix ms, 0 for none; Redis' errors otherwise.
+     */
+    public long timeoutArg(int i) {
+        return BlockTimeouts.deadline(argv[i], System.currentTimeMillis());
     }
 }

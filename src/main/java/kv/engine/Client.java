@@ -47,6 +47,14 @@ public final class Client {
     private boolean noTouch;
     private boolean monitor;
     private String lastCommand = "NULL";
+    /** Set between MULTI and EXEC/DISCARD. */
+    private Transaction transaction;
+    /** A watched key changed: the next EXEC fails (Redis' CLIENT_DIRTY_CAS). */
+    private boolean transactionDoomed;
+    /** Waiting in a blocking command (CLIENT LIST flag b). */
+    private boolean blocked;
+    /** Blocking commands answer at once (set by MULTI, scripts: Redis' CLIENT_DENY_BLOCKING). */
+    private boolean denyBlocking;
 
     public Client(long id, Transport transport, long nowMs, boolean authenticated) {
         this.id = id;
@@ -90,5 +98,13 @@ public final class Client {
     public boolean monitor() { return monitor; }
     public void monitor(boolean value) { monitor = value; }
     public String lastCommand() { return lastCommand; }
+    public Transaction transaction() { return transaction; }
+    public void transaction(Transaction t) { transaction = t; }
+    public boolean transactionDoomed() { return transactionDoomed; }
+    public void transactionDoomed(boolean value) { transactionDoomed = value; }
     public void lastCommand(String fullName) { lastCommand = fullName; }
+    public boolean blocked() { return blocked; }
+    void blocked(boolean value) { blocked = value; }
+    public boolean denyBlocking() { return denyBlocking; }
+    public void denyBlocking(boolean value) { denyBlocking = value; }
 }

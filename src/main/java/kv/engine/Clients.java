@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import kv.util.Repr;
 
@@ -17,6 +18,7 @@ public final class Clients {
     private final List<Runnable> waitingForUnpause = new ArrayList<>();
     private final Scheduler scheduler;
     private long nextId = 1;
+    private final List<Consumer<Client>> disconnectActions = new ArrayList<>();
     private long pausedUntilMs;
     private boolean pauseAll;
     private long pauseTimer = -1;
@@ -38,7 +40,23 @@ public final class Clients {
         return c;
     }
 
+    /**
+     * A client that is not a connection (not listed, not counted): it takes an id from the same
+     * sequence, as Redis' fake clients do.
+     */
+    public Client detached(Client.Transport transport, long nowMs) {
+        return new Client(nextId++, transport, nowMs, true);
+    }
+
+    /** Called for every client that goes away (transactions forget its watches). */
+    public void onDisconnect(Consumer<Client> action) {
+        disconnectActions.add(action);
+    }
+
     public void disconnect(Client c) {
+        for (Consumer<Client> action : disconnectActions) {
+            action.accept(c);
+        }
         byId.remove(c.id());
         if (c.monitor()) {
             monitors.remove(c);
@@ -134,7 +152,7 @@ public final class Clients {
             return;
         }
         for (Client c : new ArrayList<>(byId.values())) {
-            if (!c.monitor() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
+            if (!c.monitor() && !c.blocked() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
                 c.transport().closeAfterReply();
             }
         }

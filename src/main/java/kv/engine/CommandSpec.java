@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -37,6 +38,15 @@ public final class CommandSpec {
     private final CommandSpec parent;
     private final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
     private CommandHandler handler;
+    private final List<KeySpec> keySpecs;
+    /** Commands whose key flags depend on their arguments (Redis' VARIABLE_FLAGS); null: as the specs say. */
+    private KeyFlags keyFlags;
+
+    /** Key flags decided by the arguments, as SET's depend on GET (registered by the command's family). */
+    @FunctionalInterface
+    public interface KeyFlags {
+        List<String> of(byte[][] argv, KeySpec.KeyRef key);
+    }
 
     // statistics for INFO commandstats; written by the data thread only
     long calls;
@@ -54,6 +64,7 @@ public final class CommandSpec {
             f |= flagBit((String) flag);
         }
         this.flags = f;
+        this.keySpecs = KeySpec.compileAll(facts);
     }
 
     private static int flagBit(String flag) {
@@ -126,6 +137,24 @@ public final class CommandSpec {
 
     void handler(CommandHandler handler) {
         this.handler = handler;
+    }
+
+    public List<KeySpec> keySpecs() {
+        return keySpecs;
+    }
+
+    void keyFlags(KeyFlags rule) {
+        keyFlags = rule;
+    }
+
+    /** The keys in {@code argv} (command name at 0); null if the arguments do not fit the key specs. */
+    public List<KeySpec.KeyRef> keys(byte[][] argv) {
+        return KeySpec.find(keySpecs, argv, arity);
+    }
+
+    /** The flags of one key found by {@link #keys}, argument-dependent where the command says so. */
+    public List<String> keyFlags(byte[][] argv, KeySpec.KeyRef key) {
+        return keyFlags == null ? key.spec().flags() : keyFlags.of(argv, key);
     }
 
     /** True if {@code argc} (command name included) satisfies the arity. */

@@ -127,6 +127,15 @@ public final class CommandTable {
         throw new IllegalArgumentException("not a Redis subcommand: " + fullName);
     }
 
+    /** Registers the argument-dependent key flags of {@code fullName} (see {@link CommandSpec.KeyFlags}). */
+    public void registerKeyFlags(String name, CommandSpec.KeyFlags rule) {
+        CommandSpec spec = byName.get(name.toLowerCase(Locale.ROOT));
+        if (spec == null) {
+            throw new IllegalArgumentException("register the command before its key flags: " + name);
+        }
+        spec.keyFlags(rule);
+    }
+
     /**
      * rename-command: {@code newName} empty removes the command. Throws with Redis' start-up
      * texts for an unknown command or a name already taken.

@@ -20,33 +20,57 @@ public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private final Server server;
+    private final Call outermost;
+    /** How many commands are running, one inside the other (0 between commands). */
+    private int depth;
 
     public Dispatcher(Server server) {
         this.server = server;
+        this.outermost = new Call(server, null, null, null, null);
     }
 
-    /** Outcome for the connection: the command ran (or was refused), or it must wait. */
-    public enum Outcome { DONE, PAUSED }
+    /**
+     * Outcome for the connection: the command ran (or was refused); it must wait for CLIENT PAUSE
+     * to end (run it again then); or it blocked on keys (its reply comes later: hold further input
+     * until {@link Blocking#whenUnblocked}).
+     */
+    public enum Outcome { DONE, PAUSED, BLOCKED }
 
     public Outcome execute(Client client, byte[][] argv, Reply network) {
         long now = server.keyspace().clock().update();
         client.lastInteractionMs(now);
         boolean muted = client.replyMode() == Client.ReplyMode.OFF || client.replyMode() == Client.ReplyMode.SKIP;
         Reply reply = muted ? new DiscardingReply(network.protocol()) : network;
+        Transaction multi = client.transaction();
         try {
             CommandSpec spec = resolve(argv, reply);
             if (spec == null) {
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
                 return Outcome.DONE;
             }
             if (server.authRequired() && !client.authenticated() && !spec.has(CommandSpec.NO_AUTH)) {
                 reject(spec, reply, Errors.NOAUTH);
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
+                return Outcome.DONE;
+            }
+            if (multi != null && !controlsTransaction(spec)) {
+                if (spec.has(CommandSpec.NO_MULTI)) {
+                    reject(spec, reply, "ERR Command not allowed inside a transaction");
+                    multi.failedToQueue();
+                    return Outcome.DONE;
+                }
+                multi.add(spec, argv);
+                reply.simple("QUEUED");
                 return Outcome.DONE;
             }
             if (server.clients().mustWait(client, spec, now)) {
                 return Outcome.PAUSED;
             }
-            run(spec, client, argv, reply);
-            return Outcome.DONE;
+            return run(spec, client, argv, reply, false) ? Outcome.BLOCKED : Outcome.DONE;
         } finally {
             if (client.replyMode() == Client.ReplyMode.SKIP && muted) {
                 client.replyMode(Client.ReplyMode.ON);
@@ -55,14 +79,63 @@ public final class Dispatcher {
                 client.skipNextReply(false);
                 client.replyMode(Client.ReplyMode.SKIP);
             }
+            // what this command pushed goes to the clients blocked on those keys (after the outermost
+            // command only: EXEC and scripts run theirs inside)
+            if (depth == 0) {
+                server.blocking().drain();
+            }
         }
+    }
+
+    /** Commands that run at once inside MULTI instead of being queued (recognised by their spec). */
+    private static boolean controlsTransaction(CommandSpec spec) {
+        switch (spec.fullName()) {
+            case "exec", "discard", "multi", "watch", "quit", "reset":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Runs a command queued by MULTI, from EXEC: the checks were made when it was queued, so only
+     * the handler and its bookkeeping run (its reply goes into EXEC's array). Clients blocked on
+     * keys the transaction changes are served when EXEC as a whole has completed.
+     */
+    public void runQueued(Client client, Transaction.Queued command, Reply reply) {
+        // inside EXEC a blocking command answers at once, as if its timeout had passed
+        boolean denied = client.denyBlocking();
+        client.denyBlocking(true);
+        try {
+            run(command.spec(), client, command.argv(), reply, false);
+        } finally {
+            client.denyBlocking(denied);
+        }
+    }
+
+    /**
+     * Runs a blocked client's command again because a key it waits for is ready (Redis 7.2
+     * re-executes the command). True if it blocked again (it keeps its place in the queue).
+     */
+    boolean reexecute(Client client, CommandSpec spec, byte[][] argv, Reply reply) {
+        server.keyspace().clock().update();
+        return run(spec, client, argv, reply, true);
+    }
+
+    /** A blocked command ended by timeout or CLIENT UNBLOCK: it counts as one call, as in Redis. */
+    void countUnblocked(CommandSpec spec, boolean failed) {
+        spec.calls++;
+        if (failed) {
+            spec.failedCalls++;
+        }
+        server.stats().commandsProcessed++;
     }
 
     /** Finds the command or subcommand and checks arity; replies with the error and returns null if unusable. */
     private CommandSpec resolve(byte[][] argv, Reply reply) {
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
-            refuse(reply, unknownCommand(argv));
+            refuse(reply, Errors.unknownCommand(argv));
             return null;
         }
         if (spec.isContainer()) {
@@ -76,7 +149,7 @@ public final class Dispatcher {
             }
             CommandSpec sub = spec.subcommand(new String(argv[1], StandardCharsets.UTF_8));
             if (sub == null || sub.handler() == null) {
-                refuse(reply, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.fullName()));
+                refuse(reply, Errors.unknownSubcommand(argv[1], spec.fullName()));
                 return null;
             }
             spec = sub;
@@ -88,8 +161,11 @@ public final class Dispatcher {
         return spec;
     }
 
-    private void run(CommandSpec spec, Client client, byte[][] argv, Reply reply) {
-        Call call = new Call(server, client, argv, reply, spec);
+    /** Runs the handler and its bookkeeping; true if the command blocked (then counted when it ends). */
+    private boolean run(CommandSpec spec, Client client, byte[][] argv, Reply reply, boolean reprocessing) {
+        // a command run from inside another one (EXEC, scripts) gets its own Call
+        Call call = depth == 0 ? outermost.reset(client, argv, reply, spec) : new Call(server, client, argv, reply, spec);
+        depth++;
         ServerConfig config = server.config();
         Keyspace keyspace = server.keyspace();
         // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
@@ -117,6 +193,15 @@ public final class Dispatcher {
             server.stats().error(message);
         } finally {
             keyspace.noTouch(false);
+            depth--;
+        }
+        Call.BlockRequest block = call.blockRequest();
+        if (block != null && !failed) {
+            if (!reprocessing) {
+                server.blocking().park(client, spec, argv, reply, block);
+                feedMonitors(spec, client, argv);
+            }
+            return true;
         }
         propagate(call, client, spec, keyspace.changes() != changesBefore);
         long micros = (System.nanoTime() - start) / 1000;
@@ -135,6 +220,13 @@ public final class Dispatcher {
         if (threshold > 0 && micros / 1000 >= threshold) {
             server.latency().record(spec.has(CommandSpec.FAST) ? "fast-command" : "command", micros / 1000, now);
         }
+        if (!reprocessing) {
+            feedMonitors(spec, client, argv);
+        }
+        return false;
+    }
+
+    private void feedMonitors(CommandSpec spec, Client client, byte[][] argv) {
         if (!spec.has(CommandSpec.SKIP_MONITOR) && !spec.has(CommandSpec.ADMIN)) {
             server.clients().feedMonitors(client, argv);
         }
@@ -165,17 +257,5 @@ public final class Dispatcher {
     private void refuse(Reply reply, String message) {
         reply.error(message);
         server.stats().error(message);
-    }
-
-    private static String unknownCommand(byte[][] argv) {
-        // at most 128 bytes of the name, and argument quotes until the list reaches 128 bytes
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String a = Errors.untilNul(new String(argv[i], StandardCharsets.UTF_8));
-            int room = 128 - args.length();
-            args.append('\'').append(a.length() > room ? a.substring(0, room) : a).append("' ");
-        }
-        return "ERR unknown command '" + Errors.abbreviate(new String(argv[0], StandardCharsets.UTF_8))
-                + "', with args beginning with: " + args;
     }
 }

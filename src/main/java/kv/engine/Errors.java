@@ -1,6 +1,13 @@
 package kv.engine;
 
-/** Error replies shared by several commands, byte for byte as Redis sends them. */
+import java.util.Locale;
+
+import kv.util.ClientText;
+
+/**
+ * Error replies shared by several commands, byte for byte as Redis sends them. Client bytes go into
+ * a message only through {@link ClientText}, so they come back to the client unchanged.
+ */
 public final class Errors {
     public static final String SYNTAX = "ERR syntax error";
     public static final String NOT_INTEGER = "ERR value is not an integer or out of range";
@@ -24,22 +31,25 @@ public final class Errors {
         return "ERR invalid expire time in '" + command + "' command";
     }
 
-    public static String unknownSubcommand(String subcommand, String container) {
-        return "ERR unknown subcommand '" + abbreviate(subcommand) + "'. Try " + container.toUpperCase() + " HELP.";
+    /** A container command (CONFIG, CLIENT...) called with a subcommand it does not have. */
+    public static String unknownSubcommand(byte[] subcommand, String container) {
+        return "ERR unknown subcommand '" + ClientText.abbreviated(subcommand) + "'. Try "
+                + container.toUpperCase(Locale.ROOT) + " HELP.";
     }
 
-    /**
-     * Client-supplied text as Redis' {@code %.128s} prints it: at most 128 characters, and
-     * nothing from a NUL byte on (C strings end there).
-     */
-    public static String abbreviate(String s) {
-        s = untilNul(s);
-        return s.length() > 128 ? s.substring(0, 128) : s;
+    /** Redis' addReplySubcommandSyntaxError: a subcommand it does not know, or the wrong arguments for it. */
+    public static String subcommandSyntax(byte[] subcommand, String container) {
+        return "ERR unknown subcommand or wrong number of arguments for '" + ClientText.abbreviated(subcommand)
+                + "'. Try " + container.toUpperCase(Locale.ROOT) + " HELP.";
     }
 
-    /** Client text as a C string: nothing from the first NUL on. */
-    static String untilNul(String s) {
-        int nul = s.indexOf('\0');
-        return nul < 0 ? s : s.substring(0, nul);
+    /** At most 128 bytes of the name, then argument quotes until the list reaches 128 bytes. */
+    public static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < ClientText.QUOTE_LIMIT; i++) {
+            String quoted = ClientText.upTo(argv[i], ClientText.QUOTE_LIMIT - args.length());
+            args.append('\'').append(quoted).append("' ");
+        }
+        return "ERR unknown command '" + ClientText.abbreviated(argv[0]) + "', with args beginning with: " + args;
     }
 }

@@ -16,6 +16,10 @@ public final class Propagation {
     private static final byte[] KEEPTTL = ascii("KEEPTTL");
     private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
     private static final byte[] PERSIST = ascii("PERSIST");
+    private static final byte[] LPOP = ascii("LPOP");
+    private static final byte[] RPOP = ascii("RPOP");
+    private static final byte[] LMOVE = ascii("LMOVE");
+    private static final byte[] RPOPLPUSH = ascii("RPOPLPUSH");
 
     private Propagation() {
     }
@@ -49,5 +53,25 @@ public final class Propagation {
 
     public static byte[][] persist(byte[] key) {
         return new byte[][] {PERSIST, key};
+    }
+
+    /** LPOP/RPOP key: what BLPOP/BRPOP did. */
+    public static byte[][] pop(boolean head, byte[] key) {
+        return new byte[][] {head ? LPOP : RPOP, key};
+    }
+
+    /** LPOP/RPOP key count: what LMPOP/BLMPOP did ({@code count} = elements actually popped). */
+    public static byte[][] pop(boolean head, byte[] key, long count) {
+        return new byte[][] {head ? LPOP : RPOP, key, Numbers.toBytes(count)};
+    }
+
+    /** LMOVE src dst from to: what BLMOVE did. */
+    public static byte[][] lmove(byte[] src, byte[] dst, byte[] from, byte[] to) {
+        return new byte[][] {LMOVE, src, dst, from, to};
+    }
+
+    /** RPOPLPUSH src dst: what BRPOPLPUSH did. */
+    public static byte[][] rpoplpush(byte[] src, byte[] dst) {
+        return new byte[][] {RPOPLPUSH, src, dst};
     }
 }

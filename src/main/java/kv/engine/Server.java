@@ -25,9 +25,6 @@ import kv.store.KeyspaceStats;
  * observability state. One instance, owned by the data thread.
  */
 public final class Server {
-    public static final String VERSION = "0.1.0";
-    /** The Redis version KV is compatible with, as reported to clients that check it. */
-    public static final String REDIS_VERSION = "7.2.4";
     /**
      * What INFO adds to the keyspace estimate for used_memory: the server's own fixed structures
      * (command table with its facts, client and stats objects, buffers), measured roughly on an idle
@@ -40,22 +37,29 @@ public final class Server {
     private final CommandTable commands = new CommandTable();
     private final Dispatcher dispatcher;
     private final Clients clients;
+    private final Blocking blocking;
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final ActiveExpiry activeExpiry;
     private final long startMs = System.currentTimeMillis();
     private final String runId;
-    private final String replicationId;
+    /** Read by the metrics thread (instance_info label), changed by DEBUG CHANGE-REPL-ID. */
+    private volatile String replicationId;
     private long peakMemory;
     private final Lifecycle lifecycle;
     private int tcpPort;
     private final ReadinessState readiness = new ReadinessState();
     private Propagator propagator = Propagator.NONE;
+    private final Watches watches;
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
     private final CommandSpec[] counted;
     private final List<String> countedNames;
+    /** DEBUG SET-ACTIVE-EXPIRE: whether the cron removes expired keys nobody reads. */
+    private boolean activeExpireEnabled = true;
+    /** DEBUG PAUSE-CRON: while set the cron does nothing at all, as Redis' serverCron. */
+    private boolean cronPaused;
 
     /** What the server asks of its host (the Quarkus wiring). */
     public interface Lifecycle extends Clients.Scheduler {
@@ -71,16 +75,18 @@ public final class Server {
         this.clients = new Clients(lifecycle);
         this.dispatcher = new Dispatcher(this);
         this.activeExpiry = new ActiveExpiry(keyspace);
-        byte[] id = new byte[20];
-        new SecureRandom().nextBytes(id);
-        this.runId = HexFormat.of().formatHex(id);
-        new SecureRandom().nextBytes(id);
-        this.replicationId = HexFormat.of().formatHex(id);
+        this.runId = randomId();
+        this.replicationId = randomId();
         families.accept(commands);
         for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
             commands.rename(rename.getKey(), rename.getValue());
         }
         keyspace.addListener(new ExpiryPropagation(this));
+        this.watches = new Watches(keyspace);
+        keyspace.addListener(watches);
+        clients.onDisconnect(watches::unwatchAll);
+        this.blocking = new Blocking(this);
+        keyspace.addListener(blocking);
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
@@ -96,6 +102,18 @@ public final class Server {
         this.snapshot = takeSnapshot();
     }
 
+    /** 40 random hex digits, like Redis' run and replication ids. */
+    private static String randomId() {
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /** DEBUG CHANGE-REPL-ID: a new replication id (there is no secondary id to clear yet). */
+    public void changeReplicationId() {
+        replicationId = randomId();
+    }
+
     /** LRU or LFU bookkeeping follows maxmemory-policy. */
     public void applyAccessPolicy() {
         String policy = config.maxMemoryPolicy();
@@ -107,12 +125,17 @@ public final class Server {
     public CommandTable commands() { return commands; }
     public Dispatcher dispatcher() { return dispatcher; }
     public Clients clients() { return clients; }
+    public Watches watches() { return watches; }
+    /** Clients blocked on keys (BLPOP & co.). */
+    public Blocking blocking() { return blocking; }
     public ServerStats stats() { return stats; }
     public SlowLog slowLog() { return slowLog; }
     public LatencyMonitor latency() { return latency; }
     public long startMs() { return startMs; }
     public String runId() { return runId; }
     public String replicationId() { return replicationId; }
+    public void activeExpireEnabled(boolean enabled) { activeExpireEnabled = enabled; }
+    public void cronPaused(boolean paused) { cronPaused = paused; }
     public Lifecycle lifecycle() { return lifecycle; }
     public int tcpPort() { return tcpPort; }
     /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
@@ -138,9 +161,14 @@ public final class Server {
      * snapshot for other threads.
      */
     public void cron() {
+        if (cronPaused) {
+            return;
+        }
         int hz = Math.max(1, Math.min(500, config.hz()));
         long tickNanos = 1_000_000_000L / hz;
-        activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
+        if (activeExpireEnabled) {
+            activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
+        }
         keyspace.migrateTables(1_000_000);
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
@@ -188,7 +216,7 @@ public final class Server {
                 keyspace.changes(), startMs / 1000, false, false);
         KeyspaceStats ks = keyspace.stats();
         return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
-                clients.count(), 0 /* no command blocks yet */, config.maxClients(), 0 /* no replication yet */,
+                clients.count(), blocking.blockedClients(), config.maxClients(), 0 /* no replication yet */,
                 usedMemory(), peakMemory, config.maxMemory(), config.maxMemoryPolicy(),
                 stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
                 stats.netInputBytes, stats.netOutputBytes, stats.errorReplies,

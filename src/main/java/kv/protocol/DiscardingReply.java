@@ -24,5 +24,7 @@ public final class DiscardingReply implements Reply {
     @Override public void bool(boolean value) { }
     @Override public void verbatim(String format, byte[] text) { }
     @Override public void push(int count) { }
+    @Override public void bigNumber(String digits) { }
+    @Override public void attribute(int pairs) { }
     @Override public int protocol() { return protocol; }
 }

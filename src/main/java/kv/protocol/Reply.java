@@ -55,6 +55,15 @@ public interface Reply extends BulkSink {
     /** Out-of-band push ({@code >} in RESP3, an array in RESP2). */
     void push(int count);
 
+    /** A big number ({@code (} in RESP3, a bulk string in RESP2); {@code digits} is its decimal text. */
+    void bigNumber(String digits);
+
+    /**
+     * Attributes of the value that follows: {@code pairs} key/value pairs ({@code |}). RESP3 only: a
+     * RESP2 client has no way to skip them, so callers emit none there (as Redis does).
+     */
+    void attribute(int pairs);
+
     default void ok() {
         simple("OK");
     }

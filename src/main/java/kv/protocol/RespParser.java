@@ -103,7 +103,9 @@ public final class RespParser {
                         return null;
                     }
                     if (line[0] != '$') {
-                        throw new ProtocolException("ERR Protocol error: expected '$', got '" + (char) (line[0] & 0xff) + "'");
+                        // on an empty line Redis names the CR or LF it found, which an error reply shows as a space
+                        char got = lineLength == 0 ? ' ' : (char) (line[0] & 0xff);
+                        throw new ProtocolException("ERR Protocol error: expected '$', got '" + got + "'");
                     }
                     long len = parseLineNumber();
                     lineLength = 0;

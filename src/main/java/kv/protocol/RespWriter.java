@@ -86,9 +86,11 @@ public final class RespWriter implements Reply {
     public void error(String message) {
         ByteBuf b = buf();
         b.writeByte('-');
-        // Error text may quote client input; CR/LF would break the framing, so Redis turns them into spaces.
+        // One byte per char (ISO-8859-1): error texts quote client bytes that way (kv.util.ClientText),
+        // so they go back unchanged. CR/LF would break the framing: Redis turns them into spaces. The
+        // test is on the byte written, so a char above 0xFF cannot put a CR or LF into the reply.
         for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
+            int c = message.charAt(i) & 0xff;
             b.writeByte(c == '\r' || c == '\n' ? ' ' : c);
         }
         b.writeBytes(CRLF);
@@ -166,6 +168,26 @@ public final class RespWriter implements Reply {
     @Override
     public void push(int count) {
         header(protocol() == 3 ? '>' : '*', count);
+    }
+
+    @Override
+    public void bigNumber(String digits) {
+        if (protocol() == 3) {
+            ByteBuf b = buf();
+            b.writeByte('(');
+            b.writeCharSequence(digits, StandardCharsets.US_ASCII);
+            b.writeBytes(CRLF);
+        } else {
+            bulkText(digits);
+        }
+    }
+
+    @Override
+    public void attribute(int pairs) {
+        if (protocol() != 3) {
+            throw new IllegalStateException("attributes exist only in RESP3");
+        }
+        header('|', pairs);
     }
 
     @Override

@@ -41,6 +41,8 @@ final class Connection implements Client.Transport, RespParser.Limits {
     /** Unprocessed input held while CLIENT PAUSE holds this client back. */
     private ByteBuf held;
     private byte[][] heldCommand;
+    /** Blocked on keys (BLPOP...): input is held until the blocking machinery resumes us. */
+    private boolean blocked;
     private boolean closing;
     private boolean outputBackpressure;
 
@@ -101,8 +103,8 @@ final class Connection implements Client.Transport, RespParser.Limits {
             if (closing) {
                 return;
             }
-            if (heldCommand != null) {
-                // still paused: keep the bytes for later, in order
+            if (heldCommand != null || blocked) {
+                // still paused or blocked: keep the bytes for later, in order
                 hold(in);
                 return;
             }
@@ -116,10 +118,17 @@ final class Connection implements Client.Transport, RespParser.Limits {
         try {
             byte[][] argv;
             while (!closing && (argv = parser.next(in)) != null) {
-                if (server.dispatcher().execute(client, argv, writer) == Dispatcher.Outcome.PAUSED) {
+                Dispatcher.Outcome outcome = server.dispatcher().execute(client, argv, writer);
+                if (outcome == Dispatcher.Outcome.PAUSED) {
                     heldCommand = argv;
                     hold(in);
                     server.clients().whenUnpaused(this::resumeAfterPause);
+                    break;
+                }
+                if (outcome == Dispatcher.Outcome.BLOCKED) {
+                    blocked = true;
+                    hold(in);
+                    server.blocking().whenUnblocked(client, this::resumeAfterBlock);
                     break;
                 }
             }
@@ -164,6 +173,25 @@ final class Connection implements Client.Transport, RespParser.Limits {
         }
     }
 
+    /** The blocked command has its reply: write it and go on with the input that waited. */
+    private void resumeAfterBlock() {
+        if (closing || !blocked) {
+            return;
+        }
+        blocked = false;
+        ByteBuf rest = held;
+        held = null;
+        if (rest != null) {
+            try {
+                process(rest);
+            } finally {
+                rest.release();
+            }
+        } else {
+            flush();
+        }
+    }
+
     private void flush() {
         ByteBuf out = writer.take();
         if (out != null) {
@@ -196,6 +224,7 @@ final class Connection implements Client.Transport, RespParser.Limits {
         }
         heldCommand = null;
         if (client != null) {
+            server.blocking().disconnected(client);
             server.clients().disconnect(client);
         }
     }

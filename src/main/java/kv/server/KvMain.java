@@ -1,9 +1,11 @@
 package kv.server;
 
-import kv.engine.Server;
+import io.quarkus.arc.Arc;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.value.registry.ValueRegistry;
+import io.quarkus.vertx.http.HttpServer;
 
 import java.util.Map;
 
@@ -12,6 +14,7 @@ import kv.command.Commands;
 import kv.config.ConfigException;
 import kv.config.ConfigSource;
 import kv.config.ServerConfig;
+import kv.util.Version;
 
 /**
  * Entry point with redis-server's command line: {@code [config-file] [--directive value ...]}.
@@ -24,14 +27,28 @@ public class KvMain implements QuarkusApplication {
     public static void main(String... args) {
         try {
             // file and flags first: their errors must stop start-up before anything else happens
-            ServerConfig config = ServerConfig.load(ConfigSource.fromArgs(args));
+            ConfigSource.Lines lines = ConfigSource.fromArgs(args);
+            ServerConfig config = ServerConfig.load(lines);
             checkRenames(config);
+            ManagementPort.Choice management = ManagementPort.choose(lines, config.managementPort(),
+                    System.getProperty(ManagementPort.QUARKUS_PORT), managementHost(), ManagementPort.DEFAULT);
+            System.setProperty(ManagementPort.QUARKUS_PORT, Integer.toString(management.port()));
+            LaunchConfig.managementWarning(management.warning());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(1);
         }
         LaunchConfig.arguments(args);
         Quarkus.run(KvMain.class, args);
+    }
+
+    /** quarkus.management.host as Quarkus will read it (system property, environment, the packaged default). */
+    private static String managementHost() {
+        String host = System.getProperty("quarkus.management.host");
+        if (host == null) {
+            host = System.getenv("QUARKUS_MANAGEMENT_HOST");
+        }
+        return host == null || host.isBlank() ? "0.0.0.0" : host;
     }
 
     /** rename-command names are checked against the command table before anything starts. */
@@ -42,14 +59,18 @@ public class KvMain implements QuarkusApplication {
             try {
                 table.rename(rename.getKey(), rename.getValue());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("\n*** FATAL CONFIG FILE ERROR (KV " + Server.VERSION + ") ***\n>>> 'rename-command "
+                throw new ConfigException("\n*** FATAL CONFIG FILE ERROR (KV " + Version.KV + ") ***\n>>> 'rename-command "
                         + rename.getKey() + " \"" + rename.getValue() + "\"'\n" + e.getMessage());
             }
         }
     }
 
+    /** Called once Quarkus has started everything: the data port and the management interface. */
     @Override
     public int run(String... args) {
+        RespServer server = Arc.container().instance(RespServer.class).get();
+        ValueRegistry values = Arc.container().instance(ValueRegistry.class).get();
+        server.started(values.getOrDefault(HttpServer.MANAGEMENT_PORT, -1));
         Quarkus.waitForExit();
         return 0;
     }

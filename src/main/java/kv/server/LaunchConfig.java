@@ -19,11 +19,21 @@ import kv.config.ServerConfig;
 @ApplicationScoped
 public class LaunchConfig {
     private static volatile String[] launchArgs = new String[0];
+    private static volatile String managementWarning;
     private volatile ServerConfig config;
 
     /** Called by the main method before Quarkus starts. */
     static void arguments(String[] args) {
         launchArgs = args.clone();
+    }
+
+    /** Set by the main method when the default management port was taken (logged once the log is set up). */
+    static void managementWarning(String warning) {
+        managementWarning = warning;
+    }
+
+    static String managementWarning() {
+        return managementWarning;
     }
 
     public ServerConfig config() {

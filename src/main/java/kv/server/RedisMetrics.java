@@ -24,6 +24,7 @@ import java.util.function.ToDoubleFunction;
 
 import kv.server.RespServer;
 import kv.engine.Server;
+import kv.util.Version;
 
 /**
  * Prometheus meters named and typed as oliver006/redis_exporter names them (its INFO field
@@ -55,6 +56,8 @@ public class RedisMetrics {
     private ScheduledExecutorService labelWatcher;
     private volatile Meter instanceInfo;
     private volatile String instancePolicy;
+    /** SLOWLOG LEN, fetched from the data thread by the label watcher (the slow log is the data thread's). */
+    private volatile long slowlogLength;
 
     void onStart(@Observes StartupEvent event) {
         Gauge.builder("redis_up", () -> server.accepting() ? 1 : 0)
@@ -91,6 +94,15 @@ public class RedisMetrics {
         gauge("redis_config_maxmemory", "The maxmemory directive", StatsSnapshot::maxMemory);
         Gauge.builder("redis_memory_used_rss_bytes", ProcessInfo::residentSetBytes)
                 .description("used_memory_rss: resident set size of the process").register(registry);
+        Gauge.builder("redis_mem_fragmentation_ratio", this, m -> {
+            long used = m.snapshot().usedMemory();
+            return used == 0 ? 0 : (double) ProcessInfo.residentSetBytes() / used;
+        }).description("mem_fragmentation_ratio: used_memory_rss / used_memory (for KV mostly JVM overhead, not fragmentation)")
+                .register(registry);
+
+        // Slow log
+        Gauge.builder("redis_slowlog_length", this, m -> m.slowlogLength)
+                .description("SLOWLOG LEN (refreshed every second)").register(registry);
 
         // Stats
         counter("redis_commands_processed_total", "Commands processed", StatsSnapshot::commandsProcessed);
@@ -173,6 +185,9 @@ public class RedisMetrics {
             for (String code : s.errorsByCode().keySet()) {
                 registerErrorCode(code);
             }
+            if (server.accepting()) {
+                server.onDataThread(() -> server.server().slowLog().size()).onSuccess(n -> slowlogLength = n);
+            }
             String policy = s.takenAtMs() == 0 ? null : s.maxMemoryPolicy();
             if (instanceInfo == null || (policy != null && !policy.equals(instancePolicy))) {
                 registerInstanceInfo(policy == null ? "" : policy);
@@ -191,7 +206,7 @@ public class RedisMetrics {
 
     private synchronized void registerInstanceInfo(String policy) {
         Meter old = instanceInfo;
-        Tags tags = Tags.of("role", "master", "redis_version", Server.REDIS_VERSION, "redis_build_id", "0",
+        Tags tags = Tags.of("role", "master", "redis_version", Version.REDIS, "redis_build_id", "0",
                 "redis_mode", "standalone", "os", ProcessInfo.os(), "maxmemory_policy", policy,
                 "tcp_port", String.valueOf(server.port()), "run_id", server.runId(),
                 "process_id", String.valueOf(ProcessHandle.current().pid()), "master_replid", server.replicationId());

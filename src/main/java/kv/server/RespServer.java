@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
 import kv.config.ServerConfig;
 import kv.observe.ReadinessState;
 import kv.observe.StatsSnapshot;
+import kv.util.Version;
 
 /**
  * Starts the data thread: one Vert.x event-loop context that owns the {@link Server} and every
@@ -68,7 +69,22 @@ public class RespServer {
         }));
         started.get(30, TimeUnit.SECONDS);
         accepting = true;
-        LOG.infof("KV %s ready to accept connections on port %d", Server.VERSION, port);
+        String warning = LaunchConfig.managementWarning();
+        if (warning != null) {
+            LOG.warn(warning);
+        }
+        // "ready" is logged by started(), once the management interface is up too: a failed
+        // start must not be preceded by a ready line
+        LOG.debugf("listening on port %d", port);
+    }
+
+    /** Everything is up (called by the main method after Quarkus started): record the management port, say ready. */
+    void started(int managementPort) {
+        if (managementPort > 0) {
+            server.config().managementPortBound(managementPort);
+        }
+        LOG.infof("KV %s ready to accept connections on port %d (management port %d)", Version.KV, port,
+                managementPort);
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -91,6 +91,11 @@ public final class Db {
         return (T) v;
     }
 
+    /** True if {@code key} is stored, even past its TTL; no expiry, statistics or touch. */
+    public boolean storedKey(byte[] key) {
+        return main.find(key) >= 0;
+    }
+
     /** True if {@code key} exists (after lazy expiry); no statistics, no touch. */
     public boolean exists(byte[] key) {
         return liveSlot(key) >= 0;
@@ -174,11 +179,13 @@ public final class Db {
      * survives.
      */
     public void put(byte[] key, Object value, long expireAtMs) {
-        int slot = liveSlot(key);
+        // one hash for the lookup, the lazy-expiry check and the insertion
+        int hash = KeyHash.hash(key);
+        int slot = liveSlot(key, hash);
         AccessClock access = keyspace.access();
         byte[] stored;
         if (slot < 0) {
-            slot = main.put(key, value, access.initial(now()));
+            slot = main.insert(key, hash, value, access.initial(now()));
             stored = main.keyAt(slot);
             entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
         } else {
@@ -258,6 +265,7 @@ public final class Db {
 
     /** Empties the database (FLUSHDB): O(1), the old tables go to the garbage collector. */
     public void clear() {
+        keyspace.beforeDbChange(this, null, KeyEvent.FLUSHED);
         keyspace.countChanges(main.size());
         main = new KeyTable();
         expires = new ExpireTable();
@@ -276,12 +284,17 @@ public final class Db {
 
     /** The slot of a live key, expiring it first if its time has passed. */
     private int liveSlot(byte[] key) {
-        int slot = main.find(key);
+        return liveSlot(key, KeyHash.hash(key));
+    }
+
+    /** {@link #liveSlot(byte[])} with the key's hash computed once for both tables. */
+    private int liveSlot(byte[] key, int hash) {
+        int slot = main.find(key, hash);
         if (slot < 0) {
             return -1;
         }
         if (expires.size() > 0) {
-            long when = expires.get(key);
+            long when = expires.get(key, hash);
             if (when >= 0 && when <= now()) {
                 expireSlot(slot);
                 return -1;
@@ -385,6 +398,23 @@ public final class Db {
     public int accessField(byte[] key) {
         int slot = liveSlot(key);
         return slot < 0 ? -1 : main.accessAt(slot);
+    }
+
+    /** The stored value even past its TTL, with no side effect on clocks or counters (DEBUG); null if absent. */
+    public Object peek(byte[] key) {
+        int slot = main.find(key);
+        return slot < 0 ? null : main.valueAt(slot);
+    }
+
+    /** Access field of a stored key even past its TTL (DEBUG OBJECT); -1 if absent. */
+    public int peekAccessField(byte[] key) {
+        int slot = main.find(key);
+        return slot < 0 ? -1 : main.accessAt(slot);
+    }
+
+    /** Every stored entry, keys past their TTL but not yet removed included (DEBUG DIGEST, as Redis'). */
+    public void forEachStored(EntryVisitor visitor) {
+        main.forEachSlot(slot -> visitor.visit(main.keyAt(slot), main.valueAt(slot)));
     }
 
     /**

@@ -40,6 +40,12 @@ final class ExpireTable extends OpenKeyTable {
         return slot < 0 ? -1 : whens[slot];
     }
 
+    /** {@link #get(byte[])} with the key's hash already computed. */
+    long get(byte[] key, int hash) {
+        int slot = find(key, hash);
+        return slot < 0 ? -1 : whens[slot];
+    }
+
     long whenAt(int slot) {
         return whens[slot];
     }

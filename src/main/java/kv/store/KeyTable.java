@@ -63,6 +63,14 @@ final class KeyTable extends OpenKeyTable {
         return slot;
     }
 
+    /** Inserts {@code key}, known to be absent (its hash given); returns the slot. */
+    int insert(byte[] key, int hash, Object value, int clock) {
+        int slot = insertAbsent(key, hash);
+        values[slot] = value;
+        access[slot] = clock;
+        return slot;
+    }
+
     void remove(int slot) {
         removeAt(slot);
     }

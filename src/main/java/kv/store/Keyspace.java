@@ -59,6 +59,10 @@ public final class Keyspace {
      * Counts as one change, as in Redis.
      */
     public void swap(int a, int b) {
+        beforeDbChange(dbs[a], dbs[b], KeyEvent.SWAPPED);
+        if (a != b) {
+            beforeDbChange(dbs[b], dbs[a], KeyEvent.SWAPPED);
+        }
         if (a != b) {
             dbs[a].swapWith(dbs[b]);
         }
@@ -108,6 +112,12 @@ public final class Keyspace {
         }
         for (KeyspaceListener l : listeners) {
             l.keyChanged(db, key, event);
+        }
+    }
+
+    void beforeDbChange(Db db, Db replacedWith, KeyEvent event) {
+        for (KeyspaceListener l : listeners) {
+            l.beforeDbChange(db, replacedWith, event);
         }
     }
 

@@ -19,6 +19,14 @@ public interface KeyspaceListener {
     default void keyChanged(Db db, byte[] key, KeyEvent event) {
     }
 
+    /**
+     * A whole database is about to change ({@link KeyEvent#FLUSHED}, or {@link KeyEvent#SWAPPED}
+     * with {@code replacedWith} the database whose content it gets): {@code db} still holds
+     * everything it held.
+     */
+    default void beforeDbChange(Db db, Db replacedWith, KeyEvent event) {
+    }
+
     /** A whole database changed: {@link KeyEvent#FLUSHED} or {@link KeyEvent#SWAPPED}. */
     default void dbChanged(Db db, KeyEvent event) {
     }

@@ -82,7 +82,11 @@ abstract class OpenKeyTable {
      * stay valid until the next removal.
      */
     public final int find(byte[] key) {
-        int h = KeyHash.hash(key);
+        return find(key, KeyHash.hash(key));
+    }
+
+    /** {@link #find(byte[])} with the key's {@link KeyHash#hash} already computed by the caller. */
+    final int find(byte[] key, int h) {
         int i = probe(keys, hashes, mask, key, h);
         if (i >= 0 || oldKeys == null) {
             return i;
@@ -124,11 +128,16 @@ abstract class OpenKeyTable {
      * numbers stay valid until the next removal.
      */
     protected final int findOrInsert(byte[] key) {
-        int slot = find(key);
+        int h = KeyHash.hash(key);
+        int slot = find(key, h);
         if (slot >= 0) {
             return slot;
         }
-        int h = KeyHash.hash(key);
+        return insertAbsent(key, h);
+    }
+
+    /** Inserts {@code key}, known to be absent, with its hash; returns its slot (payload cleared). */
+    protected final int insertAbsent(byte[] key, int h) {
         if (pauseResize == 0) {
             if (oldKeys != null) {
                 migrateSome(MIGRATE_PER_OP);

@@ -15,5 +15,12 @@ final class CliOptions {
     boolean exitOnError;
     boolean noAuthWarning;
     boolean passwordOnCommandLine;
+    boolean pipe;
+    boolean csv;
+    long repeat = 1;          // -r: times to run the command; negative = for ever
+    double intervalSeconds;   // -i: pause between repeats
+    boolean lastArgFromStdin; // -x
+    boolean scan;             // --scan
+    String pattern;           // --pattern, with --scan
     final List<String> command = new ArrayList<>();
 }

@@ -137,6 +137,15 @@ final class CliSession {
         }
     }
 
+    /** The connection's streams, for --pipe (after the handshake). */
+    InputStream input() {
+        return sin;
+    }
+
+    OutputStream output() {
+        return sout;
+    }
+
     boolean isConnected() {
         return socket != null;
     }

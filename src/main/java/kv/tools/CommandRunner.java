@@ -27,6 +27,56 @@ final class CommandRunner {
         this.tty = tty;
     }
 
+    /** -r/-i: the command {@code repeat} times (negative: until a connection error), pausing between runs. */
+    int repeated(List<byte[]> args, long repeat, double intervalSeconds) {
+        if (!session.connect()) {
+            return 1;
+        }
+        int status = 0;
+        for (long i = 0; repeat < 0 || i < repeat; i++) {
+            if (i > 0 && intervalSeconds > 0) {
+                try {
+                    Thread.sleep((long) (intervalSeconds * 1000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return status;
+                }
+            }
+            status = execute(args, false);
+            if (status != 0 && !session.isConnected()) {
+                return status;
+            }
+        }
+        return status;
+    }
+
+    /** --scan [--pattern P]: every key, one per line, from a SCAN loop (quoted at a terminal, as redis-cli). */
+    int scan(String pattern) {
+        if (!session.connect()) {
+            return 1;
+        }
+        String cursor = "0";
+        try {
+            do {
+                RespValue r = pattern == null ? session.call("SCAN", cursor) : session.call("SCAN", cursor, "MATCH", pattern);
+                if (r.type == '-') {
+                    out.flush();
+                    err.println("ERROR: " + r.text());
+                    return 1;
+                }
+                cursor = r.elements.get(0).text();
+                for (RespValue key : r.elements.get(1).elements) {
+                    print(key, false);
+                }
+            } while (!cursor.equals("0"));
+            return 0;
+        } catch (IOException e) {
+            out.flush();
+            err.println("Error: " + e.getMessage());
+            return 1;
+        }
+    }
+
     int oneShot(List<String> command) {
         if (!session.connect()) {
             return 1;
@@ -57,13 +107,13 @@ final class CommandRunner {
             if (!error && streaming && tty && !name.equals("monitor")) {
                 out.print("Reading messages... (press Ctrl-C to quit)\n");
             }
-            print(r);
+            print(r, printsRaw(name, args));
             if (!error) {
                 afterReply(name, args);
             }
             if (!error && streaming) {
                 while (true) {
-                    print(session.read(true));
+                    print(session.read(true), false);
                 }
             }
             return 0;
@@ -94,9 +144,36 @@ final class CommandRunner {
         }
     }
 
-    void print(RespValue r) throws IOException {
+    /**
+     * Commands whose text reply redis-cli prints raw even at a terminal (or with --no-raw), so
+     * that INFO and CLIENT LIST come out as lines rather than one quoted string, and without the
+     * newline added after other raw replies. The list holds what was checked against redis-cli 7.0.
+     */
+    static boolean printsRaw(String name, List<byte[]> args) {
+        if (name.equals("info") || name.equals("lolwut")) {
+            return true;
+        }
+        if (args.size() < 2) {
+            return false;
+        }
+        String sub = new String(args.get(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "client" -> sub.equals("list") || sub.equals("info");
+            case "memory" -> sub.equals("doctor") || sub.equals("malloc-stats");
+            case "latency" -> sub.equals("doctor");
+            default -> false;
+        };
+    }
+
+    void print(RespValue r, boolean rawCommand) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        if (tty) {
+        if (rawCommand) {
+            // as redis-cli: the text as it is, without the delimiter raw output adds after a reply
+            ReplyRenderer.raw(r, b);
+        } else if (o.csv) {
+            ReplyRenderer.csv(r, b);
+            b.write('\n');
+        } else if (tty) {
             ReplyRenderer.tty(r, "", b);
         } else {
             ReplyRenderer.raw(r, b);

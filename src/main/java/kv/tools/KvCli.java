@@ -1,11 +1,14 @@
 package kv.tools;
 
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +17,7 @@ import java.util.Map;
  *
  * <p>What it mirrors from redis-cli 7.0 (checked against the real one by {@code KvCliTest}):
  * <ul>
- *   <li>options {@code -h -p -a --pass --user -n -u -3 -e --raw --no-raw --no-auth-warning};
+ *   <li>options {@code -h -p -a --pass --user -n -u -3 -e --raw --no-raw --no-auth-warning --pipe};
  *       {@code REDISCLI_AUTH} as the password when {@code -a} is absent;</li>
  *   <li>output: "TTY" formatting ({@code "quoted"}, {@code (integer) 1}, {@code (nil)},
  *       {@code (error) ...}, numbered nested arrays, {@code 1#} maps, {@code 1~} sets,
@@ -29,7 +32,9 @@ import java.util.Map;
  * </ul>
  * Deliberate differences: RESP3 big numbers print as {@code (big number) N} (redis-cli 7.0
  * aborts with "Unknown reply type"), RESP3 attributes are skipped (7.0 aborts), no line
- * editing or history at the prompt, no {@code -x -r -i --scan --pipe --stat} modes.
+ * editing or history at the prompt. {@code --pipe} (mass insertion), {@code -r -i -x},
+ * {@code --csv} and {@code --scan --pattern} are redis-cli's; the other modes ({@code --stat
+ * --bigkeys --memkeys --latency}) do not exist.
  */
 public final class KvCli {
 
@@ -116,6 +121,27 @@ public final class KvCli {
                 case "--no-auth-warning":
                     o.noAuthWarning = true;
                     break;
+                case "--pipe":
+                    o.pipe = true;
+                    break;
+                case "-r":
+                    o.repeat = longValue(value(args, ++i, a), a);
+                    break;
+                case "-i":
+                    o.intervalSeconds = doubleValue(value(args, ++i, a), a);
+                    break;
+                case "-x":
+                    o.lastArgFromStdin = true;
+                    break;
+                case "--scan":
+                    o.scan = true;
+                    break;
+                case "--csv":
+                    o.csv = true;
+                    break;
+                case "--pattern":
+                    o.pattern = value(args, ++i, a);
+                    break;
                 case "--help":
                     throw new UsageException(null);
                 case "--version":
@@ -156,6 +182,26 @@ public final class KvCli {
     private static int intValue(String s, String option) throws UsageException {
         try {
             return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new UsageException("Invalid number for " + option + ": '" + s + "'");
+        }
+    }
+
+    private static long longValue(String s, String option) throws UsageException {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new UsageException("Invalid number for " + option + ": '" + s + "'");
+        }
+    }
+
+    private static double doubleValue(String s, String option) throws UsageException {
+        try {
+            double d = Double.parseDouble(s);
+            if (d < 0 || Double.isNaN(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
         } catch (NumberFormatException e) {
             throw new UsageException("Invalid number for " + option + ": '" + s + "'");
         }
@@ -211,6 +257,13 @@ public final class KvCli {
                 "  --raw              Use raw formatting for replies (default when STDOUT is not a tty).",
                 "  --no-raw           Force formatted output even when STDOUT is not a tty.",
                 "  --no-auth-warning  Don't show warning message when using password on command line.",
+                "  -r <repeat>        Execute the command N times (negative: for ever).",
+                "  -i <interval>      With -r, wait <interval> seconds between commands (e.g. 0.1).",
+                "  -x                 Read the last argument from STDIN.",
+                "  --csv              Output in CSV format.",
+                "  --scan             List all keys with SCAN.",
+                "  --pattern <pat>    With --scan, only keys matching the pattern.",
+                "  --pipe             Transfer raw Redis protocol from stdin to server (mass insertion).",
                 "  --help             Output this help and exit.",
                 "",
                 "Examples:",
@@ -251,8 +304,26 @@ public final class KvCli {
         CliSession session = new CliSession(o, out, err);
         CommandRunner runner = new CommandRunner(o, session, out, err, tty);
         try {
+            if (o.pipe) {
+                return session.connect() ? PipeMode.run(session, in, out, err) : 1;
+            }
+            if (o.scan) {
+                return runner.scan(o.pattern);
+            }
             if (!o.command.isEmpty()) {
-                return runner.oneShot(o.command);
+                List<byte[]> command = new ArrayList<>();
+                for (String s : o.command) {
+                    command.add(s.getBytes(StandardCharsets.UTF_8));
+                }
+                if (o.lastArgFromStdin) {
+                    try {
+                        command.add(in.readAllBytes());
+                    } catch (IOException e) {
+                        err.println("Error reading STDIN: " + e.getMessage());
+                        return 1;
+                    }
+                }
+                return runner.repeated(command, o.repeat, o.intervalSeconds);
             }
             return runner.repl(in, stdinTty);
         } finally {

@@ -127,6 +127,46 @@ final class ReplyRenderer {
         }
     }
 
+    /**
+     * redis-cli's --csv: strings quoted as sdscatrepr does, numbers as they are, nil as
+     * {@code NULL}, an error as {@code ERROR,"text"}, aggregates (maps included) flattened with
+     * commas.
+     */
+    static void csv(RespValue r, ByteArrayOutputStream b) {
+        switch (r.type) {
+            case '_':
+                ascii(b, "NULL");
+                break;
+            case '-':
+                ascii(b, "ERROR,");
+                repr(r.str, b);
+                break;
+            case ':':
+                ascii(b, Long.toString(r.integer));
+                break;
+            case '#':
+                ascii(b, r.integer != 0 ? "true" : "false");
+                break;
+            case ',':
+            case '(':
+                b.writeBytes(r.str);
+                break;
+            case '+':
+            case '$':
+            case '=':
+                repr(r.str, b);
+                break;
+            default:
+                for (int i = 0; i < r.elements.size(); i++) {
+                    if (i > 0) {
+                        b.write(',');
+                    }
+                    csv(r.elements.get(i), b);
+                }
+                break;
+        }
+    }
+
     /** sds' sdscatrepr: a double-quoted C-style literal. */
     static void repr(byte[] s, ByteArrayOutputStream b) {
         ascii(b, Repr.quote(s));

@@ -2,6 +2,7 @@ package kv.ci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -80,6 +83,7 @@ class ContainerImageIT {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void imageServesRedisProbesAndHealth() throws Exception {
         try (GenericContainer<?> c = container(Map.of()).waitingFor(Wait.forHealthcheck())) {
             c.start();
@@ -107,7 +111,45 @@ class ContainerImageIT {
         }
     }
 
+    /** Polls until PONG; fails after {@code seconds} instead of waiting for ever. */
+    static void awaitPong(int port, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String last = "";
+        while (!(last = kvCli(port, "ping")).equals("PONG\n")) {
+            if (System.nanoTime() > deadline) {
+                fail("no PONG within " + seconds + " s; last answer: " + last);
+            }
+            Thread.sleep(5);
+        }
+    }
+
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void dockerHabitsWork() throws Exception {
+        // Compose's `command: redis-server ...`, the Bitnami variables, redis-cli in the container
+        try (GenericContainer<?> c = container(Map.of("REDIS_PASSWORD", "s3cret", "REDIS_AOF_ENABLED", "no",
+                "REDIS_DISABLE_COMMANDS", "FLUSHALL", "REDISCLI_AUTH", "s3cret", "JAVA_TOOL_OPTIONS", "-Xss1m"))
+                .withCommand("redis-server", "--protected-mode", "no", "--dir", "/data")
+                .waitingFor(Wait.forListeningPort())) {
+            c.start();
+            int port = c.getMappedPort(6379);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String reply = "";
+            while (!reply.startsWith("NOAUTH") && System.nanoTime() < deadline) {
+                reply = kvCli(port, "ping");
+                Thread.sleep(20);
+            }
+            assertTrue(reply.startsWith("NOAUTH"), "REDIS_PASSWORD became requirepass: " + reply);
+            var pong = c.execInContainer("redis-cli", "ping");
+            assertEquals("PONG\n", pong.getStdout());
+            assertEquals("", pong.getStderr(), "no 'Picked up JAVA_TOOL_OPTIONS' from the client");
+            assertEquals("appendonly\nno\n", c.execInContainer("redis-cli", "config", "get", "appendonly").getStdout());
+            assertTrue(c.execInContainer("redis-cli", "flushall").getStdout().contains("unknown command"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void timeToFirstPongWithAndWithoutTheAotCache() throws Exception {
         for (int round = 0; round < 3; round++) {
             for (String aot : List.of("/deployments/kv.aot", "none")) {
@@ -116,9 +158,7 @@ class ContainerImageIT {
                     long start = System.nanoTime();
                     c.start();
                     int port = c.getMappedPort(6379);
-                    while (!kvCli(port, "ping").equals("PONG\n")) {
-                        Thread.sleep(5);
-                    }
+                    awaitPong(port, 60);
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     Thread.sleep(2000);
                     String rss = c.execInContainer("sh", "-c", "grep VmRSS /proc/1/status").getStdout().trim();

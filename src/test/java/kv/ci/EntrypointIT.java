@@ -82,7 +82,9 @@ class EntrypointIT {
             // the script exec'd java: same pid, with the container-aware defaults and the arguments
             String cmdline = Files.readString(Path.of("/proc/" + server.pid() + "/cmdline")).replace('\0', ' ');
             assertTrue(cmdline.contains("java ") || cmdline.contains("/java "), cmdline);
-            assertTrue(cmdline.contains("-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"), cmdline);
+            // the entrypoint's caps; its heap knob steps aside for the -Xmx in JAVA_OPTS_APPEND
+            assertTrue(cmdline.contains("-XX:MaxDirectMemorySize=") && cmdline.contains("-XX:+ExitOnOutOfMemoryError"), cmdline);
+            assertTrue(!cmdline.contains("MaxRAMPercentage") && cmdline.contains("-Xmx256m"), cmdline);
             assertTrue(cmdline.contains("-jar " + jar + " --port " + port), cmdline);
 
             assertEquals("OK\n", kvCli(Map.of(), "-p", Integer.toString(port), "set", "greeting", "hello").output());
@@ -122,6 +124,15 @@ class EntrypointIT {
     void kvCliLauncherReportsConnectionRefused() throws Exception {
         int closed = freePort();
         Tools.Run r = kvCli(Map.of(), "-p", Integer.toString(closed), "ping");
+        assertEquals(new Tools.Run(1, "Could not connect to Redis at 127.0.0.1:" + closed + ": Connection refused\n"), r);
+    }
+
+    @Test
+    void kvCliIgnoresTheServersJavaToolOptions() throws Exception {
+        // a pod's JAVA_TOOL_OPTIONS must not make the client print "Picked up JAVA_TOOL_OPTIONS" (stderr is merged here)
+        int closed = freePort();
+        Tools.Run r = kvCli(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=25", "JDK_JAVA_OPTIONS", "-Xss1m"),
+                "-p", Integer.toString(closed), "ping");
         assertEquals(new Tools.Run(1, "Could not connect to Redis at 127.0.0.1:" + closed + ": Connection refused\n"), r);
     }
 }

@@ -18,10 +18,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * What can be checked of the native-image configuration without GraalVM: the resources the
- * server reads are included, and the main code uses no reflection that would need a
- * reflect-config (if this test fails because reflection was added, add the configuration in
+ * What can be checked of the native build without GraalVM: `-Dnative` activates a profile that
+ * turns the native build on and keeps the fast-jar the images compile kv-cli from; the
+ * resources the server reads are included; classes whose static initialiser must not run at
+ * build time are initialised at run time; and the main code uses no reflection that would need
+ * a reflect-config (if this test fails because reflection was added, add the configuration in
  * src/main/resources/META-INF/native-image/ or @RegisterForReflection, then adapt the test).
+ * What only GitHub proves: that native-image accepts all this and the binary starts
+ * (release.yml's native jobs).
  */
 class NativeConfigTest {
 
@@ -31,6 +35,92 @@ class NativeConfigTest {
             p.load(in);
         }
         return p;
+    }
+
+    static String nativeProfile() throws IOException {
+        String pom = Files.readString(Tools.ROOT.resolve("pom.xml"));
+        java.util.regex.Matcher m = Pattern.compile("<profile>\\s*(?:<!--.*?-->\\s*)?<id>native</id>(.*?)</profile>", Pattern.DOTALL)
+                .matcher(pom);
+        assertTrue(m.find(), "pom.xml has no profile with <id>native</id>");
+        return m.group(1);
+    }
+
+    @Test
+    void dashDnativeActivatesANativeBuildThatKeepsTheFastJar() throws Exception {
+        String profile = nativeProfile().replaceAll("\\s+", "");
+        assertTrue(profile.contains("<activation><property><name>native</name></property></activation>"),
+                "the profile is activated by -Dnative (what the workflows and the Dockerfiles say): " + profile);
+        assertTrue(profile.contains("<quarkus.native.enabled>true</quarkus.native.enabled>"), profile);
+        assertFalse(profile.contains("<quarkus.package.jar.enabled>false"),
+                "Dockerfile.native compiles kv-cli from target/quarkus-app/app: the jar must still be built");
+        for (String dockerfile : List.of("Dockerfile.native", "Dockerfile.native-micro")) {
+            String text = Files.readString(Tools.ROOT.resolve("src/main/docker/" + dockerfile));
+            assertTrue(text.contains("COPY --chmod=0755 target/*-runner "), dockerfile + " takes the runner Quarkus names *-runner");
+            assertTrue(text.contains("-Dnative"), dockerfile + " documents the build with -Dnative");
+        }
+    }
+
+    @Test
+    void everyResourceTheCodeLoadsIsIncluded() throws Exception {
+        String includes = props().getProperty("quarkus.native.resources.includes");
+        List<PathMatcher> matchers = new ArrayList<>();
+        for (String glob : includes.split(",")) {
+            matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob.strip()));
+        }
+        Pattern literal = Pattern.compile("\"/?((?:[\\w.-]+/)+[\\w.-]+\\.(?:json|properties|txt|conf|bin))\"");
+        List<String> loaded = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(Tools.ROOT.resolve("src/main/java"))) {
+            for (Path p : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                if (p.toString().contains("/kv/tools/")) {
+                    continue;
+                }
+                String text = Files.readString(p);
+                if (!text.contains("getResource")) {
+                    continue;
+                }
+                java.util.regex.Matcher m = literal.matcher(text);
+                while (m.find()) {
+                    loaded.add(m.group(1));
+                }
+            }
+        }
+        assertFalse(loaded.isEmpty(), "the command facts are loaded as resources: the scan must find them");
+        for (String resource : loaded) {
+            assertTrue(Files.isRegularFile(Tools.ROOT.resolve("src/main/resources").resolve(resource)), resource + " exists");
+            assertTrue(matchers.stream().anyMatch(m -> m.matches(Path.of(resource))),
+                    resource + " is loaded at run time but not in quarkus.native.resources.includes=" + includes);
+        }
+    }
+
+    @Test
+    void classesSeededAtStartAreInitialisedAtRunTime() throws Exception {
+        String args = props().getProperty("quarkus.native.additional-build-args", "");
+        List<String> runtimeInit = new ArrayList<>();
+        for (String arg : args.split(",")) {
+            if (arg.startsWith("--initialize-at-run-time=")) {
+                runtimeInit.addAll(List.of(arg.substring("--initialize-at-run-time=".length()).split(":")));
+            }
+        }
+        assertTrue(args.contains("-march=compatibility"), "portable machine code: " + args);
+        // a static field initialised from randomness, the clock or the process must not be frozen into the binary
+        Pattern frozen = Pattern.compile("static[^;=(]*=\\s*[^;]*(Random|nanoTime|currentTimeMillis|ProcessHandle|Instant\\.now|getenv)");
+        List<String> needed = new ArrayList<>();
+        Path base = Tools.ROOT.resolve("src/main/java");
+        try (Stream<Path> s = Files.walk(base)) {
+            for (Path p : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                if (frozen.matcher(Files.readString(p)).find()) {
+                    needed.add(base.relativize(p).toString().replace('/', '.').replaceAll("\\.java$", ""));
+                }
+            }
+        }
+        assertTrue(needed.contains("kv.store.KeyHash"), "the scan sees KeyHash's SecureRandom seed: " + needed);
+        for (String cls : needed) {
+            assertTrue(runtimeInit.contains(cls), cls + " has a static initialiser that must run at run time: add "
+                    + "--initialize-at-run-time=" + cls + " to quarkus.native.additional-build-args");
+        }
+        for (String cls : runtimeInit) {
+            assertTrue(Files.isRegularFile(base.resolve(cls.replace('.', '/') + ".java")), cls + " (run-time init) exists");
+        }
     }
 
     @Test

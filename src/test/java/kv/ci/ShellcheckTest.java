@@ -25,7 +25,7 @@ class ShellcheckTest {
         candidates.addAll(Tools.list("bin", "*"));
         candidates.addAll(Tools.list(".ci", "run"));
         candidates.addAll(Tools.list("bench", "*.sh"));
-        candidates.addAll(Tools.list("src/main/docker", "*.sh"));
+        candidates.addAll(Tools.list("src/main/docker", "*"));
         List<Path> scripts = new ArrayList<>();
         for (Path p : candidates) {
             String first = firstLine(p);
@@ -54,7 +54,8 @@ class ShellcheckTest {
         for (Path p : scripts) {
             names.add(Tools.ROOT.relativize(p).toString());
         }
-        for (String expected : List.of("bin/kv-server", "bin/kv-cli", ".ci/run", "src/main/docker/kv-entrypoint.sh")) {
+        for (String expected : List.of("bin/kv-server", "bin/kv-cli", ".ci/run", "src/main/docker/kv-entrypoint.sh",
+                "src/main/docker/redis-server", "src/main/docker/redis-cli")) {
             assertTrue(names.contains(expected), "expected " + expected + " among the scripts " + names);
         }
         List<String> command = new ArrayList<>(List.of("shellcheck", "--format=gcc", "--external-sources"));

@@ -40,15 +40,21 @@ final class Tools {
         return dir;
     }
 
+    /** Runs the command with the root as cwd; output to a file so that the deadline holds even if it never closes it. */
     static Run run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(command + " did not finish within " + timeoutSeconds + " s");
+        Path out = Files.createTempFile("kv-ci-tool", ".out");
+        try {
+            Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(command + " did not finish within " + timeoutSeconds + " s; output so far:\n" + Files.readString(out));
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
     /** Files directly in {@code dir} (relative to the root) whose names match the glob. */

@@ -2,7 +2,6 @@ package kv.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import kv.RespTestClient;
+import kv.WallClock;
 import kv.config.ServerConfig;
 import kv.protocol.Reply;
 import kv.protocol.RespWriter;
@@ -213,7 +213,7 @@ class KeyCommandsTest {
     }
 
     @Test
-    void keysAndRandomkey() throws IOException {
+    void keysAndRandomkey() throws Exception {
         eq(NIL, "RANDOMKEY");
         eq("*0\r\n", "KEYS", "*");
         for (String k : new String[] {"k1", "k2", "kk", "x"}) {
@@ -231,7 +231,7 @@ class KeyCommandsTest {
         assertTrue(Set.of(bulk("k1"), bulk("k2"), bulk("kk"), bulk("x")).contains(random), random);
         // expired keys are not listed
         eq(i(1), "PEXPIRE", "x", "1");
-        sleep(20);
+        WallClock.awaitPast(WallClock.latestDeadline(1));
         assertEquals(set("k1", "k2", "kk"), new HashSet<>(array(c.call("KEYS", "*"))));
     }
 
@@ -320,11 +320,14 @@ class KeyCommandsTest {
     }
 
     @Test
-    void lazyExpiry() throws IOException {
+    void lazyExpiry() throws Exception {
         eq(OK, "SET", "x", "v");
-        eq(i(1), "PEXPIRE", "x", "30");
+        // long enough that it cannot run out before EXISTS, however slow the machine
+        eq(i(1), "PEXPIRE", "x", "100000");
         eq(i(1), "EXISTS", "x");
-        sleep(60);
+        long deadline = System.currentTimeMillis() + 20;
+        eq(i(1), "PEXPIREAT", "x", Long.toString(deadline));
+        WallClock.awaitPast(deadline);
         eq(NIL, "GET", "x");
         eq(i(-2), "TTL", "x");
         eq(i(0), "DEL", "x");
@@ -432,17 +435,8 @@ class KeyCommandsTest {
         eq("-ERR wrong number of arguments for 'object' command\r\n", "OBJECT");
         String help = c.call("OBJECT", "HELP");
         assertTrue(help.startsWith("*11\r\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+ENCODING <key>\r\n"), help);
-        assertTrue(help.endsWith("+HELP\r\n+    Print this help.\r\n"), help);
+        assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         assertEquals(1 + 11 + 1, help.split("\r\n", -1).length);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(e);
-        }
     }
 
     // ---- against a Server instance driven directly, to reach its clock policy and counters ----
@@ -531,7 +525,7 @@ class KeyCommandsTest {
         // lazy expiry counts too
         assertEquals(OK, d.call("SET", "lazy", "v"));
         assertEquals(i(1), d.call("PEXPIRE", "lazy", "1"));
-        Thread.sleep(10);
+        WallClock.awaitPast(WallClock.latestDeadline(1));
         assertEquals(i(0), d.call("EXISTS", "lazy"));
         assertEquals(201, stats.expiredKeys - expiredBefore);
     }

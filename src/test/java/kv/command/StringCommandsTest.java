@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import kv.RespTestClient;
+import kv.WallClock;
 import kv.server.RespServer;
 import kv.engine.Server;
 import kv.store.CompoundValue;
@@ -33,6 +34,8 @@ class StringCommandsTest {
     private static final String NIL = "$-1\r\n";
     private static final String EMPTY = "$0\r\n\r\n";
     private static final String OK = "+OK\r\n";
+    /** 2100-01-01T00:00:00Z in unix milliseconds: a deadline no test outlives. */
+    static final String FAR_FUTURE_MS = "4102444800000";
 
     @Inject
     RespServer server;
@@ -122,7 +125,7 @@ class StringCommandsTest {
             expect(c, "-ERR invalid expire time in 'psetex' command\r\n", "PSETEX", "se:p", "9223372036854775000", "v");
             expect(c, OK, "PSETEX", "se:p", "100000", "v");
             expect(c, OK, "PSETEX", "se:short", "30", "v");
-            Thread.sleep(80);
+            WallClock.awaitPast(WallClock.latestDeadline(30));
             expect(c, NIL, "GET", "se:short");
         }
     }
@@ -158,12 +161,14 @@ class StringCommandsTest {
             expect(c, NIL, "GET", "gx:g");
             expect(c, OK, "SET", "gx:p", "v");
             expect(c, bulk("v"), "GETEX", "gx:p", "px", "40");
-            Thread.sleep(80);
+            WallClock.awaitPast(WallClock.latestDeadline(40));
             expect(c, NIL, "GET", "gx:p");
+            // a TTL long enough that nothing can run out between the commands
             expect(c, OK, "SET", "gx:q", "v");
-            expect(c, bulk("v"), "GETEX", "gx:q", "PX", "40");
+            expect(c, bulk("v"), "GETEX", "gx:q", "PXAT", FAR_FUTURE_MS);
+            expect(c, ":" + FAR_FUTURE_MS + "\r\n", "PEXPIRETIME", "gx:q");
             expect(c, bulk("v"), "GETEX", "gx:q", "PERSIST");
-            Thread.sleep(80);
+            expect(c, ":-1\r\n", "PEXPIRETIME", "gx:q");
             expect(c, bulk("v"), "GET", "gx:q");
         }
     }
@@ -246,18 +251,19 @@ class StringCommandsTest {
     @Test
     void modificationsKeepTheTtl() throws Exception {
         try (RespTestClient c = client()) {
+            // {command, argument..., its reply on "5"}; the TTL is an absolute time, so it can be compared exactly
             for (String[] cmd : new String[][] {
-                {"APPEND", "x"}, {"SETRANGE", "0", "7"}, {"INCR"}, {"INCRBY", "2"}, {"INCRBYFLOAT", "1.5"},
+                {"APPEND", "x", ":2\r\n"}, {"SETRANGE", "0", "7", ":1\r\n"}, {"INCR", ":6\r\n"},
+                {"INCRBY", "2", ":7\r\n"}, {"INCRBYFLOAT", "1.5", bulk("6.5")},
             }) {
                 String key = "ttl:" + cmd[0];
-                expect(c, OK, "SET", key, "5", "PX", "60");
-                String[] args = new String[cmd.length + 1];
+                expect(c, OK, "SET", key, "5", "PXAT", FAR_FUTURE_MS);
+                String[] args = new String[cmd.length];
                 args[0] = cmd[0];
                 args[1] = key;
-                System.arraycopy(cmd, 1, args, 2, cmd.length - 1);
-                c.call(args);
-                Thread.sleep(100);
-                expect(c, NIL, "GET", key);
+                System.arraycopy(cmd, 1, args, 2, cmd.length - 2);
+                expect(c, cmd[cmd.length - 1], args);
+                expect(c, ":" + FAR_FUTURE_MS + "\r\n", "PEXPIRETIME", key);
             }
         }
     }

@@ -15,6 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -121,6 +127,8 @@ class ServerConfigTest {
         expected.put("list-compress-depth", "0");
         expected.put("hll-sparse-max-bytes", "3000");
         expected.put("lazyfree-lazy-server-del", "no");
+        // KV only: the health and metrics port (redis-server has no such directive)
+        expected.put("management-port", "9000");
         for (Map.Entry<String, String> e : expected.entrySet()) {
             assertEquals(e.getValue(), all.get(e.getKey()), e.getKey());
         }
@@ -473,23 +481,37 @@ class ServerConfigTest {
     @Test
     void readersSeeConsistentSnapshots() throws Exception {
         ServerConfig c = ServerConfig.defaults();
-        Thread t = new Thread(() -> {
-            for (int i = 0; i < 20000; i++) {
-                long mm = c.maxMemory();
-                String policy = c.maxMemoryPolicy();
-                // the pairs are always set together below
-                if (mm == 1000 && !policy.equals("allkeys-lru") || mm == 2000 && !policy.equals("volatile-ttl")) {
-                    throw new AssertionError("torn read");
-                }
-            }
-        });
         c.set(b("maxmemory", "1000", "maxmemory-policy", "allkeys-lru"));
-        t.start();
-        for (int i = 0; i < 2000; i++) {
-            c.set(i % 2 == 0 ? b("maxmemory", "2000", "maxmemory-policy", "volatile-ttl")
-                             : b("maxmemory", "1000", "maxmemory-policy", "allkeys-lru"));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            // getMatching reads one snapshot; two separate getters could legitimately straddle a SET
+            Future<Integer> reads = reader.submit(() -> {
+                int n = 0;
+                while (writing.get() || n < 1000) {
+                    Map<String, String> seen = getAll(c, "maxmemory", "maxmemory-policy");
+                    String pair = seen.get("maxmemory") + " " + seen.get("maxmemory-policy");
+                    // the pairs are always set together below
+                    assertTrue(pair.equals("1000 allkeys-lru") || pair.equals("2000 volatile-ttl"), "torn read: " + pair);
+                    n++;
+                }
+                return n;
+            });
+            for (int i = 0; i < 2000; i++) {
+                c.set(i % 2 == 0 ? b("maxmemory", "2000", "maxmemory-policy", "volatile-ttl")
+                                 : b("maxmemory", "1000", "maxmemory-policy", "allkeys-lru"));
+            }
+            writing.set(false);
+            // an AssertionError in the reader surfaces here as the ExecutionException's cause
+            try {
+                assertTrue(reads.get(30, TimeUnit.SECONDS) >= 1000);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Error err ? err : new AssertionError(e.getCause());
+            }
+        } finally {
+            writing.set(false);
+            reader.shutdownNow();
         }
-        t.join();
     }
 
     // ---- CONFIG REWRITE --------------------------------------------------------------------

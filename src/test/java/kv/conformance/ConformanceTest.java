@@ -1,29 +1,56 @@
 package kv.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import kv.server.RespServer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * Replays the whole conformance corpus against the KV server started by Quarkus in test mode
- * and fails listing every mismatch. Files can be left out with
- * {@code -Dkv.conformance.exclude=wrongtype,doubles72} while their commands are missing.
+ * Replays the conformance corpus against the KV server started by Quarkus in test mode, one
+ * dynamic test per case ("file: case"), each on the clean state {@link CaseIsolation} prepares.
+ * Files can be left out with {@code -Dconformance.exclude=wrongtype,doubles72} while their
+ * commands are missing.
  */
 @QuarkusTest
 class ConformanceTest {
+    private static Replayer replayer;
+
     @Inject
     RespServer server;
 
-    @Test
-    void corpusMatchesKv() throws Exception {
-        String host = System.getProperty("kv.conformance.host", "127.0.0.1");
-        Replayer r = new Replayer(host, server.port(), Replayer.Target.KV);
-        List<Replayer.Mismatch> mismatches = r.run(CorpusFiles.loadSelected());
-        assertTrue(r.checked() > 0, "no exchange was replayed");
-        assertTrue(mismatches.isEmpty(), CorpusFiles.report(mismatches, r));
+    @TestFactory
+    Stream<DynamicTest> corpus() throws Exception {
+        String host = System.getProperty("conformance.host", "127.0.0.1");
+        replayer = new Replayer(host, server.port(), Replayer.Target.KV);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Corpus.CorpusFile f : CorpusFiles.loadSelected()) {
+            for (Corpus.Case c : f.cases) {
+                tests.add(DynamicTest.dynamicTest(f.name + ": " + c.name, () -> {
+                    int before = replayer.checked();
+                    List<Replayer.Mismatch> mismatches = replayer.runCase(c);
+                    assertTrue(mismatches.isEmpty(), () -> mismatches.stream().map(Replayer.Mismatch::toString)
+                            .collect(Collectors.joining("\n")));
+                    assertTrue(replayer.checked() > before, "the case compared no exchange");
+                }));
+            }
+        }
+        assertFalse(tests.isEmpty(), "no corpus case selected");
+        return tests.stream();
+    }
+
+    @AfterAll
+    static void closeAdminConnection() {
+        if (replayer != null) {
+            replayer.close();
+        }
     }
 }

@@ -14,21 +14,21 @@ import org.junit.jupiter.api.Test;
 /**
  * Replays the whole corpus against a live reference redis-server 7.0 (the version the corpus was
  * recorded from): every {@code <} line must match, which proves the corpus and the replayer.
- * With {@code -Dkv.oracle.port=NNNN} it uses that server; otherwise it starts the local
+ * With {@code -Doracle.port=NNNN} it uses that server; otherwise it starts the local
  * {@code redis-server} if it is a 7.0.x (CI installs Debian's 7.0.15), and skips, saying why,
  * when there is none or another version.
  */
 class OracleSelfCheckTest {
     @Test
     void corpusMatchesReferenceServer() throws Exception {
-        String port = System.getProperty("kv.oracle.port");
+        String port = System.getProperty("oracle.port");
         if (port != null && !port.isBlank()) {
-            replay(System.getProperty("kv.oracle.host", "127.0.0.1"), Integer.parseInt(port.trim()));
+            replay(System.getProperty("oracle.host", "127.0.0.1"), Integer.parseInt(port.trim()));
             return;
         }
         String version = localRedisVersion();
         Assumptions.assumeTrue(version != null && version.startsWith("7.0."),
-                "no reference redis-server 7.0.x on PATH (found: " + version + "); or run with -Dkv.oracle.port=NNNN");
+                "no reference redis-server 7.0.x on PATH (found: " + version + "); or run with -Doracle.port=NNNN");
         int free;
         try (ServerSocket s = new ServerSocket(0)) {
             free = s.getLocalPort();

@@ -30,7 +30,7 @@ public final class Recorder {
 
     private final String host;
     private final int port;
-    private final Replayer flusher;
+    private final CaseIsolation isolation;
     private int recorded;
     private int changed;
     private int problems;
@@ -38,7 +38,7 @@ public final class Recorder {
     Recorder(String host, int port) {
         this.host = host;
         this.port = port;
-        this.flusher = new Replayer(host, port, Replayer.Target.ORACLE_70).timeoutMillis(3000);
+        this.isolation = new CaseIsolation(host, port, 3000);
     }
 
     public static void main(String[] args) throws IOException {
@@ -119,7 +119,19 @@ public final class Recorder {
 
     private List<Result> runCase(Corpus.CorpusFile f, Corpus.Case c) throws IOException {
         List<Result> results = new ArrayList<>();
-        flusher.flushAll();
+        isolation.beforeCase();
+        try {
+            return replay(f, c, results);
+        } finally {
+            List<CaseIsolation.Drift> drift = isolation.afterCase();
+            if (!drift.isEmpty()) {
+                problems++;
+                System.out.println(f.name + ": case '" + c.name + "' left the configuration changed (set back): " + drift);
+            }
+        }
+    }
+
+    private List<Result> replay(Corpus.CorpusFile f, Corpus.Case c, List<Result> results) throws IOException {
         try (RespConnection conn = new RespConnection(host, port, FIRST_REPLY_MILLIS)) {
             for (Corpus.Exchange e : c.exchanges) {
                 conn.send(e.request);

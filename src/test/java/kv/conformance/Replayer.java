@@ -5,16 +5,15 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Replays corpus cases against a live server and collects every mismatch. Each case runs on a
- * fresh connection after FLUSHALL on a separate admin connection. Replies are read structurally
+ * fresh connection, on the clean server state {@link CaseIsolation} prepares. Replies are read structurally
  * (as many RESP values as the expectation holds), then compared as raw bytes, or as multisets for
  * {@code >~} commands.
  */
-public final class Replayer {
+public final class Replayer implements AutoCloseable {
     /** Which expectation is checked. */
     public enum Target {
         /** Our server: the hand-written {@code <72} line wins over the 7.0 recording. */
@@ -38,7 +37,7 @@ public final class Replayer {
     private int timeoutMillis = 3000;
     private int checked;
     private int skipped;
-    private RespConnection admin;
+    private CaseIsolation isolation;
 
     public Replayer(String host, int port, Target target) {
         this.host = host;
@@ -70,42 +69,41 @@ public final class Replayer {
                 }
             }
         } finally {
-            if (admin != null) {
-                admin.close();
-                admin = null;
-            }
+            close();
         }
         return out;
     }
 
-    /** FLUSHALL on the admin connection (reopened if it broke). */
-    void flushAll() throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                if (admin == null) {
-                    admin = new RespConnection(host, port, timeoutMillis);
-                }
-                RespReader.Value v = admin.command("FLUSHALL");
-                if (!Arrays.equals(v.raw, "+OK\r\n".getBytes())) {
-                    throw new IllegalStateException("FLUSHALL on the admin connection answered "
-                            + Escapes.escape(v.raw) + " (did a case leave requirepass set?)");
-                }
-                return;
-            } catch (IOException e) {
-                if (admin != null) {
-                    admin.close();
-                    admin = null;
-                }
-                if (attempt > 0) {
-                    throw e;
-                }
-            }
+    /** Closes the admin connection ({@link #runCase} reopens it when needed). */
+    @Override
+    public void close() {
+        if (isolation != null) {
+            isolation.close();
+            isolation = null;
         }
     }
 
+    /**
+     * Replays one case on a fresh connection, after {@link CaseIsolation#beforeCase}; a case that
+     * leaves the configuration changed is reported too (and the configuration set back).
+     */
     public List<Mismatch> runCase(Corpus.Case c) throws IOException {
+        if (isolation == null) {
+            isolation = new CaseIsolation(host, port, timeoutMillis);
+        }
+        isolation.beforeCase();
+        List<Mismatch> out = replay(c);
+        List<CaseIsolation.Drift> drift = isolation.afterCase();
+        if (!drift.isEmpty()) {
+            Corpus.Exchange last = c.exchanges.isEmpty() ? null : c.exchanges.get(c.exchanges.size() - 1);
+            out.add(new Mismatch(c.file, last == null ? c.lineIndex + 1 : last.line(), c.name, "(after the case)",
+                    "the configuration as the case found it", "left changed: " + drift));
+        }
+        return out;
+    }
+
+    private List<Mismatch> replay(Corpus.Case c) throws IOException {
         List<Mismatch> out = new ArrayList<>();
-        flushAll();
         try (RespConnection conn = new RespConnection(host, port, timeoutMillis)) {
             Corpus.Exchange last = null;
             for (Corpus.Exchange e : c.exchanges) {
@@ -193,7 +191,7 @@ public final class Replayer {
             exp = "(no reply)";
         }
         if (e.compare != Corpus.Compare.EXACT) {
-            exp += "  (compared " + e.compare.name().toLowerCase() + ")";
+            exp += "  (compared " + e.compare.name().toLowerCase(java.util.Locale.ROOT) + ")";
         }
         return new Mismatch(e.file, e.line(), c.name, e.source, exp, actual);
     }

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +50,10 @@ class ReplayerTest {
         }
     }
 
-    private static void serve(Socket s) {
+    /** The scripted server's only configuration parameter. */
+    private final AtomicReference<String> maxmemory = new AtomicReference<>("0");
+
+    private void serve(Socket s) {
         try (s) {
             RespReader in = new RespReader(s.getInputStream());
             OutputStream out = s.getOutputStream();
@@ -57,7 +61,12 @@ class ReplayerTest {
                 RespReader.Value cmd = in.read();
                 String name = new String(cmd.children.get(0).raw, StandardCharsets.ISO_8859_1).split("\r\n")[1];
                 String reply = switch (name) {
-                    case "FLUSHALL" -> "+OK\r\n";
+                    case "FLUSHALL", "SLOWLOG", "CLIENT" -> "+OK\r\n";
+                    case "CONFIG" -> config(cmd);
+                    case "DRIFT" -> {
+                        maxmemory.set("1");
+                        yield "+OK\r\n";
+                    }
                     case "PING" -> "+PONG\r\n";
                     case "KEYS" -> "*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n";
                     case "GET" -> "$-1\r\n";
@@ -76,6 +85,22 @@ class ReplayerTest {
         } catch (IOException e) {
             // client went away
         }
+    }
+
+    /** CONFIG GET * and CONFIG SET maxmemory v, enough for {@link CaseIsolation}. */
+    private String config(RespReader.Value cmd) {
+        String sub = arg(cmd, 1);
+        if (sub.equalsIgnoreCase("SET") && arg(cmd, 2).equals("maxmemory")) {
+            maxmemory.set(arg(cmd, 3));
+            return "+OK\r\n";
+        }
+        String v = maxmemory.get();
+        return "*2\r\n$9\r\nmaxmemory\r\n$" + v.length() + "\r\n" + v + "\r\n";
+    }
+
+    private static String arg(RespReader.Value cmd, int i) {
+        RespReader.Value a = cmd.children.get(i);
+        return new String(a.raw, a.headerLength, a.raw.length - a.headerLength - 2, StandardCharsets.ISO_8859_1);
     }
 
     private static final String CORPUS = String.join("\n",
@@ -137,6 +162,26 @@ class ReplayerTest {
         assertEquals("scripted.corpus", ms.get(0).file());
         assertEquals("bad", ms.get(0).caseName());
         assertEquals("> PING", ms.get(0).command());
+    }
+
+    @Test
+    void aCaseThatLeavesTheConfigurationChangedIsReportedAndSetBack() throws IOException {
+        Corpus.CorpusFile f = Corpus.parse(Path.of("drift.corpus"), String.join("\n",
+                "=== drifts",
+                "> DRIFT",
+                "< +OK\\r\\n",
+                "=== next",
+                "> PING",
+                "< +PONG\\r\\n",
+                ""));
+        try (Replayer r = new Replayer("127.0.0.1", server.getLocalPort(), Replayer.Target.KV).timeoutMillis(400)) {
+            List<Replayer.Mismatch> first = r.runCase(f.cases.get(0));
+            assertEquals(1, first.size(), first.toString());
+            assertEquals("drifts", first.get(0).caseName());
+            assertEquals("left changed: [maxmemory is '1', was '0']", first.get(0).actual());
+            assertEquals("0", maxmemory.get());
+            assertEquals(List.of(), r.runCase(f.cases.get(1)));
+        }
     }
 
     @Test

@@ -143,7 +143,7 @@ final class DeployTools {
 
     private static boolean isLinuxAmd64() {
         String arch = System.getProperty("os.arch");
-        return System.getProperty("os.name").toLowerCase().contains("linux")
+        return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")
                 && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 

@@ -4,27 +4,90 @@ import static kv.deploy.RedisMasterChecks.at;
 import static kv.deploy.RedisMasterChecks.find;
 import static kv.deploy.RedisMasterChecks.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kubernetes/ rendered by `kubectl kustomize`, every object validated strictly against the
- * Kubernetes schemas (src/test/deploy/validate.mjs), then issue 8's specifics.
+ * Kubernetes schemas (src/test/deploy/validate.mjs), then issue 8's specifics. kubernetes/
+ * is rendered from a copy with the image.env an operator writes (the real one is not committed).
  */
 class KustomizeManifestsTest {
 
+    static final String IMAGE = "ghcr.io/acme/kv:1.2.3";
+
     private static List<JsonObject> objects;
 
+    /** kubernetes/ copied to target/deploy-tools/NAME, with image.env holding {@code image}, or none when null. */
+    static Path copy(String name, String image) throws IOException {
+        Path src = DeployTools.ROOT.resolve("kubernetes");
+        Path dst = DeployTools.ROOT.resolve("target/deploy-tools").resolve(name);
+        if (Files.exists(dst)) {
+            try (Stream<Path> s = Files.walk(dst)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (Stream<Path> s = Files.walk(src)) {
+            for (Path p : s.toList()) {
+                Path to = dst.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else if (!p.getFileName().toString().equals("image.env")) {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        if (image != null) {
+            Files.writeString(dst.resolve("image.env"), "image=" + image + "\n");
+        }
+        return dst;
+    }
+
     @BeforeAll
-    static void render() {
-        objects = DeployTools.validate(DeployTools.kustomize(DeployTools.ROOT.resolve("kubernetes")));
+    static void render() throws IOException {
+        objects = DeployTools.validate(DeployTools.kustomize(copy("kustomize-copy", IMAGE)));
+    }
+
+    @Test
+    void withoutAnImageTheRenderFailsNamingTheFile() throws IOException {
+        DeployTools.Result r = DeployTools.run(List.of(DeployTools.kubectl(), "kustomize",
+                copy("kustomize-no-image", null).toString()), null);
+        assertTrue(r.exit() != 0, "rendered without an image:\n" + r.out());
+        assertTrue(r.err().contains("image.env"), r.err());
+        assertTrue(Files.readString(DeployTools.ROOT.resolve("kubernetes/kustomization.yaml"))
+                .contains("image=ghcr.io/<owner>/<repo>:<tag>"), "kustomization.yaml explains the file");
+    }
+
+    @Test
+    void theImageNameIsNotAPlaceholder() {
+        String image = str(find(objects, "StatefulSet", "redis-master"), "spec.template.spec.containers.0.image");
+        assertEquals(IMAGE, image);
+        assertFalse(objects.stream().anyMatch(o -> o.getJsonObject("metadata").getString("name").equals("kv-image")),
+                "the image ConfigMap is local to kustomize, not applied");
+    }
+
+    @Test
+    void managementPortOnlyOnTheMetricsService() {
+        JsonObject metrics = find(objects, "Service", "redis-metrics");
+        JsonObject port = RedisMasterChecks.byName(at(metrics, "spec.ports").asJsonArray(), "http-metrics");
+        assertEquals("management", port.getString("targetPort"));
+        assertEquals("9121", metrics.getJsonObject("metadata").getJsonObject("annotations").getString("prometheus.io/port"));
+        JsonObject meta = find(objects, "Service", "redis-master").getJsonObject("metadata");
+        assertFalse(meta.containsKey("annotations") && meta.getJsonObject("annotations").keySet().stream()
+                .anyMatch(k -> k.startsWith("prometheus.io/")), "no prometheus.io annotations on redis-master (no metrics port there)");
     }
 
     @Test
@@ -33,13 +96,13 @@ class KustomizeManifestsTest {
                 .map(n -> n.replaceAll("^ConfigMap/redis-config-[a-z0-9]+$", "ConfigMap/redis-config-<hash>"))
                 .sorted().toList();
         assertEquals(List.of("ConfigMap/redis-config-<hash>", "PodDisruptionBudget/redis-master",
-                "Service/redis-headless", "Service/redis-master", "StatefulSet/redis-master"), names,
+                "Service/redis-headless", "Service/redis-master", "Service/redis-metrics", "StatefulSet/redis-master"), names,
                 "no Secret (a real one must not be overwritten), no ServiceMonitor (CRD may be absent)");
     }
 
     @Test
     void redisMasterAsIssue8Asks(@TempDir Path tmp) throws Exception {
-        String kvConf = RedisMasterChecks.checkAll(objects, "ghcr.io/your-org/kv:latest");
+        String kvConf = RedisMasterChecks.checkAll(objects, IMAGE, "2Gi");
         RedisMasterChecks.checkKvConf(kvConf, tmp);
     }
 
@@ -68,6 +131,7 @@ class KustomizeManifestsTest {
     @Test
     void imageCanBeChangedWithKustomizeImages() throws Exception {
         // an overlay, as the README tells operators to write one (kustomize wants a relative base)
+        Path base = copy("kustomize-base", IMAGE);
         Path tmp = Files.createDirectories(DeployTools.ROOT.resolve("target/deploy-tools/overlay-image"));
         Files.writeString(tmp.resolve("kustomization.yaml"), """
                 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -75,12 +139,12 @@ class KustomizeManifestsTest {
                 resources:
                   - %s
                 images:
-                  - name: ghcr.io/your-org/kv
+                  - name: ghcr.io/acme/kv
                     newName: registry.example.com/team/kv
-                    newTag: 1.2.3
-                """.formatted(tmp.relativize(DeployTools.ROOT.resolve("kubernetes"))));
+                    newTag: 1.2.4
+                """.formatted(tmp.relativize(base)));
         List<JsonObject> overlay = DeployTools.validate(DeployTools.kustomize(tmp));
-        assertEquals("registry.example.com/team/kv:1.2.3",
+        assertEquals("registry.example.com/team/kv:1.2.4",
                 str(find(overlay, "StatefulSet", "redis-master"), "spec.template.spec.containers.0.image"));
     }
 

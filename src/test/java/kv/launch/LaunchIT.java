@@ -122,4 +122,70 @@ class LaunchIT {
         assertTrue(logged.contains("ready to accept connections on port " + port), logged);
         assertTrue(!stdout.contains("ready to accept connections"), stdout);
     }
+
+    private static String output(Process p) throws IOException {
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void managementPortZeroIsBoundAndShownInInfoAndTheLog() throws Exception {
+        int port = freePort();
+        Path log = dir.resolve("kv.log");
+        Process p = start("--port", Integer.toString(port), "--bind", "127.0.0.1", "--management-port", "0",
+                "--logfile", log.toString());
+        try (RespTestClient c = connect(port, p)) {
+            int management = -1;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (management <= 0 && System.nanoTime() < deadline) {
+                String info = c.call("INFO", "server");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("kv_management_port:(\\d+)").matcher(info);
+                assertTrue(m.find(), info);
+                management = Integer.parseInt(m.group(1));
+                if (management <= 0) {
+                    Thread.sleep(50); // INFO shows the bound port once Quarkus reports it
+                }
+            }
+            assertTrue(management > 0, "INFO kv_management_port shows the bound port");
+            assertEquals("*2\r\n$15\r\nmanagement-port\r\n$" + Integer.toString(management).length() + "\r\n" + management + "\r\n",
+                    c.call("CONFIG", "GET", "management-port"));
+            java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + management + "/q/health/ready"))
+                            .timeout(java.time.Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertTrue(Files.readString(log).contains("ready to accept connections on port " + port + " (management port "
+                    + management + ")"), Files.readString(log));
+            c.send(RespTestClient.encode("SHUTDOWN"));
+            assertTrue(c.isClosedByServer());
+        } finally {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void explicitBusyManagementPortStopsStartUpBeforeAnyReadyLine() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0)) {
+            Process p = start("--port", Integer.toString(freePort()), "--bind", "127.0.0.1",
+                    "--management-port", Integer.toString(busy.getLocalPort()));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String out = output(p);
+            assertEquals(1, p.exitValue(), out);
+            assertTrue(out.contains("The management port " + busy.getLocalPort() + " (health and metrics) is already in use"), out);
+            assertTrue(!out.contains("ready to accept connections"), out);
+        }
+    }
+
+    @Test
+    void busyDataPortFailsTheStartWithoutAReadyLine() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = start("--port", Integer.toString(busy.getLocalPort()), "--bind", "127.0.0.1");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String out = output(p);
+            assertTrue(p.exitValue() != 0, out);
+            assertTrue(out.contains("could not bind 127.0.0.1:" + busy.getLocalPort()), out);
+            assertTrue(!out.contains("ready to accept connections"), "a ready line must not precede a failed start:\n" + out);
+        }
+    }
 }

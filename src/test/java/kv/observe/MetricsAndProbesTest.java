@@ -126,6 +126,73 @@ class MetricsAndProbesTest {
         waitForSample("redis_loading_dump_file", v -> v.equals("0"));
     }
 
+    @Test
+    void loadingKeepsThePodStartingAndAliveButNotReady() {
+        ReadinessState state = server.readiness();
+        try {
+            state.loading(true);
+            // the startup probe covers the load: liveness is not asked until it passes...
+            given().baseUri(base()).get("/q/health/started").then().statusCode(503)
+                    .body("checks.find { it.name == 'listening' }.data.loading", equalTo(true));
+            // ...and a load after start-up does not get the pod killed either
+            given().baseUri(base()).get("/q/health/live").then().statusCode(200)
+                    .body("checks.find { it.name == 'data-thread' }.data.loading", equalTo(true));
+            given().baseUri(base()).get("/q/health/ready").then().statusCode(503);
+        } finally {
+            state.loading(false);
+        }
+        given().baseUri(base()).get("/q/health/started").then().statusCode(200);
+    }
+
+    @Test
+    void readinessGoesDownWhileTheDataThreadStalls() throws Exception {
+        // a task that holds the data thread (what a runaway command or a GC storm looks like);
+        // DEBUG SLEEP would not do: KV emulates it without blocking the loop
+        var stall = server.onDataThread(() -> {
+            try {
+                Thread.sleep(4500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        int status = 200;
+        // the snapshot stops at most 3 s after the stall began (HealthChecks.MIN_STALL_MS); the stall lasts 4.5 s
+        for (int i = 0; i < 80 && status == 200 && !stall.isComplete(); i++) {
+            Thread.sleep(50);
+            status = given().baseUri(base()).get("/q/health/ready").then().extract().statusCode();
+        }
+        assertEquals(503, status, "readiness must drop while the data thread does not turn");
+        stall.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        for (int i = 0; i < 100 && status != 200; i++) {
+            Thread.sleep(50);
+            status = given().baseUri(base()).get("/q/health/ready").then().extract().statusCode();
+        }
+        assertEquals(200, status, "ready again once the data thread turns");
+    }
+
+    @Test
+    void slowlogLengthFollowsSlowlogLen() throws Exception {
+        try (RespTestClient c = new RespTestClient(server.port())) {
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "slowlog-log-slower-than", "0"));
+            try {
+                c.call("SLOWLOG", "RESET");
+                c.call("PING");
+                c.call("PING");
+                // stop logging first, so that the length stays what SLOWLOG LEN says
+                c.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+                String len = c.call("SLOWLOG", "LEN");
+                assertNotEquals(":0\r\n", len);
+                String expected = len.substring(1, len.length() - 2);
+                assertEquals(expected, waitForSample("redis_slowlog_length", v -> v.equals(expected)));
+            } finally {
+                c.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+                c.call("SLOWLOG", "RESET");
+            }
+        }
+        waitForSample("redis_slowlog_length", v -> v.equals("0"));
+    }
+
     // ---- ports ----
 
     @Test
@@ -169,6 +236,8 @@ class MetricsAndProbesTest {
             Map.entry("redis_memory_used_bytes", "gauge"),
             Map.entry("redis_memory_used_peak_bytes", "gauge"),
             Map.entry("redis_memory_used_rss_bytes", "gauge"),
+            Map.entry("redis_mem_fragmentation_ratio", "gauge"),
+            Map.entry("redis_slowlog_length", "gauge"),
             Map.entry("redis_memory_max_bytes", "gauge"),
             Map.entry("redis_connections_received_total", "counter"),
             Map.entry("redis_rejected_connections_total", "counter"),

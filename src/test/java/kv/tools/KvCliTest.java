@@ -142,6 +142,36 @@ class KvCliTest {
     /** Each case: stdin, then the arguments. Run raw (stdout not a terminal) and with --no-raw. */
     static final String[][] CASES = {
         {"", "ping"},
+        // -r/-i, -x, --scan (read-only commands: both clients see the same state)
+        {"", "-r", "3", "ping"},
+        {"", "-r", "2", "-i", "0.01", "get", "bin"},
+        {"", "-r", "2", "nosuchcommand"},
+        {"hello\nworld\n", "-x", "echo"},
+        {"a\u0000b", "-x", "echo"},
+        {"", "-x", "echo"},
+        {"", "--scan"},
+        {"", "--scan", "--pattern", "l*"},
+        {"", "--scan", "--pattern", "nothing*"},
+        // --csv
+        {"", "--csv", "ping"},
+        {"", "--csv", "get", "bin"},
+        {"", "--csv", "get", "nokey"},
+        {"", "--csv", "lrange", "list", "0", "-1"},
+        {"", "--csv", "lrange", "nolist", "0", "-1"},
+        {"", "--csv", "hgetall", "h"},
+        {"", "--csv", "nosuchcommand"},
+        {"", "--csv", "-3", "hgetall", "h"},
+        {"", "--csv", "-3", "debug", "protocol", "map"},
+        {"", "--csv", "-3", "debug", "protocol", "set"},
+        {"", "--csv", "-3", "debug", "protocol", "true"},
+        {"", "--csv", "-3", "debug", "protocol", "false"},
+        {"", "--csv", "-3", "debug", "protocol", "double"},
+        {"", "--csv", "-3", "debug", "protocol", "verbatim"},
+        {"", "--csv", "-3", "debug", "protocol", "null"},
+        // printed raw by redis-cli even with --no-raw (INFO and CLIENT LIST are the same path; their text varies)
+        {"", "memory", "doctor"},
+        {"", "latency", "doctor"},
+        {"", "MEMORY", "DOCTOR"},
         {"", "set", "k", "v"},
         {"", "get", "k"},
         {"", "get", "nokey"},
@@ -211,6 +241,49 @@ class KvCliTest {
             }
         }
         assertTrue(failures.isEmpty(), failures.size() + " of " + compared + " differ:\n" + String.join("\n", failures));
+    }
+
+    @Test
+    void infoAndClientListPrintAsLinesAtATerminal() throws Exception {
+        for (String[] cmd : new String[][] {{"info", "server"}, {"client", "list"}, {"CLIENT", "INFO"}}) {
+            Result want = redisCli("", "--no-raw", cmd[0], cmd[1]);
+            Result got = kvCli(port, "", false, "--no-raw", cmd[0], cmd[1]);
+            assertTrue(!got.out().startsWith("\"") && !want.out().startsWith("\""), got.out());
+            // the texts differ (uptime, client ids); their first field does not
+            char sep = cmd[0].equals("info") ? ':' : '=';
+            assertEquals(want.out().substring(0, want.out().indexOf(sep)), got.out().substring(0, got.out().indexOf(sep)));
+            assertEquals(want.out().endsWith("\n\n"), got.out().endsWith("\n\n"), "no newline added after the text");
+            assertEquals(want.out().lines().count(), got.out().lines().count(), String.join(" ", cmd));
+        }
+    }
+
+    @Test
+    void pipeLikeRedisCli() throws Exception {
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            String k = "pipe:" + i;
+            bulk.append("*3\r\n$3\r\nSET\r\n$").append(k.length()).append("\r\n").append(k).append("\r\n$1\r\nv\r\n");
+        }
+        List<String> inputs = List.of("",
+                "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nINCR\r\n$1\r\na\r\n"
+                        + "*1\r\n$3\r\nBAD\r\nPING\r\nLPUSH a x\r\n",
+                bulk.toString());
+        for (String stdin : inputs) {
+            Result want = redisCli(stdin, "--pipe");
+            Result got = kvCli(port, stdin, false, "--pipe");
+            assertEquals(want, got, "--pipe with " + stdin.length() + " bytes of stdin");
+        }
+        assertEquals("5000\n", redisCli("", "eval", "return #redis.call('keys', 'pipe:*')", "0").out());
+    }
+
+    @Test
+    void pipeWithoutServerLikeRedisCli() throws Exception {
+        int closed = freePort();
+        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(closed), "--pipe").start();
+        p.getOutputStream().close();
+        Result want = new Result(new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.ISO_8859_1), p.waitFor());
+        assertEquals(want, kvCli(closed, "", false, "--pipe"));
     }
 
     @Test

@@ -1,0 +1,266 @@
+package kv.command;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import kv.engine.Call;
+import kv.engine.Client;
+import kv.engine.CommandTable;
+import kv.engine.Errors;
+import kv.protocol.Reply;
+import kv.store.AccessClock;
+import kv.store.DataDigest;
+import kv.store.Db;
+import kv.store.RdbLength;
+import kv.store.Values;
+
+/**
+ * DEBUG: the subcommands operators and Redis' own test tooling rely on, where they make sense for
+ * KV: SLEEP, OBJECT, DIGEST, DIGEST-VALUE, PROTOCOL, SET-ACTIVE-EXPIRE, PAUSE-CRON,
+ * CHANGE-REPL-ID. Any other subcommand (or a known one with the wrong number of arguments) gets
+ * Redis' subcommand syntax error. Like Redis, DEBUG is refused unless enable-debug-command is "yes",
+ * or "local" and the client is on a loopback connection.
+ */
+final class DebugCommand {
+    private static final Logger LOG = Logger.getLogger(DebugCommand.class);
+    static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+            + "\"local\", you can run it from a local connection, otherwise you need to set this option in the "
+            + "configuration file, and then restart the server.";
+    private static final String PROTOCOL_TYPES =
+            "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+
+    private DebugCommand() {
+    }
+
+    static void register(CommandTable t) {
+        t.register("debug", DebugCommand::debug);
+    }
+
+    private static void debug(Call c) {
+        checkAllowed(c);
+        int argc = c.argc();
+        String sub = c.text(1).toLowerCase(Locale.ROOT);
+        switch (sub) {
+            case "help" -> requireArgs(c, argc == 2, DebugCommand::help);
+            case "sleep" -> requireArgs(c, argc == 3, DebugCommand::sleep);
+            case "object" -> requireArgs(c, argc == 3, DebugCommand::object);
+            case "digest" -> requireArgs(c, argc == 2, DebugCommand::digest);
+            case "digest-value" -> digestValue(c);
+            case "protocol" -> requireArgs(c, argc == 3, DebugCommand::protocol);
+            case "set-active-expire" -> requireArgs(c, argc == 3, x -> {
+                x.server().activeExpireEnabled(atoi(x.arg(2)) != 0);
+                x.reply().ok();
+            });
+            case "pause-cron" -> requireArgs(c, argc == 3, x -> {
+                x.server().cronPaused(atoi(x.arg(2)) != 0);
+                x.reply().ok();
+            });
+            case "change-repl-id" -> requireArgs(c, argc == 2, x -> {
+                LOG.info("Changing replication IDs after receiving DEBUG change-repl-id");
+                x.server().changeReplicationId();
+                x.reply().ok();
+            });
+            default -> throw Help.syntax(c);
+        }
+    }
+
+    private static void checkAllowed(Call c) {
+        String enabled = c.server().config().enableDebugCommand();
+        boolean allowed = "yes".equalsIgnoreCase(enabled) || "local".equalsIgnoreCase(enabled) && c.client().isLocal();
+        if (!allowed) {
+            throw c.error(NOT_ALLOWED);
+        }
+    }
+
+    /** Redis matches a DEBUG subcommand by name and argument count together; a mismatch is a syntax error. */
+    private static void requireArgs(Call c, boolean argsMatch, Consumer<Call> run) {
+        if (!argsMatch) {
+            throw Help.syntax(c);
+        }
+        run.accept(c);
+    }
+
+    private static void help(Call c) {
+        Help.reply(c, "DEBUG",
+                "CHANGE-REPL-ID",
+                "    Give the instance a new replication ID.",
+                "DIGEST",
+                "    A hex fingerprint of the whole dataset (equal to Redis' for equal data).",
+                "DIGEST-VALUE <key> [<key> ...]",
+                "    A hex fingerprint of the value of each <key>.",
+                "OBJECT <key>",
+                "    Low level details of the value of <key>: encoding, serialized length, access clock.",
+                "PAUSE-CRON <0|1>",
+                "    1 stops the periodic tasks (active expiry, resizing, timeouts, statistics), 0 resumes them.",
+                "PROTOCOL <type>",
+                "    Reply with a sample value of <type>: " + PROTOCOL_TYPES.replace("|", ", ") + ".",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    0 leaves expired keys in place until they are accessed, 1 removes them in the background again.",
+                "SLEEP <seconds>",
+                "    Hold every client for <seconds> (decimals allowed), then reply OK.");
+    }
+
+    // ---- SLEEP ----
+
+    /**
+     * Redis' DEBUG SLEEP blocks the whole server. Blocking the event loop is not an option here, so
+     * the same observable effect is produced without sleeping: every client is paused (CLIENT PAUSE
+     * ALL semantics: their commands are held, not refused) for the duration, and the caller gets its
+     * +OK from a timer when the time is up, just before the pause ends.
+     */
+    private static void sleep(Call c) {
+        double seconds = leadingDouble(c.text(2));
+        long millis = (long) (seconds * 1000);
+        if (millis <= 0) {
+            c.reply().ok();
+            return;
+        }
+        Client caller = c.client();
+        boolean muted = caller.replyMode() != Client.ReplyMode.ON;
+        long now = System.currentTimeMillis();
+        // the reply timer is created first, so it fires before the unpause timer with the same delay
+        c.server().lifecycle().schedule(millis, () -> {
+            if (!muted) {
+                caller.transport().push(Reply::ok);
+            }
+        });
+        c.server().clients().pause(now + millis, true, now);
+    }
+
+    /** strtod semantics: the longest numeric prefix, 0 if there is none. */
+    static double leadingDouble(String s) {
+        String t = s.strip();
+        for (int end = t.length(); end > 0; end--) {
+            try {
+                return Double.parseDouble(t.substring(0, end));
+            } catch (NumberFormatException e) {
+                // shorter prefix
+            }
+        }
+        return 0;
+    }
+
+    /** atoi semantics: optional blanks and sign, then digits; 0 when there are none. */
+    static long atoi(byte[] s) {
+        int i = 0;
+        while (i < s.length && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r')) {
+            i++;
+        }
+        boolean negative = i < s.length && s[i] == '-';
+        if (i < s.length && (s[i] == '-' || s[i] == '+')) {
+            i++;
+        }
+        long n = 0;
+        for (; i < s.length && s[i] >= '0' && s[i] <= '9' && n < Integer.MAX_VALUE; i++) {
+            n = n * 10 + (s[i] - '0');
+        }
+        return negative ? -n : n;
+    }
+
+    // ---- OBJECT ----
+
+    /**
+     * Redis' fields for the value: its address (here the object's identity hash), refcount,
+     * encoding, serialized length (see {@link RdbLength}), the raw 24-bit access field and the idle
+     * seconds derived from it. Like Redis it reads the key without expiring or touching it. Lists add
+     * ql_* quicklist figures.
+     */
+    private static void object(Call c) {
+        Db db = c.db();
+        Object v = db.peek(c.arg(2));
+        if (v == null) {
+            throw c.error(Errors.NO_SUCH_KEY);
+        }
+        int access = db.peekAccessField(c.arg(2));
+        AccessClock clock = c.server().keyspace().access();
+        String encoding = Values.encoding(v);
+        if ("quicklist".equals(encoding)) {
+            // ql_nodes, ql_avg_node, ql_listpack_max, ql_compressed, ql_uncompressed_size come with the list type
+            throw new IllegalStateException("DEBUG OBJECT has no quicklist figures yet");
+        }
+        c.reply().simple("Value at:0x" + Integer.toHexString(System.identityHashCode(v))
+                + " refcount:" + ObjectCommand.refcount(c.server().config(), v)
+                + " encoding:" + encoding
+                + " serializedlength:" + RdbLength.of(v)
+                + " lru:" + access
+                + " lru_seconds_idle:" + clock.idleSeconds(access, c.now()));
+    }
+
+    // ---- DIGEST ----
+
+    private static void digest(Call c) {
+        c.reply().simple(DataDigest.hex(DataDigest.of(c.server().keyspace())));
+    }
+
+    /** One digest per key, 40 zeros for a missing key; keys past their TTL still count, as in Redis. */
+    private static void digestValue(Call c) {
+        Db db = c.db();
+        c.reply().array(c.argc() - 2);
+        for (int i = 2; i < c.argc(); i++) {
+            Object v = db.peek(c.arg(i));
+            byte[] digest = v == null ? new byte[20] : DataDigest.ofValue(v, db.expireTime(c.arg(i)) >= 0);
+            c.reply().simple(DataDigest.hex(digest));
+        }
+    }
+
+    // ---- PROTOCOL ----
+
+    /** A sample of each reply type, the same values Redis sends, in the client's protocol. */
+    private static void protocol(Call c) {
+        Reply r = c.reply();
+        switch (c.text(2).toLowerCase(Locale.ROOT)) {
+            case "string" -> r.bulkText("Hello World");
+            case "integer" -> r.integer(12345);
+            case "double" -> r.doubleValue(3.141);
+            case "bignum" -> r.bigNumber("1234567999999999999999999999999999999");
+            case "null" -> r.nullBulk();
+            case "array" -> {
+                r.array(3);
+                for (int i = 0; i < 3; i++) {
+                    r.integer(i);
+                }
+            }
+            case "set" -> {
+                r.set(3);
+                for (int i = 0; i < 3; i++) {
+                    r.integer(i);
+                }
+            }
+            case "map" -> {
+                r.map(3);
+                for (int i = 0; i < 3; i++) {
+                    r.integer(i);
+                    r.bool(i == 1);
+                }
+            }
+            case "attrib" -> {
+                if (r.protocol() == 3) {
+                    r.attribute(1);
+                    r.bulkText("key-popularity");
+                    r.array(2);
+                    r.bulkText("key:123");
+                    r.integer(90);
+                }
+                // an attribute annotates a value: the real reply follows
+                r.bulkText("Some real reply following the attribute");
+            }
+            case "push" -> {
+                if (r.protocol() != 3) {
+                    throw c.error("ERR RESP2 is not supported by this command");
+                }
+                r.push(2);
+                r.bulkText("server-cpu-usage");
+                r.integer(42);
+                // a push is out of band: a synchronous reply follows, so the caller is not left waiting
+                r.bulkText("Some real reply following the push reply");
+            }
+            case "verbatim" -> r.verbatim("txt", "This is a verbatim\nstring".getBytes(StandardCharsets.US_ASCII));
+            case "true" -> r.bool(true);
+            case "false" -> r.bool(false);
+            default -> throw c.error("ERR Wrong protocol type name. Please use one of the following: " + PROTOCOL_TYPES);
+        }
+    }
+}

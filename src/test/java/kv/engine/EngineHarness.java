@@ -1,0 +1,78 @@
+package kv.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import java.nio.charset.StandardCharsets;
+
+import kv.command.Commands;
+import kv.config.ServerConfig;
+import kv.protocol.Reply;
+import kv.protocol.RespWriter;
+
+/**
+ * A server without sockets: commands run through the engine for a detached client, and replies
+ * are rendered by the real RESP writer into bytes the test can compare with Redis' own.
+ */
+public final class EngineHarness implements Server.Lifecycle {
+    public final Server server;
+    public final Client client;
+    private final RespWriter writer = new RespWriter(UnpooledByteBufAllocator.DEFAULT, () -> 2);
+
+    public EngineHarness() {
+        this(ServerConfig.defaults());
+    }
+
+    public EngineHarness(ServerConfig config) {
+        server = new Server(config, this, Commands::registerAll);
+        client = DetachedTransport.client(server, "test");
+    }
+
+    /** Runs one command; returns its RESP2 reply as ISO-8859-1 text (one char per byte). */
+    public String call(String... args) {
+        byte[][] argv = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return call(client, argv);
+    }
+
+    public String call(Client who, byte[][] argv) {
+        server.dispatcher().execute(who, argv, writer);
+        return take();
+    }
+
+    /** Runs one command with the reply going into {@code reply} instead of RESP bytes. */
+    public void call(Reply reply, String... args) {
+        byte[][] argv = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        server.dispatcher().execute(client, argv, reply);
+    }
+
+    private String take() {
+        ByteBuf b = writer.take();
+        if (b == null) {
+            return "";
+        }
+        try {
+            return b.toString(StandardCharsets.ISO_8859_1);
+        } finally {
+            b.release();
+        }
+    }
+
+    @Override
+    public long schedule(long delayMs, Runnable action) {
+        return 0;
+    }
+
+    @Override
+    public void cancel(long timerId) {
+    }
+
+    @Override
+    public void shutdown(int exitCode) {
+    }
+}
