@@ -20,5 +20,8 @@ public final class Commands {
         TransactionCommands.register(table);
         HashCommands.register(table);
         SortedSetCommands.register(table);
+        SetCommands.register(table);
+        BitCommands.register(table);
+        HyperLogLogCommands.register(table);
     }
 }

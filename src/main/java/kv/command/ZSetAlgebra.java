@@ -11,6 +11,7 @@ import kv.engine.CommandTable;
 import kv.engine.Errors;
 import kv.store.Db;
 import kv.store.WrongTypeException;
+import kv.store.SetValue;
 import kv.store.SortedSet;
 import kv.store.ZsetCursor;
 
@@ -19,8 +20,7 @@ import kv.store.ZsetCursor;
  * WEIGHTS, AGGREGATE SUM|MIN|MAX, inputs ordered by size for union and intersection, NaN sums
  * turned into 0.
  *
- * <p>Redis also accepts plain sets as inputs (every member scoring 1). KV has no set type yet:
- * {@link Source#of} is the one place to add it (iterate the set's members with score 1.0).
+ * <p>Plain sets are accepted as inputs, every member scoring 1 ({@link Source#of}).
  */
 final class ZSetAlgebra {
     private enum Op { UNION, INTER, DIFF }
@@ -55,6 +55,14 @@ final class ZSetAlgebra {
             }
             if (value instanceof SortedSet) {
                 return new Source((SortedSet) value);
+            }
+            if (value instanceof SetValue) {
+                // a plain set counts as a sorted set whose members all score 1, as in Redis
+                SetValue set = (SetValue) value;
+                SortedSet.Limits skiplist = new SortedSet.Limits(0, 0);
+                SortedSet scored = SortedSet.create(set.size(), 0, skiplist);
+                set.forEach(member -> scored.put(member, 1.0, skiplist));
+                return new Source(scored);
             }
             throw new WrongTypeException();
         }
@@ -97,10 +105,6 @@ final class ZSetAlgebra {
         int j = numkeysIdx + 1;
         for (int i = 0; i < n; i++, j++) {
             Object v = dst != null ? c.db().read(c.arg(j), Db.NO_STATS) : c.db().read(c.arg(j));
-            if (v != null && !(v instanceof SortedSet)) {
-                // Redis accepts sets here too; they do not exist in KV yet
-                throw c.error(Errors.WRONGTYPE);
-            }
             src[i] = Source.of(v);
         }
         Aggregate agg = Aggregate.SUM;

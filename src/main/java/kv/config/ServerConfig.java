@@ -104,6 +104,8 @@ public final class ServerConfig {
     private Param zsetMaxListpackEntries;
     private Param zsetMaxListpackValue;
     private Param listMaxListpackSize;
+    private Param hllSparseMaxBytes;
+    private Param lazyfreeLazyServerDel;
     private Param listCompressDepth;
     private final Param lazyfreeLazyExpire;
     private final Param lazyfreeLazyEviction;
@@ -224,6 +226,8 @@ public final class ServerConfig {
         zsetMaxListpackValue = alias(add(new NumParam("zset-max-listpack-value", 0, 0, Long.MAX_VALUE, 64, true)), "zset-max-ziplist-value");
         listMaxListpackSize = alias(add(new NumParam("list-max-listpack-size", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, -2, false)), "list-max-ziplist-size");
         listCompressDepth = add(new NumParam("list-compress-depth", 0, 0, Integer.MAX_VALUE, 0, false));
+        hllSparseMaxBytes = add(new NumParam("hll-sparse-max-bytes", 0, 0, Long.MAX_VALUE, 3000, true));
+        lazyfreeLazyServerDel = add(new BoolParam("lazyfree-lazy-server-del", 0, false));
     }
 
     // ---- loading ------------------------------------------------------------------------
@@ -511,6 +515,16 @@ public final class ServerConfig {
     /** Positive: entries per list node; -1..-5: node size limit 4/8/16/32/64 KiB. */
     public int listMaxListpackSize() {
         return (int) l(listMaxListpackSize);
+    }
+
+    /** Size above which a sparse HyperLogLog is converted to the dense representation. */
+    public long hllSparseMaxBytes() {
+        return l(hllSparseMaxBytes);
+    }
+
+    /** Keys a command deletes as a side effect propagate as UNLINK rather than DEL (e.g. SPOP of a whole set). */
+    public boolean lazyfreeLazyServerDel() {
+        return b(lazyfreeLazyServerDel);
     }
 
     public int listCompressDepth() {

@@ -124,6 +124,7 @@ public final class DataDigest {
                 }
             }
             case HASH -> ((HashValue) value).forEach(this::hashEntry);
+            case SET -> ((SetValue) value).forEach(m -> setMember(m, 0, m.length));
             // types still to come add their branch when they land (rules above)
             default -> throw new IllegalStateException("DEBUG DIGEST has no branch for " + type.typeName() + " values yet");
         }

@@ -17,6 +17,24 @@ final class MutableString {
         this.length = initial.length;
     }
 
+    private MutableString(byte[] exact) {
+        this.buf = exact;
+        this.length = exact.length;
+    }
+
+    /** A growable string that takes over {@code exact} as its buffer (no copy, no spare room). */
+    static MutableString wrap(byte[] exact) {
+        return new MutableString(exact);
+    }
+
+    /** Grows to {@code n} bytes, zero-filled (bytes past the length are always zero already). */
+    void extendTo(int n) {
+        if (n > length) {
+            ensureLength(n);
+            length = n;
+        }
+    }
+
     public byte[] buffer() {
         return buf;
     }

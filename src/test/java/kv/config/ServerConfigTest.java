@@ -125,6 +125,8 @@ class ServerConfigTest {
         expected.put("list-max-listpack-size", "-2");
         expected.put("list-max-ziplist-size", "-2");
         expected.put("list-compress-depth", "0");
+        expected.put("hll-sparse-max-bytes", "3000");
+        expected.put("lazyfree-lazy-server-del", "no");
         // KV only: the health and metrics port (redis-server has no such directive)
         expected.put("management-port", "9000");
         for (Map.Entry<String, String> e : expected.entrySet()) {
