@@ -1,5 +1,7 @@
 package kv.command;
 
+import java.util.Arrays;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,10 @@ final class ZPopCommands {
     static void register(CommandTable t) {
         t.register("zpopmin", c -> zpop(c, false));
         t.register("zpopmax", c -> zpop(c, true));
-        t.register("zmpop", ZPopCommands::zmpop);
+        t.register("zmpop", c -> zmpop(c, false));
+        t.register("bzpopmin", c -> bzpop(c, false));
+        t.register("bzpopmax", c -> bzpop(c, true));
+        t.register("bzmpop", c -> zmpop(c, true));
         t.register("zrandmember", ZPopCommands::zrandmember);
     }
 
@@ -103,12 +108,33 @@ final class ZPopCommands {
         }
     }
 
-    private static void zmpop(Call c) {
-        long numkeys = c.longArg(1, "ERR numkeys should be greater than 0");
+    /**
+     * BZPOPMIN/BZPOPMAX key... timeout: pops one member of the first non-empty sorted set, else
+     * waits (with the lists' blocking machinery) and is propagated as ZPOPMIN/ZPOPMAX key 1.
+     */
+    private static void bzpop(Call c, boolean max) {
+        long deadline = c.timeoutArg(c.argc() - 1);
+        byte[] key = firstNonEmpty(c, 1, c.argc() - 2);
+        if (key != null) {
+            pop(c, key, max, 1, Shape.KEY_FLAT);
+            c.propagate(max ? ZPOPMAX : ZPOPMIN, key, Numbers.toBytes(1));
+            return;
+        }
+        if (!c.mayBlock()) {
+            c.reply().nullArray();
+            return;
+        }
+        c.block(ValueType.ZSET, deadline, Arrays.copyOfRange(c.args(), 1, c.argc() - 1));
+    }
+
+    /** ZMPOP numkeys key... MIN|MAX [COUNT n], and BZMPOP with the timeout before numkeys. */
+    private static void zmpop(Call c, boolean blocking) {
+        int numkeysIdx = blocking ? 2 : 1;
+        long numkeys = c.longArg(numkeysIdx, "ERR numkeys should be greater than 0");
         if (numkeys < 1) {
             throw c.error("ERR numkeys should be greater than 0");
         }
-        long whereIdx = 1 + numkeys + 1;
+        long whereIdx = numkeysIdx + numkeys + 1;
         if (whereIdx >= c.argc()) {
             throw c.error(Errors.SYNTAX);
         }
@@ -137,9 +163,15 @@ final class ZPopCommands {
         if (count == -1) {
             count = 1;
         }
-        byte[] key = firstNonEmpty(c, 2, (int) numkeys);
+        // the timeout is checked after the other arguments, as Redis does
+        long deadline = blocking ? c.timeoutArg(1) : 0;
+        byte[] key = firstNonEmpty(c, numkeysIdx + 1, (int) numkeys);
         if (key == null) {
-            c.reply().nullArray();
+            if (blocking && c.mayBlock()) {
+                c.block(ValueType.ZSET, deadline, Arrays.copyOfRange(c.args(), numkeysIdx + 1, numkeysIdx + 1 + (int) numkeys));
+            } else {
+                c.reply().nullArray();
+            }
             return;
         }
         pop(c, key, max, count, Shape.KEY_NESTED);
