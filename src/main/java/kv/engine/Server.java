@@ -85,10 +85,8 @@ public final class Server {
         }
         keyspace.addListener(new ExpiryPropagation(this));
         this.watches = new Watches(keyspace);
-        keyspace.addListener(watches);
         clients.onDisconnect(watches::unwatchAll);
         this.blocking = new Blocking(this);
-        keyspace.addListener(blocking);
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
