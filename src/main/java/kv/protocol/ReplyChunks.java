@@ -136,6 +136,14 @@ public final class ReplyChunks {
         return tail == null ? 0 : tail.capacity();
     }
 
+    /** Gives the tail chunk back to the pool if nothing in it waits (an idle client need not hold 16 KiB). */
+    public void releaseEmptyTail() {
+        if (tail != null && !tail.isReadable()) {
+            tail.release();
+            tail = null;
+        }
+    }
+
     /** Drops every chunk (the connection is gone); slices already taken stay valid until written. */
     public void release() {
         ByteBuf c;

@@ -50,6 +50,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     private boolean outputBackpressure;
     /** Marked for this turn's push flush (so a client fed many pushes in one turn is flushed once). */
     private boolean pushesMarked;
+    private boolean wroteSinceIdleCheck;
 
     Connection(Server server, NetSocketInternal socket, PushFlusher pushFlusher) {
         this.server = server;
@@ -176,11 +177,23 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     private void writeOut() {
         ByteBuf out = writer.take();
         if (out != null) {
+            wroteSinceIdleCheck = true;
             server.stats().netOutputBytes += out.readableBytes();
             server.stats().writesProcessed++;
             // no completion handler: the void promise saves a future per write
             socket.writeMessage(out, null);
         }
+    }
+
+    /**
+     * Called about once a second: a connection that wrote nothing since the previous call gives
+     * its reply chunk back to the pool, so idle clients hold no output memory.
+     */
+    void releaseIdleOutput() {
+        if (!wroteSinceIdleCheck && !closing) {
+            writer.chunks().releaseEmptyTail();
+        }
+        wroteSinceIdleCheck = false;
     }
 
     private void flush() {

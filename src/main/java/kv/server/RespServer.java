@@ -95,6 +95,7 @@ public class RespServer {
         }
         return chain.onSuccess(v -> {
             scheduleCron(config);
+            vertx.setPeriodic(1000, id -> releaseIdleOutput());
             config.addListener("hz", value -> scheduleCron(config));
         });
     }
@@ -163,6 +164,14 @@ public class RespServer {
         connection.start(client);
     }
 
+
+    private void releaseIdleOutput() {
+        for (Client c : server.clients().all()) {
+            if (c.transport() instanceof Connection connection) {
+                connection.releaseIdleOutput();
+            }
+        }
+    }
 
     /** The data port actually bound (useful with port 0). */
     public int port() {

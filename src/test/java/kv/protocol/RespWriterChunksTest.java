@@ -176,6 +176,21 @@ class RespWriterChunksTest {
     }
 
     @Test
+    void anEmptyTailGoesBackToThePoolAndABusyOneStays() {
+        ReplyChunks chunks = writer.chunks();
+        writer.ok();
+        chunks.releaseEmptyTail();
+        assertEquals(CHUNK, chunks.tailCapacity(), "holds a reply not taken yet");
+        writer.take().release();
+        chunks.releaseEmptyTail();
+        assertEquals(0, chunks.tailCapacity());
+        assertEquals(0, allocator.metric().usedDirectMemory());
+        writer.integer(1);
+        expect(":1\r\n");
+        takeAndCheck();
+    }
+
+    @Test
     void nothingWrittenNothingTaken() {
         assertNull(writer.take());
         assertEquals(0, writer.chunks().pending());

@@ -93,6 +93,8 @@ class ClientOutputTest {
             assertEquals(head, new String(all, 0, head.length(), StandardCharsets.US_ASCII));
             long[] drained = waitFor(admin, id, o -> o[1] == 0 && o[2] == 0 && o[3] == 0);
             assertEquals(0, drained[5], "events=r");
+            // idle for a second or two, it gives its reply chunk back
+            waitFor(admin, id, o -> o[0] == 0 && o[4] == 0);
             admin.call("DEL", "output-test-big");
         }
     }
