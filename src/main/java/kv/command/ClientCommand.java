@@ -41,7 +41,7 @@ final class ClientCommand {
     /**
      * One client in Redis 7.2's CLIENT LIST format. The output fields follow Redis' meaning with
      * KV's buffers: rbs is the capacity of the reply chunk held for the next replies (16384, or 0
-     * before the first reply), obl the bytes waiting in it, oll the further buffers waiting
+     * before the first reply and once idle for a second or two), obl the bytes waiting in it, oll the further buffers waiting
      * (filled chunks, and buffers handed to the socket that the kernel has not accepted yet),
      * omem their bytes (Netty's bookkeeping per queued buffer included), tot-mem rbs plus omem.
      * Figures KV does not track per client are 0: fd (Netty does not expose it),
