@@ -15,8 +15,8 @@ import java.util.ArrayDeque;
  * <p>The tail chunk outlives a take: what was written is handed over as a retained slice and
  * later replies go into the rest of the same chunk, so many small flushes (a busy pipeline, one
  * MONITOR line per loop turn) share one chunk instead of pinning a mostly empty chunk each while
- * the socket drains. A chunk's bytes are never rewritten: slices still queued in the socket may
- * cover everything below the writer index.
+ * the socket drains. Bytes below the writer index are rewritten only once no slice of the chunk
+ * is left in the socket's queue (its reference count is back to ours alone).
  */
 public final class ReplyChunks {
     /** Capacity of every chunk, as Redis' reply blocks (PROTO_REPLY_CHUNK_BYTES). */
@@ -36,8 +36,15 @@ public final class ReplyChunks {
     /** The tail chunk with at least {@code n} writable bytes ({@code n <= CHUNK_SIZE}); a new chunk if the tail has less. */
     ByteBuf room(int n) {
         ByteBuf t = tail;
-        if (t != null && t.writableBytes() >= n) {
-            return t;
+        if (t != null) {
+            // nothing waits in it and the socket released every slice (the count is ours alone):
+            // start over at the chunk's cache-warm beginning, as Redis resets its reply buffer
+            if (t.readerIndex() == t.writerIndex() && t.writerIndex() > 0 && t.refCnt() == 1) {
+                t.clear();
+            }
+            if (t.writableBytes() >= n) {
+                return t;
+            }
         }
         return nextChunk();
     }

@@ -172,6 +172,18 @@ class RespWriterChunksTest {
         assertEquals(CHUNK, allocator.metric().usedDirectMemory(), "one chunk serves both takes");
         first.release();
         second.release();
+        // once the socket released every slice, the next replies start again at the chunk's beginning
+        writer.integer(8);
+        ByteBuf third = writer.take();
+        assertEquals(":8\r\n", third.toString(StandardCharsets.US_ASCII));
+        assertEquals(third.unwrap().memoryAddress(), third.memoryAddress());
+        // while a slice is still queued its bytes stay untouched
+        writer.integer(9);
+        ByteBuf fourth = writer.take();
+        assertEquals(":8\r\n", third.toString(StandardCharsets.US_ASCII));
+        assertEquals(":9\r\n", fourth.toString(StandardCharsets.US_ASCII));
+        third.release();
+        fourth.release();
         expected.reset();
     }
 
