@@ -41,13 +41,17 @@ final class ClientCommand {
     // ---- the CLIENT LIST line ----
 
     /**
-     * One client in Redis 7.2's CLIENT LIST format. Figures KV does not track per client are
-     * reported as 0: fd (Netty does not expose it), qbuf/qbuf-free/argv-mem/multi-mem (the parser
-     * keeps no per-client query buffer), rbs/rbp, oll. obl, omem and tot-mem are the reply bytes
-     * buffered and not yet written. sub/psub/ssub are 0 and multi -1 until pub/sub and MULTI land.
+     * One client in Redis 7.2's CLIENT LIST format. The output fields follow Redis' meaning with
+     * KV's buffers: rbs is the capacity of the reply chunk held for the next replies (16384, or 0
+     * before the first reply and once idle for a second or two), obl the bytes waiting in it, oll the further buffers waiting
+     * (filled chunks, and buffers handed to the socket that the kernel has not accepted yet),
+     * omem their bytes (Netty's bookkeeping per queued buffer included), tot-mem rbs plus omem.
+     * Figures KV does not track per client are 0: fd (Netty does not expose it),
+     * qbuf/qbuf-free/argv-mem/multi-mem (the parser keeps no per-client query buffer), rbp.
+     * sub/psub/ssub are 0 and multi -1 until pub/sub and MULTI land.
      */
     static String line(Client cl, long nowMs) {
-        long pending = cl.transport().pendingOutput();
+        Client.OutputUsage output = cl.transport().outputUsage();
         StringBuilder sb = new StringBuilder(256);
         sb.append("id=").append(cl.id());
         sb.append(" addr=").append(cl.transport().remoteAddress());
@@ -59,12 +63,14 @@ final class ClientCommand {
         sb.append(" flags=").append(flags(cl));
         sb.append(" db=").append(cl.db());
         sb.append(" sub=0 psub=0 ssub=0 multi=").append(cl.transaction() == null ? -1 : cl.transaction().queued().size());
-        sb.append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0");
-        sb.append(" obl=").append(pending);
-        sb.append(" oll=0");
-        sb.append(" omem=").append(pending);
-        sb.append(" tot-mem=").append(pending);
-        sb.append(" events=").append(pending > 0 ? "rw" : "r");
+        sb.append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0");
+        sb.append(" rbs=").append(output.bufferCapacity());
+        sb.append(" rbp=0");
+        sb.append(" obl=").append(output.bufferBytes());
+        sb.append(" oll=").append(output.queuedBuffers());
+        sb.append(" omem=").append(output.queuedBytes());
+        sb.append(" tot-mem=").append(output.bufferCapacity() + output.queuedBytes());
+        sb.append(" events=").append(output.total() > 0 ? "rw" : "r");
         sb.append(" cmd=").append(cl.lastCommand());
         sb.append(" user=default redir=-1");
         sb.append(" resp=").append(cl.protocol());
