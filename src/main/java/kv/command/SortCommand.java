@@ -7,6 +7,7 @@ import java.util.List;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
+import kv.engine.KeySpec;
 import kv.store.Db;
 import kv.store.HashValue;
 import kv.store.ListEncoding;
@@ -19,6 +20,7 @@ import kv.store.ValueType;
 import kv.store.Values;
 import kv.store.ZsetCursor;
 import kv.util.StrToD;
+import kv.util.Tokens;
 
 /**
  * SORT and SORT_RO: sort the elements of a list, set or sorted set numerically or by bytes,
@@ -32,6 +34,27 @@ public final class SortCommand {
     public static void register(CommandTable t) {
         t.register("sort", c -> sort(c, false));
         t.register("sort_ro", c -> sort(c, true));
+        t.registerKeyFinder("sort", SortCommand::sortKeys);
+        t.registerKeyFinder("sort_ro", (argv, specs) -> List.of(new KeySpec.KeyRef(1, specs.get(0))));
+    }
+
+    /**
+     * The source key and the last STORE destination, found as Redis does: options are skipped
+     * with their argument counts (LIMIT 2, GET and BY 1) without validating them.
+     */
+    private static List<KeySpec.KeyRef> sortKeys(byte[][] argv, List<KeySpec> specs) {
+        KeySpec.KeyRef source = new KeySpec.KeyRef(1, specs.get(0));
+        KeySpec.KeyRef store = null;
+        for (int i = 2; i < argv.length; i++) {
+            if (Tokens.equalsIgnoreCase(argv[i], "limit")) {
+                i += 2;
+            } else if (Tokens.equalsIgnoreCase(argv[i], "get") || Tokens.equalsIgnoreCase(argv[i], "by")) {
+                i += 1;
+            } else if (Tokens.equalsIgnoreCase(argv[i], "store") && i + 1 < argv.length) {
+                store = new KeySpec.KeyRef(i + 1, specs.get(2));
+            }
+        }
+        return store == null ? List.of(source) : List.of(source, store);
     }
 
     /** One element to sort with its sort key: a score, or bytes for ALPHA with BY. */
