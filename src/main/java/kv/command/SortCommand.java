@@ -7,6 +7,7 @@ import java.util.List;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
+import kv.engine.HashFieldExpiry;
 import kv.engine.KeySpec;
 import kv.store.Db;
 import kv.store.HashValue;
@@ -171,7 +172,7 @@ public final class SortCommand {
             return;
         }
         for (byte[] pattern : o.gets) {
-            byte[] v = lookup(c.db(), pattern, element);
+            byte[] v = lookup(c, pattern, element);
             if (v == null) {
                 c.reply().nullBulk();
             } else {
@@ -195,7 +196,7 @@ public final class SortCommand {
                 out[n++] = element;
             } else {
                 for (byte[] pattern : o.gets) {
-                    byte[] v = lookup(db, pattern, element);
+                    byte[] v = lookup(c, pattern, element);
                     out[n++] = v == null ? new byte[0] : v;
                 }
             }
@@ -271,7 +272,7 @@ public final class SortCommand {
         for (Item item : items) {
             byte[] by;
             if (o.by != null) {
-                by = lookup(c.db(), o.by, item.element);
+                by = lookup(c, o.by, item.element);
                 if (by == null) {
                     continue; // a missing BY value sorts as 0 (or first, with ALPHA)
                 }
@@ -334,7 +335,7 @@ public final class SortCommand {
      * the first '*' is replaced by the element, and a "->field" after it reads a hash field. Keys
      * that are missing or of another type give null.
      */
-    static byte[] lookup(Db db, byte[] pattern, byte[] element) {
+    static byte[] lookup(Call c, byte[] pattern, byte[] element) {
         if (pattern.length == 1 && pattern[0] == '#') {
             return element;
         }
@@ -348,7 +349,7 @@ public final class SortCommand {
         System.arraycopy(pattern, 0, key, 0, star);
         System.arraycopy(element, 0, key, star, element.length);
         System.arraycopy(pattern, star + 1, key, star + element.length, keyEnd - star - 1);
-        Object value = db.read(key);
+        Object value = c.db().read(key);
         if (value == null) {
             return null;
         }
@@ -356,7 +357,9 @@ public final class SortCommand {
             if (!(value instanceof HashValue h)) {
                 return null;
             }
-            return h.get(Arrays.copyOfRange(pattern, arrow + 2, pattern.length));
+            // fields past their TTL are gone before anyone reads them (it may delete the hash)
+            h = HashFieldExpiry.expireDue(c.server(), c.db(), key, h, Integer.MAX_VALUE);
+            return h == null ? null : h.get(Arrays.copyOfRange(pattern, arrow + 2, pattern.length));
         }
         return StringValues.isString(value) ? StringValues.bytes(value) : null;
     }
