@@ -24,5 +24,6 @@ public final class Commands {
         SetCommands.register(table);
         BitCommands.register(table);
         HyperLogLogCommands.register(table);
+        SortCommand.register(table);
     }
 }
