@@ -267,6 +267,90 @@ final class Params {
     }
 
     /** save: pairs of (seconds >= 1, changes >= 0); "" means no snapshots. */
+    /**
+     * client-output-buffer-limit: hard limit, soft limit and soft seconds for the normal, replica
+     * and pubsub classes (9 numbers). A line or a CONFIG SET names the classes it changes; the others
+     * keep their values, as in Redis.
+     */
+    static final class OutputLimitParam extends Param {
+        static final String[] CLASSES = {"normal", "slave", "pubsub"};
+        private static final List<Long> DEFAULTS = List.of(0L, 0L, 0L, 268435456L, 67108864L, 60L, 33554432L, 8388608L, 60L);
+
+        OutputLimitParam() {
+            super("client-output-buffer-limit", MULTI_ARG);
+            this.def = DEFAULTS;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Object parse(List<String> args, Ctx ctx) throws Invalid {
+            if (args.isEmpty() || args.size() % 4 != 0) {
+                throw new Invalid("Wrong number of arguments in buffer limit configuration.");
+            }
+            List<Long> out = new ArrayList<>((List<Long>) ctx.values[index]);
+            for (int j = 0; j < args.size(); j += 4) {
+                int cls = classIndex(args.get(j));
+                if (cls < 0) {
+                    throw new Invalid("Invalid client class specified in buffer limit configuration.");
+                }
+                long hard;
+                long soft;
+                long seconds;
+                try {
+                    hard = parseMemory(args.get(j + 1));
+                    soft = parseMemory(args.get(j + 2));
+                    Long s = parseLikeStrtoll(args.get(j + 3));
+                    if (s == null || s < 0 || hard < 0 || soft < 0) {
+                        throw new Invalid("");
+                    }
+                    seconds = s;
+                } catch (Invalid e) {
+                    throw new Invalid("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+                }
+                out.set(3 * cls, hard);
+                out.set(3 * cls + 1, soft);
+                out.set(3 * cls + 2, seconds);
+            }
+            return List.copyOf(out);
+        }
+
+        private static int classIndex(String name) {
+            return switch (name.toLowerCase(Locale.ROOT)) {
+                case "normal" -> 0;
+                case "slave", "replica" -> 1;
+                case "pubsub" -> 2;
+                default -> -1;
+            };
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        String format(Object v) {
+            List<Long> l = (List<Long>) v;
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < CLASSES.length; c++) {
+                sb.append(c == 0 ? "" : " ").append(CLASSES[c]).append(' ').append(l.get(3 * c)).append(' ')
+                        .append(l.get(3 * c + 1)).append(' ').append(l.get(3 * c + 2));
+            }
+            return sb.toString();
+        }
+
+        /** One line per class that differs from Redis' default, as CONFIG REWRITE writes them. */
+        @Override
+        @SuppressWarnings("unchecked")
+        List<String> rewriteLines(Object v) {
+            List<Long> l = (List<Long>) v;
+            List<String> lines = new ArrayList<>();
+            for (int c = 0; c < CLASSES.length; c++) {
+                if (!l.subList(3 * c, 3 * c + 3).equals(DEFAULTS.subList(3 * c, 3 * c + 3))) {
+                    lines.add(name + " " + CLASSES[c] + " " + formatMemory(l.get(3 * c), false) + " "
+                            + formatMemory(l.get(3 * c + 1), false) + " " + l.get(3 * c + 2));
+                }
+            }
+            return lines;
+        }
+    }
+
     static final class SaveParam extends Param {
         SaveParam() {
             super("save", MULTI_ARG);

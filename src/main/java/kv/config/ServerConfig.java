@@ -35,6 +35,7 @@ import kv.config.Params.HzParam;
 import kv.config.Params.Invalid;
 import kv.config.Params.NotifyParam;
 import kv.config.Params.NumParam;
+import kv.config.Params.OutputLimitParam;
 import kv.config.Params.Param;
 import kv.config.Params.SaveParam;
 import kv.config.Params.StringParam;
@@ -96,6 +97,7 @@ public final class ServerConfig {
     private final Param lfuLogFactor;
     private final Param lfuDecayTime;
     private final Param lazyfreeLazyUserFlush;
+    private Param clientOutputBufferLimit;
     private Param hashMaxListpackEntries;
     private Param hashMaxListpackValue;
     private Param setMaxIntsetEntries;
@@ -193,6 +195,7 @@ public final class ServerConfig {
         enableProtectedConfigs = add(new EnumParam("enable-protected-configs", IMM, "no", "no", "yes", "local"));
         enableDebugCommand = add(new EnumParam("enable-debug-command", IMM, "no", "no", "yes", "local"));
         addEncodingThresholds();
+        clientOutputBufferLimit = add(new OutputLimitParam());
 
         byIndex = new java.util.LinkedHashSet<>(params.values()).toArray(new Param[0]);
         Object[] v = new Object[byIndex.length];
@@ -482,6 +485,16 @@ public final class ServerConfig {
 
     public boolean lazyfreeLazyUserFlush() {
         return b(lazyfreeLazyUserFlush);
+    }
+
+    /**
+     * client-output-buffer-limit of a class (0 normal, 1 replica, 2 pubsub): {hard bytes, soft
+     * bytes, soft seconds}; 0 means no limit.
+     */
+    @SuppressWarnings("unchecked")
+    public long[] outputBufferLimit(int clientClass) {
+        List<Long> l = (List<Long>) v(clientOutputBufferLimit);
+        return new long[] {l.get(3 * clientClass), l.get(3 * clientClass + 1), l.get(3 * clientClass + 2)};
     }
 
     public long hashMaxListpackEntries() {

@@ -17,6 +17,14 @@ public final class Client {
         /** Closes after pending replies are written. */
         void closeAfterReply();
 
+        /**
+         * Closes at once, dropping what is still unsent (a client over its output limit: waiting for
+         * a consumer that does not read would keep the memory). Without a socket, as closeAfterReply.
+         */
+        default void closeDiscardingOutput() {
+            closeAfterReply();
+        }
+
         String remoteAddress();
 
         String localAddress();
@@ -75,6 +83,10 @@ public final class Client {
     private Transaction transaction;
     /** A watched key changed: the next EXEC fails (Redis' CLIENT_DIRTY_CAS). */
     private boolean transactionDoomed;
+    /** Unix seconds since the output has been over the soft limit, 0 when it is not. */
+    private long softLimitSince;
+    /** Over its output limit: closed on the next turn of the loop, nothing more is queued for it. */
+    private boolean closeScheduled;
     /** Waiting in a blocking command (CLIENT LIST flag b). */
     private boolean blocked;
     /** Blocking commands answer at once (set by MULTI, scripts: Redis' CLIENT_DENY_BLOCKING). */
@@ -122,6 +134,10 @@ public final class Client {
     public boolean monitor() { return monitor; }
     public void monitor(boolean value) { monitor = value; }
     public String lastCommand() { return lastCommand; }
+    public boolean closeScheduled() { return closeScheduled; }
+    public void closeScheduled(boolean value) { closeScheduled = value; }
+    public long softLimitSince() { return softLimitSince; }
+    public void softLimitSince(long unixSeconds) { softLimitSince = unixSeconds; }
     public Transaction transaction() { return transaction; }
     public void transaction(Transaction t) { transaction = t; }
     public boolean transactionDoomed() { return transactionDoomed; }

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import kv.protocol.Reply;
 import kv.util.Glob;
@@ -49,6 +50,12 @@ public final class PubSub {
     private final Map<ByteBuffer, Set<Client>> patterns = new LinkedHashMap<>();
     private final Map<ByteBuffer, Set<Client>> shardChannels = new LinkedHashMap<>();
     private final Map<Client, Subscriptions> byClient = new HashMap<>();
+    /** Run on a receiver after a message was queued for it (the output buffer limits). */
+    private final Predicate<Client> afterPush;
+
+    PubSub(Predicate<Client> afterPush) {
+        this.afterPush = afterPush;
+    }
 
     private Map<ByteBuffer, Set<Client>> registry(Kind kind) {
         return switch (kind) {
@@ -159,8 +166,12 @@ public final class PubSub {
         Set<Client> direct = (shard ? shardChannels : channels).get(key);
         if (direct != null) {
             for (Client c : direct) {
-                c.transport().push(r -> message(r, shard ? "smessage" : "message", null, channel, message));
                 receivers++;
+                // a client closing for its output limit still counts, as in Redis, but gets nothing more
+                if (!c.closeScheduled()) {
+                    c.transport().push(r -> message(r, shard ? "smessage" : "message", null, channel, message));
+                    afterPush.test(c);
+                }
             }
         }
         if (!shard) {
@@ -170,8 +181,11 @@ public final class PubSub {
                     continue;
                 }
                 for (Client c : e.getValue()) {
-                    c.transport().push(r -> message(r, "pmessage", pattern, channel, message));
                     receivers++;
+                    if (!c.closeScheduled()) {
+                        c.transport().push(r -> message(r, "pmessage", pattern, channel, message));
+                        afterPush.test(c);
+                    }
                 }
             }
         }

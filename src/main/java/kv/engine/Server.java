@@ -53,7 +53,8 @@ public final class Server {
     private final ReadinessState readiness = new ReadinessState();
     private Propagator propagator = Propagator.NONE;
     private final Watches watches;
-    private final PubSub pubSub = new PubSub();
+    private final OutputLimits outputLimits = new OutputLimits(this);
+    private final PubSub pubSub = new PubSub(outputLimits::enforce);
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
     private final CommandSpec[] counted;
@@ -129,6 +130,7 @@ public final class Server {
     public Clients clients() { return clients; }
     public Watches watches() { return watches; }
     public PubSub pubSub() { return pubSub; }
+    public OutputLimits outputLimits() { return outputLimits; }
     /** Clients blocked on keys (BLPOP & co.). */
     public Blocking blocking() { return blocking; }
     public ServerStats stats() { return stats; }

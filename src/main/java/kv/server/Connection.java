@@ -225,6 +225,9 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     }
 
     private void flush() {
+        if (client != null && !closing && server.outputLimits().enforce(client)) {
+            return;
+        }
         writeOut();
         if (closing) {
             socket.close();
@@ -266,6 +269,18 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         // From elsewhere (CLIENT KILL, idle timeout), even while CLIENT PAUSE holds this client,
         // close on the next turn of the loop after writing whatever is buffered.
         context.runOnContext(v -> flushPendingAndClose());
+    }
+
+    @Override
+    public void closeDiscardingOutput() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        // Vert.x's close waits for queued writes to flush, which a client that does not read never
+        // lets happen: the close starts from Vert.x's own handler context, so it does not pass
+        // through it, and Netty drops what is queued
+        context.runOnContext(v -> socket.channelHandlerContext().close());
     }
 
     private void flushPendingAndClose() {

@@ -125,6 +125,7 @@ class ServerConfigTest {
         expected.put("list-max-listpack-size", "-2");
         expected.put("list-max-ziplist-size", "-2");
         expected.put("list-compress-depth", "0");
+        expected.put("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
         expected.put("hll-sparse-max-bytes", "3000");
         expected.put("lazyfree-lazy-server-del", "no");
         // KV only: the health and metrics port (redis-server has no such directive)
