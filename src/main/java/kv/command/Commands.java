@@ -23,5 +23,6 @@ public final class Commands {
         SetCommands.register(table);
         BitCommands.register(table);
         HyperLogLogCommands.register(table);
+        StreamCommands.register(table);
     }
 }
