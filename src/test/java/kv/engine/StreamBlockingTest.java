@@ -1,0 +1,102 @@
+package kv.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * XREAD BLOCK on the blocking machinery, and what stream writes propagate, on a socket-less
+ * server (timers fired by the test).
+ */
+class StreamBlockingTest {
+    private static String entry(String id, String f, String v) {
+        return "*2\r\n$" + id.length() + "\r\n" + id + "\r\n*2\r\n$" + f.length() + "\r\n" + f + "\r\n$" + v.length() + "\r\n" + v + "\r\n";
+    }
+
+    @Test
+    void blockedReaderGetsTheNewEntry() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn reader = h.connect();
+        BlockingTest.Conn writer = h.connect();
+        writer.call("XADD", "s", "1", "a", "1");
+        reader.blocks("XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+        writer.call("XADD", "s", "2", "b", "2");
+        assertEquals("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n" + entry("2-0", "b", "2"), reader.replies());
+        assertEquals(1, reader.resumed);
+    }
+
+    @Test
+    void dollarKeepsTheIdItHadWhenTheReaderBlocked() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn reader = h.connect();
+        BlockingTest.Conn writer = h.connect();
+        writer.call("XADD", "s", "1", "a", "1");
+        reader.blocks("XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+        // the waiter runs again only after EXEC: by then the last ID is 3-0, yet both entries are new to it
+        writer.call("MULTI");
+        writer.call("XADD", "s", "2", "b", "2");
+        writer.call("XADD", "s", "3", "c", "3");
+        writer.call("EXEC");
+        assertEquals("*1\r\n*2\r\n$1\r\ns\r\n*2\r\n" + entry("2-0", "b", "2") + entry("3-0", "c", "3"), reader.replies());
+    }
+
+    @Test
+    void aChangeWithoutNewEntriesKeepsTheReaderWaiting() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn reader = h.connect();
+        BlockingTest.Conn writer = h.connect();
+        writer.call("XADD", "s", "1", "a", "1");
+        writer.call("XADD", "s", "2", "a", "2");
+        reader.blocks("XREAD", "BLOCK", "0", "STREAMS", "s", "missing", "$", "$");
+        writer.call("XDEL", "s", "1");
+        assertEquals("", reader.replies());
+        writer.call("XADD", "missing", "7", "k", "v");
+        assertEquals("*1\r\n*2\r\n$7\r\nmissing\r\n*1\r\n" + entry("7-0", "k", "v"), reader.replies());
+    }
+
+    @Test
+    void timeoutAnswersANullArray() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn reader = h.connect();
+        reader.blocks("XREAD", "COUNT", "5", "BLOCK", "100", "STREAMS", "s", "0");
+        h.fireTimers();
+        assertEquals("*-1\r\n", reader.replies());
+    }
+
+    @Test
+    void autoIdsStayMonotonicWhenTheClockIsBehind() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn c = h.connect();
+        c.call("XADD", "s", "99999999999999-7", "a", "1");
+        assertEquals("$16\r\n99999999999999-8\r\n", c.call("XADD", "s", "*", "a", "2"));
+        assertEquals("$16\r\n99999999999999-9\r\n", c.call("XADD", "s", "99999999999999-*", "a", "3"));
+    }
+
+    @Test
+    void xaddPropagatesTheChosenIdAndExactTrims() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn c = h.connect();
+        for (int i = 1; i <= 250; i++) {
+            c.call("XADD", "s", Integer.toString(i), "f", "v");
+        }
+        h.propagated.clear();
+        c.call("XADD", "s", "MAXLEN", "~", "120", "300-*", "f", "v");
+        c.call("XADD", "s", "*", "f", "v");
+        // nothing trimmed: nothing propagated
+        c.call("XTRIM", "s", "MINID", "~", "180");
+        c.call("XADD", "s", "MINID", "~", "250", "10000000000000-1", "f", "v");
+        // the head node holds all 53 entries left: an approximate trim cannot drop it
+        assertEquals(":0\r\n", c.call("XTRIM", "s", "MAXLEN", "~", "10"));
+        c.call("XDEL", "s", "1");
+        c.call("XTRIM", "s", "MAXLEN", "=", "1");
+        List<String> p = h.propagated;
+        assertEquals("XADD s MAXLEN = 151 300-0 f v", p.get(0));
+        assertTrue(p.get(1).matches("XADD s \\d+-0 f v"), p.get(1));
+        assertEquals("XADD s MINID = 201-0 10000000000000-1 f v", p.get(2));
+        assertEquals("XTRIM s MAXLEN = 1", p.get(3));
+        assertEquals(4, p.size());
+    }
+}
