@@ -24,5 +24,6 @@ public final class Commands {
         BitCommands.register(table);
         HyperLogLogCommands.register(table);
         StreamCommands.register(table);
+        StreamGroupCommands.register(table);
     }
 }

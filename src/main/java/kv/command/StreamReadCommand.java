@@ -11,6 +11,7 @@ import kv.store.Db;
 import kv.store.StreamId;
 import kv.store.StreamValue;
 import kv.store.ValueType;
+import kv.util.ClientText;
 import kv.util.Numbers;
 
 /**
@@ -24,9 +25,23 @@ final class StreamReadCommand {
     }
 
     static void xread(Call c) {
+        read(c, false);
+    }
+
+    static void xreadgroup(Call c) {
+        read(c, true);
+    }
+
+    /** Marks {@code >} among the parsed IDs: new entries for the group. */
+    private static final StreamId NEW_FOR_GROUP = StreamId.MAX;
+
+    private static void read(Call c, boolean grouped) {
         long count = 0;
         long timeoutMs = -1;
         int streamsAt = 0;
+        byte[] groupName = null;
+        byte[] consumerName = null;
+        boolean noAck = false;
         for (int i = 1; i < c.argc(); i++) {
             int more = c.argc() - i - 1;
             if (c.is(i, "BLOCK") && more > 0) {
@@ -36,13 +51,22 @@ final class StreamReadCommand {
             } else if (c.is(i, "STREAMS") && more > 0) {
                 streamsAt = i + 1;
                 if ((c.argc() - streamsAt) % 2 != 0) {
+                    // redis-server 7.0.15 says XREAD and '$' for XREADGROUP too
                     throw c.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
                 }
                 break;
             } else if (c.is(i, "GROUP") && more >= 2) {
-                throw c.error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                if (!grouped) {
+                    throw c.error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                }
+                groupName = c.arg(i + 1);
+                consumerName = c.arg(i + 2);
+                i += 2;
             } else if (c.is(i, "NOACK")) {
-                throw c.error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                if (!grouped) {
+                    throw c.error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                }
+                noAck = true;
             } else {
                 throw c.error(Errors.SYNTAX);
             }
@@ -50,27 +74,54 @@ final class StreamReadCommand {
         if (streamsAt == 0) {
             throw c.error(Errors.SYNTAX);
         }
+        if (grouped && groupName == null) {
+            throw c.error("ERR Missing GROUP option for XREADGROUP");
+        }
         int n = (c.argc() - streamsAt) / 2;
         StreamId[] after = new StreamId[n];
         boolean[] dollar = new boolean[n];
         for (int k = 0; k < n; k++) {
             byte[] idArg = c.arg(streamsAt + n + k);
-            StreamValue s = c.db().read(c.arg(streamsAt + k), ValueType.STREAM, Db.NO_TOUCH | Db.NO_STATS);
+            byte[] key = c.arg(streamsAt + k);
+            StreamValue s = c.db().read(key, ValueType.STREAM, Db.NO_TOUCH | Db.NO_STATS);
+            if (grouped && (s == null || s.group(groupName) == null)) {
+                throw c.error("NOGROUP No such key '" + ClientText.of(key) + "' or consumer group '"
+                        + ClientText.of(groupName) + "' in XREADGROUP with GROUP option");
+            }
             if (idArg.length == 1 && idArg[0] == '$') {
+                if (grouped) {
+                    throw c.error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of"
+                            + " this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would"
+                            + " just return an empty result set.");
+                }
                 after[k] = s == null ? StreamId.MIN : s.lastId();
                 dollar[k] = true;
             } else if (idArg.length == 1 && idArg[0] == '>') {
-                throw c.error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
+                if (!grouped) {
+                    throw c.error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
+                }
+                after[k] = NEW_FOR_GROUP;
             } else {
                 after[k] = StreamIds.strict(idArg);
             }
         }
         List<Integer> served = new ArrayList<>();
-        List<List<StreamValue.Entry>> found = new ArrayList<>();
-        List<StreamValue> streams = new ArrayList<>();
+        List<Runnable> replies = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            StreamValue s = c.db().read(c.arg(streamsAt + k), ValueType.STREAM);
-            if (s == null || s.length() == 0) {
+            byte[] key = c.arg(streamsAt + k);
+            StreamValue s = c.db().read(key, ValueType.STREAM);
+            if (s == null) {
+                continue;
+            }
+            if (grouped) {
+                Runnable r = StreamGroupRead.serve(c, key, s, groupName, consumerName, after[k], count, noAck);
+                if (r != null) {
+                    served.add(k);
+                    replies.add(r);
+                }
+                continue;
+            }
+            if (s.length() == 0) {
                 continue;
             }
             StreamId lastLive = s.lastLiveId();
@@ -78,11 +129,11 @@ final class StreamReadCommand {
                 continue;
             }
             served.add(k);
-            streams.add(s);
-            found.add(s.range(after[k].next(), StreamId.MAX, false, count));
+            List<StreamValue.Entry> entries = s.range(after[k].next(), StreamId.MAX, false, count);
+            replies.add(() -> StreamCommands.replyEntries(c.reply(), s, entries));
         }
         if (!served.isEmpty()) {
-            reply(c, streamsAt, served, streams, found);
+            reply(c, streamsAt, served, replies);
             return;
         }
         if (timeoutMs < 0 || !c.mayBlock()) {
@@ -96,11 +147,15 @@ final class StreamReadCommand {
                 c.args()[streamsAt + n + k] = after[k].toBytes();
             }
         }
-        c.block(ValueType.STREAM, timeoutMs == 0 ? 0 : System.currentTimeMillis() + timeoutMs, keys);
+        long deadline = timeoutMs == 0 ? 0 : System.currentTimeMillis() + timeoutMs;
+        if (grouped) {
+            c.blockUntilChangedOrDeleted(ValueType.STREAM, deadline, keys);
+        } else {
+            c.block(ValueType.STREAM, deadline, keys);
+        }
     }
 
-    private static void reply(Call c, int streamsAt, List<Integer> served, List<StreamValue> streams,
-            List<List<StreamValue.Entry>> found) {
+    private static void reply(Call c, int streamsAt, List<Integer> served, List<Runnable> replies) {
         Reply r = c.reply();
         boolean resp3 = c.client().protocol() >= 3;
         if (resp3) {
@@ -113,7 +168,7 @@ final class StreamReadCommand {
                 r.array(2);
             }
             r.bulk(c.arg(streamsAt + served.get(j)));
-            StreamCommands.replyEntries(r, streams.get(j), found.get(j));
+            replies.get(j).run();
         }
     }
 

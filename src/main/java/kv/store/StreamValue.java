@@ -2,6 +2,7 @@ package kv.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * A stream: entries packed into {@link StreamNode}s of at most {@link #NODE_MAX_ENTRIES} entries
@@ -21,6 +22,10 @@ public final class StreamValue implements CompoundValue {
     private StreamId maxDeletedId = StreamId.MIN;
     private long entriesAdded;
     private long nodeBytes;
+    /** Consumer groups by name (byte order); null until the first one. */
+    private TreeMap<String, StreamGroup> groups;
+    /** Running estimate of the groups' footprint, settled by {@link #groupChanged}. */
+    private long groupBytes;
 
     public StreamValue() {
     }
@@ -37,7 +42,7 @@ public final class StreamValue implements CompoundValue {
 
     @Override
     public long heapBytes() {
-        return SELF_BYTES + Memory.arrayBytes(4 * nodes.size()) + nodeBytes;
+        return SELF_BYTES + Memory.arrayBytes(4 * nodes.size()) + nodeBytes + groupBytes;
     }
 
     @Override
@@ -57,6 +62,13 @@ public final class StreamValue implements CompoundValue {
         c.maxDeletedId = maxDeletedId;
         c.entriesAdded = entriesAdded;
         c.nodeBytes = nodeBytes;
+        if (groups != null) {
+            c.groups = new TreeMap<>();
+            for (StreamGroup g : groups.values()) {
+                c.groups.put(StreamGroup.key(g.name), g.copy());
+            }
+        }
+        c.groupBytes = groupBytes;
         return c;
     }
 
@@ -80,6 +92,123 @@ public final class StreamValue implements CompoundValue {
 
     public long entriesAdded() {
         return entriesAdded;
+    }
+
+    // ---- consumer groups ----
+
+    public StreamGroup group(byte[] name) {
+        return groups == null ? null : groups.get(StreamGroup.key(name));
+    }
+
+    /** Creates a group; null if one of that name exists. */
+    public StreamGroup createGroup(byte[] name, StreamId lastId, long entriesRead) {
+        if (groups == null) {
+            groups = new TreeMap<>();
+        }
+        String k = StreamGroup.key(name);
+        if (groups.containsKey(k)) {
+            return null;
+        }
+        StreamGroup g = new StreamGroup(name.clone(), lastId, entriesRead);
+        groups.put(k, g);
+        groupBytes += g.heapBytes();
+        return g;
+    }
+
+    public boolean destroyGroup(byte[] name) {
+        StreamGroup g = groups == null ? null : groups.remove(StreamGroup.key(name));
+        if (g == null) {
+            return false;
+        }
+        groupBytes -= g.heapBytes();
+        return true;
+    }
+
+    /** Creates consumer {@code name} in {@code g}. */
+    public StreamGroup.Consumer createConsumer(StreamGroup g, byte[] name, long now) {
+        long before = g.heapBytes();
+        StreamGroup.Consumer c = g.createConsumer(name, now);
+        groupBytes += g.heapBytes() - before;
+        return c;
+    }
+
+    /** Deletes a consumer; returns how many entries it had pending. */
+    public int deleteConsumer(StreamGroup g, StreamGroup.Consumer c) {
+        long before = g.heapBytes();
+        int n = g.deleteConsumer(c);
+        groupBytes += g.heapBytes() - before;
+        return n;
+    }
+
+    /** Records a delivery in the group's and the consumer's pending lists. */
+    public StreamGroup.Pending deliver(StreamGroup g, StreamId id, StreamGroup.Consumer c, long now) {
+        long before = g.heapBytes();
+        StreamGroup.Pending p = g.deliver(id, c, now);
+        groupBytes += g.heapBytes() - before;
+        return p;
+    }
+
+    public boolean ack(StreamGroup g, StreamId id) {
+        long before = g.heapBytes();
+        boolean done = g.ack(id);
+        groupBytes += g.heapBytes() - before;
+        return done;
+    }
+
+    /**
+     * Moves the group's last delivered ID to {@code id} (an entry just delivered) and keeps its
+     * entries-read counter: +1 while no deletion may lie in between, else Redis' estimate.
+     */
+    public void advanceGroup(StreamGroup g, StreamId id) {
+        if (id.compareTo(g.lastId) <= 0) {
+            return;
+        }
+        if (g.entriesRead != -1 && !hasTombstoneFrom(id)) {
+            g.entriesRead++;
+        } else if (entriesAdded != 0) {
+            g.entriesRead = estimateEntriesRead(id);
+        }
+        g.lastId = id;
+    }
+
+    private boolean hasTombstoneFrom(StreamId start) {
+        if (length == 0 || maxDeletedId.equals(StreamId.MIN) || firstId.compareTo(maxDeletedId) > 0) {
+            return false;
+        }
+        return start.compareTo(maxDeletedId) <= 0;
+    }
+
+    /** How many entries were added up to {@code id}, or -1 when deletions make it unknowable. */
+    public long estimateEntriesRead(StreamId id) {
+        if (entriesAdded == 0) {
+            return 0;
+        }
+        if (length == 0 && id.compareTo(lastId) <= 0) {
+            return entriesAdded;
+        }
+        int cmpLast = id.compareTo(lastId);
+        if (cmpLast == 0) {
+            return entriesAdded;
+        }
+        if (cmpLast > 0) {
+            return -1;
+        }
+        int cmpFirst = id.compareTo(firstId);
+        if (maxDeletedId.equals(StreamId.MIN) || maxDeletedId.compareTo(firstId) < 0) {
+            if (cmpFirst < 0) {
+                return entriesAdded - length;
+            }
+            if (cmpFirst == 0) {
+                return entriesAdded - length + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** The live entry {@code id}, or null. */
+    public Entry entry(StreamId id) {
+        List<Entry> e = range(id, id, false, 1);
+        return e.isEmpty() ? null : e.get(0);
     }
 
     /** The greatest live entry's ID, or null when empty. */
