@@ -62,6 +62,8 @@ final class StreamGroupRead {
             consumer = s.createConsumer(g, consumerName, now);
         }
         consumer.seenTime = now;
+        // only deliveries of new entries reach the AOF and replicas (added below), as in Redis 7.0
+        c.propagateNothing();
         Runnable reply;
         if (fresh) {
             List<StreamValue.Entry> entries = s.range(g.lastId.next(), StreamId.MAX, false, count);

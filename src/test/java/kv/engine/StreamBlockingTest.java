@@ -99,4 +99,49 @@ class StreamBlockingTest {
         assertEquals("XTRIM s MAXLEN = 1", p.get(3));
         assertEquals(4, p.size());
     }
+
+    @Test
+    void blockedGroupReaderGetsNewEntriesAndOwesThem() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn reader = h.connect();
+        BlockingTest.Conn writer = h.connect();
+        writer.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+        reader.blocks("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
+        writer.call("XADD", "s", "1", "a", "1");
+        assertEquals("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n" + entry("1-0", "a", "1"), reader.replies());
+        assertTrue(writer.call("XPENDING", "s", "g").startsWith("*4\r\n:1\r\n$3\r\n1-0\r\n"));
+    }
+
+    @Test
+    void blockedGroupReaderGetsAnErrorWhenTheKeyGoes() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn reader = h.connect();
+        BlockingTest.Conn writer = h.connect();
+        writer.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+        reader.blocks("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
+        writer.call("DEL", "s");
+        assertEquals("-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n", reader.replies());
+    }
+
+    @Test
+    void groupReadsPropagateAsRedisAofShowsThem() {
+        BlockingTest.Harness h = new BlockingTest.Harness();
+        BlockingTest.Conn c = h.connect();
+        c.call("XADD", "s", "1", "a", "1");
+        c.call("XADD", "s", "2", "a", "2");
+        c.call("XADD", "s", "3", "a", "3");
+        c.call("XGROUP", "CREATE", "s", "g", "0");
+        h.propagated.clear();
+        c.call("XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "s", ">");
+        c.call("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", "0");
+        c.call("XREADGROUP", "GROUP", "g", "bob", "NOACK", "COUNT", "1", "STREAMS", "s", ">");
+        c.call("XREADGROUP", "GROUP", "g", "nobody", "STREAMS", "s", "9");
+        c.call("XACK", "s", "g", "7");
+        c.call("XACK", "s", "g", "1");
+        List<String> p = h.propagated;
+        assertTrue(p.get(0).matches("XCLAIM s g alice 0 1-0 TIME \\d+ RETRYCOUNT 1 FORCE JUSTID LASTID 1-0"), p.get(0));
+        assertEquals("XGROUP CREATECONSUMER s g bob", p.get(1));
+        assertEquals("XGROUP SETID s g 2-0 ENTRIESREAD 2", p.get(2));
+        assertEquals("XACK s g 1", p.get(p.size() - 1));
+    }
 }
