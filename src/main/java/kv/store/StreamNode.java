@@ -4,14 +4,15 @@ import java.util.Arrays;
 
 /**
  * A run of consecutive stream entries packed into one byte array, like a Redis stream listpack.
- * An entry is: a flag byte (live or deleted), the ms as a varint delta from the node's first ID,
- * the seq as a varint, the field count, then each field and value as a length varint and its
- * bytes. Deleted entries stay as tombstones until the whole node goes, as in Redis, so entry
+ * An entry is: a flag byte (deleted, same fields), the ms as a varint delta from the node's first
+ * ID, the seq as a varint, the field count, then each field and value as a length varint and its
+ * bytes. An entry whose field names equal the node's first entry's (the usual case: producers
+ * send the same fields) stores only its values, as Redis' master-entry compression does. Deleted entries stay as tombstones until the whole node goes, as in Redis, so entry
  * offsets are stable while the node lives.
  */
 final class StreamNode {
-    static final byte LIVE = 0;
     static final byte DELETED = 1;
+    static final byte SAME_FIELDS = 2;
 
     /** ms of the first entry ever stored here: the base of the ms deltas. */
     final long baseMs;
@@ -22,6 +23,9 @@ final class StreamNode {
     int live;
     long lastMs;
     long lastSeq;
+    /** The first entry's field count and the offset of its first field: the names others may share. */
+    int masterFields;
+    int masterFieldsStart;
 
     StreamNode(long baseMs) {
         this.baseMs = baseMs;
@@ -36,6 +40,8 @@ final class StreamNode {
         this.live = o.live;
         this.lastMs = o.lastMs;
         this.lastSeq = o.lastSeq;
+        this.masterFields = o.masterFields;
+        this.masterFieldsStart = o.masterFieldsStart;
     }
 
     StreamNode copy() {
@@ -53,11 +59,20 @@ final class StreamNode {
             need += 5 + argv[i].length;
         }
         ensure(need);
-        buf[used++] = LIVE;
+        int fields = (to - from) / 2;
+        boolean same = total > 0 && sameFieldsAsMaster(argv, from, fields);
+        buf[used++] = same ? SAME_FIELDS : 0;
         putVarint(ms - baseMs);
         putVarint(seq);
-        putVarint((to - from) / 2);
+        putVarint(fields);
+        if (total == 0) {
+            masterFields = fields;
+            masterFieldsStart = used;
+        }
         for (int i = from; i < to; i++) {
+            if (same && (i - from) % 2 == 0) {
+                continue;
+            }
             putVarint(argv[i].length);
             System.arraycopy(argv[i], 0, buf, used, argv[i].length);
             used += argv[i].length;
@@ -66,6 +81,39 @@ final class StreamNode {
         live++;
         lastMs = ms;
         lastSeq = seq;
+    }
+
+    private boolean sameFieldsAsMaster(byte[][] argv, int from, int fields) {
+        if (fields != masterFields) {
+            return false;
+        }
+        int p = masterFieldsStart;
+        for (int f = 0; f < fields; f++) {
+            long[] lenAt = readVarint(p);
+            int len = (int) lenAt[0];
+            p = (int) lenAt[1];
+            byte[] name = argv[from + 2 * f];
+            if (name.length != len || !Arrays.equals(buf, p, p + len, name, 0, len)) {
+                return false;
+            }
+            p += len;
+            long[] valueLen = readVarint(p);
+            p = (int) valueLen[1] + (int) valueLen[0];
+        }
+        return true;
+    }
+
+    /** The varint at {@code p} and the offset after it. */
+    private long[] readVarint(int p) {
+        long v = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = buf[p++];
+            v |= (long) (b & 0x7F) << shift;
+            shift += 7;
+        } while (b < 0);
+        return new long[] {v, p};
     }
 
     /** Grows the buffer by half (at least {@code extra} bytes). */
@@ -121,7 +169,8 @@ final class StreamNode {
         /** Moves past the current entry's fields; false at the end. */
         boolean next() {
             pos = fieldsStart;
-            for (int i = 0; i < fields * 2; i++) {
+            int stored = (flag & SAME_FIELDS) != 0 ? fields : fields * 2;
+            for (int i = 0; i < stored; i++) {
                 int len = (int) varint();
                 pos += len;
             }
@@ -154,12 +203,12 @@ final class StreamNode {
         }
 
         boolean isLive() {
-            return flag == LIVE;
+            return (flag & DELETED) == 0;
         }
 
         void markDeleted() {
-            buf[entryStart] = DELETED;
-            flag = DELETED;
+            buf[entryStart] |= DELETED;
+            flag |= DELETED;
             live--;
         }
 
@@ -167,10 +216,28 @@ final class StreamNode {
         void forEachElement(StreamValue.ElementSink sink) {
             int p = pos;
             pos = fieldsStart;
-            for (int i = 0; i < fields * 2; i++) {
-                int len = (int) varint();
-                sink.element(buf, pos, len);
-                pos += len;
+            if ((flag & SAME_FIELDS) == 0) {
+                for (int i = 0; i < fields * 2; i++) {
+                    int len = (int) varint();
+                    sink.element(buf, pos, len);
+                    pos += len;
+                }
+            } else {
+                int names = masterFieldsStart;
+                for (int i = 0; i < fields; i++) {
+                    // the name from the first entry (skipping its value), the value from this one
+                    int entryPos = pos;
+                    pos = names;
+                    int nameLen = (int) varint();
+                    sink.element(buf, pos, nameLen);
+                    pos += nameLen;
+                    int masterValueLen = (int) varint();
+                    names = pos + masterValueLen;
+                    pos = entryPos;
+                    int len = (int) varint();
+                    sink.element(buf, pos, len);
+                    pos += len;
+                }
             }
             pos = p;
         }

@@ -144,8 +144,14 @@ class StreamValueTest {
         for (int i = 1; i <= 1000; i++) {
             s.append(new StreamId(i, 0), new byte[][] {b("field"), b("value")}, 0, 2);
         }
+        s.append(new StreamId(1001, 0), new byte[][] {b("field"), b("other"), b("x"), b("y")}, 0, 4);
+        s.append(new StreamId(1002, 0), new byte[][] {b("field"), b("last")}, 0, 2);
         long full = s.heapBytes();
-        assertTrue(full - empty < 1000 * 30, "packed entries: " + (full - empty));
+        // entries repeating the node's first field names store only their values
+        assertTrue(full - empty < 1000 * 16, "packed entries: " + (full - empty));
+        assertEquals(List.of("field", "value"), contents(s, s.entry(new StreamId(500, 0))));
+        assertEquals(List.of("field", "other", "x", "y"), contents(s, s.entry(new StreamId(1001, 0))));
+        assertEquals(List.of("field", "last"), contents(s, s.entry(new StreamId(1002, 0))));
         s.trim(0, null, false, 0);
         assertEquals(empty, s.heapBytes());
     }
