@@ -25,5 +25,6 @@ public final class Commands {
         HyperLogLogCommands.register(table);
         StreamCommands.register(table);
         StreamGroupCommands.register(table);
+        StreamClaimCommand.register(table);
     }
 }

@@ -71,16 +71,14 @@ final class StreamGroupRead {
                 s.advanceGroup(g, e.id());
                 if (!noAck) {
                     StreamGroup.Pending p = s.deliver(g, e.id(), consumer, now);
-                    c.propagate(XCLAIM, key, groupName, consumerName, ZERO, e.id().toBytes(), TIME,
-                            Numbers.toBytes(p.deliveryTime), RETRYCOUNT, Numbers.toBytes(p.deliveryCount), FORCE, JUSTID,
-                            LASTID, g.lastId.toBytes());
+                    propagateClaim(c, key, g, p);
                 }
             }
             if (noAck && !entries.isEmpty()) {
                 if (created) {
                     c.propagate(XGROUP, CREATECONSUMER, key, groupName, consumerName);
                 }
-                c.propagate(XGROUP, SETID, key, groupName, g.lastId.toBytes(), ENTRIESREAD, Numbers.toBytes(g.entriesRead));
+                propagateGroupId(c, key, g);
             }
             reply = () -> StreamCommands.replyEntries(c.reply(), s, entries);
         } else {
@@ -105,6 +103,17 @@ final class StreamGroupRead {
         }
         c.db().modified(key);
         return reply;
+    }
+
+    /** XCLAIM ... FORCE JUSTID LASTID: how Redis replicates the state of one pending entry. */
+    static void propagateClaim(Call c, byte[] key, StreamGroup g, StreamGroup.Pending p) {
+        c.propagate(XCLAIM, key, g.name, p.owner.name, ZERO, p.id.toBytes(), TIME, Numbers.toBytes(p.deliveryTime),
+                RETRYCOUNT, Numbers.toBytes(p.deliveryCount), FORCE, JUSTID, LASTID, g.lastId.toBytes());
+    }
+
+    /** XGROUP SETID ... ENTRIESREAD: how Redis replicates a group's position. */
+    static void propagateGroupId(Call c, byte[] key, StreamGroup g) {
+        c.propagate(XGROUP, SETID, key, g.name, g.lastId.toBytes(), ENTRIESREAD, Numbers.toBytes(g.entriesRead));
     }
 
     /** A consumer's pending entries; one deleted since delivery shows as [id, nil]. */

@@ -96,6 +96,26 @@ public final class StreamGroup {
         return p;
     }
 
+    /**
+     * Gives pending entry {@code id} to {@code c} (XCLAIM), creating the pending record when
+     * {@code create} (FORCE): a new record starts at one delivery, as in Redis.
+     */
+    Pending claim(StreamId id, Consumer c, boolean create, long now) {
+        Pending p = pending.get(id);
+        if (p == null) {
+            if (!create) {
+                return null;
+            }
+            p = new Pending(id, c, now);
+            pending.put(id, p);
+        } else if (p.owner != c) {
+            p.owner.pending.remove(id);
+            p.owner = c;
+        }
+        c.pending.put(id, p);
+        return p;
+    }
+
     /** Acknowledges {@code id}; false if it was not pending. */
     boolean ack(StreamId id) {
         Pending p = pending.remove(id);

@@ -148,6 +148,14 @@ public final class StreamValue implements CompoundValue {
         return p;
     }
 
+    /** XCLAIM: gives pending entry {@code id} to {@code c}, creating the record when {@code create}. */
+    public StreamGroup.Pending claim(StreamGroup g, StreamId id, StreamGroup.Consumer c, boolean create) {
+        long before = g.heapBytes();
+        StreamGroup.Pending p = g.claim(id, c, create, 0);
+        groupBytes += g.heapBytes() - before;
+        return p;
+    }
+
     public boolean ack(StreamGroup g, StreamId id) {
         long before = g.heapBytes();
         boolean done = g.ack(id);

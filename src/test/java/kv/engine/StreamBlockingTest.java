@@ -144,4 +144,32 @@ class StreamBlockingTest {
         assertEquals("XGROUP SETID s g 2-0 ENTRIESREAD 2", p.get(2));
         assertEquals("XACK s g 1", p.get(p.size() - 1));
     }
+
+    @Test
+    void replayingWhatGroupCommandsPropagatedRebuildsTheGroup() {
+        BlockingTest.Harness primary = new BlockingTest.Harness();
+        BlockingTest.Conn c = primary.connect();
+        c.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+        for (int i = 1; i <= 5; i++) {
+            c.call("XADD", "s", "*", "n", Integer.toString(i));
+        }
+        c.call("XREADGROUP", "GROUP", "g", "alice", "COUNT", "2", "STREAMS", "s", ">");
+        c.call("XREADGROUP", "GROUP", "g", "bob", "NOACK", "COUNT", "1", "STREAMS", "s", ">");
+        c.call("XREADGROUP", "GROUP", "g", "carol", "STREAMS", "s", ">");
+        c.call("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", "0");
+        c.call("XCLAIM", "s", "g", "dave", "0", c.call("XPENDING", "s", "g").split("\r\n")[4]);
+        c.call("XACK", "s", "g", c.call("XPENDING", "s", "g").split("\r\n")[6]);
+        c.call("XCLAIM", "s", "g", "erin", "0", "0-1", "LASTID", "99999999999999-0");
+
+        BlockingTest.Harness replica = new BlockingTest.Harness();
+        BlockingTest.Conn r = replica.connect();
+        for (String command : primary.propagated) {
+            String reply = r.call(command.split(" "));
+            assertTrue(!reply.startsWith("-"), command + " -> " + reply);
+        }
+        assertEquals(c.call("XPENDING", "s", "g"), r.call("XPENDING", "s", "g"));
+        assertEquals(c.call("XRANGE", "s", "-", "+"), r.call("XRANGE", "s", "-", "+"));
+        // the group's position came along: nothing new for anyone on either side
+        assertEquals(c.call("XREADGROUP", "GROUP", "g", "x", "STREAMS", "s", ">"), r.call("XREADGROUP", "GROUP", "g", "x", "STREAMS", "s", ">"));
+    }
 }
