@@ -28,6 +28,7 @@ final class StreamCommands {
         t.register("xdel", StreamCommands::xdel);
         t.register("xtrim", StreamCommands::xtrim);
         t.register("xread", StreamReadCommand::xread);
+        t.register("xsetid", StreamCommands::xsetid);
     }
 
     // ---- XADD / XTRIM ----
@@ -195,6 +196,46 @@ final class StreamCommands {
         }
         c.db().modified(key);
         c.reply().integer(deleted);
+    }
+
+    private static void xsetid(Call c) {
+        StreamId id = StreamIds.strict(c.arg(2));
+        long entriesAdded = -1;
+        StreamId maxDeleted = null;
+        for (int i = 3; i < c.argc(); i += 2) {
+            boolean more = i < c.argc() - 1;
+            if (c.is(i, "ENTRIESADDED") && more) {
+                entriesAdded = c.longArg(i + 1);
+                if (entriesAdded < 0) {
+                    throw c.error("ERR entries_added must be positive");
+                }
+            } else if (c.is(i, "MAXDELETEDID") && more) {
+                maxDeleted = StreamIds.strict(c.arg(i + 1));
+                if (id.compareTo(maxDeleted) < 0) {
+                    throw c.error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+                }
+            } else {
+                throw c.error(Errors.SYNTAX);
+            }
+        }
+        byte[] key = c.arg(1);
+        StreamValue existing = c.db().read(key, ValueType.STREAM, Db.NO_STATS);
+        if (existing == null) {
+            throw c.error("ERR no such key");
+        }
+        // redis-server 7.0.15 checks the new ID against the last live entry only, not past deletions
+        if (existing.length() > 0) {
+            if (id.compareTo(existing.lastLiveId()) < 0) {
+                throw c.error("ERR The ID specified in XSETID is smaller than the target stream top item");
+            }
+            if (entriesAdded != -1 && existing.length() > entriesAdded) {
+                throw c.error("ERR The entries_added specified in XSETID is smaller than the target stream length");
+            }
+        }
+        StreamValue s = c.db().modify(key, ValueType.STREAM);
+        s.setLastId(id, entriesAdded, maxDeleted == null || maxDeleted.equals(StreamId.MIN) ? null : maxDeleted);
+        c.db().modified(key);
+        c.reply().ok();
     }
 
     /** The trimming options shared by XADD and XTRIM, parsed as Redis does (order and errors). */

@@ -94,6 +94,20 @@ public final class StreamValue implements CompoundValue {
         return entriesAdded;
     }
 
+    /**
+     * XSETID: moves the last ID (and optionally entries-added, -1 = keep, and the greatest
+     * deleted ID, null = keep); the caller has checked it stays monotonic.
+     */
+    public void setLastId(StreamId id, long newEntriesAdded, StreamId newMaxDeleted) {
+        lastId = id;
+        if (newEntriesAdded != -1) {
+            entriesAdded = newEntriesAdded;
+        }
+        if (newMaxDeleted != null) {
+            maxDeletedId = newMaxDeleted;
+        }
+    }
+
     // ---- consumer groups ----
 
     public StreamGroup group(byte[] name) {
