@@ -25,6 +25,7 @@ final class StreamClaimCommand {
 
     static void register(CommandTable t) {
         t.register("xclaim", StreamClaimCommand::xclaim);
+        t.register("xautoclaim", StreamClaimCommand::xautoclaim);
     }
 
     private static void xclaim(Call c) {
@@ -130,7 +131,86 @@ final class StreamClaimCommand {
             StreamGroupRead.propagateGroupId(c, key, g);
         }
         c.db().modified(key);
+        replyClaimed(c.reply(), s, claimed, entries, justId);
+    }
+
+    /**
+     * XAUTOCLAIM key group consumer min-idle start [COUNT n] [JUSTID]: claims pending entries idle
+     * long enough, scanning at most 10 * COUNT of them from {@code start}; replies [next cursor,
+     * claimed, IDs dropped because their entries are gone].
+     */
+    private static void xautoclaim(Call c) {
+        long minIdle = Math.max(0, c.longArg(4, "ERR Invalid min-idle-time argument for XAUTOCLAIM"));
+        StreamId start = StreamIds.bound(c.arg(5), true);
+        long count = 100;
+        boolean justId = false;
+        for (int j = 6; j < c.argc(); j++) {
+            if (c.is(j, "COUNT") && j < c.argc() - 1) {
+                count = c.longArg(++j, "ERR COUNT must be > 0");
+                if (count < 1 || count > Long.MAX_VALUE / 16) {
+                    throw c.error("ERR COUNT must be > 0");
+                }
+            } else if (c.is(j, "JUSTID")) {
+                justId = true;
+            } else {
+                throw c.error(kv.engine.Errors.SYNTAX);
+            }
+        }
+        byte[] key = c.arg(1);
+        byte[] groupName = c.arg(2);
+        StreamValue existing = c.db().read(key, ValueType.STREAM, Db.NO_STATS);
+        if (existing == null || existing.group(groupName) == null) {
+            throw c.error("NOGROUP No such key '" + ClientText.of(key) + "' or consumer group '" + ClientText.of(groupName) + "'");
+        }
+        StreamValue s = c.db().modify(key, ValueType.STREAM);
+        StreamGroup g = s.group(groupName);
+        c.propagateNothing();
+        long now = c.now();
+        long attempts = count * 10;
+        StreamGroup.Consumer consumer = null;
+        List<StreamId> claimed = new ArrayList<>();
+        List<StreamValue.Entry> entries = new ArrayList<>();
+        List<StreamId> deleted = new ArrayList<>();
+        StreamId id = g.pending.ceilingKey(start);
+        while (attempts-- > 0 && count > 0 && id != null) {
+            StreamGroup.Pending p = g.pending.get(id);
+            StreamValue.Entry entry = s.entry(id);
+            if (entry == null) {
+                StreamGroupRead.propagateClaim(c, key, g, p);
+                s.ack(g, id);
+                deleted.add(id);
+                count--;
+            } else if (minIdle == 0 || now - p.deliveryTime >= minIdle) {
+                if (consumer == null) {
+                    consumer = g.consumer(c.arg(3));
+                    if (consumer == null) {
+                        consumer = s.createConsumer(g, c.arg(3), now);
+                    }
+                }
+                s.claim(g, id, consumer, false);
+                p.deliveryTime = now;
+                if (!justId) {
+                    p.deliveryCount++;
+                }
+                claimed.add(id);
+                entries.add(entry);
+                count--;
+                StreamGroupRead.propagateClaim(c, key, g, p);
+            }
+            id = g.pending.higherKey(id);
+        }
+        c.db().modified(key);
         Reply r = c.reply();
+        r.array(3);
+        r.bulk((id == null ? StreamId.MIN : id).toBytes());
+        replyClaimed(r, s, claimed, entries, justId);
+        r.array(deleted.size());
+        for (StreamId d : deleted) {
+            r.bulk(d.toBytes());
+        }
+    }
+
+    private static void replyClaimed(Reply r, StreamValue s, List<StreamId> claimed, List<StreamValue.Entry> entries, boolean justId) {
         r.array(claimed.size());
         for (int i = 0; i < claimed.size(); i++) {
             if (justId) {

@@ -160,6 +160,8 @@ class StreamBlockingTest {
         c.call("XCLAIM", "s", "g", "dave", "0", c.call("XPENDING", "s", "g").split("\r\n")[4]);
         c.call("XACK", "s", "g", c.call("XPENDING", "s", "g").split("\r\n")[6]);
         c.call("XCLAIM", "s", "g", "erin", "0", "0-1", "LASTID", "99999999999999-0");
+        c.call("XDEL", "s", c.call("XPENDING", "s", "g").split("\\r\\n")[4]);
+        c.call("XAUTOCLAIM", "s", "g", "zed", "0", "0", "COUNT", "2");
 
         BlockingTest.Harness replica = new BlockingTest.Harness();
         BlockingTest.Conn r = replica.connect();
