@@ -32,6 +32,7 @@ final class StreamGroupCommands {
         t.register("xreadgroup", StreamReadCommand::xreadgroup);
         t.register("xack", StreamGroupCommands::xack);
         t.register("xpending", StreamGroupCommands::xpending);
+        t.register("xinfo|groups", StreamGroupCommands::xinfoGroups);
     }
 
     /** The subcommands in Redis' order of checks: options, key, group, then the action. */
@@ -129,6 +130,40 @@ final class StreamGroupCommands {
         int pending = s.deleteConsumer(g, g.consumer(consumerName));
         c.db().modified(key);
         c.reply().integer(pending);
+    }
+
+    /** XINFO GROUPS key: name, consumers, pending, last-delivered-id, entries-read, lag per group. */
+    private static void xinfoGroups(Call c) {
+        StreamValue s = c.db().read(c.arg(2), ValueType.STREAM);
+        if (s == null) {
+            throw c.error("ERR no such key");
+        }
+        Reply r = c.reply();
+        r.array(s.groups().size());
+        for (StreamGroup g : s.groups()) {
+            r.map(6);
+            r.bulkText("name");
+            r.bulk(g.name);
+            r.bulkText("consumers");
+            r.integer(g.consumers.size());
+            r.bulkText("pending");
+            r.integer(g.pending.size());
+            r.bulkText("last-delivered-id");
+            r.bulk(g.lastId.toBytes());
+            r.bulkText("entries-read");
+            if (g.entriesRead == -1) {
+                r.nullBulk();
+            } else {
+                r.integer(g.entriesRead);
+            }
+            r.bulkText("lag");
+            long lag = s.lag(g);
+            if (lag == -1) {
+                r.nullBulk();
+            } else {
+                r.integer(lag);
+            }
+        }
     }
 
     private static void xack(Call c) {

@@ -227,6 +227,23 @@ public final class StreamValue implements CompoundValue {
         return -1;
     }
 
+    /** Entries added but not yet read by group {@code g}, or -1 when deletions make it unknowable. */
+    public long lag(StreamGroup g) {
+        if (entriesAdded == 0) {
+            return 0;
+        }
+        if (g.entriesRead != -1 && !hasTombstoneFrom(g.lastId)) {
+            return entriesAdded - g.entriesRead;
+        }
+        long read = estimateEntriesRead(g.lastId);
+        return read == -1 ? -1 : entriesAdded - read;
+    }
+
+    /** The groups in name order (XINFO GROUPS). */
+    public java.util.Collection<StreamGroup> groups() {
+        return groups == null ? List.of() : groups.values();
+    }
+
     /** The live entry {@code id}, or null. */
     public Entry entry(StreamId id) {
         List<Entry> e = range(id, id, false, 1);
