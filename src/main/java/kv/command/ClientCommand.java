@@ -3,6 +3,8 @@ package kv.command;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
+import kv.engine.PubSub;
+import kv.engine.Server;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,7 @@ final class ClientCommand {
         t.register("client|setname", ClientCommand::setName);
         t.register("client|getname", ClientCommand::getName);
         t.register("client|list", ClientCommand::list);
-        t.register("client|info", c -> c.reply().verbatim("txt", (line(c.client(), System.currentTimeMillis()) + "\n").getBytes(StandardCharsets.UTF_8)));
+        t.register("client|info", c -> c.reply().verbatim("txt", (line(c.server(), c.client(), System.currentTimeMillis()) + "\n").getBytes(StandardCharsets.UTF_8)));
         t.register("client|kill", ClientCommand::kill);
         t.register("client|setinfo", ClientCommand::setInfo);
         t.register("client|pause", ClientCommand::pause);
@@ -41,13 +43,16 @@ final class ClientCommand {
     // ---- the CLIENT LIST line ----
 
     /**
-     * One client in Redis 7.2's CLIENT LIST format. Figures KV does not track per client are
-     * reported as 0: fd (Netty does not expose it), qbuf/qbuf-free/argv-mem/multi-mem (the parser
-     * keeps no per-client query buffer), rbs/rbp, oll. obl, omem and tot-mem are the reply bytes
-     * buffered and not yet written. sub/psub/ssub are 0 and multi -1 until pub/sub and MULTI land.
+     * One client in Redis 7.2's CLIENT LIST format. The output fields follow Redis' meaning with
+     * KV's buffers: rbs is the capacity of the reply chunk held for the next replies (16384, or 0
+     * before the first reply and once idle for a second or two), obl the bytes waiting in it, oll the further buffers waiting
+     * (filled chunks, and buffers handed to the socket that the kernel has not accepted yet),
+     * omem their bytes (Netty's bookkeeping per queued buffer included), tot-mem rbs plus omem.
+     * Figures KV does not track per client are 0: fd (Netty does not expose it),
+     * qbuf/qbuf-free/argv-mem/multi-mem (the parser keeps no per-client query buffer), rbp.
      */
-    static String line(Client cl, long nowMs) {
-        long pending = cl.transport().pendingOutput();
+    static String line(Server server, Client cl, long nowMs) {
+        Client.OutputUsage output = cl.transport().outputUsage();
         StringBuilder sb = new StringBuilder(256);
         sb.append("id=").append(cl.id());
         sb.append(" addr=").append(cl.transport().remoteAddress());
@@ -56,15 +61,19 @@ final class ClientCommand {
         sb.append(" name=").append(cl.nameText());
         sb.append(" age=").append(Math.max(0, (nowMs - cl.createdMs()) / 1000));
         sb.append(" idle=").append(Math.max(0, (nowMs - cl.lastInteractionMs()) / 1000));
-        sb.append(" flags=").append(flags(cl));
+        sb.append(" flags=").append(flags(server, cl));
         sb.append(" db=").append(cl.db());
-        sb.append(" sub=0 psub=0 ssub=0 multi=").append(cl.transaction() == null ? -1 : cl.transaction().queued().size());
-        sb.append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0");
-        sb.append(" obl=").append(pending);
-        sb.append(" oll=0");
-        sb.append(" omem=").append(pending);
-        sb.append(" tot-mem=").append(pending);
-        sb.append(" events=").append(pending > 0 ? "rw" : "r");
+        PubSub pubSub = server.pubSub();
+        sb.append(" sub=").append(pubSub.channelsOf(cl)).append(" psub=").append(pubSub.patternsOf(cl));
+        sb.append(" ssub=").append(pubSub.shardChannelsOf(cl)).append(" multi=").append(cl.transaction() == null ? -1 : cl.transaction().queued().size());
+        sb.append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0");
+        sb.append(" rbs=").append(output.bufferCapacity());
+        sb.append(" rbp=0");
+        sb.append(" obl=").append(output.bufferBytes());
+        sb.append(" oll=").append(output.queuedBuffers());
+        sb.append(" omem=").append(output.queuedBytes());
+        sb.append(" tot-mem=").append(output.bufferCapacity() + output.queuedBytes());
+        sb.append(" events=").append(output.total() > 0 ? "rw" : "r");
         sb.append(" cmd=").append(cl.lastCommand());
         sb.append(" user=default redir=-1");
         sb.append(" resp=").append(cl.protocol());
@@ -73,10 +82,13 @@ final class ClientCommand {
         return sb.toString();
     }
 
-    private static String flags(Client cl) {
+    private static String flags(Server server, Client cl) {
         StringBuilder f = new StringBuilder();
         if (cl.monitor()) {
             f.append('O');
+        }
+        if (server.pubSub().subscribed(cl)) {
+            f.append('P');
         }
         if (cl.transaction() != null) {
             f.append('x');
@@ -97,6 +109,11 @@ final class ClientCommand {
     }
 
     /** Redis' getClientTypeByName; -1 if unknown. Only "normal" clients exist here so far. */
+    /** Redis' client type of a connection: pubsub while it listens to anything, else normal. */
+    private static int typeOf(Server server, Client cl) {
+        return server.pubSub().subscribed(cl) ? 2 : 0;
+    }
+
     private static int type(Call c, int i) {
         String t = c.text(i).toLowerCase(java.util.Locale.ROOT);
         switch (t) {
@@ -134,9 +151,9 @@ final class ClientCommand {
         StringBuilder out = new StringBuilder();
         if (c.argc() == 4 && c.is(2, "TYPE")) {
             int type = type(c, 3);
-            if (type == 0) {
-                for (Client cl : clients.all()) {
-                    out.append(line(cl, now)).append('\n');
+            for (Client cl : clients.all()) {
+                if (typeOf(c.server(), cl) == type) {
+                    out.append(line(c.server(), cl, now)).append('\n');
                 }
             }
         } else if (c.argc() > 3 && c.is(2, "ID")) {
@@ -147,14 +164,14 @@ final class ClientCommand {
             for (long id : ids) {
                 Client cl = clients.byId(id);
                 if (cl != null) {
-                    out.append(line(cl, now)).append('\n');
+                    out.append(line(c.server(), cl, now)).append('\n');
                 }
             }
         } else if (c.argc() != 2) {
             throw c.error(Errors.SYNTAX);
         } else {
             for (Client cl : clients.all()) {
-                out.append(line(cl, now)).append('\n');
+                out.append(line(c.server(), cl, now)).append('\n');
             }
         }
         c.reply().verbatim("txt", out.toString().getBytes(StandardCharsets.UTF_8));
@@ -210,7 +227,7 @@ final class ClientCommand {
         for (Client cl : new ArrayList<>(c.server().clients().all())) {
             if (addr != null && !addr.equals(cl.transport().remoteAddress())
                     || laddr != null && !laddr.equals(cl.transport().localAddress())
-                    || type != -1 && type != 0
+                    || type != -1 && type != typeOf(c.server(), cl)
                     || id != 0 && cl.id() != id
                     || maxAge > 0 && (now - cl.createdMs()) / 1000 < maxAge
                     || skipMe && cl == c.client()) {

@@ -18,6 +18,7 @@ public final class Commands {
         CommandCommand.register(table);
         ConfigCommands.register(table);
         TransactionCommands.register(table);
+        PubSubCommands.register(table);
         HashCommands.register(table);
         SortedSetCommands.register(table);
         SetCommands.register(table);
@@ -26,5 +27,6 @@ public final class Commands {
         StreamCommands.register(table);
         StreamGroupCommands.register(table);
         StreamClaimCommand.register(table);
+        SortCommand.register(table);
     }
 }

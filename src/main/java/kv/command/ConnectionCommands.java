@@ -30,7 +30,12 @@ final class ConnectionCommands {
         if (c.argc() > 2) {
             throw c.error(Errors.wrongArity("ping"));
         }
-        if (c.argc() == 2) {
+        if (c.client().protocol() == 2 && c.server().pubSub().subscribed(c.client())) {
+            // in RESP2's subscribed mode PING answers like a message: ["pong", argument or ""]
+            c.reply().array(2);
+            c.reply().bulkText("pong");
+            c.reply().bulk(c.argc() == 2 ? c.arg(1) : new byte[0]);
+        } else if (c.argc() == 2) {
             c.reply().bulk(c.arg(1));
         } else {
             c.reply().simple("PONG");
@@ -52,6 +57,7 @@ final class ConnectionCommands {
         client.noTouch(false);
         client.authenticated(!c.server().authRequired());
         TransactionCommands.end(c.server(), client);
+        c.server().pubSub().forget(client);
         c.reply().simple("RESET");
     }
 

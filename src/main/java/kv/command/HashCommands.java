@@ -315,22 +315,9 @@ final class HashCommands {
     private static void hscan(Call c) {
         long cursor = ScanCommand.parseCursor(c, c.arg(2));
         HashValue h = read(c, c.arg(1));
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); i += 2) {
-            int remaining = c.argc() - i;
-            if (c.is(i, "count") && remaining >= 2) {
-                count = c.longArg(i + 1);
-                if (count < 1) {
-                    throw c.error(Errors.SYNTAX);
-                }
-            } else if (c.is(i, "match") && remaining >= 2) {
-                byte[] p = c.arg(i + 1);
-                pattern = Glob.isMatchAll(p) ? null : p;
-            } else {
-                throw c.error(Errors.SYNTAX);
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, false);
+        long count = options.count();
+        byte[] pattern = options.pattern();
         List<byte[]> items = new ArrayList<>();
         if (h != null) {
             cursor = h.scan(cursor, count, items);

@@ -72,28 +72,13 @@ final class ScanCommand {
 
     private static void scan(Call c) {
         long cursor = parseCursor(c, c.arg(1));
-        long count = 10;
-        byte[] pattern = null;
-        byte[] typeName = null;
-        for (int i = 2; i < c.argc(); i += 2) {
-            int remaining = c.argc() - i;
-            if (c.is(i, "count") && remaining >= 2) {
-                count = c.longArg(i + 1);
-                if (count < 1) {
-                    throw c.error(Errors.SYNTAX);
-                }
-            } else if (c.is(i, "match") && remaining >= 2) {
-                byte[] p = c.arg(i + 1);
-                pattern = p.length == 1 && p[0] == '*' ? null : p;
-            } else if (c.is(i, "type") && remaining >= 2) {
-                typeName = c.arg(i + 1);
-            } else {
-                throw c.error(Errors.SYNTAX);
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 2, true);
+        long count = options.count();
+        byte[] pattern = options.pattern();
+        byte[] typeName = options.typeName();
         Db db = c.db();
         List<byte[]> keys = new ArrayList<>();
-        long maxSteps = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
+        long maxSteps = options.maxSteps();
         do {
             cursor = db.scanStep(cursor, (k, v) -> keys.add(k));
         } while (cursor != 0 && maxSteps-- != 0 && keys.size() < count);

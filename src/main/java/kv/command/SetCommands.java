@@ -191,27 +191,14 @@ final class SetCommands {
             c.reply().array(0);
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); i += 2) {
-            boolean hasValue = i + 1 < c.argc();
-            if (c.is(i, "count") && hasValue) {
-                count = c.longArg(i + 1);
-                if (count < 1) {
-                    throw c.error(Errors.SYNTAX);
-                }
-            } else if (c.is(i, "match") && hasValue) {
-                byte[] p = c.arg(i + 1);
-                pattern = Glob.isMatchAll(p) ? null : p;
-            } else {
-                throw c.error(Errors.SYNTAX);
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, false);
+        long count = options.count();
+        byte[] pattern = options.pattern();
         List<byte[]> found = new ArrayList<>();
         if (!s.isHashtable()) {
             cursor = s.scanStep(0, found::add);
         } else {
-            long maxSteps = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
+            long maxSteps = options.maxSteps();
             do {
                 cursor = s.scanStep(cursor, found::add);
             } while (cursor != 0 && maxSteps-- != 0 && found.size() < count);

@@ -26,25 +26,12 @@ final class ZScanCommand {
             c.reply().array(0);
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); i += 2) {
-            int remaining = c.argc() - i;
-            if (c.is(i, "count") && remaining >= 2) {
-                count = c.longArg(i + 1);
-                if (count < 1) {
-                    throw c.error(Errors.SYNTAX);
-                }
-            } else if (c.is(i, "match") && remaining >= 2) {
-                byte[] p = c.arg(i + 1);
-                pattern = p.length == 1 && p[0] == '*' ? null : p;
-            } else {
-                throw c.error(Errors.SYNTAX);
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, false);
+        long count = options.count();
+        byte[] pattern = options.pattern();
         List<byte[]> members = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
-        long maxSteps = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
+        long maxSteps = options.maxSteps();
         do {
             cursor = z.scan(cursor, (m, s) -> {
                 members.add(m);

@@ -134,6 +134,10 @@ public final class Blocking implements KeyspaceListener {
     /** Parks {@code client}, whose command {@code argv} asked to block; called by the dispatcher. */
     void park(Client client, CommandSpec spec, byte[][] argv, Reply reply, Call.BlockRequest request) {
         Waiter w = new Waiter(client, spec, argv, reply, request);
+        if (byClient.isEmpty()) {
+            // listening only while somebody waits keeps the funnel's common path free of this call
+            server.keyspace().addListener(this);
+        }
         for (WaitKey k : w.keys) {
             waiting.computeIfAbsent(k, x -> new ArrayDeque<>()).addLast(w);
         }
@@ -215,6 +219,9 @@ public final class Blocking implements KeyspaceListener {
     private void remove(Waiter w) {
         if (byClient.remove(w.client) == null) {
             return;
+        }
+        if (byClient.isEmpty()) {
+            server.keyspace().removeListener(this);
         }
         w.client.blocked(false);
         for (WaitKey k : w.keys) {

@@ -24,11 +24,35 @@ public final class Client {
         /** True for loopback and unix-socket connections. */
         boolean isLocal();
 
-        /** Bytes of replies buffered and not yet written to the socket. */
+        /**
+         * Reply bytes buffered and not yet written to the socket, wherever they wait: what
+         * client-output-buffer-limit acts on and INFO's client_recent_max_output_buffer shows.
+         */
         long pendingOutput();
 
-        /** Writes an out-of-band message (MONITOR lines, later pub/sub pushes) and flushes it. */
+        /** The same output split the way CLIENT LIST shows it; a transport without buffers has only the total. */
+        default OutputUsage outputUsage() {
+            return new OutputUsage(0, 0, 0, pendingOutput());
+        }
+
+        /**
+         * Queues an out-of-band message (MONITOR lines, later pub/sub pushes and invalidations)
+         * after the replies already buffered; it is written with the client's other pushes once
+         * per event-loop turn, or with its own replies if it is the client being served.
+         */
         void push(Consumer<Reply> message);
+    }
+
+    /**
+     * A client's unwritten output as CLIENT LIST reports it: {@code bufferBytes} (obl) wait in the
+     * reply chunk being filled, of {@code bufferCapacity} (rbs); {@code queuedBuffers} (oll)
+     * further buffers hold {@code queuedBytes} (omem), either filled chunks or buffers handed
+     * to the socket and not yet accepted by the kernel.
+     */
+    public record OutputUsage(long bufferBytes, long bufferCapacity, long queuedBuffers, long queuedBytes) {
+        public long total() {
+            return bufferBytes + queuedBytes;
+        }
     }
 
     private final long id;

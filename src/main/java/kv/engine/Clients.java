@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import kv.protocol.Reply;
 import kv.util.Repr;
 
 /** The connected clients, MONITOR subscribers and CLIENT PAUSE state. Data thread only. */
@@ -102,9 +103,11 @@ public final class Clients {
             sb.append(' ').append(Repr.quote(a));
         }
         String line = sb.toString();
+        Consumer<Reply> message = r -> r.simple(line);
+        // each push only queues the line: the transport writes it with this turn's other pushes
         for (Client m : monitors) {
             if (m != source) {
-                m.transport().push(r -> r.simple(line));
+                m.transport().push(message);
             }
         }
     }

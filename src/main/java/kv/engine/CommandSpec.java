@@ -41,11 +41,22 @@ public final class CommandSpec {
     private final List<KeySpec> keySpecs;
     /** Commands whose key flags depend on their arguments (Redis' VARIABLE_FLAGS); null: as the specs say. */
     private KeyFlags keyFlags;
+    /** Commands whose keys the specs cannot locate (Redis' getkeys_proc); null: the specs find them. */
+    private KeyFinder keyFinder;
 
     /** Key flags decided by the arguments, as SET's depend on GET (registered by the command's family). */
     @FunctionalInterface
     public interface KeyFlags {
         List<String> of(byte[][] argv, KeySpec.KeyRef key);
+    }
+
+    /**
+     * Finds the keys of a command whose specs say "unknown" (SORT's STORE may come anywhere),
+     * returning refs to the command's own specs so their flags apply.
+     */
+    @FunctionalInterface
+    public interface KeyFinder {
+        List<KeySpec.KeyRef> find(byte[][] argv, List<KeySpec> specs);
     }
 
     // statistics for INFO commandstats; written by the data thread only
@@ -147,9 +158,14 @@ public final class CommandSpec {
         keyFlags = rule;
     }
 
+    void keyFinder(KeyFinder finder) {
+        keyFinder = finder;
+    }
+
     /** The keys in {@code argv} (command name at 0); null if the arguments do not fit the key specs. */
     public List<KeySpec.KeyRef> keys(byte[][] argv) {
-        return KeySpec.find(keySpecs, argv, arity);
+        List<KeySpec.KeyRef> found = KeySpec.find(keySpecs, argv, arity);
+        return found == null && keyFinder != null ? keyFinder.find(argv, keySpecs) : found;
     }
 
     /** The flags of one key found by {@link #keys}, argument-dependent where the command says so. */

@@ -144,6 +144,15 @@ public final class CommandTable {
         spec.keyFlags(rule);
     }
 
+    /** Registers how to find the keys the specs of {@code name} cannot (see {@link CommandSpec.KeyFinder}). */
+    public void registerKeyFinder(String name, CommandSpec.KeyFinder finder) {
+        CommandSpec spec = byName.get(name.toLowerCase(Locale.ROOT));
+        if (spec == null) {
+            throw new IllegalArgumentException("register the command before its key finder: " + name);
+        }
+        spec.keyFinder(finder);
+    }
+
     /**
      * rename-command: {@code newName} empty removes the command. Throws with Redis' start-up
      * texts for an unknown command or a name already taken.

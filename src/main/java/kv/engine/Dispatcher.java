@@ -57,6 +57,14 @@ public final class Dispatcher {
                 }
                 return Outcome.DONE;
             }
+            if (client.protocol() == 2 && !allowedWhileSubscribed(spec) && server.pubSub().subscribed(client)) {
+                reject(spec, reply, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
+                        + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
+                return Outcome.DONE;
+            }
             if (multi != null && !controlsTransaction(spec)) {
                 if (spec.has(CommandSpec.NO_MULTI)) {
                     reject(spec, reply, "ERR Command not allowed inside a transaction");
@@ -84,6 +92,17 @@ public final class Dispatcher {
             if (depth == 0) {
                 server.blocking().drain();
             }
+        }
+    }
+
+    /** What RESP2's subscribed mode still allows (recognised by the spec, so renaming changes nothing). */
+    private static boolean allowedWhileSubscribed(CommandSpec spec) {
+        switch (spec.fullName()) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe",
+                    "quit", "reset":
+                return true;
+            default:
+                return false;
         }
     }
 

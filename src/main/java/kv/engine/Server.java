@@ -53,6 +53,7 @@ public final class Server {
     private final ReadinessState readiness = new ReadinessState();
     private Propagator propagator = Propagator.NONE;
     private final Watches watches;
+    private final PubSub pubSub = new PubSub();
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
     private final CommandSpec[] counted;
@@ -85,10 +86,9 @@ public final class Server {
         }
         keyspace.addListener(new ExpiryPropagation(this));
         this.watches = new Watches(keyspace);
-        keyspace.addListener(watches);
         clients.onDisconnect(watches::unwatchAll);
+        clients.onDisconnect(pubSub::forget);
         this.blocking = new Blocking(this);
-        keyspace.addListener(blocking);
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
@@ -128,6 +128,7 @@ public final class Server {
     public Dispatcher dispatcher() { return dispatcher; }
     public Clients clients() { return clients; }
     public Watches watches() { return watches; }
+    public PubSub pubSub() { return pubSub; }
     /** Clients blocked on keys (BLPOP & co.). */
     public Blocking blocking() { return blocking; }
     public ServerStats stats() { return stats; }

@@ -37,6 +37,10 @@ public final class Watches implements KeyspaceListener {
     public void watch(Client client, byte[] key) {
         int db = client.db();
         ByteBuffer k = ByteBuffer.wrap(key.clone());
+        if (byClient.isEmpty()) {
+            // listening only while somebody watches keeps the funnel's common path free of this call
+            keyspace.addListener(this);
+        }
         List<Watched> mine = byClient.computeIfAbsent(client, c -> new ArrayList<>());
         for (Watched w : mine) {
             if (w.db == db && w.key.equals(k)) {
@@ -52,6 +56,9 @@ public final class Watches implements KeyspaceListener {
         List<Watched> mine = byClient.remove(client);
         if (mine == null) {
             return;
+        }
+        if (byClient.isEmpty()) {
+            keyspace.removeListener(this);
         }
         for (Watched w : mine) {
             Map<ByteBuffer, List<Client>> keys = byDb.get(w.db);

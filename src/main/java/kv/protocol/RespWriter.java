@@ -10,8 +10,9 @@ import kv.util.Doubles;
 import kv.util.Numbers;
 
 /**
- * Encodes replies as RESP2 or RESP3 into one growing output buffer per read batch. The connection
- * {@link #take() takes} the buffer once the batch is processed and writes it with a single flush.
+ * Encodes replies as RESP2 or RESP3 into the client's {@link ReplyChunks}. The connection
+ * {@link #take() takes} what was written once a read batch is processed (or, for pushes to other
+ * clients, once per event-loop turn) and writes it with a single flush.
  */
 public final class RespWriter implements Reply {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -19,14 +20,15 @@ public final class RespWriter implements Reply {
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Type byte, a long in decimal (at most 20 chars) and CRLF. */
+    private static final int HEADER_MAX = 23;
 
-    private final ByteBufAllocator allocator;
+    private final ReplyChunks out;
     /** The client's protocol version, read at each write so HELLO's own reply uses the new one. */
     private final IntSupplier protocolSource;
-    private ByteBuf out;
 
     public RespWriter(ByteBufAllocator allocator, IntSupplier protocolSource) {
-        this.allocator = allocator;
+        this.out = new ReplyChunks(allocator);
         this.protocolSource = protocolSource;
     }
 
@@ -35,65 +37,57 @@ public final class RespWriter implements Reply {
         return protocolSource.getAsInt();
     }
 
-    /** The bytes written since the last call, or null if nothing was written. */
+    /** The bytes written since the last call as one buffer the caller owns, or null if nothing was written. */
     public ByteBuf take() {
-        ByteBuf b = out;
-        out = null;
-        return b;
+        return out.take();
     }
 
-    /** Bytes currently buffered and not yet taken. */
-    public int pending() {
-        return out == null ? 0 : out.readableBytes();
+    /** The chunks holding what was written and not taken yet. */
+    public ReplyChunks chunks() {
+        return out;
     }
 
     public void release() {
-        if (out != null) {
-            out.release();
-            out = null;
-        }
-    }
-
-    private ByteBuf buf() {
-        ByteBuf b = out;
-        if (b == null) {
-            b = out = allocator.directBuffer(256);
-        }
-        return b;
+        out.release();
     }
 
     private void header(char type, long n) {
-        ByteBuf b = buf();
+        ByteBuf b = out.room(HEADER_MAX);
         b.writeByte(type);
         Numbers.writeAscii(b, n);
         b.writeBytes(CRLF);
     }
 
+    /** A type byte, text and CRLF; the text may be longer than a chunk (a MONITOR line of a large SET). */
+    private void line(char type, String text, boolean crlfAsSpace) {
+        int length = text.length();
+        if (length + 3 <= ReplyChunks.CHUNK_SIZE && !crlfAsSpace) {
+            ByteBuf b = out.room(length + 3);
+            b.writeByte(type);
+            b.writeCharSequence(text, StandardCharsets.US_ASCII);
+            b.writeBytes(CRLF);
+            return;
+        }
+        out.room(1).writeByte(type);
+        out.writeChars(text, crlfAsSpace);
+        out.room(2).writeBytes(CRLF);
+    }
+
     @Override
     public void ok() {
-        buf().writeBytes(OK);
+        out.room(OK.length).writeBytes(OK);
     }
 
     @Override
     public void simple(String status) {
-        ByteBuf b = buf();
-        b.writeByte('+');
-        b.writeCharSequence(status, StandardCharsets.US_ASCII);
-        b.writeBytes(CRLF);
+        line('+', status, false);
     }
 
     @Override
     public void error(String message) {
-        ByteBuf b = buf();
-        b.writeByte('-');
         // One byte per char (ISO-8859-1): error texts quote client bytes that way (kv.util.ClientText),
-        // so they go back unchanged. CR/LF would break the framing: Redis turns them into spaces. The
-        // test is on the byte written, so a char above 0xFF cannot put a CR or LF into the reply.
-        for (int i = 0; i < message.length(); i++) {
-            int c = message.charAt(i) & 0xff;
-            b.writeByte(c == '\r' || c == '\n' ? ' ' : c);
-        }
-        b.writeBytes(CRLF);
+        // so they go back unchanged. CR/LF would break the framing: Redis turns them into spaces.
+        line('-', message, true);
     }
 
     @Override
@@ -109,26 +103,26 @@ public final class RespWriter implements Reply {
     @Override
     public void bulk(byte[] value, int offset, int length) {
         header('$', length);
-        ByteBuf b = buf();
-        b.writeBytes(value, offset, length);
-        b.writeBytes(CRLF);
+        ByteBuf b = out.room(1);
+        if (b.writableBytes() >= length + 2) {
+            b.writeBytes(value, offset, length);
+            b.writeBytes(CRLF);
+        } else {
+            out.write(value, offset, length);
+            out.room(2).writeBytes(CRLF);
+        }
     }
 
     @Override
     public void bulkText(String ascii) {
-        ByteBuf b = buf();
-        b.writeByte('$');
         // Callers pass ASCII; a non-ASCII char would make the length wrong, so encode first.
         byte[] bytes = ascii.getBytes(StandardCharsets.UTF_8);
-        Numbers.writeAscii(b, bytes.length);
-        b.writeBytes(CRLF);
-        b.writeBytes(bytes);
-        b.writeBytes(CRLF);
+        bulk(bytes, 0, bytes.length);
     }
 
     @Override
     public void bulkLong(long value) {
-        ByteBuf b = buf();
+        ByteBuf b = out.room(2 * HEADER_MAX);
         b.writeByte('$');
         Numbers.writeAscii(b, Numbers.digits(value));
         b.writeBytes(CRLF);
@@ -138,12 +132,14 @@ public final class RespWriter implements Reply {
 
     @Override
     public void nullBulk() {
-        buf().writeBytes(protocol() == 3 ? NULL3 : NULL_BULK);
+        byte[] nil = protocol() == 3 ? NULL3 : NULL_BULK;
+        out.room(nil.length).writeBytes(nil);
     }
 
     @Override
     public void nullArray() {
-        buf().writeBytes(protocol() == 3 ? NULL3 : NULL_ARRAY);
+        byte[] nil = protocol() == 3 ? NULL3 : NULL_ARRAY;
+        out.room(nil.length).writeBytes(nil);
     }
 
     @Override
@@ -173,10 +169,7 @@ public final class RespWriter implements Reply {
     @Override
     public void bigNumber(String digits) {
         if (protocol() == 3) {
-            ByteBuf b = buf();
-            b.writeByte('(');
-            b.writeCharSequence(digits, StandardCharsets.US_ASCII);
-            b.writeBytes(CRLF);
+            line('(', digits, false);
         } else {
             bulkText(digits);
         }
@@ -198,10 +191,7 @@ public final class RespWriter implements Reply {
     @Override
     public void doubleText(String text) {
         if (protocol() == 3) {
-            ByteBuf b = buf();
-            b.writeByte(',');
-            b.writeCharSequence(text, StandardCharsets.US_ASCII);
-            b.writeBytes(CRLF);
+            line(',', text, false);
         } else {
             bulkText(text);
         }
@@ -210,7 +200,7 @@ public final class RespWriter implements Reply {
     @Override
     public void bool(boolean value) {
         if (protocol() == 3) {
-            ByteBuf b = buf();
+            ByteBuf b = out.room(4);
             b.writeByte('#');
             b.writeByte(value ? 't' : 'f');
             b.writeBytes(CRLF);
@@ -223,11 +213,11 @@ public final class RespWriter implements Reply {
     public void verbatim(String format, byte[] text) {
         if (protocol() == 3) {
             header('=', text.length + 4L);
-            ByteBuf b = buf();
+            ByteBuf b = out.room(4);
             b.writeCharSequence(format, StandardCharsets.US_ASCII);
             b.writeByte(':');
-            b.writeBytes(text);
-            b.writeBytes(CRLF);
+            out.write(text, 0, text.length);
+            out.room(2).writeBytes(CRLF);
         } else {
             bulk(text);
         }

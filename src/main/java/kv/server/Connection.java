@@ -4,6 +4,7 @@ import kv.engine.Server;
 import kv.engine.Client;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -19,20 +20,24 @@ import kv.engine.Dispatcher;
 import kv.protocol.ProtocolException;
 import kv.protocol.Reply;
 import kv.protocol.RespParser;
+import kv.protocol.ReplyChunks;
 import kv.protocol.RespWriter;
 
 /**
  * One client socket on the data thread: parses what arrives, runs each command, and writes all
  * replies of a read batch with one write (Vert.x flushes once at the end of the read), so a
- * pipeline costs one syscall rather than one per reply.
+ * pipeline costs one syscall rather than one per reply. Pushes from other clients' commands
+ * (MONITOR) go into the same reply chunks, in order, and are written once per event-loop turn
+ * by the {@link PushFlusher}.
  */
-final class Connection implements Client.Transport, RespParser.Limits {
+final class Connection implements Client.Transport, RespParser.Limits, PushFlusher.Target {
     private static final Logger LOG = Logger.getLogger(Connection.class);
 
     private final Server server;
     private final NetSocketInternal socket;
     private final RespParser parser = new RespParser(this);
     private final RespWriter writer;
+    private final PushFlusher pushFlusher;
     private final String remote;
     private final Context context;
     private final String local;
@@ -45,10 +50,14 @@ final class Connection implements Client.Transport, RespParser.Limits {
     private boolean blocked;
     private boolean closing;
     private boolean outputBackpressure;
+    /** Marked for this turn's push flush (so a client fed many pushes in one turn is flushed once). */
+    private boolean pushesMarked;
+    private boolean wroteSinceIdleCheck;
 
-    Connection(Server server, NetSocketInternal socket) {
+    Connection(Server server, NetSocketInternal socket, PushFlusher pushFlusher) {
         this.server = server;
         this.socket = socket;
+        this.pushFlusher = pushFlusher;
         this.writer = new RespWriter(socket.channelHandlerContext().alloc(), () -> client == null ? 2 : client.protocol());
         this.remote = format(socket.remoteAddress());
         this.local = format(socket.localAddress());
@@ -192,13 +201,31 @@ final class Connection implements Client.Transport, RespParser.Limits {
         }
     }
 
-    private void flush() {
+    /** Hands everything the writer holds to the socket: flushed at the end of the read, or at once outside one. */
+    private void writeOut() {
         ByteBuf out = writer.take();
         if (out != null) {
+            wroteSinceIdleCheck = true;
             server.stats().netOutputBytes += out.readableBytes();
             server.stats().writesProcessed++;
-            socket.writeMessage(out);
+            // no completion handler: the void promise saves a future per write
+            socket.writeMessage(out, null);
         }
+    }
+
+    /**
+     * Called about once a second: a connection that wrote nothing since the previous call gives
+     * its reply chunk back to the pool, so idle clients hold no output memory.
+     */
+    void releaseIdleOutput() {
+        if (!wroteSinceIdleCheck && !closing) {
+            writer.chunks().releaseEmptyTail();
+        }
+        wroteSinceIdleCheck = false;
+    }
+
+    private void flush() {
+        writeOut();
         if (closing) {
             socket.close();
             return;
@@ -242,10 +269,7 @@ final class Connection implements Client.Transport, RespParser.Limits {
     }
 
     private void flushPendingAndClose() {
-        ByteBuf out = writer.take();
-        if (out != null) {
-            socket.writeMessage(out);
-        }
+        writeOut();
         socket.close();
     }
 
@@ -266,7 +290,28 @@ final class Connection implements Client.Transport, RespParser.Limits {
 
     @Override
     public long pendingOutput() {
-        return writer.pending();
+        return writer.chunks().pending() + queuedInSocket();
+    }
+
+    @Override
+    public Client.OutputUsage outputUsage() {
+        ReplyChunks chunks = writer.chunks();
+        ChannelOutboundBuffer socketQueue = socketQueue();
+        int inTail = chunks.pendingInTail();
+        long queuedBytes = chunks.pending() - inTail + (socketQueue == null ? 0 : socketQueue.totalPendingWriteBytes());
+        int queuedBuffers = chunks.filledChunks() + (socketQueue == null ? 0 : socketQueue.size());
+        return new Client.OutputUsage(inTail, chunks.tailCapacity(), queuedBuffers, queuedBytes);
+    }
+
+    /** Netty's queue of buffers written and not yet accepted by the kernel; null once closed. */
+    private ChannelOutboundBuffer socketQueue() {
+        return socket.channelHandlerContext().channel().unsafe().outboundBuffer();
+    }
+
+    /** Bytes Netty holds unwritten, with its bookkeeping per buffer (a field read, no walk). */
+    private long queuedInSocket() {
+        ChannelOutboundBuffer q = socketQueue();
+        return q == null ? 0 : q.totalPendingWriteBytes();
     }
 
     @Override
@@ -275,11 +320,18 @@ final class Connection implements Client.Transport, RespParser.Limits {
             return;
         }
         message.accept(writer);
-        ByteBuf out = writer.take();
-        if (out != null) {
-            server.stats().netOutputBytes += out.readableBytes();
-            server.stats().writesProcessed++;
-            socket.writeMessage(out);
+        if (!pushesMarked) {
+            pushesMarked = true;
+            pushFlusher.mark(this);
+        }
+    }
+
+    @Override
+    public void flushPushes() {
+        pushesMarked = false;
+        // after a close the writer is released; a push in our own read batch went out with its replies
+        if (!closing) {
+            writeOut();
         }
     }
 

@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -51,6 +52,7 @@ public class RespServer {
 
     private Context context;
     private Server server;
+    private PushFlusher pushFlusher;
     private final List<NetServer> listeners = new ArrayList<>();
     private volatile int port = -1;
     private long cronTimer = -1;
@@ -98,6 +100,8 @@ public class RespServer {
         LogSettings.apply(config);
         config.addListener("loglevel", v -> LogSettings.apply(config));
         server = new Server(config, new VertxLifecycle(), Commands::registerAll);
+        // the data thread's own event loop: every client socket is served by it
+        pushFlusher = new PushFlusher(((ContextInternal) context).nettyEventLoop());
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
         for (String address : addresses) {
@@ -107,6 +111,7 @@ public class RespServer {
         }
         return chain.onSuccess(v -> {
             scheduleCron(config);
+            vertx.setPeriodic(1000, id -> releaseIdleOutput());
             config.addListener("hz", value -> scheduleCron(config));
         });
     }
@@ -159,7 +164,7 @@ public class RespServer {
     private void accept(NetSocket socket) {
         NetSocketInternal internal = (NetSocketInternal) socket;
         server.stats().connectionsReceived++;
-        Connection connection = new Connection(server, internal);
+        Connection connection = new Connection(server, internal, pushFlusher);
         ServerConfig config = server.config();
         if (config.protectedMode() && !server.authRequired() && !connection.isLocal()) {
             connection.refuse(DENIED);
@@ -175,6 +180,14 @@ public class RespServer {
         connection.start(client);
     }
 
+
+    private void releaseIdleOutput() {
+        for (Client c : server.clients().all()) {
+            if (c.transport() instanceof Connection connection) {
+                connection.releaseIdleOutput();
+            }
+        }
+    }
 
     /** The data port actually bound (useful with port 0). */
     public int port() {

@@ -1,6 +1,7 @@
 package kv.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -35,6 +36,7 @@ public final class Db {
     private long entryBytes;
     /** The key handed out by {@link #modify} and its value's size then, settled by {@link #modified}. */
     private byte[] modifying;
+    private int modifyingSlot;
     private long modifyingBytes;
 
     Db(Keyspace keyspace, int index) {
@@ -121,6 +123,7 @@ public final class Db {
         Object v = main.valueAt(slot);
         beforeChange(main.keyAt(slot));
         modifying = main.keyAt(slot);
+        modifyingSlot = slot;
         modifyingBytes = Values.heapBytes(v);
         return v;
     }
@@ -141,10 +144,7 @@ public final class Db {
      * deletes a list, set, hash or sorted set that loses its last element.
      */
     public void modified(byte[] key) {
-        int slot = main.find(key);
-        if (slot < 0 || modifying == null) {
-            throw new IllegalStateException("modified() without modify()");
-        }
+        int slot = slotOfModified(key);
         Object v = main.valueAt(slot);
         entryBytes += Values.heapBytes(v) - modifyingBytes;
         modifying = null;
@@ -163,12 +163,28 @@ public final class Db {
      * its TTL and access clock.
      */
     public void modified(byte[] key, Object newValue) {
-        int slot = main.find(key);
-        if (slot < 0 || modifying == null) {
+        main.setValueAt(slotOfModified(key), newValue);
+        modified(key);
+    }
+
+    /**
+     * The slot {@link #modify} found for {@code key}, without a second lookup: nothing may touch
+     * the table between the two calls, and the stored key array is checked to be still there.
+     */
+    private int slotOfModified(byte[] key) {
+        byte[] stored = modifying;
+        int slot = modifyingSlot;
+        if (stored == null) {
             throw new IllegalStateException("modified() without modify()");
         }
-        main.setValueAt(slot, newValue);
-        modified(key);
+        if (slot < main.capacity() && main.keyAt(slot) == stored && Arrays.equals(stored, key)) {
+            return slot;
+        }
+        slot = main.find(key);
+        if (slot < 0) {
+            throw new IllegalStateException("modified() of a key that is gone");
+        }
+        return slot;
     }
 
     /** Sets {@code key} to {@code value}, discarding any TTL (plain SET semantics). */

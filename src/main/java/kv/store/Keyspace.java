@@ -82,7 +82,13 @@ public final class Keyspace {
 
     // ---- the mutation funnel's counter and listeners ----
 
+    /** Adds {@code listener} (once: adding it again changes nothing). */
     public void addListener(KeyspaceListener listener) {
+        for (KeyspaceListener l : listeners) {
+            if (l == listener) {
+                return;
+            }
+        }
         listeners = Arrays.copyOf(listeners, listeners.length + 1);
         listeners[listeners.length - 1] = listener;
     }
