@@ -24,6 +24,9 @@ public final class Commands {
         SetCommands.register(table);
         BitCommands.register(table);
         HyperLogLogCommands.register(table);
+        StreamCommands.register(table);
+        StreamGroupCommands.register(table);
+        StreamClaimCommand.register(table);
         SortCommand.register(table);
     }
 }

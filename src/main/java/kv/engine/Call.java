@@ -133,6 +133,17 @@ public final class Call {
         propagated.add(argv);
     }
 
+    /**
+     * Propagates nothing for this command even though it changed keys (XREADGROUP re-reading a
+     * consumer's history updates delivery counts that Redis does not replicate). A later
+     * {@link #propagate} still adds its command.
+     */
+    public void propagateNothing() {
+        if (propagated == null) {
+            propagated = new ArrayList<>(2);
+        }
+    }
+
     /** The replacements given with {@link #propagate}, or null. */
     List<byte[][]> propagated() {
         return propagated;

@@ -125,6 +125,17 @@ public final class DataDigest {
             }
             case HASH -> ((HashValue) value).forEach(this::hashEntry);
             case SET -> ((SetValue) value).forEach(m -> setMember(m, 0, m.length));
+            case STREAM -> ((StreamValue) value).forEach(new StreamValue.EntryVisitor() {
+                @Override
+                public void entry(long ms, long seq) {
+                    streamEntry(ms, seq);
+                }
+
+                @Override
+                public void element(byte[] b, int offset, int length) {
+                    listElement(b, offset, length);
+                }
+            });
             // types still to come add their branch when they land (rules above)
             default -> throw new IllegalStateException("DEBUG DIGEST has no branch for " + type.typeName() + " values yet");
         }

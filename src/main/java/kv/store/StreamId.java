@@ -1,0 +1,48 @@
+package kv.store;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A stream entry ID: milliseconds and sequence, both unsigned 64-bit as in Redis (so comparisons
+ * are unsigned and the largest ID is {@code 18446744073709551615-18446744073709551615}).
+ */
+public record StreamId(long ms, long seq) implements Comparable<StreamId> {
+    public static final StreamId MIN = new StreamId(0, 0);
+    public static final StreamId MAX = new StreamId(-1L, -1L);
+
+    @Override
+    public int compareTo(StreamId o) {
+        int c = Long.compareUnsigned(ms, o.ms);
+        return c != 0 ? c : Long.compareUnsigned(seq, o.seq);
+    }
+
+    public boolean isMax() {
+        return ms == -1L && seq == -1L;
+    }
+
+    /** The next ID, or null after {@link #MAX}. */
+    public StreamId next() {
+        if (seq != -1L) {
+            return new StreamId(ms, seq + 1);
+        }
+        return ms == -1L ? null : new StreamId(ms + 1, 0);
+    }
+
+    /** The previous ID, or null before {@link #MIN}. */
+    public StreamId previous() {
+        if (seq != 0) {
+            return new StreamId(ms, seq - 1);
+        }
+        return ms == 0 ? null : new StreamId(ms - 1, -1L);
+    }
+
+    /** {@code <ms>-<seq>} in unsigned decimal, the form replies use. */
+    public byte[] toBytes() {
+        return toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public String toString() {
+        return Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq);
+    }
+}
