@@ -2,7 +2,8 @@
 # bench/run.sh — KV against a real redis-server, side by side, on this machine only.
 #
 # Measures (ratios KV/redis are the point; absolute numbers on a shared box are noise):
-#   throughput  redis-benchmark -t ping,set,get,incr,mset,hset -c 50, with -P 1 and -P 16,
+#   throughput  redis-benchmark -t ping,set,get,incr,mset,hset,lpush,lpop,lrange_100,sadd,spop,zadd
+#               -c 50, with -P 1 and -P 16,
 #               interleaved KV/redis per test and per repeat, median of the repeats:
 #               rps, p50 and p99 latency
 #   memory      bytes per key after loading N small string keys (INFO used_memory and
@@ -296,7 +297,7 @@ if want throughput; then
 
     # redis-benchmark counts error replies as answers: check first that each command works,
     # and do not measure (nor warm up) what a server answers with an error
-    tests=(ping_inline ping_mbulk set get incr mset hset)
+    tests=(ping_inline ping_mbulk set get incr mset hset lpush lpop lrange_100 sadd spop zadd)
     declare -A unsupported=() tests_of=()
     for s in "${servers[@]}"; do
         ok=()
@@ -309,6 +310,9 @@ if want throughput; then
                 incr)        r=$(resp_cmd "${port_of[$s]}" INCR bench:probe:counter) ;;
                 mset)        r=$(resp_cmd "${port_of[$s]}" MSET bench:probe:1 xxx bench:probe:2 xxx) ;;
                 hset)        r=$(resp_cmd "${port_of[$s]}" HSET bench:probe:hash f xxx) ;;
+                lpush|lpop|lrange_100) r=$(resp_cmd "${port_of[$s]}" LPUSH bench:probe:list xxx) ;;
+                sadd|spop)   r=$(resp_cmd "${port_of[$s]}" SADD bench:probe:set xxx) ;;
+                zadd)        r=$(resp_cmd "${port_of[$s]}" ZADD bench:probe:zset 1 xxx) ;;
             esac
             if [[ -z "$r" || "$r" == -* ]]; then
                 unsupported[$s,$t]="${r:-no reply}"
