@@ -28,6 +28,17 @@ public final class Numbers {
         if (b[i] == '0') {
             return i + 1 == end && !negative;
         }
+        if (end - i <= 18) {
+            // up to 18 digits cannot overflow: only the digits need checking (the common case:
+            // every bulk length header and most integer values)
+            for (; i < end; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    return false;
+                }
+            }
+            return true;
+        }
         long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
         long acc = 0; // accumulate negatively so MIN_VALUE fits
         for (; i < end; i++) {
