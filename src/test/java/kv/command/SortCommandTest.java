@@ -8,12 +8,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
-import kv.config.ServerConfig;
 import kv.engine.Client;
+import kv.engine.EngineHarness;
 import kv.engine.Server;
 import kv.protocol.Reply;
 
@@ -21,9 +20,10 @@ import kv.protocol.Reply;
  * SORT against a plain model on random lists, sets and sorted sets of every encoding (sizes
  * across the packed thresholds), and what SORT ... STORE hands to the AOF/replicas.
  */
-class SortCommandTest implements Server.Lifecycle, Client.Transport {
-    private final Server server = new Server(ServerConfig.defaults(), this, Commands::registerAll);
-    private final Client client = new Client(1, this, System.currentTimeMillis(), true);
+class SortCommandTest {
+    private final EngineHarness engine = new EngineHarness();
+    private final Server server = engine.server;
+    private final Client client = engine.client;
     private final List<String> propagated = new ArrayList<>();
 
     SortCommandTest() {
@@ -228,13 +228,4 @@ class SortCommandTest implements Server.Lifecycle, Client.Transport {
         @Override public int protocol() { return 2; }
     }
 
-    @Override public long schedule(long delayMs, Runnable action) { return 0; }
-    @Override public void cancel(long timerId) { }
-    @Override public void shutdown(int exitCode) { }
-    @Override public void closeAfterReply() { }
-    @Override public String remoteAddress() { return "127.0.0.1:1"; }
-    @Override public String localAddress() { return "127.0.0.1:2"; }
-    @Override public boolean isLocal() { return true; }
-    @Override public long pendingOutput() { return 0; }
-    @Override public void push(Consumer<Reply> message) { }
 }

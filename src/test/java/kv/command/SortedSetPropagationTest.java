@@ -5,20 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
-import kv.config.ServerConfig;
 import kv.engine.Client;
+import kv.engine.EngineHarness;
 import kv.engine.Server;
 import kv.protocol.DiscardingReply;
-import kv.protocol.Reply;
 
 /** What sorted-set and geo writes hand to the AOF/replicas: Redis' rewrites, nothing for no-ops. */
-class SortedSetPropagationTest implements Server.Lifecycle, Client.Transport {
-    private final Server server = new Server(ServerConfig.defaults(), this, Commands::registerAll);
-    private final Client client = new Client(1, this, System.currentTimeMillis(), true);
+class SortedSetPropagationTest {
+    private final EngineHarness engine = new EngineHarness();
+    private final Server server = engine.server;
+    private final Client client = engine.client;
     private final List<String> propagated = new ArrayList<>();
 
     SortedSetPropagationTest() {
@@ -70,13 +69,4 @@ class SortedSetPropagationTest implements Server.Lifecycle, Client.Transport {
         assertEquals(List.of(), run("GEOADD g 13.361389 38.115556 Palermo"));
     }
 
-    @Override public long schedule(long delayMs, Runnable action) { return 0; }
-    @Override public void cancel(long timerId) { }
-    @Override public void shutdown(int exitCode) { }
-    @Override public void closeAfterReply() { }
-    @Override public String remoteAddress() { return "127.0.0.1:1"; }
-    @Override public String localAddress() { return "127.0.0.1:2"; }
-    @Override public boolean isLocal() { return true; }
-    @Override public long pendingOutput() { return 0; }
-    @Override public void push(Consumer<Reply> message) { }
 }
