@@ -21,7 +21,7 @@ import kv.store.Db;
  * hash table. Runs against a socket-less server.
  */
 class HashCommandsTest {
-    private final KeyCommandsTest.Direct d = new KeyCommandsTest.Direct();
+    private final kv.engine.EngineHarness d = new kv.engine.EngineHarness();
     private final List<String> propagated = new ArrayList<>();
 
     HashCommandsTest() {

@@ -28,6 +28,7 @@ import kv.protocol.Reply;
 import kv.protocol.RespWriter;
 import kv.engine.Client;
 import kv.server.RespServer;
+import kv.engine.EngineHarness;
 import kv.engine.Server;
 import kv.store.KeyspaceStats;
 
@@ -441,40 +442,10 @@ class KeyCommandsTest {
 
     // ---- against a Server instance driven directly, to reach its clock policy and counters ----
 
-    /** A Server without sockets: commands go through its Dispatcher and replies are rendered by RespWriter. */
-    static final class Direct implements Server.Lifecycle, Client.Transport {
-        final Server server = new Server(ServerConfig.defaults(), this, Commands::registerAll);
-        final Client client = new Client(1, this, System.currentTimeMillis(), true);
-        final RespWriter writer = new RespWriter(UnpooledByteBufAllocator.DEFAULT, () -> 2);
-
-        String call(String... args) {
-            byte[][] argv = new byte[args.length][];
-            for (int j = 0; j < args.length; j++) {
-                argv[j] = args[j].getBytes(StandardCharsets.UTF_8);
-            }
-            server.dispatcher().execute(client, argv, writer);
-            ByteBuf b = writer.take();
-            try {
-                return b.toString(StandardCharsets.ISO_8859_1);
-            } finally {
-                b.release();
-            }
-        }
-
-        @Override public long schedule(long delayMs, Runnable action) { return 0; }
-        @Override public void cancel(long timerId) { }
-        @Override public void shutdown(int exitCode) { }
-        @Override public void closeAfterReply() { }
-        @Override public String remoteAddress() { return "127.0.0.1:1"; }
-        @Override public String localAddress() { return "127.0.0.1:2"; }
-        @Override public boolean isLocal() { return true; }
-        @Override public long pendingOutput() { return 0; }
-        @Override public void push(Consumer<Reply> message) { }
-    }
 
     @Test
     void objectUnderAnLfuPolicy() {
-        Direct d = new Direct();
+        EngineHarness d = new EngineHarness();
         assertEquals(OK, d.call("SET", "k", "5"));
         d.server.keyspace().access().configure(true, 10, 1);
         assertEquals("-ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n",
@@ -492,7 +463,7 @@ class KeyCommandsTest {
 
     @Test
     void copyOfAModifiedStringIsIndependent() {
-        Direct d = new Direct();
+        EngineHarness d = new EngineHarness();
         d.call("SET", "m", "ab");
         d.call("APPEND", "m", "c"); // now a growable string, changed in place by the next APPEND
         assertEquals(i(1), d.call("COPY", "m", "m2"));
@@ -504,7 +475,7 @@ class KeyCommandsTest {
 
     @Test
     void activeExpiryRemovesKeysNobodyReads() throws InterruptedException {
-        Direct d = new Direct();
+        EngineHarness d = new EngineHarness();
         KeyspaceStats stats = d.server.keyspace().stats();
         long expiredBefore = stats.expiredKeys;
         for (int j = 0; j < 200; j++) {
