@@ -72,6 +72,11 @@ public final class StreamValue implements CompoundValue {
         return c;
     }
 
+    /** How many packed nodes hold the entries (XINFO STREAM's stand-in for Redis' radix-tree counts). */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
     public long length() {
         return length;
     }
