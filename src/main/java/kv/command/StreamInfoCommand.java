@@ -12,7 +12,10 @@ import kv.store.StreamValue;
 import kv.store.ValueType;
 import kv.util.ClientText;
 
-/** XINFO STREAM (plain and FULL), XINFO CONSUMERS, XINFO HELP and XGROUP HELP. */
+/**
+ * XINFO STREAM (plain and FULL), XINFO CONSUMERS, XINFO HELP and XGROUP HELP. Field sets follow
+ * Redis 7.2: FULL consumers carry active-time and XINFO CONSUMERS inactive (7.0 has neither).
+ */
 final class StreamInfoCommand {
     /** FULL without COUNT (or with a negative one) lists this many entries and PEL items. */
     private static final long DEFAULT_FULL_COUNT = 10;
@@ -124,11 +127,13 @@ final class StreamInfoCommand {
             r.bulkText("consumers");
             r.array(g.consumers.size());
             for (StreamGroup.Consumer k : g.consumers.values()) {
-                r.map(4);
+                r.map(5);
                 r.bulkText("name");
                 r.bulk(k.name);
                 r.bulkText("seen-time");
                 r.integer(k.seenTime);
+                r.bulkText("active-time");
+                r.integer(k.activeTime);
                 r.bulkText("pel-count");
                 r.integer(k.pending.size());
                 r.bulkText("pending");
@@ -157,7 +162,10 @@ final class StreamInfoCommand {
         }
     }
 
-    /** XINFO CONSUMERS key group: name, pending, idle per consumer, in name order. */
+    /**
+     * XINFO CONSUMERS key group, per consumer in name order: name, pending, idle (since it was
+     * last seen) and, as in Redis 7.2, inactive (since it last got entries, -1 if never).
+     */
     private static void consumers(Call c) {
         StreamValue s = existing(c);
         StreamGroup g = s.group(c.arg(3));
@@ -169,13 +177,15 @@ final class StreamInfoCommand {
         long now = c.now();
         r.array(g.consumers.size());
         for (StreamGroup.Consumer k : g.consumers.values()) {
-            r.map(3);
+            r.map(4);
             r.bulkText("name");
             r.bulk(k.name);
             r.bulkText("pending");
             r.integer(k.pending.size());
             r.bulkText("idle");
             r.integer(Math.max(0, now - k.seenTime));
+            r.bulkText("inactive");
+            r.integer(k.activeTime == -1 ? -1 : Math.max(0, now - k.activeTime));
         }
     }
 

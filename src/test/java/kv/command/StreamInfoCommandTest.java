@@ -1,6 +1,7 @@
 package kv.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +14,8 @@ import kv.protocol.RespWriter;
 /**
  * XINFO STREAM replies field by field against redis-server 7.0.15 recordings. The corpus can
  * only compare their shape: the radix-tree counts are Redis internals (KV reports its node
- * count) and the group details carry wall-clock times, so both are masked here.
+ * count) and the group details carry wall-clock times, so both are masked here. The consumer
+ * fields follow Redis 7.2 (active-time, inactive): hand-added to the 7.0 recordings.
  */
 class StreamInfoCommandTest {
     private final KeyCommandsTest.Direct d = new KeyCommandsTest.Direct();
@@ -79,21 +81,21 @@ class StreamInfoCommandTest {
                 + "*2\r\n*14\r\n$4\r\nname\r\n$1\r\ng\r\n$17\r\nlast-delivered-id\r\n$3\r\n3-1\r\n$12\r\nentries-read\r\n:3\r\n"
                 + "$3\r\nlag\r\n:0\r\n$9\r\npel-count\r\n:3\r\n$7\r\npending\r\n*3\r\n*4\r\n$3\r\n1-1\r\n$5\r\nalice\r\n"
                 + ":1796067816276\r\n:1\r\n*4\r\n$3\r\n2-1\r\n$5\r\nalice\r\n:1796067816276\r\n:1\r\n*4\r\n$3\r\n3-1\r\n$5\r\ncarol\r\n"
-                + ":1796067816279\r\n:1\r\n$9\r\nconsumers\r\n*3\r\n*8\r\n$4\r\nname\r\n$5\r\nalice\r\n$9\r\nseen-time\r\n"
-                + ":1796067816275\r\n$9\r\npel-count\r\n:2\r\n$7\r\npending\r\n*2\r\n*3\r\n$3\r\n1-1\r\n:1796067816276\r\n:1\r\n"
-                + "*3\r\n$3\r\n2-1\r\n:1796067816276\r\n:1\r\n*8\r\n$4\r\nname\r\n$3\r\nbob\r\n$9\r\nseen-time\r\n:1796067816272\r\n"
-                + "$9\r\npel-count\r\n:0\r\n$7\r\npending\r\n*0\r\n*8\r\n$4\r\nname\r\n$5\r\ncarol\r\n$9\r\nseen-time\r\n"
-                + ":1796067816279\r\n$9\r\npel-count\r\n:1\r\n$7\r\npending\r\n*1\r\n*3\r\n$3\r\n3-1\r\n:1796067816279\r\n:1\r\n"
+                + ":1796067816279\r\n:1\r\n$9\r\nconsumers\r\n*3\r\n*10\r\n$4\r\nname\r\n$5\r\nalice\r\n$9\r\nseen-time\r\n"
+                + ":1796067816275\r\n$11\r\nactive-time\r\n:T\r\n$9\r\npel-count\r\n:2\r\n$7\r\npending\r\n*2\r\n*3\r\n$3\r\n1-1\r\n:1796067816276\r\n:1\r\n"
+                + "*3\r\n$3\r\n2-1\r\n:1796067816276\r\n:1\r\n*10\r\n$4\r\nname\r\n$3\r\nbob\r\n$9\r\nseen-time\r\n:1796067816272\r\n$11\r\nactive-time\r\n:-1\r\n"
+                + "$9\r\npel-count\r\n:0\r\n$7\r\npending\r\n*0\r\n*10\r\n$4\r\nname\r\n$5\r\ncarol\r\n$9\r\nseen-time\r\n"
+                + ":1796067816279\r\n$11\r\nactive-time\r\n:T\r\n$9\r\npel-count\r\n:1\r\n$7\r\npending\r\n*1\r\n*3\r\n$3\r\n3-1\r\n:1796067816279\r\n:1\r\n"
                 + "*14\r\n$4\r\nname\r\n$1\r\nh\r\n$17\r\nlast-delivered-id\r\n$3\r\n3-1\r\n$12\r\nentries-read\r\n$-1\r\n"
                 + "$3\r\nlag\r\n:0\r\n$9\r\npel-count\r\n:0\r\n$7\r\npending\r\n*0\r\n$9\r\nconsumers\r\n*0\r\n"),
                 masked(d.call("XINFO", "STREAM", "s", "FULL")));
         assertEquals(masked("%9\r\n" + header + "*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n$6\r\ngroups\r\n"
                 + "*2\r\n%7\r\n$4\r\nname\r\n$1\r\ng\r\n$17\r\nlast-delivered-id\r\n$3\r\n3-1\r\n$12\r\nentries-read\r\n:3\r\n"
                 + "$3\r\nlag\r\n:0\r\n$9\r\npel-count\r\n:3\r\n$7\r\npending\r\n*1\r\n*4\r\n$3\r\n1-1\r\n$5\r\nalice\r\n"
-                + ":1796067816276\r\n:1\r\n$9\r\nconsumers\r\n*3\r\n%4\r\n$4\r\nname\r\n$5\r\nalice\r\n$9\r\nseen-time\r\n"
-                + ":1796067816275\r\n$9\r\npel-count\r\n:2\r\n$7\r\npending\r\n*1\r\n*3\r\n$3\r\n1-1\r\n:1796067816276\r\n:1\r\n"
-                + "%4\r\n$4\r\nname\r\n$3\r\nbob\r\n$9\r\nseen-time\r\n:1796067816272\r\n$9\r\npel-count\r\n:0\r\n$7\r\npending\r\n*0\r\n"
-                + "%4\r\n$4\r\nname\r\n$5\r\ncarol\r\n$9\r\nseen-time\r\n:1796067816279\r\n$9\r\npel-count\r\n:1\r\n$7\r\npending\r\n"
+                + ":1796067816276\r\n:1\r\n$9\r\nconsumers\r\n*3\r\n%5\r\n$4\r\nname\r\n$5\r\nalice\r\n$9\r\nseen-time\r\n"
+                + ":1796067816275\r\n$11\r\nactive-time\r\n:T\r\n$9\r\npel-count\r\n:2\r\n$7\r\npending\r\n*1\r\n*3\r\n$3\r\n1-1\r\n:1796067816276\r\n:1\r\n"
+                + "%5\r\n$4\r\nname\r\n$3\r\nbob\r\n$9\r\nseen-time\r\n:1796067816272\r\n$11\r\nactive-time\r\n:-1\r\n$9\r\npel-count\r\n:0\r\n$7\r\npending\r\n*0\r\n"
+                + "%5\r\n$4\r\nname\r\n$5\r\ncarol\r\n$9\r\nseen-time\r\n:1796067816279\r\n$11\r\nactive-time\r\n:T\r\n$9\r\npel-count\r\n:1\r\n$7\r\npending\r\n"
                 + "*1\r\n*3\r\n$3\r\n3-1\r\n:1796067816279\r\n:1\r\n%7\r\n$4\r\nname\r\n$1\r\nh\r\n$17\r\nlast-delivered-id\r\n"
                 + "$3\r\n3-1\r\n$12\r\nentries-read\r\n_\r\n$3\r\nlag\r\n:0\r\n$9\r\npel-count\r\n:0\r\n$7\r\npending\r\n*0\r\n"
                 + "$9\r\nconsumers\r\n*0\r\n"), masked(resp3("XINFO", "STREAM", "s", "FULL", "COUNT", "1")));
@@ -114,12 +116,23 @@ class StreamInfoCommandTest {
         return reply.split("\\$1\r\nf\r\n", -1).length - 1;
     }
 
+    /** Redis 7.2 adds inactive: -1 for a consumer that never got entries (bob). */
     @Test
-    void consumersListNamePendingAndIdle() {
+    void consumersListNamePendingIdleAndInactive() {
         groupsWithPending();
-        String reply = d.call("XINFO", "CONSUMERS", "s", "g").replaceAll("(idle\r\n):\\d+", "$1:I");
-        assertEquals("*3\r\n*6\r\n$4\r\nname\r\n$5\r\nalice\r\n$7\r\npending\r\n:2\r\n$4\r\nidle\r\n:I\r\n"
-                + "*6\r\n$4\r\nname\r\n$3\r\nbob\r\n$7\r\npending\r\n:0\r\n$4\r\nidle\r\n:I\r\n"
-                + "*6\r\n$4\r\nname\r\n$5\r\ncarol\r\n$7\r\npending\r\n:1\r\n$4\r\nidle\r\n:I\r\n", reply);
+        String reply = d.call("XINFO", "CONSUMERS", "s", "g").replaceAll("((idle|inactive)\r\n):\\d+", "$1:I");
+        assertEquals("*3\r\n*8\r\n$4\r\nname\r\n$5\r\nalice\r\n$7\r\npending\r\n:2\r\n$4\r\nidle\r\n:I\r\n"
+                + "$8\r\ninactive\r\n:I\r\n"
+                + "*8\r\n$4\r\nname\r\n$3\r\nbob\r\n$7\r\npending\r\n:0\r\n$4\r\nidle\r\n:I\r\n$8\r\ninactive\r\n:-1\r\n"
+                + "*8\r\n$4\r\nname\r\n$5\r\ncarol\r\n$7\r\npending\r\n:1\r\n$4\r\nidle\r\n:I\r\n"
+                + "$8\r\ninactive\r\n:I\r\n", reply);
+    }
+
+    @Test
+    void claimsMakeAConsumerActive() {
+        groupsWithPending();
+        d.call("XCLAIM", "s", "g", "bob", "0", "3-1");
+        String reply = d.call("XINFO", "CONSUMERS", "s", "g");
+        assertFalse(reply.contains("inactive\r\n:-1\r\n"), reply);
     }
 }
