@@ -114,7 +114,7 @@ final class StreamClaimCommand {
                     consumer = s.createConsumer(g, c.arg(3), now);
                 }
             }
-            p = s.claim(g, id, consumer, forced);
+            p = s.claim(g, id, consumer, forced, now);
             p.deliveryTime = deliveryTime;
             if (retryCount >= 0) {
                 p.deliveryCount = retryCount;
@@ -187,7 +187,7 @@ final class StreamClaimCommand {
                         consumer = s.createConsumer(g, c.arg(3), now);
                     }
                 }
-                s.claim(g, id, consumer, false);
+                s.claim(g, id, consumer, false, now);
                 p.deliveryTime = now;
                 if (!justId) {
                     p.deliveryCount++;

@@ -33,6 +33,7 @@ final class StreamGroupCommands {
         t.register("xack", StreamGroupCommands::xack);
         t.register("xpending", StreamGroupCommands::xpending);
         t.register("xinfo|groups", StreamGroupCommands::xinfoGroups);
+        StreamInfoCommand.register(t);
     }
 
     /** The subcommands in Redis' order of checks: options, key, group, then the action. */

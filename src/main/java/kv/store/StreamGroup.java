@@ -32,6 +32,8 @@ public final class StreamGroup {
     public static final class Consumer {
         public final byte[] name;
         public long seenTime;
+        /** When it last got entries (new deliveries or claims), -1 before that (Redis 7.2's active-time). */
+        public long activeTime = -1;
         public final TreeMap<StreamId, Pending> pending = new TreeMap<>();
 
         Consumer(byte[] name, long now) {
@@ -93,6 +95,7 @@ public final class StreamGroup {
             p.deliveryCount = 1;
         }
         c.pending.put(id, p);
+        c.activeTime = now;
         return p;
     }
 
@@ -113,6 +116,7 @@ public final class StreamGroup {
             p.owner = c;
         }
         c.pending.put(id, p);
+        c.activeTime = now;
         return p;
     }
 
@@ -130,6 +134,7 @@ public final class StreamGroup {
         StreamGroup g = new StreamGroup(name, lastId, entriesRead);
         for (Consumer c : consumers.values()) {
             Consumer d = g.createConsumer(c.name, c.seenTime);
+            d.activeTime = c.activeTime;
             for (Pending p : c.pending.values()) {
                 Pending q = new Pending(p.id, d, p.deliveryTime);
                 q.deliveryCount = p.deliveryCount;

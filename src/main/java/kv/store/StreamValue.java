@@ -72,6 +72,11 @@ public final class StreamValue implements CompoundValue {
         return c;
     }
 
+    /** How many packed nodes hold the entries (XINFO STREAM's stand-in for Redis' radix-tree counts). */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
     public long length() {
         return length;
     }
@@ -163,9 +168,9 @@ public final class StreamValue implements CompoundValue {
     }
 
     /** XCLAIM: gives pending entry {@code id} to {@code c}, creating the record when {@code create}. */
-    public StreamGroup.Pending claim(StreamGroup g, StreamId id, StreamGroup.Consumer c, boolean create) {
+    public StreamGroup.Pending claim(StreamGroup g, StreamId id, StreamGroup.Consumer c, boolean create, long now) {
         long before = g.heapBytes();
-        StreamGroup.Pending p = g.claim(id, c, create, 0);
+        StreamGroup.Pending p = g.claim(id, c, create, now);
         groupBytes += g.heapBytes() - before;
         return p;
     }
