@@ -18,7 +18,7 @@ import kv.protocol.RespWriter;
  * fields follow Redis 7.2 (active-time, inactive): hand-added to the 7.0 recordings.
  */
 class StreamInfoCommandTest {
-    private final KeyCommandsTest.Direct d = new KeyCommandsTest.Direct();
+    private final kv.engine.EngineHarness d = new kv.engine.EngineHarness();
 
     private static String masked(String reply) {
         return reply.replaceAll("(radix-tree-(keys|nodes)\r\n):\\d+", "$1:R").replaceAll(":\\d{13}\r\n", ":T\r\n");
