@@ -39,6 +39,8 @@ final class KeyHash {
         h ^= h >>> 33;
         h *= 0xC4CEB9FE1A85EC53L;
         h ^= h >>> 33;
-        return (int) h;
+        int r = (int) h;
+        // 0 marks an empty slot in the tables' hash arrays (OpenKeyTable.probe)
+        return r == 0 ? 1 : r;
     }
 }
