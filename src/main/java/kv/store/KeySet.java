@@ -3,11 +3,12 @@ package kv.store;
 import java.util.List;
 
 /**
- * A set of keys without payload (the open-addressing arrays of {@link OpenKeyTable}); the
- * per-database index of hashes that have fields with a TTL. It may hold keys that have since been
- * deleted or lost their field TTLs: whoever walks it checks each key and drops stale ones.
+ * A set of byte arrays without payload (the open-addressing arrays of {@link OpenKeyTable}): the
+ * per-database index of hashes that have fields with a TTL (it may hold keys that have since been
+ * deleted or lost their field TTLs: whoever walks it checks each key and drops stale ones), and,
+ * as {@link MemberTable}, the members of a big set.
  */
-public final class KeySet extends OpenKeyTable {
+public class KeySet extends OpenKeyTable {
     @Override
     protected void allocatePayload(int capacity) {
     }
@@ -28,9 +29,11 @@ public final class KeySet extends OpenKeyTable {
     protected void clearPayload(int slot) {
     }
 
-    /** Adds {@code key} (the array is kept, not copied). */
-    public void add(byte[] key) {
+    /** Adds {@code key} (the array is kept, not copied); false if it was present. */
+    public boolean add(byte[] key) {
+        int before = size();
         findOrInsert(key);
+        return size() > before;
     }
 
     public boolean remove(byte[] key) {
