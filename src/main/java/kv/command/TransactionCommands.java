@@ -72,8 +72,8 @@ final class TransactionCommands {
         // what the commands propagate is collected, then wrapped in MULTI/EXEC when more than one
         // thing was propagated, so that a replay applies the transaction atomically too
         Propagator outer = server.propagator();
-        List<Object[]> effects = new ArrayList<>();
-        server.propagateTo((db, argv) -> effects.add(new Object[] {db, argv}));
+        List<Effect> effects = new ArrayList<>();
+        server.propagateTo((db, argv) -> effects.add(new Effect(db, argv)));
         try {
             c.reply().array(queued.size());
             for (Transaction.Queued q : queued) {
@@ -84,14 +84,18 @@ final class TransactionCommands {
         }
         boolean wrap = effects.size() > 1;
         if (wrap) {
-            outer.propagate((Integer) effects.get(0)[0], new byte[][] {bytes("MULTI")});
+            outer.propagate(effects.get(0).db(), new byte[][] {bytes("MULTI")});
         }
-        for (Object[] e : effects) {
-            outer.propagate((Integer) e[0], (byte[][]) e[1]);
+        for (Effect e : effects) {
+            outer.propagate(e.db(), e.argv());
         }
         if (wrap) {
-            outer.propagate((Integer) effects.get(effects.size() - 1)[0], new byte[][] {bytes("EXEC")});
+            outer.propagate(effects.get(effects.size() - 1).db(), new byte[][] {bytes("EXEC")});
         }
+    }
+
+    /** One propagated command of EXEC's queue, held until the block is complete. */
+    private record Effect(int db, byte[][] argv) {
     }
 
     private static byte[] bytes(String ascii) {
