@@ -17,21 +17,33 @@ import org.luaj.vm2.Varargs;
  */
 final class JsonEncoder {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * KV's own bound (Redis has none): with encode_sparse_array's ratio 0 a one-key table asks for
+     * up to 2^31 nulls; the text stops at Redis's default proto-max-bulk-len instead of exhausting memory.
+     */
+    static final int MAX_OUTPUT = 512 * 1024 * 1024;
 
     private final JsonConfig config;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     /** Lua stack slots cjson would hold at this point (the argument, plus per open table). */
     private int stackUsed = 1;
 
-    private JsonEncoder(JsonConfig config) {
+    private final int maxOutput;
+
+    private JsonEncoder(JsonConfig config, int maxOutput) {
         this.config = config;
+        this.maxOutput = maxOutput;
     }
 
     static LuaString encode(JsonConfig config, Varargs args) {
+        return encode(config, args, MAX_OUTPUT);
+    }
+
+    static LuaString encode(JsonConfig config, Varargs args, int maxOutput) {
         if (args.narg() != 1) {
             throw CLua.argError(1, "encode", "expected 1 argument");
         }
-        JsonEncoder encoder = new JsonEncoder(config);
+        JsonEncoder encoder = new JsonEncoder(config, maxOutput);
         encoder.value(args.arg1());
         return LuaString.valueOf(encoder.out.toByteArray());
     }
@@ -103,6 +115,9 @@ final class JsonEncoder {
         Open o = open.peek();
         if (o.length >= 0) {
             if (o.index < o.length) {
+                if (out.size() > maxOutput) {
+                    throw CLua.error("Cannot serialise, output exceeds " + maxOutput + " bytes");
+                }
                 if (o.index > 0) {
                     out.write(',');
                 }

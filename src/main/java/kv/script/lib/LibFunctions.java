@@ -1,7 +1,6 @@
 package kv.script.lib;
 
 import org.luaj.vm2.LuaTable;
-import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
@@ -33,9 +32,5 @@ final class LibFunctions {
         public Varargs invoke(Varargs args) {
             return body.invoke(args);
         }
-    }
-
-    static LuaValue integer(long v) {
-        return LuaValue.valueOf((double) v);
     }
 }

@@ -1,8 +1,12 @@
 package kv.script.lib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
 
 /** cjson against replies recorded from redis-server 7.0.15 (EVAL "return ..." 0). */
 class CjsonLibTest {
@@ -95,6 +99,16 @@ class CjsonLibTest {
         assertEquals("Cannot serialise, excessive nesting (7998)", lua.str(nest + "return select(2, pcall(c.encode, nest(7997, 1)))"));
         assertEquals("true", lua.str(nest + "return tostring(pcall(c.encode, nest(3998, 'a')))"));
         assertEquals("Cannot serialise, excessive nesting (4000)", lua.str(nest + "return select(2, pcall(c.encode, nest(3999, 'a')))"));
+    }
+
+    @Test
+    void sparseOutputIsBounded() {
+        JsonConfig config = new JsonConfig();
+        config.encodeSparseRatio = 0;
+        LuaTable oneKey = new LuaTable();
+        oneKey.rawset(Integer.MAX_VALUE, LuaValue.TRUE);
+        LuaError e = assertThrows(LuaError.class, () -> JsonEncoder.encode(config, oneKey, 1000));
+        assertEquals("Cannot serialise, output exceeds 1000 bytes", e.getMessage());
     }
 
     @Test
