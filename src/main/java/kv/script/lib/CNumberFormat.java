@@ -11,6 +11,14 @@ import java.math.RoundingMode;
  * cjson library uses the configurable precision.
  */
 public final class CNumberFormat {
+    private static final double[] POWERS_OF_TEN = new double[19];
+
+    static {
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = Math.pow(10, i);
+        }
+    }
+
     private CNumberFormat() {
     }
 
@@ -24,6 +32,10 @@ public final class CNumberFormat {
         int p = Math.max(precision, 1);
         if (v == 0) {
             return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
+        }
+        if (p <= 18 && v == (long) v && Math.abs(v) < POWERS_OF_TEN[p]) {
+            // an integer of at most p digits prints as itself: the common case, without BigDecimal
+            return Long.toString((long) v);
         }
         BigDecimal rounded = new BigDecimal(v).round(new MathContext(p, RoundingMode.HALF_EVEN));
         int exponent = rounded.precision() - rounded.scale() - 1;

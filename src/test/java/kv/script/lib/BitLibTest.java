@@ -24,6 +24,8 @@ class BitLibTest {
         assertEquals("000000ff|ffffffff|ff|00FF|000000ff||12345678|001", lua.str("return table.concat({bit.tohex(255), bit.tohex(-1), "
                 + "bit.tohex(255, 2), bit.tohex(255, -4), bit.tohex(255, 20), bit.tohex(255, 0), bit.tohex(0x12345678, -2^31), "
                 + "bit.tohex(1, 2^32+3)}, '|')"));
+        assertEquals("ABCDEF12|abcdef12|ABCDEF12", lua.str("return table.concat({bit.tohex(0xabcdef12, -2^31), "
+                + "bit.tohex(0xabcdef12, 2^31 - 1), bit.tohex(0xabcdef12, -(2^31 - 1))}, '|')"));
     }
 
     @Test
