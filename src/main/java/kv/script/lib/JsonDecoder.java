@@ -2,6 +2,7 @@ package kv.script.lib;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 
 import org.luaj.vm2.LuaString;
@@ -32,6 +33,7 @@ final class JsonDecoder {
     private final int end;
     private int pos;
     private int depth;
+    private final StrToD strtod = new StrToD();
     /** Lua stack slots cjson would hold at this point (the argument, plus per open container). */
     private int stackUsed = 1;
 
@@ -290,7 +292,28 @@ final class JsonDecoder {
     }
 
     private void number() {
-        StrToD r = new StrToD().parse(data, pos, numberEnd());
+        int p = pos;
+        boolean negative = at(p) == '-';
+        if (negative) {
+            p++;
+        }
+        int digitsStart = p;
+        long value = 0;
+        while (p - digitsStart < 15 && at(p) >= '0' && at(p) <= '9') {
+            value = value * 10 + (at(p++) - '0');
+        }
+        int next = at(p);
+        boolean plainInteger = p > digitsStart && !(next >= '0' && next <= '9') && next != '.'
+                && (next | 0x20) != 'e' && (next | 0x20) != 'x';
+        if (plainInteger) {
+            // what strtod would read, without its general machinery
+            kind = Kind.NUMBER;
+            tokenValue = LuaValue.valueOf(negative ? -(double) value : (double) value);
+            pos = p;
+            return;
+        }
+        // strtod stops at a NUL byte as at the end of a C string, so the whole input is a fine bound
+        StrToD r = strtod.parse(data, pos, end);
         if (r.end == pos) {
             error("invalid number");
             return;
@@ -300,18 +323,20 @@ final class JsonDecoder {
         pos = r.end;
     }
 
-    /** strtod stops at the NUL that ends a C string. */
-    private int numberEnd() {
-        int e = pos;
-        while (e < end && data[e] != 0) {
-            e++;
-        }
-        return e;
-    }
-
     private void string() {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
         pos++;
+        int plainEnd = pos;
+        while (plainEnd < end && data[plainEnd] != '"' && data[plainEnd] != '\\' && data[plainEnd] != 0) {
+            plainEnd++;
+        }
+        if (plainEnd < end && data[plainEnd] == '"') {
+            // no escapes: the bytes as they are
+            kind = Kind.STRING;
+            tokenValue = LuaString.valueOf(Arrays.copyOfRange(data, pos, plainEnd));
+            pos = plainEnd + 1;
+            return;
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
         while (true) {
             int c = at(pos);
             if (c == '"') {
