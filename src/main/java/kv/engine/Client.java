@@ -147,4 +147,10 @@ public final class Client {
     void blocked(boolean value) { blocked = value; }
     public boolean denyBlocking() { return denyBlocking; }
     public void denyBlocking(boolean value) { denyBlocking = value; }
+
+    /** What this client holds in memory: unsent output and the MULTI queue (used_memory counts it). */
+    public long memoryUsage() {
+        Transaction t = transaction();
+        return transport.pendingOutput() + (t == null ? 0 : t.bytes());
+    }
 }

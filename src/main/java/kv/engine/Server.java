@@ -54,6 +54,9 @@ public final class Server {
     private Propagator propagator = Propagator.NONE;
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
+    private final Eviction eviction = new Eviction(this);
+    /** Clients' buffers and MULTI queues, summed by the cron (and by INFO): part of used_memory. */
+    private long clientMemory;
     private final PubSub pubSub = new PubSub(outputLimits::enforce);
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
@@ -123,6 +126,15 @@ public final class Server {
         keyspace.access().configure(policy.contains("lfu"), config.lfuLogFactor(), config.lfuDecayTime());
     }
 
+    /**
+     * Evicts keys while used memory is above maxmemory (Redis' performEvictions): the dispatcher
+     * runs it before every command, and the scripting engine may before its calls. FAIL means
+     * nothing more can go, so a denyoom command must be refused with {@link Errors#OOM}.
+     */
+    public Eviction.Result performEvictions() {
+        return eviction.perform();
+    }
+
     public ServerConfig config() { return config; }
     public Keyspace keyspace() { return keyspace; }
     public CommandTable commands() { return commands; }
@@ -131,6 +143,7 @@ public final class Server {
     public Watches watches() { return watches; }
     public PubSub pubSub() { return pubSub; }
     public OutputLimits outputLimits() { return outputLimits; }
+    public Eviction eviction() { return eviction; }
     /** Clients blocked on keys (BLPOP & co.). */
     public Blocking blocking() { return blocking; }
     public ServerStats stats() { return stats; }
@@ -176,6 +189,10 @@ public final class Server {
             hashFieldExpiry.run(tickNanos / 16);
         }
         keyspace.migrateTables(1_000_000);
+        refreshClientMemory();
+        if (config.maxMemory() != 0) {
+            eviction.perform(); // memory may have grown without commands (client buffers)
+        }
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
         snapshot = takeSnapshot();
@@ -226,7 +243,7 @@ public final class Server {
                 usedMemory(), peakMemory, config.maxMemory(), config.maxMemoryPolicy(),
                 stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
                 stats.netInputBytes, stats.netOutputBytes, stats.errorReplies,
-                ks.expiredKeys, 0 /* no eviction yet */, ks.hits, ks.misses, keys, expiring,
+                ks.expiredKeys, ks.evictedKeys, ks.hits, ks.misses, keys, expiring,
                 new StatsSnapshot.CommandCounters(countedNames, calls, micros, failed, rejected), errors, persistence);
     }
 
@@ -239,9 +256,27 @@ public final class Server {
         return keyspace.changes();
     }
 
-    /** INFO used_memory: the keyspace estimate plus {@link #BASELINE_MEMORY}; tracks the peak. */
+    /** Sums what clients hold now (output buffers, MULTI queues) into the figure used_memory includes. */
+    public long refreshClientMemory() {
+        long sum = 0;
+        for (Client c : clients.all()) {
+            sum += c.memoryUsage();
+        }
+        clientMemory = sum;
+        return sum;
+    }
+
+    /** Clients' memory as last summed (see {@link #refreshClientMemory}). */
+    public long clientMemory() {
+        return clientMemory;
+    }
+
+    /**
+     * INFO used_memory: the keyspace estimate, clients' memory as the cron last summed it, and
+     * {@link #BASELINE_MEMORY}; tracks the peak.
+     */
     public long usedMemory() {
-        long used = keyspace.heapBytes() + BASELINE_MEMORY;
+        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory;
         if (used > peakMemory) {
             peakMemory = used;
         }
