@@ -58,6 +58,14 @@ public final class Dispatcher {
                 return Outcome.DONE;
             }
             if (refusedForMemory(spec, multi)) {
+                if (multi != null && "exec".equals(spec.fullName())) {
+                    // Redis' execCommandAbort: the transaction is discarded with the reason
+                    client.transaction(null);
+                    client.transactionDoomed(false);
+                    server.watches().unwatchAll(client);
+                    reject(spec, reply, "EXECABORT Transaction discarded because of: " + Errors.OOM);
+                    return Outcome.DONE;
+                }
                 reject(spec, reply, Errors.OOM);
                 if (multi != null) {
                     multi.failedToQueue();
