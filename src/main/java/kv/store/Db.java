@@ -498,6 +498,23 @@ public final class Db {
         return slot < 0 ? null : main.valueAt(slot);
     }
 
+    /**
+     * MEMORY USAGE: the estimated bytes of a stored key (even past its TTL, as Redis looks it up
+     * without expiring): key array, value, and its slot in the main table (and the expiry table);
+     * -1 if absent. The value's figure is the running estimate, exact for any size (no sampling).
+     */
+    public long memoryUsage(byte[] key) {
+        int slot = main.find(key);
+        if (slot < 0) {
+            return -1;
+        }
+        long slotBytes = 4 + 4 + 8;
+        if (expires.size() > 0 && expires.find(key) >= 0) {
+            slotBytes += 4 + 4 + 8;
+        }
+        return Memory.arrayBytes(key.length) + Values.heapBytes(main.valueAt(slot)) + slotBytes;
+    }
+
     /** Access field of a stored key even past its TTL (DEBUG OBJECT); -1 if absent. */
     public int peekAccessField(byte[] key) {
         int slot = main.find(key);
