@@ -55,6 +55,7 @@ public final class Server {
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
     private final Eviction eviction = new Eviction(this);
+    private final ClientEviction clientEviction = new ClientEviction(this);
     /** Clients' buffers and MULTI queues, summed by the cron (and by INFO): part of used_memory. */
     private long clientMemory;
     private final PubSub pubSub = new PubSub(outputLimits::enforce);
@@ -189,6 +190,7 @@ public final class Server {
             hashFieldExpiry.run(tickNanos / 16);
         }
         keyspace.migrateTables(1_000_000);
+        clientEviction.enforce(config.maxMemoryClients());
         refreshClientMemory();
         if (config.maxMemory() != 0) {
             eviction.perform(); // memory may have grown without commands (client buffers)
