@@ -116,7 +116,7 @@ public final class Dispatcher {
      * holds one. Reads and everything else still run.
      */
     private boolean refusedForMemory(CommandSpec spec, Transaction multi) {
-        if (server.config().maxMemory() == 0 || depth > 0) {
+        if (depth > 0) {
             return false;
         }
         if (!server.eviction().beforeCommand()) {

@@ -34,11 +34,14 @@ public final class Eviction {
         return server.usedMemory();
     }
 
-    /** Runs a pass if over maxmemory; FAIL means a denyoom command must be refused. */
+    /**
+     * Runs a pass if over the limit ({@link Server#memoryLimit}: maxmemory, capped by what the heap
+     * can hold); FAIL means a denyoom command must be refused.
+     */
     public Result perform() {
         ServerConfig config = server.config();
-        long max = config.maxMemory();
-        if (max == 0 || server.readiness().loading()) {
+        long max = server.memoryLimit();
+        if (server.readiness().loading()) {
             endExceeded();
             return Result.OK;
         }

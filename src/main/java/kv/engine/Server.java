@@ -32,6 +32,14 @@ public final class Server {
      */
     public static final long BASELINE_MEMORY = 1L << 20;
 
+    /**
+     * The most data the heap may hold: three quarters of the JVM's maximum heap, the rest being the
+     * garbage collector's room. Eviction (or, without a policy, OOM refusals) holds used_memory under
+     * it even when maxmemory is unset or larger, so data never exhausts the heap.
+     */
+    public static final long HEAP_DATA_LIMIT = Runtime.getRuntime().maxMemory() / 4 * 3;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Server.class);
+
     private final ServerConfig config;
     private final Keyspace keyspace;
     private final CommandTable commands = new CommandTable();
@@ -99,6 +107,8 @@ public final class Server {
             config.addListener(name, v -> applyAccessPolicy());
         }
         config.addListener("slowlog-max-len", v -> slowLog.trim(config.slowlogMaxLen()));
+        logMemoryLimit();
+        config.addListener("maxmemory", v -> logMemoryLimit());
         this.counted = commands.allWithHandlers().toArray(new CommandSpec[0]);
         List<String> names = new ArrayList<>(counted.length);
         for (CommandSpec spec : counted) {
@@ -134,6 +144,26 @@ public final class Server {
      */
     public Eviction.Result performEvictions() {
         return eviction.perform();
+    }
+
+    /** What eviction keeps used_memory under: maxmemory, capped by {@link #HEAP_DATA_LIMIT}. */
+    public long memoryLimit() {
+        long max = config.maxMemory();
+        return max == 0 ? HEAP_DATA_LIMIT : Math.min(max, HEAP_DATA_LIMIT);
+    }
+
+    private void logMemoryLimit() {
+        long max = config.maxMemory();
+        long heap = Runtime.getRuntime().maxMemory();
+        if (max == 0) {
+            LOG.infof("maxmemory is not set: data is limited to %d bytes, 3/4 of the %d-byte JVM heap "
+                    + "(maxmemory-policy %s applies there)", HEAP_DATA_LIMIT, heap, config.maxMemoryPolicy());
+        } else if (max > HEAP_DATA_LIMIT) {
+            LOG.warnf("maxmemory %d is more than 3/4 of the %d-byte JVM heap: data is limited to %d bytes "
+                    + "(give the JVM a heap of 4/3 x maxmemory or more)", max, heap, HEAP_DATA_LIMIT);
+        } else {
+            LOG.infof("maxmemory %d bytes, JVM heap %d bytes", max, heap);
+        }
     }
 
     public ServerConfig config() { return config; }
@@ -192,9 +222,7 @@ public final class Server {
         keyspace.migrateTables(1_000_000);
         clientEviction.enforce(config.maxMemoryClients());
         refreshClientMemory();
-        if (config.maxMemory() != 0) {
-            eviction.perform(); // memory may have grown without commands (client buffers)
-        }
+        eviction.perform(); // memory may have grown without commands (client buffers)
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
         snapshot = takeSnapshot();
