@@ -215,9 +215,12 @@ public final class Db {
                 entryBytes += Values.heapBytes(value) - Values.heapBytes(old);
                 main.setValueAt(slot, value);
             }
-            // a new value starts a new LRU life; under LFU it inherits the counter, as in Redis
+            // a new value starts a new LRU life; under LFU it inherits the counter, which the write's
+            // lookup has just bumped (Redis' lookupKeyWrite before dbOverwrite)
             if (!access.lfu()) {
                 main.setAccessAt(slot, access.initial(now()));
+            } else if (!keyspace.noTouch()) {
+                main.setAccessAt(slot, access.touched(main.accessAt(slot), now()));
             }
             if (expireAtMs == NO_TTL && expires.size() > 0) {
                 expires.remove(stored);
