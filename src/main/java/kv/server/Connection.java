@@ -314,6 +314,11 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     }
 
     @Override
+    public long pendingInput() {
+        return parser.pendingBytes() + (held == null ? 0 : held.capacity());
+    }
+
+    @Override
     public Client.OutputUsage outputUsage() {
         ReplyChunks chunks = writer.chunks();
         ChannelOutboundBuffer socketQueue = socketQueue();
