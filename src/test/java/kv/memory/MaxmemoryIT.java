@@ -207,6 +207,40 @@ class MaxmemoryIT {
     }
 
     @Test
+    void aClientThatNeverReadsIsDisconnectedAtItsOutputLimit() throws Exception {
+        c.call("CONFIG", "SET", "client-output-buffer-limit", "normal 1mb 0 0");
+        c.call("SET", "big", "b".repeat(100_000));
+        try (Socket greedy = new Socket("127.0.0.1", port)) {
+            greedy.setReceiveBufferSize(4096);
+            OutputStream out = greedy.getOutputStream();
+            byte[] get = Conn.encode("GET", "big");
+            boolean closed = false;
+            // 20 MB of replies asked for and never read: the server closes the connection
+            try {
+                for (int i = 0; i < 200 && !closed; i++) {
+                    out.write(get);
+                    Thread.sleep(i % 50 == 0 ? 50 : 0);
+                }
+                Thread.sleep(500);
+                out.write(get);
+                out.flush();
+                Thread.sleep(200);
+                out.write(get);
+            } catch (IOException e) {
+                closed = true;
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!closed && System.currentTimeMillis() < deadline) {
+                closed = !c.call("CLIENT", "LIST").contains("cmd=get");
+                Thread.sleep(50);
+            }
+            assertTrue(closed, "the greedy client was disconnected");
+        }
+        assertTrue(info("mem_clients_normal") < SLACK, "its output memory returned");
+        c.call("CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0");
+    }
+
+    @Test
     void aSmallJvmFilledPastItsHeapSurvives() throws Exception {
         int p = freePort();
         // 512 MiB of RAM: a 128 MiB default heap, and a maxmemory of 1gb it cannot hold
