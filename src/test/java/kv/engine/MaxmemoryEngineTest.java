@@ -113,6 +113,49 @@ class MaxmemoryEngineTest {
         assertTrue(info("evicted_keys") > 0);
     }
 
+    /** Redis 7.0.15's INFO memory fields, in its order (KV's own kv_* figures follow them). */
+    private static final String REDIS_MEMORY_FIELDS = "used_memory used_memory_human used_memory_rss "
+            + "used_memory_rss_human used_memory_peak used_memory_peak_human used_memory_peak_perc used_memory_overhead "
+            + "used_memory_startup used_memory_dataset used_memory_dataset_perc allocator_allocated allocator_active "
+            + "allocator_resident total_system_memory total_system_memory_human used_memory_lua used_memory_vm_eval "
+            + "used_memory_lua_human used_memory_scripts_eval number_of_cached_scripts number_of_functions "
+            + "number_of_libraries used_memory_vm_functions used_memory_vm_total used_memory_vm_total_human "
+            + "used_memory_functions used_memory_scripts used_memory_scripts_human maxmemory maxmemory_human "
+            + "maxmemory_policy allocator_frag_ratio allocator_frag_bytes allocator_rss_ratio allocator_rss_bytes "
+            + "rss_overhead_ratio rss_overhead_bytes mem_fragmentation_ratio mem_fragmentation_bytes "
+            + "mem_not_counted_for_evict mem_replication_backlog mem_total_replication_buffers mem_clients_slaves "
+            + "mem_clients_normal mem_cluster_links mem_aof_buffer mem_allocator active_defrag_running "
+            + "lazyfree_pending_objects lazyfreed_objects";
+
+    @Test
+    void infoMemoryHasRedisFieldsInRedisOrder() {
+        StringBuilder names = new StringBuilder();
+        for (String line : e.call("INFO", "memory").split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("kv_") && !line.startsWith("$")) {
+                names.append(names.length() == 0 ? "" : " ").append(line, 0, colon);
+            }
+        }
+        assertEquals(REDIS_MEMORY_FIELDS, names.toString());
+    }
+
+    @Test
+    void doctorReportsAPastPeak() {
+        String value = "x".repeat(1000);
+        for (int i = 0; i < 20_000; i++) {
+            e.call("SET", "key:" + i, value);
+        }
+        assertTrue(e.call("MEMORY", "DOCTOR").contains("I can't find any memory issue"));
+        for (int i = 0; i < 13_000; i++) {
+            e.call("DEL", "key:" + i);
+        }
+        String report = e.call("MEMORY", "DOCTOR");
+        assertTrue(report.contains("Sam, I detected a few issues in this Redis instance memory implants:\n\n * Peak memory:"), report);
+        assertTrue(report.endsWith("I'm here to keep you safe, Sam. I want to help you.\n\r\n"), report);
+        e.call("FLUSHALL");
+        assertTrue(e.call("MEMORY", "DOCTOR").contains("Hi Sam, this instance is empty"));
+    }
+
     @Test
     void tenacityTimeLimits() {
         assertEquals(0, Eviction.timeLimitMicros(0));
