@@ -157,6 +157,30 @@ class MaxmemoryEngineTest {
     }
 
     @Test
+    void maxmemoryClientsClosesTheBiggestClientButNotANoEvictOne() {
+        // listed clients (as connections are), without sockets
+        Client big = e.server.clients().connect(new DetachedTransport("big"), System.currentTimeMillis(), true);
+        Client small = e.server.clients().connect(new DetachedTransport("small"), System.currentTimeMillis(), true);
+        Client exempt = e.server.clients().connect(new DetachedTransport("exempt"), System.currentTimeMillis(), true);
+        String value = "y".repeat(1000);
+        by(big, "MULTI");
+        by(small, "MULTI");
+        by(exempt, "CLIENT", "NO-EVICT", "on");
+        by(exempt, "MULTI");
+        for (int i = 0; i < 100; i++) {
+            by(big, "SET", "k" + i, value);
+            by(exempt, "SET", "k" + i, value);
+        }
+        by(small, "SET", "k", value);
+        e.call("CONFIG", "SET", "maxmemory-clients", "150000");
+        e.server.cron();
+        assertTrue(big.closeScheduled(), "the biggest evictable client goes");
+        assertTrue(!small.closeScheduled() && !exempt.closeScheduled());
+        assertEquals(1, info("evicted_clients"));
+        e.call("CONFIG", "SET", "maxmemory-clients", "0");
+    }
+
+    @Test
     void tenacityTimeLimits() {
         assertEquals(0, Eviction.timeLimitMicros(0));
         assertEquals(500, Eviction.timeLimitMicros(10));
