@@ -25,7 +25,11 @@
 #
 # Memory (one knob): KVAPP_HEAP_PERCENT (default 60) is the heap as a percentage of the
 # container's memory limit (cgroup v2 memory.max or v1 memory.limit_in_bytes; the host's
-# memory without a limit). Direct memory is capped at 10% of it, metaspace at 128 MiB and the
+# memory without a limit). That is the ceiling; when maxmemory is set (the last --maxmemory
+# flag, else the config file's directive) the heap follows the data instead:
+# 4/3 x maxmemory + 64 MiB, if that is less, so a small dataset does not idle in a big heap.
+# (KV itself evicts, or refuses writes, once its data passes 3/4 of the heap, whatever
+# maxmemory says, so the heap is never exhausted by data.) Direct memory is capped at 10% of it, metaspace at 128 MiB and the
 # code cache at 64 MiB, so that with the default heap + direct + metaspace + code cache stay
 # inside a limit of 1 GiB or more with room for thread stacks and GC structures. A heap size
 # given in JAVA_TOOL_OPTIONS, JAVA_OPTS or JAVA_OPTS_APPEND (-Xmx, -XX:MaxRAMPercentage,
@@ -151,6 +155,56 @@ memory_limit() {
 limit="$(memory_limit)"
 direct=$((limit / 10))
 
+# redis-server's memory units: k/m/g are powers of 1000, kb/mb/gb of 1024 (any case)
+memory_bytes() {
+    v="$(echo "$1" | tr '[:upper:]' '[:lower:]')"
+    case "$v" in
+        *[!0-9kmgb]*|'') echo 0; return ;;
+        *gb) n="${v%gb}"; unit=1073741824 ;;
+        *mb) n="${v%mb}"; unit=1048576 ;;
+        *kb) n="${v%kb}"; unit=1024 ;;
+        *g) n="${v%g}"; unit=1000000000 ;;
+        *m) n="${v%m}"; unit=1000000 ;;
+        *k) n="${v%k}"; unit=1000 ;;
+        *b) n="${v%b}"; unit=1 ;;
+        *) n="$v"; unit=1 ;;
+    esac
+    case "$n" in
+        ''|*[!0-9]*) echo 0 ;;
+        *) echo $((n * unit)) ;;
+    esac
+}
+
+# maxmemory as the server will see it: the config file's last directive, then the last flag
+maxmemory=0
+if [ -n "$conf" ] && [ -r "$conf" ]; then
+    v="$(awk 'tolower($1) == "maxmemory" && NF >= 2 { m = $2 } END { print m }' "$conf")"
+    [ -n "$v" ] && maxmemory="$(memory_bytes "$v")"
+fi
+prev=""
+for arg in "$@"; do
+    if [ "$prev" = "--maxmemory" ]; then
+        maxmemory="$(memory_bytes "$arg")"
+    fi
+    prev="$arg"
+done
+
+# the heap option: the knob's share of the limit, or less when maxmemory needs less
+heap_opt="-XX:MaxRAMPercentage=$heap_percent"
+native_heap_opt="-XX:MaximumHeapSizePercent=$heap_percent"
+if [ "$maxmemory" -gt 0 ]; then
+    wanted_mb=$((maxmemory * 4 / 3 / 1048576 + 64))
+    ceiling_mb=$((limit * heap_percent / 100 / 1048576))
+    if [ "$wanted_mb" -lt "$ceiling_mb" ]; then
+        heap_opt="-Xmx${wanted_mb}m"
+        native_heap_opt="$heap_opt"
+        echo "kv-entrypoint: heap ${wanted_mb} MiB for maxmemory $maxmemory (4/3 x maxmemory + 64 MiB)" >&2
+    else
+        echo "kv-entrypoint: heap ${heap_percent}% of the ${limit}-byte limit (${ceiling_mb} MiB);" \
+            "maxmemory $maxmemory would want ${wanted_mb} MiB, so KV evicts at 3/4 of the heap" >&2
+    fi
+fi
+
 sets_heap() {
     case " $* " in
         *" -Xmx"*|*" -XX:MaxRAMPercentage="*|*" -XX:MaxRAM="*|*" -XX:MaxHeapSize="*|*" -XX:MaximumHeapSizePercent="*) return 0 ;;
@@ -159,7 +213,7 @@ sets_heap() {
 }
 
 if [ -n "${KVAPP_BIN:-}" ]; then
-    native_opts="${NATIVE_OPTS--XX:MaximumHeapSizePercent=$heap_percent -XX:MaxDirectMemorySize=$direct}"
+    native_opts="${NATIVE_OPTS-$native_heap_opt -XX:MaxDirectMemorySize=$direct}"
     # shellcheck disable=SC2086  # option lists are split on whitespace on purpose
     exec "$KVAPP_BIN" $native_opts "$@"
 fi
@@ -178,7 +232,7 @@ if [ -n "${JAVA_OPTS+set}" ]; then
 else
     opts="-XX:MaxDirectMemorySize=$direct -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
     if ! sets_heap "${JAVA_TOOL_OPTIONS:-}" "${JAVA_OPTS_APPEND:-}"; then
-        opts="-XX:MaxRAMPercentage=$heap_percent $opts"
+        opts="$heap_opt $opts"
     fi
 fi
 aot="${KVAPP_AOT_CACHE:-/deployments/kv.aot}"

@@ -47,9 +47,10 @@ final class ClientCommand {
      * KV's buffers: rbs is the capacity of the reply chunk held for the next replies (16384, or 0
      * before the first reply and once idle for a second or two), obl the bytes waiting in it, oll the further buffers waiting
      * (filled chunks, and buffers handed to the socket that the kernel has not accepted yet),
-     * omem their bytes (Netty's bookkeeping per queued buffer included), tot-mem rbs plus omem.
+     * omem their bytes (Netty's bookkeeping per queued buffer included), tot-mem qbuf, multi-mem, rbs and omem.
      * Figures KV does not track per client are 0: fd (Netty does not expose it),
-     * qbuf/qbuf-free/argv-mem/multi-mem (the parser keeps no per-client query buffer), rbp.
+     * qbuf-free, argv-mem, rbp. qbuf is the partial request's bytes (the parser keeps no raw query
+     * buffer), multi-mem the MULTI queue's estimate.
      */
     static String line(Server server, Client cl, long nowMs) {
         Client.OutputUsage output = cl.transport().outputUsage();
@@ -66,13 +67,15 @@ final class ClientCommand {
         PubSub pubSub = server.pubSub();
         sb.append(" sub=").append(pubSub.channelsOf(cl)).append(" psub=").append(pubSub.patternsOf(cl));
         sb.append(" ssub=").append(pubSub.shardChannelsOf(cl)).append(" multi=").append(cl.transaction() == null ? -1 : cl.transaction().queued().size());
-        sb.append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0");
+        long qbuf = cl.transport().pendingInput();
+        long multiMem = cl.transaction() == null ? 0 : cl.transaction().bytes();
+        sb.append(" qbuf=").append(qbuf).append(" qbuf-free=0 argv-mem=0 multi-mem=").append(multiMem);
         sb.append(" rbs=").append(output.bufferCapacity());
         sb.append(" rbp=0");
         sb.append(" obl=").append(output.bufferBytes());
         sb.append(" oll=").append(output.queuedBuffers());
         sb.append(" omem=").append(output.queuedBytes());
-        sb.append(" tot-mem=").append(output.bufferCapacity() + output.queuedBytes());
+        sb.append(" tot-mem=").append(qbuf + multiMem + output.bufferCapacity() + output.queuedBytes());
         sb.append(" events=").append(output.total() > 0 ? "rw" : "r");
         sb.append(" cmd=").append(cl.lastCommand());
         sb.append(" user=default redir=-1");

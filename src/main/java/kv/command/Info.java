@@ -5,7 +5,6 @@ import kv.observe.ServerStats;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,51 +146,67 @@ public final class Info {
     }
 
     private static void memory(StringBuilder sb, Server s) {
-        long used = s.usedMemory();
-        long peak = s.peakMemory();
-        long rss = ProcessInfo.residentSetBytes();
-        long startup = Server.BASELINE_MEMORY;
-        long dataset = used - startup;
-        long total = ProcessInfo.totalSystemMemory();
+        s.refreshClientMemory();
+        MemoryFigures m = MemoryFigures.of(s);
+        long used = m.used();
+        long rss = m.rss();
         sb.append("# Memory\r\n");
         field(sb, "used_memory", used);
         field(sb, "used_memory_human", human(used));
         field(sb, "used_memory_rss", rss);
         field(sb, "used_memory_rss_human", human(rss));
-        field(sb, "used_memory_peak", peak);
-        field(sb, "used_memory_peak_human", human(peak));
-        field(sb, "used_memory_peak_perc", percent(used, peak));
-        field(sb, "used_memory_overhead", startup);
-        field(sb, "used_memory_startup", startup);
-        field(sb, "used_memory_dataset", dataset);
-        field(sb, "used_memory_dataset_perc", percent(dataset, used - startup <= 0 ? 1 : used - startup));
-        field(sb, "total_system_memory", total);
-        field(sb, "total_system_memory_human", human(total));
+        field(sb, "used_memory_peak", m.peak());
+        field(sb, "used_memory_peak_human", human(m.peak()));
+        field(sb, "used_memory_peak_perc", percent(used, m.peak()));
+        field(sb, "used_memory_overhead", m.overhead());
+        field(sb, "used_memory_startup", m.startup());
+        field(sb, "used_memory_dataset", m.dataset());
+        field(sb, "used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%", m.datasetPercent()));
+        field(sb, "allocator_allocated", m.heapUsed());
+        field(sb, "allocator_active", m.heapCommitted());
+        field(sb, "allocator_resident", rss);
+        field(sb, "total_system_memory", m.totalSystem());
+        field(sb, "total_system_memory_human", human(m.totalSystem()));
+        // no scripting engine yet: its figures stay zero
+        field(sb, "used_memory_lua", 0);
+        field(sb, "used_memory_vm_eval", 0);
+        field(sb, "used_memory_lua_human", human(0));
+        field(sb, "used_memory_scripts_eval", 0);
+        field(sb, "number_of_cached_scripts", 0);
+        field(sb, "number_of_functions", 0);
+        field(sb, "number_of_libraries", 0);
+        field(sb, "used_memory_vm_functions", 0);
+        field(sb, "used_memory_vm_total", 0);
+        field(sb, "used_memory_vm_total_human", human(0));
+        field(sb, "used_memory_functions", 0);
+        field(sb, "used_memory_scripts", 0);
+        field(sb, "used_memory_scripts_human", human(0));
         long maxmemory = s.config().maxMemory();
         field(sb, "maxmemory", maxmemory);
         field(sb, "maxmemory_human", human(maxmemory));
         field(sb, "maxmemory_policy", s.config().maxMemoryPolicy());
-        field(sb, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+        field(sb, "allocator_frag_ratio", twoDigits(m.allocatorFragRatio()));
+        field(sb, "allocator_frag_bytes", m.heapCommitted() - m.heapUsed());
+        field(sb, "allocator_rss_ratio", twoDigits(m.allocatorRssRatio()));
+        field(sb, "allocator_rss_bytes", rss - m.heapCommitted());
+        field(sb, "rss_overhead_ratio", "1.00");
+        field(sb, "rss_overhead_bytes", 0);
+        field(sb, "mem_fragmentation_ratio", twoDigits(m.fragmentation()));
         field(sb, "mem_fragmentation_bytes", rss - used);
         field(sb, "mem_not_counted_for_evict", 0);
         field(sb, "mem_replication_backlog", 0);
         field(sb, "mem_total_replication_buffers", 0);
         field(sb, "mem_clients_slaves", 0);
-        long clientsOut = 0;
-        for (Client c : s.clients().all()) {
-            clientsOut += c.transport().pendingOutput();
-        }
-        field(sb, "mem_clients_normal", clientsOut);
+        field(sb, "mem_clients_normal", m.clients());
         field(sb, "mem_cluster_links", 0);
         field(sb, "mem_aof_buffer", 0);
         field(sb, "mem_allocator", "jvm");
         field(sb, "active_defrag_running", 0);
         field(sb, "lazyfree_pending_objects", 0);
         field(sb, "lazyfreed_objects", 0);
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        field(sb, "kv_heap_used", heap.getUsed());
-        field(sb, "kv_heap_committed", heap.getCommitted());
-        field(sb, "kv_heap_max", heap.getMax());
+        field(sb, "kv_heap_used", m.heapUsed());
+        field(sb, "kv_heap_committed", m.heapCommitted());
+        field(sb, "kv_heap_max", m.heapMax());
         long gcCount = 0;
         long gcMillis = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -200,6 +215,10 @@ public final class Info {
         }
         field(sb, "kv_gc_count", gcCount);
         field(sb, "kv_gc_time_ms", gcMillis);
+    }
+
+    private static String twoDigits(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static void persistence(StringBuilder sb, Server s) {
@@ -260,10 +279,10 @@ public final class Info {
         field(sb, "expired_stale_perc", "0.00");
         field(sb, "expired_time_cap_reached_count", 0);
         field(sb, "expire_cycle_cpu_milliseconds", 0);
-        field(sb, "evicted_keys", 0);
-        field(sb, "evicted_clients", 0);
-        field(sb, "total_eviction_exceeded_time", 0);
-        field(sb, "current_eviction_exceeded_time", 0);
+        field(sb, "evicted_keys", ks.stats().evictedKeys);
+        field(sb, "evicted_clients", s.stats().evictedClients);
+        field(sb, "total_eviction_exceeded_time", s.eviction().totalExceededMs());
+        field(sb, "current_eviction_exceeded_time", s.eviction().currentExceededMs());
         field(sb, "keyspace_hits", ks.stats().hits);
         field(sb, "keyspace_misses", ks.stats().misses);
         field(sb, "pubsub_channels", 0);

@@ -88,6 +88,8 @@ public final class ServerConfig {
     private final Param maxmemory;
     private final Param maxmemoryPolicy;
     private final Param maxmemorySamples;
+    private final Param maxmemoryEvictionTenacity;
+    private final Param maxmemoryClients;
     private final Param protoMaxBulkLen;
     private final Param clientQueryBufferLimit;
     private final Param slowlogLogSlowerThan;
@@ -165,8 +167,8 @@ public final class ServerConfig {
                 "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                 "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
         maxmemorySamples = add(new NumParam("maxmemory-samples", 0, 1, Integer.MAX_VALUE, 5, false));
-        add(new NumParam("maxmemory-eviction-tenacity", 0, 0, 100, 10, false));
-        add(new NumParam("maxmemory-clients", 0, 0, Long.MAX_VALUE, 0, true));
+        maxmemoryEvictionTenacity = add(new NumParam("maxmemory-eviction-tenacity", 0, 0, 100, 10, false));
+        maxmemoryClients = add(new NumParam("maxmemory-clients", 0, 0, Long.MAX_VALUE, 0, true));
         protoMaxBulkLen = add(new NumParam("proto-max-bulk-len", 0, 1024 * 1024, Long.MAX_VALUE,
                 512L * 1024 * 1024, true));
         clientQueryBufferLimit = add(new NumParam("client-query-buffer-limit", 0, 1024 * 1024, Long.MAX_VALUE,
@@ -448,6 +450,16 @@ public final class ServerConfig {
 
     public int maxMemorySamples() {
         return (int) l(maxmemorySamples);
+    }
+
+    /** maxmemory-eviction-tenacity, 0..100: how long one eviction pass may run (see the engine's Eviction). */
+    public int maxMemoryEvictionTenacity() {
+        return (int) l(maxmemoryEvictionTenacity);
+    }
+
+    /** maxmemory-clients in bytes (0 = no limit); Redis' percentage form is not accepted here. */
+    public long maxMemoryClients() {
+        return l(maxmemoryClients);
     }
 
     public long protoMaxBulkLen() {

@@ -43,6 +43,11 @@ public final class Client {
             return new OutputUsage(0, 0, 0, pendingOutput());
         }
 
+        /** Bytes held for input not yet run: the partial request and input held back (pause, blocking). */
+        default long pendingInput() {
+            return 0;
+        }
+
         /**
          * Queues an out-of-band message (MONITOR lines, later pub/sub pushes and invalidations)
          * after the replies already buffered; it is written with the client's other pushes once
@@ -147,4 +152,10 @@ public final class Client {
     void blocked(boolean value) { blocked = value; }
     public boolean denyBlocking() { return denyBlocking; }
     public void denyBlocking(boolean value) { denyBlocking = value; }
+
+    /** What this client holds in memory: pending input, unsent output and the MULTI queue (used_memory counts it). */
+    public long memoryUsage() {
+        Transaction t = transaction();
+        return transport.pendingInput() + transport.pendingOutput() + (t == null ? 0 : t.bytes());
+    }
 }

@@ -57,6 +57,21 @@ public final class Dispatcher {
                 }
                 return Outcome.DONE;
             }
+            if (refusedForMemory(spec, multi)) {
+                if (multi != null && "exec".equals(spec.fullName())) {
+                    // Redis' execCommandAbort: the transaction is discarded with the reason
+                    client.transaction(null);
+                    client.transactionDoomed(false);
+                    server.watches().unwatchAll(client);
+                    reject(spec, reply, "EXECABORT Transaction discarded because of: " + Errors.OOM);
+                    return Outcome.DONE;
+                }
+                reject(spec, reply, Errors.OOM);
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
+                return Outcome.DONE;
+            }
             if (client.protocol() == 2 && !allowedWhileSubscribed(spec) && server.pubSub().subscribed(client)) {
                 reject(spec, reply, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
                         + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -93,6 +108,24 @@ public final class Dispatcher {
                 server.blocking().drain();
             }
         }
+    }
+
+    /**
+     * Redis' maxmemory check before a command: evict as needed; if memory cannot be freed, refuse a
+     * command that may grow it (denyoom), any command queued into MULTI, and an EXEC whose queue
+     * holds one. Reads and everything else still run.
+     */
+    private boolean refusedForMemory(CommandSpec spec, Transaction multi) {
+        if (depth > 0) {
+            return false;
+        }
+        if (!server.eviction().beforeCommand()) {
+            return false;
+        }
+        if (multi != null) {
+            return !controlsTransaction(spec) || ("exec".equals(spec.fullName()) && multi.denyOom());
+        }
+        return spec.has(CommandSpec.DENYOOM);
     }
 
     /** What RESP2's subscribed mode still allows (recognised by the spec, so renaming changes nothing). */

@@ -32,6 +32,14 @@ public final class Server {
      */
     public static final long BASELINE_MEMORY = 1L << 20;
 
+    /**
+     * The most data the heap may hold: three quarters of the JVM's maximum heap, the rest being the
+     * garbage collector's room. Eviction (or, without a policy, OOM refusals) holds used_memory under
+     * it even when maxmemory is unset or larger, so data never exhausts the heap.
+     */
+    public static final long HEAP_DATA_LIMIT = Runtime.getRuntime().maxMemory() / 4 * 3;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Server.class);
+
     private final ServerConfig config;
     private final Keyspace keyspace;
     private final CommandTable commands = new CommandTable();
@@ -54,6 +62,10 @@ public final class Server {
     private Propagator propagator = Propagator.NONE;
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
+    private final Eviction eviction = new Eviction(this);
+    private final ClientEviction clientEviction = new ClientEviction(this);
+    /** Clients' buffers and MULTI queues, summed by the cron (and by INFO): part of used_memory. */
+    private long clientMemory;
     private final PubSub pubSub = new PubSub(outputLimits::enforce);
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
@@ -95,6 +107,8 @@ public final class Server {
             config.addListener(name, v -> applyAccessPolicy());
         }
         config.addListener("slowlog-max-len", v -> slowLog.trim(config.slowlogMaxLen()));
+        logMemoryLimit();
+        config.addListener("maxmemory", v -> logMemoryLimit());
         this.counted = commands.allWithHandlers().toArray(new CommandSpec[0]);
         List<String> names = new ArrayList<>(counted.length);
         for (CommandSpec spec : counted) {
@@ -123,6 +137,35 @@ public final class Server {
         keyspace.access().configure(policy.contains("lfu"), config.lfuLogFactor(), config.lfuDecayTime());
     }
 
+    /**
+     * Evicts keys while used memory is above maxmemory (Redis' performEvictions): the dispatcher
+     * runs it before every command, and the scripting engine may before its calls. FAIL means
+     * nothing more can go, so a denyoom command must be refused with {@link Errors#OOM}.
+     */
+    public Eviction.Result performEvictions() {
+        return eviction.perform();
+    }
+
+    /** What eviction keeps used_memory under: maxmemory, capped by {@link #HEAP_DATA_LIMIT}. */
+    public long memoryLimit() {
+        long max = config.maxMemory();
+        return max == 0 ? HEAP_DATA_LIMIT : Math.min(max, HEAP_DATA_LIMIT);
+    }
+
+    private void logMemoryLimit() {
+        long max = config.maxMemory();
+        long heap = Runtime.getRuntime().maxMemory();
+        if (max == 0) {
+            LOG.infof("maxmemory is not set: data is limited to %d bytes, 3/4 of the %d-byte JVM heap "
+                    + "(maxmemory-policy %s applies there)", HEAP_DATA_LIMIT, heap, config.maxMemoryPolicy());
+        } else if (max > HEAP_DATA_LIMIT) {
+            LOG.warnf("maxmemory %d is more than 3/4 of the %d-byte JVM heap: data is limited to %d bytes "
+                    + "(give the JVM a heap of 4/3 x maxmemory or more)", max, heap, HEAP_DATA_LIMIT);
+        } else {
+            LOG.infof("maxmemory %d bytes, JVM heap %d bytes", max, heap);
+        }
+    }
+
     public ServerConfig config() { return config; }
     public Keyspace keyspace() { return keyspace; }
     public CommandTable commands() { return commands; }
@@ -131,6 +174,7 @@ public final class Server {
     public Watches watches() { return watches; }
     public PubSub pubSub() { return pubSub; }
     public OutputLimits outputLimits() { return outputLimits; }
+    public Eviction eviction() { return eviction; }
     /** Clients blocked on keys (BLPOP & co.). */
     public Blocking blocking() { return blocking; }
     public ServerStats stats() { return stats; }
@@ -176,6 +220,9 @@ public final class Server {
             hashFieldExpiry.run(tickNanos / 16);
         }
         keyspace.migrateTables(1_000_000);
+        clientEviction.enforce(config.maxMemoryClients());
+        refreshClientMemory();
+        eviction.perform(); // memory may have grown without commands (client buffers)
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
         snapshot = takeSnapshot();
@@ -226,7 +273,7 @@ public final class Server {
                 usedMemory(), peakMemory, config.maxMemory(), config.maxMemoryPolicy(),
                 stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
                 stats.netInputBytes, stats.netOutputBytes, stats.errorReplies,
-                ks.expiredKeys, 0 /* no eviction yet */, ks.hits, ks.misses, keys, expiring,
+                ks.expiredKeys, ks.evictedKeys, ks.hits, ks.misses, keys, expiring,
                 new StatsSnapshot.CommandCounters(countedNames, calls, micros, failed, rejected), errors, persistence);
     }
 
@@ -239,9 +286,27 @@ public final class Server {
         return keyspace.changes();
     }
 
-    /** INFO used_memory: the keyspace estimate plus {@link #BASELINE_MEMORY}; tracks the peak. */
+    /** Sums what clients hold now (output buffers, MULTI queues) into the figure used_memory includes. */
+    public long refreshClientMemory() {
+        long sum = 0;
+        for (Client c : clients.all()) {
+            sum += c.memoryUsage();
+        }
+        clientMemory = sum;
+        return sum;
+    }
+
+    /** Clients' memory as last summed (see {@link #refreshClientMemory}). */
+    public long clientMemory() {
+        return clientMemory;
+    }
+
+    /**
+     * INFO used_memory: the keyspace estimate, clients' memory as the cron last summed it, and
+     * {@link #BASELINE_MEMORY}; tracks the peak.
+     */
     public long usedMemory() {
-        long used = keyspace.heapBytes() + BASELINE_MEMORY;
+        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory;
         if (used > peakMemory) {
             peakMemory = used;
         }

@@ -11,9 +11,32 @@ public final class Transaction {
 
     private final List<Queued> queued = new ArrayList<>();
     private boolean failedToQueue;
+    /** Estimated heap bytes of the queue (Redis' multi-mem), counted in used_memory. */
+    private long bytes;
+    /** Whether a queued command may grow memory: EXEC is then refused when out of memory, as in Redis. */
+    private boolean denyOom;
 
     void add(CommandSpec spec, byte[][] argv) {
         queued.add(new Queued(spec, argv));
+        bytes += queuedBytes(argv);
+        denyOom |= spec.has(CommandSpec.DENYOOM);
+    }
+
+    /** A queued command's footprint: the record, the argv array and each argument array. */
+    private static long queuedBytes(byte[][] argv) {
+        long n = 16 + 8 + kv.store.Memory.align(16L + 4L * argv.length);
+        for (byte[] a : argv) {
+            n += kv.store.Memory.arrayBytes(a.length);
+        }
+        return n;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public boolean denyOom() {
+        return denyOom;
     }
 
     public List<Queued> queued() {

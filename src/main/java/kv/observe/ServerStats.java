@@ -11,6 +11,8 @@ public final class ServerStats {
     public long netInputBytes;
     public long netOutputBytes;
     public long errorReplies;
+    /** Clients closed by maxmemory-clients (Redis' stat_evictedclients). */
+    public long evictedClients;
     /** Read events that carried bytes, and socket writes of replies (total_reads/writes_processed). */
     public long readsProcessed;
     public long writesProcessed;
@@ -88,6 +90,7 @@ public final class ServerStats {
         netInputBytes = 0;
         netOutputBytes = 0;
         errorReplies = 0;
+        evictedClients = 0;
         readsProcessed = 0;
         writesProcessed = 0;
         errorsByCode.clear();

@@ -191,6 +191,23 @@ public final class RespParser {
         return Numbers.parseLong(line, 1, lineLength - 1);
     }
 
+    /**
+     * Heap held for the request being parsed: the arguments complete so far, the bulk being filled
+     * and the header line read so far (a client's query buffer, as used_memory and CLIENT LIST count it).
+     */
+    public long pendingBytes() {
+        long n = lineLength;
+        if (argv != null) {
+            for (int i = 0; i < argc; i++) {
+                n += argv[i].length;
+            }
+        }
+        if (bulk != null) {
+            n += bulk.length;
+        }
+        return n;
+    }
+
     /** Drops the partial command, e.g. when the connection closes. */
     public void reset() {
         argv = null;

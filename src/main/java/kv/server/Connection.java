@@ -32,6 +32,7 @@ import kv.protocol.RespWriter;
  */
 final class Connection implements Client.Transport, RespParser.Limits, PushFlusher.Target {
     private static final Logger LOG = Logger.getLogger(Connection.class);
+    private static final long REQUEST_HEAP_LIMIT = Runtime.getRuntime().maxMemory() / 8;
 
     private final Server server;
     private final NetSocketInternal socket;
@@ -142,6 +143,10 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
                 }
             }
         } catch (ProtocolException e) {
+            if (!e.hasReply()) {
+                LOG.infof("Closing client that reached max query buffer length: id=%d addr=%s",
+                        client == null ? 0 : client.id(), remote);
+            }
             if (e.hasReply()) {
                 writer.error(e.getMessage());
                 server.stats().error(e.getMessage());
@@ -309,6 +314,11 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     }
 
     @Override
+    public long pendingInput() {
+        return parser.pendingBytes() + (held == null ? 0 : held.capacity());
+    }
+
+    @Override
     public Client.OutputUsage outputUsage() {
         ReplyChunks chunks = writer.chunks();
         ChannelOutboundBuffer socketQueue = socketQueue();
@@ -357,9 +367,14 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         return server.config().protoMaxBulkLen();
     }
 
+    /**
+     * client-query-buffer-limit, but never more than an eighth of the JVM's maximum heap: one request
+     * must fit in memory next to the data, or the process would die of OutOfMemoryError instead of
+     * closing one connection (Redis' 1 GB default assumes the machine's memory behind malloc).
+     */
     @Override
     public long queryBufferLimit() {
-        return server.config().clientQueryBufferLimit();
+        return Math.min(server.config().clientQueryBufferLimit(), REQUEST_HEAP_LIMIT);
     }
 
     @Override

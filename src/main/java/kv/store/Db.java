@@ -215,9 +215,12 @@ public final class Db {
                 entryBytes += Values.heapBytes(value) - Values.heapBytes(old);
                 main.setValueAt(slot, value);
             }
-            // a new value starts a new LRU life; under LFU it inherits the counter, as in Redis
+            // a new value starts a new LRU life; under LFU it inherits the counter, which the write's
+            // lookup has just bumped (Redis' lookupKeyWrite before dbOverwrite)
             if (!access.lfu()) {
                 main.setAccessAt(slot, access.initial(now()));
+            } else if (!keyspace.noTouch()) {
+                main.setAccessAt(slot, access.touched(main.accessAt(slot), now()));
             }
             if (expireAtMs == NO_TTL && expires.size() > 0) {
                 expires.remove(stored);
@@ -253,8 +256,57 @@ public final class Db {
         byte[] stored = main.keyAt(slot);
         beforeChange(stored);
         removeSlot(slot);
+        keyspace.stats().evictedKeys++;
         changed(stored, KeyEvent.EVICTED);
         return true;
+    }
+
+    // ---- eviction sampling (see Evictor) ----
+
+    /**
+     * Offers up to {@code samples} random keys (all keys, or those with a TTL under a volatile
+     * policy) to {@code pool}, ranked as the policy wants: idle milliseconds (LRU), 255 minus the
+     * decayed counter (LFU), nearness of the expiry (TTL). Returns how many candidates the db has.
+     */
+    int sampleForEviction(EvictionPool pool, EvictionPolicy policy, int samples, long nowMs) {
+        OpenKeyTable from = policy.volatileOnly() ? expires : main;
+        int candidates = from.size();
+        if (candidates == 0) {
+            return 0;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        AccessClock access = keyspace.access();
+        for (int i = 0, n = Math.min(samples, candidates); i < n; i++) {
+            int slot = from.randomSlot(random);
+            byte[] key = from.keyAt(slot);
+            long rank;
+            if (policy.rank() == EvictionPolicy.Rank.TTL) {
+                rank = Long.MAX_VALUE - expires.whenAt(slot);
+            } else {
+                int mainSlot = from == main ? slot : main.find(key);
+                if (mainSlot < 0) {
+                    continue;
+                }
+                int field = main.accessAt(mainSlot);
+                rank = policy.rank() == EvictionPolicy.Rank.LFU
+                        ? 255 - access.frequency(field, nowMs)
+                        : access.idleSeconds(field, nowMs) * 1000;
+            }
+            pool.offer(rank, key, index);
+        }
+        return candidates;
+    }
+
+    /** Whether {@code key} is still stored and (for a volatile policy) still has a TTL. */
+    boolean isEvictionCandidate(byte[] key, boolean volatileOnly) {
+        return volatileOnly ? expires.size() > 0 && expires.find(key) >= 0 : main.find(key) >= 0;
+    }
+
+    /** A random key among the candidates (all keys, or those with a TTL), or null if there are none. */
+    byte[] randomCandidate(boolean volatileOnly, java.util.random.RandomGenerator random) {
+        OpenKeyTable from = volatileOnly ? expires : main;
+        int slot = from.randomSlot(random);
+        return slot < 0 ? null : from.keyAt(slot);
     }
 
     /** Sets the expiry of an existing live key. */
@@ -375,7 +427,17 @@ public final class Db {
 
     /** Estimated heap bytes: entries plus both tables. */
     public long heapBytes() {
-        return entryBytes + main.tableBytes(8) + expires.tableBytes(8);
+        return entryBytes + mainIndexBytes() + expiresIndexBytes();
+    }
+
+    /** The main table's slot arrays (MEMORY STATS overhead.hashtable.main). */
+    public long mainIndexBytes() {
+        return main.tableBytes(8);
+    }
+
+    /** The expiry table's slot arrays (MEMORY STATS overhead.hashtable.expires). */
+    public long expiresIndexBytes() {
+        return expires.tableBytes(8);
     }
 
     /** Receives one key (and its value) during a scan. */
@@ -437,6 +499,23 @@ public final class Db {
     public Object peek(byte[] key) {
         int slot = main.find(key);
         return slot < 0 ? null : main.valueAt(slot);
+    }
+
+    /**
+     * MEMORY USAGE: the estimated bytes of a stored key (even past its TTL, as Redis looks it up
+     * without expiring): key array, value, and its slot in the main table (and the expiry table);
+     * -1 if absent. The value's figure is the running estimate, exact for any size (no sampling).
+     */
+    public long memoryUsage(byte[] key) {
+        int slot = main.find(key);
+        if (slot < 0) {
+            return -1;
+        }
+        long slotBytes = 4 + 4 + 8;
+        if (expires.size() > 0 && expires.find(key) >= 0) {
+            slotBytes += 4 + 4 + 8;
+        }
+        return Memory.arrayBytes(key.length) + Values.heapBytes(main.valueAt(slot)) + slotBytes;
     }
 
     /** Access field of a stored key even past its TTL (DEBUG OBJECT); -1 if absent. */

@@ -10,9 +10,10 @@ public final class Keyspace {
     private static final KeyspaceListener[] NONE = new KeyspaceListener[0];
 
     private final Db[] dbs;
-    private final Clock clock = new Clock();
+    private final Clock clock;
     private final AccessClock access = new AccessClock();
     private final KeyspaceStats stats = new KeyspaceStats();
+    private final Evictor evictor = new Evictor(this);
     /** Set while a CLIENT NO-TOUCH client runs a command: reads leave access clocks alone. */
     private boolean noTouch;
     private KeyspaceListener[] listeners = NONE;
@@ -20,6 +21,11 @@ public final class Keyspace {
     private long changes;
 
     public Keyspace(int databases) {
+        this(databases, new Clock());
+    }
+
+    public Keyspace(int databases, Clock clock) {
+        this.clock = clock;
         dbs = new Db[databases];
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Db(this, i);
@@ -44,6 +50,11 @@ public final class Keyspace {
 
     public KeyspaceStats stats() {
         return stats;
+    }
+
+    /** Picks and removes keys under a maxmemory policy. */
+    public Evictor evictor() {
+        return evictor;
     }
 
     boolean noTouch() {
@@ -145,6 +156,15 @@ public final class Keyspace {
         long n = 0;
         for (Db db : dbs) {
             n += db.size();
+        }
+        return n;
+    }
+
+    /** The tables' slot arrays of every db: what used_memory_overhead counts beside the fixed part. */
+    public long indexBytes() {
+        long n = 0;
+        for (Db db : dbs) {
+            n += db.mainIndexBytes() + db.expiresIndexBytes();
         }
         return n;
     }

@@ -5,6 +5,8 @@ public final class KeyspaceStats {
     public long hits;
     public long misses;
     public long expiredKeys;
+    /** Keys removed to get under maxmemory. */
+    public long evictedKeys;
     /** Keys removed because their TTL passed while they were being examined by the active cycle. */
     public long expiredByCycle;
 
@@ -12,6 +14,7 @@ public final class KeyspaceStats {
         hits = 0;
         misses = 0;
         expiredKeys = 0;
+        evictedKeys = 0;
         expiredByCycle = 0;
     }
 }

@@ -125,6 +125,27 @@ class EntrypointTest {
     }
 
     @Test
+    void theHeapFollowsMaxmemoryWhenThatNeedsLess() throws Exception {
+        // 300mb (MiB) of data: 4/3 of it plus 64 MiB, well under 60% of the 2 GiB limit
+        Result flag = run(Map.of(), "--maxmemory", "300mb");
+        assertEquals(0, flag.status(), flag.stderr());
+        assertTrue(flag.jvmOptions().contains("-Xmx464m"), flag.jvmOptions().toString());
+        assertFalse(flag.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage")));
+        assertTrue(flag.stderr().contains("heap 464 MiB for maxmemory"), flag.stderr());
+        // from the config file, the last flag winning over it; units as redis-server reads them
+        Files.writeString(conf, "port 6379\nmaxmemory 500mb\n");
+        assertTrue(run(Map.of(), conf.toString()).jvmOptions().contains("-Xmx730m"));
+        assertTrue(run(Map.of(), conf.toString(), "--maxmemory", "150M").jvmOptions().contains("-Xmx254m"));
+        // more than the knob's share: the share stays the ceiling (KV then evicts at 3/4 of the heap)
+        Result big = run(Map.of(), "--maxmemory", "4gb");
+        assertTrue(big.jvmOptions().contains("-XX:MaxRAMPercentage=60"), big.jvmOptions().toString());
+        assertTrue(big.stderr().contains("evicts at 3/4 of the heap"), big.stderr());
+        // native images get the same -Xmx
+        Result nat = run(Map.of("KVAPP_BIN", bin.resolve("application").toString()), "--maxmemory", "300mb");
+        assertEquals("-Xmx464m", nat.argv().get(1), nat.argv().toString());
+    }
+
+    @Test
     void theHeapKnobIsKvappHeapPercent() throws Exception {
         assertTrue(run(Map.of("KVAPP_HEAP_PERCENT", "25")).jvmOptions().contains("-XX:MaxRAMPercentage=25"));
         Result bad = run(Map.of("KVAPP_HEAP_PERCENT", "95"));
