@@ -194,6 +194,7 @@ public final class Dispatcher {
         client.lastCommand(spec.fullName());
         long start = System.nanoTime();
         boolean failed = false;
+        KeyspaceEvents.Context outer = server.keyspaceEvents().begin(spec, argv);
         try {
             spec.handler().execute(call);
         } catch (CommandError e) {
@@ -211,6 +212,7 @@ public final class Dispatcher {
             reply.error(message);
             server.stats().error(message);
         } finally {
+            server.keyspaceEvents().end(outer);
             keyspace.noTouch(false);
             depth--;
         }

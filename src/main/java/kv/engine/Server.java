@@ -55,6 +55,7 @@ public final class Server {
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
     private final PubSub pubSub = new PubSub(outputLimits::enforce);
+    private final KeyspaceEvents keyspaceEvents;
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
     private final CommandSpec[] counted;
@@ -86,6 +87,8 @@ public final class Server {
             commands.rename(rename.getKey(), rename.getValue());
         }
         keyspace.addListener(new ExpiryPropagation(this));
+        this.keyspaceEvents = new KeyspaceEvents(config, pubSub);
+        keyspace.addListener(keyspaceEvents);
         this.watches = new Watches(keyspace);
         clients.onDisconnect(watches::unwatchAll);
         clients.onDisconnect(pubSub::forget);
@@ -130,6 +133,8 @@ public final class Server {
     public Clients clients() { return clients; }
     public Watches watches() { return watches; }
     public PubSub pubSub() { return pubSub; }
+    /** Keyspace notifications (notify-keyspace-events). */
+    public KeyspaceEvents keyspaceEvents() { return keyspaceEvents; }
     public OutputLimits outputLimits() { return outputLimits; }
     /** Clients blocked on keys (BLPOP & co.). */
     public Blocking blocking() { return blocking; }
