@@ -42,6 +42,10 @@ public final class Dispatcher {
         boolean muted = client.replyMode() == Client.ReplyMode.OFF || client.replyMode() == Client.ReplyMode.SKIP;
         Reply reply = muted ? new DiscardingReply(network.protocol()) : network;
         Transaction multi = client.transaction();
+        boolean outermost = depth == 0;
+        if (outermost) {
+            client.executing(true);
+        }
         try {
             CommandSpec spec = resolve(argv, reply);
             if (spec == null) {
@@ -89,6 +93,9 @@ public final class Dispatcher {
             }
             // what this command pushed goes to the clients blocked on those keys (after the outermost
             // command only: EXEC and scripts run theirs inside)
+            if (outermost) {
+                client.executing(false);
+            }
             if (depth == 0) {
                 server.blocking().drain();
             }
