@@ -93,6 +93,8 @@ public final class Client {
     private boolean blocked;
     /** Blocking commands answer at once (set by MULTI, scripts: Redis' CLIENT_DENY_BLOCKING). */
     private boolean denyBlocking;
+    /** CLIENT TRACKING options, null while tracking is off. */
+    private Tracking.Mode tracking;
     /** Set while the client's own command runs: messages for it wait in {@link #heldPushes}. */
     private boolean executing;
     private List<Consumer<Reply>> heldPushes;
@@ -151,6 +153,9 @@ public final class Client {
     public boolean blocked() { return blocked; }
     void blocked(boolean value) { blocked = value; }
     public boolean denyBlocking() { return denyBlocking; }
+    /** Client-side caching options, null while tracking is off. */
+    public Tracking.Mode tracking() { return tracking; }
+    void tracking(Tracking.Mode mode) { tracking = mode; }
 
     /**
      * Queues a pub/sub message (keyspace notifications included) for this client. One raised by the

@@ -45,9 +45,11 @@ public final class Dispatcher {
         boolean outermost = depth == 0;
         if (outermost) {
             client.executing(true);
+            server.tracking().begin(client);
         }
+        CommandSpec spec = null;
         try {
-            CommandSpec spec = resolve(argv, reply);
+            spec = resolve(argv, reply);
             if (spec == null) {
                 if (multi != null) {
                     multi.failedToQueue();
@@ -94,6 +96,7 @@ public final class Dispatcher {
             // what this command pushed goes to the clients blocked on those keys (after the outermost
             // command only: EXEC and scripts run theirs inside)
             if (outermost) {
+                server.tracking().endOfRequest(client, spec);
                 client.executing(false);
             }
             if (depth == 0) {
@@ -232,6 +235,7 @@ public final class Dispatcher {
             return true;
         }
         propagate(call, client, spec, keyspace.changes() != changesBefore);
+        server.tracking().afterCommand(client, spec, argv);
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;

@@ -56,6 +56,7 @@ public final class Server {
     private final OutputLimits outputLimits = new OutputLimits(this);
     private final PubSub pubSub = new PubSub(outputLimits::enforce);
     private final KeyspaceEvents keyspaceEvents;
+    private final Tracking tracking;
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
     private final CommandSpec[] counted;
@@ -89,6 +90,9 @@ public final class Server {
         keyspace.addListener(new ExpiryPropagation(this));
         this.keyspaceEvents = new KeyspaceEvents(config, pubSub);
         keyspace.addListener(keyspaceEvents);
+        this.tracking = new Tracking(this);
+        keyspace.addListener(tracking);
+        clients.onDisconnect(tracking::disable);
         this.watches = new Watches(keyspace);
         clients.onDisconnect(watches::unwatchAll);
         clients.onDisconnect(pubSub::forget);
@@ -135,6 +139,8 @@ public final class Server {
     public PubSub pubSub() { return pubSub; }
     /** Keyspace notifications (notify-keyspace-events). */
     public KeyspaceEvents keyspaceEvents() { return keyspaceEvents; }
+    /** Client-side caching (CLIENT TRACKING). */
+    public Tracking tracking() { return tracking; }
     public OutputLimits outputLimits() { return outputLimits; }
     /** Clients blocked on keys (BLPOP & co.). */
     public Blocking blocking() { return blocking; }
@@ -180,6 +186,8 @@ public final class Server {
             activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
             hashFieldExpiry.run(tickNanos / 16);
         }
+        // keys the cron expired reach BCAST clients now rather than after somebody's next command
+        tracking.deliverBroadcasts();
         keyspace.migrateTables(1_000_000);
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
