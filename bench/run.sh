@@ -82,7 +82,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 for s in ${sections//,/ }; do
-    case "$s" in throughput|memory|startup) ;; *) echo "run.sh: unknown section '$s'" >&2; exit 2 ;; esac
+    case "$s" in throughput|memory|startup|events) ;; *) echo "run.sh: unknown section '$s'" >&2; exit 2 ;; esac
 done
 want() { [[ ",$sections," == *",$1,"* ]]; }
 

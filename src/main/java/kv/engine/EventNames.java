@@ -96,6 +96,17 @@ final class EventNames {
         put((argv, key) -> new Notice[] {end(argv[whereOfMpop(argv, 2)], "MIN", zpopmin, zpopmax)}, "bzmpop");
         put(fixed(n(NOTIFY_ZSET, "georadiusstore")), "georadius", "georadiusbymember");
 
+        // hash field expiration (Redis 7.4 / 8; no 7.x oracle has these commands): the EXPIRE family
+        // is "hexpire" whatever the unit, HGETDEL removes fields ("hdel")
+        Notice hexpire = n(NOTIFY_HASH, "hexpire");
+        Notice[] hpersist = {n(NOTIFY_HASH, "hpersist")};
+        Notice hset = n(NOTIFY_HASH, "hset");
+        put(fixed(hexpire), "hexpire", "hpexpire", "hexpireat", "hpexpireat");
+        put(fixed(n(NOTIFY_HASH, "hdel")), "hgetdel");
+        put((argv, key) -> optionBeforeFields(argv, "PERSIST") ? hpersist : new Notice[] {hexpire}, "hgetex");
+        put((argv, key) -> optionBeforeFields(argv, "EX", "PX", "EXAT", "PXAT") ? new Notice[] {hset, hexpire} : new Notice[] {hset},
+                "hsetex");
+
         // consumer-group bookkeeping changes the key without an event of its own
         put(fixed(), "xack", "xreadgroup", "xclaim", "xautoclaim");
         put(fixed(), "flushall", "flushdb", "swapdb");
@@ -189,6 +200,16 @@ final class EventNames {
 
     private static Notice end(byte[] arg, String ifToken, Notice yes, Notice otherwise) {
         return Tokens.equalsIgnoreCase(arg, ifToken) ? yes : otherwise;
+    }
+
+    /** One of {@code tokens} among the options of a Redis 8 hash command (they end at FIELDS). */
+    private static boolean optionBeforeFields(byte[][] argv, String... tokens) {
+        for (int i = 2; i < argv.length && !Tokens.equalsIgnoreCase(argv[i], "FIELDS"); i++) {
+            if (hasAny(new byte[][] {argv[i]}, 0, tokens)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasAny(byte[][] argv, int from, String... tokens) {

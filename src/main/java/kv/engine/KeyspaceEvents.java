@@ -39,6 +39,8 @@ public final class KeyspaceEvents implements KeyspaceListener {
 
     private final ServerConfig config;
     private final PubSub pubSub;
+    private final byte[][] keyspacePrefixes;
+    private final byte[][] keyeventPrefixes;
     /** The command whose changes are being reported (null outside commands: the cron). */
     private CommandSpec spec;
     private byte[][] argv;
@@ -56,6 +58,8 @@ public final class KeyspaceEvents implements KeyspaceListener {
     KeyspaceEvents(ServerConfig config, PubSub pubSub) {
         this.config = config;
         this.pubSub = pubSub;
+        this.keyspacePrefixes = new byte[config.databases()][];
+        this.keyeventPrefixes = new byte[config.databases()][];
     }
 
     /** What a command's changes are reported as, saved around a nested command. */
@@ -207,19 +211,29 @@ public final class KeyspaceEvents implements KeyspaceListener {
 
     private void publish(int db, byte[] key, Notice notice) {
         int flags = config.notifyKeyspaceEvents();
-        if ((flags & notice.type()) == 0) {
+        // nobody subscribed to anything: no channel name needs building (nothing would be delivered)
+        if ((flags & notice.type()) == 0 || (pubSub.channelCount() == 0 && pubSub.patternCount() == 0)) {
             return;
         }
         if ((flags & ServerConfig.NOTIFY_KEYSPACE) != 0) {
-            pubSub.publish(concat("__keyspace@" + db + "__:", key), notice.name(), false);
+            pubSub.publish(concat(prefix(keyspacePrefixes, "__keyspace@", db), key), notice.name(), false);
         }
         if ((flags & ServerConfig.NOTIFY_KEYEVENT) != 0) {
-            pubSub.publish(concat("__keyevent@" + db + "__:", notice.name()), key, false);
+            pubSub.publish(concat(prefix(keyeventPrefixes, "__keyevent@", db), notice.name()), key, false);
         }
     }
 
-    private static byte[] concat(String prefix, byte[] tail) {
-        byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
+    /** "__keyspace@N__:" for database N, made once. */
+    private static byte[] prefix(byte[][] cache, String head, int db) {
+        byte[] p = cache[db];
+        if (p == null) {
+            p = (head + db + "__:").getBytes(StandardCharsets.US_ASCII);
+            cache[db] = p;
+        }
+        return p;
+    }
+
+    private static byte[] concat(byte[] p, byte[] tail) {
         byte[] out = new byte[p.length + tail.length];
         System.arraycopy(p, 0, out, 0, p.length);
         System.arraycopy(tail, 0, out, p.length, tail.length);
