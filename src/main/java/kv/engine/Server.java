@@ -187,6 +187,7 @@ public final class Server {
             hashFieldExpiry.run(tickNanos / 16);
         }
         // keys the cron expired reach BCAST clients now rather than after somebody's next command
+        tracking.limitTable();
         tracking.deliverBroadcasts();
         keyspace.migrateTables(1_000_000);
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());

@@ -196,8 +196,11 @@ public final class Tracking implements KeyspaceListener {
         deliverBroadcasts();
     }
 
-    /** tracking-table-max-keys: forgets keys (invalidating them for their readers) beyond the limit. */
-    private void limitTable() {
+    /**
+     * tracking-table-max-keys: forgets keys (invalidating them for their readers) beyond the limit;
+     * after each remembering read, and from the cron once the limit was lowered.
+     */
+    void limitTable() {
         long max = server.config().trackingTableMaxKeys();
         if (max == 0 || table.size() <= max) {
             return;
