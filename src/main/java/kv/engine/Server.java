@@ -89,9 +89,10 @@ public final class Server {
         }
         keyspace.addListener(new ExpiryPropagation(this));
         this.keyspaceEvents = new KeyspaceEvents(config, pubSub);
-        keyspace.addListener(keyspaceEvents);
+        // both listen to the funnel only while in use, so the common write path stays as it was
+        attachKeyspaceEvents();
+        config.addListener("notify-keyspace-events", v -> attachKeyspaceEvents());
         this.tracking = new Tracking(this);
-        keyspace.addListener(tracking);
         clients.onDisconnect(tracking::disable);
         this.watches = new Watches(keyspace);
         clients.onDisconnect(watches::unwatchAll);
@@ -110,6 +111,14 @@ public final class Server {
         this.countedNames = List.copyOf(names);
         // readers (metrics, probes) see real figures from the start, not the empty snapshot
         this.snapshot = takeSnapshot();
+    }
+
+    private void attachKeyspaceEvents() {
+        if (config.notifyKeyspaceEvents() != 0) {
+            keyspace.addListener(keyspaceEvents);
+        } else {
+            keyspace.removeListener(keyspaceEvents);
+        }
     }
 
     /** 40 random hex digits, like Redis' run and replication ids. */

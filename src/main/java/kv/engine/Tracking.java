@@ -90,6 +90,7 @@ public final class Tracking implements KeyspaceListener {
             m = new Mode();
             c.tracking(m);
             trackingClients++;
+            server.keyspace().addListener(this);
         }
         m.redirect = redirect;
         m.brokenRedirect = false;
@@ -129,6 +130,17 @@ public final class Tracking implements KeyspaceListener {
         }
         c.tracking(null);
         trackingClients--;
+        detachIfIdle();
+    }
+
+    /**
+     * Listens to the funnel only while a client tracks or the table still names keys (Redis keeps
+     * a departed client's keys until they change, and INFO counts them).
+     */
+    private void detachIfIdle() {
+        if (trackingClients == 0 && table.isEmpty() && prefixes.isEmpty()) {
+            server.keyspace().removeListener(this);
+        }
     }
 
     /** The prefix among {@code c}'s own that overlaps {@code p} (one starts the other), or null. */
@@ -247,6 +259,7 @@ public final class Tracking implements KeyspaceListener {
         }
         table.clear();
         totalItems = 0;
+        detachIfIdle();
     }
 
     private void collectForPrefixes(byte[] key) {
@@ -274,6 +287,9 @@ public final class Tracking implements KeyspaceListener {
             return;
         }
         totalItems -= ids.size();
+        if (table.isEmpty()) {
+            detachIfIdle();
+        }
         byte[][] keys = {key.clone()};
         for (long id : ids) {
             Client c = server.clients().byId(id);
