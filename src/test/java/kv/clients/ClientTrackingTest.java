@@ -141,9 +141,9 @@ class ClientTrackingTest {
         try (RespTestClient reader = connect(); RespTestClient writer = connect()) {
             reader.call("HELLO", "3");
             reader.call("CLIENT", "TRACKING", "on");
-            long deadline = System.currentTimeMillis() + 50;
+            long deadline = System.currentTimeMillis() + 500;
             writer.call("SET", "k", "v", "PXAT", Long.toString(deadline));
-            reader.call("GET", "k");
+            assertEquals("$1\r\nv\r\n", reader.call("GET", "k"));
             kv.WallClock.awaitPast(deadline);
             assertEquals(":0\r\n", writer.call("EXISTS", "k"));
             assertEquals(invalidate3("k"), reader.readReply());
