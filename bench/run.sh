@@ -10,6 +10,9 @@
 #               process RSS from /proc/PID/status)
 #   startup     launch to first PONG: redis-server, KV on the default JDK, KV on JDK 25,
 #               KV on JDK 25 with an AOT cache (JEP 483/514 training run)
+#   events      PUBLISH fan-out (1 publisher, 50 subscribers), MULTI + 10 SETs + EXEC
+#               (bench/multi_exec.py), XADD, XREADGROUP, and SET with keyspace
+#               notifications off / KEA without subscriber / KEA with one subscriber
 #
 # Usage: bench/run.sh [options]      (bench/run.sh --help)
 set -euo pipefail
@@ -31,7 +34,7 @@ Usage: bench/run.sh [options]
                        single key per test, which hides table and GC costs)
   --warmup N           untimed warm-up requests per server before measuring (default
                        2000000, JIT and heap settled; --quick: 20000)
-  --only LIST          sections to run, comma separated: throughput,memory,startup
+  --only LIST          sections to run, comma separated: throughput,memory,startup,events
                                                                  (default: all)
   --redis-only         do not build or start KV; measure redis-server alone
   --no-build           do not run ./mvnw package (use the existing jar)
@@ -52,7 +55,7 @@ keys=1000000
 launches=5
 keyspace="100000"
 warmup=2000000
-sections="throughput,memory,startup"
+sections="throughput,memory,startup,events"
 with_kv=1
 build=1
 jdk25="/usr/lib/jvm/temurin-25-jdk-amd64"
@@ -79,7 +82,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 for s in ${sections//,/ }; do
-    case "$s" in throughput|memory|startup) ;; *) echo "run.sh: unknown section '$s'" >&2; exit 2 ;; esac
+    case "$s" in throughput|memory|startup|events) ;; *) echo "run.sh: unknown section '$s'" >&2; exit 2 ;; esac
 done
 want() { [[ ",$sections," == *",$1,"* ]]; }
 
@@ -522,6 +525,98 @@ if want startup; then
         fi
         stop_pid "$pid"
     fi
+fi
+
+# ------------------------------------------------------------------------------- events
+# Pub/sub fan-out, transactions, streams and the cost of keyspace notifications. Custom
+# redis-benchmark commands (-c 1 for the single publisher), MULTI/EXEC through
+# bench/multi_exec.py (redis-benchmark cannot send a transaction as one unit).
+ev_bench() {                  # ev_bench PORT ARGS...: prints the rps of one redis-benchmark run
+    local port=$1
+    shift
+    timeout 300 redis-benchmark -h "$host" -p "$port" --csv "$@" 2>>"$logdir/redis-benchmark.err" \
+        | awk -F'","' '!/^"test"/ && NF >= 2 { gsub(/"/, "", $2); print $2; exit }'
+}
+
+subscribers() {               # subscribers PORT N CMD...: starts N redis-cli subscribers, sets SUB_PIDS
+    local port=$1 n=$2 i
+    shift 2
+    SUB_PIDS=()
+    for ((i = 0; i < n; i++)); do
+        redis-cli -h "$host" -p "$port" "$@" >/dev/null 2>&1 &
+        SUB_PIDS+=("$!")
+        PIDS+=("$!")
+    done
+}
+
+stop_subscribers() { local p; for p in "${SUB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; SUB_PIDS=(); }
+
+if want events; then
+    log "events: starting servers"
+    declare -A ev_port=()
+    free_port; ev_port[redis]=$PORT
+    start_redis "${ev_port[redis]}" "$logdir/events-redis.log"; ev_pid_redis=$SPID
+    must_be_up redis "${ev_port[redis]}" "$ev_pid_redis" "$logdir/events-redis.log"
+    if [[ $with_kv -eq 1 ]]; then
+        free_port; ev_port[kv]=$PORT
+        start_kv "${ev_port[kv]}" "$logdir/events-kv.log" "" ""; ev_pid_kv=$SPID
+        must_be_up kv "${ev_port[kv]}" "$ev_pid_kv" "$logdir/events-kv.log"
+    fi
+    raw_ev="$rundir/events.tsv"
+    : > "$raw_ev"
+    fanout=50
+    ev_n=$(( requests * 10 ))
+    for s in "${servers[@]}"; do
+        p=${ev_port[$s]}
+        timeout 600 redis-benchmark -h "$host" -p "$p" -c "$clients" -n "$(( warmup / 4 ))" -P 16 -t set,get \
+            ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+    done
+    for ((rep = 1; rep <= repeats; rep++)); do
+        order=("${servers[@]}")
+        if [[ $with_kv -eq 1 && $((rep % 2)) -eq 0 ]]; then order=(redis kv); fi
+        for s in "${order[@]}"; do
+            p=${ev_port[$s]}
+            log "events: repeat $rep/$repeats on $s"
+            redis-cli -h "$host" -p "$p" FLUSHALL >/dev/null
+            subscribers "$p" "$fanout" SUBSCRIBE bench:fanout
+            for ((i = 0; i < 500; i++)); do
+                [[ "$(redis-cli -h "$host" -p "$p" PUBSUB NUMSUB bench:fanout | tail -n 1)" == "$fanout" ]] && break
+                sleep 0.01
+            done
+            printf '%s\t%s\tpublish_fanout\t%s\n' "$s" "$rep" "$(ev_bench "$p" -c 1 -P 16 -n "$requests" PUBLISH bench:fanout hello)" >>"$raw_ev"
+            stop_subscribers
+            printf '%s\t%s\tmulti_exec_10_sets\t%s\n' "$s" "$rep" \
+                "$(timeout 300 python3 "$root/bench/multi_exec.py" "$host" "$p" "$clients" "$(( requests * 2 ))" 16 || echo -)" >>"$raw_ev"
+            printf '%s\t%s\txadd\t%s\n' "$s" "$rep" "$(ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" XADD bench:stream '*' f v)" >>"$raw_ev"
+            redis-cli -h "$host" -p "$p" XGROUP CREATE bench:stream g 0 >/dev/null
+            printf '%s\t%s\txreadgroup\t%s\n' "$s" "$rep" \
+                "$(ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" XREADGROUP GROUP g c COUNT 1 STREAMS bench:stream '>')" >>"$raw_ev"
+            for mode in off kea kea_subscriber; do
+                redis-cli -h "$host" -p "$p" CONFIG SET notify-keyspace-events "$([[ $mode == off ]] && echo "" || echo KEA)" >/dev/null
+                [[ $mode == kea_subscriber ]] && subscribers "$p" 1 PSUBSCRIBE '__key*__:*'
+                sleep 0.2
+                printf '%s\t%s\tset_notify_%s\t%s\n' "$s" "$rep" "$mode" \
+                    "$(ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" ${keyspace:+-r "$keyspace"} -t set)" >>"$raw_ev"
+                [[ $mode == kea_subscriber ]] && stop_subscribers
+            done
+            redis-cli -h "$host" -p "$p" CONFIG SET notify-keyspace-events "" >/dev/null
+        done
+    done
+    [[ $with_kv -eq 1 ]] && stop_pid "$ev_pid_kv"
+    stop_pid "$ev_pid_redis"
+
+    out ""
+    out "== Events: median of $repeats interleaved repeats; ratio = KV/redis (higher is better for KV)"
+    out "   publish_fanout: PUBLISH rps of 1 publisher (-P 16) to $fanout subscribers (messages delivered = rps x $fanout)"
+    out "   multi_exec_10_sets: transactions/s, $clients connections x 16 in flight; xadd, xreadgroup, set_notify_*: -c $clients -P 16 -n $ev_n"
+    out "$(printf '%-26s %12s %12s %6s' test "KV" "redis" ratio)"
+    ev_stat() { awk -F'\t' -v s="$1" -v t="$2" '$1 == s && $3 == t && $4 != "" && $4 != "-" { print $4 }' "$raw_ev" | median; }
+    for t in publish_fanout multi_exec_10_sets xadd xreadgroup set_notify_off set_notify_kea set_notify_kea_subscriber; do
+        kr=-
+        [[ $with_kv -eq 1 ]] && kr=$(ev_stat kv "$t")
+        rr=$(ev_stat redis "$t")
+        out "$(printf '%-26s %12s %12s %6s' "$t" "$(fmt "$kr" 0)" "$(fmt "$rr" 0)" "$(ratio "$kr" "$rr")")"
+    done
 fi
 
 # ------------------------------------------------------------------------------- summary

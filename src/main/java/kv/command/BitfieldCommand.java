@@ -3,6 +3,7 @@ package kv.command;
 import java.util.ArrayList;
 import java.util.List;
 
+import kv.config.ServerConfig;
 import kv.engine.Call;
 import kv.engine.Errors;
 import kv.store.Db;
@@ -85,6 +86,8 @@ final class BitfieldCommand {
         int needed = (int) (highestWrite >>> 3) + 1;
         Object v = db.read(key, ValueType.STRING, Db.NO_STATS);
         Object g;
+        // Redis creates the key even if every write fails, and names the change only after a write
+        c.silentChanges();
         if (v == null) {
             g = StringBytes.growable(null, needed);
             db.put(key, g);
@@ -94,6 +97,7 @@ final class BitfieldCommand {
         }
         byte[] buf = StringBytes.writableArray(g);
         c.reply().array(ops.size());
+        int writes = 0;
         for (Op op : ops) {
             if (op.code == 'g') {
                 c.reply().integer(get(buf, StringBytes.length(g), op));
@@ -111,10 +115,21 @@ final class BitfieldCommand {
             }
             long stored = overflowed ? limited[0] : target;
             write(buf, op.offset, op.bits, stored);
+            // Redis counts (and announces) a write only if it changed the field
+            if (read(buf, op.offset, op.bits, op.signed) != old) {
+                writes++;
+            }
             c.reply().integer(op.code == 'i' ? stored : old);
         }
         if (v != null) {
-            db.modified(key, g);
+            if (writes > 0 || g != v) {
+                db.modified(key, g);
+            } else {
+                db.unmodified(key);
+            }
+        }
+        if (writes > 0) {
+            c.keyspaceEvent(ServerConfig.NOTIFY_STRING, "setbit", key);
         }
     }
 

@@ -15,7 +15,7 @@ import kv.engine.Client;
 import kv.engine.Clients;
 import kv.util.ClientText;
 
-/** CLIENT and its subcommands (Redis 7.2 set, without tracking and caching). */
+/** CLIENT and its subcommands (Redis 7.2 set; tracking and caching in {@link ClientTracking}). */
 final class ClientCommand {
     private ClientCommand() {
     }
@@ -38,6 +38,7 @@ final class ClientCommand {
         t.register("client|no-touch", c -> c.client().noTouch(onOff(c)));
         t.register("client|help", ClientCommand::help);
         t.register("client|unblock", ClientCommand::unblock);
+        ClientTracking.register(t);
     }
 
     // ---- the CLIENT LIST line ----
@@ -78,7 +79,7 @@ final class ClientCommand {
         sb.append(" tot-mem=").append(qbuf + multiMem + output.bufferCapacity() + output.queuedBytes());
         sb.append(" events=").append(output.total() > 0 ? "rw" : "r");
         sb.append(" cmd=").append(cl.lastCommand());
-        sb.append(" user=default redir=-1");
+        sb.append(" user=default redir=").append(cl.tracking() == null ? -1 : cl.tracking().redirect());
         sb.append(" resp=").append(cl.protocol());
         sb.append(" lib-name=").append(cl.libName() == null ? "" : cl.libName());
         sb.append(" lib-ver=").append(cl.libVersion() == null ? "" : cl.libVersion());
@@ -98,6 +99,15 @@ final class ClientCommand {
         }
         if (cl.blocked()) {
             f.append('b');
+        }
+        if (cl.tracking() != null) {
+            f.append('t');
+            if (cl.tracking().brokenRedirect()) {
+                f.append('R');
+            }
+            if (cl.tracking().bcast()) {
+                f.append('B');
+            }
         }
         if (cl.transactionDoomed()) {
             f.append('d');

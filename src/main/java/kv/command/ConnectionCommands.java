@@ -58,6 +58,7 @@ final class ConnectionCommands {
         client.authenticated(!c.server().authRequired());
         TransactionCommands.end(c.server(), client);
         c.server().pubSub().forget(client);
+        c.server().tracking().disable(client);
         c.reply().simple("RESET");
     }
 

@@ -122,7 +122,7 @@ final class HashCommands {
         if (created) {
             h = new HashValue();
         } else if (h.contains(c.arg(2))) {
-            c.db().modified(key);
+            c.db().unmodified(key);
             c.reply().integer(0);
             return;
         }
@@ -240,7 +240,7 @@ final class HashCommands {
     /** Ends a {@link #modify} that changed nothing. */
     private static void settleUnchanged(Call c, byte[] key, boolean created) {
         if (!created) {
-            c.db().modified(key);
+            c.db().unmodified(key);
         }
     }
 

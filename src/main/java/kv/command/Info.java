@@ -136,7 +136,7 @@ public final class Info {
         }
         field(sb, "client_recent_max_output_buffer", maxOut);
         field(sb, "blocked_clients", s.blocking().blockedClients());
-        field(sb, "tracking_clients", 0);
+        field(sb, "tracking_clients", s.tracking().trackingClients());
         field(sb, "pubsub_clients", 0);
         field(sb, "watching_clients", 0);
         field(sb, "clients_in_timeout_table", s.blocking().timedClients());
@@ -298,9 +298,9 @@ public final class Info {
         field(sb, "active_defrag_key_misses", 0);
         field(sb, "total_active_defrag_time", 0);
         field(sb, "current_active_defrag_time", 0);
-        field(sb, "tracking_total_keys", 0);
-        field(sb, "tracking_total_items", 0);
-        field(sb, "tracking_total_prefixes", 0);
+        field(sb, "tracking_total_keys", s.tracking().totalKeys());
+        field(sb, "tracking_total_items", s.tracking().totalItems());
+        field(sb, "tracking_total_prefixes", s.tracking().totalPrefixes());
         field(sb, "unexpected_error_replies", 0);
         field(sb, "total_error_replies", st.errorReplies);
         field(sb, "dump_payload_sanitizations", 0);

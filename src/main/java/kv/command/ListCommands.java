@@ -1,5 +1,6 @@
 package kv.command;
 
+import kv.config.ServerConfig;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
@@ -445,6 +446,8 @@ final class ListCommands {
             keep = end - start + 1;
         }
         if (keep == len) {
+            // nothing to remove, yet Redis reports the trim
+            c.keyspaceEvent(ServerConfig.NOTIFY_LIST, "ltrim", key);
             c.reply().ok();
             return;
         }

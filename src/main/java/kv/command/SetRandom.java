@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import kv.config.ServerConfig;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
@@ -114,6 +115,8 @@ final class SetRandom {
         int size = s.size();
         if (count >= size) {
             SetCommands.replySet(c, s);
+            // Redis names the pop before the deletion it turns into
+            c.keyspaceEvent(ServerConfig.NOTIFY_SET, "spop", key);
             db.remove(key);
             c.propagate(Propagation.delOrUnlink(key, c.server().config().lazyfreeLazyServerDel()));
             return;

@@ -3,6 +3,7 @@ package kv.command;
 import java.util.ArrayList;
 import java.util.List;
 
+import kv.config.ServerConfig;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.protocol.Reply;
@@ -112,6 +113,7 @@ final class StreamClaimCommand {
                 consumer = g.consumer(c.arg(3));
                 if (consumer == null) {
                     consumer = s.createConsumer(g, c.arg(3), now);
+                    c.keyspaceEvent(ServerConfig.NOTIFY_STREAM, "xgroup-createconsumer", key);
                 }
             }
             p = s.claim(g, id, consumer, forced, now);
@@ -185,6 +187,7 @@ final class StreamClaimCommand {
                     consumer = g.consumer(c.arg(3));
                     if (consumer == null) {
                         consumer = s.createConsumer(g, c.arg(3), now);
+                        c.keyspaceEvent(ServerConfig.NOTIFY_STREAM, "xgroup-createconsumer", key);
                     }
                 }
                 s.claim(g, id, consumer, false, now);

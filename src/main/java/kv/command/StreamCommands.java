@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import kv.config.ServerConfig;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
@@ -59,13 +60,14 @@ final class StreamCommands {
         }
         StreamValue s = existing == null ? new StreamValue() : c.db().modify(key, ValueType.STREAM);
         s.append(id, c.args(), fieldsAt, c.argc());
-        if (a.strategy != 0) {
-            s.trim(a.maxLen, a.minId, a.approx, a.limit);
-        }
+        long trimmed = a.strategy == 0 ? 0 : s.trim(a.maxLen, a.minId, a.approx, a.limit);
         if (existing == null) {
             c.db().put(key, s);
         } else {
             c.db().modified(key);
+        }
+        if (trimmed > 0) {
+            c.keyspaceEvent(ServerConfig.NOTIFY_STREAM, "xtrim", key);
         }
         byte[] idText = id.toBytes();
         if (a.id == null || !a.seqGiven || a.approx) {

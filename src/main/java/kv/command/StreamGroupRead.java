@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import kv.config.ServerConfig;
 import kv.engine.Call;
 import kv.protocol.Reply;
 import kv.store.StreamGroup;
@@ -60,6 +61,7 @@ final class StreamGroupRead {
         boolean created = consumer == null;
         if (created) {
             consumer = s.createConsumer(g, consumerName, now);
+            c.keyspaceEvent(ServerConfig.NOTIFY_STREAM, "xgroup-createconsumer", key);
         }
         consumer.seenTime = now;
         // only deliveries of new entries reach the AOF and replicas (added below), as in Redis 7.0

@@ -114,6 +114,7 @@ public final class ServerConfig {
     private final Param lazyfreeLazyExpire;
     private final Param lazyfreeLazyEviction;
     private final Param notifyKeyspaceEvents;
+    private final Param trackingTableMaxKeys;
     private final Param activeExpireEffort;
     private final Param daemonize;
     private final Param supervised;
@@ -183,6 +184,7 @@ public final class ServerConfig {
         lazyfreeLazyExpire = add(new BoolParam("lazyfree-lazy-expire", 0, false));
         lazyfreeLazyEviction = add(new BoolParam("lazyfree-lazy-eviction", 0, false));
         notifyKeyspaceEvents = add(new NotifyParam());
+        trackingTableMaxKeys = add(new NumParam("tracking-table-max-keys", 0, 0, Long.MAX_VALUE, 1_000_000, false));
         activeExpireEffort = add(new NumParam("active-expire-effort", 0, 1, 10, 1, false));
         daemonize = add(new BoolParam("daemonize", IMM, false));
         supervised = add(new EnumParam("supervised", IMM, "no", "upstart", "systemd", "auto", "no"));
@@ -564,6 +566,11 @@ public final class ServerConfig {
     /** Evicted keys propagate as UNLINK rather than DEL. */
     public boolean lazyfreeLazyEviction() {
         return b(lazyfreeLazyEviction);
+    }
+
+    /** tracking-table-max-keys: keys the client-side caching table may hold, 0 for no limit. */
+    public long trackingTableMaxKeys() {
+        return l(trackingTableMaxKeys);
     }
 
     /** notify-keyspace-events as a bit set; bits are {@code NOTIFY_*} below. */

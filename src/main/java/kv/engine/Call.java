@@ -149,6 +149,23 @@ public final class Call {
         return propagated;
     }
 
+    /**
+     * Publishes a keyspace notification for {@code key} that is not one of the mutation funnel's
+     * changes (LTRIM that kept everything, XADD's trim, a consumer a read created): most commands
+     * need none, their changes are named by {@link EventNames}.
+     */
+    public void keyspaceEvent(int type, String event, byte[] key) {
+        server.keyspaceEvents().emit(db(), key, KeyspaceEvents.Notice.of(type, event));
+    }
+
+    /**
+     * The rest of this command's changes publish nothing by themselves (BITFIELD, which names its
+     * change only if a write happened, with {@link #keyspaceEvent}).
+     */
+    public void silentChanges() {
+        server.keyspaceEvents().reportAs();
+    }
+
     /** Ends the command with an error reply. */
     public CommandError error(String message) {
         return new CommandError(message);

@@ -1,6 +1,8 @@
 package kv.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 import kv.protocol.Reply;
@@ -96,6 +98,11 @@ public final class Client {
     private boolean blocked;
     /** Blocking commands answer at once (set by MULTI, scripts: Redis' CLIENT_DENY_BLOCKING). */
     private boolean denyBlocking;
+    /** CLIENT TRACKING options, null while tracking is off. */
+    private Tracking.Mode tracking;
+    /** Set while the client's own command runs: messages for it wait in {@link #heldPushes}. */
+    private boolean executing;
+    private List<Consumer<Reply>> heldPushes;
 
     public Client(long id, Transport transport, long nowMs, boolean authenticated) {
         this.id = id;
@@ -151,6 +158,37 @@ public final class Client {
     public boolean blocked() { return blocked; }
     void blocked(boolean value) { blocked = value; }
     public boolean denyBlocking() { return denyBlocking; }
+    /** Client-side caching options, null while tracking is off. */
+    public Tracking.Mode tracking() { return tracking; }
+    void tracking(Tracking.Mode mode) { tracking = mode; }
+
+    /**
+     * Queues a pub/sub message (keyspace notifications included) for this client. One raised by the
+     * client's own command waits until that command (a whole EXEC) has replied, as Redis 7.2 does,
+     * so a RESP3 client never finds a push in the middle of its reply.
+     */
+    public void push(Consumer<Reply> message) {
+        if (executing) {
+            if (heldPushes == null) {
+                heldPushes = new ArrayList<>(2);
+            }
+            heldPushes.add(message);
+            return;
+        }
+        transport.push(message);
+    }
+
+    /** The client's command starts (true) or has replied (false: held messages go out now). */
+    void executing(boolean value) {
+        executing = value;
+        if (!value && heldPushes != null) {
+            List<Consumer<Reply>> held = heldPushes;
+            heldPushes = null;
+            for (Consumer<Reply> m : held) {
+                transport.push(m);
+            }
+        }
+    }
     public void denyBlocking(boolean value) { denyBlocking = value; }
 
     /** What this client holds in memory: pending input, unsent output and the MULTI queue (used_memory counts it). */

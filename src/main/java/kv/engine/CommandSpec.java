@@ -59,6 +59,9 @@ public final class CommandSpec {
         List<KeySpec.KeyRef> find(byte[][] argv, List<KeySpec> specs);
     }
 
+    /** How keyspace notifications name this command's changes (resolved on first use). */
+    EventNames.Namer eventNamer;
+
     // statistics for INFO commandstats; written by the data thread only
     long calls;
     long micros;

@@ -42,8 +42,14 @@ public final class Dispatcher {
         boolean muted = client.replyMode() == Client.ReplyMode.OFF || client.replyMode() == Client.ReplyMode.SKIP;
         Reply reply = muted ? new DiscardingReply(network.protocol()) : network;
         Transaction multi = client.transaction();
+        boolean outermost = depth == 0;
+        if (outermost) {
+            client.executing(true);
+            server.tracking().begin(client);
+        }
+        CommandSpec spec = null;
         try {
-            CommandSpec spec = resolve(argv, reply);
+            spec = resolve(argv, reply);
             if (spec == null) {
                 if (multi != null) {
                     multi.failedToQueue();
@@ -104,6 +110,10 @@ public final class Dispatcher {
             }
             // what this command pushed goes to the clients blocked on those keys (after the outermost
             // command only: EXEC and scripts run theirs inside)
+            if (outermost) {
+                server.tracking().endOfRequest(client, spec);
+                client.executing(false);
+            }
             if (depth == 0) {
                 server.blocking().drain();
             }
@@ -227,6 +237,7 @@ public final class Dispatcher {
         client.lastCommand(spec.fullName());
         long start = System.nanoTime();
         boolean failed = false;
+        KeyspaceEvents.Context outer = server.keyspaceEvents().begin(spec, argv);
         try {
             spec.handler().execute(call);
         } catch (CommandError e) {
@@ -244,6 +255,7 @@ public final class Dispatcher {
             reply.error(message);
             server.stats().error(message);
         } finally {
+            server.keyspaceEvents().end(outer);
             keyspace.noTouch(false);
             depth--;
         }
@@ -256,6 +268,7 @@ public final class Dispatcher {
             return true;
         }
         propagate(call, client, spec, keyspace.changes() != changesBefore);
+        server.tracking().afterCommand(client, spec, argv);
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;

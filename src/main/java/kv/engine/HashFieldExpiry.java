@@ -40,7 +40,12 @@ public final class HashFieldExpiry {
         }
         HashValue m = db.modify(key, ValueType.HASH);
         expire(server, db, key, m, now, limit);
-        db.modified(key);
+        KeyspaceEvents.Notice[] was = server.keyspaceEvents().reportAs(KeyspaceEvents.HEXPIRED);
+        try {
+            db.modified(key);
+        } finally {
+            server.keyspaceEvents().restore(was);
+        }
         return m.isEmpty() ? null : m;
     }
 
@@ -52,6 +57,7 @@ public final class HashFieldExpiry {
         long now = server.keyspace().clock().now();
         if (h.nextExpiry() <= now) {
             expire(server, db, key, h, now, Integer.MAX_VALUE);
+            server.keyspaceEvents().emit(db, key, KeyspaceEvents.HEXPIRED);
         }
     }
 

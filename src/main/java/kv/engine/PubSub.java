@@ -169,7 +169,7 @@ public final class PubSub {
                 receivers++;
                 // a client closing for its output limit still counts, as in Redis, but gets nothing more
                 if (!c.closeScheduled()) {
-                    c.transport().push(r -> message(r, shard ? "smessage" : "message", null, channel, message));
+                    c.push(r -> message(r, shard ? "smessage" : "message", null, channel, message));
                     afterPush.test(c);
                 }
             }
@@ -183,7 +183,7 @@ public final class PubSub {
                 for (Client c : e.getValue()) {
                     receivers++;
                     if (!c.closeScheduled()) {
-                        c.transport().push(r -> message(r, "pmessage", pattern, channel, message));
+                        c.push(r -> message(r, "pmessage", pattern, channel, message));
                         afterPush.test(c);
                     }
                 }

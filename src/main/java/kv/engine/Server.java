@@ -67,6 +67,8 @@ public final class Server {
     /** Clients' buffers and MULTI queues, summed by the cron (and by INFO): part of used_memory. */
     private long clientMemory;
     private final PubSub pubSub = new PubSub(outputLimits::enforce);
+    private final KeyspaceEvents keyspaceEvents;
+    private final Tracking tracking;
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;
     /** Commands whose statistics the snapshot copies, in a fixed order (set at construction). */
     private final CommandSpec[] counted;
@@ -98,6 +100,12 @@ public final class Server {
             commands.rename(rename.getKey(), rename.getValue());
         }
         keyspace.addListener(new ExpiryPropagation(this));
+        this.keyspaceEvents = new KeyspaceEvents(config, pubSub);
+        // both listen to the funnel only while in use, so the common write path stays as it was
+        attachKeyspaceEvents();
+        config.addListener("notify-keyspace-events", v -> attachKeyspaceEvents());
+        this.tracking = new Tracking(this);
+        clients.onDisconnect(tracking::disable);
         this.watches = new Watches(keyspace);
         clients.onDisconnect(watches::unwatchAll);
         clients.onDisconnect(pubSub::forget);
@@ -117,6 +125,14 @@ public final class Server {
         this.countedNames = List.copyOf(names);
         // readers (metrics, probes) see real figures from the start, not the empty snapshot
         this.snapshot = takeSnapshot();
+    }
+
+    private void attachKeyspaceEvents() {
+        if (config.notifyKeyspaceEvents() != 0) {
+            keyspace.addListener(keyspaceEvents);
+        } else {
+            keyspace.removeListener(keyspaceEvents);
+        }
     }
 
     /** 40 random hex digits, like Redis' run and replication ids. */
@@ -173,6 +189,10 @@ public final class Server {
     public Clients clients() { return clients; }
     public Watches watches() { return watches; }
     public PubSub pubSub() { return pubSub; }
+    /** Keyspace notifications (notify-keyspace-events). */
+    public KeyspaceEvents keyspaceEvents() { return keyspaceEvents; }
+    /** Client-side caching (CLIENT TRACKING). */
+    public Tracking tracking() { return tracking; }
     public OutputLimits outputLimits() { return outputLimits; }
     public Eviction eviction() { return eviction; }
     /** Clients blocked on keys (BLPOP & co.). */
@@ -219,6 +239,9 @@ public final class Server {
             activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
             hashFieldExpiry.run(tickNanos / 16);
         }
+        // keys the cron expired reach BCAST clients now rather than after somebody's next command
+        tracking.limitTable();
+        tracking.deliverBroadcasts();
         keyspace.migrateTables(1_000_000);
         clientEviction.enforce(config.maxMemoryClients());
         refreshClientMemory();

@@ -66,6 +66,7 @@ public final class Db {
         if (slot < 0) {
             if ((flags & NO_STATS) == 0) {
                 stats.misses++;
+                keyspace.keyMissed(this, key);
             }
             return null;
         }
@@ -151,10 +152,19 @@ public final class Db {
         trackFieldTtls(main.keyAt(slot), v);
         if (v instanceof CompoundValue && ((CompoundValue) v).isEmpty()) {
             removeSlot(slot);
-            changed(key, KeyEvent.DELETED);
+            changed(key, KeyEvent.EMPTIED);
             return;
         }
         changed(key, KeyEvent.MODIFIED);
+    }
+
+    /**
+     * Ends a {@link #modify} that changed nothing after all (HSETNX of an existing field, an
+     * increment refused): no change is counted or reported.
+     */
+    public void unmodified(byte[] key) {
+        slotOfModified(key);
+        modifying = null;
     }
 
     /**
@@ -207,6 +217,7 @@ public final class Db {
             slot = main.insert(key, hash, value, access.initial(now()));
             stored = main.keyAt(slot);
             entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
+            keyspace.keyAdded(this, stored);
         } else {
             stored = main.keyAt(slot);
             beforeChange(stored);

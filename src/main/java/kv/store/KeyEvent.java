@@ -6,6 +6,11 @@ public enum KeyEvent {
     MODIFIED(true),
     /** Removed by a command. */
     DELETED(true),
+    /**
+     * Removed because a command changed an aggregate in place and left it empty (a pop of the last
+     * element): Redis reports the command's own event before the deletion.
+     */
+    EMPTIED(true),
     /** Removed because its TTL passed (lazily on access, or by the active cycle). */
     EXPIRED(false),
     /** Removed to free memory under maxmemory. */

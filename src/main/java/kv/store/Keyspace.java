@@ -123,6 +123,18 @@ public final class Keyspace {
         }
     }
 
+    void keyAdded(Db db, byte[] key) {
+        for (KeyspaceListener l : listeners) {
+            l.keyAdded(db, key);
+        }
+    }
+
+    void keyMissed(Db db, byte[] key) {
+        for (KeyspaceListener l : listeners) {
+            l.keyMissed(db, key);
+        }
+    }
+
     void keyChanged(Db db, byte[] key, KeyEvent event) {
         if (event.countsAsChange()) {
             changes++;

@@ -15,6 +15,17 @@ public interface KeyspaceListener {
     default void beforeChange(Db db, byte[] key) {
     }
 
+    /**
+     * {@code key} did not exist and {@link Db#put} is creating it; {@link #keyChanged} follows (Redis'
+     * "new" keyspace event).
+     */
+    default void keyAdded(Db db, byte[] key) {
+    }
+
+    /** A read command looked {@code key} up and found nothing (counted as a keyspace miss). */
+    default void keyMissed(Db db, byte[] key) {
+    }
+
     /** {@code key} in {@code db} has changed as {@code event} says. */
     default void keyChanged(Db db, byte[] key, KeyEvent event) {
     }

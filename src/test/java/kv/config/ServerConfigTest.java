@@ -99,6 +99,7 @@ class ServerConfigTest {
         expected.put("lfu-decay-time", "1");
         expected.put("lazyfree-lazy-user-flush", "no");
         expected.put("notify-keyspace-events", "");
+        expected.put("tracking-table-max-keys", "1000000");
         expected.put("active-expire-effort", "1");
         expected.put("daemonize", "no");
         expected.put("supervised", "no");

@@ -39,7 +39,7 @@ import kv.store.StringValues;
 class MutationFunnelModelTest {
     private static final int DBS = 3;
     private static final String[] KEYS = {"k0", "k1", "k2", "k3", "k4", "k5"};
-    private static final Set<KeyEvent> REMOVALS = Set.of(KeyEvent.DELETED, KeyEvent.EXPIRED, KeyEvent.EVICTED,
+    private static final Set<KeyEvent> REMOVALS = Set.of(KeyEvent.DELETED, KeyEvent.EMPTIED, KeyEvent.EXPIRED, KeyEvent.EVICTED,
             KeyEvent.RENAMED_FROM, KeyEvent.MOVED_FROM);
 
     /** A key's observable state: its bytes and its expiry. */

@@ -1,0 +1,396 @@
+package kv.engine;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import kv.protocol.Reply;
+import kv.store.Db;
+import kv.store.KeyEvent;
+import kv.store.KeyspaceListener;
+
+/**
+ * Client-side caching (CLIENT TRACKING), as a listener of the mutation funnel: any change to a key
+ * (command, expiry, eviction, rename) invalidates it.
+ *
+ * <p>Default mode: the keys a tracking client reads are remembered in one table shared by all
+ * databases (key → client ids, as Redis does it); a change sends each of those clients one
+ * {@code invalidate} message and forgets the key. BCAST mode: nothing is remembered; every change
+ * to a key under a registered prefix is collected and, after the command, each client of the prefix
+ * gets one message with the prefix's keys. A flush sends every tracking client a null
+ * invalidation. Messages go as RESP3 pushes, or to a redirect client (RESP2: as pub/sub messages
+ * on {@code __redis__:invalidate} if it is subscribed to anything).
+ */
+public final class Tracking implements KeyspaceListener {
+    private static final byte[] INVALIDATE = "invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CHANNEL = "__redis__:invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** A tracking client's options (its Redis CLIENT_TRACKING_* flags). */
+    public static final class Mode {
+        long redirect;
+        boolean bcast;
+        boolean optin;
+        boolean optout;
+        boolean noloop;
+        /** CLIENT CACHING yes (OPTIN) or no (OPTOUT) for the next command. */
+        boolean caching;
+        boolean brokenRedirect;
+        /** BCAST prefixes, in Redis' (unsigned byte) order. */
+        final TreeMap<byte[], Boolean> prefixes = new TreeMap<>(Arrays::compareUnsigned);
+
+        public long redirect() { return redirect; }
+        public boolean bcast() { return bcast; }
+        public boolean optin() { return optin; }
+        public boolean optout() { return optout; }
+        public boolean noloop() { return noloop; }
+        public boolean caching() { return caching; }
+        public boolean brokenRedirect() { return brokenRedirect; }
+        public Set<byte[]> prefixes() { return prefixes.keySet(); }
+    }
+
+    /** The clients of one BCAST prefix and the keys changed under it since the last delivery. */
+    private static final class Prefix {
+        final Set<Client> clients = new LinkedHashSet<>();
+        /** Changed key → the client that changed it (for NOLOOP), null if several or none. */
+        final Map<ByteBuffer, Client> changed = new LinkedHashMap<>();
+    }
+
+    private final Server server;
+    /** Key → ids of the clients that read it, for all databases together. */
+    private final Map<ByteBuffer, Set<Long>> table = new HashMap<>();
+    private long totalItems;
+    private final TreeMap<byte[], Prefix> prefixes = new TreeMap<>(Arrays::compareUnsigned);
+    private int trackingClients;
+    /** The client whose command is running (NOLOOP), null for the cron. */
+    private Client current;
+    /** FLUSHALL reports every database: the null invalidation goes out once per command. */
+    private boolean flushAnnounced;
+
+    Tracking(Server server) {
+        this.server = server;
+    }
+
+    // ---- CLIENT TRACKING / CACHING ----
+
+    /**
+     * Turns tracking on with the given options, after the caller checked them as Redis does; the
+     * options replace the previous ones, prefixes add to the client's.
+     */
+    public void enable(Client c, long redirect, boolean bcast, boolean optin, boolean optout, boolean noloop, List<byte[]> newPrefixes) {
+        Mode m = c.tracking();
+        if (m == null) {
+            m = new Mode();
+            c.tracking(m);
+            trackingClients++;
+            server.keyspace().addListener(this);
+        }
+        m.redirect = redirect;
+        m.brokenRedirect = false;
+        m.bcast = bcast;
+        m.optin = optin;
+        m.optout = optout;
+        m.noloop = noloop;
+        if (bcast) {
+            if (newPrefixes.isEmpty()) {
+                addPrefix(c, m, new byte[0]);
+            }
+            for (byte[] p : newPrefixes) {
+                addPrefix(c, m, p);
+            }
+        }
+    }
+
+    private void addPrefix(Client c, Mode m, byte[] p) {
+        m.prefixes.put(p, Boolean.TRUE);
+        prefixes.computeIfAbsent(p, k -> new Prefix()).clients.add(c);
+    }
+
+    /** CLIENT TRACKING off, and a disconnect. Keys the client read stay in the table until they change. */
+    public void disable(Client c) {
+        Mode m = c.tracking();
+        if (m == null) {
+            return;
+        }
+        for (byte[] p : m.prefixes.keySet()) {
+            Prefix prefix = prefixes.get(p);
+            if (prefix != null) {
+                prefix.clients.remove(c);
+                if (prefix.clients.isEmpty()) {
+                    prefixes.remove(p);
+                }
+            }
+        }
+        c.tracking(null);
+        trackingClients--;
+        detachIfIdle();
+    }
+
+    /**
+     * Listens to the funnel only while a client tracks or the table still names keys (Redis keeps
+     * a departed client's keys until they change, and INFO counts them).
+     */
+    private void detachIfIdle() {
+        if (trackingClients == 0 && table.isEmpty() && prefixes.isEmpty()) {
+            server.keyspace().removeListener(this);
+        }
+    }
+
+    /** The prefix among {@code c}'s own that overlaps {@code p} (one starts the other), or null. */
+    public static byte[] overlapping(Mode m, byte[] p) {
+        if (m == null) {
+            return null;
+        }
+        for (byte[] q : m.prefixes.keySet()) {
+            if (overlap(p, q)) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    public static boolean overlap(byte[] a, byte[] b) {
+        int n = Math.min(a.length, b.length);
+        return Arrays.equals(a, 0, n, b, 0, n);
+    }
+
+    /** CLIENT CACHING yes|no: the next command (or transaction) is the exception to OPTIN/OPTOUT. */
+    public void cacheNextCommand(Client c) {
+        c.tracking().caching = true;
+    }
+
+    // ---- around commands ----
+
+    /** A client's command starts (NOLOOP needs to know who changes keys). */
+    void begin(Client c) {
+        current = c;
+        flushAnnounced = false;
+    }
+
+    /**
+     * After a command ran: a read by a tracking client in default mode remembers its keys (OPTIN
+     * only after CLIENT CACHING yes, OPTOUT unless CLIENT CACHING no).
+     */
+    void afterCommand(Client c, CommandSpec spec, byte[][] argv) {
+        Mode m = c.tracking();
+        if (m == null || m.bcast || !spec.has(CommandSpec.READONLY)) {
+            return;
+        }
+        if ((m.optin && !m.caching) || (m.optout && m.caching)) {
+            return;
+        }
+        for (KeySpec.KeyRef ref : spec.keys(argv)) {
+            ByteBuffer key = ByteBuffer.wrap(argv[ref.position()].clone());
+            if (table.computeIfAbsent(key, k -> new LinkedHashSet<>(2)).add(c.id())) {
+                totalItems++;
+            }
+        }
+        limitTable();
+    }
+
+    /**
+     * The client's request is complete: CLIENT CACHING applies to one command (a whole transaction),
+     * so it ends after anything but a CLIENT subcommand outside MULTI; BCAST keys are delivered.
+     */
+    void endOfRequest(Client c, CommandSpec spec) {
+        Mode m = c.tracking();
+        if (m != null && c.transaction() == null && (spec == null || !spec.fullName().startsWith("client|"))) {
+            m.caching = false;
+        }
+        current = null;
+        deliverBroadcasts();
+    }
+
+    /**
+     * tracking-table-max-keys: forgets keys (invalidating them for their readers) beyond the limit;
+     * after each remembering read, and from the cron once the limit was lowered.
+     */
+    void limitTable() {
+        long max = server.config().trackingTableMaxKeys();
+        if (max == 0 || table.size() <= max) {
+            return;
+        }
+        Iterator<ByteBuffer> it = table.keySet().iterator();
+        List<ByteBuffer> evicted = new ArrayList<>();
+        long excess = table.size() - max;
+        while (excess-- > 0 && it.hasNext()) {
+            evicted.add(it.next());
+        }
+        Client was = current;
+        current = null; // an eviction is nobody's write: NOLOOP does not apply
+        for (ByteBuffer key : evicted) {
+            invalidateReaders(key.array());
+        }
+        current = was;
+    }
+
+    // ---- the funnel ----
+
+    @Override
+    public void keyChanged(Db db, byte[] key, KeyEvent event) {
+        if (trackingClients == 0 && table.isEmpty()) {
+            return;
+        }
+        if (!prefixes.isEmpty()) {
+            collectForPrefixes(key);
+        }
+        invalidateReaders(key);
+    }
+
+    @Override
+    public void dbChanged(Db db, KeyEvent event) {
+        if (event != KeyEvent.FLUSHED) {
+            return;
+        }
+        if (!flushAnnounced) {
+            flushAnnounced = true;
+            for (Client c : server.clients().all()) {
+                if (c.tracking() != null) {
+                    send(c, null);
+                }
+            }
+        }
+        table.clear();
+        totalItems = 0;
+        detachIfIdle();
+    }
+
+    private void collectForPrefixes(byte[] key) {
+        ByteBuffer wrapped = null;
+        for (Map.Entry<byte[], Prefix> e : prefixes.entrySet()) {
+            byte[] p = e.getKey();
+            if (p.length <= key.length && Arrays.equals(p, 0, p.length, key, 0, p.length)) {
+                if (wrapped == null) {
+                    wrapped = ByteBuffer.wrap(key.clone());
+                }
+                Map<ByteBuffer, Client> changed = e.getValue().changed;
+                // a key changed by two clients has no single author to spare (NOLOOP)
+                if (changed.containsKey(wrapped) && changed.get(wrapped) != current) {
+                    changed.put(wrapped, null);
+                } else {
+                    changed.put(wrapped, current);
+                }
+            }
+        }
+    }
+
+    private void invalidateReaders(byte[] key) {
+        Set<Long> ids = table.remove(ByteBuffer.wrap(key));
+        if (ids == null) {
+            return;
+        }
+        totalItems -= ids.size();
+        if (table.isEmpty()) {
+            detachIfIdle();
+        }
+        byte[][] keys = {key.clone()};
+        for (long id : ids) {
+            Client c = server.clients().byId(id);
+            if (c == null || c.tracking() == null || c.tracking().bcast) {
+                continue;
+            }
+            if (c.tracking().noloop && c == current) {
+                continue;
+            }
+            send(c, keys);
+        }
+    }
+
+    /** Sends each prefix's collected keys to its clients (after every command, and after the cron). */
+    public void deliverBroadcasts() {
+        if (prefixes.isEmpty()) {
+            return;
+        }
+        for (Prefix p : prefixes.values()) {
+            if (p.changed.isEmpty()) {
+                continue;
+            }
+            for (Client c : p.clients) {
+                List<byte[]> keys = new ArrayList<>(p.changed.size());
+                for (Map.Entry<ByteBuffer, Client> e : p.changed.entrySet()) {
+                    if (!(c.tracking().noloop && e.getValue() == c)) {
+                        keys.add(e.getKey().array());
+                    }
+                }
+                if (!keys.isEmpty()) {
+                    send(c, keys.toArray(new byte[0][]));
+                }
+            }
+            p.changed.clear();
+        }
+    }
+
+    /** One invalidation for {@code c}: {@code keys}, or null for "everything" (a flush). */
+    private void send(Client c, byte[][] keys) {
+        Mode m = c.tracking();
+        Client target = c;
+        boolean redirected = false;
+        if (m.redirect != 0) {
+            target = server.clients().byId(m.redirect);
+            if (target == null) {
+                m.brokenRedirect = true;
+                if (c.protocol() > 2) {
+                    long id = m.redirect;
+                    c.push(r -> {
+                        r.push(2);
+                        r.bulkText("tracking-redir-broken");
+                        r.integer(id);
+                    });
+                }
+                return;
+            }
+            redirected = true;
+        }
+        if (target.protocol() > 2) {
+            target.push(r -> {
+                r.push(2);
+                r.bulk(INVALIDATE);
+                keys(r, keys);
+            });
+        } else if (redirected && server.pubSub().subscribed(target)) {
+            target.push(r -> {
+                r.array(3);
+                r.bulkText("message");
+                r.bulk(CHANNEL);
+                keys(r, keys);
+            });
+        }
+        // a RESP2 client without a redirect cannot receive anything on its own connection
+    }
+
+    private static void keys(Reply r, byte[][] keys) {
+        if (keys == null) {
+            r.nullBulk();
+            return;
+        }
+        r.array(keys.length);
+        for (byte[] k : keys) {
+            r.bulk(k);
+        }
+    }
+
+    // ---- INFO ----
+
+    public int trackingClients() {
+        return trackingClients;
+    }
+
+    public long totalKeys() {
+        return table.size();
+    }
+
+    public long totalItems() {
+        return totalItems;
+    }
+
+    public long totalPrefixes() {
+        return prefixes.size();
+    }
+}
