@@ -1,6 +1,5 @@
 package kv.engine;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
@@ -32,7 +31,8 @@ public final class CommandSpec {
     public static final int ALLOW_BUSY = 1 << 14;
 
     private final String fullName;
-    private final JsonObject facts;
+    /** The full JSON facts, looked up on first use (COMMAND INFO/DOCS): start-up never parses them. */
+    private JsonObject facts;
     private final int arity;
     private final int flags;
     private final CommandSpec parent;
@@ -65,17 +65,16 @@ public final class CommandSpec {
     long rejectedCalls;
     long failedCalls;
 
-    CommandSpec(JsonObject facts, CommandSpec parent) {
-        this.facts = facts;
-        this.fullName = facts.getString("name");
-        this.arity = facts.getInteger("arity");
+    CommandSpec(CommandIndex.Entry entry, CommandSpec parent) {
+        this.fullName = entry.name();
+        this.arity = entry.arity();
         this.parent = parent;
         int f = 0;
-        for (Object flag : facts.getJsonArray("flags", new JsonArray())) {
-            f |= flagBit((String) flag);
+        for (String flag : entry.flags()) {
+            f |= flagBit(flag);
         }
         this.flags = f;
-        this.keySpecs = KeySpec.compileAll(facts);
+        this.keySpecs = entry.keySpecs();
     }
 
     private static int flagBit(String flag) {
@@ -118,8 +117,14 @@ public final class CommandSpec {
         return (flags & flag) != 0;
     }
 
+    /** Everything the reference servers report about the command (parsed on the first call in the process). */
     public JsonObject facts() {
-        return facts;
+        JsonObject f = facts;
+        if (f == null) {
+            f = CommandFacts.of(fullName);
+            facts = f;
+        }
+        return f;
     }
 
     public CommandSpec parent() {

@@ -53,6 +53,9 @@ public class KvMain implements QuarkusApplication {
 
     /** rename-command names are checked against the command table before anything starts. */
     private static void checkRenames(ServerConfig config) throws ConfigException {
+        if (config.renamedCommands().isEmpty()) {
+            return; // the table is built once, by the server, unless there is something to check
+        }
         CommandTable table = new CommandTable();
         Commands.registerAll(table);
         for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
