@@ -2,6 +2,8 @@ package kv.engine;
 
 import io.vertx.core.json.JsonObject;
 
+import kv.observe.LatencyHistogram;
+
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -64,6 +66,8 @@ public final class CommandSpec {
     long micros;
     long rejectedCalls;
     long failedCalls;
+    /** Created by the first call recorded while latency-tracking is on; null again after CONFIG RESETSTAT. */
+    private LatencyHistogram latency;
 
     CommandSpec(CommandIndex.Entry entry, CommandSpec parent) {
         this.fullName = entry.name();
@@ -199,7 +203,22 @@ public final class CommandSpec {
         return failedCalls;
     }
 
+    /** The latency distribution of the calls recorded since start or CONFIG RESETSTAT; null if none. */
+    public LatencyHistogram latency() {
+        return latency;
+    }
+
+    void recordLatency(long nanos) {
+        LatencyHistogram h = latency;
+        if (h == null) {
+            h = new LatencyHistogram();
+            latency = h;
+        }
+        h.record(nanos);
+    }
+
     void resetStats() {
+        latency = null;
         calls = 0;
         micros = 0;
         rejectedCalls = 0;
