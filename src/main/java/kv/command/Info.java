@@ -1,5 +1,6 @@
 package kv.command;
 
+import kv.observe.LatencyHistogram;
 import kv.observe.ProcessInfo;
 import kv.observe.ServerStats;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import kv.engine.Client;
 import kv.engine.Server;
 import kv.store.Db;
 import kv.store.Keyspace;
+import kv.util.Doubles;
 import kv.util.WallClock;
 import kv.util.Version;
 
@@ -35,7 +37,7 @@ public final class Info {
             "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
     /** Sections of INFO all / everything, in Redis' order. */
     private static final List<String> ALL = List.of("server", "clients", "memory", "persistence", "stats",
-            "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace");
+            "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
 
     private Info() {
     }
@@ -78,6 +80,7 @@ public final class Info {
                 case "modules" -> sb.append("# Modules\r\n");
                 case "commandstats" -> commandStats(sb, server);
                 case "errorstats" -> errorStats(sb, server);
+                case "latencystats" -> latencyStats(sb, server);
                 case "cluster" -> sb.append("# Cluster\r\n").append("cluster_enabled:0\r\n");
                 case "keyspace" -> keyspace(sb, server);
                 default -> { }
@@ -371,6 +374,34 @@ public final class Info {
                 .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", perCall))
                 .append(",rejected_calls=").append(c.rejectedCalls())
                 .append(",failed_calls=").append(c.failedCalls()).append("\r\n");
+    }
+
+    private static void latencyStats(StringBuilder sb, Server s) {
+        sb.append("# Latencystats\r\n");
+        if (!s.config().latencyTracking()) {
+            return;
+        }
+        List<Double> percentiles = s.config().latencyTrackingInfoPercentiles();
+        for (CommandSpec top : s.commands().commands().values()) {
+            latencyPercentiles(sb, top, percentiles);
+            for (CommandSpec sub : top.subcommands()) {
+                latencyPercentiles(sb, sub, percentiles);
+            }
+        }
+    }
+
+    private static void latencyPercentiles(StringBuilder sb, CommandSpec c, List<Double> percentiles) {
+        LatencyHistogram h = c.latency();
+        if (h == null) {
+            return;
+        }
+        sb.append("latency_percentiles_usec_").append(c.fullName()).append(':');
+        for (int i = 0; i < percentiles.size(); i++) {
+            double p = percentiles.get(i);
+            sb.append(i == 0 ? "p" : ",p").append(Doubles.trimmedFixed(p)).append('=')
+                    .append(Doubles.fixed(h.valueAtPercentile(p) / 1000.0, 3));
+        }
+        sb.append("\r\n");
     }
 
     private static void errorStats(StringBuilder sb, Server s) {

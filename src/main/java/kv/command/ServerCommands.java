@@ -1,6 +1,7 @@
 package kv.command;
 
 import kv.engine.Call;
+import kv.engine.CommandSpec;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 import kv.command.Info;
+import kv.observe.LatencyHistogram;
 import kv.observe.LatencyMonitor;
 import kv.observe.SlowLog;
 import kv.protocol.Reply;
@@ -41,6 +43,7 @@ final class ServerCommands {
         t.register("latency|history", ServerCommands::latencyHistory);
         t.register("latency|reset", ServerCommands::latencyReset);
         t.register("latency|help", ServerCommands::latencyHelp);
+        t.register("latency|histogram", ServerCommands::latencyHistogram);
     }
 
     // ---- INFO ----
@@ -219,6 +222,66 @@ final class ServerCommands {
         c.reply().integer(c.server().latency().reset(names));
     }
 
+    /**
+     * LATENCY HISTOGRAM [command ...]: the histograms of the named commands (a container's
+     * subcommands with it; "config|get" names one subcommand; unknown names and commands without
+     * calls are skipped), or of every command that has one.
+     */
+    private static void latencyHistogram(Call c) {
+        List<CommandSpec> chosen = new ArrayList<>();
+        if (c.argc() == 2) {
+            for (CommandSpec top : c.server().commands().commands().values()) {
+                withHistograms(top, chosen);
+            }
+        } else {
+            for (int i = 2; i < c.argc(); i++) {
+                CommandSpec spec = lookupFullName(c.server().commands(), c.text(i));
+                if (spec != null) {
+                    withHistograms(spec, chosen);
+                }
+            }
+        }
+        Reply r = c.reply();
+        r.map(chosen.size());
+        for (CommandSpec spec : chosen) {
+            LatencyHistogram h = spec.latency();
+            List<long[]> buckets = new ArrayList<>();
+            h.forEachBucket((micros, calls) -> buckets.add(new long[] {micros, calls}));
+            r.bulkText(spec.fullName());
+            r.map(2);
+            r.bulkText("calls");
+            r.integer(h.count());
+            r.bulkText("histogram_usec");
+            r.map(buckets.size());
+            for (long[] b : buckets) {
+                r.integer(b[0]);
+                r.integer(b[1]);
+            }
+        }
+    }
+
+    /** The command and, for a container, its subcommands, those with a histogram. */
+    private static void withHistograms(CommandSpec spec, List<CommandSpec> into) {
+        if (spec.latency() != null) {
+            into.add(spec);
+        }
+        for (CommandSpec sub : spec.subcommands()) {
+            if (sub.latency() != null) {
+                into.add(sub);
+            }
+        }
+    }
+
+    /** "get" or "config|get" (any case) as the table names them; null if there is no such command. */
+    private static CommandSpec lookupFullName(CommandTable table, String name) {
+        int bar = name.indexOf('|');
+        if (bar < 0) {
+            return table.lookup(name);
+        }
+        CommandSpec parent = table.lookup(name.substring(0, bar));
+        return parent == null || name.indexOf('|', bar + 1) >= 0 ? null : parent.subcommand(name.substring(bar + 1));
+    }
+
     private static void latencyHelp(Call c) {
         Help.reply(c, "LATENCY",
                 "HISTORY <event>",
@@ -227,6 +290,9 @@ final class ServerCommands {
                 "    For every event: its name, the time and duration of its newest sample, and the",
                 "    largest duration seen.",
                 "RESET [<event> ...]",
-                "    Forget the samples of the given events, or of every event when none is named.");
+                "    Forget the samples of the given events, or of every event when none is named.",
+                "HISTOGRAM [<command> ...]",
+                "    Per command (\"config|get\" for a subcommand): its calls and their cumulative",
+                "    latency distribution in microseconds; every command with calls when none is named.");
     }
 }

@@ -10,6 +10,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
+import kv.util.Doubles;
+import kv.util.StrToD;
+
 /** The kinds of parameters the registry knows, with their parsing and formatting rules. */
 final class Params {
 
@@ -422,6 +425,56 @@ final class Params {
                 out.add("save " + l.get(i) + " " + l.get(i + 1));
             }
             return out;
+        }
+    }
+
+    /**
+     * latency-tracking-info-percentiles: space-separated percentiles, each a whole double (as
+     * Redis' string2d reads it) in [0, 100]; empty for none. Stored as an immutable List of Double.
+     */
+    static final class PercentilesParam extends Param {
+        PercentilesParam() {
+            super("latency-tracking-info-percentiles", MULTI_ARG);
+            this.def = List.of(50.0, 99.0, 99.9);
+        }
+
+        @Override
+        Object parse(List<String> args, Ctx ctx) throws Invalid {
+            List<String> a = args.size() == 1 && args.get(0).isEmpty() ? List.of() : args;
+            List<Double> out = new ArrayList<>(a.size());
+            for (String arg : a) {
+                byte[] text = arg.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                StrToD read = new StrToD().parse(text, 0, text.length);
+                boolean whole = text.length > 0 && !StrToD.isSpace(text[0]) && read.end == text.length;
+                boolean overflow = read.rangeError && (Double.isInfinite(read.value) || read.value == 0);
+                if (!whole || overflow || Double.isNaN(read.value)) {
+                    throw new Invalid("Invalid latency-tracking-info-percentiles parameters");
+                }
+                if (read.value < 0 || read.value > 100) {
+                    throw new Invalid("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+                }
+                out.add(read.value);
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        String format(Object v) {
+            StringBuilder sb = new StringBuilder();
+            for (double d : (List<Double>) v) {
+                if (sb.length() > 0) {
+                    sb.append(' ');
+                }
+                sb.append(Doubles.trimmedFixed(d));
+            }
+            return sb.toString();
+        }
+
+        @Override
+        List<String> rewriteLines(Object v) {
+            String text = format(v);
+            return List.of(name + " " + (text.isEmpty() ? "\"\"" : text));
         }
     }
 

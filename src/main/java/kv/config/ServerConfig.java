@@ -36,6 +36,7 @@ import kv.config.Params.Invalid;
 import kv.config.Params.NotifyParam;
 import kv.config.Params.NumParam;
 import kv.config.Params.OutputLimitParam;
+import kv.config.Params.PercentilesParam;
 import kv.config.Params.Param;
 import kv.config.Params.SaveParam;
 import kv.config.Params.StringParam;
@@ -95,6 +96,8 @@ public final class ServerConfig {
     private final Param slowlogLogSlowerThan;
     private final Param slowlogMaxLen;
     private final Param latencyMonitorThreshold;
+    private final Param latencyTracking;
+    private final Param latencyTrackingInfoPercentiles;
     private final Param hz;
     private final Param lfuLogFactor;
     private final Param lfuDecayTime;
@@ -177,6 +180,8 @@ public final class ServerConfig {
         slowlogLogSlowerThan = add(new NumParam("slowlog-log-slower-than", 0, -1, Long.MAX_VALUE, 10000, false));
         slowlogMaxLen = add(new NumParam("slowlog-max-len", 0, 0, Long.MAX_VALUE, 128, false));
         latencyMonitorThreshold = add(new NumParam("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, 0, false));
+        latencyTracking = add(new BoolParam("latency-tracking", 0, true));
+        latencyTrackingInfoPercentiles = add(new PercentilesParam());
         hz = add(new HzParam());
         lfuLogFactor = add(new NumParam("lfu-log-factor", 0, 0, Integer.MAX_VALUE, 10, false));
         lfuDecayTime = add(new NumParam("lfu-decay-time", 0, 0, Integer.MAX_VALUE, 1, false));
@@ -559,6 +564,17 @@ public final class ServerConfig {
     }
 
     /** Expired keys propagate as UNLINK rather than DEL. */
+    /** latency-tracking: per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM). */
+    public boolean latencyTracking() {
+        return b(latencyTracking);
+    }
+
+    /** latency-tracking-info-percentiles, in the order given (immutable). */
+    @SuppressWarnings("unchecked")
+    public List<Double> latencyTrackingInfoPercentiles() {
+        return (List<Double>) v(latencyTrackingInfoPercentiles);
+    }
+
     public boolean lazyfreeLazyExpire() {
         return b(lazyfreeLazyExpire);
     }

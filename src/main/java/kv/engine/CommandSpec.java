@@ -1,7 +1,8 @@
 package kv.engine;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import kv.observe.LatencyHistogram;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -32,7 +33,8 @@ public final class CommandSpec {
     public static final int ALLOW_BUSY = 1 << 14;
 
     private final String fullName;
-    private final JsonObject facts;
+    /** The full JSON facts, looked up on first use (COMMAND INFO/DOCS): start-up never parses them. */
+    private JsonObject facts;
     private final int arity;
     private final int flags;
     private final CommandSpec parent;
@@ -67,18 +69,19 @@ public final class CommandSpec {
     long micros;
     long rejectedCalls;
     long failedCalls;
+    /** Created by the first call recorded while latency-tracking is on; null again after CONFIG RESETSTAT. */
+    private LatencyHistogram latency;
 
-    CommandSpec(JsonObject facts, CommandSpec parent) {
-        this.facts = facts;
-        this.fullName = facts.getString("name");
-        this.arity = facts.getInteger("arity");
+    CommandSpec(CommandIndex.Entry entry, CommandSpec parent) {
+        this.fullName = entry.name();
+        this.arity = entry.arity();
         this.parent = parent;
         int f = 0;
-        for (Object flag : facts.getJsonArray("flags", new JsonArray())) {
-            f |= flagBit((String) flag);
+        for (String flag : entry.flags()) {
+            f |= flagBit(flag);
         }
         this.flags = f;
-        this.keySpecs = KeySpec.compileAll(facts);
+        this.keySpecs = entry.keySpecs();
     }
 
     private static int flagBit(String flag) {
@@ -121,8 +124,14 @@ public final class CommandSpec {
         return (flags & flag) != 0;
     }
 
+    /** Everything the reference servers report about the command (parsed on the first call in the process). */
     public JsonObject facts() {
-        return facts;
+        JsonObject f = facts;
+        if (f == null) {
+            f = CommandFacts.of(fullName);
+            facts = f;
+        }
+        return f;
     }
 
     public CommandSpec parent() {
@@ -197,7 +206,22 @@ public final class CommandSpec {
         return failedCalls;
     }
 
+    /** The latency distribution of the calls recorded since start or CONFIG RESETSTAT; null if none. */
+    public LatencyHistogram latency() {
+        return latency;
+    }
+
+    void recordLatency(long nanos) {
+        LatencyHistogram h = latency;
+        if (h == null) {
+            h = new LatencyHistogram();
+            latency = h;
+        }
+        h.record(nanos);
+    }
+
     void resetStats() {
+        latency = null;
         calls = 0;
         micros = 0;
         rejectedCalls = 0;

@@ -1,14 +1,7 @@
 package kv.engine;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,72 +13,12 @@ import java.util.Map;
  * clients and to COMMAND. Names are matched case-insensitively straight from the request bytes.
  */
 public final class CommandTable {
-    private static final String PRIMARY = "/kv/commands/redis-7.0.json";
-    /** Source for the Redis 7.2 (sub)commands that 7.0 lacks. */
-    private static final String SECONDARY = "/kv/commands/valkey-8.0.json";
-    /** Hand-written facts of Redis 8 commands neither dump has (hash field expiration). */
-    private static final String LATER = "/kv/commands/redis-8.0-hash-field-expiration.json";
-    /** Commands whose 7.2 facts replace 7.0's (their syntax grew: ZRANK ... WITHSCORE). */
-    private static final java.util.Set<String> SECONDARY_WINS = java.util.Set.of("zrank", "zrevrank");
-
-    /**
-     * The facts, parsed once per process: the launcher checks rename-command against a table
-     * before the server builds its own, and both read the same (never modified) objects.
-     */
-    private static final Map<String, JsonObject> FACTS = loadFacts();
     /** Implemented top-level commands by the name clients call them (after rename-command). */
     private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
-    private NameIndex index = new NameIndex(List.of());
+    /** Rebuilt on the first lookup after a change: registering ~400 commands must not rebuild it ~400 times. */
+    private NameIndex index;
 
     public CommandTable() {
-    }
-
-    private static Map<String, JsonObject> loadFacts() {
-        Map<String, JsonObject> facts = new HashMap<>();
-        loadFacts(LATER, facts);
-        loadFacts(SECONDARY, facts);
-        loadFacts(PRIMARY, facts);
-        return Map.copyOf(facts);
-    }
-
-    private static void loadFacts(String resource, Map<String, JsonObject> facts) {
-        try (InputStream in = CommandTable.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + resource);
-            }
-            JsonObject root = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            for (Object o : root.getJsonArray("commands")) {
-                JsonObject command = (JsonObject) o;
-                JsonObject previous = facts.get(command.getString("name"));
-                if (previous != null && SECONDARY_WINS.contains(command.getString("name"))) {
-                    continue;
-                }
-                if (previous != null) {
-                    // keep the primary's facts, but carry over subcommands only the secondary knows
-                    mergeSubcommands(command, previous);
-                }
-                facts.put(command.getString("name"), command);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void mergeSubcommands(JsonObject into, JsonObject from) {
-        JsonArray target = into.getJsonArray("subcommands");
-        JsonArray extra = from.getJsonArray("subcommands");
-        if (target == null || extra == null) {
-            return;
-        }
-        List<String> present = new ArrayList<>();
-        for (Object s : target) {
-            present.add(((JsonObject) s).getString("name"));
-        }
-        for (Object s : extra) {
-            if (!present.contains(((JsonObject) s).getString("name"))) {
-                target.add(s);
-            }
-        }
     }
 
     /**
@@ -101,8 +34,11 @@ public final class CommandTable {
             CommandSpec parent = spec(name.substring(0, bar));
             CommandSpec sub = parent.subcommand(name.substring(bar + 1));
             if (sub == null) {
-                JsonObject subFacts = findSubcommandFacts(parent.facts(), name);
-                sub = new CommandSpec(subFacts, parent);
+                CommandIndex.Entry entry = CommandIndex.get(name);
+                if (entry == null) {
+                    throw new IllegalArgumentException("not a Redis subcommand: " + name);
+                }
+                sub = new CommandSpec(entry, parent);
                 parent.addSubcommand(sub);
             }
             sub.handler(handler);
@@ -113,26 +49,14 @@ public final class CommandTable {
     private CommandSpec spec(String name) {
         CommandSpec spec = byName.get(name);
         if (spec == null) {
-            JsonObject f = FACTS.get(name);
-            if (f == null) {
+            CommandIndex.Entry entry = CommandIndex.get(name);
+            if (entry == null) {
                 throw new IllegalArgumentException("not a Redis command: " + name);
             }
-            spec = new CommandSpec(f, null);
+            spec = new CommandSpec(entry, null);
             byName.put(name, spec);
         }
         return spec;
-    }
-
-    private static JsonObject findSubcommandFacts(JsonObject parent, String fullName) {
-        JsonArray subs = parent.getJsonArray("subcommands");
-        if (subs != null) {
-            for (Object s : subs) {
-                if (((JsonObject) s).getString("name").equals(fullName)) {
-                    return (JsonObject) s;
-                }
-            }
-        }
-        throw new IllegalArgumentException("not a Redis subcommand: " + fullName);
     }
 
     /** Registers the argument-dependent key flags of {@code fullName} (see {@link CommandSpec.KeyFlags}). */
@@ -173,13 +97,17 @@ public final class CommandTable {
     }
 
     private void rebuildIndex() {
-        List<Map.Entry<String, CommandSpec>> entries = new ArrayList<>(byName.entrySet());
-        index = new NameIndex(entries);
+        index = null;
     }
 
     /** The command called {@code name} (any case), or null. */
     public CommandSpec lookup(byte[] name) {
-        return index.get(name);
+        NameIndex i = index;
+        if (i == null) {
+            i = new NameIndex(new ArrayList<>(byName.entrySet()));
+            index = i;
+        }
+        return i.get(name);
     }
 
     public CommandSpec lookup(String name) {

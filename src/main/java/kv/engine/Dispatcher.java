@@ -187,6 +187,9 @@ public final class Dispatcher {
     /** A blocked command ended by timeout or CLIENT UNBLOCK: it counts as one call, as in Redis. */
     void countUnblocked(CommandSpec spec, boolean failed) {
         spec.calls++;
+        if (server.config().latencyTracking()) {
+            spec.recordLatency(0); // Redis records its few µs of unblocking here; KV does not time them
+        }
         if (failed) {
             spec.failedCalls++;
         }
@@ -272,6 +275,10 @@ public final class Dispatcher {
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;
+        if (config.latencyTracking()) {
+            // Redis records whole microseconds, in nanoseconds
+            spec.recordLatency(micros * 1000);
+        }
         if (failed) {
             spec.failedCalls++;
         }

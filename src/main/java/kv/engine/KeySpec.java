@@ -36,39 +36,71 @@ public final class KeySpec {
     /** A form of spec Redis marks "unknown": its keys cannot be found from the specs. */
     private final boolean unknown;
 
-    private KeySpec(JsonObject facts) {
+    private KeySpec(List<String> flags, int index, String keyword, int startFrom, boolean keyNum, int lastKey,
+            int keyStep, int limit, int keyNumIdx, int firstKey, boolean unknown) {
+        this.flags = List.copyOf(flags);
+        this.notKey = flags.contains("not_key");
+        this.index = index;
+        this.keyword = keyword;
+        this.startFrom = startFrom;
+        this.keyNum = keyNum;
+        this.lastKey = lastKey;
+        this.keyStep = keyStep;
+        this.limit = limit;
+        this.keyNumIdx = keyNumIdx;
+        this.firstKey = firstKey;
+        this.unknown = unknown;
+    }
+
+    /** Compiles one entry of a command's "key_specs" (the JSON facts; used when generating the index). */
+    static KeySpec fromFacts(JsonObject facts) {
         JsonArray f = facts.getJsonArray("flags", new JsonArray());
         List<String> names = new ArrayList<>(f.size());
         for (Object o : f) {
             names.add((String) o);
         }
-        this.flags = List.copyOf(names);
-        this.notKey = flags.contains("not_key");
         JsonObject bs = facts.getJsonObject("begin_search", new JsonObject());
         JsonObject bsSpec = bs.getJsonObject("spec", new JsonObject());
         JsonObject fk = facts.getJsonObject("find_keys", new JsonObject());
         JsonObject fkSpec = fk.getJsonObject("spec", new JsonObject());
         String begin = bs.getString("type", "unknown");
         String find = fk.getString("type", "unknown");
-        this.index = "index".equals(begin) ? bsSpec.getInteger("index") : 0;
-        this.keyword = "keyword".equals(begin) ? bsSpec.getString("keyword") : null;
-        this.startFrom = "keyword".equals(begin) ? bsSpec.getInteger("startfrom") : 0;
-        this.keyNum = "keynum".equals(find);
-        this.lastKey = fkSpec.getInteger("lastkey", 0);
-        this.keyStep = fkSpec.getInteger("keystep", 1);
-        this.limit = fkSpec.getInteger("limit", 0);
-        this.keyNumIdx = fkSpec.getInteger("keynumidx", 0);
-        this.firstKey = fkSpec.getInteger("firstkey", 0);
-        this.unknown = !("index".equals(begin) || "keyword".equals(begin)) || !("range".equals(find) || keyNum);
+        boolean keyNum = "keynum".equals(find);
+        return new KeySpec(names,
+                "index".equals(begin) ? bsSpec.getInteger("index") : 0,
+                "keyword".equals(begin) ? bsSpec.getString("keyword") : null,
+                "keyword".equals(begin) ? bsSpec.getInteger("startfrom") : 0,
+                keyNum,
+                fkSpec.getInteger("lastkey", 0),
+                fkSpec.getInteger("keystep", 1),
+                fkSpec.getInteger("limit", 0),
+                fkSpec.getInteger("keynumidx", 0),
+                fkSpec.getInteger("firstkey", 0),
+                !("index".equals(begin) || "keyword".equals(begin)) || !("range".equals(find) || keyNum));
     }
 
-    static List<KeySpec> compileAll(JsonObject commandFacts) {
-        JsonArray specs = commandFacts.getJsonArray("key_specs", new JsonArray());
-        List<KeySpec> out = new ArrayList<>(specs.size());
-        for (Object o : specs) {
-            out.add(new KeySpec((JsonObject) o));
+    /**
+     * The compiled spec as one space-separated field of {@link CommandIndex}: flags (comma-separated,
+     * "-" for none), index, keyword ("-" for none), startfrom, keynum (1/0), lastkey, keystep,
+     * limit, keynumidx, firstkey, unknown (1/0).
+     */
+    String encode() {
+        return String.join(" ", flags.isEmpty() ? "-" : String.join(",", flags), Integer.toString(index),
+                keyword == null ? "-" : keyword, Integer.toString(startFrom), keyNum ? "1" : "0",
+                Integer.toString(lastKey), Integer.toString(keyStep), Integer.toString(limit),
+                Integer.toString(keyNumIdx), Integer.toString(firstKey), unknown ? "1" : "0");
+    }
+
+    /** The inverse of {@link #encode()}. */
+    static KeySpec decode(String encoded) {
+        String[] f = encoded.split(" ");
+        if (f.length != 11) {
+            throw new IllegalArgumentException("malformed key spec: " + encoded);
         }
-        return List.copyOf(out);
+        return new KeySpec("-".equals(f[0]) ? List.of() : List.of(f[0].split(",")), Integer.parseInt(f[1]),
+                "-".equals(f[2]) ? null : f[2], Integer.parseInt(f[3]), "1".equals(f[4]), Integer.parseInt(f[5]),
+                Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]), Integer.parseInt(f[9]),
+                "1".equals(f[10]));
     }
 
     /** The spec's flags as Redis names them (RW, OW, access, update, insert, delete...). */

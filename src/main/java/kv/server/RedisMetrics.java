@@ -169,7 +169,15 @@ public class RedisMetrics {
             t.setDaemon(true);
             return t;
         });
-        labelWatcher.scheduleWithFixedDelay(this::refreshLabels, 1, 1, TimeUnit.SECONDS);
+        LatencyMeters latency = new LatencyMeters(registry, server);
+        labelWatcher.scheduleWithFixedDelay(() -> {
+            refreshLabels();
+            try {
+                latency.refresh();
+            } catch (Exception e) {
+                // as refreshLabels: the next tick tries again
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {

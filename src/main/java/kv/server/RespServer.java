@@ -1,6 +1,7 @@
 package kv.server;
 
 import kv.command.Commands;
+import kv.engine.CommandFacts;
 import kv.engine.Server;
 import kv.engine.Client;
 import io.quarkus.runtime.Quarkus;
@@ -87,6 +88,7 @@ public class RespServer {
         }
         LOG.infof("KV %s ready to accept connections on port %d (management port %d)", Version.KV, port,
                 managementPort);
+        CommandFacts.preloadInBackground();
     }
 
     void onStop(@Observes ShutdownEvent event) {

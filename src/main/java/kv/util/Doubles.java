@@ -71,4 +71,22 @@ public final class Doubles {
         }
         return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
     }
+
+    /** C's {@code %.Nf} (the exact binary value rounded half-even, as glibc prints it); finite values only. */
+    public static String fixed(double v, int decimals) {
+        return new BigDecimal(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    /** C's {@code %f} without trailing zeros or a trailing point (Redis' trimDoubleString): 99.9, 50. */
+    public static String trimmedFixed(double v) {
+        String s = fixed(v, 6);
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (s.charAt(end - 1) == '.') {
+            end--;
+        }
+        return s.substring(0, end);
+    }
 }

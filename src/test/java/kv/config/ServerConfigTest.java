@@ -94,6 +94,8 @@ class ServerConfigTest {
         expected.put("slowlog-log-slower-than", "10000");
         expected.put("slowlog-max-len", "128");
         expected.put("latency-monitor-threshold", "0");
+        expected.put("latency-tracking", "yes");
+        expected.put("latency-tracking-info-percentiles", "50 99 99.9");
         expected.put("hz", "10");
         expected.put("lfu-log-factor", "10");
         expected.put("lfu-decay-time", "1");
@@ -514,6 +516,22 @@ class ServerConfigTest {
             writing.set(false);
             reader.shutdownNow();
         }
+    }
+
+    @Test
+    void latencyTrackingPercentilesFromAFile() throws Exception {
+        ServerConfig c = ServerConfig.load(ConfigSource.fromString("latency-tracking-info-percentiles 50 99.99 100\n"));
+        assertEquals(List.of(50.0, 99.99, 100.0), c.latencyTrackingInfoPercentiles());
+        assertEquals("50 99.99 100", c.get("latency-tracking-info-percentiles"));
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> ServerConfig.load(ConfigSource.fromString("latency-tracking-info-percentiles 101\n")));
+        assertTrue(bad.getMessage().contains("\n" + "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"),
+                bad.getMessage());
+        ConfigException word = assertThrows(ConfigException.class,
+                () -> ServerConfig.load(ConfigSource.fromString("latency-tracking-info-percentiles \"abc\"\n")));
+        assertTrue(word.getMessage().contains("\n" + "Invalid latency-tracking-info-percentiles parameters"), word.getMessage());
+        assertEquals(List.of(), ServerConfig.load(ConfigSource.fromString("latency-tracking-info-percentiles \"\"\n"))
+                .latencyTrackingInfoPercentiles());
     }
 
     // ---- CONFIG REWRITE --------------------------------------------------------------------

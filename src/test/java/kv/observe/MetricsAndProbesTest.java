@@ -193,6 +193,21 @@ class MetricsAndProbesTest {
         waitForSample("redis_slowlog_length", v -> v.equals("0"));
     }
 
+    @Test
+    void latencyPercentilesFollowInfoLatencystats() throws Exception {
+        try (RespTestClient c = new RespTestClient(server.port())) {
+            c.call("ECHO", "x");
+            String info = c.call("INFO", "latencystats");
+            java.util.regex.Matcher m = Pattern.compile("latency_percentiles_usec_echo:p50=([0-9.]+),p99=([0-9.]+),p99\\.9=([0-9.]+)")
+                    .matcher(info);
+            assertTrue(m.find(), info);
+            // the series appears within the refresh second; its value is some p99.9 of ECHO in µs
+            String v = waitForSample("redis_latency_percentiles_usec{cmd=\"echo\",quantile=\"99.9\"}", x -> value(x) > 0);
+            assertTrue(value(v) >= 0.001, v);
+            assertTrue(sampleLine("redis_latency_percentiles_usec{cmd=\"echo\",quantile=\"50\"}") != null);
+        }
+    }
+
     // ---- ports ----
 
     @Test
@@ -410,6 +425,13 @@ class MetricsAndProbesTest {
 
     @Test
     void aScrapeRegistersNothing() throws Exception {
+        // a command's first call adds its latency series (once, from the background refresh)
+        try (RespTestClient c = new RespTestClient(server.port())) {
+            c.call("SET", "metrics:scrape", "1");
+            c.call("PING");
+        }
+        waitForSample("redis_latency_percentiles_usec{cmd=\"set\",quantile=\"50\"}", v -> value(v) > 0);
+        waitForSample("redis_latency_percentiles_usec{cmd=\"ping\",quantile=\"50\"}", v -> value(v) > 0);
         scrape();
         int before = registry.getMeters().size();
         try (RespTestClient c = new RespTestClient(server.port())) {
