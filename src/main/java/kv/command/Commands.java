@@ -28,5 +28,7 @@ public final class Commands {
         StreamGroupCommands.register(table);
         StreamClaimCommand.register(table);
         SortCommand.register(table);
+        DumpRestoreCommands.register(table);
+        PersistenceCommands.register(table);
     }
 }

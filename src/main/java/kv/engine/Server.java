@@ -51,6 +51,7 @@ public final class Server {
     private final Lifecycle lifecycle;
     private int tcpPort;
     private final ReadinessState readiness = new ReadinessState();
+    private final RdbPersistence rdb;
     private Propagator propagator = Propagator.NONE;
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
@@ -90,6 +91,7 @@ public final class Server {
         clients.onDisconnect(watches::unwatchAll);
         clients.onDisconnect(pubSub::forget);
         this.blocking = new Blocking(this);
+        this.rdb = new RdbPersistence(this);
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
@@ -145,6 +147,8 @@ public final class Server {
     public int tcpPort() { return tcpPort; }
     /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
     public ReadinessState readiness() { return readiness; }
+    /** RDB snapshots: SAVE, BGSAVE, save points, loading. */
+    public RdbPersistence rdb() { return rdb; }
     public void tcpPort(int port) { tcpPort = port; }
 
     /** Where write effects go (the AOF, replicas); {@link Propagator#NONE} until persistence sets one. */
@@ -176,6 +180,7 @@ public final class Server {
             hashFieldExpiry.run(tickNanos / 16);
         }
         keyspace.migrateTables(1_000_000);
+        rdb.cron();
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
         snapshot = takeSnapshot();
@@ -232,11 +237,10 @@ public final class Server {
 
     /**
      * What INFO reports as rdb_changes_since_last_save: keys changed by commands, counted by the
-     * mutation funnel as Redis counts server.dirty. KV has no RDB writer yet, so no save has
-     * happened and the figure counts from start.
+     * mutation funnel as Redis counts server.dirty, since the last successful save or load.
      */
     public long changesSinceLastSave() {
-        return keyspace.changes();
+        return rdb.changesSinceLastSave();
     }
 
     /** INFO used_memory: the keyspace estimate plus {@link #BASELINE_MEMORY}; tracks the peak. */

@@ -110,10 +110,40 @@ public class RespServer {
             chain = chain.compose(v -> listen(config, host, optional));
         }
         return chain.onSuccess(v -> {
+            loadRdbAtStart(config);
             scheduleCron(config);
             vertx.setPeriodic(1000, id -> releaseIdleOutput());
             config.addListener("hz", value -> scheduleCron(config));
         });
+    }
+
+    /**
+     * With appendonly no, loads dir/dbfilename if it exists: parsed on a worker thread while clients
+     * get LOADING and the readiness probe says DOWN, then installed on the data thread. A file that
+     * cannot be loaded stops the server with the file, offset and reason (nothing is overwritten).
+     */
+    private void loadRdbAtStart(ServerConfig config) {
+        if ("yes".equalsIgnoreCase(config.get("appendonly"))) {
+            return;
+        }
+        java.nio.file.Path file = server.rdb().file();
+        if (!java.nio.file.Files.exists(file)) {
+            return;
+        }
+        server.readiness().loading(true);
+        long started = System.nanoTime();
+        vertx.<kv.rdb.LoadedDataset>executeBlocking(() -> kv.engine.RdbPersistence.read(file, config, System.currentTimeMillis()), false)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        LOG.errorf("Fatal error loading the DB from %s: %s. Exiting.", file, ar.cause().getMessage());
+                        Quarkus.asyncExit(1);
+                        return;
+                    }
+                    server.rdb().install(ar.result());
+                    server.readiness().loading(false);
+                    LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped)",
+                            (System.nanoTime() - started) / 1e9, ar.result().keysLoaded(), ar.result().keysExpired());
+                });
     }
 
     /** (Re)starts the cron at hz ticks a second. */
