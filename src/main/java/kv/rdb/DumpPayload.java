@@ -43,17 +43,15 @@ public final class DumpPayload {
 
     /**
      * Decodes a verified payload into a value; {@link RdbException} for bad data (RESTORE's "Bad
-     * data format"), including bytes left over after the value.
+     * data format"). Like Redis, the value is read from the whole payload, footer included, and
+     * bytes left after it are not checked.
      */
     public static Object restore(byte[] payload, EncodingLimits limits, long nowMs) throws RdbException {
         try {
-            ByteArrayInputStream bytes = new ByteArrayInputStream(payload, 0, payload.length - 10);
+            ByteArrayInputStream bytes = new ByteArrayInputStream(payload);
             RdbInput in = new RdbInput(bytes);
             int type = in.u8();
             Object v = new ValueDecoder(in, limits, nowMs).read(type);
-            if (!in.atEnd()) {
-                throw in.error("bytes left after the value");
-            }
             if (v == null) {
                 throw in.error("empty value");
             }

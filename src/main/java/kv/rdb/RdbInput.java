@@ -112,6 +112,18 @@ final class RdbInput {
         return v;
     }
 
+    /** A length read as an unsigned 64-bit figure (stream IDs, entries-read where 2^64 - 1 means -1). */
+    long rawLength() throws IOException, RdbException {
+        int first = u8();
+        if (first == LEN_64) {
+            return be(8);
+        }
+        if (((first & 0xC0) >> 6) == ENCVAL) {
+            throw error("unexpected string encoding where a length belongs");
+        }
+        return lengthRest(first);
+    }
+
     /** A length; a special encoding here is corruption. */
     long length() throws IOException, RdbException {
         int first = u8();

@@ -83,8 +83,12 @@ final class RdbOutput {
         }
     }
 
+    /** A length, unsigned: -1 (a stream group's unknown entries-read) is written as 2^64 - 1, as Redis does. */
     void length(long n) {
-        if (n < (1 << 6)) {
+        if (n < 0) {
+            u8(RdbInput.LEN_64);
+            be(n, 8);
+        } else if (n < (1 << 6)) {
             u8((int) n);
         } else if (n < (1 << 14)) {
             u8((int) ((n >> 8) | 0x40));

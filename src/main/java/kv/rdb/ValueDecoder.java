@@ -321,14 +321,14 @@ final class ValueDecoder {
             previous = streamNode(s, base, e, previous);
         }
         long length = in.length();
-        StreamId lastId = new StreamId(in.length(), in.length());
+        StreamId lastId = new StreamId(in.rawLength(), in.rawLength());
         StreamId maxDeleted = StreamId.MIN;
         long entriesAdded = length;
         if (type >= RdbFormat.STREAM_LISTPACKS_2) {
-            in.length(); // first ID: recomputed from the entries
-            in.length();
-            maxDeleted = new StreamId(in.length(), in.length());
-            entriesAdded = in.length();
+            in.rawLength(); // first ID: recomputed from the entries
+            in.rawLength();
+            maxDeleted = new StreamId(in.rawLength(), in.rawLength());
+            entriesAdded = in.rawLength();
         }
         if (s.length() != length) {
             throw in.error("stream length " + length + " does not match its " + s.length() + " entries");
@@ -411,8 +411,8 @@ final class ValueDecoder {
 
     private void group(StreamValue s, int type) throws IOException, RdbException {
         byte[] name = in.string();
-        StreamId last = new StreamId(in.length(), in.length());
-        long entriesRead = type >= RdbFormat.STREAM_LISTPACKS_2 ? in.length() : s.estimateEntriesRead(last);
+        StreamId last = new StreamId(in.rawLength(), in.rawLength());
+        long entriesRead = type >= RdbFormat.STREAM_LISTPACKS_2 ? in.rawLength() : s.estimateEntriesRead(last);
         StreamGroup g = s.createGroup(name, last, entriesRead);
         if (g == null) {
             throw in.error("duplicate consumer group");
