@@ -153,12 +153,18 @@ final class ValueDecoder {
         return s;
     }
 
+    /** An intset blob stays an intset unless it has more members than set-max-intset-entries: then a table. */
     private SetValue intset(long[] ints) throws RdbException {
-        List<byte[]> members = new ArrayList<>(ints.length);
-        for (long v : ints) {
-            members.add(Numbers.toBytes(v));
+        if (ints.length == 0) {
+            return null;
         }
-        return set(members);
+        SetValue.Limits l = limits.set();
+        boolean tooMany = ints.length > l.maxIntsetEntries();
+        SetValue s = SetValue.create(Numbers.toBytes(ints[0]), tooMany ? Long.MAX_VALUE : ints.length, l);
+        for (long v : ints) {
+            s.add(Numbers.toBytes(v), l);
+        }
+        return s;
     }
 
     // ---- sorted sets ----
@@ -191,16 +197,34 @@ final class ValueDecoder {
         for (int i = 0; i < n; i++) {
             members.add(elements.get(2 * i));
             byte[] s = elements.get(2 * i + 1);
-            try {
-                scores[i] = Double.parseDouble(new String(s, java.nio.charset.StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                throw in.error("sorted set blob with an invalid score");
-            }
+            scores[i] = score(s);
             if (Double.isNaN(scores[i])) {
                 throw in.error("sorted set member with a NaN score");
             }
         }
         return zset(members, scores, false);
+    }
+
+    /** A listpack score as strtod reads it: decimal or exponent forms, "inf", "-inf". */
+    private double score(byte[] b) throws RdbException {
+        String t = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        switch (lower) {
+            case "inf", "+inf", "infinity", "+infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                break;
+        }
+        if (t.isEmpty() || !t.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+')) {
+            throw in.error("sorted set blob with an invalid score");
+        }
+        try {
+            return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw in.error("sorted set blob with an invalid score");
+        }
     }
 
     /**
