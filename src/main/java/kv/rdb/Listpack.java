@@ -217,6 +217,11 @@ final class Listpack {
             return count;
         }
 
+        /** The listpack's size in bytes so far, terminator included. */
+        int bytes() {
+            return len + 1;
+        }
+
         byte[] build() {
             ensure(1);
             buf[len++] = (byte) EOF;

@@ -68,15 +68,14 @@ final class ValueEncoder {
     private static void list(RdbOutput out, ListValue list) {
         List<byte[]> nodes = new ArrayList<>();
         Listpack.Builder[] node = {new Listpack.Builder()};
-        int[] bytes = {0};
         list.visit(0, true, (b, off, len) -> {
-            if (node[0].count() > 0 && bytes[0] + len + 11 > LIST_NODE_BYTES) {
+            // Redis' rule for list-max-listpack-size -2: a node takes an element while its listpack
+            // plus the element plus an 8-byte overhead estimate stays within 8 KiB
+            if (node[0].count() > 0 && node[0].bytes() + len + 8 > LIST_NODE_BYTES) {
                 nodes.add(node[0].build());
                 node[0] = new Listpack.Builder();
-                bytes[0] = 0;
             }
             node[0].add(b, off, len);
-            bytes[0] += len + 11;
             return true;
         });
         nodes.add(node[0].build());
