@@ -394,6 +394,29 @@ public final class RdbPersistence {
     /** Installs a loaded dataset (data thread), which now counts as saved. */
     public void install(LoadedDataset data) {
         data.applyTo(server.keyspace());
+        installed(data);
+    }
+
+    /**
+     * Installs a loaded dataset in slices of about 10 ms, giving the event loop back in between
+     * (clients get LOADING meanwhile); {@code done} runs on the data thread at the end.
+     */
+    public void installInSlices(LoadedDataset data, Runnable done) {
+        int[] next = {0};
+        Runnable[] slice = new Runnable[1];
+        slice[0] = () -> {
+            next[0] = data.applyTo(server.keyspace(), next[0], System.nanoTime() + 10_000_000);
+            if (next[0] < data.entries().size()) {
+                server.lifecycle().schedule(0, slice[0]);
+            } else {
+                installed(data);
+                done.run();
+            }
+        };
+        slice[0].run();
+    }
+
+    private void installed(LoadedDataset data) {
         lastLoadKeys = data.keysLoaded();
         lastLoadExpired = data.keysExpired();
         changesAtLastSave = server.keyspace().changes();

@@ -22,9 +22,11 @@ public final class LoadedDataset {
     private final List<byte[]> functionLibraries = new ArrayList<>();
     private int version;
     private long expiredSkipped;
+    private long loaded;
 
     void add(Entry e) {
         entries.add(e);
+        loaded++;
     }
 
     void aux(String name, byte[] value) {
@@ -43,6 +45,7 @@ public final class LoadedDataset {
         expiredSkipped++;
     }
 
+    /** The entries not yet applied (an applied entry is handed over, not kept). */
     public List<Entry> entries() {
         return entries;
     }
@@ -65,7 +68,7 @@ public final class LoadedDataset {
     }
 
     public long keysLoaded() {
-        return entries.size();
+        return loaded;
     }
 
     /** Keys whose TTL had passed at load time (not loaded, as a Redis primary does). */
@@ -78,12 +81,30 @@ public final class LoadedDataset {
      * exist here was refused while loading already.
      */
     public void applyTo(Keyspace keyspace) {
-        for (Entry e : entries) {
+        applyTo(keyspace, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Puts entries from index {@code from} until {@code deadlineNanos} (System.nanoTime) passes;
+     * returns the index to continue from, {@code entries().size()} when done. Lets a big load be
+     * installed in slices that keep the event loop responsive (LOADING replies meanwhile).
+     */
+    public int applyTo(Keyspace keyspace, int from, long deadlineNanos) {
+        int i = from;
+        while (i < entries.size()) {
+            Entry e = entries.get(i);
+            entries.set(i++, null); // the keyspace holds it now
+            if ((i & 1023) == 0 && System.nanoTime() >= deadlineNanos) {
+                i--;
+                entries.set(i, e);
+                return i;
+            }
             Db db = keyspace.db(e.db());
             db.put(e.key(), e.value(), e.expireAtMs() >= 0 ? e.expireAtMs() : Db.NO_TTL);
             if (e.idleSeconds() >= 0 || e.frequency() >= 0) {
                 db.restoreAccess(e.key(), e.idleSeconds(), e.frequency());
             }
         }
+        return i;
     }
 }
