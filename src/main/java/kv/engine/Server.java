@@ -224,7 +224,7 @@ public final class Server {
         Map<String, Long> errors = stats.errorsByCode().isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(stats.errorsByCode()));
         StatsSnapshot.Persistence persistence = new StatsSnapshot.Persistence(
                 "yes".equalsIgnoreCase(config.get("appendonly")), readiness.loading(), readiness.persistenceWritable(),
-                keyspace.changes(), startMs / 1000, false, false);
+                rdb.changesSinceLastSave(), rdb.lastSaveSeconds(), rdb.bgsaveInProgress(), false);
         KeyspaceStats ks = keyspace.stats();
         return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
                 clients.count(), blocking.blockedClients(), config.maxClients(), 0 /* no replication yet */,
