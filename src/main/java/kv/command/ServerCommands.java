@@ -118,6 +118,7 @@ final class ServerCommands {
             throw c.error("ERR No shutdown in progress.");
         }
         LOG.info("User requested shutdown...");
+        c.server().rdb().shutdownHandled();
         if (!nosave && (save || !c.server().config().saveParams().isEmpty())) {
             LOG.info("Saving the final RDB snapshot before exiting.");
             try {

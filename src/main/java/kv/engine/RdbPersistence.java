@@ -49,6 +49,8 @@ public final class RdbPersistence {
     private boolean scheduled;
     private Background running;
     private long lastLoadKeys;
+    /** Set by SHUTDOWN (whatever it decided about saving): the process exit must not save again. */
+    private volatile boolean shutdownHandled;
     private long lastLoadExpired;
 
     RdbPersistence(Server server) {
@@ -122,6 +124,16 @@ public final class RdbPersistence {
     public boolean refusesWrites() {
         ServerConfig c = server.config();
         return !lastBgsaveOk && c.stopWritesOnBgsaveError() && !c.saveParams().isEmpty();
+    }
+
+    /** SHUTDOWN decided about the final save (SAVE, NOSAVE or the save points): exiting saves nothing more. */
+    public void shutdownHandled() {
+        shutdownHandled = true;
+    }
+
+    /** Whether a process exit (SIGTERM) should save: save points exist and SHUTDOWN did not already decide. */
+    public boolean saveOnExit() {
+        return !shutdownHandled && !server.config().saveParams().isEmpty();
     }
 
     // ---- SAVE ----

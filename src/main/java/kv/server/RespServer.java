@@ -94,6 +94,29 @@ public class RespServer {
         for (NetServer s : listeners) {
             s.close();
         }
+        saveOnExit();
+    }
+
+    /** SIGTERM with save points (and no SHUTDOWN that already decided): the final RDB save, as Redis does. */
+    private void saveOnExit() {
+        Server s = server;
+        if (s == null || !s.rdb().saveOnExit()) {
+            return;
+        }
+        LOG.info("Received SIGTERM scheduling shutdown... Saving the final RDB snapshot before exiting.");
+        try {
+            onDataThread(() -> {
+                try {
+                    s.rdb().saveNow();
+                    return true;
+                } catch (java.io.IOException e) {
+                    LOG.warnf("Error trying to save the DB: %s", e.getMessage());
+                    return false;
+                }
+            }).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            LOG.warnf("Error trying to save the DB on exit: %s", e.toString());
+        }
     }
 
     private Future<Void> start(ServerConfig config) {
