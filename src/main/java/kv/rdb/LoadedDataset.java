@@ -23,6 +23,7 @@ public final class LoadedDataset {
     private int version;
     private long expiredSkipped;
     private long loaded;
+    private long length;
 
     void add(Entry e) {
         entries.add(e);
@@ -35,6 +36,18 @@ public final class LoadedDataset {
 
     void function(byte[] code) {
         functionLibraries.add(code);
+    }
+
+    void length(long bytes) {
+        length = bytes;
+    }
+
+    /**
+     * Bytes the RDB took in its stream, checksum included: where what follows it starts (the
+     * RESP tail of an AOF with an RDB preamble). The loader may have buffered bytes beyond it.
+     */
+    public long length() {
+        return length;
     }
 
     void version(int v) {

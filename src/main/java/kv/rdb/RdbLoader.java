@@ -29,7 +29,10 @@ public final class RdbLoader {
         this.verifyChecksum = verifyChecksum;
     }
 
-    /** Reads {@code in} to its EOF opcode and checksum; the stream is not closed. */
+    /**
+     * Reads {@code in} to its EOF opcode and checksum; the stream is not closed, and may have been
+     * read beyond the RDB (buffering): {@link LoadedDataset#length()} says where the RDB ended.
+     */
     public LoadedDataset load(InputStream in) throws IOException, RdbException {
         RdbInput r = new RdbInput(in);
         LoadedDataset out = new LoadedDataset();
@@ -143,6 +146,7 @@ public final class RdbLoader {
                 throw new RdbException("RDB CRC error: the file's checksum does not match its content", at);
             }
         }
+        out.length(r.offset());
         return out;
     }
 

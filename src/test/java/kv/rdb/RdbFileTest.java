@@ -84,6 +84,7 @@ class RdbFileTest {
             data.applyTo(back);
             assertEquals(contents(ks), contents(back), "seed " + seed);
             assertEquals(1, data.functionLibraries().size());
+            assertEquals(file.length, data.length());
             assertEquals("7.2.4", new String(data.aux().get("redis-ver")));
         }
     }
