@@ -223,7 +223,7 @@ public final class RdbPersistence {
             lastBgsaveOk = false;
             return true;
         }
-        LOG.infof("Background saving started");
+        LOG.infof("Background saving started (snapshot of %d keys taken in %.1f ms)", running.total, running.takeNanos / 1e6);
         running.slice();
         return true;
     }
@@ -279,12 +279,15 @@ public final class RdbPersistence {
         final RdbWriter writer;
         final FileWriterThread file;
         final long total;
+        final long takeNanos;
         long processed;
         Future<?> done;
 
         Background() throws IOException {
             file = new FileWriterThread(file());
+            long t0 = System.nanoTime();
             snap = Snapshot.take(server.keyspace(), startMs);
+            takeNanos = System.nanoTime() - t0;
             total = snap.keyCount();
             writer = new RdbWriter(file, server.config().rdbCompression(), server.config().rdbChecksum());
             begin(writer, needsVersion12(server.keyspace()), startMs);
