@@ -29,5 +29,7 @@ public final class Commands {
         StreamClaimCommand.register(table);
         SortCommand.register(table);
         MemoryCommand.register(table);
+        DumpRestoreCommands.register(table);
+        PersistenceCommands.register(table);
     }
 }

@@ -49,6 +49,7 @@ final class DebugCommand {
             case "object" -> requireArgs(c, argc == 3, DebugCommand::object);
             case "digest" -> requireArgs(c, argc == 2, DebugCommand::digest);
             case "digest-value" -> digestValue(c);
+            case "reload" -> reload(c);
             case "protocol" -> requireArgs(c, argc == 3, DebugCommand::protocol);
             case "set-active-expire" -> requireArgs(c, argc == 3, x -> {
                 x.server().activeExpireEnabled(atoi(x.arg(2)) != 0);
@@ -65,6 +66,42 @@ final class DebugCommand {
             });
             default -> throw Help.syntax(c);
         }
+    }
+
+    /**
+     * DEBUG RELOAD [NOSAVE]: saves the RDB file (unless NOSAVE), empties the keyspace and loads the
+     * file back, on the data thread as Redis does. A file that fails to load leaves the keyspace
+     * as it was (the dataset is decoded completely before anything is flushed).
+     */
+    private static void reload(Call c) {
+        boolean save = true;
+        for (int i = 2; i < c.argc(); i++) {
+            if (c.is(i, "nosave")) {
+                save = false;
+            } else {
+                throw c.error(Errors.SYNTAX);
+            }
+        }
+        kv.engine.RdbPersistence rdb = c.server().rdb();
+        kv.rdb.LoadedDataset data;
+        try {
+            if (save) {
+                rdb.saveNow();
+            }
+            data = kv.engine.RdbPersistence.read(rdb.file(), c.server().config(), c.now());
+        } catch (java.io.IOException e) {
+            throw c.error("ERR");
+        } catch (kv.rdb.RdbException e) {
+            LOG.warnf("DEBUG RELOAD: %s: %s", rdb.file(), e.getMessage());
+            throw c.error("ERR Error trying to load the RDB dump, check server logs.");
+        }
+        if (data == null) {
+            throw c.error("ERR Error trying to load the RDB dump, check server logs.");
+        }
+        c.server().keyspace().clearAll();
+        rdb.install(data);
+        LOG.info("DB reloaded by DEBUG RELOAD");
+        c.reply().ok();
     }
 
     private static void checkAllowed(Call c) {

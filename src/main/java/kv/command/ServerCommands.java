@@ -89,15 +89,17 @@ final class ServerCommands {
     }
 
     /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no persistence yet, so SAVE has nothing
-     * to write and NOW/FORCE change nothing (no replicas to wait for, no save that could fail).
-     * On success there is no reply: the connection closes with the server.
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Saves the RDB file when asked to (SAVE) or when
+     * save points exist (unless NOSAVE); a failed save aborts the shutdown unless FORCE. NOW changes
+     * nothing (no replicas to wait for). On success there is no reply: the connection closes with
+     * the server.
      */
     private static void shutdown(Call c) {
         boolean save = false;
         boolean nosave = false;
         boolean abort = false;
         boolean other = false;
+        boolean force = false;
         for (int i = 1; i < c.argc(); i++) {
             if (c.is(i, "NOSAVE")) {
                 nosave = true;
@@ -105,6 +107,7 @@ final class ServerCommands {
                 save = true;
             } else if (c.is(i, "NOW") || c.is(i, "FORCE")) {
                 other = true;
+                force |= c.is(i, "FORCE");
             } else if (c.is(i, "ABORT")) {
                 abort = true;
             } else {
@@ -118,6 +121,18 @@ final class ServerCommands {
             throw c.error("ERR No shutdown in progress.");
         }
         LOG.info("User requested shutdown...");
+        c.server().rdb().shutdownHandled();
+        if (!nosave && (save || !c.server().config().saveParams().isEmpty())) {
+            LOG.info("Saving the final RDB snapshot before exiting.");
+            try {
+                c.server().rdb().saveNow();
+            } catch (java.io.IOException e) {
+                LOG.warnf("Error trying to save the DB, can't exit: %s", e.getMessage());
+                if (!force) {
+                    throw c.error("ERR Errors trying to SHUTDOWN. Check logs.");
+                }
+            }
+        }
         for (Client client : c.server().clients().all()) {
             client.transport().closeAfterReply();
         }

@@ -86,6 +86,9 @@ public final class ServerConfig {
     private final Param appenddirname;
     private final Param save;
     private final Param dbfilename;
+    private final Param rdbcompression;
+    private final Param rdbchecksum;
+    private final Param stopWritesOnBgsaveError;
     private final Param maxmemory;
     private final Param maxmemoryPolicy;
     private final Param maxmemorySamples;
@@ -166,6 +169,9 @@ public final class ServerConfig {
                 throw new Invalid("dbfilename can't be a path, just a filename");
             }
         }));
+        rdbcompression = add(new BoolParam("rdbcompression", 0, true));
+        rdbchecksum = add(new BoolParam("rdbchecksum", IMM, true));
+        stopWritesOnBgsaveError = add(new BoolParam("stop-writes-on-bgsave-error", 0, true));
         maxmemory = add(new NumParam("maxmemory", 0, 0, -1L, 0, true, true));
         maxmemoryPolicy = add(new EnumParam("maxmemory-policy", 0, "noeviction",
                 "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -440,6 +446,18 @@ public final class ServerConfig {
 
     public String dbFilename() {
         return s(dbfilename);
+    }
+
+    public boolean rdbCompression() {
+        return b(rdbcompression);
+    }
+
+    public boolean rdbChecksum() {
+        return b(rdbchecksum);
+    }
+
+    public boolean stopWritesOnBgsaveError() {
+        return b(stopWritesOnBgsaveError);
     }
 
     /**

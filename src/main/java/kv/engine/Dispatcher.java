@@ -78,6 +78,14 @@ public final class Dispatcher {
                 }
                 return Outcome.DONE;
             }
+            String refusal = persistenceRefusal(spec);
+            if (refusal != null) {
+                reject(spec, reply, refusal);
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
+                return Outcome.DONE;
+            }
             if (client.protocol() == 2 && !allowedWhileSubscribed(spec) && server.pubSub().subscribed(client)) {
                 reject(spec, reply, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
                         + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -136,6 +144,23 @@ public final class Dispatcher {
             return !controlsTransaction(spec) || ("exec".equals(spec.fullName()) && multi.denyOom());
         }
         return spec.has(CommandSpec.DENYOOM);
+    }
+
+    static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
+            + "Commands that may modify the data set are disabled, because this instance is configured to report errors during "
+            + "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details "
+            + "about the RDB error.";
+    static final String LOADING = "LOADING Redis is loading the dataset in memory";
+
+    /** MISCONF for writes after a failed BGSAVE (stop-writes-on-bgsave-error), LOADING while a data file loads. */
+    private String persistenceRefusal(CommandSpec spec) {
+        if (spec.has(CommandSpec.WRITE) && server.rdb().refusesWrites()) {
+            return MISCONF;
+        }
+        if (server.readiness().loading() && !spec.has(CommandSpec.LOADING)) {
+            return LOADING;
+        }
+        return null;
     }
 
     /** What RESP2's subscribed mode still allows (recognised by the spec, so renaming changes nothing). */

@@ -59,6 +59,7 @@ public final class Server {
     private final Lifecycle lifecycle;
     private int tcpPort;
     private final ReadinessState readiness = new ReadinessState();
+    private final RdbPersistence rdb;
     private Propagator propagator = Propagator.NONE;
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
@@ -110,6 +111,7 @@ public final class Server {
         clients.onDisconnect(watches::unwatchAll);
         clients.onDisconnect(pubSub::forget);
         this.blocking = new Blocking(this);
+        this.rdb = new RdbPersistence(this);
         applyAccessPolicy();
         for (String name : new String[] {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
             config.addListener(name, v -> applyAccessPolicy());
@@ -209,6 +211,8 @@ public final class Server {
     public int tcpPort() { return tcpPort; }
     /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
     public ReadinessState readiness() { return readiness; }
+    /** RDB snapshots: SAVE, BGSAVE, save points, loading. */
+    public RdbPersistence rdb() { return rdb; }
     public void tcpPort(int port) { tcpPort = port; }
 
     /** Where write effects go (the AOF, replicas); {@link Propagator#NONE} until persistence sets one. */
@@ -247,6 +251,7 @@ public final class Server {
         clientEviction.enforce(config.maxMemoryClients());
         refreshClientMemory();
         eviction.perform(); // memory may have grown without commands (client buffers)
+        rdb.cron();
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());
         snapshot = takeSnapshot();
@@ -290,7 +295,7 @@ public final class Server {
         Map<String, Long> errors = stats.errorsByCode().isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(stats.errorsByCode()));
         StatsSnapshot.Persistence persistence = new StatsSnapshot.Persistence(
                 "yes".equalsIgnoreCase(config.get("appendonly")), readiness.loading(), readiness.persistenceWritable(),
-                keyspace.changes(), startMs / 1000, false, false);
+                rdb.changesSinceLastSave(), rdb.lastSaveSeconds(), rdb.bgsaveInProgress(), false);
         KeyspaceStats ks = keyspace.stats();
         return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
                 clients.count(), blocking.blockedClients(), config.maxClients(), 0 /* no replication yet */,
@@ -303,11 +308,10 @@ public final class Server {
 
     /**
      * What INFO reports as rdb_changes_since_last_save: keys changed by commands, counted by the
-     * mutation funnel as Redis counts server.dirty. KV has no RDB writer yet, so no save has
-     * happened and the figure counts from start.
+     * mutation funnel as Redis counts server.dirty, since the last successful save or load.
      */
     public long changesSinceLastSave() {
-        return keyspace.changes();
+        return rdb.changesSinceLastSave();
     }
 
     /** Sums what clients hold now (output buffers, MULTI queues) into the figure used_memory includes. */

@@ -56,8 +56,8 @@ public record StatsSnapshot(
      * @param aofEnabled           the {@code appendonly} directive
      * @param loading              a data file is being loaded ({@link ReadinessState#loading()})
      * @param aofLastWriteOk       no persistence write is failing ({@link ReadinessState#persistenceWritable()})
-     * @param changesSinceLastSave successful write commands since start (no save has happened)
-     * @param lastSaveUnixSeconds  start-up time, until a save happens
+     * @param changesSinceLastSave keys changed since the last save or load
+     * @param lastSaveUnixSeconds  the last successful save (start-up time until one happens)
      * @param rdbSaveInProgress    a BGSAVE is running
      * @param aofRewriteInProgress a BGREWRITEAOF is running
      */

@@ -121,7 +121,7 @@ public class RedisMetrics {
 
         // Persistence
         gauge("redis_loading_dump_file", "1 while a data file is being loaded", s -> flag(s.persistence().loading()));
-        gauge("redis_rdb_changes_since_last_save", "Changes since the last save (KV: successful write commands; no save yet)",
+        gauge("redis_rdb_changes_since_last_save", "Changes since the last save or load",
                 s -> s.persistence().changesSinceLastSave());
         gauge("redis_rdb_bgsave_in_progress", "1 while a BGSAVE runs", s -> flag(s.persistence().rdbSaveInProgress()));
         gauge("redis_rdb_last_save_timestamp_seconds", "Time of the last save, unix seconds (start time until one happens)",

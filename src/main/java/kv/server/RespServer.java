@@ -96,6 +96,29 @@ public class RespServer {
         for (NetServer s : listeners) {
             s.close();
         }
+        saveOnExit();
+    }
+
+    /** SIGTERM with save points (and no SHUTDOWN that already decided): the final RDB save, as Redis does. */
+    private void saveOnExit() {
+        Server s = server;
+        if (s == null || !s.rdb().saveOnExit()) {
+            return;
+        }
+        LOG.info("Received SIGTERM scheduling shutdown... Saving the final RDB snapshot before exiting.");
+        try {
+            onDataThread(() -> {
+                try {
+                    s.rdb().saveNow();
+                    return true;
+                } catch (java.io.IOException e) {
+                    LOG.warnf("Error trying to save the DB: %s", e.getMessage());
+                    return false;
+                }
+            }).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            LOG.warnf("Error trying to save the DB on exit: %s", e.toString());
+        }
     }
 
     private Future<Void> start(ServerConfig config) {
@@ -112,10 +135,44 @@ public class RespServer {
             chain = chain.compose(v -> listen(config, host, optional));
         }
         return chain.onSuccess(v -> {
+            loadRdbAtStart(config);
             scheduleCron(config);
             vertx.setPeriodic(1000, id -> releaseIdleOutput());
             config.addListener("hz", value -> scheduleCron(config));
         });
+    }
+
+    /**
+     * With appendonly no, loads dir/dbfilename if it exists: parsed on a worker thread while clients
+     * get LOADING and the readiness probe says DOWN, then installed on the data thread. A file that
+     * cannot be loaded stops the server with the file, offset and reason (nothing is overwritten).
+     */
+    private void loadRdbAtStart(ServerConfig config) {
+        if ("yes".equalsIgnoreCase(config.get("appendonly"))) {
+            return;
+        }
+        java.nio.file.Path file = server.rdb().file();
+        if (!java.nio.file.Files.exists(file)) {
+            return;
+        }
+        server.readiness().loading(true);
+        long started = System.nanoTime();
+        vertx.<kv.rdb.LoadedDataset>executeBlocking(() -> kv.engine.RdbPersistence.read(file, config, System.currentTimeMillis()), false)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        LOG.errorf("Fatal error loading the DB from %s: %s. Exiting.", file, ar.cause().getMessage());
+                        Quarkus.asyncExit(1);
+                        return;
+                    }
+                    kv.rdb.LoadedDataset data = ar.result();
+                    long parsed = System.nanoTime();
+                    server.rdb().installInSlices(data, () -> {
+                        server.readiness().loading(false);
+                        LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
+                                (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
+                                (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);
+                    });
+                });
     }
 
     /** (Re)starts the cron at hz ticks a second. */

@@ -47,6 +47,21 @@ public final class AccessClock {
         return (minutes(nowMs) << 8) | counter;
     }
 
+    /**
+     * The field a restored key gets (RESTORE IDLETIME/FREQ, RDB IDLE/FREQ): under LFU the given
+     * counter, else an access {@code idleSeconds} ago; -1 when the mode's figure is not given.
+     */
+    public int restored(long idleSeconds, int frequency, long nowMs) {
+        if (lfu) {
+            return frequency < 0 ? -1 : (minutes(nowMs) << 8) | Math.min(255, frequency);
+        }
+        if (idleSeconds < 0) {
+            return -1;
+        }
+        long at = (nowMs / 1000 - idleSeconds) % (LRU_MAX + 1);
+        return (int) (at < 0 ? at + LRU_MAX + 1 : at);
+    }
+
     /** Seconds since the last access (LRU mode). */
     public long idleSeconds(int field, long nowMs) {
         int now = seconds(nowMs);

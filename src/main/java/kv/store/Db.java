@@ -506,6 +506,18 @@ public final class Db {
         return slot < 0 ? -1 : main.accessAt(slot);
     }
 
+    /**
+     * Sets the access field of a live key to what RESTORE or an RDB load says (idle seconds under
+     * LRU, a frequency under LFU; -1 for "not given"). Not a change: no hook, no count.
+     */
+    public void restoreAccess(byte[] key, long idleSeconds, int frequency) {
+        int slot = main.find(key);
+        int field = keyspace.access().restored(idleSeconds, frequency, now());
+        if (slot >= 0 && field >= 0) {
+            main.setAccessAt(slot, field);
+        }
+    }
+
     /** The stored value even past its TTL, with no side effect on clocks or counters (DEBUG); null if absent. */
     public Object peek(byte[] key) {
         int slot = main.find(key);

@@ -82,6 +82,11 @@ public final class SetValue implements CompoundValue {
         return ints != null;
     }
 
+    /** The intset encoding's bytes, exactly Redis' intset layout (for RDB); null in other encodings. Read only. */
+    public byte[] intsetBytes() {
+        return ints;
+    }
+
     public boolean isHashtable() {
         return table != null;
     }

@@ -58,9 +58,10 @@ class PackageDependenciesTest {
                 "protocol", Set.of("util"),
                 "config", Set.of("util"),
                 "store", Set.of("util"),
-                "engine", Set.of("util", "store", "protocol", "config", "observe"),
-                "command", Set.of("util", "store", "protocol", "config", "observe", "engine"),
-                "server", Set.of("util", "store", "protocol", "config", "observe", "engine", "command"),
+                "rdb", Set.of("util", "store"),
+                "engine", Set.of("util", "store", "protocol", "config", "observe", "rdb"),
+                "command", Set.of("util", "store", "protocol", "config", "observe", "engine", "rdb"),
+                "server", Set.of("util", "store", "protocol", "config", "observe", "engine", "command", "rdb"),
                 "tools", Set.of("util"),
                 "script", Set.of("util"));
         List<String> violations = new ArrayList<>();

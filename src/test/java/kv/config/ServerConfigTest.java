@@ -131,6 +131,9 @@ class ServerConfigTest {
         expected.put("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
         expected.put("hll-sparse-max-bytes", "3000");
         expected.put("lazyfree-lazy-server-del", "no");
+        expected.put("rdbcompression", "yes");
+        expected.put("rdbchecksum", "yes");
+        expected.put("stop-writes-on-bgsave-error", "yes");
         // KV only: the health and metrics port (redis-server has no such directive)
         expected.put("management-port", "9000");
         for (Map.Entry<String, String> e : expected.entrySet()) {

@@ -27,11 +27,16 @@ class LaunchIT {
     @TempDir
     Path dir;
 
+    /**
+     * Runs in target/launch-it: with Redis' default save points a SHUTDOWN writes dump.rdb into the
+     * working directory (dir defaults to it), and that must not land in the sources.
+     */
     private static Process start(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.management.port=0", "-jar", JAR.toString()));
+                "-Dquarkus.management.port=0", "-jar", JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Path work = java.nio.file.Files.createDirectories(Path.of("target", "launch-it"));
+        return new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
     }
 
     private static int freePort() throws IOException {

@@ -1,0 +1,439 @@
+package kv.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.jboss.logging.Logger;
+
+import kv.config.ServerConfig;
+import kv.rdb.EncodingLimits;
+import kv.rdb.LoadedDataset;
+import kv.rdb.RdbException;
+import kv.rdb.RdbFormat;
+import kv.rdb.RdbLoader;
+import kv.rdb.RdbWriter;
+import kv.rdb.Snapshot;
+import kv.store.Keyspace;
+import kv.util.Version;
+
+/**
+ * RDB snapshots of the keyspace: SAVE (on the data thread, like Redis'), BGSAVE (a {@link Snapshot}
+ * serialised on the data thread in slices of at most {@link #SLICE_NANOS}, the bytes written,
+ * fsynced and renamed into place by a writer thread), the save points, LASTSAVE and the INFO
+ * persistence figures. Files are written to a temporary name, fsynced, then atomically renamed.
+ */
+public final class RdbPersistence {
+    private static final Logger LOG = Logger.getLogger(RdbPersistence.class);
+    /** Time a BGSAVE slice may hold the data thread. */
+    static final long SLICE_NANOS = 1_000_000;
+    /** After a failed BGSAVE, save points wait this long before trying again (Redis' CONFIG_BGSAVE_RETRY_DELAY). */
+    private static final long RETRY_DELAY_MS = 5000;
+
+    private final Server server;
+    private long lastSaveMs;
+    private long changesAtLastSave;
+    private boolean lastBgsaveOk = true;
+    private long lastBgsaveSeconds = -1;
+    private long lastBgsaveTryMs;
+    private long saves;
+    private boolean scheduled;
+    private Background running;
+    private long lastLoadKeys;
+    /** Set by SHUTDOWN (whatever it decided about saving): the process exit must not save again. */
+    private volatile boolean shutdownHandled;
+    private long lastLoadExpired;
+
+    RdbPersistence(Server server) {
+        this.server = server;
+        this.lastSaveMs = server.startMs();
+    }
+
+    /** The configured thresholds, for building loaded values. */
+    public static EncodingLimits limits(ServerConfig c) {
+        return new EncodingLimits(c.hashMaxListpackEntries(), c.hashMaxListpackValue(), c.setMaxIntsetEntries(),
+                c.setMaxListpackEntries(), c.setMaxListpackValue(), c.zsetMaxListpackEntries(), c.zsetMaxListpackValue(),
+                c.listMaxListpackSize());
+    }
+
+    public Path file() {
+        ServerConfig c = server.config();
+        return c.dir().resolve(c.dbFilename());
+    }
+
+    // ---- state for INFO and LASTSAVE ----
+
+    public long lastSaveSeconds() {
+        return lastSaveMs / 1000;
+    }
+
+    public long changesSinceLastSave() {
+        return server.keyspace().changes() - changesAtLastSave;
+    }
+
+    public boolean bgsaveInProgress() {
+        return running != null;
+    }
+
+    public boolean lastBgsaveOk() {
+        return lastBgsaveOk;
+    }
+
+    public long lastBgsaveSeconds() {
+        return lastBgsaveSeconds;
+    }
+
+    public long currentBgsaveSeconds() {
+        return running == null ? -1 : (System.currentTimeMillis() - running.startMs) / 1000;
+    }
+
+    public long saves() {
+        return saves;
+    }
+
+    public boolean scheduled() {
+        return scheduled;
+    }
+
+    public long keysProcessed() {
+        return running == null ? 0 : running.processed;
+    }
+
+    public long keysTotal() {
+        return running == null ? 0 : running.total;
+    }
+
+    public long lastLoadKeys() {
+        return lastLoadKeys;
+    }
+
+    public long lastLoadExpired() {
+        return lastLoadExpired;
+    }
+
+    /** stop-writes-on-bgsave-error: writes are refused (MISCONF) while the last BGSAVE failed and save points exist. */
+    public boolean refusesWrites() {
+        ServerConfig c = server.config();
+        return !lastBgsaveOk && c.stopWritesOnBgsaveError() && !c.saveParams().isEmpty();
+    }
+
+    /** SHUTDOWN decided about the final save (SAVE, NOSAVE or the save points): exiting saves nothing more. */
+    public void shutdownHandled() {
+        shutdownHandled = true;
+    }
+
+    /** Whether a process exit (SIGTERM) should save: save points exist and SHUTDOWN did not already decide. */
+    public boolean saveOnExit() {
+        return !shutdownHandled && !server.config().saveParams().isEmpty();
+    }
+
+    // ---- SAVE ----
+
+    /** SAVE: writes the whole keyspace now, on this thread. */
+    public void saveNow() throws IOException {
+        long now = System.currentTimeMillis();
+        Path target = file();
+        Path tmp = target.resolveSibling("temp-" + ProcessHandle.current().pid() + ".rdb");
+        Snapshot snap = Snapshot.take(server.keyspace(), now);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            RdbWriter w = new RdbWriter(new ChannelStream(ch), server.config().rdbCompression(), server.config().rdbChecksum());
+            begin(w, needsVersion12(server.keyspace()), now);
+            snap.advance(visitor(w, null), Long.MAX_VALUE);
+            w.end();
+            ch.force(true);
+        } catch (Exception e) {
+            snap.close();
+            Files.deleteIfExists(tmp);
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        saved(now);
+        LOG.info("DB saved on disk");
+    }
+
+    private void saved(long startMs) {
+        lastSaveMs = startMs;
+        changesAtLastSave = server.keyspace().changes();
+        saves++;
+    }
+
+    private static boolean needsVersion12(Keyspace ks) {
+        for (int i = 0; i < ks.count(); i++) {
+            boolean[] found = {false};
+            if (ks.db(i).volatileHashes().size() > 0) {
+                // the index may hold stale keys: look at the values (a walk only when such hashes exist)
+                ks.db(i).forEachStored((k, v) -> found[0] |= RdbWriter.needsVersion12(v));
+            }
+            if (found[0]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void begin(RdbWriter w, boolean v12, long now) throws IOException {
+        w.header(v12 ? 12 : RdbFormat.WRITE_VERSION);
+        w.aux("redis-ver", Version.REDIS);
+        w.aux("redis-bits", "64");
+        w.aux("ctime", Long.toString(now / 1000));
+        w.aux("used-mem", Long.toString(server.usedMemory()));
+        w.aux("aof-base", "0");
+    }
+
+    private static Snapshot.Visitor visitor(RdbWriter w, Background progress) {
+        return new Snapshot.Visitor() {
+            @Override
+            public void database(int db, long size, long expiring) throws IOException {
+                w.selectDb(db, size, expiring);
+            }
+
+            @Override
+            public void entry(int db, byte[] key, Object value, long expireAtMs) throws IOException {
+                w.entry(key, value, expireAtMs);
+                if (progress != null) {
+                    progress.processed++;
+                }
+            }
+        };
+    }
+
+    // ---- BGSAVE ----
+
+    /** BGSAVE: false if one is already running. */
+    public boolean startBackgroundSave() {
+        if (running != null) {
+            return false;
+        }
+        scheduled = false;
+        lastBgsaveTryMs = System.currentTimeMillis();
+        try {
+            running = new Background();
+        } catch (IOException e) {
+            LOG.warnf("Can't save in background: %s", e.getMessage());
+            lastBgsaveOk = false;
+            return true;
+        }
+        LOG.infof("Background saving started (snapshot of %d keys taken in %.1f ms)", running.total, running.takeNanos / 1e6);
+        running.slice();
+        return true;
+    }
+
+    /** BGSAVE SCHEDULE while one runs: starts another when it ends. */
+    public void schedule() {
+        scheduled = true;
+    }
+
+    /** Cron: finishes a background save whose writer is done, runs save points and scheduled saves. */
+    void cron() {
+        Background b = running;
+        if (b != null && b.done != null && b.done.isDone()) {
+            running = null;
+            long took = (System.currentTimeMillis() - b.startMs) / 1000;
+            lastBgsaveSeconds = took;
+            try {
+                b.done.get();
+                lastBgsaveOk = true;
+                lastSaveMs = b.startMs;
+                changesAtLastSave = b.changesAtStart;
+                saves++;
+                LOG.info("Background saving terminated with success");
+            } catch (Exception e) {
+                lastBgsaveOk = false;
+                LOG.warnf("Background saving error: %s", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            }
+        }
+        if (running != null) {
+            return;
+        }
+        if (scheduled) {
+            startBackgroundSave();
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long dirty = changesSinceLastSave();
+        for (long[] point : server.config().saveParams()) {
+            if (dirty >= point[1] && now - lastSaveMs > point[0] * 1000
+                    && (lastBgsaveOk || now - lastBgsaveTryMs > RETRY_DELAY_MS)) {
+                LOG.infof("%d changes in %d seconds. Saving...", point[1], point[0]);
+                startBackgroundSave();
+                return;
+            }
+        }
+    }
+
+    /** One background save: the snapshot, sliced serialisation, and the writer thread's file work. */
+    private final class Background {
+        final long startMs = System.currentTimeMillis();
+        final long changesAtStart = server.keyspace().changes();
+        final Snapshot snap;
+        final RdbWriter writer;
+        final FileWriterThread file;
+        final long total;
+        final long takeNanos;
+        long processed;
+        Future<?> done;
+
+        Background() throws IOException {
+            file = new FileWriterThread(file());
+            long t0 = System.nanoTime();
+            snap = Snapshot.take(server.keyspace(), startMs);
+            takeNanos = System.nanoTime() - t0;
+            total = snap.keyCount();
+            writer = new RdbWriter(file, server.config().rdbCompression(), server.config().rdbChecksum());
+            begin(writer, needsVersion12(server.keyspace()), startMs);
+        }
+
+        void slice() {
+            try {
+                if (snap.advance(visitor(writer, this), System.nanoTime() + SLICE_NANOS)) {
+                    writer.end();
+                    done = file.finish();
+                    return;
+                }
+                writer.flush();
+            } catch (Exception e) {
+                snap.close();
+                done = file.abort(e);
+                return;
+            }
+            server.lifecycle().schedule(0, this::slice);
+        }
+    }
+
+    /**
+     * The file side of a BGSAVE: chunks are copied on the data thread and written, fsynced and
+     * renamed by one writer thread, so the loop never waits for the disk.
+     */
+    private static final class FileWriterThread extends OutputStream {
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kv-rdb-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        private final Path target;
+        private final Path tmp;
+        private final FileChannel channel;
+
+        FileWriterThread(Path target) throws IOException {
+            this.target = target;
+            this.tmp = target.resolveSibling("temp-bg-" + ProcessHandle.current().pid() + ".rdb");
+            this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ByteBuffer chunk = ByteBuffer.wrap(java.util.Arrays.copyOfRange(b, off, off + len));
+            thread.execute(() -> {
+                try {
+                    while (chunk.hasRemaining()) {
+                        channel.write(chunk);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
+        Future<?> finish() {
+            Future<?> f = thread.submit(() -> {
+                channel.force(true);
+                channel.close();
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return null;
+            });
+            thread.shutdown();
+            return f;
+        }
+
+        Future<?> abort(Exception cause) {
+            Future<?> f = thread.submit(() -> {
+                channel.close();
+                Files.deleteIfExists(tmp);
+                throw cause;
+            });
+            thread.shutdown();
+            return f;
+        }
+    }
+
+    /** An OutputStream over a channel, for SAVE's synchronous write. */
+    private static final class ChannelStream extends OutputStream {
+        private final FileChannel ch;
+
+        ChannelStream(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        }
+    }
+
+    // ---- loading ----
+
+    /** Reads the RDB file (off the data thread); null when there is none. */
+    public static LoadedDataset read(Path file, ServerConfig config, long nowMs) throws IOException, RdbException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return new RdbLoader(limits(config), config.databases(), nowMs, config.rdbChecksum()).load(in);
+        }
+    }
+
+    /** Installs a loaded dataset (data thread), which now counts as saved. */
+    public void install(LoadedDataset data) {
+        data.applyTo(server.keyspace());
+        installed(data);
+    }
+
+    /**
+     * Installs a loaded dataset in slices of about 10 ms, giving the event loop back in between
+     * (clients get LOADING meanwhile); {@code done} runs on the data thread at the end.
+     */
+    public void installInSlices(LoadedDataset data, Runnable done) {
+        int[] next = {0};
+        Runnable[] slice = new Runnable[1];
+        slice[0] = () -> {
+            next[0] = data.applyTo(server.keyspace(), next[0], System.nanoTime() + 10_000_000);
+            if (next[0] < data.entries().size()) {
+                server.lifecycle().schedule(0, slice[0]);
+            } else {
+                installed(data);
+                done.run();
+            }
+        };
+        slice[0].run();
+    }
+
+    private void installed(LoadedDataset data) {
+        lastLoadKeys = data.keysLoaded();
+        lastLoadExpired = data.keysExpired();
+        changesAtLastSave = server.keyspace().changes();
+    }
+}

@@ -1,0 +1,169 @@
+package kv.rdb;
+
+/**
+ * LZF, the compression of RDB strings: a stream of literal runs (control byte {@code 0..31}: that
+ * many plus one literal bytes follow) and back references (top 3 bits: length - 2, 7 meaning an
+ * extra length byte follows; low 5 bits and the next byte: distance - 1, at most 8191).
+ */
+public final class Lzf {
+    private static final int MAX_OFFSET = 1 << 13;
+    private static final int MAX_REF = (1 << 8) + (1 << 3);
+    private static final int MAX_LITERAL = 1 << 5;
+    private static final int HASH_LOG = 16;
+
+    private Lzf() {
+    }
+
+    /** Decompresses {@code in} into exactly {@code outLen} bytes; null if the data is malformed. */
+    public static byte[] decompress(byte[] in, int outLen) {
+        byte[] out = new byte[outLen];
+        int ip = 0;
+        int op = 0;
+        while (ip < in.length) {
+            int ctrl = in[ip++] & 0xff;
+            if (ctrl < 32) {
+                int run = ctrl + 1;
+                if (op + run > outLen || ip + run > in.length) {
+                    return null;
+                }
+                System.arraycopy(in, ip, out, op, run);
+                ip += run;
+                op += run;
+                continue;
+            }
+            int len = ctrl >>> 5;
+            if (len == 7) {
+                if (ip >= in.length) {
+                    return null;
+                }
+                len += in[ip++] & 0xff;
+            }
+            if (ip >= in.length) {
+                return null;
+            }
+            int ref = op - ((ctrl & 0x1f) << 8) - (in[ip++] & 0xff) - 1;
+            len += 2;
+            if (ref < 0 || op + len > outLen) {
+                return null;
+            }
+            // byte by byte: a reference may overlap the bytes it produces
+            for (int i = 0; i < len; i++) {
+                out[op++] = out[ref++];
+            }
+        }
+        return op == outLen ? out : null;
+    }
+
+    /**
+     * Compresses {@code in} into at most {@code maxOut} bytes, or returns null (then the caller
+     * stores the string as it is). The same greedy parse as the reference implementation Redis
+     * links (16-bit hash of the next three bytes, the two positions after a match re-hashed), so
+     * the output matches Redis' byte for byte.
+     */
+    public static byte[] compress(byte[] in, int maxOut) {
+        int n = in.length;
+        if (n == 0 || maxOut <= 0) {
+            return null;
+        }
+        byte[] out = new byte[maxOut + 8];
+        int outEnd = maxOut;
+        int[] table = new int[1 << HASH_LOG]; // 0 = empty: position 0 is never a reference
+        int ip = 0;
+        int op = 1; // the first literal run's control byte goes at 0
+        int lit = 0;
+        int hval = first(in, ip);
+        while (ip < n - 2) {
+            hval = next(hval, in, ip);
+            int slot = index(hval);
+            int ref = table[slot];
+            table[slot] = ip;
+            int off = ip - ref - 1;
+            if (ref > 0 && off < MAX_OFFSET && in[ref + 2] == in[ip + 2] && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
+                int maxlen = Math.min(n - ip - 2, MAX_REF);
+                if (op + 3 + 1 >= outEnd && op - (lit == 0 ? 1 : 0) + 3 + 1 >= outEnd) {
+                    return null;
+                }
+                out[op - lit - 1] = (byte) (lit - 1);
+                op -= lit == 0 ? 1 : 0;
+                int len = matchLength(in, ref, ip, maxlen);
+                len -= 2;
+                ip++;
+                if (len < 7) {
+                    out[op++] = (byte) ((off >>> 8) + (len << 5));
+                } else {
+                    out[op++] = (byte) ((off >>> 8) + (7 << 5));
+                    out[op++] = (byte) (len - 7);
+                }
+                out[op++] = (byte) off;
+                lit = 0;
+                op++;
+                ip += len + 1;
+                if (ip >= n - 2) {
+                    break;
+                }
+                ip -= 2;
+                hval = first(in, ip);
+                for (int k = 0; k < 2; k++) {
+                    hval = next(hval, in, ip);
+                    table[index(hval)] = ip;
+                    ip++;
+                }
+            } else {
+                if (op >= outEnd) {
+                    return null;
+                }
+                lit++;
+                out[op++] = in[ip++];
+                if (lit == MAX_LITERAL) {
+                    out[op - lit - 1] = (byte) (lit - 1);
+                    lit = 0;
+                    op++;
+                }
+            }
+        }
+        if (op + 3 > outEnd) {
+            return null;
+        }
+        while (ip < n) {
+            lit++;
+            out[op++] = in[ip++];
+            if (lit == MAX_LITERAL) {
+                out[op - lit - 1] = (byte) (lit - 1);
+                lit = 0;
+                op++;
+            }
+        }
+        out[op - lit - 1] = (byte) (lit - 1);
+        op -= lit == 0 ? 1 : 0;
+        return java.util.Arrays.copyOf(out, op);
+    }
+
+    /** Length of the match at {@code ip} (3 bytes known equal), scanned as the reference does. */
+    private static int matchLength(byte[] in, int ref, int ip, int maxlen) {
+        int len = 2;
+        if (maxlen > 16) {
+            for (int k = 0; k < 16; k++) {
+                len++;
+                if (in[ref + len] != in[ip + len]) {
+                    return len;
+                }
+            }
+        }
+        do {
+            len++;
+        } while (len < maxlen && in[ref + len] == in[ip + len]);
+        return len;
+    }
+
+    private static int first(byte[] b, int i) {
+        return ((b[i] & 0xff) << 8) | (i + 1 < b.length ? b[i + 1] & 0xff : 0);
+    }
+
+    private static int next(int v, byte[] b, int i) {
+        return (v << 8) | (b[i + 2] & 0xff);
+    }
+
+    private static int index(int h) {
+        return ((h >>> (3 * 8 - HASH_LOG)) - h * 5) & ((1 << HASH_LOG) - 1);
+    }
+}

@@ -1,0 +1,214 @@
+package kv.rdb;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads RDB primitives from a stream, counting the offset (for error messages) and the CRC-64 of
+ * everything consumed so far (for the checksum at the end of a file).
+ */
+final class RdbInput {
+    /** Length encodings: 6, 14, 32 or 64 bits, or a special string form. */
+    static final int LEN_6 = 0;
+    static final int LEN_14 = 1;
+    static final int LEN_32 = 0x80;
+    static final int LEN_64 = 0x81;
+    static final int ENCVAL = 3;
+    static final int ENC_INT8 = 0;
+    static final int ENC_INT16 = 1;
+    static final int ENC_INT32 = 2;
+    static final int ENC_LZF = 3;
+
+    private final InputStream in;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int limit;
+    private long offset;
+    private long crc;
+
+    RdbInput(InputStream in) {
+        this.in = in;
+    }
+
+    long offset() {
+        return offset;
+    }
+
+    long crc() {
+        return crc;
+    }
+
+    RdbException error(String reason) {
+        return new RdbException(reason, offset);
+    }
+
+    private boolean fill() throws IOException {
+        if (pos < limit) {
+            return true;
+        }
+        limit = in.read(buf, 0, buf.length);
+        pos = 0;
+        if (limit <= 0) {
+            limit = 0;
+            return false;
+        }
+        return true;
+    }
+
+    int u8() throws IOException, RdbException {
+        if (!fill()) {
+            throw error("unexpected end of file");
+        }
+        byte b = buf[pos++];
+        crc = Crc64.update(crc, b);
+        offset++;
+        return b & 0xff;
+    }
+
+    /** True if nothing follows (no byte consumed). */
+    boolean atEnd() throws IOException {
+        return !fill();
+    }
+
+    byte[] bytes(long n) throws IOException, RdbException {
+        if (n < 0 || n > Integer.MAX_VALUE - 16) {
+            throw error("length " + n + " out of range");
+        }
+        int len = (int) n;
+        // grow step by step so that a corrupt length cannot allocate gigabytes up front
+        byte[] out = new byte[Math.min(len, 1 << 20)];
+        int done = 0;
+        while (done < len) {
+            if (!fill()) {
+                throw error("unexpected end of file (" + (len - done) + " more bytes expected)");
+            }
+            int k = Math.min(limit - pos, len - done);
+            if (done + k > out.length) {
+                out = java.util.Arrays.copyOf(out, (int) Math.min(len, Math.max((long) out.length * 2, done + k)));
+            }
+            System.arraycopy(buf, pos, out, done, k);
+            crc = Crc64.update(crc, buf, pos, k);
+            pos += k;
+            done += k;
+            offset += k;
+        }
+        return out;
+    }
+
+    long le(int width) throws IOException, RdbException {
+        long v = 0;
+        for (int i = 0; i < width; i++) {
+            v |= (long) u8() << (8 * i);
+        }
+        return v;
+    }
+
+    long be(int width) throws IOException, RdbException {
+        long v = 0;
+        for (int i = 0; i < width; i++) {
+            v = (v << 8) | u8();
+        }
+        return v;
+    }
+
+    /** A length read as an unsigned 64-bit figure (stream IDs, entries-read where 2^64 - 1 means -1). */
+    long rawLength() throws IOException, RdbException {
+        int first = u8();
+        if (first == LEN_64) {
+            return be(8);
+        }
+        if (((first & 0xC0) >> 6) == ENCVAL) {
+            throw error("unexpected string encoding where a length belongs");
+        }
+        return lengthRest(first);
+    }
+
+    /** A length; a special encoding here is corruption. */
+    long length() throws IOException, RdbException {
+        int first = u8();
+        int kind = (first & 0xC0) >> 6;
+        if (kind == ENCVAL) {
+            throw error("unexpected string encoding where a length belongs");
+        }
+        return lengthRest(first);
+    }
+
+    private long lengthRest(int first) throws IOException, RdbException {
+        int kind = (first & 0xC0) >> 6;
+        if (kind == LEN_6) {
+            return first & 0x3F;
+        }
+        if (kind == LEN_14) {
+            return ((first & 0x3F) << 8) | u8();
+        }
+        if (first == LEN_32) {
+            return be(4);
+        }
+        if (first == LEN_64) {
+            long v = be(8);
+            if (v < 0) {
+                throw error("length out of range");
+            }
+            return v;
+        }
+        throw error("unknown length encoding " + first);
+    }
+
+    /** A string in any of its encodings (plain, integer, LZF), as bytes. */
+    byte[] string() throws IOException, RdbException {
+        int first = u8();
+        if (((first & 0xC0) >> 6) != ENCVAL) {
+            return bytes(lengthRest(first));
+        }
+        int enc = first & 0x3F;
+        switch (enc) {
+            case ENC_INT8:
+                return kv.util.Numbers.toBytes((byte) le(1));
+            case ENC_INT16:
+                return kv.util.Numbers.toBytes((short) le(2));
+            case ENC_INT32:
+                return kv.util.Numbers.toBytes((int) le(4));
+            case ENC_LZF: {
+                long clen = length();
+                long len = length();
+                long at = offset;
+                byte[] c = bytes(clen);
+                if (len > Integer.MAX_VALUE - 16) {
+                    throw new RdbException("LZF string too long", at);
+                }
+                byte[] out = Lzf.decompress(c, (int) len);
+                if (out == null) {
+                    throw new RdbException("invalid LZF compressed string", at);
+                }
+                return out;
+            }
+            default:
+                throw error("unknown string encoding " + enc);
+        }
+    }
+
+    /** The old text form of a double (ZSET type 1): length byte, 253 nan, 254 +inf, 255 -inf. */
+    double textDouble() throws IOException, RdbException {
+        int len = u8();
+        switch (len) {
+            case 253:
+                return Double.NaN;
+            case 254:
+                return Double.POSITIVE_INFINITY;
+            case 255:
+                return Double.NEGATIVE_INFINITY;
+            default:
+                byte[] b = bytes(len);
+                try {
+                    return Double.parseDouble(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (NumberFormatException e) {
+                    throw error("invalid double value");
+                }
+        }
+    }
+
+    double binaryDouble() throws IOException, RdbException {
+        return Double.longBitsToDouble(le(8));
+    }
+}

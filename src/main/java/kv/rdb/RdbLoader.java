@@ -1,0 +1,187 @@
+package kv.rdb;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Reads a whole RDB file (versions 1 to {@link RdbFormat#MAX_READ_VERSION}) into a
+ * {@link LoadedDataset}. Any problem stops the load with the offset, the key being read and the
+ * reason; nothing is installed anywhere until the caller applies the finished dataset.
+ */
+public final class RdbLoader {
+    private final EncodingLimits limits;
+    private final int databases;
+    private final long nowMs;
+    private final boolean verifyChecksum;
+
+    /**
+     * @param databases keys for a database number at or above this are refused
+     * @param nowMs keys whose TTL is at or before this are skipped
+     * @param verifyChecksum rdbchecksum: check the CRC-64 at the end (a stored 0 means "none")
+     */
+    public RdbLoader(EncodingLimits limits, int databases, long nowMs, boolean verifyChecksum) {
+        this.limits = limits;
+        this.databases = databases;
+        this.nowMs = nowMs;
+        this.verifyChecksum = verifyChecksum;
+    }
+
+    /**
+     * Reads {@code in} to its EOF opcode and checksum; the stream is not closed, and may have been
+     * read beyond the RDB (buffering): {@link LoadedDataset#length()} says where the RDB ended.
+     */
+    public LoadedDataset load(InputStream in) throws IOException, RdbException {
+        RdbInput r = new RdbInput(in);
+        LoadedDataset out = new LoadedDataset();
+        byte[] magic = r.bytes(9);
+        String head = new String(magic, StandardCharsets.ISO_8859_1);
+        if (!head.startsWith("REDIS")) {
+            throw new RdbException("wrong signature trying to load DB from file (not an RDB file)", 0);
+        }
+        int version;
+        try {
+            version = Integer.parseInt(head.substring(5));
+        } catch (NumberFormatException e) {
+            throw new RdbException("invalid RDB version " + head.substring(5), 5);
+        }
+        if (version < 1 || version > RdbFormat.MAX_READ_VERSION) {
+            throw new RdbException("can't handle RDB format version " + version, 5);
+        }
+        out.version(version);
+        ValueDecoder values = new ValueDecoder(r, limits, nowMs);
+        int db = 0;
+        long expireAt = -1;
+        long idle = -1;
+        int freq = -1;
+        Set<Integer> seenDbs = new HashSet<>();
+        Set<KeyRef> keys = new HashSet<>();
+        while (true) {
+            long at = r.offset();
+            int type = r.u8();
+            switch (type) {
+                case RdbFormat.OPCODE_EXPIRETIME:
+                    expireAt = r.le(4) * 1000;
+                    continue;
+                case RdbFormat.OPCODE_EXPIRETIME_MS:
+                    expireAt = r.le(8);
+                    continue;
+                case RdbFormat.OPCODE_FREQ:
+                    freq = r.u8();
+                    continue;
+                case RdbFormat.OPCODE_IDLE:
+                    idle = r.length();
+                    continue;
+                case RdbFormat.OPCODE_EOF:
+                    break;
+                case RdbFormat.OPCODE_SELECTDB: {
+                    long n = r.length();
+                    if (n >= databases) {
+                        throw new RdbException("the file selects database " + n + " but only " + databases
+                                + " are configured (databases)", at);
+                    }
+                    db = (int) n;
+                    seenDbs.add(db);
+                    continue;
+                }
+                case RdbFormat.OPCODE_RESIZEDB:
+                    r.length();
+                    r.length();
+                    continue;
+                case RdbFormat.OPCODE_SLOT_INFO:
+                    r.length();
+                    r.length();
+                    r.length();
+                    continue;
+                case RdbFormat.OPCODE_AUX:
+                    out.aux(new String(r.string(), StandardCharsets.ISO_8859_1), r.string());
+                    continue;
+                case RdbFormat.OPCODE_FUNCTION2:
+                    out.function(r.string());
+                    continue;
+                case RdbFormat.OPCODE_FUNCTION_PRE_GA:
+                    throw new RdbException("function library in the pre-release format of Redis 7.0 RC (opcode 246) is not supported", at);
+                case RdbFormat.OPCODE_MODULE_AUX:
+                    throw new RdbException("module auxiliary data (opcode 247) cannot be loaded: KV has no modules", at);
+                default: {
+                    byte[] key;
+                    try {
+                        key = r.string();
+                    } catch (RdbException e) {
+                        throw new RdbException("reading a key of type " + RdbFormat.typeName(type) + ": "
+                                + strip(e), e.offset());
+                    }
+                    Object value;
+                    try {
+                        value = values.read(type);
+                    } catch (RdbException e) {
+                        throw new RdbException("key '" + printable(key) + "' (db " + db + ", " + RdbFormat.typeName(type)
+                                + " starting at offset " + at + "): " + strip(e), e.offset());
+                    }
+                    if (!keys.add(new KeyRef(db, key))) {
+                        throw new RdbException("duplicate key '" + printable(key) + "' in db " + db, at);
+                    }
+                    if (value == null) {
+                        // an empty aggregate: Redis skips it too
+                    } else if (expireAt >= 0 && expireAt <= nowMs) {
+                        out.expiredSkipped();
+                    } else {
+                        out.add(new LoadedDataset.Entry(db, key, value, expireAt, idle, freq));
+                    }
+                    expireAt = -1;
+                    idle = -1;
+                    freq = -1;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (version >= 5) {
+            long computed = r.crc();
+            long at = r.offset();
+            long stored = r.le(8);
+            if (verifyChecksum && stored != 0 && stored != computed) {
+                throw new RdbException("RDB CRC error: the file's checksum does not match its content", at);
+            }
+        }
+        out.length(r.offset());
+        return out;
+    }
+
+    private static String strip(RdbException e) {
+        String m = e.getMessage();
+        int i = m.lastIndexOf(" at offset ");
+        return i < 0 ? m : m.substring(0, i);
+    }
+
+    static String printable(byte[] key) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(key.length, 64); i++) {
+            int c = key[i] & 0xff;
+            if (c >= 32 && c < 127 && c != '\'' && c != '\\') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        if (key.length > 64) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+
+    /** A key with value semantics, for the duplicate check. */
+    private record KeyRef(int db, byte[] key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyRef k && k.db == db && java.util.Arrays.equals(k.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * db + java.util.Arrays.hashCode(key);
+        }
+    }
+}
