@@ -1,5 +1,10 @@
 package kv.server;
 
+import kv.aof.AofException;
+import kv.aof.AofLoader;
+import kv.aof.AofStartup;
+import kv.aof.AppendOnlyFile;
+import kv.aof.RdbBaseLoader;
 import kv.command.Commands;
 import kv.engine.Server;
 import kv.engine.Client;
@@ -53,15 +58,18 @@ public class RespServer {
     private Context context;
     private Server server;
     private PushFlusher pushFlusher;
+    private AppendOnlyFile aof;
     private final List<NetServer> listeners = new ArrayList<>();
     private volatile int port = -1;
     private long cronTimer = -1;
     private volatile boolean accepting;
+    private CompletableFuture<Void> listening;
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) throws Exception {
         ServerConfig config = launchConfig.config();
         context = vertx.getOrCreateContext();
         CompletableFuture<Void> started = new CompletableFuture<>();
+        listening = new CompletableFuture<>();
         context.runOnContext(v -> start(config).onComplete(ar -> {
             if (ar.succeeded()) {
                 started.complete(null);
@@ -69,7 +77,15 @@ public class RespServer {
                 started.completeExceptionally(ar.cause());
             }
         }));
-        started.get(30, TimeUnit.SECONDS);
+        // no deadline while a data file loads (that takes as long as the file needs); the
+        // listeners themselves must be up in 30 s
+        listening.get(30, TimeUnit.SECONDS);
+        try {
+            started.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error(e.getCause().getMessage());
+            throw e;
+        }
         accepting = true;
         String warning = LaunchConfig.managementWarning();
         if (warning != null) {
@@ -94,6 +110,17 @@ public class RespServer {
         for (NetServer s : listeners) {
             s.close();
         }
+        if (aof != null) {
+            // SHUTDOWN and SIGTERM alike: what was acknowledged reaches the disk before the exit
+            try {
+                onDataThread(() -> {
+                    aof.shutdown();
+                    return null;
+                }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.errorf("flushing the AOF at shutdown failed: %s", e.getMessage());
+            }
+        }
     }
 
     private Future<Void> start(ServerConfig config) {
@@ -102,6 +129,9 @@ public class RespServer {
         server = new Server(config, new VertxLifecycle(), Commands::registerAll);
         // the data thread's own event loop: every client socket is served by it
         pushFlusher = new PushFlusher(((ContextInternal) context).nettyEventLoop());
+        aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
+        server.attach(AppendOnlyFile.class, aof);
+        config.addListener("appendonly", v -> switchAof("yes".equals(v)));
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
         for (String address : addresses) {
@@ -109,11 +139,65 @@ public class RespServer {
             String host = optional ? address.substring(1) : address;
             chain = chain.compose(v -> listen(config, host, optional));
         }
-        return chain.onSuccess(v -> {
+        return chain.onSuccess(v -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
             scheduleCron(config);
             vertx.setPeriodic(1000, id -> releaseIdleOutput());
             config.addListener("hz", value -> scheduleCron(config));
         });
+    }
+
+    /**
+     * With appendonly yes: replays the AOF in slices of the data thread, clients getting LOADING
+     * meanwhile, then appends follow. Any damage other than a cut-off last command fails start-up.
+     */
+    private Future<Void> loadData(ServerConfig config) {
+        if (!config.appendOnly()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> done = Promise.promise();
+        try {
+            AofStartup.Plan plan = AofStartup.plan(config);
+            AofLoader loader = new AofLoader(server, plan, RdbBaseLoader.UNAVAILABLE);
+            server.readiness().loading(true);
+            long start = System.nanoTime();
+            Runnable slice = new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        if (!loader.step(20_000_000L)) {
+                            context.runOnContext(v -> run());
+                            return;
+                        }
+                        aof.openAfterLoad(plan);
+                        server.readiness().loading(false);
+                        if (!plan.empty()) {
+                            LOG.infof("DB loaded from append only file: %.3f seconds (%d commands)",
+                                    (System.nanoTime() - start) / 1e9, loader.commands());
+                        }
+                        done.complete();
+                    } catch (AofException | java.io.IOException | RuntimeException e) {
+                        done.fail(new IllegalStateException(e.getMessage(), e));
+                    }
+                }
+            };
+            slice.run();
+        } catch (AofException e) {
+            done.fail(new IllegalStateException(e.getMessage(), e));
+        }
+        return done.future();
+    }
+
+    /** CONFIG SET appendonly: a new base from the data and appends on, or the file flushed and closed. */
+    private void switchAof(boolean on) {
+        try {
+            if (on) {
+                aof.enable();
+            } else {
+                aof.disable();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.errorf(e, "Unable to turn on AOF");
+        }
     }
 
     /** (Re)starts the cron at hz ticks a second. */
@@ -122,7 +206,10 @@ public class RespServer {
             vertx.cancelTimer(cronTimer);
         }
         long tick = 1000L / Math.max(1, Math.min(500, config.hz()));
-        cronTimer = vertx.setPeriodic(tick, id -> server.cron());
+        cronTimer = vertx.setPeriodic(tick, id -> {
+            server.cron();
+            aof.cron();
+        });
     }
 
     private Future<Void> listen(ServerConfig config, String host, boolean optional) {
@@ -164,7 +251,7 @@ public class RespServer {
     private void accept(NetSocket socket) {
         NetSocketInternal internal = (NetSocketInternal) socket;
         server.stats().connectionsReceived++;
-        Connection connection = new Connection(server, internal, pushFlusher);
+        Connection connection = new Connection(server, internal, pushFlusher, aof);
         ServerConfig config = server.config();
         if (config.protectedMode() && !server.authRequired() && !connection.isLocal()) {
             connection.refuse(DENIED);
