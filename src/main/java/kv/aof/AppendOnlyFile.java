@@ -24,7 +24,8 @@ import kv.engine.Server;
 /**
  * The append-only file while the server runs (data thread only, except the fsync thread).
  * Propagated commands are encoded into a buffer (with SELECT when the db changes); once per
- * event-loop turn the buffer is written to the current incr file and, by appendfsync:
+ * event-loop turn, after the turn's reads and before any of their replies leave, the buffer is
+ * written to the current incr file, and by appendfsync:
  * <ul>
  *   <li>always: an fsync on the fsync thread covers everything written so far, and replies wait
  *       for it ({@link #positionToSync}/{@link #awaitSync}): one fsync per turn, however many
@@ -34,7 +35,12 @@ import kv.engine.Server;
  *   <li>no: written each turn, never forced.</li>
  * </ul>
  * Positions are a running count of bytes ever appended (they survive file switches), so a
- * waiter is released by the first fsync that covers its position.
+ * waiter is released by the first write or fsync that covers its position.
+ *
+ * <p>Appends go through a {@link FileChannel} write of the turn's buffer, not a memory mapping:
+ * JDK 17 has no supported way to unmap (growing a mapped file leaves old mappings until GC), and
+ * a full disk under a mapping is a SIGBUS that kills the process instead of an error Redis'
+ * aof_last_write_status can report. One write per turn costs one syscall per batch.
  */
 public final class AppendOnlyFile implements Propagator {
     private static final Logger LOG = Logger.getLogger(AppendOnlyFile.class);
@@ -176,25 +182,47 @@ public final class AppendOnlyFile implements Propagator {
     }
 
     /**
-     * With appendfsync always: the position a reply written now must wait for, or -1 when
-     * everything appended is durable already (or the policy does not hold replies).
+     * The position a reply written now must wait for, or -1 if it may go at once. Replies never
+     * leave before the commands they acknowledge are written to the file (a crash of the process
+     * loses nothing the page cache holds), and with appendfsync always not before they are
+     * forced to disk either.
      */
     public long positionToSync() {
-        return enabled && appended > synced && "always".equals(server.config().appendFsync()) ? appended : -1;
+        if (!enabled) {
+            return -1;
+        }
+        return appended > (always() ? synced : written) ? appended : -1;
     }
 
-    /** Whether everything up to {@code position} is on disk (or the file is closed, so nothing waits). */
+    private boolean always() {
+        return "always".equals(server.config().appendFsync());
+    }
+
+    /**
+     * Whether a reply waiting for {@code position} may go: on disk (always), written (otherwise),
+     * or the file is closed. Under everysec a write postponed behind a slow fsync lets replies go,
+     * as Redis does (that is the policy's up to 2 s of exposure).
+     */
     public boolean durable(long position) {
-        return position <= synced || incr == null;
+        if (incr == null) {
+            return true;
+        }
+        return always() ? position <= synced : position <= written || postponedSinceMs != 0 || !lastWriteOk;
     }
 
-    /** Runs {@code release} on the data thread once everything up to {@code position} is durable. */
+    /** Runs {@code release} on the data thread once the reply waiting for {@code position} may go. */
     public void awaitSync(long position, Runnable release) {
         if (durable(position)) {
             release.run();
             return;
         }
         waiters.add(new Waiter(position, release));
+    }
+
+    private void releaseWaiters() {
+        while (!waiters.isEmpty() && durable(waiters.peekFirst().position())) {
+            waiters.pollFirst().release().run();
+        }
     }
 
     private void endOfTurn() {
@@ -214,9 +242,9 @@ public final class AppendOnlyFile implements Propagator {
                 // the disk is slow: keep buffering rather than stall on a write behind the fsync
                 if (postponedSinceMs == 0) {
                     postponedSinceMs = now;
-                    return;
                 }
                 if (now - postponedSinceMs < POSTPONE_LIMIT_MS) {
+                    releaseWaiters();
                     return;
                 }
                 delayedFsyncs++;
@@ -225,6 +253,7 @@ public final class AppendOnlyFile implements Propagator {
             }
             postponedSinceMs = 0;
             if (!writeBuffer()) {
+                releaseWaiters();
                 return;
             }
         }
@@ -233,6 +262,7 @@ public final class AppendOnlyFile implements Propagator {
                 startFsync(now);
             }
         }
+        releaseWaiters();
     }
 
     private boolean writeBuffer() {
@@ -292,9 +322,7 @@ public final class AppendOnlyFile implements Propagator {
         } else if (target > synced) {
             synced = target;
         }
-        while (!waiters.isEmpty() && waiters.peekFirst().position() <= synced) {
-            waiters.pollFirst().release().run();
-        }
+        releaseWaiters();
         // data written while this fsync ran: always covers it with the next one at once
         if (!waiters.isEmpty() || written > synced) {
             flush(false);

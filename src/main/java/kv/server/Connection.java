@@ -40,7 +40,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     private final RespWriter writer;
     private final PushFlusher pushFlusher;
     private final AppendOnlyFile aof;
-    /** appendfsync always: replies are held until the AOF is durable up to here (-1: nothing held). */
+    /** Replies are held until the AOF has written (always: forced) up to here; -1: nothing held. */
     private long heldUntil = -1;
     private final String remote;
     private final Context context;
@@ -259,10 +259,11 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     }
 
     /**
-     * Group commit (appendfsync always): while what this batch propagated is not yet durable, the
-     * replies stay in the writer; they go out when the fsync that covers them completes. Held
-     * replies are only ever from commands that ran before the position was taken or while held,
-     * so the position is raised to cover each later batch before release.
+     * Replies wait for the AOF: while what ran before them is not yet written to the file (or,
+     * with appendfsync always, not yet forced to disk: group commit, one fsync per event-loop turn
+     * for all clients), they stay in the writer and go out when the AOF releases this connection.
+     * Commands this connection runs while held raise the position, so a release writes out only
+     * replies whose effects are covered.
      */
     private boolean holdForSync() {
         long position = aof == null ? -1 : aof.positionToSync();
@@ -277,7 +278,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         return true;
     }
 
-    /** Released by an fsync: out if it covers every held batch (later ones raised the position), else wait on. */
+    /** Released by the AOF: out if it covers every held batch (later ones raised the position), else wait on. */
     private void syncReached() {
         long needed = heldUntil;
         if (closed) {
