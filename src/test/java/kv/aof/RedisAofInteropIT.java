@@ -22,8 +22,10 @@ class RedisAofInteropIT {
     @TempDir
     Path tmp;
 
-    private static final List<String[]> CHECKS = List.of(new String[] {"XINFO", "GROUPS", "st"},
-            new String[] {"XPENDING", "st", "g1"}, new String[] {"DBSIZE"}, new String[] {"OBJECT", "ENCODING", "list:big"},
+    // not XINFO GROUPS: Redis 7.0 propagates XREADGROUP as XCLAIM ... LASTID, which leaves a replayed
+    // group's entries-read unknown, in Redis itself too
+    private static final List<String[]> CHECKS = List.of(new String[] {"XINFO", "STREAM", "st"},
+            new String[] {"XPENDING", "st", "g1"}, new String[] {"XPENDING", "st", "g2"}, new String[] {"DBSIZE"},
             new String[] {"OBJECT", "ENCODING", "zset:big"}, new String[] {"TTL", "gone"});
 
     /** Every type in small and big encodings, TTLs, a stream with groups, other dbs, a transaction. */
@@ -77,10 +79,14 @@ class RedisAofInteropIT {
     }
 
     private static String[] snapshot(RespTestClient c) throws Exception {
+        // DEBUG DIGEST counts keys past their TTL still stored: make sure the 1 ms one is deleted
+        Thread.sleep(5);
+        c.call("EXISTS", "gone");
         String[] out = new String[CHECKS.size() + 1];
         out[0] = c.call("DEBUG", "DIGEST");
         for (int i = 0; i < CHECKS.size(); i++) {
-            out[i + 1] = c.call(CHECKS.get(i));
+            // the radix tree's node count is Redis' internal layout, not data
+            out[i + 1] = c.call(CHECKS.get(i)).replaceAll("radix-tree-nodes\r\n:\\d+", "radix-tree-nodes\r\n:N");
         }
         return out;
     }
