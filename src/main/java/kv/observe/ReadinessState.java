@@ -6,8 +6,8 @@ package kv.observe;
  * then). Persistence sets these flags from its own threads; the readiness probe, INFO and the
  * metrics read them from any thread, hence volatile fields and no other shared state.
  *
- * <p>KV has no persistence yet: nothing calls {@link #loading(boolean)} or
- * {@link #persistenceFailed(String)} so far, and the server is ready as soon as it listens.
+ * <p>The AOF sets {@link #loading(boolean)} while it replays at start-up (the dispatcher then
+ * answers LOADING) and {@link #persistenceFailed(String)} while appends fail.
  */
 public final class ReadinessState {
     private volatile boolean loading;

@@ -161,4 +161,25 @@ class AppendOnlyFileTest {
         assertTrue(base.contains("$1\r\nb\r\n") && base.contains("$1\r\na\r\n"), base);
         aof.shutdown();
     }
+
+    @Test
+    void theCronRewritesOnceTheFileGrewByThePercentageOverTheMinimumSize() throws Exception {
+        start("no");
+        h.call("CONFIG", "SET", "auto-aof-rewrite-min-size", "1000", "auto-aof-rewrite-percentage", "100");
+        h.call("SET", "k", "v");
+        turnUntil(() -> loop.isEmpty());
+        aof.cron();
+        assertEquals(0, aof.rewrites().count(), "below the minimum size");
+        for (int i = 0; i < 50; i++) {
+            h.call("SET", "k", "value-" + i);
+        }
+        turnUntil(() -> loop.isEmpty());
+        aof.cron();
+        assertEquals(1, aof.rewrites().count());
+        long afterRewrite = aof.currentSize();
+        h.call("SET", "k", "x");
+        turnUntil(() -> loop.isEmpty());
+        aof.cron();
+        assertEquals(1, aof.rewrites().count(), "grew less than 100% since the rewrite (" + afterRewrite + " bytes)");
+    }
 }
