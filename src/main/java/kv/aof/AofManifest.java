@@ -195,7 +195,7 @@ public final class AofManifest {
             String seq = null;
             String type = null;
             for (int i = 0; i < words.size(); i += 2) {
-                switch (words.get(i).toLowerCase()) {
+                switch (words.get(i).toLowerCase(java.util.Locale.ROOT)) {
                     case "file" -> name = words.get(i + 1);
                     case "seq" -> seq = words.get(i + 1);
                     case "type" -> type = words.get(i + 1);

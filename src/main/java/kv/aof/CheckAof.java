@@ -179,7 +179,7 @@ public final class CheckAof {
         out.print("Continue? [y/N]: ");
         out.flush();
         String answer = answers.readLine();
-        if (answer == null || !answer.trim().toLowerCase().startsWith("y")) {
+        if (answer == null || !answer.trim().toLowerCase(java.util.Locale.ROOT).startsWith("y")) {
             out.println("Aborting...");
             return 1;
         }

@@ -57,18 +57,19 @@ public final class Dispatcher {
                 }
                 return Outcome.DONE;
             }
-            // while a data file loads only commands flagged "loading" run (the loader itself has no socket)
-            if (server.readiness().loading() && !spec.has(CommandSpec.LOADING)
-                    && !(client.transport() instanceof DetachedTransport)) {
-                reject(spec, reply, Errors.LOADING);
+            if (client.protocol() == 2 && !allowedWhileSubscribed(spec) && server.pubSub().subscribed(client)) {
+                reject(spec, reply, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
+                        + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
                 if (multi != null) {
                     multi.failedToQueue();
                 }
                 return Outcome.DONE;
             }
-            if (client.protocol() == 2 && !allowedWhileSubscribed(spec) && server.pubSub().subscribed(client)) {
-                reject(spec, reply, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
-                        + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            // while a data file loads only commands flagged "loading" run (the loader has no socket);
+            // checked where Redis' processCommand checks it: after the subscribed-mode check
+            if (server.readiness().loading() && !spec.has(CommandSpec.LOADING)
+                    && !(client.transport() instanceof DetachedTransport)) {
+                reject(spec, reply, Errors.LOADING);
                 if (multi != null) {
                     multi.failedToQueue();
                 }
