@@ -31,5 +31,6 @@ public final class Commands {
         MemoryCommand.register(table);
         DumpRestoreCommands.register(table);
         PersistenceCommands.register(table);
+        AofCommands.register(table);
     }
 }

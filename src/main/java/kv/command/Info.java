@@ -18,6 +18,7 @@ import java.util.Set;
 
 import kv.engine.CommandSpec;
 import kv.engine.Client;
+import kv.aof.AppendOnlyFile;
 import kv.engine.Server;
 import kv.store.Db;
 import kv.store.Keyspace;
@@ -246,18 +247,30 @@ public final class Info {
         field(sb, "rdb_last_cow_size", 0);
         field(sb, "rdb_last_load_keys_expired", rdb.lastLoadExpired());
         field(sb, "rdb_last_load_keys_loaded", rdb.lastLoadKeys());
+        AppendOnlyFile aof = s.component(AppendOnlyFile.class);
+        AppendOnlyFile.RewriteStats rw = aof == null ? null : aof.rewrites();
+        boolean aofOn = aof != null && aof.enabled();
         field(sb, "aof_enabled", "yes".equalsIgnoreCase(appendonly) ? 1 : 0);
         field(sb, "aof_rewrite_in_progress", 0);
         field(sb, "aof_rewrite_scheduled", 0);
-        field(sb, "aof_last_rewrite_time_sec", -1);
+        field(sb, "aof_last_rewrite_time_sec", rw == null ? -1 : rw.lastSeconds());
         field(sb, "aof_current_rewrite_time_sec", -1);
-        field(sb, "aof_last_bgrewrite_status", "ok");
-        field(sb, "aof_rewrites", 0);
-        field(sb, "aof_rewrites_consecutive_failures", 0);
-        field(sb, "aof_last_write_status", s.readiness().persistenceWritable() ? "ok" : "err");
+        field(sb, "aof_last_bgrewrite_status", rw == null || rw.lastOk() ? "ok" : "err");
+        field(sb, "aof_rewrites", rw == null ? 0 : rw.count());
+        field(sb, "aof_rewrites_consecutive_failures", rw == null ? 0 : rw.consecutiveFailures());
+        field(sb, "aof_last_write_status", aof == null || aof.lastWriteOk() ? "ok" : "err");
         field(sb, "aof_last_cow_size", 0);
         field(sb, "module_fork_in_progress", 0);
         field(sb, "module_fork_last_cow_size", 0);
+        if (aofOn) {
+            // as Redis, these only while the AOF is on
+            field(sb, "aof_current_size", aof.currentSize());
+            field(sb, "aof_base_size", aof.baseSize());
+            field(sb, "aof_pending_rewrite", 0);
+            field(sb, "aof_buffer_length", aof.bufferLength());
+            field(sb, "aof_pending_bio_fsync", aof.pendingFsyncs());
+            field(sb, "aof_delayed_fsync", aof.delayedFsyncs());
+        }
     }
 
     private static void stats(StringBuilder sb, Server s) {

@@ -84,6 +84,9 @@ public final class ServerConfig {
     private final Param appendfsync;
     private final Param appendfilename;
     private final Param appenddirname;
+    private final Param autoAofRewritePercentage;
+    private final Param autoAofRewriteMinSize;
+    private final Param aofLoadTruncated;
     private final Param save;
     private final Param dbfilename;
     private final Param rdbcompression;
@@ -163,6 +166,14 @@ public final class ServerConfig {
                 throw new Invalid("appenddirname can't be a path, just a dirname");
             }
         }));
+        autoAofRewritePercentage = add(new NumParam("auto-aof-rewrite-percentage", 0, 0, Integer.MAX_VALUE, 100, false));
+        autoAofRewriteMinSize = add(new NumParam("auto-aof-rewrite-min-size", 0, 0, Long.MAX_VALUE, 64L * 1024 * 1024, true));
+        aofLoadTruncated = add(new BoolParam("aof-load-truncated", 0, true));
+        // accepted as in Redis; the base is always written in AOF form until an RDB writer is wired
+        add(new BoolParam("aof-use-rdb-preamble", 0, true));
+        add(new BoolParam("no-appendfsync-on-rewrite", 0, false));
+        add(new BoolParam("aof-rewrite-incremental-fsync", 0, true));
+        add(new BoolParam("aof-timestamp-enabled", 0, false));
         save = add(new SaveParam());
         dbfilename = add(new StringParam("dbfilename", PROT, "dump.rdb", v -> {
             if (v.indexOf('/') >= 0) {
@@ -431,6 +442,19 @@ public final class ServerConfig {
 
     public String appendDirname() {
         return s(appenddirname);
+    }
+
+    public long autoAofRewritePercentage() {
+        return l(autoAofRewritePercentage);
+    }
+
+    public long autoAofRewriteMinSize() {
+        return l(autoAofRewriteMinSize);
+    }
+
+    /** Whether a load cuts off a last command the file ends inside of (else start-up fails). */
+    public boolean aofLoadTruncated() {
+        return b(aofLoadTruncated);
     }
 
     /** save points as (seconds, changes) pairs; empty when snapshots are disabled. */

@@ -94,6 +94,16 @@ public final class Dispatcher {
                 }
                 return Outcome.DONE;
             }
+            // while a data file loads only commands flagged "loading" run (the loader has no socket);
+            // checked where Redis' processCommand checks it: after the subscribed-mode check
+            if (server.readiness().loading() && !spec.has(CommandSpec.LOADING)
+                    && !(client.transport() instanceof DetachedTransport)) {
+                reject(spec, reply, Errors.LOADING);
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
+                return Outcome.DONE;
+            }
             if (multi != null && !controlsTransaction(spec)) {
                 if (spec.has(CommandSpec.NO_MULTI)) {
                     reject(spec, reply, "ERR Command not allowed inside a transaction");
@@ -146,21 +156,9 @@ public final class Dispatcher {
         return spec.has(CommandSpec.DENYOOM);
     }
 
-    static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
-            + "Commands that may modify the data set are disabled, because this instance is configured to report errors during "
-            + "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details "
-            + "about the RDB error.";
-    static final String LOADING = "LOADING Redis is loading the dataset in memory";
-
-    /** MISCONF for writes after a failed BGSAVE (stop-writes-on-bgsave-error), LOADING while a data file loads. */
+    /** MISCONF for writes after a failed BGSAVE (stop-writes-on-bgsave-error). */
     private String persistenceRefusal(CommandSpec spec) {
-        if (spec.has(CommandSpec.WRITE) && server.rdb().refusesWrites()) {
-            return MISCONF;
-        }
-        if (server.readiness().loading() && !spec.has(CommandSpec.LOADING)) {
-            return LOADING;
-        }
-        return null;
+        return spec.has(CommandSpec.WRITE) && server.rdb().refusesWrites() ? Errors.MISCONF : null;
     }
 
     /** What RESP2's subscribed mode still allows (recognised by the spec, so renaming changes nothing). */

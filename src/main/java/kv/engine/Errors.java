@@ -14,6 +14,11 @@ public final class Errors {
     public static final String NOT_FLOAT = "ERR value is not a valid float";
     public static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
     public static final String NO_SUCH_KEY = "ERR no such key";
+    public static final String LOADING = "LOADING Redis is loading the dataset in memory";
+    public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
+            + "Commands that may modify the data set are disabled, because this instance is configured to report errors during "
+            + "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details "
+            + "about the RDB error.";
     public static final String DB_OUT_OF_RANGE = "ERR DB index is out of range";
     public static final String OVERFLOW = "ERR increment or decrement would overflow";
     public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";

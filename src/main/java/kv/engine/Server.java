@@ -61,6 +61,8 @@ public final class Server {
     private final ReadinessState readiness = new ReadinessState();
     private final RdbPersistence rdb;
     private Propagator propagator = Propagator.NONE;
+    /** Components above the engine that commands reach through the server (the AOF...), by type. */
+    private final Map<Class<?>, Object> components = new java.util.HashMap<>();
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
     private final Eviction eviction = new Eviction(this);
@@ -222,6 +224,16 @@ public final class Server {
 
     public void propagateTo(Propagator target) {
         propagator = target;
+    }
+
+    /** Makes {@code component} reachable by commands as {@link #component}(type). */
+    public <T> void attach(Class<T> type, T component) {
+        components.put(type, component);
+    }
+
+    /** The component attached for {@code type}, or null (e.g. in tests that build a bare server). */
+    public <T> T component(Class<T> type) {
+        return type.cast(components.get(type));
     }
 
     public boolean authRequired() {

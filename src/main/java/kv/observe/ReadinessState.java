@@ -6,8 +6,8 @@ package kv.observe;
  * then). Persistence sets these flags from its own threads; the readiness probe, INFO and the
  * metrics read them from any thread, hence volatile fields and no other shared state.
  *
- * <p>{@link #loading(boolean)} is set while the RDB file loads at start-up (clients get LOADING);
- * nothing calls {@link #persistenceFailed(String)} so far.
+ * <p>{@link #loading(boolean)} is set while the RDB file or the AOF loads at start-up (the
+ * dispatcher then answers LOADING); the AOF sets {@link #persistenceFailed(String)} while appends fail.
  */
 public final class ReadinessState {
     private volatile boolean loading;

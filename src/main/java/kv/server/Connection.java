@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import kv.aof.AppendOnlyFile;
 import kv.engine.Dispatcher;
 import kv.protocol.ProtocolException;
 import kv.protocol.Reply;
@@ -39,6 +40,9 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     private final RespParser parser = new RespParser(this);
     private final RespWriter writer;
     private final PushFlusher pushFlusher;
+    private final AppendOnlyFile aof;
+    /** Replies are held until the AOF has written (always: forced) up to here; -1: nothing held. */
+    private long heldUntil = -1;
     private final String remote;
     private final Context context;
     private final String local;
@@ -50,15 +54,18 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     /** Blocked on keys (BLPOP...): input is held until the blocking machinery resumes us. */
     private boolean blocked;
     private boolean closing;
+    /** The socket is gone and the writer released. */
+    private boolean closed;
     private boolean outputBackpressure;
     /** Marked for this turn's push flush (so a client fed many pushes in one turn is flushed once). */
     private boolean pushesMarked;
     private boolean wroteSinceIdleCheck;
 
-    Connection(Server server, NetSocketInternal socket, PushFlusher pushFlusher) {
+    Connection(Server server, NetSocketInternal socket, PushFlusher pushFlusher, AppendOnlyFile aof) {
         this.server = server;
         this.socket = socket;
         this.pushFlusher = pushFlusher;
+        this.aof = aof;
         this.writer = new RespWriter(socket.channelHandlerContext().alloc(), () -> client == null ? 2 : client.protocol());
         this.remote = format(socket.remoteAddress());
         this.local = format(socket.localAddress());
@@ -230,6 +237,13 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     }
 
     private void flush() {
+        if (holdForSync()) {
+            return;
+        }
+        flushNow();
+    }
+
+    private void flushNow() {
         if (client != null && !closing && server.outputLimits().enforce(client)) {
             return;
         }
@@ -249,8 +263,43 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         }
     }
 
+    /**
+     * Replies wait for the AOF: while what ran before them is not yet written to the file (or,
+     * with appendfsync always, not yet forced to disk: group commit, one fsync per event-loop turn
+     * for all clients), they stay in the writer and go out when the AOF releases this connection.
+     * Commands this connection runs while held raise the position, so a release writes out only
+     * replies whose effects are covered.
+     */
+    private boolean holdForSync() {
+        long position = aof == null ? -1 : aof.positionToSync();
+        if (position < 0) {
+            return heldUntil >= 0;
+        }
+        boolean waiting = heldUntil >= 0;
+        heldUntil = Math.max(heldUntil, position);
+        if (!waiting) {
+            aof.awaitSync(position, this::syncReached);
+        }
+        return true;
+    }
+
+    /** Released by the AOF: out if it covers every held batch (later ones raised the position), else wait on. */
+    private void syncReached() {
+        long needed = heldUntil;
+        if (closed) {
+            return;
+        }
+        if (!aof.durable(needed)) {
+            aof.awaitSync(needed, this::syncReached);
+            return;
+        }
+        heldUntil = -1;
+        flushNow();
+    }
+
     private void onClosed() {
         closing = true;
+        closed = true;
         parser.reset();
         writer.release();
         if (held != null) {
@@ -354,8 +403,9 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     @Override
     public void flushPushes() {
         pushesMarked = false;
-        // after a close the writer is released; a push in our own read batch went out with its replies
-        if (!closing) {
+        // after a close the writer is released; a push in our own read batch went out with its replies;
+        // replies held for an fsync must not leave early with a push
+        if (!closing && heldUntil < 0) {
             writeOut();
         }
     }

@@ -1,5 +1,10 @@
 package kv.server;
 
+import kv.aof.AofException;
+import kv.aof.AofLoader;
+import kv.aof.AofStartup;
+import kv.aof.AppendOnlyFile;
+import kv.aof.RdbBaseFile;
 import kv.command.Commands;
 import kv.engine.CommandFacts;
 import kv.engine.Server;
@@ -54,15 +59,18 @@ public class RespServer {
     private Context context;
     private Server server;
     private PushFlusher pushFlusher;
+    private AppendOnlyFile aof;
     private final List<NetServer> listeners = new ArrayList<>();
     private volatile int port = -1;
     private long cronTimer = -1;
     private volatile boolean accepting;
+    private CompletableFuture<Void> listening;
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) throws Exception {
         ServerConfig config = launchConfig.config();
         context = vertx.getOrCreateContext();
         CompletableFuture<Void> started = new CompletableFuture<>();
+        listening = new CompletableFuture<>();
         context.runOnContext(v -> start(config).onComplete(ar -> {
             if (ar.succeeded()) {
                 started.complete(null);
@@ -70,7 +78,15 @@ public class RespServer {
                 started.completeExceptionally(ar.cause());
             }
         }));
-        started.get(30, TimeUnit.SECONDS);
+        // no deadline while a data file loads (that takes as long as the file needs); the
+        // listeners themselves must be up in 30 s
+        listening.get(30, TimeUnit.SECONDS);
+        try {
+            started.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error(e.getCause().getMessage());
+            throw e;
+        }
         accepting = true;
         String warning = LaunchConfig.managementWarning();
         if (warning != null) {
@@ -95,6 +111,17 @@ public class RespServer {
         accepting = false;
         for (NetServer s : listeners) {
             s.close();
+        }
+        if (aof != null) {
+            // SHUTDOWN and SIGTERM alike: what was acknowledged reaches the disk before the exit
+            try {
+                onDataThread(() -> {
+                    aof.shutdown();
+                    return null;
+                }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.errorf("flushing the AOF at shutdown failed: %s", e.getMessage());
+            }
         }
         saveOnExit();
     }
@@ -127,6 +154,9 @@ public class RespServer {
         server = new Server(config, new VertxLifecycle(), Commands::registerAll);
         // the data thread's own event loop: every client socket is served by it
         pushFlusher = new PushFlusher(((ContextInternal) context).nettyEventLoop());
+        aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
+        server.attach(AppendOnlyFile.class, aof);
+        config.addListener("appendonly", v -> switchAof("yes".equals(v)));
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
         for (String address : addresses) {
@@ -134,8 +164,7 @@ public class RespServer {
             String host = optional ? address.substring(1) : address;
             chain = chain.compose(v -> listen(config, host, optional));
         }
-        return chain.onSuccess(v -> {
-            loadRdbAtStart(config);
+        return chain.onSuccess(v -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
             scheduleCron(config);
             vertx.setPeriodic(1000, id -> releaseIdleOutput());
             config.addListener("hz", value -> scheduleCron(config));
@@ -143,25 +172,78 @@ public class RespServer {
     }
 
     /**
+     * With appendonly yes: replays the AOF (an RDB base or preamble included) in slices of the data
+     * thread, clients getting LOADING meanwhile, then appends follow. Any damage other than a
+     * cut-off last command fails start-up. Otherwise the RDB file, if there is one.
+     */
+    private Future<Void> loadData(ServerConfig config) {
+        if (!config.appendOnly()) {
+            return loadRdb(config);
+        }
+        Promise<Void> done = Promise.promise();
+        try {
+            AofStartup.Plan plan = AofStartup.plan(config);
+            AofLoader loader = new AofLoader(server, plan, new RdbBaseFile());
+            server.readiness().loading(true);
+            long start = System.nanoTime();
+            Runnable slice = new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        if (!loader.step(20_000_000L)) {
+                            context.runOnContext(v -> run());
+                            return;
+                        }
+                        aof.openAfterLoad(plan);
+                        server.readiness().loading(false);
+                        if (!plan.empty()) {
+                            LOG.infof("DB loaded from append only file: %.3f seconds (%d commands)",
+                                    (System.nanoTime() - start) / 1e9, loader.commands());
+                        }
+                        done.complete();
+                    } catch (AofException | java.io.IOException | RuntimeException e) {
+                        done.fail(new IllegalStateException(e.getMessage(), e));
+                    }
+                }
+            };
+            slice.run();
+        } catch (AofException e) {
+            done.fail(new IllegalStateException(e.getMessage(), e));
+        }
+        return done.future();
+    }
+
+    /** CONFIG SET appendonly: a new base from the data and appends on, or the file flushed and closed. */
+    private void switchAof(boolean on) {
+        try {
+            if (on) {
+                aof.enable();
+            } else {
+                aof.disable();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.errorf(e, "Unable to turn on AOF");
+        }
+    }
+
+    /**
      * With appendonly no, loads dir/dbfilename if it exists: parsed on a worker thread while clients
      * get LOADING and the readiness probe says DOWN, then installed on the data thread. A file that
      * cannot be loaded stops the server with the file, offset and reason (nothing is overwritten).
      */
-    private void loadRdbAtStart(ServerConfig config) {
-        if ("yes".equalsIgnoreCase(config.get("appendonly"))) {
-            return;
-        }
+    private Future<Void> loadRdb(ServerConfig config) {
         java.nio.file.Path file = server.rdb().file();
         if (!java.nio.file.Files.exists(file)) {
-            return;
+            return Future.succeededFuture();
         }
         server.readiness().loading(true);
         long started = System.nanoTime();
+        Promise<Void> done = Promise.promise();
         vertx.<kv.rdb.LoadedDataset>executeBlocking(() -> kv.engine.RdbPersistence.read(file, config, System.currentTimeMillis()), false)
                 .onComplete(ar -> {
                     if (ar.failed()) {
-                        LOG.errorf("Fatal error loading the DB from %s: %s. Exiting.", file, ar.cause().getMessage());
-                        Quarkus.asyncExit(1);
+                        done.fail(new IllegalStateException("Fatal error loading the DB from " + file + ": "
+                                + ar.cause().getMessage() + ". Exiting.", ar.cause()));
                         return;
                     }
                     kv.rdb.LoadedDataset data = ar.result();
@@ -171,8 +253,10 @@ public class RespServer {
                         LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
                                 (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
                                 (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);
+                        done.complete();
                     });
                 });
+        return done.future();
     }
 
     /** (Re)starts the cron at hz ticks a second. */
@@ -181,7 +265,10 @@ public class RespServer {
             vertx.cancelTimer(cronTimer);
         }
         long tick = 1000L / Math.max(1, Math.min(500, config.hz()));
-        cronTimer = vertx.setPeriodic(tick, id -> server.cron());
+        cronTimer = vertx.setPeriodic(tick, id -> {
+            server.cron();
+            aof.cron();
+        });
     }
 
     private Future<Void> listen(ServerConfig config, String host, boolean optional) {
@@ -223,7 +310,7 @@ public class RespServer {
     private void accept(NetSocket socket) {
         NetSocketInternal internal = (NetSocketInternal) socket;
         server.stats().connectionsReceived++;
-        Connection connection = new Connection(server, internal, pushFlusher);
+        Connection connection = new Connection(server, internal, pushFlusher, aof);
         ServerConfig config = server.config();
         if (config.protectedMode() && !server.authRequired() && !connection.isLocal()) {
             connection.refuse(DENIED);

@@ -84,6 +84,13 @@ class ServerConfigTest {
         expected.put("appendfsync", "everysec");
         expected.put("appendfilename", "appendonly.aof");
         expected.put("appenddirname", "appendonlydir");
+        expected.put("auto-aof-rewrite-percentage", "100");
+        expected.put("auto-aof-rewrite-min-size", "67108864");
+        expected.put("aof-load-truncated", "yes");
+        expected.put("aof-use-rdb-preamble", "yes");
+        expected.put("no-appendfsync-on-rewrite", "no");
+        expected.put("aof-rewrite-incremental-fsync", "yes");
+        expected.put("aof-timestamp-enabled", "no");
         expected.put("save", "3600 1 300 100 60 10000");
         expected.put("dbfilename", "dump.rdb");
         expected.put("maxmemory", "0");

@@ -1,0 +1,175 @@
+package kv.aof;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import kv.engine.Client;
+import kv.engine.DetachedTransport;
+import kv.engine.Server;
+import kv.protocol.DiscardingReply;
+import kv.protocol.Reply;
+
+/**
+ * Replays the files of a {@link AofStartup.Plan} through the socket-less engine, in slices so
+ * the data thread can answer other clients (with LOADING) in between. Only the last file may end
+ * inside a command: with aof-load-truncated that command (or the MULTI block it belongs to) is cut
+ * off the file, with a warning; otherwise, and for any other damage, loading stops with the file,
+ * the offset and the reason, and no file is changed.
+ */
+public final class AofLoader {
+    private static final Logger LOG = Logger.getLogger(AofLoader.class);
+    private static final String CHECK_HINT = ": make a backup of your AOF file, then use kv-check-aof --fix <filename.manifest>";
+
+    private final Server server;
+    private final List<Path> files;
+    private final RdbBaseLoader rdb;
+    private final Client client;
+    private final Reply discard = new DiscardingReply(2);
+    private int fileIndex = -1;
+    private AofReader reader;
+    private long multiStart = -1;
+    private long commands;
+
+    public AofLoader(Server server, AofStartup.Plan plan, RdbBaseLoader rdb) {
+        this.server = server;
+        this.files = plan.files();
+        this.rdb = rdb;
+        this.client = DetachedTransport.client(server, "aof-loader");
+    }
+
+    /** Commands replayed so far. */
+    public long commands() {
+        return commands;
+    }
+
+    /** Replays for about {@code budgetNanos}; true once every file is loaded. */
+    public boolean step(long budgetNanos) throws AofException {
+        long deadline = System.nanoTime() + budgetNanos;
+        try {
+            while (true) {
+                if (reader == null && !openNext()) {
+                    return true;
+                }
+                for (int i = 0; i < 256; i++) {
+                    if (!replayOne()) {
+                        reader.close();
+                        reader = null;
+                        break;
+                    }
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+            }
+        } catch (IOException e) {
+            throw new AofException("Error reading the AOF file " + current() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path current() {
+        return files.get(fileIndex);
+    }
+
+    private boolean last() {
+        return fileIndex == files.size() - 1;
+    }
+
+    /** Opens the next file to replay (an RDB base goes to the seam in one go); false when none is left. */
+    private boolean openNext() throws IOException, AofException {
+        while (++fileIndex < files.size()) {
+            Path f = current();
+            if (Files.size(f) == 0) {
+                continue;
+            }
+            long start = 0;
+            if (isRdb(f)) {
+                start = rdb.load(f, server);
+                if (start >= Files.size(f)) {
+                    continue;
+                }
+                // an RDB preamble (a legacy single file): the commands logged after it follow
+            }
+            InputStream in = Files.newInputStream(f);
+            in.skipNBytes(start);
+            reader = new AofReader(new BufferedInputStream(in, 1 << 16), start);
+            multiStart = -1;
+            LOG.infof("Loading AOF file %s", f.getFileName());
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isRdb(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] magic = in.readNBytes(5);
+            return Arrays.equals(magic, "REDIS".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Replays one command; false at the end of the current file. */
+    private boolean replayOne() throws IOException, AofException {
+        byte[][] argv;
+        try {
+            argv = reader.next();
+        } catch (AofReader.FormatError e) {
+            if (!e.truncated()) {
+                throw new AofException("Bad file format reading the append only file " + current() + " at offset "
+                        + e.offset() + " (" + e.getMessage() + ")" + CHECK_HINT);
+            }
+            cutOff(multiStart >= 0 ? multiStart : e.offset(), "short read");
+            return false;
+        }
+        if (argv == null) {
+            if (multiStart >= 0) {
+                // a MULTI without its EXEC: the transaction never completed, as if the write was cut short
+                cutOff(multiStart, "incomplete MULTI/EXEC transaction");
+            }
+            return false;
+        }
+        if (server.commands().lookup(argv[0]) == null) {
+            throw new AofException("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
+                    + "' reading the append only file " + current() + " at offset " + reader.commandStart());
+        }
+        if (is(argv, "multi")) {
+            multiStart = reader.commandStart();
+        } else if (is(argv, "exec")) {
+            multiStart = -1;
+        }
+        server.dispatcher().execute(client, argv, discard);
+        commands++;
+        return true;
+    }
+
+    private static boolean is(byte[][] argv, String name) {
+        return argv[0].length == name.length() && new String(argv[0], StandardCharsets.ISO_8859_1).equalsIgnoreCase(name);
+    }
+
+    /** The last file ends mid-command: cut it there (aof-load-truncated) or stop. */
+    private void cutOff(long validUpTo, String what) throws IOException, AofException {
+        Path f = current();
+        if (!last() || !server.config().aofLoadTruncated()) {
+            throw new AofException("Unrecoverable error reading the append only file " + f + ": " + what
+                    + " after offset " + validUpTo + (last() ? "" : " in a file that is not the last one") + CHECK_HINT);
+        }
+        if (client.transaction() != null) {
+            server.dispatcher().execute(client, new byte[][] {"DISCARD".getBytes(StandardCharsets.US_ASCII)}, discard);
+        }
+        LOG.warnf("!!! Warning: short read while loading the AOF file %s!!! (%s)", f, what);
+        LOG.warnf("!!! Truncating the AOF %s at offset %d !!!", f, validUpTo);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(validUpTo);
+            ch.force(true);
+        }
+        LOG.warnf("AOF %s loaded anyway because aof-load-truncated is enabled", f);
+    }
+}

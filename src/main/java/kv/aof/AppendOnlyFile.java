@@ -1,0 +1,584 @@
+package kv.aof;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import kv.engine.Propagator;
+import kv.engine.Server;
+
+/**
+ * The append-only file while the server runs (data thread only, except the fsync thread).
+ * Propagated commands are encoded into a buffer (with SELECT when the db changes); once per
+ * event-loop turn, after the turn's reads and before any of their replies leave, the buffer is
+ * written to the current incr file, and by appendfsync:
+ * <ul>
+ *   <li>always: an fsync on the fsync thread covers everything written so far, and replies wait
+ *       for it ({@link #positionToSync}/{@link #awaitSync}): one fsync per turn, however many
+ *       clients wrote in that turn (group commit);</li>
+ *   <li>everysec: the fsync thread forces the file about once a second; while a force is still
+ *       running, writing is postponed up to 2 s, then done anyway (aof_delayed_fsync), as Redis;</li>
+ *   <li>no: written each turn, never forced.</li>
+ * </ul>
+ * Positions are a running count of bytes ever appended (they survive file switches), so a
+ * waiter is released by the first write or fsync that covers its position.
+ *
+ * <p>Appends go through a {@link FileChannel} write of the turn's buffer, not a memory mapping:
+ * JDK 17 has no supported way to unmap (growing a mapped file leaves old mappings until GC), and
+ * a full disk under a mapping is a SIGBUS that kills the process instead of an error Redis'
+ * aof_last_write_status can report. One write per turn costs one syscall per batch.
+ */
+public final class AppendOnlyFile implements Propagator {
+    private static final Logger LOG = Logger.getLogger(AppendOnlyFile.class);
+    private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+    private static final long POSTPONE_LIMIT_MS = 2000;
+
+    private final Server server;
+    private final Executor loop;
+    private final ExecutorService fsyncThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "aof-fsync");
+        t.setDaemon(true);
+        return t;
+    });
+    private final RespEncoder buffer = new RespEncoder(64 * 1024);
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final RewriteStats rewrites = new RewriteStats();
+
+    private AofManifest manifest;
+    private FileChannel incr;
+    private boolean enabled;
+    private int selectedDb = -1;
+    private boolean flushScheduled;
+    /** Bytes ever appended to the buffer / written to files / known durable. */
+    private long appended;
+    private long written;
+    private long synced;
+    private boolean fsyncRunning;
+    private long lastFsyncStartMs;
+    private long postponedSinceMs;
+    private long delayedFsyncs;
+    private long baseSize;
+    private long incrSizes;
+    /** aof_current_size right after the last rewrite or load: what auto-aof-rewrite-percentage grows from. */
+    private long rewriteBaseSize;
+    private boolean lastWriteOk = true;
+
+    private record Waiter(long position, Runnable release) {
+    }
+
+    /** {@code loop} runs tasks on the data thread after the current one (the event loop's queue). */
+    public AppendOnlyFile(Server server, Executor loop) {
+        this.server = server;
+        this.loop = loop;
+    }
+
+    public Path directory() {
+        return server.config().dir().resolve(server.config().appendDirname());
+    }
+
+    private String prefix() {
+        return server.config().appendFilename();
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    // ---- start-up -------------------------------------------------------------------------
+
+    /**
+     * After a load (or with nothing to load): appends go to the manifest's last incr file; a
+     * legacy single file becomes the base of a new multi-part AOF; a missing AOF is created with
+     * an empty base, as Redis 7 does on start.
+     */
+    public void openAfterLoad(AofStartup.Plan plan) throws IOException {
+        Path dir = directory();
+        Files.createDirectories(dir);
+        AofManifest m = plan.manifest();
+        if (plan.legacyFile() != null) {
+            String baseName = AofManifest.baseName(prefix(), 1, false);
+            Files.copy(plan.legacyFile(), dir.resolve(baseName));
+            forceFile(dir.resolve(baseName));
+            m = new AofManifest(new AofManifest.Entry(baseName, 1, AofManifest.Type.BASE), List.of(), List.of());
+            LOG.infof("Creating AOF base file %s from the legacy AOF %s", baseName, plan.legacyFile());
+        } else if (m == null) {
+            String baseName = AofManifest.baseName(prefix(), 1, false);
+            DurableFiles.createEmpty(dir.resolve(baseName));
+            m = new AofManifest(new AofManifest.Entry(baseName, 1, AofManifest.Type.BASE), List.of(), List.of());
+            LOG.infof("Creating AOF base file %s on server start", baseName);
+        }
+        if (m.lastIncr() == null) {
+            AofManifest.Entry e = new AofManifest.Entry(AofManifest.incrName(prefix(), m.incrSeq() + 1), m.incrSeq() + 1,
+                    AofManifest.Type.INCR);
+            DurableFiles.createEmpty(dir.resolve(e.name()));
+            m = new AofManifest(m.base(), m.history(), List.of(e));
+            DurableFiles.replace(dir.resolve(AofManifest.manifestName(prefix())), m.format());
+            LOG.infof("Creating AOF incr file %s on server start", e.name());
+        }
+        if (plan.legacyFile() != null) {
+            // the old file goes only once the manifest that replaces it is durable
+            Files.delete(plan.legacyFile());
+            DurableFiles.syncDirectory(plan.legacyFile().toAbsolutePath().getParent());
+        }
+        manifest = m;
+        measure();
+        rewriteBaseSize = baseSize + incrSizes;
+        openIncr();
+        enabled = true;
+        server.propagateTo(this);
+    }
+
+    private void measure() throws IOException {
+        Path dir = directory();
+        baseSize = manifest.base() == null ? 0 : Files.size(dir.resolve(manifest.base().name()));
+        long sum = 0;
+        for (AofManifest.Entry e : manifest.incrs()) {
+            sum += Files.size(dir.resolve(e.name()));
+        }
+        incrSizes = sum;
+    }
+
+    private void openIncr() throws IOException {
+        incr = FileChannel.open(directory().resolve(manifest.lastIncr().name()), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        selectedDb = -1;
+    }
+
+    private static void forceFile(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    // ---- appending ------------------------------------------------------------------------
+
+    @Override
+    public void propagate(int db, byte[][] argv) {
+        int before = buffer.size();
+        if (db != selectedDb) {
+            buffer.command(new byte[][] {SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
+            selectedDb = db;
+        }
+        buffer.command(argv);
+        appended += buffer.size() - before;
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(this::endOfTurn);
+        }
+    }
+
+    /**
+     * The position a reply written now must wait for, or -1 if it may go at once. Replies never
+     * leave before the commands they acknowledge are written to the file (a crash of the process
+     * loses nothing the page cache holds), and with appendfsync always not before they are
+     * forced to disk either.
+     */
+    public long positionToSync() {
+        if (!enabled) {
+            return -1;
+        }
+        return appended > (always() ? synced : written) ? appended : -1;
+    }
+
+    private boolean always() {
+        return "always".equals(server.config().appendFsync());
+    }
+
+    /**
+     * Whether a reply waiting for {@code position} may go: on disk (always), written (otherwise),
+     * or the file is closed. Under everysec a write postponed behind a slow fsync lets replies go,
+     * as Redis does (that is the policy's up to 2 s of exposure).
+     */
+    public boolean durable(long position) {
+        if (incr == null) {
+            return true;
+        }
+        return always() ? position <= synced : position <= written || postponedSinceMs != 0 || !lastWriteOk;
+    }
+
+    /** Runs {@code release} on the data thread once the reply waiting for {@code position} may go. */
+    public void awaitSync(long position, Runnable release) {
+        if (durable(position)) {
+            release.run();
+            return;
+        }
+        waiters.add(new Waiter(position, release));
+    }
+
+    private void releaseWaiters() {
+        while (!waiters.isEmpty() && durable(waiters.peekFirst().position())) {
+            waiters.pollFirst().release().run();
+        }
+    }
+
+    private void endOfTurn() {
+        flushScheduled = false;
+        flush(false);
+    }
+
+    /** Writes the buffer out and starts the fsync the policy asks for; {@code force}: never postpone. */
+    private void flush(boolean force) {
+        if (incr == null) {
+            return;
+        }
+        String policy = server.config().appendFsync();
+        long now = System.currentTimeMillis();
+        if (!buffer.isEmpty()) {
+            if ("everysec".equals(policy) && fsyncRunning && !force) {
+                // the disk is slow: keep buffering rather than stall on a write behind the fsync
+                if (postponedSinceMs == 0) {
+                    postponedSinceMs = now;
+                }
+                if (now - postponedSinceMs < POSTPONE_LIMIT_MS) {
+                    releaseWaiters();
+                    return;
+                }
+                delayedFsyncs++;
+                LOG.warn("Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer "
+                        + "without waiting for fsync to complete, this may slow down Redis.");
+            }
+            postponedSinceMs = 0;
+            if (!writeBuffer()) {
+                releaseWaiters();
+                return;
+            }
+        }
+        if (written > synced && !fsyncRunning) {
+            if ("always".equals(policy) || ("everysec".equals(policy) && now - lastFsyncStartMs >= 1000)) {
+                startFsync(now);
+            }
+        }
+        releaseWaiters();
+    }
+
+    private boolean writeBuffer() {
+        ByteBuffer b = buffer.view();
+        int n = b.remaining();
+        try {
+            while (b.hasRemaining()) {
+                incr.write(b);
+            }
+        } catch (IOException e) {
+            writeFailed(e);
+            return false;
+        }
+        buffer.clear();
+        written += n;
+        incrSizes += n;
+        if (!lastWriteOk) {
+            lastWriteOk = true;
+            server.readiness().persistenceOk();
+            LOG.warn("AOF write error looks solved, Redis can write again.");
+        }
+        return true;
+    }
+
+    private void writeFailed(IOException e) {
+        if (lastWriteOk) {
+            LOG.errorf("Error writing to the AOF file: %s", e.getMessage());
+        }
+        lastWriteOk = false;
+        server.readiness().persistenceFailed("Error writing to the AOF file: " + e.getMessage());
+        // what did not reach the file stays buffered; the cron tries again
+    }
+
+    private void startFsync(long now) {
+        FileChannel ch = incr;
+        long target = written;
+        fsyncRunning = true;
+        lastFsyncStartMs = now;
+        fsyncThread.execute(() -> {
+            IOException failure = null;
+            try {
+                ch.force(false);
+            } catch (IOException e) {
+                failure = e;
+            }
+            IOException f = failure;
+            loop.execute(() -> fsyncDone(ch, target, f));
+        });
+    }
+
+    private void fsyncDone(FileChannel ch, long target, IOException failure) {
+        fsyncRunning = false;
+        if (failure != null) {
+            if (ch == incr) {
+                writeFailed(failure);
+            }
+        } else if (target > synced) {
+            synced = target;
+        }
+        releaseWaiters();
+        // data written while this fsync ran: always covers it with the next one at once
+        if (!waiters.isEmpty() || written > synced) {
+            flush(false);
+        }
+    }
+
+    /** The periodic tick: retries a postponed or failed write, and forces once a second under everysec. */
+    public void cron() {
+        if (!enabled) {
+            return;
+        }
+        flush(false);
+        maybeAutoRewrite();
+    }
+
+    private void maybeAutoRewrite() {
+        long percentage = server.config().autoAofRewritePercentage();
+        long size = baseSize + incrSizes;
+        if (percentage <= 0 || size < server.config().autoAofRewriteMinSize()) {
+            return;
+        }
+        long base = rewriteBaseSize > 0 ? rewriteBaseSize : 1;
+        long growth = size * 100 / base - 100;
+        if (growth >= percentage) {
+            LOG.infof("Starting automatic rewriting of AOF on %d%% growth", growth);
+            rewriteNow();
+        }
+    }
+
+    // ---- rewrite, enable, disable ----------------------------------------------------------
+
+    /** BGREWRITEAOF and auto rewrite: logs the outcome and keeps the INFO figures. */
+    public boolean rewriteNow() {
+        long start = System.currentTimeMillis();
+        try {
+            rewrite();
+            if (!enabled) {
+                // BGREWRITEAOF with appendonly no writes the files and appends nothing after
+                closeFile();
+            }
+            rewrites.succeeded(System.currentTimeMillis() - start);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            rewrites.failed(System.currentTimeMillis() - start);
+            LOG.errorf(e, "Background AOF rewrite failed");
+            return false;
+        }
+    }
+
+    /**
+     * A new base holding the whole dataset, a new empty incr file and a manifest naming them,
+     * made durable in that order; the old files (now history) are deleted only after the new
+     * manifest is. The base comes from {@link #writeBase}, the one place a point-in-time
+     * snapshot will plug in.
+     */
+    private void rewrite() throws IOException {
+        Path dir = directory();
+        Files.createDirectories(dir);
+        AofManifest old = manifest != null ? manifest : existingOrEmpty(dir);
+        if (incr != null) {
+            flush(true);
+        }
+        long baseSeq = old.baseSeq() + 1;
+        long incrSeq = old.incrSeq() + 1;
+        AofManifest.Entry base = new AofManifest.Entry(AofManifest.baseName(prefix(), baseSeq, false), baseSeq, AofManifest.Type.BASE);
+        AofManifest.Entry newIncr = new AofManifest.Entry(AofManifest.incrName(prefix(), incrSeq), incrSeq, AofManifest.Type.INCR);
+        Path temp = dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
+        writeBase(temp);
+        DurableFiles.rename(temp, dir.resolve(base.name()));
+        LOG.infof("Successfully renamed the temporary AOF base file %s into %s", temp.getFileName(), base.name());
+        DurableFiles.createEmpty(dir.resolve(newIncr.name()));
+        AofManifest next = old.rewritten(base, newIncr);
+        DurableFiles.replace(dir.resolve(AofManifest.manifestName(prefix())), next.format());
+        // from here the new files are the log: everything appended so far is in the durable base
+        FileChannel previous = incr;
+        manifest = next;
+        openIncr();
+        buffer.clear();
+        written = appended;
+        synced = appended;
+        if (previous != null) {
+            fsyncThread.execute(() -> closeQuietly(previous));
+        }
+        for (AofManifest.Entry h : next.history()) {
+            LOG.infof("Removing the history file %s", h.name());
+            Files.deleteIfExists(dir.resolve(h.name()));
+        }
+        manifest = next.withoutHistory();
+        DurableFiles.replace(dir.resolve(AofManifest.manifestName(prefix())), manifest.format());
+        measure();
+        rewriteBaseSize = baseSize + incrSizes;
+        while (!waiters.isEmpty()) {
+            waiters.pollFirst().release().run();
+        }
+    }
+
+    private AofManifest existingOrEmpty(Path dir) throws IOException {
+        Path file = dir.resolve(AofManifest.manifestName(prefix()));
+        if (Files.exists(file)) {
+            try {
+                return AofManifest.parse(Files.readString(file, StandardCharsets.ISO_8859_1), file.toString());
+            } catch (AofException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+        return new AofManifest(null, List.of(), List.of());
+    }
+
+    /**
+     * Writes the dataset as it is now. Runs on the data thread, so the base is exactly the
+     * state the new incr file continues from; a snapshot writer running beside the loop will
+     * replace this method's body.
+     */
+    private void writeBase(Path file) throws IOException {
+        try (FileOutputStream fos = new FileOutputStream(file.toFile());
+             BufferedOutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
+            new DatasetWriter(out).write(server.keyspace(), System.currentTimeMillis());
+            out.flush();
+            fos.getFD().sync();
+        }
+    }
+
+    /** CONFIG SET appendonly yes: a new base from the current data, then appends follow. */
+    public void enable() throws IOException {
+        if (enabled) {
+            return;
+        }
+        long start = System.currentTimeMillis();
+        try {
+            rewrite();
+        } catch (IOException | RuntimeException e) {
+            rewrites.failed(System.currentTimeMillis() - start);
+            throw e;
+        }
+        rewrites.succeeded(System.currentTimeMillis() - start);
+        enabled = true;
+        server.propagateTo(this);
+    }
+
+    /** CONFIG SET appendonly no: what is buffered is written and forced, then the file is closed. */
+    public void disable() {
+        if (!enabled) {
+            return;
+        }
+        server.propagateTo(Propagator.NONE);
+        closeFile();
+        enabled = false;
+    }
+
+    /** SHUTDOWN, SIGTERM: everything appended reaches the disk before the process exits. */
+    public void shutdown() {
+        if (enabled) {
+            LOG.info("Calling fsync() on the AOF file.");
+            closeFile();
+            enabled = false;
+        }
+        fsyncThread.shutdown();
+        try {
+            fsyncThread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeFile() {
+        if (incr == null) {
+            return;
+        }
+        writeBuffer();
+        try {
+            incr.force(false);
+            synced = written;
+        } catch (IOException e) {
+            writeFailed(e);
+        }
+        FileChannel ch = incr;
+        incr = null;
+        fsyncThread.execute(() -> closeQuietly(ch));
+        while (!waiters.isEmpty()) {
+            waiters.pollFirst().release().run();
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.debugf("closing an AOF file: %s", e.getMessage());
+        }
+    }
+
+    // ---- INFO -----------------------------------------------------------------------------
+
+    public RewriteStats rewrites() {
+        return rewrites;
+    }
+
+    public boolean lastWriteOk() {
+        return lastWriteOk;
+    }
+
+    /** aof_current_size: base plus incr files. */
+    public long currentSize() {
+        return baseSize + incrSizes;
+    }
+
+    public long baseSize() {
+        return baseSize;
+    }
+
+    public long bufferLength() {
+        return buffer.size();
+    }
+
+    public int pendingFsyncs() {
+        return fsyncRunning ? 1 : 0;
+    }
+
+    public long delayedFsyncs() {
+        return delayedFsyncs;
+    }
+
+    /** Rewrite outcomes for INFO persistence. */
+    public static final class RewriteStats {
+        private long count;
+        private long consecutiveFailures;
+        private long lastSeconds = -1;
+        private boolean lastOk = true;
+
+        void succeeded(long ms) {
+            count++;
+            consecutiveFailures = 0;
+            lastSeconds = ms / 1000;
+            lastOk = true;
+        }
+
+        void failed(long ms) {
+            consecutiveFailures++;
+            lastSeconds = ms / 1000;
+            lastOk = false;
+        }
+
+        public long count() {
+            return count;
+        }
+
+        public long consecutiveFailures() {
+            return consecutiveFailures;
+        }
+
+        public long lastSeconds() {
+            return lastSeconds;
+        }
+
+        public boolean lastOk() {
+            return lastOk;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package kv.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import kv.RespTestClient;
+
+/**
+ * Crash safety with real processes: KV is killed with SIGKILL while several clients write with
+ * appendfsync always, or shut down cleanly, and every write it acknowledged is there after a
+ * restart, TTLs included; damaged files at start-up give the precise error or the truncation rule.
+ */
+class AofProcessIT {
+    private static final int WRITERS = 4;
+
+    @TempDir
+    Path tmp;
+
+    /** One client writing every type; op {@code i} is acknowledged once its reply arrived. */
+    private static final class Writer extends Thread {
+        final int id;
+        final int port;
+        final AtomicBoolean stop;
+        volatile int acked;
+        volatile Throwable failure;
+
+        Writer(int id, int port, AtomicBoolean stop) {
+            this.id = id;
+            this.port = port;
+            this.stop = stop;
+        }
+
+        @Override
+        public void run() {
+            try (RespTestClient c = new RespTestClient(port)) {
+                for (int i = 0; !stop.get(); i++) {
+                    String reply = c.call(op(id, i));
+                    if (reply.startsWith("-")) {
+                        failure = new AssertionError("op " + i + ": " + reply);
+                        return;
+                    }
+                    acked = i + 1;
+                }
+            } catch (IOException e) {
+                // the server was killed under us: what was acknowledged before counts
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+    }
+
+    static String[] op(int t, int i) {
+        return switch (i % 7) {
+            case 0 -> new String[] {"SET", "str:" + t + ":" + i, "v" + i};
+            case 1 -> new String[] {"RPUSH", "list:" + t, "e" + i};
+            case 2 -> new String[] {"HSET", "hash:" + t, "f" + i, "v" + i};
+            case 3 -> new String[] {"SADD", "set:" + t, "m" + i};
+            case 4 -> new String[] {"ZADD", "z:" + t, Integer.toString(i), "m" + i};
+            case 5 -> new String[] {"XADD", "st:" + t, (i + 1) + "-1", "f", "v" + i};
+            default -> new String[] {"SET", "ttl:" + t + ":" + i, "v", "PX", i % 2 == 0 ? "3600000" : "1"};
+        };
+    }
+
+    /** Every acknowledged op of writer {@code t} is visible in the restarted server. */
+    static void verify(RespTestClient c, int t, int acked) throws IOException {
+        for (int i = 0; i < acked; i++) {
+            String what = String.join(" ", op(t, i));
+            switch (i % 7) {
+                case 0 -> assertEquals("$" + ("v" + i).length() + "\r\nv" + i + "\r\n", c.call("GET", "str:" + t + ":" + i), what);
+                case 1 -> assertNotEquals("$-1\r\n", c.call("LPOS", "list:" + t, "e" + i), what);
+                case 2 -> assertEquals("$" + ("v" + i).length() + "\r\nv" + i + "\r\n", c.call("HGET", "hash:" + t, "f" + i), what);
+                case 3 -> assertEquals(":1\r\n", c.call("SISMEMBER", "set:" + t, "m" + i), what);
+                case 4 -> assertEquals("$" + Integer.toString(i).length() + "\r\n" + i + "\r\n", c.call("ZSCORE", "z:" + t, "m" + i), what);
+                case 5 -> assertTrue(c.call("XRANGE", "st:" + t, (i + 1) + "-1", (i + 1) + "-1").startsWith("*1\r\n"), what);
+                default -> {
+                    String pttl = c.call("PTTL", "ttl:" + t + ":" + i);
+                    if (i % 2 == 0) {
+                        long ms = Long.parseLong(pttl.substring(1).trim());
+                        assertTrue(ms > 0 && ms <= 3_600_000, what + " -> " + pttl);
+                    } else {
+                        assertEquals(":-2\r\n", pttl, what + " (expired long ago)");
+                    }
+                }
+            }
+        }
+    }
+
+    private int[] writeConcurrently(KvProcess kv, long millis, Runnable whileWriting) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Writer> writers = new ArrayList<>();
+        for (int t = 0; t < WRITERS; t++) {
+            Writer w = new Writer(t, kv.port, stop);
+            writers.add(w);
+            w.start();
+        }
+        Thread.sleep(millis / 2);
+        whileWriting.run();
+        Thread.sleep(millis / 2);
+        return stopAndCollect(writers, stop, null);
+    }
+
+    private static int[] stopAndCollect(List<Writer> writers, AtomicBoolean stop, KvProcess killFirst) throws Exception {
+        if (killFirst != null) {
+            killFirst.kill9();
+        }
+        stop.set(true);
+        int[] acked = new int[writers.size()];
+        for (int t = 0; t < writers.size(); t++) {
+            Writer w = writers.get(t);
+            w.join(30_000);
+            if (w.failure != null) {
+                throw new AssertionError("writer " + t, w.failure);
+            }
+            acked[t] = w.acked;
+        }
+        return acked;
+    }
+
+    private static void verifyAll(KvProcess kv, int[] acked) throws Exception {
+        try (RespTestClient c = kv.connect()) {
+            for (int t = 0; t < acked.length; t++) {
+                assertTrue(acked[t] > 20, "writer " + t + " got only " + acked[t] + " acknowledgements");
+                verify(c, t, acked[t]);
+            }
+        }
+    }
+
+    @Test
+    void killNineUnderConcurrentWritesLosesNoAcknowledgedWrite() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        int[] acked;
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes", "--appendfsync", "always")) {
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Writer> writers = new ArrayList<>();
+            for (int t = 0; t < WRITERS; t++) {
+                Writer w = new Writer(t, kv.port, stop);
+                writers.add(w);
+                w.start();
+            }
+            Thread.sleep(1500);
+            // killed while the writers are still sending
+            acked = stopAndCollect(writers, stop, kv);
+        }
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes")) {
+            verifyAll(kv, acked);
+        }
+    }
+
+    @Test
+    void cleanShutdownAfterARewriteDuringWritesKeepsEverything() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        int[] acked;
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes", "--appendfsync", "everysec")) {
+            acked = writeConcurrently(kv, 1500, () -> {
+                try (RespTestClient c = new RespTestClient(kv.port)) {
+                    assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            try (RespTestClient c = kv.connect()) {
+                c.send(RespTestClient.encode("SHUTDOWN"));
+            }
+            assertEquals(0, kv.awaitExit(), kv.output());
+        }
+        Path aofDir = dir.resolve("appendonlydir");
+        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(aofDir.resolve("appendonly.aof.manifest")));
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes")) {
+            verifyAll(kv, acked);
+        }
+    }
+
+    private Path aofWith(String incr) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        Path aofDir = Files.createDirectories(dir.resolve("appendonlydir"));
+        Files.writeString(aofDir.resolve("appendonly.aof.manifest"),
+                "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.writeString(aofDir.resolve("appendonly.aof.1.base.aof"), "");
+        Files.writeString(aofDir.resolve("appendonly.aof.1.incr.aof"), incr, StandardCharsets.ISO_8859_1);
+        return dir;
+    }
+
+    private static final String SET_A = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+
+    @Test
+    void aTruncatedTailIsCutWithAWarningAndTheServerStarts() throws Exception {
+        Path dir = aofWith(SET_A + "*3\r\n$3\r\nSET\r\n$1\r\nb");
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes"); RespTestClient c = kv.connect()) {
+            assertEquals(":1\r\n", c.call("DBSIZE"));
+            String log = kv.output();
+            assertTrue(log.contains("Truncating the AOF") && log.contains("at offset 27"), log);
+        }
+        assertEquals(27, Files.size(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof")));
+    }
+
+    @Test
+    void corruptionStopsStartUpNamingFileAndOffsetAndChangesNothing() throws Exception {
+        String content = SET_A + "*3\r\n$3\r\nSET\r\n#1\r\nb\r\n$1\r\n1\r\n";
+        Path dir = aofWith(content);
+        try (KvProcess kv = KvProcess.launch(dir, "--appendonly", "yes")) {
+            assertNotEquals(0, kv.awaitExit());
+            String log = kv.output();
+            assertTrue(log.contains("Bad file format reading the append only file " + dir.resolve("appendonlydir/appendonly.aof.1.incr.aof")
+                    + " at offset 40 (expected '$' before argument 2, found '#')"), log);
+        }
+        assertEquals(content, Files.readString(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void withoutAofLoadTruncatedATruncatedTailStopsStartUp() throws Exception {
+        String content = SET_A + "*1\r\n$4\r\nPI";
+        Path dir = aofWith(content);
+        try (KvProcess kv = KvProcess.launch(dir, "--appendonly", "yes", "--aof-load-truncated", "no")) {
+            assertNotEquals(0, kv.awaitExit());
+            assertTrue(kv.output().contains("Unrecoverable error reading the append only file"), kv.output());
+        }
+        assertEquals(content, Files.readString(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aLegacySingleFileIsLoadedAndBecomesTheBase() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(dir.resolve("appendonly.aof"), SET_A, StandardCharsets.ISO_8859_1);
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes"); RespTestClient c = kv.connect()) {
+            assertEquals("$1\r\n1\r\n", c.call("GET", "a"));
+        }
+        assertTrue(Files.notExists(dir.resolve("appendonly.aof")));
+        assertEquals(SET_A, Files.readString(dir.resolve("appendonlydir/appendonly.aof.1.base.aof"), StandardCharsets.ISO_8859_1));
+        assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                Files.readString(dir.resolve("appendonlydir/appendonly.aof.manifest")));
+    }
+}

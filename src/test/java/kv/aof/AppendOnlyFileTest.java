@@ -1,0 +1,185 @@
+package kv.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import kv.config.ConfigSource;
+import kv.config.ServerConfig;
+import kv.engine.EngineHarness;
+import kv.engine.Propagator;
+
+/**
+ * The running AOF without sockets: the event loop is a queue the test drains, so what happens
+ * "at the end of a turn" is explicit.
+ */
+class AppendOnlyFileTest {
+    @TempDir
+    Path dir;
+
+    private final ArrayDeque<Runnable> loop = new ArrayDeque<>();
+    private EngineHarness h;
+    private AppendOnlyFile aof;
+
+    private void start(String fsync) throws Exception {
+        h = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir + "\nappendfsync " + fsync)));
+        synchronized (loop) {
+            aof = new AppendOnlyFile(h.server, r -> {
+                synchronized (loop) {
+                    loop.add(r);
+                    loop.notifyAll();
+                }
+            });
+        }
+        aof.openAfterLoad(AofStartup.plan(h.server.config()));
+    }
+
+    /** Runs loop tasks (fsync completions arrive from the fsync thread) until {@code done} holds. */
+    private void turnUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean()) {
+            Runnable r;
+            synchronized (loop) {
+                while (loop.isEmpty()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("nothing more to run");
+                    }
+                    loop.wait(100);
+                }
+                r = loop.poll();
+            }
+            r.run();
+        }
+    }
+
+    private String incr() throws Exception {
+        AofManifest m = AofManifest.parse(Files.readString(aofDir().resolve("appendonly.aof.manifest")), "m");
+        return Files.readString(aofDir().resolve(m.lastIncr().name()), StandardCharsets.ISO_8859_1);
+    }
+
+    private Path aofDir() {
+        return dir.resolve("appendonlydir");
+    }
+
+    @Test
+    void startCreatesRedisLayoutAndAppendsWithSelectWhenTheDbChanges() throws Exception {
+        start("everysec");
+        assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                Files.readString(aofDir().resolve("appendonly.aof.manifest")));
+        h.call("SET", "a", "1");
+        h.call("GET", "a");
+        h.call("SELECT", "2");
+        h.call("SETEX", "b", "100", "x");
+        h.call("DEL", "nothing");
+        assertEquals("", incr());
+        turnUntil(() -> loop.isEmpty());
+        String text = incr();
+        assertTrue(text.startsWith("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+                + "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*5\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\nx\r\n$4\r\nPXAT\r\n"), text);
+        assertEquals(text.length(), aof.currentSize());
+    }
+
+    @Test
+    void alwaysHoldsARepliesUntilOneFsyncCoversTheWholeTurn() throws Exception {
+        start("always");
+        assertEquals(-1, aof.positionToSync());
+        h.call("SET", "a", "1");
+        long first = aof.positionToSync();
+        h.call("SET", "b", "2");
+        long second = aof.positionToSync();
+        assertTrue(first > 0 && second > first);
+        boolean[] released = new boolean[2];
+        aof.awaitSync(first, () -> released[0] = true);
+        aof.awaitSync(second, () -> released[1] = true);
+        assertFalse(released[0] || released[1]);
+        turnUntil(() -> released[0] && released[1]);
+        assertEquals(-1, aof.positionToSync());
+        assertTrue(aof.durable(second));
+    }
+
+    @Test
+    void everysecReleasesRepliesOnceTheTurnIsWrittenWithoutWaitingForAnFsync() throws Exception {
+        start("everysec");
+        h.call("SET", "a", "1");
+        long p = aof.positionToSync();
+        boolean[] released = new boolean[1];
+        aof.awaitSync(p, () -> released[0] = true);
+        assertFalse(released[0]);
+        Runnable endOfTurn;
+        synchronized (loop) {
+            endOfTurn = loop.poll();
+        }
+        endOfTurn.run();
+        assertTrue(released[0]);
+        assertTrue(incr().contains("SET"));
+    }
+
+    @Test
+    void rewriteWritesANewBaseAndIncrAndDropsTheOldFilesAfterTheManifest() throws Exception {
+        start("everysec");
+        h.call("RPUSH", "l", "a", "b");
+        h.call("SET", "gone", "x");
+        h.call("DEL", "gone");
+        turnUntil(() -> loop.isEmpty());
+        assertTrue(aof.rewriteNow());
+        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(aofDir().resolve("appendonly.aof.manifest")));
+        try (var files = Files.list(aofDir())) {
+            assertEquals(List.of("appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*4\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\na\r\n$1\r\nb\r\n",
+                Files.readString(aofDir().resolve("appendonly.aof.2.base.aof")));
+        assertEquals(1, aof.rewrites().count());
+        // appends continue in the new incr file, with a fresh SELECT
+        h.call("SET", "after", "1");
+        turnUntil(() -> loop.isEmpty());
+        assertTrue(incr().startsWith("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n"), incr());
+    }
+
+    @Test
+    void disableFlushesAndStopsAppendingEnableStartsFromANewBase() throws Exception {
+        start("no");
+        h.call("SET", "a", "1");
+        aof.disable();
+        assertTrue(incr().contains("SET"));
+        h.call("SET", "b", "2");
+        assertEquals(Propagator.NONE, h.server.propagator());
+        aof.enable();
+        assertTrue(aof.enabled());
+        String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"));
+        assertTrue(base.contains("$1\r\nb\r\n") && base.contains("$1\r\na\r\n"), base);
+        aof.shutdown();
+    }
+
+    @Test
+    void theCronRewritesOnceTheFileGrewByThePercentageOverTheMinimumSize() throws Exception {
+        start("no");
+        h.call("CONFIG", "SET", "auto-aof-rewrite-min-size", "1000", "auto-aof-rewrite-percentage", "100");
+        h.call("SET", "k", "v");
+        turnUntil(() -> loop.isEmpty());
+        aof.cron();
+        assertEquals(0, aof.rewrites().count(), "below the minimum size");
+        for (int i = 0; i < 50; i++) {
+            h.call("SET", "k", "value-" + i);
+        }
+        turnUntil(() -> loop.isEmpty());
+        aof.cron();
+        assertEquals(1, aof.rewrites().count());
+        long afterRewrite = aof.currentSize();
+        h.call("SET", "k", "x");
+        turnUntil(() -> loop.isEmpty());
+        aof.cron();
+        assertEquals(1, aof.rewrites().count(), "grew less than 100% since the rewrite (" + afterRewrite + " bytes)");
+    }
+}

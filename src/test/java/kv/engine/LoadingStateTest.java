@@ -1,0 +1,47 @@
+package kv.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import kv.protocol.Reply;
+
+/** While a data file loads, clients get Redis' LOADING error except for commands flagged "loading"; the loader itself runs. */
+class LoadingStateTest {
+    private static byte[][] argv(String... args) {
+        byte[][] out = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            out[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    private static final class SocketLike implements Client.Transport {
+        @Override public void closeAfterReply() { }
+        @Override public String remoteAddress() { return "127.0.0.1:1"; }
+        @Override public String localAddress() { return "127.0.0.1:2"; }
+        @Override public boolean isLocal() { return true; }
+        @Override public long pendingOutput() { return 0; }
+        @Override public void push(Consumer<Reply> message) { }
+    }
+
+    @Test
+    void clientsGetLoadingWhileTheLoaderRuns() {
+        EngineHarness h = new EngineHarness();
+        Client client = h.server.clients().connect(new SocketLike(), System.currentTimeMillis(), true);
+        h.server.readiness().loading(true);
+        assertEquals("-LOADING Redis is loading the dataset in memory\r\n", h.call(client, argv("SET", "a", "1")));
+        assertEquals("-LOADING Redis is loading the dataset in memory\r\n", h.call(client, argv("GET", "a")));
+        // as in Redis, PING is not flagged "loading"
+        assertEquals("-LOADING Redis is loading the dataset in memory\r\n", h.call(client, argv("PING")));
+        assertTrue(h.call(client, argv("INFO", "persistence")).contains("loading:1"));
+        // the loader has no socket
+        assertEquals("+OK\r\n", h.call("SET", "a", "1"));
+        h.server.readiness().loading(false);
+        assertEquals("$1\r\n1\r\n", h.call(client, argv("GET", "a")));
+    }
+}
