@@ -28,5 +28,6 @@ public final class Commands {
         StreamGroupCommands.register(table);
         StreamClaimCommand.register(table);
         SortCommand.register(table);
+        ScriptingCommands.register(table);
     }
 }

@@ -93,6 +93,7 @@ public final class ServerConfig {
     private final Param slowlogLogSlowerThan;
     private final Param slowlogMaxLen;
     private final Param latencyMonitorThreshold;
+    private final Param busyReplyThreshold;
     private final Param hz;
     private final Param lfuLogFactor;
     private final Param lfuDecayTime;
@@ -174,6 +175,7 @@ public final class ServerConfig {
         slowlogLogSlowerThan = add(new NumParam("slowlog-log-slower-than", 0, -1, Long.MAX_VALUE, 10000, false));
         slowlogMaxLen = add(new NumParam("slowlog-max-len", 0, 0, Long.MAX_VALUE, 128, false));
         latencyMonitorThreshold = add(new NumParam("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, 0, false));
+        busyReplyThreshold = alias(add(new NumParam("busy-reply-threshold", 0, 0, Long.MAX_VALUE, 5000, false)), "lua-time-limit");
         hz = add(new HzParam());
         lfuLogFactor = add(new NumParam("lfu-log-factor", 0, 0, Integer.MAX_VALUE, 10, false));
         lfuDecayTime = add(new NumParam("lfu-decay-time", 0, 0, Integer.MAX_VALUE, 1, false));
@@ -456,6 +458,11 @@ public final class ServerConfig {
 
     public long clientQueryBufferLimit() {
         return l(clientQueryBufferLimit);
+    }
+
+    /** Milliseconds a script runs before other clients get BUSY and SCRIPT KILL is served. */
+    public long busyReplyThreshold() {
+        return l(busyReplyThreshold);
     }
 
     public long slowlogLogSlowerThan() {

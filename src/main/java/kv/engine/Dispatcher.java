@@ -65,6 +65,14 @@ public final class Dispatcher {
                 }
                 return Outcome.DONE;
             }
+            String busy = server.busyError();
+            if (busy != null && !spec.has(CommandSpec.ALLOW_BUSY)) {
+                reject(spec, reply, busy);
+                if (multi != null) {
+                    multi.failedToQueue();
+                }
+                return Outcome.DONE;
+            }
             if (multi != null && !controlsTransaction(spec)) {
                 if (spec.has(CommandSpec.NO_MULTI)) {
                     reject(spec, reply, "ERR Command not allowed inside a transaction");

@@ -59,8 +59,9 @@ class PackageDependenciesTest {
                 "config", Set.of("util"),
                 "store", Set.of("util"),
                 "engine", Set.of("util", "store", "protocol", "config", "observe"),
-                "command", Set.of("util", "store", "protocol", "config", "observe", "engine"),
-                "server", Set.of("util", "store", "protocol", "config", "observe", "engine", "command"),
+                "script", Set.of("util", "store", "protocol", "config", "observe", "engine"),
+                "command", Set.of("util", "store", "protocol", "config", "observe", "engine", "script"),
+                "server", Set.of("util", "store", "protocol", "config", "observe", "engine", "script", "command"),
                 "tools", Set.of("util"));
         List<String> violations = new ArrayList<>();
         for (Map.Entry<String, Set<String>> e : deps.entrySet()) {

@@ -1,0 +1,154 @@
+package kv.script;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.CoroutineLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.jse.JseBaseLib;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+/**
+ * One Lua environment as Redis 7 builds it: the base functions, string, table, math and coroutine,
+ * the extra {@link #LIBRARIES}, and the {@code redis} table; no os, io, debug, package, require,
+ * loadfile, dofile, print, getfenv/setfenv. Globals and library tables are read-only; reading an
+ * undefined global is an error.
+ */
+final class LuaSandbox {
+    /**
+     * Libraries Redis exposes beyond Lua's own (cjson, cmsgpack, struct, bit): each installs its
+     * table into the globals. The one place to add one.
+     */
+    static final List<Consumer<LuaTable>> LIBRARIES = List.of();
+
+    /** What Redis 7 takes out of Lua's base environment. */
+    private static final String[] REMOVED = {
+        "print", "dofile", "loadfile", "getfenv", "setfenv", "module", "require", "package", "newproxy"};
+
+    private final ReadOnlyTable globals = new ReadOnlyTable(true);
+
+    /** {@code redis}: the API table, filled by the engine (the same table differs for EVAL and functions). */
+    LuaSandbox(LuaTable redis) {
+        ReadOnlyTable g = globals;
+        g.load(new JseBaseLib());
+        g.load(new PackageLib());
+        g.load(new TableLib());
+        g.load(new StringLib());
+        g.load(new CoroutineLib());
+        g.load(new JseMathLib());
+        for (Consumer<LuaTable> library : LIBRARIES) {
+            library.accept(g);
+        }
+        for (String name : REMOVED) {
+            g.rawset(name, LuaValue.NIL);
+        }
+        g.rawset("error", new ErrorFunction());
+        g.rawset("pcall", new ProtectedCall(false));
+        g.rawset("xpcall", new ProtectedCall(true));
+        g.rawset("gcinfo", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                Runtime rt = Runtime.getRuntime();
+                return LuaValue.valueOf((int) ((rt.totalMemory() - rt.freeMemory()) >> 10));
+            }
+        });
+        g.rawset("tostring", new LuaFormat.ToString());
+        g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        ((LuaTable) g.rawget("string")).rawset("format", new LuaFormat.Format());
+        g.rawset("redis", redis);
+        // library tables become read-only copies (the globals table itself is sealed below)
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n = g.next(k);
+            if ((k = n.arg1()).isnil()) {
+                break;
+            }
+            LuaValue v = n.arg(2);
+            if (v.istable() && v != g) {
+                g.rawset(k, ReadOnlyTable.copyOf((LuaTable) v));
+            }
+        }
+        g.seal();
+    }
+
+    ReadOnlyTable globals() {
+        return globals;
+    }
+
+    /** The script line the running code is at (for Redis' "on @user_script:N." suffix), 0 if unknown. */
+    static int currentLine() {
+        return lineOf(org.luaj.vm2.lib.DebugLib.fileline());
+    }
+
+    /** N from a "source:N" or "source:N: message" prefix; 0 if there is none. */
+    static int lineOf(String where) {
+        if (where == null) {
+            return 0;
+        }
+        int colon = where.indexOf(':');
+        if (colon < 0) {
+            return 0;
+        }
+        int n = 0;
+        int i = colon + 1;
+        while (i < where.length() && Character.isDigit(where.charAt(i))) {
+            n = n * 10 + where.charAt(i) - '0';
+            i++;
+        }
+        return i > colon + 1 ? n : 0;
+    }
+
+    /** Lua's error(), keeping non-string values (redis.error_reply tables) as the error object. */
+    private static final class ErrorFunction extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue v = args.arg1();
+            int line = currentLine();
+            if (v.isstring()) {
+                // LuaError adds the "user_script:N: " position of the requested level, as Lua does
+                String message = new LuaError(v.tojstring(), args.optint(2, 1)).getMessage();
+                throw new ScriptError(LuaValue.valueOf(message), line);
+            }
+            throw new ScriptError(v, line);
+        }
+    }
+
+    /** pcall/xpcall that return the error object itself; a killed script is not catchable. */
+    private static final class ProtectedCall extends VarArgFunction {
+        private final boolean withHandler;
+
+        ProtectedCall(boolean withHandler) {
+            this.withHandler = withHandler;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue f = args.checkvalue(1);
+            LuaValue error;
+            try {
+                return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(withHandler ? LuaValue.NONE : args.subargs(2)));
+            } catch (ScriptError e) {
+                // Redis 7.0 hands pcall the text of an error table, not the table
+                LuaValue err = e.value().istable() ? e.value().rawget("err") : LuaValue.NIL;
+                error = err.isstring() ? err : e.value();
+            } catch (LuaError e) {
+                error = e.getMessage() == null ? LuaValue.NIL : LuaValue.valueOf(e.getMessage());
+            } catch (StackOverflowError e) {
+                error = LuaValue.valueOf("stack overflow");
+            }
+            if (withHandler) {
+                LuaValue handler = args.arg(2);
+                return LuaValue.varargsOf(LuaValue.FALSE, handler instanceof LuaFunction ? handler.call(error) : error);
+            }
+            return LuaValue.varargsOf(LuaValue.FALSE, error);
+        }
+    }
+}
