@@ -29,5 +29,6 @@ public final class Commands {
         StreamClaimCommand.register(table);
         SortCommand.register(table);
         ScriptingCommands.register(table);
+        FunctionCommands.register(table);
     }
 }

@@ -33,10 +33,16 @@ final class LuaSandbox {
     private static final String[] REMOVED = {
         "print", "dofile", "loadfile", "getfenv", "setfenv", "module", "require", "package", "newproxy"};
 
-    private final ReadOnlyTable globals = new ReadOnlyTable(true);
+    private final ReadOnlyTable globals;
 
-    /** {@code redis}: the API table, filled by the engine (the same table differs for EVAL and functions). */
+    /** {@code redis}: the API table, filled by the engine. */
     LuaSandbox(LuaTable redis) {
+        this(redis, null);
+    }
+
+    /** {@code redisOfTheMoment}, when given, decides what the global {@code redis} is at each lookup. */
+    LuaSandbox(LuaTable redis, java.util.function.Supplier<LuaValue> redisOfTheMoment) {
+        globals = new ReadOnlyTable(true, redisOfTheMoment);
         ReadOnlyTable g = globals;
         g.load(new JseBaseLib());
         g.load(new PackageLib());

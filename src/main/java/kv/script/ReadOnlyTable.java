@@ -12,11 +12,20 @@ import org.luaj.vm2.LuaValue;
 final class ReadOnlyTable extends LuaTable {
     static final String READONLY = "Attempt to modify a readonly table";
 
+    private static final LuaValue REDIS = LuaValue.valueOf("redis");
+
     private final boolean strictReads;
+    /** Function globals: what {@code redis} is now (load-time or run-time API); null elsewhere. */
+    private final java.util.function.Supplier<LuaValue> redisOfTheMoment;
     private boolean sealed;
 
     ReadOnlyTable(boolean strictReads) {
+        this(strictReads, null);
+    }
+
+    ReadOnlyTable(boolean strictReads, java.util.function.Supplier<LuaValue> redisOfTheMoment) {
         this.strictReads = strictReads;
+        this.redisOfTheMoment = redisOfTheMoment;
     }
 
     /** A sealed copy of {@code source}'s entries. */
@@ -51,6 +60,9 @@ final class ReadOnlyTable extends LuaTable {
 
     @Override
     public LuaValue get(LuaValue key) {
+        if (redisOfTheMoment != null && REDIS.raweq(key)) {
+            return redisOfTheMoment.get();
+        }
         LuaValue v = rawget(key);
         if (v.isnil() && strictReads && sealed) {
             throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");

@@ -58,6 +58,7 @@ public final class ScriptEngine {
     private LuaSandbox scripts;
     private final Map<String, LuaFunction> cache = new HashMap<>();
     private final Map<String, byte[]> bodies = new HashMap<>();
+    private final FunctionLibraries functions;
     private ScriptRun running;
     private int hookCalls;
     private long lastCollectionNanos;
@@ -69,6 +70,7 @@ public final class ScriptEngine {
         this.luaClient.denyBlocking(true);
         this.redisApi = RedisLib.create(this);
         this.scripts = new LuaSandbox(redisApi);
+        this.functions = new FunctionLibraries(redisApi);
     }
 
     /** The engine of {@code server}, created on first use. */
@@ -149,6 +151,70 @@ public final class ScriptEngine {
     /** Number of cached scripts and the bytes of their bodies (INFO memory's scripts figures). */
     public int cachedScripts() {
         return cache.size();
+    }
+
+    // ---- functions ----
+
+    /** FCALL and FCALL_RO. */
+    public void fcall(Call c, boolean readOnlyCommand) {
+        LibraryFunction f = functions.function(c.text(1));
+        if (f == null) {
+            throw c.error("ERR Function not found");
+        }
+        long numkeys = c.longArg(2);
+        if (numkeys < 0) {
+            throw c.error("ERR Number of keys can't be negative");
+        }
+        if (numkeys > c.argc() - 3) {
+            throw c.error("ERR Number of keys can't be greater than number of args");
+        }
+        if (readOnlyCommand && !f.noWrites()) {
+            throw c.error("ERR Can not execute a script with write flag using *_ro command.");
+        }
+        int keys = (int) numkeys;
+        Varargs args = LuaValue.varargsOf(stringTable(c.args(), 3, keys), stringTable(c.args(), 3 + keys, c.argc() - 3 - keys));
+        run(c, new ScriptRun(c, f.name(), "@user_function", false, f.noWrites()), f.callback(), args, functions.globals());
+    }
+
+    /** FUNCTION LOAD [REPLACE]: the library's name. */
+    public String loadLibrary(byte[] code, boolean replace) {
+        return functions.load(code, replace);
+    }
+
+    public boolean deleteLibrary(String name) {
+        return functions.delete(name);
+    }
+
+    public void flushLibraries() {
+        functions.flush();
+    }
+
+    /** The libraries in name order. */
+    public java.util.Collection<Library> libraries() {
+        return functions.libraries();
+    }
+
+    public int functionCount() {
+        return functions.functionCount();
+    }
+
+    /**
+     * FUNCTION STATS' running_script: name, the calling command and its run time so far; null when
+     * no function runs. An EVAL script running makes FUNCTION STATS answer BUSY, as in Redis.
+     */
+    public RunningScript runningFunction() {
+        ScriptRun run = running;
+        if (run == null) {
+            return null;
+        }
+        if (run.isEval) {
+            throw new CommandError(BUSY_EVAL);
+        }
+        return new RunningScript(run.name, run.caller.args(), run.elapsedMillis());
+    }
+
+    /** What FUNCTION STATS shows of the function running now. */
+    public record RunningScript(String name, byte[][] command, long durationMs) {
     }
 
     /** Compiles Lua source; binary chunks are refused (LuaJ would load bytecode unchecked). */
