@@ -146,7 +146,7 @@ final class LuaSandbox {
                 LuaValue err = e.value().istable() ? e.value().rawget("err") : LuaValue.NIL;
                 error = err.isstring() ? err : e.value();
             } catch (LuaError e) {
-                error = e.getMessage() == null ? LuaValue.NIL : LuaValue.valueOf(e.getMessage());
+                error = e.getMessage() == null ? LuaValue.NIL : LuaValue.valueOf(LuaMessages.toLua51(e.getMessage()));
             } catch (StackOverflowError e) {
                 error = LuaValue.valueOf("stack overflow");
             }

@@ -44,8 +44,8 @@ final class RedisLib {
         LuaTable t = new LuaTable();
         t.rawset("call", function(args -> engine.call(args, true)));
         t.rawset("pcall", function(args -> engine.call(args, false)));
-        t.rawset("error_reply", function(args -> single("err", stringArg(args))));
-        t.rawset("status_reply", function(args -> single("ok", stringArg(args))));
+        t.rawset("error_reply", function(args -> replyTable("err", args)));
+        t.rawset("status_reply", function(args -> replyTable("ok", args)));
         t.rawset("sha1hex", function(args -> {
             if (args.narg() != 1) {
                 throw raise("ERR wrong number of arguments");
@@ -133,11 +133,12 @@ final class RedisLib {
 
     private static final Varargs NONE = LuaValue.NONE;
 
-    private static LuaValue stringArg(Varargs args) {
+    /** {err=...}/{ok=...}; wrong arguments give an error reply (returned, not raised, as Redis does). */
+    private static LuaValue replyTable(String field, Varargs args) {
         if (args.narg() != 1 || !args.arg1().isstring()) {
-            throw raise("ERR wrong number or type of arguments");
+            return single("err", LuaValue.valueOf("ERR wrong number or type of arguments"));
         }
-        return args.arg1().tostring();
+        return single(field, args.arg1().tostring());
     }
 
     static LuaTable single(String key, LuaValue value) {

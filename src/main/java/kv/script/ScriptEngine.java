@@ -137,8 +137,7 @@ public final class ScriptEngine {
     }
 
     public boolean exists(byte[] sha) {
-        // unlike EVALSHA, SCRIPT EXISTS does not fold case
-        return cache.containsKey(new String(sha, StandardCharsets.ISO_8859_1));
+        return cache.containsKey(new String(sha, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
     }
 
     /** SCRIPT FLUSH: forgets every script and starts a fresh Lua environment, as Redis resets its Lua state. */
@@ -286,7 +285,7 @@ public final class ScriptEngine {
         } catch (ScriptError e) {
             error = errorText(e.value(), e.line(), run);
         } catch (LuaError e) {
-            String message = e.getMessage() == null ? "nil" : e.getMessage();
+            String message = e.getMessage() == null ? "nil" : LuaMessages.toLua51(e.getMessage());
             error = "ERR " + message + run.errorSuffix(Math.max(1, LuaSandbox.lineOf(message)));
         } catch (StackOverflowError e) {
             error = "ERR stack overflow" + run.errorSuffix(1);
