@@ -137,6 +137,7 @@ final class FunctionLibraries {
     private void runLoad(LuaFunction chunk, Library lib) {
         loading = lib;
         globals.loading(true);
+        ScriptEngine.clearDebugStack();
         LuaThread.setGlobals(globals.table());
         try {
             chunk.call();

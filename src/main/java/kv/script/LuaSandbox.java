@@ -66,6 +66,9 @@ final class LuaSandbox {
                 return LuaValue.valueOf((int) ((rt.totalMemory() - rt.freeMemory()) >> 10));
             }
         });
+        LuaValue loadstring = g.rawget("loadstring");
+        g.rawset("loadstring", new TextOnlyLoad(loadstring, false));
+        g.rawset("load", new TextOnlyLoad(loadstring, true));
         g.rawset("tostring", new LuaFormat.ToString());
         g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
         ((LuaTable) g.rawget("string")).rawset("format", new LuaFormat.Format());
@@ -124,6 +127,41 @@ final class LuaSandbox {
                 throw new ScriptError(LuaValue.valueOf(message), line);
             }
             throw new ScriptError(v, line);
+        }
+    }
+
+    /**
+     * loadstring and load for source text only: LuaJ would load precompiled bytecode without
+     * verifying it, so a binary chunk is refused as Lua 5.1 reports a load failure (nil, message).
+     */
+    private static final class TextOnlyLoad extends VarArgFunction {
+        private final LuaValue loadstring;
+        private final boolean fromFunction;
+
+        TextOnlyLoad(LuaValue loadstring, boolean fromFunction) {
+            this.loadstring = loadstring;
+            this.fromFunction = fromFunction;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue source = args.arg1();
+            if (fromFunction) {
+                LuaValue reader = args.checkfunction(1);
+                StringBuilder sb = new StringBuilder();
+                while (true) {
+                    LuaValue piece = reader.call();
+                    if (piece.isnil() || piece.length() == 0) {
+                        break;
+                    }
+                    sb.append(piece.checkjstring());
+                }
+                source = LuaValue.valueOf(sb.toString());
+            }
+            if (source.isstring() && source.length() > 0 && source.checkstring().luaByte(0) == 0x1b) {
+                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("binary chunks are not allowed"));
+            }
+            return loadstring.invoke(LuaValue.varargsOf(source, args.arg(2)));
         }
     }
 

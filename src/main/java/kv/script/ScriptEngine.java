@@ -218,6 +218,7 @@ public final class ScriptEngine {
 
     /** Compiles Lua source; binary chunks are refused (LuaJ would load bytecode unchecked). */
     static LuaFunction compile(byte[] body, String chunkName, LuaValue env) {
+        clearDebugStack();
         if (body.length > 0 && body[0] == 0x1b) {
             throw new CommandError("ERR Error compiling script (new function): " + chunkName.substring(1)
                     + ": binary chunks are not allowed");
@@ -231,6 +232,14 @@ public final class ScriptEngine {
         } catch (IOException e) {
             throw new CommandError("ERR Error compiling script (new function): " + e.getMessage());
         }
+    }
+
+    /**
+     * Drops call frames LuaJ's debug bookkeeping kept from a script that ended by an exception, so
+     * error positions ("user_script:N:") name the running script's lines only.
+     */
+    static void clearDebugStack() {
+        org.luaj.vm2.lib.DebugLib.debugOnReturn(LuaThread.getRunning(), 0);
     }
 
     /**
@@ -274,6 +283,7 @@ public final class ScriptEngine {
             }
         });
         running = run;
+        clearDebugStack();
         ScriptHook.running(this);
         LuaThread.setGlobals(globals);
         String error = null;
