@@ -1,7 +1,7 @@
 package kv.script;
 
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -24,10 +24,11 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  */
 final class LuaSandbox {
     /**
-     * Libraries Redis exposes beyond Lua's own (cjson, cmsgpack, struct, bit): each installs its
-     * table into the globals. The one place to add one.
+     * Libraries Redis exposes beyond Lua's own (cjson, cmsgpack, struct, bit), as LuaJ library
+     * functions loaded into the globals (each sets its table there). The one place to add one:
+     * {@code CjsonLib::new}, ...
      */
-    static final List<Consumer<LuaTable>> LIBRARIES = List.of();
+    static final List<Supplier<LuaValue>> LIBRARIES = List.of();
 
     /** What Redis 7 takes out of Lua's base environment. */
     private static final String[] REMOVED = {
@@ -50,8 +51,8 @@ final class LuaSandbox {
         g.load(new StringLib());
         g.load(new CoroutineLib());
         g.load(new JseMathLib());
-        for (Consumer<LuaTable> library : LIBRARIES) {
-            library.accept(g);
+        for (Supplier<LuaValue> library : LIBRARIES) {
+            g.load(library.get());
         }
         for (String name : REMOVED) {
             g.rawset(name, LuaValue.NIL);
