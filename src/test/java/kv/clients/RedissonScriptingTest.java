@@ -81,7 +81,7 @@ class RedissonScriptingTest {
 
     /** RRateLimiter and RMapCache scripts use the struct library (kv.script.lib, branch lualibs). */
     private void assumeStructLibrary() {
-        Object has = redisson.getScript().eval(org.redisson.api.RScript.Mode.READ_ONLY,
+        Object has = redisson.getScript(org.redisson.client.codec.StringCodec.INSTANCE).eval(org.redisson.api.RScript.Mode.READ_ONLY,
                 "return tostring(pcall(function() return struct end))", org.redisson.api.RScript.ReturnType.VALUE);
         org.junit.jupiter.api.Assumptions.assumeTrue("true".equals(has), "the struct library is not installed yet");
     }
