@@ -3,6 +3,7 @@ package kv.script;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Locale;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -64,7 +65,7 @@ final class LuaFormat {
                     case 'c' -> String.valueOf((char) (args.checkint(arg) & 0xff));
                     case 'o' -> unsigned(spec, Long.toOctalString((long) args.checkdouble(arg)), "0");
                     case 'x' -> unsigned(spec, Long.toHexString((long) args.checkdouble(arg)), "0x");
-                    case 'X' -> unsigned(spec, Long.toHexString((long) args.checkdouble(arg)).toUpperCase(), "0X");
+                    case 'X' -> unsigned(spec, Long.toHexString((long) args.checkdouble(arg)).toUpperCase(Locale.ROOT), "0X");
                     case 'e', 'E', 'f', 'g', 'G' -> floating(spec, conv, args.checkdouble(arg));
                     case 'q' -> quoted(args.checkstring(arg));
                     case 's' -> {
@@ -121,7 +122,7 @@ final class LuaFormat {
     private static String floating(Spec spec, char conv, double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             String s = Double.isNaN(v) ? "nan" : "inf";
-            s = Character.isUpperCase(conv) ? s.toUpperCase() : s;
+            s = Character.isUpperCase(conv) ? s.toUpperCase(Locale.ROOT) : s;
             return sign(spec, v < 0 || Double.isNaN(v) && Double.doubleToRawLongBits(v) < 0) + s;
         }
         int precision = spec.precision < 0 ? 6 : spec.precision;
@@ -133,7 +134,7 @@ final class LuaFormat {
             default -> general(a, precision == 0 ? 1 : precision, spec.has('#'));
         };
         if (Character.isUpperCase(conv)) {
-            body = body.toUpperCase();
+            body = body.toUpperCase(Locale.ROOT);
         }
         return sign(spec, negative) + body;
     }

@@ -1,6 +1,5 @@
 package kv.script;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -158,9 +157,5 @@ final class RedisLib {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String sha1(String text) {
-        return sha1(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -57,7 +57,6 @@ public final class ScriptEngine {
     private final LuaTable redisApi;
     private LuaSandbox scripts;
     private final Map<String, LuaFunction> cache = new HashMap<>();
-    private final Map<String, byte[]> bodies = new HashMap<>();
     private final FunctionLibraries functions;
     private ScriptRun running;
     private int hookCalls;
@@ -91,13 +90,7 @@ public final class ScriptEngine {
 
     /** EVAL/EVAL_RO (by body) and EVALSHA/EVALSHA_RO. */
     public void eval(Call c, boolean byBody, boolean readOnly) {
-        long numkeys = c.longArg(2);
-        if (numkeys < 0) {
-            throw c.error("ERR Number of keys can't be negative");
-        }
-        if (numkeys > c.argc() - 3) {
-            throw c.error("ERR Number of keys can't be greater than number of args");
-        }
+        int keys = numKeys(c);
         String sha;
         LuaFunction fn;
         if (byBody) {
@@ -113,11 +106,22 @@ public final class ScriptEngine {
                 throw c.error("NOSCRIPT No matching script. Please use EVAL.");
             }
         }
-        int keys = (int) numkeys;
         ReadOnlyTable globals = scripts.globals();
         globals.setInternal("KEYS", stringTable(c.args(), 3, keys));
         globals.setInternal("ARGV", stringTable(c.args(), 3 + keys, c.argc() - 3 - keys));
         run(c, new ScriptRun(c, sha, "@user_script", true, readOnly), fn, LuaValue.NONE, globals);
+    }
+
+    /** The numkeys argument of EVAL and FCALL, checked against the arguments that follow. */
+    private static int numKeys(Call c) {
+        long numkeys = c.longArg(2);
+        if (numkeys < 0) {
+            throw c.error("ERR Number of keys can't be negative");
+        }
+        if (numkeys > c.argc() - 3) {
+            throw c.error("ERR Number of keys can't be greater than number of args");
+        }
+        return (int) numkeys;
     }
 
     /** SCRIPT LOAD: compiles and caches, returns the SHA1. */
@@ -132,7 +136,6 @@ public final class ScriptEngine {
     private LuaFunction load(byte[] body, String sha) {
         LuaFunction fn = compile(body, "@user_script", scripts.globals());
         cache.put(sha, fn);
-        bodies.put(sha, body.clone());
         return fn;
     }
 
@@ -143,13 +146,7 @@ public final class ScriptEngine {
     /** SCRIPT FLUSH: forgets every script and starts a fresh Lua environment, as Redis resets its Lua state. */
     public void flush() {
         cache.clear();
-        bodies.clear();
         scripts = new LuaSandbox(redisApi);
-    }
-
-    /** Number of cached scripts and the bytes of their bodies (INFO memory's scripts figures). */
-    public int cachedScripts() {
-        return cache.size();
     }
 
     // ---- functions ----
@@ -160,17 +157,10 @@ public final class ScriptEngine {
         if (f == null) {
             throw c.error("ERR Function not found");
         }
-        long numkeys = c.longArg(2);
-        if (numkeys < 0) {
-            throw c.error("ERR Number of keys can't be negative");
-        }
-        if (numkeys > c.argc() - 3) {
-            throw c.error("ERR Number of keys can't be greater than number of args");
-        }
+        int keys = numKeys(c);
         if (readOnlyCommand && !f.noWrites()) {
             throw c.error("ERR Can not execute a script with write flag using *_ro command.");
         }
-        int keys = (int) numkeys;
         Varargs args = LuaValue.varargsOf(stringTable(c.args(), 3, keys), stringTable(c.args(), 3 + keys, c.argc() - 3 - keys));
         run(c, new ScriptRun(c, f.name(), "@user_function", false, f.noWrites()), f.callback(), args, functions.globals());
     }
@@ -489,10 +479,5 @@ public final class ScriptEngine {
         if (running != null) {
             running.killedWith = KILLED;
         }
-    }
-
-    /** FUNCTION STATS' running_script: null when none runs. */
-    ScriptRun current() {
-        return running;
     }
 }

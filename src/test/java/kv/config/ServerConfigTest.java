@@ -94,6 +94,8 @@ class ServerConfigTest {
         expected.put("slowlog-log-slower-than", "10000");
         expected.put("slowlog-max-len", "128");
         expected.put("latency-monitor-threshold", "0");
+        expected.put("busy-reply-threshold", "5000");
+        expected.put("lua-time-limit", "5000");
         expected.put("hz", "10");
         expected.put("lfu-log-factor", "10");
         expected.put("lfu-decay-time", "1");
