@@ -104,11 +104,7 @@ final class FunctionLibraries {
         if (existing != null && !replace) {
             throw new CommandError("ERR Library '" + name + "' already exists");
         }
-        // the shebang line becomes a comment, so line numbers stay those of the code as given
-        byte[] source = new byte[code.length + 2];
-        source[0] = '-';
-        source[1] = '-';
-        System.arraycopy(code, 0, source, 2, code.length);
+        byte[] source = ScriptEngine.commentedFirstLine(code);
         LuaFunction chunk;
         try {
             chunk = ScriptEngine.compile(source, "@user_function", globals.table());

@@ -56,7 +56,7 @@ public final class ScriptEngine {
     private final Client luaClient;
     private final LuaTable redisApi;
     private LuaSandbox scripts;
-    private final Map<String, LuaFunction> cache = new HashMap<>();
+    private final Map<String, CachedScript> cache = new HashMap<>();
     private final FunctionLibraries functions;
     private ScriptRun running;
     private int hookCalls;
@@ -92,24 +92,27 @@ public final class ScriptEngine {
     public void eval(Call c, boolean byBody, boolean readOnly) {
         int keys = numKeys(c);
         String sha;
-        LuaFunction fn;
+        CachedScript script;
         if (byBody) {
             sha = RedisLib.sha1(c.arg(1));
-            fn = cache.get(sha);
-            if (fn == null) {
-                fn = load(c.arg(1), sha);
+            script = cache.get(sha);
+            if (script == null) {
+                script = load(c.arg(1), sha);
             }
         } else {
             sha = c.text(1).toLowerCase(Locale.ROOT);
-            fn = cache.get(sha);
-            if (fn == null) {
+            script = cache.get(sha);
+            if (script == null) {
                 throw c.error("NOSCRIPT No matching script. Please use EVAL.");
             }
+        }
+        if (readOnly && script.declaresFlags() && !script.noWrites()) {
+            throw c.error("ERR Can not execute a script with write flag using *_ro command.");
         }
         ReadOnlyTable globals = scripts.globals();
         globals.setInternal("KEYS", stringTable(c.args(), 3, keys));
         globals.setInternal("ARGV", stringTable(c.args(), 3 + keys, c.argc() - 3 - keys));
-        run(c, new ScriptRun(c, sha, "@user_script", true, readOnly), fn, LuaValue.NONE, globals);
+        run(c, new ScriptRun(c, sha, "@user_script", true, readOnly || script.noWrites()), script.function(), LuaValue.NONE, globals);
     }
 
     /** The numkeys argument of EVAL and FCALL, checked against the arguments that follow. */
@@ -133,10 +136,60 @@ public final class ScriptEngine {
         return sha;
     }
 
-    private LuaFunction load(byte[] body, String sha) {
-        LuaFunction fn = compile(body, "@user_script", scripts.globals());
-        cache.put(sha, fn);
-        return fn;
+    /**
+     * A compiled script and what its {@code #!lua flags=...} shebang declares (Redis 7: a script
+     * with a shebang is checked against its flags; one without keeps the old, permissive rules).
+     */
+    private record CachedScript(LuaFunction function, boolean declaresFlags, boolean noWrites) {
+    }
+
+    private static final List<String> SCRIPT_FLAGS = List.of("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys");
+
+    private CachedScript load(byte[] body, String sha) {
+        boolean shebang = body.length > 1 && body[0] == '#' && body[1] == '!';
+        boolean noWrites = false;
+        byte[] source = body;
+        if (shebang) {
+            String text = new String(body, StandardCharsets.ISO_8859_1);
+            int eol = text.indexOf('\n');
+            if (eol < 0) {
+                throw new CommandError("ERR Invalid script shebang");
+            }
+            String[] tokens = text.substring(0, eol).split(" ");
+            if (!tokens[0].equals("#!lua")) {
+                throw new CommandError("ERR Unexpected engine in script shebang: " + tokens[0]);
+            }
+            for (int i = 1; i < tokens.length; i++) {
+                if (tokens[i].isEmpty()) {
+                    continue;
+                }
+                if (!tokens[i].startsWith("flags=")) {
+                    throw new CommandError("ERR Unknown lua shebang option: " + tokens[i]);
+                }
+                for (String flag : tokens[i].substring(6).split(",")) {
+                    if (flag.isEmpty()) {
+                        continue;
+                    }
+                    if (!SCRIPT_FLAGS.contains(flag)) {
+                        throw new CommandError("ERR Unexpected flag in script shebang: " + flag);
+                    }
+                    noWrites |= flag.equals("no-writes");
+                }
+            }
+            source = commentedFirstLine(body);
+        }
+        CachedScript script = new CachedScript(compile(source, "@user_script", scripts.globals()), shebang, noWrites);
+        cache.put(sha, script);
+        return script;
+    }
+
+    /** The code with its shebang line turned into a comment, so line numbers stay those of the code as given. */
+    static byte[] commentedFirstLine(byte[] code) {
+        byte[] source = new byte[code.length + 2];
+        source[0] = '-';
+        source[1] = '-';
+        System.arraycopy(code, 0, source, 2, code.length);
+        return source;
     }
 
     public boolean exists(byte[] sha) {
