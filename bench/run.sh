@@ -2,7 +2,8 @@
 # bench/run.sh — KV against a real redis-server, side by side, on this machine only.
 #
 # Measures (ratios KV/redis are the point; absolute numbers on a shared box are noise):
-#   throughput  redis-benchmark -t ping,set,get,incr,mset,hset,lpush,lpop,lrange_100,sadd,spop,zadd
+#   throughput  redis-benchmark -t ping,set,get,incr,mset,hset,lpush,lpop,lrange_100,sadd,spop,zadd,
+#               plus EVALSHA of a small INCR script and of a token-bucket script (SCRIPT LOAD first)
 #               -c 50, with -P 1 and -P 16,
 #               interleaved KV/redis per test and per repeat, median of the repeats:
 #               rps, p50 and p99 latency
@@ -273,17 +274,48 @@ servers=(redis)
 # ------------------------------------------------------------------------------- throughput
 # redis-benchmark --csv (7.0) prints: "test","rps","avg_latency_ms","min_latency_ms",
 #   "p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+# Lua scripts measured with EVALSHA (the same SHA1 on both servers); keys spread with -r like the rest
+SCRIPT_INCR="return redis.call('incr', KEYS[1])"
+SCRIPT_BUCKET="local t = redis.call('time')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local s = redis.call('hmget', KEYS[1], 'tokens', 'ts')
+local rate, cap = 0.1, 100
+local tokens = tonumber(s[1]) or cap
+local ts = tonumber(s[2]) or now
+tokens = math.min(cap, tokens + (now - ts) * rate)
+local ok = 0
+if tokens >= 1 then tokens = tokens - 1 ok = 1 end
+redis.call('hset', KEYS[1], 'tokens', tokens, 'ts', now)
+redis.call('pexpire', KEYS[1], 60000)
+return ok"
+SHA_INCR=$(printf '%s' "$SCRIPT_INCR" | sha1sum | cut -d' ' -f1)
+SHA_BUCKET=$(printf '%s' "$SCRIPT_BUCKET" | sha1sum | cut -d' ' -f1)
+script_command() {            # script_command TEST: the redis-benchmark command line of a script test
+    case "$1" in
+        evalsha_incr)   echo "EVALSHA $SHA_INCR 1 counter:__rand_int__" ;;
+        evalsha_bucket) echo "EVALSHA $SHA_BUCKET 1 bucket:__rand_int__" ;;
+    esac
+}
+
 bench_once() {                # bench_once SERVER PORT REPEAT PIPELINE TEST: appends rows to $raw_tp
     local server=$1 port=$2 rep=$3 pl=$4 test=$5 csv
-    local args=(-h "$host" -p "$port" -c "$clients" -n "$(( pl > 1 ? requests * 10 : requests ))" -P "$pl" -t "$test" --csv)
+    local args=(-h "$host" -p "$port" -c "$clients" -n "$(( pl > 1 ? requests * 10 : requests ))" -P "$pl" --csv)
     [[ -n "$keyspace" ]] && args+=(-r "$keyspace")
+    local script
+    script=$(script_command "$test")
+    if [[ -n "$script" ]]; then
+        # shellcheck disable=SC2206 # the command's words are the arguments
+        args+=($script)
+    else
+        args+=(-t "$test")
+    fi
     if ! csv=$(timeout 300 redis-benchmark "${args[@]}" 2>>"$logdir/redis-benchmark.err"); then
         log "redis-benchmark $test -P $pl against $server failed (see logs/redis-benchmark.err)"
         return 0
     fi
-    printf '%s\n' "$csv" | awk -F'","' -v s="$server" -v r="$rep" -v p="$pl" '
+    printf '%s\n' "$csv" | awk -F'","' -v s="$server" -v r="$rep" -v p="$pl" -v name="${script:+$test}" '
         /^"test"/ { next }
-        NF >= 7 { gsub(/^"|"$/, ""); split($0, f, "\",\""); printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s, r, p, f[1], f[2], f[5], f[7] }' >>"$raw_tp"
+        NF >= 7 { gsub(/^"|"$/, ""); split($0, f, "\",\""); printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s, r, p, (name != "" ? name : f[1]), f[2], f[5], f[7] }' >>"$raw_tp"
 }
 
 if want throughput; then
@@ -300,7 +332,7 @@ if want throughput; then
 
     # redis-benchmark counts error replies as answers: check first that each command works,
     # and do not measure (nor warm up) what a server answers with an error
-    tests=(ping_inline ping_mbulk set get incr mset hset lpush lpop lrange_100 sadd spop zadd)
+    tests=(ping_inline ping_mbulk set get incr mset hset lpush lpop lrange_100 sadd spop zadd evalsha_incr evalsha_bucket)
     declare -A unsupported=() tests_of=()
     for s in "${servers[@]}"; do
         ok=()
@@ -316,6 +348,10 @@ if want throughput; then
                 lpush|lpop|lrange_100) r=$(resp_cmd "${port_of[$s]}" LPUSH bench:probe:list xxx) ;;
                 sadd|spop)   r=$(resp_cmd "${port_of[$s]}" SADD bench:probe:set xxx) ;;
                 zadd)        r=$(resp_cmd "${port_of[$s]}" ZADD bench:probe:zset 1 xxx) ;;
+                evalsha_incr)   r=$(resp_cmd "${port_of[$s]}" SCRIPT LOAD "$SCRIPT_INCR")
+                                [[ "$r" == -* ]] || r=$(resp_cmd "${port_of[$s]}" EVALSHA "$SHA_INCR" 1 bench:probe:counter) ;;
+                evalsha_bucket) r=$(resp_cmd "${port_of[$s]}" SCRIPT LOAD "$SCRIPT_BUCKET")
+                                [[ "$r" == -* ]] || r=$(resp_cmd "${port_of[$s]}" EVALSHA "$SHA_BUCKET" 1 bench:probe:bucket) ;;
             esac
             if [[ -z "$r" || "$r" == -* ]]; then
                 unsupported[$s,$t]="${r:-no reply}"
@@ -331,8 +367,16 @@ if want throughput; then
     for s in "${servers[@]}"; do
         timeout 600 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$warm_n" -P 16 \
             -t set,get ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+        plain=$(tr ' ' '\n' <<< "${tests_of[$s]}" | grep -v '^evalsha_' | paste -sd, -)
         timeout 300 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$requests" -P 1 \
-            -t "${tests_of[$s]// /,}" ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+            -t "$plain" ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+        for t in ${tests_of[$s]}; do
+            if [[ "$t" == evalsha_* ]]; then
+                # shellcheck disable=SC2046 # the command's words are the arguments
+                timeout 300 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$requests" -P 1 \
+                    ${keyspace:+-r "$keyspace"} --csv $(script_command "$t") >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+            fi
+        done
     done
 
     : > "$raw_tp"

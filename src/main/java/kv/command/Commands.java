@@ -32,5 +32,7 @@ public final class Commands {
         DumpRestoreCommands.register(table);
         PersistenceCommands.register(table);
         AofCommands.register(table);
+        ScriptingCommands.register(table);
+        FunctionCommands.register(table);
     }
 }

@@ -2,6 +2,7 @@ package kv.command;
 
 import kv.engine.Call;
 import kv.engine.CommandSpec;
+import kv.script.ScriptEngine;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import java.nio.charset.StandardCharsets;
@@ -136,6 +137,8 @@ final class ServerCommands {
         for (Client client : c.server().clients().all()) {
             client.transport().closeAfterReply();
         }
+        // a script running past its time limit (this SHUTDOWN came in through its hook) is stopped first
+        ScriptEngine.of(c.server()).killForShutdown();
         c.server().lifecycle().shutdown(0);
     }
 

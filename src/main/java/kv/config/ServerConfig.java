@@ -104,6 +104,7 @@ public final class ServerConfig {
     private final Param latencyMonitorThreshold;
     private final Param latencyTracking;
     private final Param latencyTrackingInfoPercentiles;
+    private final Param busyReplyThreshold;
     private final Param hz;
     private final Param lfuLogFactor;
     private final Param lfuDecayTime;
@@ -199,6 +200,7 @@ public final class ServerConfig {
         latencyMonitorThreshold = add(new NumParam("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, 0, false));
         latencyTracking = add(new BoolParam("latency-tracking", 0, true));
         latencyTrackingInfoPercentiles = add(new PercentilesParam());
+        busyReplyThreshold = alias(add(new NumParam("busy-reply-threshold", 0, 0, Long.MAX_VALUE, 5000, false)), "lua-time-limit");
         hz = add(new HzParam());
         lfuLogFactor = add(new NumParam("lfu-log-factor", 0, 0, Integer.MAX_VALUE, 10, false));
         lfuDecayTime = add(new NumParam("lfu-decay-time", 0, 0, Integer.MAX_VALUE, 1, false));
@@ -517,6 +519,11 @@ public final class ServerConfig {
 
     public long clientQueryBufferLimit() {
         return l(clientQueryBufferLimit);
+    }
+
+    /** Milliseconds a script runs before other clients get BUSY and SCRIPT KILL is served. */
+    public long busyReplyThreshold() {
+        return l(busyReplyThreshold);
     }
 
     public long slowlogLogSlowerThan() {

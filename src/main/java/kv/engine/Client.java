@@ -56,6 +56,14 @@ public final class Client {
          * per event-loop turn, or with its own replies if it is the client being served.
          */
         void push(Consumer<Reply> message);
+
+        /**
+         * Reads and runs whatever input is waiting on this client's socket now, from inside a
+         * long-running command on the data thread (a script past busy-reply-threshold serves
+         * SCRIPT KILL this way). No-op without a socket.
+         */
+        default void pollInput() {
+        }
     }
 
     /**

@@ -57,11 +57,7 @@ public final class Dispatcher {
                 return Outcome.DONE;
             }
             if (server.authRequired() && !client.authenticated() && !spec.has(CommandSpec.NO_AUTH)) {
-                reject(spec, reply, Errors.NOAUTH);
-                if (multi != null) {
-                    multi.failedToQueue();
-                }
-                return Outcome.DONE;
+                return refuse(spec, reply, multi, Errors.NOAUTH);
             }
             if (refusedForMemory(spec, multi)) {
                 if (multi != null && "exec".equals(spec.fullName())) {
@@ -72,37 +68,25 @@ public final class Dispatcher {
                     reject(spec, reply, "EXECABORT Transaction discarded because of: " + Errors.OOM);
                     return Outcome.DONE;
                 }
-                reject(spec, reply, Errors.OOM);
-                if (multi != null) {
-                    multi.failedToQueue();
-                }
-                return Outcome.DONE;
+                return refuse(spec, reply, multi, Errors.OOM);
             }
             String refusal = persistenceRefusal(spec);
             if (refusal != null) {
-                reject(spec, reply, refusal);
-                if (multi != null) {
-                    multi.failedToQueue();
-                }
-                return Outcome.DONE;
+                return refuse(spec, reply, multi, refusal);
             }
             if (client.protocol() == 2 && !allowedWhileSubscribed(spec) && server.pubSub().subscribed(client)) {
-                reject(spec, reply, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
+                return refuse(spec, reply, multi, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
                         + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
-                if (multi != null) {
-                    multi.failedToQueue();
-                }
-                return Outcome.DONE;
             }
             // while a data file loads only commands flagged "loading" run (the loader has no socket);
             // checked where Redis' processCommand checks it: after the subscribed-mode check
             if (server.readiness().loading() && !spec.has(CommandSpec.LOADING)
                     && !(client.transport() instanceof DetachedTransport)) {
-                reject(spec, reply, Errors.LOADING);
-                if (multi != null) {
-                    multi.failedToQueue();
-                }
-                return Outcome.DONE;
+                return refuse(spec, reply, multi, Errors.LOADING);
+            }
+            String busy = server.busyError();
+            if (busy != null && !spec.has(CommandSpec.ALLOW_BUSY)) {
+                return refuse(spec, reply, multi, busy);
             }
             if (multi != null && !controlsTransaction(spec)) {
                 if (spec.has(CommandSpec.NO_MULTI)) {
@@ -154,6 +138,15 @@ public final class Dispatcher {
             return !controlsTransaction(spec) || ("exec".equals(spec.fullName()) && multi.denyOom());
         }
         return spec.has(CommandSpec.DENYOOM);
+    }
+
+    /** Rejects the command; inside MULTI that also dooms the transaction (EXECABORT later). */
+    private Outcome refuse(CommandSpec spec, Reply reply, Transaction multi, String error) {
+        reject(spec, reply, error);
+        if (multi != null) {
+            multi.failedToQueue();
+        }
+        return Outcome.DONE;
     }
 
     /** MISCONF for writes after a failed BGSAVE (stop-writes-on-bgsave-error). */

@@ -80,6 +80,9 @@ public final class Server {
     private boolean activeExpireEnabled = true;
     /** DEBUG PAUSE-CRON: while set the cron does nothing at all, as Redis' serverCron. */
     private boolean cronPaused;
+    /** Components of higher layers that live as long as the server (the script engine). */
+    /** Set while a script runs past busy-reply-threshold: the BUSY error other clients get. */
+    private String busyError;
 
     /** What the server asks of its host (the Quarkus wiring). */
     public interface Lifecycle extends Clients.Scheduler {
@@ -234,6 +237,28 @@ public final class Server {
     /** The component attached for {@code type}, or null (e.g. in tests that build a bare server). */
     public <T> T component(Class<T> type) {
         return type.cast(components.get(type));
+    }
+
+    /** The server's instance of a higher layer's component, created by {@code factory} on first use. */
+    public <T> T service(Class<T> type, java.util.function.Function<Server, T> factory) {
+        Object existing = components.get(type);
+        if (existing == null) {
+            existing = factory.apply(this);
+            components.put(type, existing);
+        }
+        return type.cast(existing);
+    }
+
+    /**
+     * The BUSY error for commands without the allow-busy flag while a script or function runs past
+     * busy-reply-threshold (the script's hook serves other clients meanwhile); null otherwise.
+     */
+    public String busyError() {
+        return busyError;
+    }
+
+    public void busyError(String error) {
+        busyError = error;
     }
 
     public boolean authRequired() {

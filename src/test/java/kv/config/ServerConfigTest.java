@@ -103,6 +103,8 @@ class ServerConfigTest {
         expected.put("latency-monitor-threshold", "0");
         expected.put("latency-tracking", "yes");
         expected.put("latency-tracking-info-percentiles", "50 99 99.9");
+        expected.put("busy-reply-threshold", "5000");
+        expected.put("lua-time-limit", "5000");
         expected.put("hz", "10");
         expected.put("lfu-log-factor", "10");
         expected.put("lfu-decay-time", "1");

@@ -41,7 +41,7 @@ final class CorpusFiles {
      * or record where KV still differs (protocol-quirks):
      * left out unless -Dconformance.exclude says otherwise (an empty value replays everything).
      */
-    static final String PENDING = "scripting-resp3,scripting-libs,later,protocol-quirks";
+    static final String PENDING = "later,protocol-quirks";
 
     static List<Corpus.CorpusFile> loadSelected() throws IOException {
         String prop = System.getProperty("conformance.exclude", PENDING);
