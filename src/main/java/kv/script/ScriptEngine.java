@@ -29,6 +29,7 @@ import kv.engine.DetachedTransport;
 import kv.engine.Propagator;
 import kv.engine.Server;
 import kv.engine.Transaction;
+import kv.script.lib.CFunctionError;
 import kv.util.Doubles;
 
 /**
@@ -339,6 +340,9 @@ public final class ScriptEngine {
             error = errorText(e.value(), e.line(), run);
         } catch (LuaError e) {
             String message = e.getMessage() == null ? "nil" : LuaMessages.toLua51(e.getMessage());
+            if (e instanceof CFunctionError lib && lib.where() != null && lib.where().contains(":")) {
+                message = lib.where() + ": " + message;
+            }
             error = "ERR " + message + run.errorSuffix(Math.max(1, LuaSandbox.lineOf(message)));
         } catch (StackOverflowError e) {
             error = "ERR stack overflow" + run.errorSuffix(1);

@@ -20,8 +20,8 @@ final class CLua {
     private CLua() {
     }
 
-    static LuaError error(String message) {
-        return new LuaError(message, 0);
+    static CFunctionError error(String message) {
+        return new CFunctionError(message);
     }
 
     /** {@code luaL_argerror}: "bad argument #N to 'fn' (msg)". */

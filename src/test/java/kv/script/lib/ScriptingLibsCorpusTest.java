@@ -66,6 +66,7 @@ class ScriptingLibsCorpusTest {
             reply(out, result.arg1());
         } catch (LuaError e) {
             String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
+            // the engine names the calling line; this stand-in runs one-line scripts
             write(out, "-ERR user_script:1: " + e.getMessage() + " script: " + sha + ", on @user_script:1.\r\n");
         }
         return out.toByteArray();
