@@ -79,16 +79,8 @@ class RedissonScriptingTest {
         assertEquals(1, sem.availablePermits());
     }
 
-    /** RRateLimiter and RMapCache scripts use the struct library (kv.script.lib, branch lualibs). */
-    private void assumeStructLibrary() {
-        Object has = redisson.getScript(org.redisson.client.codec.StringCodec.INSTANCE).eval(org.redisson.api.RScript.Mode.READ_ONLY,
-                "return tostring(pcall(function() return struct end))", org.redisson.api.RScript.ReturnType.VALUE);
-        org.junit.jupiter.api.Assumptions.assumeTrue("true".equals(has), "the struct library is not installed yet");
-    }
-
     @Test
     void rateLimiterRefusesOverTheRate() {
-        assumeStructLibrary();
         RRateLimiter limiter = redisson.getRateLimiter("api");
         assertTrue(limiter.trySetRate(RateType.OVERALL, 3, 1, RateIntervalUnit.MINUTES));
         int granted = 0;
@@ -102,7 +94,6 @@ class RedissonScriptingTest {
 
     @Test
     void mapCacheKeepsEntriesWithTtl() {
-        assumeStructLibrary();
         RMapCache<String, String> map = redisson.getMapCache("sessions");
         map.put("a", "1", 10, TimeUnit.MINUTES);
         map.put("b", "2");
