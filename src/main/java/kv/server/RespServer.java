@@ -164,7 +164,8 @@ public class RespServer {
             String host = optional ? address.substring(1) : address;
             chain = chain.compose(v -> listen(config, host, optional));
         }
-        return chain.onSuccess(v -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
+        // a failed bind ends the wait for the listeners too: started then carries its error
+        return chain.onComplete(ar -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
             scheduleCron(config);
             vertx.setPeriodic(1000, id -> releaseIdleOutput());
             config.addListener("hz", value -> scheduleCron(config));
