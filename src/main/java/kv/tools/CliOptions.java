@@ -29,5 +29,6 @@ final class CliOptions {
     boolean stat;             // --stat
     boolean latency;          // --latency, --latency-history
     boolean latencyHistory;   // --latency-history
+    boolean latencyDist;      // --latency-dist
     final List<String> command = new ArrayList<>();
 }

@@ -34,10 +34,10 @@ import java.util.Map;
  * aborts with "Unknown reply type"), RESP3 attributes are skipped (7.0 aborts), no line
  * editing or history at the prompt. {@code --pipe} (mass insertion), {@code -r -i -x},
  * {@code --csv}, {@code --scan --pattern}, {@code --stat}, {@code --latency},
- * {@code --latency-history}, {@code --bigkeys}, {@code --memkeys [--memkeys-samples]} and
+ * {@code --latency-history}, {@code --latency-dist}, {@code --bigkeys}, {@code --memkeys [--memkeys-samples]} and
  * {@code --hotkeys} are redis-cli's, with its output; they do not reconnect when the server goes
- * away and Ctrl-C ends them without redis-cli's partial summary. {@code --latency-dist} and the
- * other modes do not exist.
+ * away and Ctrl-C ends them without redis-cli's partial summary. The other modes (--rdb,
+ * --replica, --cluster, --lru-test, --intrinsic-latency, ...) do not exist.
  */
 public final class KvCli {
 
@@ -169,6 +169,9 @@ public final class KvCli {
                     o.latency = true;
                     o.latencyHistory = true;
                     break;
+                case "--latency-dist":
+                    o.latencyDist = true;
+                    break;
                 case "--help":
                     throw new UsageException(null);
                 case "--version":
@@ -297,6 +300,8 @@ public final class KvCli {
                 "  --latency          Measure server latency with PING every 10 ms until stopped (Ctrl-C).",
                 "                     Without a tty, or with --raw/--csv: one line after -i seconds (default 1).",
                 "  --latency-history  Like --latency, starting a new sequence every -i seconds (default 15).",
+                "  --latency-dist     Shows latency as a spectrum every -i seconds (default 1); needs a",
+                "                     256-colour terminal.",
                 "  --bigkeys          Sample the keys (SCAN) looking for the biggest ones per type.",
                 "  --memkeys          Sample the keys looking for the ones using the most memory (MEMORY USAGE).",
                 "  --memkeys-samples <n>  As --memkeys, with MEMORY USAGE's SAMPLES n.",
@@ -347,6 +352,9 @@ public final class KvCli {
                         : tty ? LatencyMode.Output.STANDARD : LatencyMode.Output.RAW;
                 return runMode(session, out, err,
                         () -> new LatencyMode(session, out, output, o.latencyHistory, o.intervalSeconds).run());
+            }
+            if (o.latencyDist) {
+                return runMode(session, out, err, () -> new LatencyDistMode(session, out, o.intervalSeconds).run());
             }
             if (o.pipe) {
                 return session.connect() ? PipeMode.run(session, in, out, err) : 1;

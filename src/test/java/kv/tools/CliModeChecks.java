@@ -121,6 +121,25 @@ final class CliModeChecks {
         }
     }
 
+    /** The legend byte for byte; the spectrum lines alike once their colours are masked. */
+    void assertLatencyDistLikeRedisCli() throws Exception {
+        String expected = streamFromRedisCli(10, "--latency-dist", "-i", "0.05");
+        String actual = streamFromKvCli(10, false, "--latency-dist", "-i", "0.05");
+        assertEquals(legend(expected), legend(actual));
+        List<String> expectedLines = lines(expected);
+        List<String> actualLines = lines(actual);
+        Pattern colour = Pattern.compile("\u001b\\[48;5;(0|233|234|235|237|239|241|243|245|247|144|143|142|184|226|214|208|202|196)m");
+        for (int i = 8; i < 10; i++) {
+            String shaped = colour.matcher(actualLines.get(i)).replaceAll("<bg>");
+            assertEquals(colour.matcher(expectedLines.get(i)).replaceAll("<bg>"), shaped);
+            assertEquals(31, shaped.split("<bg>", -1).length - 1, shaped);
+        }
+    }
+
+    private static String legend(String output) {
+        return String.join("", lines(output).subList(0, 8));
+    }
+
     // ------------------------------------------------------------------ running the two clients
 
     Result redisCli(String... args) throws Exception {

@@ -41,6 +41,7 @@ class KvCliModesOnKvTest {
         checks.assertStatLikeRedisCli();
         checks.assertLatencyLikeRedisCli();
         checks.assertLatencyAtTerminalLikeRedisCli();
+        checks.assertLatencyDistLikeRedisCli();
     }
 
     private String policy() throws Exception {

@@ -53,11 +53,12 @@ class KvCliModesTest {
     void latency() throws Exception {
         checks.assertLatencyLikeRedisCli();
         checks.assertLatencyAtTerminalLikeRedisCli();
+        checks.assertLatencyDistLikeRedisCli();
     }
 
     @Test
     void noServer() throws Exception {
-        for (String mode : new String[] {"--bigkeys", "--memkeys", "--hotkeys", "--stat", "--latency"}) {
+        for (String mode : new String[] {"--bigkeys", "--memkeys", "--hotkeys", "--stat", "--latency", "--latency-history", "--latency-dist"}) {
             new CliModeChecks(CliModeChecks.closedPort(), 0).assertSameAsRedisCli(mode);
         }
     }
