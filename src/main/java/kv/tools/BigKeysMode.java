@@ -39,19 +39,21 @@ final class BigKeysMode {
     private final double intervalSeconds;
     private final boolean memory;
     private final int memorySamples;
-    /*
-     * The summary lists types in the order redis-cli 7.0's type dictionary iterates them in
-     * once its incremental rehash has finished (it may not have on a nearly empty keyspace;
-     * then redis-cli's order differs).
-     */
     private final List<TypeStats> types = List.of(
-            new TypeStats("list", "LLEN", "items"),
-            new TypeStats("hash", "HLEN", "fields"),
             new TypeStats("string", "STRLEN", "bytes"),
-            new TypeStats("stream", "XLEN", "entries"),
+            new TypeStats("list", "LLEN", "items"),
             new TypeStats("set", "SCARD", "members"),
-            new TypeStats("zset", "ZCARD", "members"));
+            new TypeStats("hash", "HLEN", "fields"),
+            new TypeStats("zset", "ZCARD", "members"),
+            new TypeStats("stream", "XLEN", "entries"));
+    /*
+     * The order of the summary: redis-cli 7.0 lists the types as its type dictionary iterates,
+     * which depends on how far the dictionary's incremental rehash got, one step per TYPE
+     * reply looked up: before any, after one, and after two or more (complete). Indexes into types.
+     */
+    private static final int[][] SUMMARY_ORDER = {{3, 1, 0, 5, 2, 4}, {0, 1, 3, 5, 2, 4}, {1, 3, 0, 5, 2, 4}};
 
+    private long typeLookups;
     private long sampled;
     private long keyBytes;
 
@@ -73,14 +75,18 @@ final class BigKeysMode {
         walk.printSummaryHeader(sampled);
         out.print(String.format(Locale.ROOT, "Total key length in bytes is %d (avg len %.2f)\n\n",
                 keyBytes, sampled == 0 ? 0.0 : (double) keyBytes / sampled));
-        for (TypeStats t : types) {
+        List<TypeStats> summary = new ArrayList<>(types.size());
+        for (int i : SUMMARY_ORDER[(int) Math.min(typeLookups, 2)]) {
+            summary.add(types.get(i));
+        }
+        for (TypeStats t : summary) {
             if (t.biggestKey != null) {
                 out.print(String.format(Locale.ROOT, "Biggest %6s found '%s' has %d %s\n",
                         t.name, t.biggestKey, t.biggest, unit(t)));
             }
         }
         out.print("\n");
-        for (TypeStats t : types) {
+        for (TypeStats t : summary) {
             out.print(String.format(Locale.ROOT, "%d %ss with %d %s (%05.2f%% of keys, avg size %.2f)\n",
                     t.count, t.name, t.totalSize, unit(t),
                     sampled == 0 ? 0.0 : 100.0 * t.count / sampled,
@@ -124,6 +130,7 @@ final class BigKeysMode {
         TypeStats[] result = new TypeStats[keys.size()];
         for (int i = 0; i < result.length; i++) {
             RespValue r = replies.get(i);
+            typeLookups++;
             if (r.type == '-') {
                 throw new ModeFailure("TYPE returned an error: " + r.text());
             }

@@ -45,6 +45,17 @@ final class CliModeChecks {
 
     record Result(String out, String err, int status) {}
 
+    /** The db emptied, then {@code keys} string keys set. */
+    void smallKeyspace(int keys) throws IOException {
+        try (RespTestClient c = new RespTestClient(port)) {
+            c.call("SELECT", db);
+            c.call("FLUSHDB");
+            for (int i = 0; i < keys; i++) {
+                c.call("SET", "k" + i, "v");
+            }
+        }
+    }
+
     /** An empty db with a few keys of every type, one with a binary name; counters for --hotkeys. */
     void fillKeyspace() throws IOException {
         try (RespTestClient c = new RespTestClient(port)) {

@@ -35,6 +35,17 @@ class KvCliModesOnKvTest {
         }
     }
 
+    /** redis-cli's summary order changes over the first two keys (see BigKeysMode). */
+    @Test
+    void bigKeysOfTinyKeyspaces() throws Exception {
+        CliModeChecks tiny = new CliModeChecks(server.port(), DB + 1);
+        for (int keys = 0; keys <= 2; keys++) {
+            tiny.smallKeyspace(keys);
+            tiny.assertSameAsRedisCli("--bigkeys");
+            tiny.assertSameAsRedisCli("--memkeys");
+        }
+    }
+
     @Test
     void statAndLatencyLikeRedisCli() throws Exception {
         CliModeChecks checks = new CliModeChecks(server.port(), DB);

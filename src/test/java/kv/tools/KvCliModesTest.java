@@ -44,6 +44,17 @@ class KvCliModesTest {
         }
     }
 
+    /** redis-cli's summary order changes over the first two keys (see BigKeysMode). */
+    @Test
+    void bigKeysOfTinyKeyspaces() throws Exception {
+        CliModeChecks tiny = new CliModeChecks(redis.port(), 1);
+        for (int keys = 0; keys <= 2; keys++) {
+            tiny.smallKeyspace(keys);
+            tiny.assertSameAsRedisCli("--bigkeys");
+            tiny.assertSameAsRedisCli("--memkeys");
+        }
+    }
+
     @Test
     void stat() throws Exception {
         checks.assertStatLikeRedisCli();
