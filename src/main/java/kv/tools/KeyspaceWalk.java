@@ -35,6 +35,9 @@ final class KeyspaceWalk {
     /** Takes DBSIZE and prints the banner naming what is looked for ("biggest keys", "hot keys"). */
     void start(String lookingFor) throws IOException, ModeFailure {
         RespValue size = session.call("DBSIZE");
+        if (size.type == '-') {
+            throw new ModeFailure("Couldn't determine DBSIZE: " + size.text());
+        }
         if (size.type != ':') {
             throw new ModeFailure("Couldn't determine DBSIZE!");
         }

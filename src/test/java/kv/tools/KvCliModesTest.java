@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import kv.ReferenceRedis;
+import kv.RespTestClient;
 
 /** kv-cli's modes next to redis-cli's, both against a reference redis-server 7.0. */
 class KvCliModesTest {
@@ -65,6 +66,21 @@ class KvCliModesTest {
         checks.assertLatencyLikeRedisCli();
         checks.assertLatencyAtTerminalLikeRedisCli();
         checks.assertLatencyDistLikeRedisCli();
+    }
+
+    @Test
+    void errorReplies() throws Exception {
+        checks.config("requirepass", "pw");
+        try {
+            for (String mode : new String[] {"--bigkeys", "--memkeys", "--hotkeys", "--stat"}) {
+                checks.assertSameAsRedisCli(mode); // NOAUTH from the first command
+            }
+        } finally {
+            try (RespTestClient c = new RespTestClient(redis.port())) {
+                c.call("AUTH", "pw");
+                c.call("CONFIG", "SET", "requirepass", "");
+            }
+        }
     }
 
     @Test
