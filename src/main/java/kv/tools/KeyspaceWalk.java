@@ -25,6 +25,8 @@ final class KeyspaceWalk {
     private final PrintStream out;
     private final double intervalSeconds;
     private long total;
+    private String lastProgress = "";
+    private boolean cancelled;
 
     KeyspaceWalk(CliSession session, PrintStream out, double intervalSeconds) {
         this.session = session;
@@ -47,7 +49,11 @@ final class KeyspaceWalk {
                 + "# per 100 SCAN commands (not usually needed).\n\n");
     }
 
-    /** SCAN from cursor 0 until it comes back to 0, handing each batch of keys over. */
+    /**
+     * SCAN from cursor 0 until it comes back to 0, handing each batch of keys over. An interrupt
+     * (Ctrl-C, through {@link KvCli#main}'s shutdown hook) stops it after the current batch, and
+     * the summary then says how far it got, as redis-cli's does.
+     */
     void run(Batch batch) throws IOException, ModeFailure {
         String cursor = "0";
         long scans = 0;
@@ -63,17 +69,19 @@ final class KeyspaceWalk {
             if (intervalSeconds > 0 && scans % SCANS_PER_PAUSE == 0) {
                 pause(intervalSeconds);
             }
-        } while (!cursor.equals("0"));
+        } while (!cursor.equals("0") && !(cancelled = Thread.currentThread().isInterrupted()));
     }
 
     /** "[12.50%]": the share of DBSIZE sampled before the current batch. */
     String progress(long sampledBeforeBatch) {
         double pct = total == 0 ? 0 : 100.0 * sampledBeforeBatch / total;
-        return String.format(Locale.ROOT, "[%05.2f%%]", pct);
+        lastProgress = String.format(Locale.ROOT, "[%05.2f%%]", pct);
+        return lastProgress;
     }
 
     void printSummaryHeader(long sampled) {
-        out.print("\n-------- summary -------\n\nSampled " + sampled + " keys in the keyspace!\n");
+        out.print("\n-------- summary -------\n\n" + (cancelled ? lastProgress + " " : "")
+                + "Sampled " + sampled + " keys in the keyspace!\n");
     }
 
     /** {@code words... key}: a command about one key, for {@link CliSession#pipeline}. */

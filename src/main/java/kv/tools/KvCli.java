@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * kv-cli: a small redis-cli work-alike for operators and probes. Plain Java, JDK only: it must
@@ -36,7 +38,7 @@ import java.util.Map;
  * {@code --csv}, {@code --scan --pattern}, {@code --stat}, {@code --latency},
  * {@code --latency-history}, {@code --latency-dist}, {@code --bigkeys}, {@code --memkeys [--memkeys-samples]} and
  * {@code --hotkeys} are redis-cli's, with its output; they do not reconnect when the server goes
- * away and Ctrl-C ends them without redis-cli's partial summary. The other modes (--rdb,
+ * away. The other modes (--rdb,
  * --replica, --cluster, --lru-test, --intrinsic-latency, ...) do not exist.
  */
 public final class KvCli {
@@ -50,9 +52,38 @@ public final class KvCli {
         boolean stdinTty = tty("kv.cli.stdin.tty");
         boolean stdoutTty = tty("kv.cli.stdout.tty");
         PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false);
+        CountDownLatch finished = new CountDownLatch(1);
+        if (scansKeyspace(args)) {
+            interruptOnShutdown(Thread.currentThread(), finished);
+        }
         int status = run(args, System.in, out, System.err, stdinTty, stdoutTty, System.getenv());
         out.flush();
+        finished.countDown();
         System.exit(status);
+    }
+
+    private static boolean scansKeyspace(String[] args) {
+        try {
+            CliOptions o = parse(args, null);
+            return o.bigKeys || o.memKeys || o.hotKeys;
+        } catch (UsageException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Ctrl-C during --bigkeys, --memkeys or --hotkeys: as redis-cli, stop the scan and print the
+     * summary of what was sampled; the JVM halts once {@code finished} (or after 2 s).
+     */
+    private static void interruptOnShutdown(Thread main, CountDownLatch finished) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            main.interrupt();
+            try {
+                finished.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kv-cli-interrupt"));
     }
 
     /** The launcher passes {@code -Dkv.cli.stdin.tty=true|false} (from {@code test -t}); else guess. */

@@ -1,5 +1,11 @@
 package kv.tools;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +87,24 @@ class KvCliModesTest {
                 c.call("CONFIG", "SET", "requirepass", "");
             }
         }
+    }
+
+    /** Ctrl-C (an interrupt, from KvCli.main's shutdown hook) ends the scan with a partial summary. */
+    @Test
+    void interruptedScanSummarisesWhatItSampled() throws Exception {
+        CliModeChecks.Result[] result = new CliModeChecks.Result[1];
+        Thread t = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            result[0] = checks.kvCli("--bigkeys");
+        });
+        t.start();
+        t.join();
+        String out = result[0].out();
+        // the first SCAN batch only (some of the 37 keys), and the progress before that batch
+        Matcher m = Pattern.compile("\n-------- summary -------\n\n\\[00\\.00%\\] Sampled ([0-9]+) keys in the keyspace!\n").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Integer.parseInt(m.group(1)) < 37, out);
+        assertEquals(0, result[0].status());
     }
 
     @Test
