@@ -36,10 +36,11 @@ import java.util.concurrent.TimeUnit;
  * aborts with "Unknown reply type"), RESP3 attributes are skipped (7.0 aborts), no line
  * editing or history at the prompt. {@code --pipe} (mass insertion), {@code -r -i -x},
  * {@code --csv}, {@code --scan --pattern}, {@code --stat}, {@code --latency},
- * {@code --latency-history}, {@code --latency-dist}, {@code --bigkeys}, {@code --memkeys [--memkeys-samples]} and
- * {@code --hotkeys} are redis-cli's, with its output; they do not reconnect when the server goes
- * away. The other modes (--rdb,
- * --replica, --cluster, --lru-test, --intrinsic-latency, ...) do not exist.
+ * {@code --latency-history}, {@code --latency-dist}, {@code --bigkeys},
+ * {@code --memkeys [--memkeys-samples]} and {@code --hotkeys} are redis-cli's, with its output
+ * (checked by {@code KvCliModesTest}); unlike redis-cli's, the modes do not reconnect when the
+ * server goes away. The other modes ({@code --rdb --replica --cluster --lru-test
+ * --intrinsic-latency ...}) do not exist.
  */
 public final class KvCli {
 

@@ -3,6 +3,7 @@ package kv.tools;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import kv.util.HumanBytes;
@@ -40,7 +41,7 @@ final class StatMode {
                 out.print(HEADER);
             }
             long requests = number(fields, "total_commands_processed");
-            out.print(String.format("%-11s%-8s %-8s%-8s%-19s %-12s%s\n",
+            out.print(String.format(Locale.ROOT, "%-11s%-8s %-8s%-8s%-19s %-12s%s\n",
                     keys(fields),
                     HumanBytes.format(number(fields, "used_memory")),
                     number(fields, "connected_clients"),
