@@ -156,6 +156,7 @@ public class RespServer {
         pushFlusher = new PushFlusher(((ContextInternal) context).nettyEventLoop());
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
+        server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
         config.addListener("appendonly", v -> switchAof("yes".equals(v)));
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
@@ -249,13 +250,20 @@ public class RespServer {
                     }
                     kv.rdb.LoadedDataset data = ar.result();
                     long parsed = System.nanoTime();
-                    server.rdb().installInSlices(data, () -> {
+                    try {
+                        server.rdb().installInSlices(data, () -> {
+                            server.readiness().loading(false);
+                            LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
+                                    (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
+                                    (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);
+                            done.complete();
+                        });
+                    } catch (kv.engine.CommandError e) {
+                        // a function library of the file does not load: the file cannot be loaded
                         server.readiness().loading(false);
-                        LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
-                                (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
-                                (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);
-                        done.complete();
-                    });
+                        done.fail(new IllegalStateException("Fatal error loading the DB from " + file + ": " + e.getMessage()
+                                + ". Exiting.", e));
+                    }
                 });
         return done.future();
     }
