@@ -33,15 +33,37 @@ class AppendOnlyFileTest {
 
     private void start(String fsync) throws Exception {
         h = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir + "\nappendfsync " + fsync)));
+        java.util.concurrent.Executor queue = r -> {
+            synchronized (loop) {
+                loop.add(r);
+                loop.notifyAll();
+            }
+        };
+        h.runTimersOn(queue);
         synchronized (loop) {
-            aof = new AppendOnlyFile(h.server, r -> {
-                synchronized (loop) {
-                    loop.add(r);
-                    loop.notifyAll();
-                }
-            });
+            aof = new AppendOnlyFile(h.server, queue);
         }
         aof.openAfterLoad(AofStartup.plan(h.server.config()));
+    }
+
+    /** Runs the loop (the dump's slices) and the cron until no rewrite runs or waits. */
+    private void finishRewrite() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (aof.rewriteInProgress() || aof.rewriteScheduled()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the rewrite did not finish");
+            }
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+                continue;
+            }
+            aof.cron();
+            Thread.sleep(1);
+        }
     }
 
     /** Runs loop tasks (fsync completions arrive from the fsync thread) until {@code done} holds. */
@@ -131,7 +153,9 @@ class AppendOnlyFileTest {
         h.call("SET", "gone", "x");
         h.call("DEL", "gone");
         turnUntil(() -> loop.isEmpty());
-        assertTrue(aof.rewriteNow());
+        h.call("CONFIG", "SET", "aof-use-rdb-preamble", "no");
+        assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
+        finishRewrite();
         assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                 Files.readString(aofDir().resolve("appendonly.aof.manifest")));
         try (var files = Files.list(aofDir())) {
@@ -155,8 +179,10 @@ class AppendOnlyFileTest {
         assertTrue(incr().contains("SET"));
         h.call("SET", "b", "2");
         assertEquals(Propagator.NONE, h.server.propagator());
+        h.call("CONFIG", "SET", "aof-use-rdb-preamble", "no");
         aof.enable();
         assertTrue(aof.enabled());
+        finishRewrite();
         String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"));
         assertTrue(base.contains("$1\r\nb\r\n") && base.contains("$1\r\na\r\n"), base);
         aof.shutdown();
@@ -175,6 +201,7 @@ class AppendOnlyFileTest {
         }
         turnUntil(() -> loop.isEmpty());
         aof.cron();
+        finishRewrite();
         assertEquals(1, aof.rewrites().count());
         long afterRewrite = aof.currentSize();
         h.call("SET", "k", "x");
