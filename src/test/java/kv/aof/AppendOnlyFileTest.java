@@ -209,4 +209,71 @@ class AppendOnlyFileTest {
         aof.cron();
         assertEquals(1, aof.rewrites().count(), "grew less than 100% since the rewrite (" + afterRewrite + " bytes)");
     }
+
+    @Test
+    void writesDuringARewriteAreAllKeptByTheNewBaseOrTheNewIncr() throws Exception {
+        start("everysec");
+        for (int i = 0; i < 30_000; i++) {
+            h.call("SET", "k:" + i, "v" + i);
+            h.call("RPUSH", "l:" + (i % 100), "e" + i);
+            h.call("HSET", "h:" + (i % 100), "f" + i, "v");
+            h.call("ZADD", "z:" + (i % 100), Integer.toString(i), "m" + i);
+        }
+        turnUntil(() -> loop.isEmpty());
+        java.util.Random rnd = new java.util.Random(17);
+        assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
+        assertEquals(AppendOnlyFile.RewriteStart.ALREADY_RUNNING, aof.requestRewrite());
+        int turnsDuring = 0;
+        while (aof.rewriteInProgress()) {
+            for (int w = 0; w < 50; w++) {
+                randomWrite(rnd);
+            }
+            turnsDuring++;
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+            } else {
+                Thread.sleep(1);
+            }
+            aof.cron();
+        }
+        assertTrue(turnsDuring > 3, "the base was written in slices with writes between them: " + turnsDuring);
+        assertTrue(aof.rewrites().lastOk());
+        assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(aofDir().resolve("appendonly.aof.manifest")));
+        for (int w = 0; w < 500; w++) {
+            randomWrite(rnd);
+        }
+        turnUntil(() -> loop.isEmpty());
+        aof.shutdown();
+        byte[] expected = kv.store.DataDigest.of(h.server.keyspace());
+
+        EngineHarness fresh = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir)));
+        AofLoader loader = new AofLoader(fresh.server, AofStartup.plan(fresh.server.config()), new RdbBaseFile());
+        while (!loader.step(1_000_000_000L)) {
+            // slices until the last incr file is replayed
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, kv.store.DataDigest.of(fresh.server.keyspace()));
+        assertEquals(h.call("DBSIZE"), fresh.call("DBSIZE"));
+    }
+
+    /** A write of a random kind to a random key, touching keys the snapshot has or has not visited yet. */
+    private void randomWrite(java.util.Random rnd) {
+        int i = rnd.nextInt(30_000);
+        int c = i % 100;
+        switch (rnd.nextInt(9)) {
+            case 0 -> h.call("SET", "k:" + i, "new" + rnd.nextInt());
+            case 1 -> h.call("INCR", "n:" + c);
+            case 2 -> h.call("RPUSH", "l:" + c, "x" + i);
+            case 3 -> h.call("LPOP", "l:" + c);
+            case 4 -> h.call("HSET", "h:" + c, "f" + i, "w" + rnd.nextInt());
+            case 5 -> h.call("ZINCRBY", "z:" + c, "2.5", "m" + i);
+            case 6 -> h.call("DEL", "k:" + i);
+            case 7 -> h.call("APPEND", "k:" + i, "+");
+            default -> h.call("EXPIRE", "k:" + i, "100000");
+        }
+    }
 }
