@@ -428,6 +428,7 @@ public final class AppendOnlyFile implements Propagator {
         AofManifest old = manifest != null ? manifest : existingOrEmpty(dir);
         boolean completesEnable = enabled && waitingForBase;
         long startMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
         AofManifest.Entry newIncr = null;
         Path tempIncr = dir.resolve("temp-" + prefix() + ".incr");
         if (enabled) {
@@ -449,14 +450,17 @@ public final class AppendOnlyFile implements Propagator {
         AofManifest.Entry base = new AofManifest.Entry(AofManifest.baseName(prefix(), baseSeq, rdb), baseSeq,
                 AofManifest.Type.BASE);
         AofManifest next = old.rewritten(base, newIncr);
+        long t1 = System.nanoTime();
         Snapshot snap = Snapshot.take(server.keyspace(), startMs);
+        long t2 = System.nanoTime();
         SnapshotDump.FormatFactory format = rdb ? server.rdb().rdbFormat(startMs, true) : DatasetWriter::new;
         AofManifest.Entry finalIncr = newIncr;
         SnapshotDump dump = SnapshotDump.start(server, SnapshotDump.Kind.AOF, snap,
                 dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof"), format,
                 temp -> install(temp, base, completesEnable ? tempIncr : null, finalIncr, next));
         rewrite = new Rewrite(dump, next, completesEnable, startMs);
-        LOG.infof("Background append only file rewriting started (snapshot of %d keys)", dump.keysTotal());
+        LOG.infof("Background append only file rewriting started (new incr file in %.1f ms, snapshot of %d keys taken in %.1f ms)",
+                (t1 - t0) / 1e6, dump.keysTotal(), (t2 - t1) / 1e6);
     }
 
     /**
