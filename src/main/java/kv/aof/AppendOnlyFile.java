@@ -459,6 +459,7 @@ public final class AppendOnlyFile implements Propagator {
                 dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof"), format,
                 temp -> install(temp, base, completesEnable ? tempIncr : null, finalIncr, next));
         rewrite = new Rewrite(dump, next, completesEnable, startMs);
+        rewrites.started();
         LOG.infof("Background append only file rewriting started (new incr file in %.1f ms, snapshot of %d keys taken in %.1f ms)",
                 (t1 - t0) / 1e6, dump.keysTotal(), (t2 - t1) / 1e6);
     }
@@ -662,8 +663,12 @@ public final class AppendOnlyFile implements Propagator {
         private long lastSeconds = -1;
         private boolean lastOk = true;
 
-        void succeeded(long ms) {
+        /** aof_rewrites counts rewrites started, as Redis counts forks. */
+        void started() {
             count++;
+        }
+
+        void succeeded(long ms) {
             consecutiveFailures = 0;
             lastSeconds = ms / 1000;
             lastOk = true;

@@ -260,6 +260,46 @@ class AppendOnlyFileTest {
         assertEquals(h.call("DBSIZE"), fresh.call("DBSIZE"));
     }
 
+    @Test
+    void oneBackgroundDumpAtATimeWithRedisRepliesAndScheduling() throws Exception {
+        start("everysec");
+        h.server.attach(AppendOnlyFile.class, aof);
+        for (int i = 0; i < 20_000; i++) {
+            h.call("SET", "k:" + i, "v");
+        }
+        turnUntil(() -> loop.isEmpty());
+        // the first slice ran; the timer queue holds the rest, so the rewrite is still running
+        assertEquals("+Background append only file rewriting started\r\n", h.call("BGREWRITEAOF"));
+        assertEquals("-ERR Background append only file rewriting already in progress\r\n", h.call("BGREWRITEAOF"));
+        assertEquals("-ERR Another child process is active (AOF?): can't BGSAVE right now. "
+                + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n", h.call("BGSAVE"));
+        String info = h.call("INFO", "persistence");
+        assertTrue(info.contains("aof_rewrite_in_progress:1\r\n") && info.contains("aof_rewrites:1\r\n"), info);
+        assertTrue(info.contains("aof_current_rewrite_time_sec:0\r\n"), info);
+        assertEquals("+Background saving scheduled\r\n", h.call("BGSAVE", "SCHEDULE"));
+        finishRewrite();
+        info = h.call("INFO", "persistence");
+        assertTrue(info.contains("aof_rewrite_in_progress:0\r\n") && info.contains("aof_last_bgrewrite_status:ok\r\n")
+                && info.contains("aof_current_rewrite_time_sec:-1\r\n"), info);
+        h.server.cron(); // the scheduled BGSAVE starts
+        assertTrue(h.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1\r\n"));
+        assertEquals("+Background append only file rewriting scheduled\r\n", h.call("BGREWRITEAOF"));
+        assertTrue(h.call("INFO", "persistence").contains("aof_rewrite_scheduled:1\r\n"));
+        while (h.server.runningDump() != null) {
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+            }
+            h.server.cron();
+        }
+        finishRewrite();
+        assertEquals(2, aof.rewrites().count());
+        assertTrue(Files.exists(aofDir().resolve("appendonly.aof.3.base.rdb")));
+    }
+
     /** A write of a random kind to a random key, touching keys the snapshot has or has not visited yet. */
     private void randomWrite(java.util.Random rnd) {
         int i = rnd.nextInt(30_000);
