@@ -182,9 +182,19 @@ class AppendOnlyFileTest {
         h.call("CONFIG", "SET", "aof-use-rdb-preamble", "no");
         aof.enable();
         assertTrue(aof.enabled());
+        // a write while the first base is being made goes to a temp incr file no manifest names yet
+        h.call("SET", "during", "3");
         finishRewrite();
         String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"));
-        assertTrue(base.contains("$1\r\nb\r\n") && base.contains("$1\r\na\r\n"), base);
+        assertTrue(base.contains("$1\r\nb\r\n") && base.contains("$1\r\na\r\n") && !base.contains("during"), base);
+        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(aofDir().resolve("appendonly.aof.manifest")));
+        turnUntil(() -> loop.isEmpty());
+        assertTrue(incr().contains("during"), incr());
+        try (var files = Files.list(aofDir())) {
+            assertEquals(List.of("appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
         aof.shutdown();
     }
 
