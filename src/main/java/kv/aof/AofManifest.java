@@ -86,7 +86,17 @@ public final class AofManifest {
         return incrs.isEmpty() ? null : incrs.get(incrs.size() - 1);
     }
 
-    /** After a rewrite: {@code newBase} and one fresh incr file; everything before becomes history. */
+    /** The same files plus {@code next} as the incr file appends now go to. */
+    public AofManifest withIncr(Entry next) {
+        List<Entry> all = new ArrayList<>(incrs);
+        all.add(next);
+        return new AofManifest(base, history, all);
+    }
+
+    /**
+     * After a rewrite: {@code newBase} and the incr file written since it started (none if
+     * {@code newIncr} is null: a rewrite with appendonly off); everything before becomes history.
+     */
     public AofManifest rewritten(Entry newBase, Entry newIncr) {
         List<Entry> old = new ArrayList<>(history);
         if (base != null) {
@@ -95,7 +105,7 @@ public final class AofManifest {
         for (Entry e : incrs) {
             old.add(e.as(Type.HISTORY));
         }
-        return new AofManifest(newBase, old, List.of(newIncr));
+        return new AofManifest(newBase, old, newIncr == null ? List.of() : List.of(newIncr));
     }
 
     /** The same files without history (once the history files are deleted). */

@@ -1,7 +1,5 @@
 package kv.aof;
 
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,6 +18,8 @@ import org.jboss.logging.Logger;
 
 import kv.engine.Propagator;
 import kv.engine.Server;
+import kv.engine.SnapshotDump;
+import kv.rdb.Snapshot;
 
 /**
  * The append-only file while the server runs (data thread only, except the fsync thread).
@@ -76,6 +76,10 @@ public final class AppendOnlyFile implements Propagator {
     /** aof_current_size right after the last rewrite or load: what auto-aof-rewrite-percentage grows from. */
     private long rewriteBaseSize;
     private boolean lastWriteOk = true;
+    private Rewrite rewrite;
+    private boolean rewriteScheduled;
+    /** appendonly was turned on and the base it needs is not complete yet (Redis' AOF_WAIT_REWRITE). */
+    private boolean waitingForBase;
 
     private record Waiter(long position, Runnable release) {
     }
@@ -168,6 +172,9 @@ public final class AppendOnlyFile implements Propagator {
 
     @Override
     public void propagate(int db, byte[][] argv) {
+        if (incr == null) {
+            return; // appendonly turned on, base not started yet: the rewrite's snapshot will hold this
+        }
         int before = buffer.size();
         if (db != selectedDb) {
             buffer.command(new byte[][] {SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
@@ -331,6 +338,7 @@ public final class AppendOnlyFile implements Propagator {
 
     /** The periodic tick: retries a postponed or failed write, and forces once a second under everysec. */
     public void cron() {
+        rewriteCron();
         if (!enabled) {
             return;
         }
@@ -341,81 +349,196 @@ public final class AppendOnlyFile implements Propagator {
     private void maybeAutoRewrite() {
         long percentage = server.config().autoAofRewritePercentage();
         long size = baseSize + incrSizes;
-        if (percentage <= 0 || size < server.config().autoAofRewriteMinSize()) {
+        if (percentage <= 0 || size < server.config().autoAofRewriteMinSize() || waitingForBase
+                || rewriteScheduled || server.runningDump() != null) {
             return;
         }
         long base = rewriteBaseSize > 0 ? rewriteBaseSize : 1;
         long growth = size * 100 / base - 100;
         if (growth >= percentage) {
             LOG.infof("Starting automatic rewriting of AOF on %d%% growth", growth);
-            rewriteNow();
+            startRewrite();
         }
     }
 
     // ---- rewrite, enable, disable ----------------------------------------------------------
 
-    /** BGREWRITEAOF and auto rewrite: logs the outcome and keeps the INFO figures. */
-    public boolean rewriteNow() {
-        long start = System.currentTimeMillis();
+    /** How a BGREWRITEAOF request went (its reply). */
+    public enum RewriteStart { STARTED, SCHEDULED, ALREADY_RUNNING, FAILED }
+
+    /** A rewrite in progress and the manifest it installs once its base is complete. */
+    private record Rewrite(SnapshotDump dump, AofManifest next, boolean completesEnable, long startMs) {
+    }
+
+    /**
+     * BGREWRITEAOF: starts a rewrite now, or schedules it while another background dump (BGSAVE)
+     * runs or inside EXEC, as Redis does: EXEC propagates its effects only at its end, so a
+     * snapshot taken midway would hold effects the new incr file then gets again.
+     */
+    public RewriteStart requestRewrite() {
+        if (rewrite != null) {
+            return RewriteStart.ALREADY_RUNNING;
+        }
+        boolean insideExec = server.propagator() != (enabled ? this : Propagator.NONE);
+        if (insideExec || server.runningDump() != null) {
+            rewriteScheduled = true;
+            return RewriteStart.SCHEDULED;
+        }
+        return startRewrite() ? RewriteStart.STARTED : RewriteStart.FAILED;
+    }
+
+    public boolean rewriteInProgress() {
+        return rewrite != null;
+    }
+
+    public boolean rewriteScheduled() {
+        return rewriteScheduled;
+    }
+
+    /** aof_current_rewrite_time_sec: -1 when none runs. */
+    public long currentRewriteSeconds() {
+        return rewrite == null ? -1 : (System.currentTimeMillis() - rewrite.startMs()) / 1000;
+    }
+
+    private boolean startRewrite() {
+        rewriteScheduled = false;
         try {
-            rewrite();
-            if (!enabled) {
-                // BGREWRITEAOF with appendonly no writes the files and appends nothing after
-                closeFile();
-            }
-            rewrites.succeeded(System.currentTimeMillis() - start);
+            beginRewrite();
             return true;
         } catch (IOException | RuntimeException e) {
-            rewrites.failed(System.currentTimeMillis() - start);
-            LOG.errorf(e, "Background AOF rewrite failed");
+            rewrites.failed(0);
+            LOG.errorf(e, "Can't rewrite append only file in background");
             return false;
         }
     }
 
     /**
-     * A new base holding the whole dataset, a new empty incr file and a manifest naming them,
-     * made durable in that order; the old files (now history) are deleted only after the new
-     * manifest is. The base comes from {@link #writeBase}, the one place a point-in-time
-     * snapshot will plug in.
+     * Redis 7's multi-part rewrite without fork: in this one data-thread task, writes so far are
+     * flushed to the current incr file, later ones go to a new incr file (named in the manifest
+     * durably before anything lands there), and a {@link Snapshot} fixes the base's contents.
+     * The base is then dumped in slices; its completion (writer thread) renames it into place
+     * and installs the manifest of the new base and the new incr file, after which the files
+     * before the rewrite are deleted. A crash at any point leaves a manifest whose files hold
+     * every acknowledged write. While appendonly is being turned on, the new incr file is a
+     * temp file named in no manifest until the base exists (Redis' AOF_WAIT_REWRITE).
      */
-    private void rewrite() throws IOException {
+    private void beginRewrite() throws IOException {
         Path dir = directory();
         Files.createDirectories(dir);
         AofManifest old = manifest != null ? manifest : existingOrEmpty(dir);
-        if (incr != null) {
+        boolean completesEnable = enabled && waitingForBase;
+        long startMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        AofManifest.Entry newIncr = null;
+        Path tempIncr = dir.resolve("temp-" + prefix() + ".incr");
+        if (enabled) {
             flush(true);
+            newIncr = new AofManifest.Entry(AofManifest.incrName(prefix(), old.incrSeq() + 1), old.incrSeq() + 1,
+                    AofManifest.Type.INCR);
+            if (completesEnable) {
+                Files.deleteIfExists(tempIncr);
+                switchIncr(tempIncr);
+            } else {
+                DurableFiles.createEmpty(dir.resolve(newIncr.name()));
+                manifest = old.withIncr(newIncr);
+                DurableFiles.replace(dir.resolve(AofManifest.manifestName(prefix())), manifest.format());
+                switchIncr(dir.resolve(newIncr.name()));
+            }
         }
         long baseSeq = old.baseSeq() + 1;
-        long incrSeq = old.incrSeq() + 1;
-        AofManifest.Entry base = new AofManifest.Entry(AofManifest.baseName(prefix(), baseSeq, false), baseSeq, AofManifest.Type.BASE);
-        AofManifest.Entry newIncr = new AofManifest.Entry(AofManifest.incrName(prefix(), incrSeq), incrSeq, AofManifest.Type.INCR);
-        Path temp = dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
-        writeBase(temp);
+        boolean rdb = server.config().aofUseRdbPreamble();
+        AofManifest.Entry base = new AofManifest.Entry(AofManifest.baseName(prefix(), baseSeq, rdb), baseSeq,
+                AofManifest.Type.BASE);
+        AofManifest next = old.rewritten(base, newIncr);
+        long t1 = System.nanoTime();
+        Snapshot snap = Snapshot.take(server.keyspace(), startMs);
+        long t2 = System.nanoTime();
+        SnapshotDump.FormatFactory format = rdb ? server.rdb().rdbFormat(startMs, true) : sink -> {
+            // opened on the data thread with the snapshot: the libraries of that moment come first
+            DatasetWriter w = new DatasetWriter(sink);
+            w.functions(server.functionLibraries().libraryCodes());
+            return w;
+        };
+        AofManifest.Entry finalIncr = newIncr;
+        SnapshotDump dump = SnapshotDump.start(server, SnapshotDump.Kind.AOF, snap,
+                dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof"), format,
+                temp -> install(temp, base, completesEnable ? tempIncr : null, finalIncr, next));
+        rewrite = new Rewrite(dump, next, completesEnable, startMs);
+        rewrites.started();
+        LOG.infof("Background append only file rewriting started (new incr file in %.1f ms, snapshot of %d keys taken in %.1f ms)",
+                (t1 - t0) / 1e6, dump.keysTotal(), (t2 - t1) / 1e6);
+    }
+
+    /**
+     * Writer thread, once the base file is complete and forced: the base (and a temp incr file)
+     * get their names, the manifest naming them replaces the old one, then the old files go.
+     */
+    private void install(Path temp, AofManifest.Entry base, Path tempIncr, AofManifest.Entry incr, AofManifest next)
+            throws IOException {
+        Path dir = directory();
         DurableFiles.rename(temp, dir.resolve(base.name()));
         LOG.infof("Successfully renamed the temporary AOF base file %s into %s", temp.getFileName(), base.name());
-        DurableFiles.createEmpty(dir.resolve(newIncr.name()));
-        AofManifest next = old.rewritten(base, newIncr);
-        DurableFiles.replace(dir.resolve(AofManifest.manifestName(prefix())), next.format());
-        // from here the new files are the log: everything appended so far is in the durable base
-        FileChannel previous = incr;
-        manifest = next;
-        openIncr();
-        buffer.clear();
-        written = appended;
-        synced = appended;
-        if (previous != null) {
-            fsyncThread.execute(() -> closeQuietly(previous));
+        if (tempIncr != null) {
+            DurableFiles.rename(tempIncr, dir.resolve(incr.name()));
         }
+        Path manifestFile = dir.resolve(AofManifest.manifestName(prefix()));
+        DurableFiles.replace(manifestFile, next.format());
         for (AofManifest.Entry h : next.history()) {
-            LOG.infof("Removing the history file %s", h.name());
+            LOG.infof("Removing the history file %s in the background", h.name());
             Files.deleteIfExists(dir.resolve(h.name()));
         }
-        manifest = next.withoutHistory();
-        DurableFiles.replace(dir.resolve(AofManifest.manifestName(prefix())), manifest.format());
-        measure();
-        rewriteBaseSize = baseSize + incrSizes;
-        while (!waiters.isEmpty()) {
-            waiters.pollFirst().release().run();
+        DurableFiles.replace(manifestFile, next.withoutHistory().format());
+    }
+
+    /** Cron: takes the outcome of a finished rewrite, and starts a scheduled one once no dump runs. */
+    private void rewriteCron() {
+        Rewrite r = rewrite;
+        if (r != null && r.dump().finished()) {
+            rewrite = null;
+            long ms = System.currentTimeMillis() - r.startMs();
+            try {
+                r.dump().reap();
+            } catch (Exception e) {
+                rewrites.failed(ms);
+                LOG.errorf("Background AOF rewrite failed: %s", e.getMessage());
+                if (r.completesEnable() && waitingForBase) {
+                    rewriteScheduled = true; // appendonly stays on, waiting for a base: try again
+                }
+                return;
+            }
+            manifest = r.next().withoutHistory();
+            if (r.completesEnable()) {
+                waitingForBase = false;
+            }
+            try {
+                measure();
+            } catch (IOException e) {
+                LOG.warnf("Can't measure the AOF files: %s", e.getMessage());
+            }
+            rewriteBaseSize = baseSize + incrSizes;
+            rewrites.succeeded(ms);
+            LOG.info("Background AOF rewrite finished successfully");
+        }
+        if (rewriteScheduled && server.runningDump() == null) {
+            startRewrite();
+        }
+    }
+
+    /** Appends go to {@code file} from now on; what went to the previous file is forced before later fsyncs count. */
+    private void switchIncr(Path file) throws IOException {
+        FileChannel previous = incr;
+        incr = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        selectedDb = -1;
+        if (previous != null) {
+            // the fsync thread runs tasks in order: a later fsync's 'synced' covers the old file too
+            fsyncThread.execute(() -> {
+                try {
+                    previous.force(false);
+                } catch (IOException e) {
+                    LOG.errorf("Error syncing the previous AOF incr file: %s", e.getMessage());
+                }
+                closeQuietly(previous);
+            });
         }
     }
 
@@ -432,36 +555,19 @@ public final class AppendOnlyFile implements Propagator {
     }
 
     /**
-     * Writes the dataset as it is now. Runs on the data thread, so the base is exactly the
-     * state the new incr file continues from; a snapshot writer running beside the loop will
-     * replace this method's body.
+     * CONFIG SET appendonly yes: appends start with the rewrite that makes the base (now, or once
+     * a running dump ends); until then commands are not logged, since the snapshot will hold them.
      */
-    private void writeBase(Path file) throws IOException {
-        try (FileOutputStream fos = new FileOutputStream(file.toFile());
-             BufferedOutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
-            DatasetWriter base = new DatasetWriter(out);
-            base.functions(server.functionLibraries().libraryCodes());
-            base.write(server.keyspace(), System.currentTimeMillis());
-            out.flush();
-            fos.getFD().sync();
-        }
-    }
-
-    /** CONFIG SET appendonly yes: a new base from the current data, then appends follow. */
-    public void enable() throws IOException {
+    public void enable() {
         if (enabled) {
             return;
         }
-        long start = System.currentTimeMillis();
-        try {
-            rewrite();
-        } catch (IOException | RuntimeException e) {
-            rewrites.failed(System.currentTimeMillis() - start);
-            throw e;
-        }
-        rewrites.succeeded(System.currentTimeMillis() - start);
         enabled = true;
+        waitingForBase = true;
         server.propagateTo(this);
+        if (rewrite != null || server.runningDump() != null || !startRewrite()) {
+            rewriteScheduled = true;
+        }
     }
 
     /** CONFIG SET appendonly no: what is buffered is written and forced, then the file is closed. */
@@ -470,12 +576,20 @@ public final class AppendOnlyFile implements Propagator {
             return;
         }
         server.propagateTo(Propagator.NONE);
+        if (rewrite != null && rewrite.completesEnable()) {
+            rewrite.dump().abort("AOF turned off while its first base was being written");
+        }
         closeFile();
         enabled = false;
+        waitingForBase = false;
+        rewriteScheduled = false;
     }
 
     /** SHUTDOWN, SIGTERM: everything appended reaches the disk before the process exits. */
     public void shutdown() {
+        if (rewrite != null) {
+            rewrite.dump().abort("the server is shutting down");
+        }
         if (enabled) {
             LOG.info("Calling fsync() on the AOF file.");
             closeFile();
@@ -554,8 +668,12 @@ public final class AppendOnlyFile implements Propagator {
         private long lastSeconds = -1;
         private boolean lastOk = true;
 
-        void succeeded(long ms) {
+        /** aof_rewrites counts rewrites started, as Redis counts forks. */
+        void started() {
             count++;
+        }
+
+        void succeeded(long ms) {
             consecutiveFailures = 0;
             lastSeconds = ms / 1000;
             lastOk = true;

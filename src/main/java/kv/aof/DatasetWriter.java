@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import kv.store.Db;
+import kv.engine.SnapshotDump;
+import kv.rdb.Snapshot;
 import kv.store.HashValue;
 import kv.store.Keyspace;
 import kv.store.ListValue;
@@ -24,9 +25,11 @@ import kv.util.Doubles;
  * Writes a dataset as the commands that rebuild it (an AOF base without RDB preamble), the way
  * Redis' rewrite does: SELECT per non-empty db; per key SET, RPUSH, SADD, ZADD, HMSET in batches of
  * {@value #BATCH} elements, streams as XADD + XSETID + XGROUP/XCLAIM; then PEXPIREAT for a TTL and
- * HPEXPIREAT for hash fields with one. Keys already past their TTL are left out.
+ * HPEXPIREAT for hash fields with one. Keys already past their TTL are left out (the snapshot
+ * drops them). As a dump format it encodes a snapshot's entries in slices (AOF rewrite without
+ * RDB preamble).
  */
-final class DatasetWriter {
+final class DatasetWriter implements SnapshotDump.Format {
     private static final int BATCH = 64;
     private static final int FLUSH_AT = 256 * 1024;
 
@@ -49,27 +52,48 @@ final class DatasetWriter {
         }
     }
 
-    /** Writes every db of {@code keyspace} as of now ({@code nowMs}: what counts as expired). */
+    /** Writes every db of {@code keyspace} as of now ({@code nowMs}: what counts as expired), all at once. */
     void write(Keyspace keyspace, long nowMs) throws IOException {
         try {
-            for (int i = 0; i < keyspace.count(); i++) {
-                Db db = keyspace.db(i);
-                if (db.size() == 0) {
-                    continue;
-                }
-                emit(b("SELECT"), num(i));
-                db.forEachStored((key, value) -> {
-                    long when = db.expireTime(key);
-                    if (when >= 0 && when <= nowMs) {
-                        return;
-                    }
-                    writeKey(key, value);
-                    if (when >= 0) {
-                        emit(b("PEXPIREAT"), key, num(when));
-                    }
-                });
+            Snapshot.take(keyspace, nowMs).advance(this, Long.MAX_VALUE);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        end();
+    }
+
+    @Override
+    public void database(int db, long size, long expiring) throws IOException {
+        guarded(() -> emit(b("SELECT"), num(db)));
+    }
+
+    @Override
+    public void entry(int db, byte[] key, Object value, long expireAtMs) throws IOException {
+        guarded(() -> {
+            writeKey(key, value);
+            if (expireAtMs >= 0) {
+                emit(b("PEXPIREAT"), key, num(expireAtMs));
             }
-            drain();
+        });
+    }
+
+    @Override
+    public void flush() throws IOException {
+        guarded(this::drain);
+    }
+
+    @Override
+    public void end() throws IOException {
+        flush();
+        out.flush();
+    }
+
+    /** The emitters throw UncheckedIOException from inside value visitors; callers get the IOException. */
+    private static void guarded(Runnable r) throws IOException {
+        try {
+            r.run();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -216,6 +240,9 @@ final class DatasetWriter {
     }
 
     private void drain() {
+        if (enc.size() == 0) {
+            return;
+        }
         try {
             out.write(enc.view().array(), 0, enc.size());
         } catch (IOException e) {

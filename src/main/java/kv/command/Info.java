@@ -252,10 +252,10 @@ public final class Info {
         AppendOnlyFile.RewriteStats rw = aof == null ? null : aof.rewrites();
         boolean aofOn = aof != null && aof.enabled();
         field(sb, "aof_enabled", "yes".equalsIgnoreCase(appendonly) ? 1 : 0);
-        field(sb, "aof_rewrite_in_progress", 0);
-        field(sb, "aof_rewrite_scheduled", 0);
+        field(sb, "aof_rewrite_in_progress", aof != null && aof.rewriteInProgress() ? 1 : 0);
+        field(sb, "aof_rewrite_scheduled", aof != null && aof.rewriteScheduled() ? 1 : 0);
         field(sb, "aof_last_rewrite_time_sec", rw == null ? -1 : rw.lastSeconds());
-        field(sb, "aof_current_rewrite_time_sec", -1);
+        field(sb, "aof_current_rewrite_time_sec", aof == null ? -1 : aof.currentRewriteSeconds());
         field(sb, "aof_last_bgrewrite_status", rw == null || rw.lastOk() ? "ok" : "err");
         field(sb, "aof_rewrites", rw == null ? 0 : rw.count());
         field(sb, "aof_rewrites_consecutive_failures", rw == null ? 0 : rw.consecutiveFailures());

@@ -46,6 +46,16 @@ final class PersistenceCommands {
         if (rdb.bgsaveInProgress()) {
             throw c.error(IN_PROGRESS);
         }
+        if (c.server().runningDump() != null) {
+            // an AOF rewrite runs: one background dump at a time, as Redis' one child process
+            if (!schedule) {
+                throw c.error("ERR Another child process is active (AOF?): can't BGSAVE right now. "
+                        + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+            }
+            rdb.schedule();
+            c.reply().simple("Background saving scheduled");
+            return;
+        }
         if (schedule && c.client().transaction() != null) {
             rdb.schedule();
             c.reply().simple("Background saving scheduled");

@@ -81,6 +81,7 @@ public final class ServerConfig {
     private final Param loglevel;
     private final Param logfile;
     private final Param appendonly;
+    private final Param aofUseRdbPreamble;
     private final Param appendfsync;
     private final Param appendfilename;
     private final Param appenddirname;
@@ -171,7 +172,7 @@ public final class ServerConfig {
         autoAofRewriteMinSize = add(new NumParam("auto-aof-rewrite-min-size", 0, 0, Long.MAX_VALUE, 64L * 1024 * 1024, true));
         aofLoadTruncated = add(new BoolParam("aof-load-truncated", 0, true));
         // accepted as in Redis; the base is always written in AOF form until an RDB writer is wired
-        add(new BoolParam("aof-use-rdb-preamble", 0, true));
+        aofUseRdbPreamble = add(new BoolParam("aof-use-rdb-preamble", 0, true));
         add(new BoolParam("no-appendfsync-on-rewrite", 0, false));
         add(new BoolParam("aof-rewrite-incremental-fsync", 0, true));
         add(new BoolParam("aof-timestamp-enabled", 0, false));
@@ -480,6 +481,11 @@ public final class ServerConfig {
 
     public boolean rdbChecksum() {
         return b(rdbchecksum);
+    }
+
+    /** An AOF rewrite writes its base as RDB (else as commands). */
+    public boolean aofUseRdbPreamble() {
+        return b(aofUseRdbPreamble);
     }
 
     public boolean stopWritesOnBgsaveError() {

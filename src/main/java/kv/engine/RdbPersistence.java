@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
 
@@ -28,14 +25,12 @@ import kv.util.Version;
 
 /**
  * RDB snapshots of the keyspace: SAVE (on the data thread, like Redis'), BGSAVE (a {@link Snapshot}
- * serialised on the data thread in slices of at most {@link #SLICE_NANOS}, the bytes written,
+ * serialised by a {@link SnapshotDump}: slices on the data thread, the bytes written,
  * fsynced and renamed into place by a writer thread), the save points, LASTSAVE and the INFO
  * persistence figures. Files are written to a temporary name, fsynced, then atomically renamed.
  */
 public final class RdbPersistence {
     private static final Logger LOG = Logger.getLogger(RdbPersistence.class);
-    /** Time a BGSAVE slice may hold the data thread. */
-    static final long SLICE_NANOS = 1_000_000;
     /** After a failed BGSAVE, save points wait this long before trying again (Redis' CONFIG_BGSAVE_RETRY_DELAY). */
     private static final long RETRY_DELAY_MS = 5000;
 
@@ -47,7 +42,8 @@ public final class RdbPersistence {
     private long lastBgsaveTryMs;
     private long saves;
     private boolean scheduled;
-    private Background running;
+    private SnapshotDump running;
+    private long changesAtBgsaveStart;
     private long lastLoadKeys;
     /** Set by SHUTDOWN (whatever it decided about saving): the process exit must not save again. */
     private volatile boolean shutdownHandled;
@@ -93,7 +89,7 @@ public final class RdbPersistence {
     }
 
     public long currentBgsaveSeconds() {
-        return running == null ? -1 : (System.currentTimeMillis() - running.startMs) / 1000;
+        return running == null ? -1 : (System.currentTimeMillis() - running.startMs()) / 1000;
     }
 
     public long saves() {
@@ -104,12 +100,15 @@ public final class RdbPersistence {
         return scheduled;
     }
 
+    /** current_save_keys_processed: of whichever background dump runs (an AOF rewrite too, as Redis counts). */
     public long keysProcessed() {
-        return running == null ? 0 : running.processed;
+        SnapshotDump d = server.runningDump();
+        return d == null ? 0 : d.keysProcessed();
     }
 
     public long keysTotal() {
-        return running == null ? 0 : running.total;
+        SnapshotDump d = server.runningDump();
+        return d == null ? 0 : d.keysTotal();
     }
 
     public long lastLoadKeys() {
@@ -147,8 +146,8 @@ public final class RdbPersistence {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             RdbWriter w = new RdbWriter(new ChannelStream(ch), server.config().rdbCompression(), server.config().rdbChecksum());
-            begin(w, needsVersion12(server.keyspace()), now);
-            snap.advance(visitor(w, null), Long.MAX_VALUE);
+            begin(w, needsVersion12(server.keyspace()), now, false);
+            snap.advance(format(w), Long.MAX_VALUE);
             w.end();
             ch.force(true);
         } catch (Exception e) {
@@ -181,13 +180,14 @@ public final class RdbPersistence {
         return false;
     }
 
-    private void begin(RdbWriter w, boolean v12, long now) throws IOException {
+    /** The RDB header; {@code aofBase}: the file is an AOF's base (Redis' aof-base aux field). */
+    private void begin(RdbWriter w, boolean v12, long now, boolean aofBase) throws IOException {
         w.header(v12 ? 12 : RdbFormat.WRITE_VERSION);
         w.aux("redis-ver", Version.REDIS);
         w.aux("redis-bits", "64");
         w.aux("ctime", Long.toString(now / 1000));
         w.aux("used-mem", Long.toString(server.usedMemory()));
-        w.aux("aof-base", "0");
+        w.aux("aof-base", aofBase ? "1" : "0");
         writeFunctions(w);
     }
 
@@ -202,8 +202,8 @@ public final class RdbPersistence {
         }
     }
 
-    private static Snapshot.Visitor visitor(RdbWriter w, Background progress) {
-        return new Snapshot.Visitor() {
+    private static SnapshotDump.Format format(RdbWriter w) {
+        return new SnapshotDump.Format() {
             @Override
             public void database(int db, long size, long expiring) throws IOException {
                 w.selectDb(db, size, expiring);
@@ -212,31 +212,59 @@ public final class RdbPersistence {
             @Override
             public void entry(int db, byte[] key, Object value, long expireAtMs) throws IOException {
                 w.entry(key, value, expireAtMs);
-                if (progress != null) {
-                    progress.processed++;
-                }
             }
+
+            @Override
+            public void flush() throws IOException {
+                w.flush();
+            }
+
+            @Override
+            public void end() throws IOException {
+                w.end();
+            }
+        };
+    }
+
+    /**
+     * An RDB dump of the keyspace as of now, in the background: the file an AOF rewrite uses as
+     * its base when aof-use-rdb-preamble is on ({@code aofBase}).
+     */
+    public SnapshotDump.FormatFactory rdbFormat(long nowMs, boolean aofBase) {
+        boolean v12 = needsVersion12(server.keyspace());
+        ServerConfig c = server.config();
+        return sink -> {
+            RdbWriter w = new RdbWriter(sink, c.rdbCompression(), c.rdbChecksum());
+            begin(w, v12, nowMs, aofBase);
+            return format(w);
         };
     }
 
     // ---- BGSAVE ----
 
-    /** BGSAVE: false if one is already running. */
+    /** BGSAVE: false if a background dump (this or an AOF rewrite) is already running. */
     public boolean startBackgroundSave() {
-        if (running != null) {
+        if (server.runningDump() != null) {
             return false;
         }
         scheduled = false;
-        lastBgsaveTryMs = System.currentTimeMillis();
+        long now = System.currentTimeMillis();
+        lastBgsaveTryMs = now;
+        Path target = file();
+        long t0 = System.nanoTime();
+        Snapshot snap = Snapshot.take(server.keyspace(), now);
+        long takeNanos = System.nanoTime() - t0;
+        changesAtBgsaveStart = server.keyspace().changes();
         try {
-            running = new Background();
+            running = SnapshotDump.start(server, SnapshotDump.Kind.RDB, snap,
+                    target.resolveSibling("temp-bg-" + ProcessHandle.current().pid() + ".rdb"), rdbFormat(now, false),
+                    temp -> Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
         } catch (IOException e) {
             LOG.warnf("Can't save in background: %s", e.getMessage());
             lastBgsaveOk = false;
             return true;
         }
-        LOG.infof("Background saving started (snapshot of %d keys taken in %.1f ms)", running.total, running.takeNanos / 1e6);
-        running.slice();
+        LOG.infof("Background saving started (snapshot of %d keys taken in %.1f ms)", running.keysTotal(), takeNanos / 1e6);
         return true;
     }
 
@@ -247,24 +275,24 @@ public final class RdbPersistence {
 
     /** Cron: finishes a background save whose writer is done, runs save points and scheduled saves. */
     void cron() {
-        Background b = running;
-        if (b != null && b.done != null && b.done.isDone()) {
+        SnapshotDump b = running;
+        if (b != null && b.finished()) {
             running = null;
-            long took = (System.currentTimeMillis() - b.startMs) / 1000;
+            long took = (System.currentTimeMillis() - b.startMs()) / 1000;
             lastBgsaveSeconds = took;
             try {
-                b.done.get();
+                b.reap();
                 lastBgsaveOk = true;
-                lastSaveMs = b.startMs;
-                changesAtLastSave = b.changesAtStart;
+                lastSaveMs = b.startMs();
+                changesAtLastSave = changesAtBgsaveStart;
                 saves++;
                 LOG.info("Background saving terminated with success");
             } catch (Exception e) {
                 lastBgsaveOk = false;
-                LOG.warnf("Background saving error: %s", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                LOG.warnf("Background saving error: %s", e.getMessage());
             }
         }
-        if (running != null) {
+        if (server.runningDump() != null) {
             return;
         }
         if (scheduled) {
@@ -280,107 +308,6 @@ public final class RdbPersistence {
                 startBackgroundSave();
                 return;
             }
-        }
-    }
-
-    /** One background save: the snapshot, sliced serialisation, and the writer thread's file work. */
-    private final class Background {
-        final long startMs = System.currentTimeMillis();
-        final long changesAtStart = server.keyspace().changes();
-        final Snapshot snap;
-        final RdbWriter writer;
-        final FileWriterThread file;
-        final long total;
-        final long takeNanos;
-        long processed;
-        Future<?> done;
-
-        Background() throws IOException {
-            file = new FileWriterThread(file());
-            long t0 = System.nanoTime();
-            snap = Snapshot.take(server.keyspace(), startMs);
-            takeNanos = System.nanoTime() - t0;
-            total = snap.keyCount();
-            writer = new RdbWriter(file, server.config().rdbCompression(), server.config().rdbChecksum());
-            begin(writer, needsVersion12(server.keyspace()), startMs);
-        }
-
-        void slice() {
-            try {
-                if (snap.advance(visitor(writer, this), System.nanoTime() + SLICE_NANOS)) {
-                    writer.end();
-                    done = file.finish();
-                    return;
-                }
-                writer.flush();
-            } catch (Exception e) {
-                snap.close();
-                done = file.abort(e);
-                return;
-            }
-            server.lifecycle().schedule(0, this::slice);
-        }
-    }
-
-    /**
-     * The file side of a BGSAVE: chunks are copied on the data thread and written, fsynced and
-     * renamed by one writer thread, so the loop never waits for the disk.
-     */
-    private static final class FileWriterThread extends OutputStream {
-        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "kv-rdb-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        private final Path target;
-        private final Path tmp;
-        private final FileChannel channel;
-
-        FileWriterThread(Path target) throws IOException {
-            this.target = target;
-            this.tmp = target.resolveSibling("temp-bg-" + ProcessHandle.current().pid() + ".rdb");
-            this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            ByteBuffer chunk = ByteBuffer.wrap(java.util.Arrays.copyOfRange(b, off, off + len));
-            thread.execute(() -> {
-                try {
-                    while (chunk.hasRemaining()) {
-                        channel.write(chunk);
-                    }
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
-
-        Future<?> finish() {
-            Future<?> f = thread.submit(() -> {
-                channel.force(true);
-                channel.close();
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return null;
-            });
-            thread.shutdown();
-            return f;
-        }
-
-        Future<?> abort(Exception cause) {
-            Future<?> f = thread.submit(() -> {
-                channel.close();
-                Files.deleteIfExists(tmp);
-                throw cause;
-            });
-            thread.shutdown();
-            return f;
         }
     }
 

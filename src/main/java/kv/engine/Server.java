@@ -63,6 +63,8 @@ public final class Server {
     private Propagator propagator = Propagator.NONE;
     /** Components above the engine that commands reach through the server (the AOF...), by type. */
     private final Map<Class<?>, Object> components = new java.util.HashMap<>();
+    /** The background dump (BGSAVE or AOF rewrite) in progress: one at a time, as Redis' one child. */
+    private SnapshotDump runningDump;
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
     private final Eviction eviction = new Eviction(this);
@@ -227,6 +229,14 @@ public final class Server {
 
     public void propagateTo(Propagator target) {
         propagator = target;
+    }
+
+    public SnapshotDump runningDump() {
+        return runningDump;
+    }
+
+    void runningDump(SnapshotDump dump) {
+        runningDump = dump;
     }
 
     /** Makes {@code component} reachable by commands as {@link #component}(type). */

@@ -223,7 +223,7 @@ public class RespServer {
             } else {
                 aof.disable();
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.errorf(e, "Unable to turn on AOF");
         }
     }

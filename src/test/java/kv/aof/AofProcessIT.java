@@ -176,10 +176,55 @@ class AofProcessIT {
             assertEquals(0, kv.awaitExit(), kv.output());
         }
         Path aofDir = dir.resolve("appendonlydir");
-        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+        assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                 Files.readString(aofDir.resolve("appendonly.aof.manifest")));
         try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes")) {
             verifyAll(kv, acked);
+        }
+    }
+
+    @Test
+    void killNineDuringARewriteLosesNoAcknowledgedWriteAndTheOldManifestStillLoads() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        int[] acked;
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes", "--appendfsync", "always")) {
+            try (RespTestClient c = kv.connect()) {
+                // enough data that the base takes a while to write
+                for (int batch = 0; batch < 200; batch++) {
+                    String[] mset = new String[1 + 2 * 1000];
+                    mset[0] = "MSET";
+                    for (int i = 0; i < 1000; i++) {
+                        mset[1 + 2 * i] = "bulk:" + batch + ":" + i;
+                        mset[2 + 2 * i] = "x".repeat(64);
+                    }
+                    c.call(mset);
+                }
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Writer> writers = new ArrayList<>();
+            for (int t = 0; t < WRITERS; t++) {
+                Writer w = new Writer(t, kv.port, stop);
+                writers.add(w);
+                w.start();
+            }
+            Thread.sleep(300);
+            try (RespTestClient c = kv.connect()) {
+                assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+                Thread.sleep(50);
+                assertTrue(c.call("INFO", "persistence").contains("aof_rewrite_in_progress:1"), "killed mid-rewrite");
+            }
+            acked = stopAndCollect(writers, stop, kv);
+        }
+        // the rewrite's base never got installed: the manifest names the old base and both incr files
+        assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+                + "file appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(dir.resolve("appendonlydir/appendonly.aof.manifest")));
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes")) {
+            verifyAll(kv, acked);
+            try (RespTestClient c = kv.connect()) {
+                assertEquals("$64\r\n" + "x".repeat(64) + "\r\n", c.call("GET", "bulk:199:999"));
+                assertTrue(c.call("DBSIZE").startsWith(":2"), "200000 bulk keys and the writers' keys");
+            }
         }
     }
 

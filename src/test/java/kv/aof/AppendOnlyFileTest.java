@@ -33,15 +33,37 @@ class AppendOnlyFileTest {
 
     private void start(String fsync) throws Exception {
         h = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir + "\nappendfsync " + fsync)));
+        java.util.concurrent.Executor queue = r -> {
+            synchronized (loop) {
+                loop.add(r);
+                loop.notifyAll();
+            }
+        };
+        h.runTimersOn(queue);
         synchronized (loop) {
-            aof = new AppendOnlyFile(h.server, r -> {
-                synchronized (loop) {
-                    loop.add(r);
-                    loop.notifyAll();
-                }
-            });
+            aof = new AppendOnlyFile(h.server, queue);
         }
         aof.openAfterLoad(AofStartup.plan(h.server.config()));
+    }
+
+    /** Runs the loop (the dump's slices) and the cron until no rewrite runs or waits. */
+    private void finishRewrite() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (aof.rewriteInProgress() || aof.rewriteScheduled()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the rewrite did not finish");
+            }
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+                continue;
+            }
+            aof.cron();
+            Thread.sleep(1);
+        }
     }
 
     /** Runs loop tasks (fsync completions arrive from the fsync thread) until {@code done} holds. */
@@ -131,7 +153,9 @@ class AppendOnlyFileTest {
         h.call("SET", "gone", "x");
         h.call("DEL", "gone");
         turnUntil(() -> loop.isEmpty());
-        assertTrue(aof.rewriteNow());
+        h.call("CONFIG", "SET", "aof-use-rdb-preamble", "no");
+        assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
+        finishRewrite();
         assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                 Files.readString(aofDir().resolve("appendonly.aof.manifest")));
         try (var files = Files.list(aofDir())) {
@@ -155,10 +179,22 @@ class AppendOnlyFileTest {
         assertTrue(incr().contains("SET"));
         h.call("SET", "b", "2");
         assertEquals(Propagator.NONE, h.server.propagator());
+        h.call("CONFIG", "SET", "aof-use-rdb-preamble", "no");
         aof.enable();
         assertTrue(aof.enabled());
+        // a write while the first base is being made goes to a temp incr file no manifest names yet
+        h.call("SET", "during", "3");
+        finishRewrite();
         String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"));
-        assertTrue(base.contains("$1\r\nb\r\n") && base.contains("$1\r\na\r\n"), base);
+        assertTrue(base.contains("$1\r\nb\r\n") && base.contains("$1\r\na\r\n") && !base.contains("during"), base);
+        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(aofDir().resolve("appendonly.aof.manifest")));
+        turnUntil(() -> loop.isEmpty());
+        assertTrue(incr().contains("during"), incr());
+        try (var files = Files.list(aofDir())) {
+            assertEquals(List.of("appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
         aof.shutdown();
     }
 
@@ -175,11 +211,119 @@ class AppendOnlyFileTest {
         }
         turnUntil(() -> loop.isEmpty());
         aof.cron();
+        finishRewrite();
         assertEquals(1, aof.rewrites().count());
         long afterRewrite = aof.currentSize();
         h.call("SET", "k", "x");
         turnUntil(() -> loop.isEmpty());
         aof.cron();
         assertEquals(1, aof.rewrites().count(), "grew less than 100% since the rewrite (" + afterRewrite + " bytes)");
+    }
+
+    @Test
+    void writesDuringARewriteAreAllKeptByTheNewBaseOrTheNewIncr() throws Exception {
+        start("everysec");
+        for (int i = 0; i < 30_000; i++) {
+            h.call("SET", "k:" + i, "v" + i);
+            h.call("RPUSH", "l:" + (i % 100), "e" + i);
+            h.call("HSET", "h:" + (i % 100), "f" + i, "v");
+            h.call("ZADD", "z:" + (i % 100), Integer.toString(i), "m" + i);
+        }
+        turnUntil(() -> loop.isEmpty());
+        java.util.Random rnd = new java.util.Random(17);
+        assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
+        assertEquals(AppendOnlyFile.RewriteStart.ALREADY_RUNNING, aof.requestRewrite());
+        int turnsDuring = 0;
+        while (aof.rewriteInProgress()) {
+            for (int w = 0; w < 50; w++) {
+                randomWrite(rnd);
+            }
+            turnsDuring++;
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+            } else {
+                Thread.sleep(1);
+            }
+            aof.cron();
+        }
+        assertTrue(turnsDuring > 3, "the base was written in slices with writes between them: " + turnsDuring);
+        assertTrue(aof.rewrites().lastOk());
+        assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                Files.readString(aofDir().resolve("appendonly.aof.manifest")));
+        for (int w = 0; w < 500; w++) {
+            randomWrite(rnd);
+        }
+        turnUntil(() -> loop.isEmpty());
+        aof.shutdown();
+        byte[] expected = kv.store.DataDigest.of(h.server.keyspace());
+
+        EngineHarness fresh = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir)));
+        AofLoader loader = new AofLoader(fresh.server, AofStartup.plan(fresh.server.config()), new RdbBaseFile());
+        while (!loader.step(1_000_000_000L)) {
+            // slices until the last incr file is replayed
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, kv.store.DataDigest.of(fresh.server.keyspace()));
+        assertEquals(h.call("DBSIZE"), fresh.call("DBSIZE"));
+    }
+
+    @Test
+    void oneBackgroundDumpAtATimeWithRedisRepliesAndScheduling() throws Exception {
+        start("everysec");
+        h.server.attach(AppendOnlyFile.class, aof);
+        for (int i = 0; i < 20_000; i++) {
+            h.call("SET", "k:" + i, "v");
+        }
+        turnUntil(() -> loop.isEmpty());
+        // the first slice ran; the timer queue holds the rest, so the rewrite is still running
+        assertEquals("+Background append only file rewriting started\r\n", h.call("BGREWRITEAOF"));
+        assertEquals("-ERR Background append only file rewriting already in progress\r\n", h.call("BGREWRITEAOF"));
+        assertEquals("-ERR Another child process is active (AOF?): can't BGSAVE right now. "
+                + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n", h.call("BGSAVE"));
+        String info = h.call("INFO", "persistence");
+        assertTrue(info.contains("aof_rewrite_in_progress:1\r\n") && info.contains("aof_rewrites:1\r\n"), info);
+        assertTrue(info.contains("aof_current_rewrite_time_sec:0\r\n"), info);
+        assertEquals("+Background saving scheduled\r\n", h.call("BGSAVE", "SCHEDULE"));
+        finishRewrite();
+        info = h.call("INFO", "persistence");
+        assertTrue(info.contains("aof_rewrite_in_progress:0\r\n") && info.contains("aof_last_bgrewrite_status:ok\r\n")
+                && info.contains("aof_current_rewrite_time_sec:-1\r\n"), info);
+        h.server.cron(); // the scheduled BGSAVE starts
+        assertTrue(h.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1\r\n"));
+        assertEquals("+Background append only file rewriting scheduled\r\n", h.call("BGREWRITEAOF"));
+        assertTrue(h.call("INFO", "persistence").contains("aof_rewrite_scheduled:1\r\n"));
+        while (h.server.runningDump() != null) {
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+            }
+            h.server.cron();
+        }
+        finishRewrite();
+        assertEquals(2, aof.rewrites().count());
+        assertTrue(Files.exists(aofDir().resolve("appendonly.aof.3.base.rdb")));
+    }
+
+    /** A write of a random kind to a random key, touching keys the snapshot has or has not visited yet. */
+    private void randomWrite(java.util.Random rnd) {
+        int i = rnd.nextInt(30_000);
+        int c = i % 100;
+        switch (rnd.nextInt(9)) {
+            case 0 -> h.call("SET", "k:" + i, "new" + rnd.nextInt());
+            case 1 -> h.call("INCR", "n:" + c);
+            case 2 -> h.call("RPUSH", "l:" + c, "x" + i);
+            case 3 -> h.call("LPOP", "l:" + c);
+            case 4 -> h.call("HSET", "h:" + c, "f" + i, "w" + rnd.nextInt());
+            case 5 -> h.call("ZINCRBY", "z:" + c, "2.5", "m" + i);
+            case 6 -> h.call("DEL", "k:" + i);
+            case 7 -> h.call("APPEND", "k:" + i, "+");
+            default -> h.call("EXPIRE", "k:" + i, "100000");
+        }
     }
 }

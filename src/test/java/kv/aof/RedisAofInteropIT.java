@@ -135,13 +135,25 @@ class RedisAofInteropIT {
     }
 
     @Test
-    void aDirectoryWrittenByKvLoadsInRedis() throws Exception {
+    void aDirectoryWrittenByKvWithAnRdbBaseLoadsInRedis() throws Exception {
+        kvDirectoryLoadsInRedis("yes", "appendonly.aof.2.base.rdb");
+    }
+
+    @Test
+    void aDirectoryWrittenByKvWithACommandBaseLoadsInRedis() throws Exception {
+        kvDirectoryLoadsInRedis("no", "appendonly.aof.2.base.aof");
+    }
+
+    private void kvDirectoryLoadsInRedis(String preamble, String base) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("data"));
         String[] expected;
-        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes")) {
+        try (KvProcess kv = KvProcess.start(dir, "--appendonly", "yes", "--aof-use-rdb-preamble", preamble)) {
             try (RespTestClient c = kv.connect()) {
                 fill(c, 1);
                 assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+                awaitRewrite(c);
+                assertEquals("file " + base + " seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                        Files.readString(dir.resolve("appendonlydir/appendonly.aof.manifest")));
                 fill(c, 2);
                 expected = snapshot(c);
                 c.send(RespTestClient.encode("SHUTDOWN"));

@@ -63,8 +63,16 @@ public final class EngineHarness implements Server.Lifecycle {
         }
     }
 
+    /** Where timers go: dropped unless a test opts in (e.g. to drive a background dump's slices). */
+    private java.util.concurrent.Executor timers = r -> { };
+
+    public void runTimersOn(java.util.concurrent.Executor loop) {
+        timers = loop;
+    }
+
     @Override
     public long schedule(long delayMs, Runnable action) {
+        timers.execute(action);
         return 0;
     }
 
