@@ -248,13 +248,12 @@ public class RespServer {
                     }
                     kv.rdb.LoadedDataset data = ar.result();
                     long parsed = System.nanoTime();
-                    server.rdb().installInSlices(data, () -> {
-                        server.readiness().loading(false);
-                        LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
-                                (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
-                                (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);
-                        done.complete();
-                    });
+                    server.rdb().install(data);
+                    server.readiness().loading(false);
+                    LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
+                            (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
+                            (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);
+                    done.complete();
                 });
         return done.future();
     }

@@ -25,6 +25,8 @@ abstract class OpenKeyTable {
     private static final int MIGRATE_PER_OP = 16;
     /** Marks a migrated (or deleted) slot of the old table: probing continues past it. */
     private static final byte[] MOVED = new byte[0];
+    /** The most entries {@link #reserve} sizes a table for. */
+    private static final long MAX_RESERVE = 1 << 23;
 
     protected byte[][] keys;
     protected int[] hashes;
@@ -267,6 +269,29 @@ abstract class OpenKeyTable {
             if (System.nanoTime() > deadlineNanos) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Grows an empty table at once to hold {@code n} entries within the load factor (a load that
+     * knows its size skips the rehashes); does nothing otherwise. The figure comes from a file:
+     * beyond {@link #MAX_RESERVE} the table grows as entries come, so a corrupt one costs no memory.
+     */
+    final void reserve(long n) {
+        if (size != 0 || oldKeys != null) {
+            return;
+        }
+        long want = Math.min(n, MAX_RESERVE);
+        long capacity = MIN_CAPACITY;
+        while (want * 4 > capacity * 3) {
+            capacity <<= 1;
+        }
+        if (capacity > mask + 1) {
+            keys = new byte[(int) capacity][];
+            hashes = new int[(int) capacity];
+            mask = (int) capacity - 1;
+            allocatePayload((int) capacity);
+            dropOldPayload();
         }
     }
 
