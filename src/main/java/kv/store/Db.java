@@ -547,6 +547,11 @@ public final class Db {
         return slot < 0 ? -1 : main.accessAt(slot);
     }
 
+    /** A copy of this database's entries as they are now (snapshots); see {@link FrozenDb}. */
+    public FrozenDb freeze() {
+        return new FrozenDb(main, expires);
+    }
+
     /** Every stored entry, keys past their TTL but not yet removed included (DEBUG DIGEST, as Redis'). */
     public void forEachStored(EntryVisitor visitor) {
         main.forEachSlot(slot -> visitor.visit(main.keyAt(slot), main.valueAt(slot)));

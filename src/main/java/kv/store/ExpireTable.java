@@ -68,4 +68,14 @@ final class ExpireTable extends OpenKeyTable {
     void removeSlot(int slot) {
         removeAt(slot);
     }
+
+    /** The expiry times in the slot order of {@link #freezeIndex()} (current table, then the old one). */
+    long[] freezeWhens() {
+        if (!resizing()) {
+            return whens.clone();
+        }
+        long[] out = java.util.Arrays.copyOf(whens, whens.length + oldWhens.length);
+        System.arraycopy(oldWhens, 0, out, whens.length, oldWhens.length);
+        return out;
+    }
 }

@@ -74,4 +74,14 @@ final class KeyTable extends OpenKeyTable {
     void remove(int slot) {
         removeAt(slot);
     }
+
+    /** The values in the slot order of {@link #freezeIndex()} (current table, then the old one). */
+    Object[] freezeValues() {
+        if (!resizing()) {
+            return values.clone();
+        }
+        Object[] out = java.util.Arrays.copyOf(values, values.length + oldValues.length);
+        System.arraycopy(oldValues, 0, out, values.length, oldValues.length);
+        return out;
+    }
 }

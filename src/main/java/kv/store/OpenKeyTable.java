@@ -377,6 +377,67 @@ abstract class OpenKeyTable {
         }
     }
 
+    /**
+     * The slot arrays as they are now, copied (a resize in progress included: an entry is in
+     * exactly one of the two tables): a bulk array copy, no per-entry work. Later changes to the
+     * table do not reach the copy.
+     */
+    final FrozenIndex freezeIndex() {
+        return new FrozenIndex(keys.clone(), hashes.clone(), mask,
+                oldKeys == null ? null : oldKeys.clone(), oldKeys == null ? null : oldHashes.clone(), oldMask);
+    }
+
+    /**
+     * A copy of a table's key arrays: slots {@code 0..capacity()-1} are the current table, the
+     * rest the old table of a resize; an empty or migrated slot has a null key.
+     */
+    static final class FrozenIndex {
+        private final byte[][] keys;
+        private final int[] hashes;
+        private final int mask;
+        private final byte[][] oldKeys;
+        private final int[] oldHashes;
+        private final int oldMask;
+
+        private FrozenIndex(byte[][] keys, int[] hashes, int mask, byte[][] oldKeys, int[] oldHashes, int oldMask) {
+            this.keys = keys;
+            this.hashes = hashes;
+            this.mask = mask;
+            this.oldKeys = oldKeys;
+            this.oldHashes = oldHashes;
+            this.oldMask = oldMask;
+        }
+
+        int slots() {
+            return keys.length + (oldKeys == null ? 0 : oldKeys.length);
+        }
+
+        byte[] keyAt(int slot) {
+            byte[] k = slot < keys.length ? keys[slot] : oldKeys[slot - keys.length];
+            return k == MOVED ? null : k;
+        }
+
+        /** The slot of {@code key} in this copy, or -1. */
+        int find(byte[] key) {
+            int h = KeyHash.hash(key);
+            int i = probe(keys, hashes, mask, key, h);
+            if (i >= 0 || oldKeys == null) {
+                return i;
+            }
+            int j = probe(oldKeys, oldHashes, oldMask, key, h);
+            return j < 0 ? -1 : keys.length + j;
+        }
+
+        /** Drops the copy's reference to a visited key, so memory is released as a walk progresses. */
+        void release(int slot) {
+            if (slot < keys.length) {
+                keys[slot] = null;
+            } else {
+                oldKeys[slot - keys.length] = null;
+            }
+        }
+    }
+
     /** Visits every entry; the visitor must not insert or remove. Completes a pending resize first. */
     public final void forEachSlot(SlotVisitor visitor) {
         finishResize();
