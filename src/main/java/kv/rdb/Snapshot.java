@@ -13,10 +13,10 @@ import kv.store.KeyspaceListener;
 import kv.store.Values;
 
 /**
- * A point-in-time view of the keyspace without fork: at {@link #take} (on the data thread) it
- * copies each database's slot arrays ({@link Db#freeze}: bulk array copies, no per-key work, so
- * the data thread is held for memory bandwidth only); a value replaced later stays alive through
- * the copy. A value about to change in place is deep-copied once, before its first change,
+ * A point-in-time view of the keyspace without fork: {@link #take} (on the data thread) costs
+ * O(databases): each table keeps its slots' content for the snapshot, copying a chunk of slots
+ * before its first change ({@link Db#freeze}); a value replaced later stays alive through the
+ * copy. A value about to change in place is deep-copied once, before its first change,
  * through the funnel's before-change hook, so extra memory is bounded by what writes touch while
  * the snapshot is open. {@link #advance} then visits the entries in slices (BGSAVE, and an AOF
  * rewrite's base). Only the data thread may use it; {@link #close} detaches it.
@@ -110,6 +110,7 @@ public final class Snapshot implements KeyspaceListener {
                 int slot = next++;
                 byte[] key = f.keyAt(slot);
                 if (key == null) {
+                    f.passed(slot);
                     if ((++step & 1023) == 0 && System.nanoTime() >= deadlineNanos) {
                         return false;
                     }
@@ -117,8 +118,8 @@ public final class Snapshot implements KeyspaceListener {
                 }
                 Object value = f.valueAt(slot);
                 long when = f.expireAt(slot);
-                // drop references as we go: memory is released while the snapshot progresses
-                f.release(slot);
+                // chunks behind the walk need no copies: memory is released while the snapshot progresses
+                f.passed(slot);
                 Object pre = preImages.remove(value);
                 if (when < 0 || when > timeMs) {
                     visitor.entry(dbIndex[db], key, pre != null ? pre : value, when);
@@ -127,6 +128,7 @@ public final class Snapshot implements KeyspaceListener {
                     return false;
                 }
             }
+            f.close();
             frozen.set(db, null);
             db++;
             next = 0;
@@ -142,6 +144,11 @@ public final class Snapshot implements KeyspaceListener {
             closed = true;
             keyspace.removeListener(this);
             preImages.clear();
+            for (FrozenDb f : frozen) {
+                if (f != null) {
+                    f.close();
+                }
+            }
             frozen.clear();
         }
     }

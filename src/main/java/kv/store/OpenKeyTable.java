@@ -43,6 +43,10 @@ abstract class OpenKeyTable {
     /** Resizing is deferred while an iteration that must see stable slots is in progress. */
     private int pauseResize;
 
+    private static final SlotCopies[] NO_COPIES = new SlotCopies[0];
+    /** Open snapshots of this table's arrays: they copy a chunk before its first change. */
+    private SlotCopies[] copies = NO_COPIES;
+
     OpenKeyTable() {
         keys = new byte[MIN_CAPACITY][];
         hashes = new int[MIN_CAPACITY];
@@ -125,6 +129,8 @@ abstract class OpenKeyTable {
         while (keys[i] != null) {
             i = (i + 1) & mask;
         }
+        beforeWrite(keys, i);
+        beforeWrite(oldKeys, j);
         keys[i] = oldKeys[j];
         hashes[i] = h;
         movePayloadFromOld(j, i);
@@ -163,6 +169,7 @@ abstract class OpenKeyTable {
         while (keys[i] != null) {
             i = (i + 1) & mask;
         }
+        beforeWrite(keys, i);
         keys[i] = key;
         hashes[i] = h;
         size++;
@@ -187,12 +194,14 @@ abstract class OpenKeyTable {
             // move i into the gap unless its home lies cyclically in (gap, i]
             boolean homeBetween = gap <= i ? (gap < home && home <= i) : (gap < home || home <= i);
             if (!homeBetween) {
+                beforeWrite(keys, gap);
                 keys[gap] = k;
                 hashes[gap] = hashes[i];
                 shiftPayload(i, gap);
                 gap = i;
             }
         }
+        beforeWrite(keys, gap);
         keys[gap] = null;
         hashes[gap] = 0; // the probe's emptiness test
         clearPayload(gap);
@@ -377,65 +386,44 @@ abstract class OpenKeyTable {
         }
     }
 
+    // ---- point-in-time copies for snapshots (see SlotCopies) ----
+
     /**
-     * The slot arrays as they are now, copied (a resize in progress included: an entry is in
-     * exactly one of the two tables): a bulk array copy, no per-entry work. Later changes to the
-     * table do not reach the copy.
+     * The payload array of the current table, and of the old one of a resize (null if none), for
+     * tables that snapshots copy; others have none to show.
      */
-    final FrozenIndex freezeIndex() {
-        return new FrozenIndex(keys.clone(), hashes.clone(), mask,
-                oldKeys == null ? null : oldKeys.clone(), oldKeys == null ? null : oldHashes.clone(), oldMask);
+    protected Object payloadArray() {
+        return null;
+    }
+
+    protected Object oldPayloadArray() {
+        return null;
+    }
+
+    /** The slot arrays as they are now, kept so until {@link #dropCopies}: see {@link SlotCopies}. */
+    final SlotCopies keepCopies() {
+        SlotCopies c = new SlotCopies(keys, hashes, payloadArray(), oldKeys, oldHashes, oldPayloadArray());
+        copies = Arrays.copyOf(copies, copies.length + 1);
+        copies[copies.length - 1] = c;
+        return c;
+    }
+
+    final void dropCopies(SlotCopies c) {
+        copies = Arrays.stream(copies).filter(x -> x != c).toArray(SlotCopies[]::new);
     }
 
     /**
-     * A copy of a table's key arrays: slots {@code 0..capacity()-1} are the current table, the
-     * rest the old table of a resize; an empty or migrated slot has a null key.
+     * Every write to a slot of the key, hash or payload arrays goes through here first: a
+     * snapshot that still needs that slot's content copies its chunk before the change.
      */
-    static final class FrozenIndex {
-        private final byte[][] keys;
-        private final int[] hashes;
-        private final int mask;
-        private final byte[][] oldKeys;
-        private final int[] oldHashes;
-        private final int oldMask;
-
-        private FrozenIndex(byte[][] keys, int[] hashes, int mask, byte[][] oldKeys, int[] oldHashes, int oldMask) {
-            this.keys = keys;
-            this.hashes = hashes;
-            this.mask = mask;
-            this.oldKeys = oldKeys;
-            this.oldHashes = oldHashes;
-            this.oldMask = oldMask;
+    protected final void beforeWrite(byte[][] array, int slot) {
+        for (SlotCopies c : copies) {
+            c.beforeWrite(array, slot);
         }
+    }
 
-        int slots() {
-            return keys.length + (oldKeys == null ? 0 : oldKeys.length);
-        }
-
-        byte[] keyAt(int slot) {
-            byte[] k = slot < keys.length ? keys[slot] : oldKeys[slot - keys.length];
-            return k == MOVED ? null : k;
-        }
-
-        /** The slot of {@code key} in this copy, or -1. */
-        int find(byte[] key) {
-            int h = KeyHash.hash(key);
-            int i = probe(keys, hashes, mask, key, h);
-            if (i >= 0 || oldKeys == null) {
-                return i;
-            }
-            int j = probe(oldKeys, oldHashes, oldMask, key, h);
-            return j < 0 ? -1 : keys.length + j;
-        }
-
-        /** Drops the copy's reference to a visited key, so memory is released as a walk progresses. */
-        void release(int slot) {
-            if (slot < keys.length) {
-                keys[slot] = null;
-            } else {
-                oldKeys[slot - keys.length] = null;
-            }
-        }
+    static boolean isMoved(byte[] key) {
+        return key == MOVED;
     }
 
     /** Visits every entry; the visitor must not insert or remove. Completes a pending resize first. */

@@ -23,13 +23,14 @@ class SnapshotConsistencyTest {
     @Test
     void slicesSeeThePointInTimeWhateverChangesMeanwhile() throws Exception {
         for (int seed = 0; seed < 40; seed++) {
-            run(new Random(seed));
+            // some tables span several of the chunks that writes copy
+            run(new Random(seed), seed % 4 == 0 ? 40_000 : 3000);
         }
     }
 
-    private static void run(Random rnd) throws Exception {
+    private static void run(Random rnd, int maxKeys) throws Exception {
         Keyspace ks = new Keyspace(2);
-        int keys = 1 + rnd.nextInt(3000);
+        int keys = 1 + rnd.nextInt(maxKeys);
         for (int i = 0; i < keys; i++) {
             Db d = ks.db(rnd.nextInt(2));
             d.put(key(rnd.nextInt(keys * 2)), val(rnd.nextInt()), rnd.nextInt(4) == 0 ? NOW + 1_000_000 + rnd.nextInt(100000) : Db.NO_TTL);
