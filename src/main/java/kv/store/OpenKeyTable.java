@@ -166,7 +166,9 @@ abstract class OpenKeyTable {
             }
         }
         int i = h & mask;
-        while (keys[i] != null) {
+        // hash 0 is an empty slot of the current table (as in probe): the hash array is the one a
+        // preceding find() just walked, so it is likely cached where the key array is not
+        while (hashes[i] != 0) {
             i = (i + 1) & mask;
         }
         beforeWrite(keys, i);
