@@ -439,7 +439,9 @@ public final class AppendOnlyFile implements Propagator {
     private void writeBase(Path file) throws IOException {
         try (FileOutputStream fos = new FileOutputStream(file.toFile());
              BufferedOutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
-            new DatasetWriter(out).write(server.keyspace(), System.currentTimeMillis());
+            DatasetWriter base = new DatasetWriter(out);
+            base.functions(server.functionLibraries().libraryCodes());
+            base.write(server.keyspace(), System.currentTimeMillis());
             out.flush();
             fos.getFD().sync();
         }

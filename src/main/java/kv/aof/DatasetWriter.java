@@ -38,6 +38,17 @@ final class DatasetWriter {
         this.out = out;
     }
 
+    /** The function libraries as FUNCTION LOAD commands, which Redis' rewrite puts before the keys. */
+    void functions(List<byte[]> libraryCodes) throws IOException {
+        try {
+            for (byte[] code : libraryCodes) {
+                emit(b("FUNCTION"), b("LOAD"), code);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** Writes every db of {@code keyspace} as of now ({@code nowMs}: what counts as expired). */
     void write(Keyspace keyspace, long nowMs) throws IOException {
         try {

@@ -18,7 +18,11 @@ public final class RdbBaseFile implements RdbBaseLoader {
         } catch (RdbException e) {
             throw new AofException("Bad RDB base " + file + ": " + e.getMessage(), e);
         }
-        server.rdb().install(data);
+        try {
+            server.rdb().install(data);
+        } catch (kv.engine.CommandError e) {
+            throw new AofException("Bad RDB base " + file + ": a function library does not load: " + e.getMessage(), e);
+        }
         return data.length();
     }
 }

@@ -99,7 +99,12 @@ final class DebugCommand {
             throw c.error("ERR Error trying to load the RDB dump, check server logs.");
         }
         c.server().keyspace().clearAll();
-        rdb.install(data);
+        try {
+            rdb.install(data);
+        } catch (kv.engine.CommandError e) {
+            LOG.warnf("DEBUG RELOAD: %s: a function library does not load: %s", rdb.file(), e.getMessage());
+            throw c.error("ERR Error trying to load the RDB dump, check server logs.");
+        }
         LOG.info("DB reloaded by DEBUG RELOAD");
         c.reply().ok();
     }

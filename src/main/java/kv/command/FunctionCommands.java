@@ -5,12 +5,13 @@ import java.nio.charset.StandardCharsets;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.protocol.Reply;
+import kv.rdb.FunctionPayload;
 import kv.script.Library;
 import kv.script.LibraryFunction;
 import kv.script.ScriptEngine;
 import kv.util.Glob;
 
-/** FCALL, FCALL_RO and FUNCTION LOAD/DELETE/FLUSH/LIST/STATS/KILL/HELP (DUMP/RESTORE are not supported yet). */
+/** FCALL, FCALL_RO and FUNCTION LOAD/DELETE/FLUSH/LIST/STATS/KILL/DUMP/RESTORE/HELP. */
 final class FunctionCommands {
     private FunctionCommands() {
     }
@@ -18,12 +19,16 @@ final class FunctionCommands {
     static void register(CommandTable t) {
         t.register("fcall", c -> engine(c).fcall(c, false));
         t.register("fcall_ro", c -> engine(c).fcall(c, true));
+        t.registerOomRule("fcall", (server, argv) -> ScriptEngine.of(server).fcallDeniesOom(argv));
+        t.registerOomRule("fcall_ro", (server, argv) -> ScriptEngine.of(server).fcallDeniesOom(argv));
         t.register("function|load", FunctionCommands::load);
         t.register("function|delete", FunctionCommands::delete);
         t.register("function|flush", FunctionCommands::flush);
         t.register("function|list", FunctionCommands::list);
         t.register("function|stats", FunctionCommands::stats);
         t.register("function|kill", c -> engine(c).kill(c, false));
+        t.register("function|dump", FunctionCommands::dump);
+        t.register("function|restore", FunctionCommands::restore);
         t.register("function|help", FunctionCommands::help);
     }
 
@@ -45,13 +50,51 @@ final class FunctionCommands {
         if (i != c.argc() - 1) {
             throw c.error("ERR Function code is missing");
         }
-        c.reply().bulkText(engine(c).loadLibrary(c.arg(i), replace));
+        String name = engine(c).loadLibrary(c.arg(i), replace);
+        changedLibraries(c);
+        c.reply().bulkText(name);
+    }
+
+    /**
+     * Libraries changed: one change for save points, as Redis' server.dirty++, which also makes
+     * the command propagate as called (to the AOF).
+     */
+    private static void changedLibraries(Call c) {
+        c.server().keyspace().countChanges(1);
+    }
+
+    private static void dump(Call c) {
+        c.reply().bulk(FunctionPayload.dump(engine(c).libraryCodes(), c.server().config().rdbCompression()));
+    }
+
+    /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]: APPEND by default. */
+    private static void restore(Call c) {
+        if (c.argc() > 4) {
+            throw c.error(kv.engine.Errors.subcommandSyntax(c.arg(1), "function"));
+        }
+        String policy = "APPEND";
+        if (c.argc() == 4) {
+            policy = c.text(3).toUpperCase(java.util.Locale.ROOT);
+            if (!policy.equals("FLUSH") && !policy.equals("APPEND") && !policy.equals("REPLACE")) {
+                throw c.error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+            }
+        }
+        java.util.List<byte[]> codes;
+        try {
+            codes = FunctionPayload.read(c.arg(2), false);
+        } catch (FunctionPayload.Refused e) {
+            throw c.error("ERR " + e.getMessage());
+        }
+        engine(c).restoreLibraries(codes, policy);
+        changedLibraries(c);
+        c.reply().ok();
     }
 
     private static void delete(Call c) {
         if (!engine(c).deleteLibrary(c.text(2))) {
             throw c.error("ERR Library not found");
         }
+        changedLibraries(c);
         c.reply().ok();
     }
 
@@ -61,6 +104,7 @@ final class FunctionCommands {
             throw c.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
         }
         engine(c).flushLibraries();
+        changedLibraries(c);
         c.reply().ok();
     }
 
@@ -179,6 +223,16 @@ final class FunctionCommands {
                 "    When called without the optional mode argument, the behavior is determined by the",
                 "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
                 "    * ASYNC: Asynchronously flush the libraries.",
-                "    * SYNC: Synchronously flush the libraries.");
+                "    * SYNC: Synchronously flush the libraries.",
+                "DUMP",
+                "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+                "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+                "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+                "    control how to handle existing libraries (default APPEND):",
+                "    * FLUSH: delete all existing libraries.",
+                "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+                "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+                "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+                "      in case of functions name collision with another library).");
     }
 }

@@ -22,6 +22,7 @@ import kv.aof.AppendOnlyFile;
 import kv.engine.Server;
 import kv.store.Db;
 import kv.store.Keyspace;
+import kv.util.HumanBytes;
 import kv.util.Doubles;
 import kv.util.WallClock;
 import kv.util.Version;
@@ -442,17 +443,7 @@ public final class Info {
 
     /** Redis' bytesToHuman: B, then K/M/G/T/P with two decimals. */
     public static String human(long n) {
-        if (n < 1024) {
-            return n + "B";
-        }
-        String[] units = {"K", "M", "G", "T", "P"};
-        double d = n;
-        int u = -1;
-        while (d >= 1024 && u < units.length - 1) {
-            d /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.2f%s", d, units[u]);
+        return HumanBytes.format(n);
     }
 
     private static String percent(long part, long whole) {

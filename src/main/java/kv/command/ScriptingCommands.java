@@ -14,6 +14,10 @@ final class ScriptingCommands {
         t.register("eval_ro", c -> engine(c).eval(c, true, true));
         t.register("evalsha", c -> engine(c).eval(c, false, false));
         t.register("evalsha_ro", c -> engine(c).eval(c, false, true));
+        t.registerOomRule("eval", (server, argv) -> ScriptEngine.of(server).evalDeniesOom(argv, true));
+        t.registerOomRule("eval_ro", (server, argv) -> ScriptEngine.of(server).evalDeniesOom(argv, true));
+        t.registerOomRule("evalsha", (server, argv) -> ScriptEngine.of(server).evalDeniesOom(argv, false));
+        t.registerOomRule("evalsha_ro", (server, argv) -> ScriptEngine.of(server).evalDeniesOom(argv, false));
         t.register("script|load", c -> c.reply().bulkText(engine(c).load(c.arg(2))));
         t.register("script|exists", ScriptingCommands::exists);
         t.register("script|flush", ScriptingCommands::flush);

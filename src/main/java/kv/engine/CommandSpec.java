@@ -45,6 +45,14 @@ public final class CommandSpec {
     private KeyFlags keyFlags;
     /** Commands whose keys the specs cannot locate (Redis' getkeys_proc); null: the specs find them. */
     private KeyFinder keyFinder;
+    /** Commands whose denyoom depends on what they run (scripts: Redis' getCommandFlags); null: the flag. */
+    private OomRule oomRule;
+
+    /** Decides denyoom for one call (see {@link #deniesOom}). */
+    @FunctionalInterface
+    public interface OomRule {
+        boolean deniesOom(Server server, byte[][] argv);
+    }
 
     /** Key flags decided by the arguments, as SET's depend on GET (registered by the command's family). */
     @FunctionalInterface
@@ -172,6 +180,18 @@ public final class CommandSpec {
 
     void keyFinder(KeyFinder finder) {
         keyFinder = finder;
+    }
+
+    void oomRule(OomRule rule) {
+        oomRule = rule;
+    }
+
+    /**
+     * Whether this call may grow memory, so it is refused when maxmemory cannot be honoured: the
+     * denyoom flag, or for EVAL/FCALL what the script's flags say.
+     */
+    public boolean deniesOom(Server server, byte[][] argv) {
+        return oomRule == null ? has(DENYOOM) : oomRule.deniesOom(server, argv);
     }
 
     /** The keys in {@code argv} (command name at 0); null if the arguments do not fit the key specs. */

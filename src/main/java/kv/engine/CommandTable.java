@@ -68,6 +68,15 @@ public final class CommandTable {
         spec.keyFlags(rule);
     }
 
+    /** Registers the argument-dependent denyoom of {@code name} (see {@link CommandSpec#deniesOom}). */
+    public void registerOomRule(String name, CommandSpec.OomRule rule) {
+        CommandSpec spec = byName.get(name.toLowerCase(Locale.ROOT));
+        if (spec == null) {
+            throw new IllegalArgumentException("register the command before its OOM rule: " + name);
+        }
+        spec.oomRule(rule);
+    }
+
     /** Registers how to find the keys the specs of {@code name} cannot (see {@link CommandSpec.KeyFinder}). */
     public void registerKeyFinder(String name, CommandSpec.KeyFinder finder) {
         CommandSpec spec = byName.get(name.toLowerCase(Locale.ROOT));

@@ -59,7 +59,7 @@ public final class Dispatcher {
             if (server.authRequired() && !client.authenticated() && !spec.has(CommandSpec.NO_AUTH)) {
                 return refuse(spec, reply, multi, Errors.NOAUTH);
             }
-            if (refusedForMemory(spec, multi)) {
+            if (refusedForMemory(spec, argv, multi)) {
                 if (multi != null && "exec".equals(spec.fullName())) {
                     // Redis' execCommandAbort: the transaction is discarded with the reason
                     client.transaction(null);
@@ -94,7 +94,7 @@ public final class Dispatcher {
                     multi.failedToQueue();
                     return Outcome.DONE;
                 }
-                multi.add(spec, argv);
+                multi.add(spec, argv, spec.deniesOom(server, argv));
                 reply.simple("QUEUED");
                 return Outcome.DONE;
             }
@@ -127,7 +127,7 @@ public final class Dispatcher {
      * command that may grow it (denyoom), any command queued into MULTI, and an EXEC whose queue
      * holds one. Reads and everything else still run.
      */
-    private boolean refusedForMemory(CommandSpec spec, Transaction multi) {
+    private boolean refusedForMemory(CommandSpec spec, byte[][] argv, Transaction multi) {
         if (depth > 0) {
             return false;
         }
@@ -137,7 +137,7 @@ public final class Dispatcher {
         if (multi != null) {
             return !controlsTransaction(spec) || ("exec".equals(spec.fullName()) && multi.denyOom());
         }
-        return spec.has(CommandSpec.DENYOOM);
+        return spec.deniesOom(server, argv);
     }
 
     /** Rejects the command; inside MULTI that also dooms the transaction (EXECABORT later). */

@@ -188,6 +188,18 @@ public final class RdbPersistence {
         w.aux("ctime", Long.toString(now / 1000));
         w.aux("used-mem", Long.toString(server.usedMemory()));
         w.aux("aof-base", "0");
+        writeFunctions(w);
+    }
+
+    /**
+     * Writes every function library as a FUNCTION2 record, as Redis does after the aux fields and
+     * before the first database (RDB files and AOF bases written as RDB): call it on the data
+     * thread when the snapshot is taken, so the libraries are those of that moment.
+     */
+    public void writeFunctions(RdbWriter w) throws IOException {
+        for (byte[] code : server.functionLibraries().libraryCodes()) {
+            w.function(code);
+        }
     }
 
     private static Snapshot.Visitor visitor(RdbWriter w, Background progress) {
@@ -411,8 +423,14 @@ public final class RdbPersistence {
 
     /** Installs a loaded dataset (data thread), which now counts as saved. */
     public void install(LoadedDataset data) {
+        installFunctions(data);
         data.applyTo(server.keyspace());
         installed(data);
+    }
+
+    /** The file's function libraries replace the current ones (Redis' loading ends with exactly the file's). */
+    private void installFunctions(LoadedDataset data) {
+        server.functionLibraries().replaceAll(data.functionLibraries());
     }
 
     private void installed(LoadedDataset data) {

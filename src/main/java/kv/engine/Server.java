@@ -239,6 +239,12 @@ public final class Server {
         return type.cast(components.get(type));
     }
 
+    /** The function libraries (RDB files and FUNCTION DUMP carry them); none without scripting. */
+    public FunctionLibraryStore functionLibraries() {
+        FunctionLibraryStore store = component(FunctionLibraryStore.class);
+        return store == null ? FunctionLibraryStore.NONE : store;
+    }
+
     /** The server's instance of a higher layer's component, created by {@code factory} on first use. */
     public <T> T service(Class<T> type, java.util.function.Function<Server, T> factory) {
         Object existing = components.get(type);

@@ -16,10 +16,11 @@ public final class Transaction {
     /** Whether a queued command may grow memory: EXEC is then refused when out of memory, as in Redis. */
     private boolean denyOom;
 
-    void add(CommandSpec spec, byte[][] argv) {
+    /** Queues a command; {@code deniesOom}: it may grow memory (see {@link CommandSpec#deniesOom}). */
+    void add(CommandSpec spec, byte[][] argv, boolean deniesOom) {
         queued.add(new Queued(spec, argv));
         bytes += queuedBytes(argv);
-        denyOom |= spec.has(CommandSpec.DENYOOM);
+        denyOom |= deniesOom;
     }
 
     /** A queued command's footprint: the record, the argv array and each argument array. */

@@ -1,7 +1,5 @@
 package kv.rdb;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,51 +124,10 @@ final class ValueEncoder {
      * others as {@code %.17g} text, so that a DUMP matches 7.0's byte for byte.
      */
     static byte[] score70(double d) {
-        if (Double.isInfinite(d)) {
-            return (d > 0 ? "inf" : "-inf").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        }
-        if (d == 0) {
-            return (1 / d < 0 ? "-0" : "0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        }
-        if (d > -4503599627370495.0 && d < 4503599627370496.0 && d == (double) (long) d) {
+        if (d != 0 && d > -4503599627370495.0 && d < 4503599627370496.0 && d == (double) (long) d) {
             return kv.util.Numbers.toBytes((long) d);
         }
-        BigDecimal r = new BigDecimal(d).round(new MathContext(17));
-        String digits = r.unscaledValue().abs().toString();
-        int exponent = r.precision() - r.scale() - 1;
-        digits = digits.replaceAll("0+$", "");
-        if (digits.isEmpty()) {
-            digits = "0";
-        }
-        StringBuilder sb = new StringBuilder();
-        if (d < 0) {
-            sb.append('-');
-        }
-        if (exponent < -4 || exponent >= 17) {
-            sb.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                sb.append('.').append(digits, 1, digits.length());
-            }
-            sb.append('e').append(exponent < 0 ? '-' : '+');
-            if (Math.abs(exponent) < 10) {
-                sb.append('0');
-            }
-            sb.append(Math.abs(exponent));
-        } else if (exponent < 0) {
-            sb.append("0.");
-            for (int i = -1; i > exponent; i--) {
-                sb.append('0');
-            }
-            sb.append(digits);
-        } else if (digits.length() <= exponent + 1) {
-            sb.append(digits);
-            for (int i = digits.length(); i <= exponent; i++) {
-                sb.append('0');
-            }
-        } else {
-            sb.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
-        }
-        return sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return kv.util.Doubles.format17g(d).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static void hash(RdbOutput out, HashValue h) {

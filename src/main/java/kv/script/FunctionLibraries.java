@@ -52,6 +52,66 @@ final class FunctionLibraries {
         return functions.size();
     }
 
+    /** Every library's code, in name order (FUNCTION DUMP and RDB files list them so). */
+    List<byte[]> codes() {
+        List<byte[]> out = new ArrayList<>(libraries.size());
+        for (Library lib : libraries.values()) {
+            out.add(lib.code());
+        }
+        return out;
+    }
+
+    /** How FUNCTION RESTORE joins what it loads to the libraries there are. */
+    enum RestorePolicy { FLUSH, APPEND, REPLACE }
+
+    /**
+     * FUNCTION RESTORE (and loading a data file, with FLUSH): every library is loaded first on its
+     * own (one clashing with another of the payload fails), then joined by {@code policy}: FLUSH
+     * drops the current ones, APPEND refuses a library that exists, REPLACE replaces it; a function
+     * name held by another remaining library is refused either way. Any error leaves everything as
+     * it was.
+     */
+    void restore(List<byte[]> codes, RestorePolicy policy) {
+        Map<String, Library> currentLibraries = new TreeMap<>(libraries);
+        Map<String, LibraryFunction> currentFunctions = new TreeMap<>(functions);
+        Map<String, Library> staged;
+        try {
+            flush();
+            for (byte[] code : codes) {
+                load(code, false);
+            }
+            staged = new TreeMap<>(libraries);
+        } finally {
+            flush();
+            libraries.putAll(currentLibraries);
+            functions.putAll(currentFunctions);
+        }
+        if (policy == RestorePolicy.FLUSH) {
+            flush();
+        } else {
+            for (String name : staged.keySet()) {
+                if (libraries.containsKey(name) && policy == RestorePolicy.APPEND) {
+                    throw new CommandError("ERR Library " + name + " already exists");
+                }
+            }
+            for (Library lib : staged.values()) {
+                for (LibraryFunction f : lib.functions()) {
+                    LibraryFunction other = functions.get(f.name());
+                    if (other != null && !staged.containsKey(other.library())) {
+                        throw new CommandError("ERR Function " + f.name() + " already exists");
+                    }
+                }
+            }
+            staged.keySet().forEach(this::delete);
+        }
+        for (Library lib : staged.values()) {
+            libraries.put(lib.name(), lib);
+            for (LibraryFunction f : lib.functions()) {
+                functions.put(f.name(), f);
+            }
+        }
+    }
+
     void flush() {
         libraries.clear();
         functions.clear();

@@ -12,4 +12,8 @@ public record LibraryFunction(String name, String library, LuaFunction callback,
     public boolean noWrites() {
         return flags.contains("no-writes");
     }
+
+    public boolean allowOom() {
+        return flags.contains("allow-oom");
+    }
 }

@@ -2,6 +2,8 @@ package kv.script;
 
 import org.luaj.vm2.LuaValue;
 
+import kv.script.lib.CNumberFormat;
+
 /** Lua 5.1 numbers (doubles) as Redis converts them, both ways. */
 final class LuaNumbers {
     private LuaNumbers() {
@@ -24,13 +26,6 @@ final class LuaNumbers {
 
     /** Lua 5.1's tostring of a number ({@code %.14g}). */
     static String format(double d) {
-        if (Double.isNaN(d)) {
-            return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        boolean negative = d < 0 || d == 0 && 1 / d < 0;
-        return (negative ? "-" : "") + LuaFormat.general(Math.abs(d), 14, false);
+        return CNumberFormat.formatG(d, 14);
     }
 }

@@ -26,6 +26,8 @@ import kv.engine.Client;
 import kv.engine.CommandError;
 import kv.engine.CommandSpec;
 import kv.engine.DetachedTransport;
+import kv.engine.Errors;
+import kv.engine.FunctionLibraryStore;
 import kv.engine.Propagator;
 import kv.engine.Server;
 import kv.engine.Transaction;
@@ -78,6 +80,27 @@ public final class ScriptEngine {
         return server.service(ScriptEngine.class, ScriptEngine::new);
     }
 
+    /**
+     * The libraries as RDB files and FUNCTION DUMP see them; the engine (a Lua state) is created
+     * only when there is something to load.
+     */
+    public static FunctionLibraryStore libraryStore(Server server) {
+        return new FunctionLibraryStore() {
+            @Override
+            public List<byte[]> libraryCodes() {
+                ScriptEngine engine = server.component(ScriptEngine.class);
+                return engine == null ? List.of() : engine.functions.codes();
+            }
+
+            @Override
+            public void replaceAll(List<byte[]> codes) {
+                if (!codes.isEmpty() || server.component(ScriptEngine.class) != null) {
+                    of(server).functions.restore(codes, FunctionLibraries.RestorePolicy.FLUSH);
+                }
+            }
+        };
+    }
+
     Server server() {
         return server;
     }
@@ -113,7 +136,8 @@ public final class ScriptEngine {
         ReadOnlyTable globals = scripts.globals();
         globals.setInternal("KEYS", stringTable(c.args(), 3, keys));
         globals.setInternal("ARGV", stringTable(c.args(), 3 + keys, c.argc() - 3 - keys));
-        run(c, new ScriptRun(c, sha, "@user_script", true, readOnly || script.noWrites()), script.function(), LuaValue.NONE, globals);
+        run(c, new ScriptRun(c, sha, "@user_script", true, readOnly || script.noWrites(),
+                script.declaresFlags() && script.flags().allowOom()), script.function(), LuaValue.NONE, globals);
     }
 
     /** The numkeys argument of EVAL and FCALL, checked against the arguments that follow. */
@@ -141,47 +165,103 @@ public final class ScriptEngine {
      * A compiled script and what its {@code #!lua flags=...} shebang declares (Redis 7: a script
      * with a shebang is checked against its flags; one without keeps the old, permissive rules).
      */
-    private record CachedScript(LuaFunction function, boolean declaresFlags, boolean noWrites) {
+    private record CachedScript(LuaFunction function, ScriptFlags flags) {
+        boolean declaresFlags() {
+            return flags != null;
+        }
+
+        boolean noWrites() {
+            return flags != null && flags.noWrites();
+        }
+    }
+
+    /** What a {@code #!lua flags=...} shebang declares (the flags that matter to KV). */
+    private record ScriptFlags(boolean noWrites, boolean allowOom) {
+        /**
+         * Redis' scriptFlagsToCmdFlags: a script that declares flags may grow memory unless it is
+         * no-writes or allow-oom; one without a shebang is never refused up front.
+         */
+        boolean deniesOom() {
+            return !noWrites && !allowOom;
+        }
     }
 
     private static final List<String> SCRIPT_FLAGS = List.of("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys");
 
     private CachedScript load(byte[] body, String sha) {
-        boolean shebang = body.length > 1 && body[0] == '#' && body[1] == '!';
-        boolean noWrites = false;
-        byte[] source = body;
-        if (shebang) {
-            String text = new String(body, StandardCharsets.ISO_8859_1);
-            int eol = text.indexOf('\n');
-            if (eol < 0) {
-                throw new CommandError("ERR Invalid script shebang");
-            }
-            String[] tokens = text.substring(0, eol).split(" ");
-            if (!tokens[0].equals("#!lua")) {
-                throw new CommandError("ERR Unexpected engine in script shebang: " + tokens[0]);
-            }
-            for (int i = 1; i < tokens.length; i++) {
-                if (tokens[i].isEmpty()) {
-                    continue;
-                }
-                if (!tokens[i].startsWith("flags=")) {
-                    throw new CommandError("ERR Unknown lua shebang option: " + tokens[i]);
-                }
-                for (String flag : tokens[i].substring(6).split(",")) {
-                    if (flag.isEmpty()) {
-                        continue;
-                    }
-                    if (!SCRIPT_FLAGS.contains(flag)) {
-                        throw new CommandError("ERR Unexpected flag in script shebang: " + flag);
-                    }
-                    noWrites |= flag.equals("no-writes");
-                }
-            }
-            source = commentedFirstLine(body);
-        }
-        CachedScript script = new CachedScript(compile(source, "@user_script", scripts.globals()), shebang, noWrites);
+        ScriptFlags flags = shebangFlags(body);
+        byte[] source = flags == null ? body : commentedFirstLine(body);
+        CachedScript script = new CachedScript(compile(source, "@user_script", scripts.globals()), flags);
         cache.put(sha, script);
         return script;
+    }
+
+    /** The flags a script's shebang declares; null without a shebang; Redis' error for a bad one. */
+    private static ScriptFlags shebangFlags(byte[] body) {
+        if (!(body.length > 1 && body[0] == '#' && body[1] == '!')) {
+            return null;
+        }
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        int eol = text.indexOf('\n');
+        if (eol < 0) {
+            throw new CommandError("ERR Invalid script shebang");
+        }
+        String[] tokens = text.substring(0, eol).split(" ");
+        if (!tokens[0].equals("#!lua")) {
+            throw new CommandError("ERR Unexpected engine in script shebang: " + tokens[0]);
+        }
+        boolean noWrites = false;
+        boolean allowOom = false;
+        for (int i = 1; i < tokens.length; i++) {
+            if (tokens[i].isEmpty()) {
+                continue;
+            }
+            if (!tokens[i].startsWith("flags=")) {
+                throw new CommandError("ERR Unknown lua shebang option: " + tokens[i]);
+            }
+            for (String flag : tokens[i].substring(6).split(",")) {
+                if (flag.isEmpty()) {
+                    continue;
+                }
+                if (!SCRIPT_FLAGS.contains(flag)) {
+                    throw new CommandError("ERR Unexpected flag in script shebang: " + flag);
+                }
+                noWrites |= flag.equals("no-writes");
+                allowOom |= flag.equals("allow-oom");
+            }
+        }
+        return new ScriptFlags(noWrites, allowOom);
+    }
+
+    /**
+     * Redis' evalGetCommandFlags: whether EVAL/EVALSHA with these arguments is refused when out of
+     * memory: only a script that declares flags (by its cached entry, else by the body's shebang),
+     * and neither no-writes nor allow-oom. A bad shebang is left to the command to report.
+     */
+    public boolean evalDeniesOom(byte[][] argv, boolean byBody) {
+        if (argv.length < 2) {
+            return false;
+        }
+        String sha = byBody ? RedisLib.sha1(argv[1]) : new String(argv[1], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        CachedScript cached = cache.get(sha);
+        if (cached != null) {
+            return cached.declaresFlags() && cached.flags().deniesOom();
+        }
+        if (!byBody) {
+            return false;
+        }
+        try {
+            ScriptFlags flags = shebangFlags(argv[1]);
+            return flags != null && flags.deniesOom();
+        } catch (CommandError e) {
+            return false;
+        }
+    }
+
+    /** Redis' fcallGetCommandFlags: a function is refused when out of memory unless no-writes or allow-oom. */
+    public boolean fcallDeniesOom(byte[][] argv) {
+        LibraryFunction f = argv.length < 2 ? null : functions.function(new String(argv[1], StandardCharsets.ISO_8859_1));
+        return f != null && !f.noWrites() && !f.allowOom();
     }
 
     /** The code with its shebang line turned into a comment, so line numbers stay those of the code as given. */
@@ -216,12 +296,22 @@ public final class ScriptEngine {
             throw c.error("ERR Can not execute a script with write flag using *_ro command.");
         }
         Varargs args = LuaValue.varargsOf(stringTable(c.args(), 3, keys), stringTable(c.args(), 3 + keys, c.argc() - 3 - keys));
-        run(c, new ScriptRun(c, f.name(), "@user_function", false, f.noWrites()), f.callback(), args, functions.globals());
+        run(c, new ScriptRun(c, f.name(), "@user_function", false, f.noWrites(), f.allowOom()), f.callback(), args, functions.globals());
     }
 
     /** FUNCTION LOAD [REPLACE]: the library's name. */
     public String loadLibrary(byte[] code, boolean replace) {
         return functions.load(code, replace);
+    }
+
+    /** FUNCTION RESTORE: loads the libraries of {@code codes}, joined to the current ones by {@code policy}. */
+    public void restoreLibraries(List<byte[]> codes, String policy) {
+        functions.restore(codes, FunctionLibraries.RestorePolicy.valueOf(policy));
+    }
+
+    /** FUNCTION DUMP's libraries, in order. */
+    public List<byte[]> libraryCodes() {
+        return functions.codes();
     }
 
     public boolean deleteLibrary(String name) {
@@ -427,10 +517,13 @@ public final class ScriptEngine {
         if (spec.has(CommandSpec.NOSCRIPT)) {
             return fail(raise, "ERR This Redis command is not allowed from script");
         }
+        if (spec.has(CommandSpec.WRITE) && run.readOnly) {
+            return fail(raise, "ERR Write commands are not allowed from read-only scripts.");
+        }
+        if (refusedForMemory(run, spec)) {
+            return fail(raise, Errors.OOM);
+        }
         if (spec.has(CommandSpec.WRITE)) {
-            if (run.readOnly) {
-                return fail(raise, "ERR Write commands are not allowed from read-only scripts.");
-            }
             run.wrote = true;
         }
         LuaReplyBuilder reply = new LuaReplyBuilder(run.resp);
@@ -441,6 +534,16 @@ public final class ScriptEngine {
             throw new ScriptError(result, LuaSandbox.currentLine());
         }
         return result;
+    }
+
+    /**
+     * Redis' scriptVerifyOOM: while the command that started the script found memory full, a
+     * denyoom command is refused unless the script is allow-oom or has already written (refusing
+     * then would break the script's atomicity).
+     */
+    private boolean refusedForMemory(ScriptRun run, CommandSpec spec) {
+        return !run.allowOom && !run.wrote && server.config().maxMemory() > 0 && server.eviction().outOfMemory()
+                && spec.has(CommandSpec.DENYOOM);
     }
 
     private static Varargs fail(boolean raise, String message) {

@@ -19,6 +19,8 @@ final class ScriptRun {
     final boolean isEval;
     /** EVAL_RO, FCALL_RO or a no-writes function: write commands are refused. */
     final boolean readOnly;
+    /** The script or function declares allow-oom: denyoom commands run even when memory is full. */
+    final boolean allowOom;
     final long startNanos = System.nanoTime();
     final List<Effect> effects = new ArrayList<>();
     /** redis.setresp: the protocol of redis.call replies and of the script's own reply. */
@@ -33,12 +35,13 @@ final class ScriptRun {
     /** Set by SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE: the hook ends the script with it. */
     String killedWith;
 
-    ScriptRun(Call caller, String name, String source, boolean isEval, boolean readOnly) {
+    ScriptRun(Call caller, String name, String source, boolean isEval, boolean readOnly, boolean allowOom) {
         this.caller = caller;
         this.name = name;
         this.source = source;
         this.isEval = isEval;
         this.readOnly = readOnly;
+        this.allowOom = allowOom;
     }
 
     /** Redis' suffix of a script's error: " script: NAME, on @user_script:LINE." */

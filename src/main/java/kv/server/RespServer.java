@@ -156,6 +156,7 @@ public class RespServer {
         pushFlusher = new PushFlusher(((ContextInternal) context).nettyEventLoop());
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
+        server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
         config.addListener("appendonly", v -> switchAof("yes".equals(v)));
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
@@ -164,7 +165,8 @@ public class RespServer {
             String host = optional ? address.substring(1) : address;
             chain = chain.compose(v -> listen(config, host, optional));
         }
-        return chain.onSuccess(v -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
+        // a failed bind ends the wait for the listeners too: started then carries its error
+        return chain.onComplete(ar -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
             scheduleCron(config);
             vertx.setPeriodic(1000, id -> releaseIdleOutput());
             config.addListener("hz", value -> scheduleCron(config));
@@ -248,7 +250,15 @@ public class RespServer {
                     }
                     kv.rdb.LoadedDataset data = ar.result();
                     long parsed = System.nanoTime();
-                    server.rdb().install(data);
+                    try {
+                        server.rdb().install(data);
+                    } catch (kv.engine.CommandError e) {
+                        // a function library of the file does not load: the file cannot be loaded
+                        server.readiness().loading(false);
+                        done.fail(new IllegalStateException("Fatal error loading the DB from " + file + ": " + e.getMessage()
+                                + ". Exiting.", e));
+                        return;
+                    }
                     server.readiness().loading(false);
                     LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
                             (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),

@@ -113,7 +113,11 @@ public final class Keyspace {
         return changes;
     }
 
-    void countChanges(long n) {
+    /**
+     * Adds changes outside the keys that Redis counts in server.dirty too (function libraries
+     * loaded or deleted): they count for save points and make the command propagate.
+     */
+    public void countChanges(long n) {
         changes += n;
     }
 

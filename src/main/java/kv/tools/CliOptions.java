@@ -22,5 +22,13 @@ final class CliOptions {
     boolean lastArgFromStdin; // -x
     boolean scan;             // --scan
     String pattern;           // --pattern, with --scan
+    boolean bigKeys;          // --bigkeys
+    boolean memKeys;          // --memkeys, --memkeys-samples
+    int memKeysSamples;       // --memkeys-samples: MEMORY USAGE's SAMPLES (0: the server's default)
+    boolean hotKeys;          // --hotkeys
+    boolean stat;             // --stat
+    boolean latency;          // --latency, --latency-history
+    boolean latencyHistory;   // --latency-history
+    boolean latencyDist;      // --latency-dist
     final List<String> command = new ArrayList<>();
 }

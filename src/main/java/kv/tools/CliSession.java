@@ -108,6 +108,24 @@ final class CliSession {
     }
 
     void send(List<byte[]> args) throws IOException {
+        write(args);
+        sout.flush();
+    }
+
+    /** Sends all commands in one go, then reads their replies in order. */
+    List<RespValue> pipeline(List<List<byte[]>> commands) throws IOException {
+        for (List<byte[]> args : commands) {
+            write(args);
+        }
+        sout.flush();
+        List<RespValue> replies = new ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            replies.add(read(false));
+        }
+        return replies;
+    }
+
+    private void write(List<byte[]> args) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream(64);
         b.write('*');
         b.writeBytes(Integer.toString(args.size()).getBytes(StandardCharsets.US_ASCII));
@@ -123,7 +141,6 @@ final class CliSession {
             b.write('\n');
         }
         b.writeTo(sout);
-        sout.flush();
     }
 
     /** The next reply; push messages are skipped unless {@code pushes} (subscribe mode). */

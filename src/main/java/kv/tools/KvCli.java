@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * kv-cli: a small redis-cli work-alike for operators and probes. Plain Java, JDK only: it must
@@ -33,8 +35,12 @@ import java.util.Map;
  * Deliberate differences: RESP3 big numbers print as {@code (big number) N} (redis-cli 7.0
  * aborts with "Unknown reply type"), RESP3 attributes are skipped (7.0 aborts), no line
  * editing or history at the prompt. {@code --pipe} (mass insertion), {@code -r -i -x},
- * {@code --csv} and {@code --scan --pattern} are redis-cli's; the other modes ({@code --stat
- * --bigkeys --memkeys --latency}) do not exist.
+ * {@code --csv}, {@code --scan --pattern}, {@code --stat}, {@code --latency},
+ * {@code --latency-history}, {@code --latency-dist}, {@code --bigkeys},
+ * {@code --memkeys [--memkeys-samples]} and {@code --hotkeys} are redis-cli's, with its output
+ * (checked by {@code KvCliModesTest}); unlike redis-cli's, the modes do not reconnect when the
+ * server goes away. The other modes ({@code --rdb --replica --cluster --lru-test
+ * --intrinsic-latency ...}) do not exist.
  */
 public final class KvCli {
 
@@ -47,9 +53,38 @@ public final class KvCli {
         boolean stdinTty = tty("kv.cli.stdin.tty");
         boolean stdoutTty = tty("kv.cli.stdout.tty");
         PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false);
+        CountDownLatch finished = new CountDownLatch(1);
+        if (scansKeyspace(args)) {
+            interruptOnShutdown(Thread.currentThread(), finished);
+        }
         int status = run(args, System.in, out, System.err, stdinTty, stdoutTty, System.getenv());
         out.flush();
+        finished.countDown();
         System.exit(status);
+    }
+
+    private static boolean scansKeyspace(String[] args) {
+        try {
+            CliOptions o = parse(args, null);
+            return o.bigKeys || o.memKeys || o.hotKeys;
+        } catch (UsageException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Ctrl-C during --bigkeys, --memkeys or --hotkeys: as redis-cli, stop the scan and print the
+     * summary of what was sampled; the JVM halts once {@code finished} (or after 2 s).
+     */
+    private static void interruptOnShutdown(Thread main, CountDownLatch finished) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            main.interrupt();
+            try {
+                finished.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kv-cli-interrupt"));
     }
 
     /** The launcher passes {@code -Dkv.cli.stdin.tty=true|false} (from {@code test -t}); else guess. */
@@ -141,6 +176,33 @@ public final class KvCli {
                     break;
                 case "--pattern":
                     o.pattern = value(args, ++i, a);
+                    break;
+                case "--bigkeys":
+                    o.bigKeys = true;
+                    break;
+                case "--memkeys":
+                    o.memKeys = true;
+                    o.memKeysSamples = 0;
+                    break;
+                case "--memkeys-samples":
+                    o.memKeys = true;
+                    o.memKeysSamples = intValue(value(args, ++i, a), a);
+                    break;
+                case "--hotkeys":
+                    o.hotKeys = true;
+                    break;
+                case "--stat":
+                    o.stat = true;
+                    break;
+                case "--latency":
+                    o.latency = true;
+                    break;
+                case "--latency-history":
+                    o.latency = true;
+                    o.latencyHistory = true;
+                    break;
+                case "--latency-dist":
+                    o.latencyDist = true;
                     break;
                 case "--help":
                     throw new UsageException(null);
@@ -258,12 +320,25 @@ public final class KvCli {
                 "  --no-raw           Force formatted output even when STDOUT is not a tty.",
                 "  --no-auth-warning  Don't show warning message when using password on command line.",
                 "  -r <repeat>        Execute the command N times (negative: for ever).",
-                "  -i <interval>      With -r, wait <interval> seconds between commands (e.g. 0.1).",
+                "  -i <interval>      With -r, wait <interval> seconds between commands (e.g. 0.1);",
+                "                     also the interval of --stat and --latency*.",
                 "  -x                 Read the last argument from STDIN.",
                 "  --csv              Output in CSV format.",
                 "  --scan             List all keys with SCAN.",
                 "  --pattern <pat>    With --scan, only keys matching the pattern.",
                 "  --pipe             Transfer raw Redis protocol from stdin to server (mass insertion).",
+                "  --stat             Print rolling stats about the server: keys, memory, clients, ...",
+                "                     every -i seconds (default 1).",
+                "  --latency          Measure server latency with PING every 10 ms until stopped (Ctrl-C).",
+                "                     Without a tty, or with --raw/--csv: one line after -i seconds (default 1).",
+                "  --latency-history  Like --latency, starting a new sequence every -i seconds (default 15).",
+                "  --latency-dist     Shows latency as a spectrum every -i seconds (default 1); needs a",
+                "                     256-colour terminal.",
+                "  --bigkeys          Sample the keys (SCAN) looking for the biggest ones per type.",
+                "  --memkeys          Sample the keys looking for the ones using the most memory (MEMORY USAGE).",
+                "  --memkeys-samples <n>  As --memkeys, with MEMORY USAGE's SAMPLES n.",
+                "  --hotkeys          Sample the keys looking for hot ones (OBJECT FREQ; needs an LFU maxmemory-policy).",
+                "                     With --bigkeys, --memkeys and --hotkeys, -i pauses after every 100 SCANs.",
                 "  --help             Output this help and exit.",
                 "",
                 "Examples:",
@@ -304,8 +379,31 @@ public final class KvCli {
         CliSession session = new CliSession(o, out, err);
         CommandRunner runner = new CommandRunner(o, session, out, err, tty);
         try {
+            if (o.latency) {
+                LatencyMode.Output output = o.csv ? LatencyMode.Output.CSV
+                        : tty ? LatencyMode.Output.STANDARD : LatencyMode.Output.RAW;
+                return runMode(session, out, err,
+                        () -> new LatencyMode(session, out, output, o.latencyHistory, o.intervalSeconds).run());
+            }
+            if (o.latencyDist) {
+                return runMode(session, out, err, () -> new LatencyDistMode(session, out, o.intervalSeconds).run());
+            }
             if (o.pipe) {
                 return session.connect() ? PipeMode.run(session, in, out, err) : 1;
+            }
+            if (o.bigKeys) {
+                return runMode(session, out, err,
+                        () -> new BigKeysMode(session, out, err, o.intervalSeconds, false, 0).run());
+            }
+            if (o.memKeys) {
+                return runMode(session, out, err,
+                        () -> new BigKeysMode(session, out, err, o.intervalSeconds, true, o.memKeysSamples).run());
+            }
+            if (o.hotKeys) {
+                return runMode(session, out, err, () -> new HotKeysMode(session, out, err, o.intervalSeconds).run());
+            }
+            if (o.stat) {
+                return runMode(session, out, err, () -> new StatMode(session, out, o.intervalSeconds).run());
             }
             if (o.scan) {
                 return runner.scan(o.pattern);
@@ -329,6 +427,29 @@ public final class KvCli {
         } finally {
             session.close();
             out.flush();
+        }
+    }
+
+    /** A mode that runs on its own connection until done (or interrupted). */
+    private interface Mode {
+        void run() throws IOException, ModeFailure;
+    }
+
+    private static int runMode(CliSession session, PrintStream out, PrintStream err, Mode mode) {
+        if (!session.connect()) {
+            return 1;
+        }
+        try {
+            mode.run();
+            return 0;
+        } catch (ModeFailure e) {
+            out.flush();
+            err.println(e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            out.flush();
+            err.println("Error: " + e.getMessage());
+            return 1;
         }
     }
 }

@@ -28,8 +28,32 @@ public final class Doubles {
         String digits = unscaledDigits.stripTrailingZeros().unscaledValue().toString();
         // decimal exponent of the leading digit
         int exponent = shortest.precision() - shortest.scale() - 1;
+        return layout(v < 0, digits, exponent);
+    }
+
+    /**
+     * C's {@code %.17g}, as Redis 7.0 prints doubles (and stores listpack scores): 17 significant
+     * digits, trailing zeros dropped, the same layout as {@link #format}.
+     */
+    public static String format17g(double v) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0" : "0";
+        }
+        BigDecimal r = new BigDecimal(v).round(new MathContext(17));
+        String digits = r.unscaledValue().abs().toString().replaceAll("0+$", "");
+        return layout(v < 0, digits.isEmpty() ? "0" : digits, r.precision() - r.scale() - 1);
+    }
+
+    /** {@code digits} (no trailing zeros) with the decimal exponent of the first, laid out as %g does. */
+    private static String layout(boolean negative, String digits, int exponent) {
         StringBuilder sb = new StringBuilder(24);
-        if (v < 0) {
+        if (negative) {
             sb.append('-');
         }
         if (exponent < -4 || exponent >= 17) {
