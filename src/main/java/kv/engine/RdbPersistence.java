@@ -340,8 +340,11 @@ public final class RdbPersistence {
         if (!Files.exists(file)) {
             return null;
         }
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return new RdbLoader(limits(config), config.databases(), nowMs, config.rdbChecksum()).load(in);
+        // the loaded keys' access fields follow maxmemory-policy, as the keyspace's clock does
+        kv.store.AccessClock access = new kv.store.AccessClock();
+        access.configure(config.maxMemoryPolicy().contains("lfu"), config.lfuLogFactor(), config.lfuDecayTime());
+        try (InputStream in = Files.newInputStream(file)) {
+            return new RdbLoader(limits(config), config.databases(), nowMs, config.rdbChecksum(), access).load(in);
         }
     }
 
@@ -350,26 +353,6 @@ public final class RdbPersistence {
         installFunctions(data);
         data.applyTo(server.keyspace());
         installed(data);
-    }
-
-    /**
-     * Installs a loaded dataset in slices of about 10 ms, giving the event loop back in between
-     * (clients get LOADING meanwhile); {@code done} runs on the data thread at the end.
-     */
-    public void installInSlices(LoadedDataset data, Runnable done) {
-        installFunctions(data);
-        int[] next = {0};
-        Runnable[] slice = new Runnable[1];
-        slice[0] = () -> {
-            next[0] = data.applyTo(server.keyspace(), next[0], System.nanoTime() + 10_000_000);
-            if (next[0] < data.entries().size()) {
-                server.lifecycle().schedule(0, slice[0]);
-            } else {
-                installed(data);
-                done.run();
-            }
-        };
-        slice[0].run();
     }
 
     /** The file's function libraries replace the current ones (Redis' loading ends with exactly the file's). */

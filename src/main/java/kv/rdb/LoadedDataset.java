@@ -5,19 +5,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import kv.store.Db;
 import kv.store.Keyspace;
+import kv.store.LoadedTables;
 
 /**
- * Everything an RDB file held, fully decoded but not yet in the keyspace: a load either produces
- * one of these or fails, so the keyspace is never half-loaded. {@link #applyTo} installs it.
+ * Everything an RDB file held, fully decoded into tables of its own but not yet in the keyspace:
+ * a load either produces one of these or fails, so the keyspace is never half-loaded.
+ * {@link #applyTo} installs it, in time independent of the key count.
  */
 public final class LoadedDataset {
-    /** One key as loaded: TTL in unix ms or -1; idle seconds / LFU frequency or -1. */
-    public record Entry(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency) {
+    /** One key as loaded: TTL in unix ms or -1. */
+    public record Entry(int db, byte[] key, Object value, long expireAtMs) {
     }
 
-    private final List<Entry> entries = new ArrayList<>();
+    private final LoadedTables tables;
     private final Map<String, byte[]> aux = new LinkedHashMap<>();
     private final List<byte[]> functionLibraries = new ArrayList<>();
     private int version;
@@ -25,9 +26,21 @@ public final class LoadedDataset {
     private long loaded;
     private long length;
 
-    void add(Entry e) {
-        entries.add(e);
+    LoadedDataset(LoadedTables tables) {
+        this.tables = tables;
+    }
+
+    void reserve(int db, long keys, long expiring) {
+        tables.reserve(db, keys, expiring);
+    }
+
+    /** Adds a key; false if its database has it already. */
+    boolean add(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency) {
+        if (!tables.add(db, key, value, expireAtMs, idleSeconds, frequency)) {
+            return false;
+        }
         loaded++;
+        return true;
     }
 
     void aux(String name, byte[] value) {
@@ -58,9 +71,11 @@ public final class LoadedDataset {
         expiredSkipped++;
     }
 
-    /** The entries not yet applied (an applied entry is handed over, not kept). */
+    /** The entries not yet applied, as a list built on each call (tools and tests). */
     public List<Entry> entries() {
-        return entries;
+        List<Entry> out = new ArrayList<>();
+        tables.forEach((db, key, value, when) -> out.add(new Entry(db, key, value, when)));
+        return out;
     }
 
     /** Auxiliary fields (redis-ver, ctime, aof-base...), in file order. */
@@ -90,34 +105,10 @@ public final class LoadedDataset {
     }
 
     /**
-     * Puts every key into {@code keyspace} (on the data thread). A key whose database does not
-     * exist here was refused while loading already.
+     * Puts every key into {@code keyspace} (on the data thread), then holds nothing more: empty
+     * databases take the loaded tables over (O(1) each), others get the entries one by one.
      */
     public void applyTo(Keyspace keyspace) {
-        applyTo(keyspace, 0, Long.MAX_VALUE);
-    }
-
-    /**
-     * Puts entries from index {@code from} until {@code deadlineNanos} (System.nanoTime) passes;
-     * returns the index to continue from, {@code entries().size()} when done. Lets a big load be
-     * installed in slices that keep the event loop responsive (LOADING replies meanwhile).
-     */
-    public int applyTo(Keyspace keyspace, int from, long deadlineNanos) {
-        int i = from;
-        while (i < entries.size()) {
-            Entry e = entries.get(i);
-            entries.set(i++, null); // the keyspace holds it now
-            if ((i & 1023) == 0 && System.nanoTime() >= deadlineNanos) {
-                i--;
-                entries.set(i, e);
-                return i;
-            }
-            Db db = keyspace.db(e.db());
-            db.put(e.key(), e.value(), e.expireAtMs() >= 0 ? e.expireAtMs() : Db.NO_TTL);
-            if (e.idleSeconds() >= 0 || e.frequency() >= 0) {
-                db.restoreAccess(e.key(), e.idleSeconds(), e.frequency());
-            }
-        }
-        return i;
+        tables.installInto(keyspace);
     }
 }

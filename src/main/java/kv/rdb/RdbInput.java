@@ -24,46 +24,56 @@ final class RdbInput {
     private final byte[] buf = new byte[1 << 16];
     private int pos;
     private int limit;
-    private long offset;
+    /** File offset of buf[0]. */
+    private long bufStart;
+    /** The CRC covers the bytes consumed before buf[crcPos]; the rest is added in bulk, not per byte. */
     private long crc;
+    private int crcPos;
 
     RdbInput(InputStream in) {
         this.in = in;
     }
 
     long offset() {
-        return offset;
+        return bufStart + pos;
     }
 
     long crc() {
+        settleCrc();
         return crc;
     }
 
+    private void settleCrc() {
+        crc = Crc64.update(crc, buf, crcPos, pos - crcPos);
+        crcPos = pos;
+    }
+
     RdbException error(String reason) {
-        return new RdbException(reason, offset);
+        return new RdbException(reason, offset());
     }
 
     private boolean fill() throws IOException {
         if (pos < limit) {
             return true;
         }
-        limit = in.read(buf, 0, buf.length);
+        settleCrc();
+        bufStart += limit;
         pos = 0;
-        if (limit <= 0) {
-            limit = 0;
+        crcPos = 0;
+        limit = 0;
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
             return false;
         }
+        limit = n;
         return true;
     }
 
     int u8() throws IOException, RdbException {
-        if (!fill()) {
-            throw error("unexpected end of file");
+        if (pos < limit || fill()) {
+            return buf[pos++] & 0xff;
         }
-        byte b = buf[pos++];
-        crc = Crc64.update(crc, b);
-        offset++;
-        return b & 0xff;
+        throw error("unexpected end of file");
     }
 
     /** True if nothing follows (no byte consumed). */
@@ -76,6 +86,12 @@ final class RdbInput {
             throw error("length " + n + " out of range");
         }
         int len = (int) n;
+        if (len <= limit - pos) {
+            // the common case: the whole string is in the buffer
+            byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + len);
+            pos += len;
+            return out;
+        }
         // grow step by step so that a corrupt length cannot allocate gigabytes up front
         byte[] out = new byte[Math.min(len, 1 << 20)];
         int done = 0;
@@ -88,10 +104,8 @@ final class RdbInput {
                 out = java.util.Arrays.copyOf(out, (int) Math.min(len, Math.max((long) out.length * 2, done + k)));
             }
             System.arraycopy(buf, pos, out, done, k);
-            crc = Crc64.update(crc, buf, pos, k);
             pos += k;
             done += k;
-            offset += k;
         }
         return out;
     }
@@ -172,7 +186,7 @@ final class RdbInput {
             case ENC_LZF: {
                 long clen = length();
                 long len = length();
-                long at = offset;
+                long at = offset();
                 byte[] c = bytes(clen);
                 if (len > Integer.MAX_VALUE - 16) {
                     throw new RdbException("LZF string too long", at);

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
+import kv.store.AccessClock;
+import kv.store.LoadedTables;
+
 /**
  * Reads a whole RDB file (versions 1 to {@link RdbFormat#MAX_READ_VERSION}) into a
  * {@link LoadedDataset}. Any problem stops the load with the offset, the key being read and the
@@ -16,6 +19,7 @@ public final class RdbLoader {
     private final int databases;
     private final long nowMs;
     private final boolean verifyChecksum;
+    private final AccessClock access;
 
     /**
      * @param databases keys for a database number at or above this are refused
@@ -23,10 +27,16 @@ public final class RdbLoader {
      * @param verifyChecksum rdbchecksum: check the CRC-64 at the end (a stored 0 means "none")
      */
     public RdbLoader(EncodingLimits limits, int databases, long nowMs, boolean verifyChecksum) {
+        this(limits, databases, nowMs, verifyChecksum, new AccessClock());
+    }
+
+    /** @param access sets the loaded keys' LRU/LFU fields: configured as the keyspace's clock is */
+    public RdbLoader(EncodingLimits limits, int databases, long nowMs, boolean verifyChecksum, AccessClock access) {
         this.limits = limits;
         this.databases = databases;
         this.nowMs = nowMs;
         this.verifyChecksum = verifyChecksum;
+        this.access = access;
     }
 
     /**
@@ -35,7 +45,7 @@ public final class RdbLoader {
      */
     public LoadedDataset load(InputStream in) throws IOException, RdbException {
         RdbInput r = new RdbInput(in);
-        LoadedDataset out = new LoadedDataset();
+        LoadedDataset out = new LoadedDataset(new LoadedTables(access, nowMs));
         byte[] magic = r.bytes(9);
         String head = new String(magic, StandardCharsets.ISO_8859_1);
         if (!head.startsWith("REDIS")) {
@@ -57,7 +67,6 @@ public final class RdbLoader {
         long idle = -1;
         int freq = -1;
         Set<Integer> seenDbs = new HashSet<>();
-        Set<KeyRef> keys = new HashSet<>();
         while (true) {
             long at = r.offset();
             int type = r.u8();
@@ -87,8 +96,7 @@ public final class RdbLoader {
                     continue;
                 }
                 case RdbFormat.OPCODE_RESIZEDB:
-                    r.length();
-                    r.length();
+                    out.reserve(db, r.length(), r.length());
                     continue;
                 case RdbFormat.OPCODE_SLOT_INFO:
                     r.length();
@@ -120,15 +128,12 @@ public final class RdbLoader {
                         throw new RdbException("key '" + printable(key) + "' (db " + db + ", " + RdbFormat.typeName(type)
                                 + " starting at offset " + at + "): " + strip(e), e.offset());
                     }
-                    if (!keys.add(new KeyRef(db, key))) {
-                        throw new RdbException("duplicate key '" + printable(key) + "' in db " + db, at);
-                    }
                     if (value == null) {
                         // an empty aggregate: Redis skips it too
                     } else if (expireAt >= 0 && expireAt <= nowMs) {
                         out.expiredSkipped();
-                    } else {
-                        out.add(new LoadedDataset.Entry(db, key, value, expireAt, idle, freq));
+                    } else if (!out.add(db, key, value, expireAt, idle, freq)) {
+                        throw new RdbException("duplicate key '" + printable(key) + "' in db " + db, at);
                     }
                     expireAt = -1;
                     idle = -1;
@@ -170,18 +175,5 @@ public final class RdbLoader {
             sb.append("...");
         }
         return sb.toString();
-    }
-
-    /** A key with value semantics, for the duplicate check. */
-    private record KeyRef(int db, byte[] key) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyRef k && k.db == db && java.util.Arrays.equals(k.key, key);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * db + java.util.Arrays.hashCode(key);
-        }
     }
 }

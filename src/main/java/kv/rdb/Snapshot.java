@@ -7,17 +7,19 @@ import java.util.Map;
 
 import kv.store.CompoundValue;
 import kv.store.Db;
+import kv.store.FrozenDb;
 import kv.store.Keyspace;
 import kv.store.KeyspaceListener;
 import kv.store.Values;
 
 /**
- * A point-in-time view of the keyspace without fork: at {@link #take} (on the data thread) it
- * copies references to every entry (key, value, expiry), which is cheap; a value replaced later
- * stays alive through the copy. A value about to change in place is deep-copied once, before its
- * first change, through the funnel's before-change hook, so extra memory is bounded by what
- * writes touch while the snapshot is open. {@link #advance} then visits the entries in slices
- * (BGSAVE, and an AOF rewrite's base). Only the data thread may use it; {@link #close} detaches it.
+ * A point-in-time view of the keyspace without fork: {@link #take} (on the data thread) costs
+ * O(databases): each table keeps its slots' content for the snapshot, copying a chunk of slots
+ * before its first change ({@link Db#freeze}); a value replaced later stays alive through the
+ * copy. A value about to change in place is deep-copied once, before its first change,
+ * through the funnel's before-change hook, so extra memory is bounded by what writes touch while
+ * the snapshot is open. {@link #advance} then visits the entries in slices (BGSAVE, and an AOF
+ * rewrite's base). Only the data thread may use it; {@link #close} detaches it.
  */
 public final class Snapshot implements KeyspaceListener {
     /** Receives each entry as of the snapshot's time; the value must only be read. */
@@ -31,9 +33,7 @@ public final class Snapshot implements KeyspaceListener {
     private final Keyspace keyspace;
     private final long timeMs;
     private final int[] dbIndex;
-    private final List<byte[][]> keys = new ArrayList<>();
-    private final List<Object[]> values = new ArrayList<>();
-    private final List<long[]> expires = new ArrayList<>();
+    private final List<FrozenDb> frozen = new ArrayList<>();
     /** Pre-images of values changed in place since the snapshot, by identity of the live object. */
     private final Map<Object, Object> preImages = new IdentityHashMap<>();
     private int db;
@@ -50,24 +50,7 @@ public final class Snapshot implements KeyspaceListener {
             if (d.size() == 0) {
                 continue;
             }
-            int n = d.size();
-            byte[][] k = new byte[n][];
-            Object[] v = new Object[n];
-            long[] e = new long[n];
-            int[] at = {0};
-            d.forEachStored((key, value) -> {
-                long when = d.expireTime(key);
-                if (when >= 0 && when <= timeMs) {
-                    return; // already expired: not part of the data set
-                }
-                k[at[0]] = key;
-                v[at[0]] = value;
-                e[at[0]] = when;
-                at[0]++;
-            });
-            keys.add(java.util.Arrays.copyOf(k, at[0]));
-            values.add(java.util.Arrays.copyOf(v, at[0]));
-            expires.add(java.util.Arrays.copyOf(e, at[0]));
+            frozen.add(d.freeze());
             used.add(i);
         }
         dbIndex = used.stream().mapToInt(Integer::intValue).toArray();
@@ -84,11 +67,11 @@ public final class Snapshot implements KeyspaceListener {
         return timeMs;
     }
 
-    /** Total keys in the snapshot. */
+    /** Total keys in the snapshot (keys already past their TTL but not yet removed included). */
     public long keyCount() {
         long n = 0;
-        for (byte[][] k : keys) {
-            n += k.length;
+        for (FrozenDb f : frozen) {
+            n += f == null ? 0 : f.size();
         }
         return n;
     }
@@ -110,36 +93,43 @@ public final class Snapshot implements KeyspaceListener {
 
     /**
      * Visits entries until {@code deadlineNanos} (System.nanoTime) passes; true when every entry
-     * has been visited (then the snapshot is closed).
+     * has been visited (then the snapshot is closed). Keys whose TTL had passed at the snapshot's
+     * time are left out. The size announced per database counts the keys as stored then (a
+     * hint, as RESIZEDB is).
      */
     public boolean advance(Visitor visitor, long deadlineNanos) throws Exception {
         int step = 0;
         while (db < dbIndex.length) {
-            byte[][] k = keys.get(db);
-            Object[] v = values.get(db);
-            long[] e = expires.get(db);
+            FrozenDb f = frozen.get(db);
             if (!announced) {
-                long expiring = 0;
-                for (long when : e) {
-                    if (when >= 0) {
-                        expiring++;
-                    }
-                }
-                visitor.database(dbIndex[db], k.length, expiring);
+                visitor.database(dbIndex[db], f.size(), f.expiring());
                 announced = true;
             }
-            while (next < k.length) {
-                Object value = v[next];
+            int slots = f.slots();
+            while (next < slots) {
+                int slot = next++;
+                byte[] key = f.keyAt(slot);
+                if (key == null) {
+                    f.passed(slot);
+                    if ((++step & 1023) == 0 && System.nanoTime() >= deadlineNanos) {
+                        return false;
+                    }
+                    continue;
+                }
+                Object value = f.valueAt(slot);
+                long when = f.expireAt(slot);
+                // chunks behind the walk need no copies: memory is released while the snapshot progresses
+                f.passed(slot);
                 Object pre = preImages.remove(value);
-                visitor.entry(dbIndex[db], k[next], pre != null ? pre : value, e[next]);
-                // drop references as we go: memory is released while the snapshot progresses
-                k[next] = null;
-                v[next] = null;
-                next++;
+                if (when < 0 || when > timeMs) {
+                    visitor.entry(dbIndex[db], key, pre != null ? pre : value, when);
+                }
                 if ((++step & 63) == 0 && System.nanoTime() >= deadlineNanos) {
                     return false;
                 }
             }
+            f.close();
+            frozen.set(db, null);
             db++;
             next = 0;
             announced = false;
@@ -154,9 +144,12 @@ public final class Snapshot implements KeyspaceListener {
             closed = true;
             keyspace.removeListener(this);
             preImages.clear();
-            keys.clear();
-            values.clear();
-            expires.clear();
+            for (FrozenDb f : frozen) {
+                if (f != null) {
+                    f.close();
+                }
+            }
+            frozen.clear();
         }
     }
 }

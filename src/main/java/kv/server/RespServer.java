@@ -251,19 +251,19 @@ public class RespServer {
                     kv.rdb.LoadedDataset data = ar.result();
                     long parsed = System.nanoTime();
                     try {
-                        server.rdb().installInSlices(data, () -> {
-                            server.readiness().loading(false);
-                            LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
-                                    (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
-                                    (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);
-                            done.complete();
-                        });
+                        server.rdb().install(data);
                     } catch (kv.engine.CommandError e) {
                         // a function library of the file does not load: the file cannot be loaded
                         server.readiness().loading(false);
                         done.fail(new IllegalStateException("Fatal error loading the DB from " + file + ": " + e.getMessage()
                                 + ". Exiting.", e));
+                        return;
                     }
+                    server.readiness().loading(false);
+                    LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
+                            (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
+                            (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);
+                    done.complete();
                 });
         return done.future();
     }

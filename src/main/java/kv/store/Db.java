@@ -547,6 +547,11 @@ public final class Db {
         return slot < 0 ? -1 : main.accessAt(slot);
     }
 
+    /** A copy of this database's entries as they are now (snapshots); see {@link FrozenDb}. */
+    public FrozenDb freeze() {
+        return new FrozenDb(main, expires);
+    }
+
     /** Every stored entry, keys past their TTL but not yet removed included (DEBUG DIGEST, as Redis'). */
     public void forEachStored(EntryVisitor visitor) {
         main.forEachSlot(slot -> visitor.visit(main.keyAt(slot), main.valueAt(slot)));
@@ -635,6 +640,29 @@ public final class Db {
         }
         target.trackFieldTtls(stored, value);
         target.changed(stored, to);
+    }
+
+    /**
+     * Takes over the tables of a load (this db being empty): O(1), no listener and no change count,
+     * as Redis' loading neither notifies nor dirties.
+     */
+    void adopt(LoadedTables.Part p) {
+        if (main.size() != 0) {
+            throw new IllegalStateException("loading into a database that holds keys");
+        }
+        main = p.main;
+        expires = p.expires;
+        volatileHashes = p.volatileHashes;
+        entryBytes = p.entryBytes;
+        modifying = null;
+    }
+
+    /** Sets a stored key's access field as loaded (not a change). */
+    void setAccessField(byte[] key, int field) {
+        int slot = main.find(key);
+        if (slot >= 0) {
+            main.setAccessAt(slot, field);
+        }
     }
 
     /** Moves this db's content into {@code other} and vice versa (SWAPDB); counted once by the caller. */

@@ -20,6 +20,16 @@ final class ExpireTable extends OpenKeyTable {
     }
 
     @Override
+    protected Object payloadArray() {
+        return whens;
+    }
+
+    @Override
+    protected Object oldPayloadArray() {
+        return resizing() ? oldWhens : null;
+    }
+
+    @Override
     protected void dropOldPayload() {
         oldWhens = null;
     }
@@ -53,6 +63,7 @@ final class ExpireTable extends OpenKeyTable {
     void put(byte[] key, long when) {
         // find first: an insertion may resize, and "whens[findOrInsert(key)]" would load the old array
         int slot = findOrInsert(key);
+        beforeWrite(keys, slot);
         whens[slot] = when;
     }
 

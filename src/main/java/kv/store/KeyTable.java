@@ -22,6 +22,16 @@ final class KeyTable extends OpenKeyTable {
     }
 
     @Override
+    protected Object payloadArray() {
+        return values;
+    }
+
+    @Override
+    protected Object oldPayloadArray() {
+        return resizing() ? oldValues : null;
+    }
+
+    @Override
     protected void dropOldPayload() {
         oldValues = null;
         oldAccess = null;
@@ -44,6 +54,7 @@ final class KeyTable extends OpenKeyTable {
     }
 
     void setValueAt(int slot, Object value) {
+        beforeWrite(keys, slot);
         values[slot] = value;
     }
 
@@ -58,6 +69,7 @@ final class KeyTable extends OpenKeyTable {
     /** Inserts or overwrites; returns the slot. */
     int put(byte[] key, Object value, int clock) {
         int slot = findOrInsert(key);
+        beforeWrite(keys, slot);
         values[slot] = value;
         access[slot] = clock;
         return slot;

@@ -25,6 +25,8 @@ abstract class OpenKeyTable {
     private static final int MIGRATE_PER_OP = 16;
     /** Marks a migrated (or deleted) slot of the old table: probing continues past it. */
     private static final byte[] MOVED = new byte[0];
+    /** The most entries {@link #reserve} sizes a table for. */
+    private static final long MAX_RESERVE = 1 << 23;
 
     protected byte[][] keys;
     protected int[] hashes;
@@ -40,6 +42,10 @@ abstract class OpenKeyTable {
 
     /** Resizing is deferred while an iteration that must see stable slots is in progress. */
     private int pauseResize;
+
+    private static final SlotCopies[] NO_COPIES = new SlotCopies[0];
+    /** Open snapshots of this table's arrays: they copy a chunk before its first change. */
+    private SlotCopies[] copies = NO_COPIES;
 
     OpenKeyTable() {
         keys = new byte[MIN_CAPACITY][];
@@ -123,6 +129,8 @@ abstract class OpenKeyTable {
         while (keys[i] != null) {
             i = (i + 1) & mask;
         }
+        beforeWrite(keys, i);
+        beforeWrite(oldKeys, j);
         keys[i] = oldKeys[j];
         hashes[i] = h;
         movePayloadFromOld(j, i);
@@ -158,9 +166,12 @@ abstract class OpenKeyTable {
             }
         }
         int i = h & mask;
-        while (keys[i] != null) {
+        // hash 0 is an empty slot of the current table (as in probe): the hash array is the one a
+        // preceding find() just walked, so it is likely cached where the key array is not
+        while (hashes[i] != 0) {
             i = (i + 1) & mask;
         }
+        beforeWrite(keys, i);
         keys[i] = key;
         hashes[i] = h;
         size++;
@@ -185,12 +196,14 @@ abstract class OpenKeyTable {
             // move i into the gap unless its home lies cyclically in (gap, i]
             boolean homeBetween = gap <= i ? (gap < home && home <= i) : (gap < home || home <= i);
             if (!homeBetween) {
+                beforeWrite(keys, gap);
                 keys[gap] = k;
                 hashes[gap] = hashes[i];
                 shiftPayload(i, gap);
                 gap = i;
             }
         }
+        beforeWrite(keys, gap);
         keys[gap] = null;
         hashes[gap] = 0; // the probe's emptiness test
         clearPayload(gap);
@@ -267,6 +280,29 @@ abstract class OpenKeyTable {
             if (System.nanoTime() > deadlineNanos) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Grows an empty table at once to hold {@code n} entries within the load factor (a load that
+     * knows its size skips the rehashes); does nothing otherwise. The figure comes from a file:
+     * beyond {@link #MAX_RESERVE} the table grows as entries come, so a corrupt one costs no memory.
+     */
+    final void reserve(long n) {
+        if (size != 0 || oldKeys != null) {
+            return;
+        }
+        long want = Math.min(n, MAX_RESERVE);
+        long capacity = MIN_CAPACITY;
+        while (want * 4 > capacity * 3) {
+            capacity <<= 1;
+        }
+        if (capacity > mask + 1) {
+            keys = new byte[(int) capacity][];
+            hashes = new int[(int) capacity];
+            mask = (int) capacity - 1;
+            allocatePayload((int) capacity);
+            dropOldPayload();
         }
     }
 
@@ -350,6 +386,46 @@ abstract class OpenKeyTable {
             }
             i = (i + 1) & m;
         }
+    }
+
+    // ---- point-in-time copies for snapshots (see SlotCopies) ----
+
+    /**
+     * The payload array of the current table, and of the old one of a resize (null if none), for
+     * tables that snapshots copy; others have none to show.
+     */
+    protected Object payloadArray() {
+        return null;
+    }
+
+    protected Object oldPayloadArray() {
+        return null;
+    }
+
+    /** The slot arrays as they are now, kept so until {@link #dropCopies}: see {@link SlotCopies}. */
+    final SlotCopies keepCopies() {
+        SlotCopies c = new SlotCopies(keys, hashes, payloadArray(), oldKeys, oldHashes, oldPayloadArray());
+        copies = Arrays.copyOf(copies, copies.length + 1);
+        copies[copies.length - 1] = c;
+        return c;
+    }
+
+    final void dropCopies(SlotCopies c) {
+        copies = Arrays.stream(copies).filter(x -> x != c).toArray(SlotCopies[]::new);
+    }
+
+    /**
+     * Every write to a slot of the key, hash or payload arrays goes through here first: a
+     * snapshot that still needs that slot's content copies its chunk before the change.
+     */
+    protected final void beforeWrite(byte[][] array, int slot) {
+        for (SlotCopies c : copies) {
+            c.beforeWrite(array, slot);
+        }
+    }
+
+    static boolean isMoved(byte[] key) {
+        return key == MOVED;
     }
 
     /** Visits every entry; the visitor must not insert or remove. Completes a pending resize first. */

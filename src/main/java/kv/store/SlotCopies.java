@@ -1,0 +1,133 @@
+package kv.store;
+
+import java.lang.reflect.Array;
+import java.util.Arrays;
+
+/**
+ * A table's slot arrays (keys, hashes, payload; the old table's too during a resize) as they were
+ * at one instant, without copying them up front: the table calls {@link #beforeWrite} before it
+ * changes any slot, and the chunk holding it is copied then, once. Reads come from the copy where
+ * one exists, else from the live array, whose chunk is then known to be unchanged. A chunk the
+ * reader has {@link #release released} is never copied again. Data thread only.
+ */
+final class SlotCopies {
+    private static final int SHIFT = 12;
+    private static final int CHUNK = 1 << SHIFT;
+
+    /** [0] the current table at capture, [1] the old one of a resize (or null). */
+    private final byte[][][] keys = new byte[2][][];
+    private final int[][] hashes = new int[2][];
+    private final Object[] payload = new Object[2];
+    private final byte[][][][] keyChunks = new byte[2][][][];
+    private final int[][][] hashChunks = new int[2][][];
+    private final Object[][] payloadChunks = new Object[2][];
+    private final boolean[][] released = new boolean[2][];
+
+    SlotCopies(byte[][] k, int[] h, Object p, byte[][] oldK, int[] oldH, Object oldP) {
+        init(0, k, h, p);
+        if (oldK != null) {
+            init(1, oldK, oldH, oldP);
+        }
+    }
+
+    private void init(int a, byte[][] k, int[] h, Object p) {
+        keys[a] = k;
+        hashes[a] = h;
+        payload[a] = p;
+        int chunks = (k.length + CHUNK - 1) >>> SHIFT;
+        keyChunks[a] = new byte[chunks][][];
+        hashChunks[a] = new int[chunks][];
+        payloadChunks[a] = new Object[chunks];
+        released[a] = new boolean[chunks];
+    }
+
+    /** Number of arrays captured: 1, or 2 during a resize. */
+    int tables() {
+        return keys[1] == null ? 1 : 2;
+    }
+
+    int length(int a) {
+        return keys[a].length;
+    }
+
+    int mask(int a) {
+        return keys[a].length - 1;
+    }
+
+    void beforeWrite(byte[][] array, int slot) {
+        for (int a = 0; a < 2; a++) {
+            if (array == keys[a]) {
+                int c = slot >>> SHIFT;
+                if (keyChunks[a][c] == null && !released[a][c]) {
+                    int from = c << SHIFT;
+                    int to = Math.min(keys[a].length, from + CHUNK);
+                    keyChunks[a][c] = Arrays.copyOfRange(keys[a], from, to);
+                    hashChunks[a][c] = Arrays.copyOfRange(hashes[a], from, to);
+                    if (payload[a] != null) {
+                        Object copy = Array.newInstance(payload[a].getClass().getComponentType(), to - from);
+                        System.arraycopy(payload[a], from, copy, 0, to - from);
+                        payloadChunks[a][c] = copy;
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    /** The key in slot {@code slot} of table {@code a} at capture: null if empty or migrated. */
+    byte[] keyAt(int a, int slot) {
+        byte[][] chunk = keyChunks[a][slot >>> SHIFT];
+        byte[] k = chunk != null ? chunk[slot & (CHUNK - 1)] : keys[a][slot];
+        return OpenKeyTable.isMoved(k) ? null : k;
+    }
+
+    private int hashAt(int a, int slot) {
+        int[] chunk = hashChunks[a][slot >>> SHIFT];
+        return chunk != null ? chunk[slot & (CHUNK - 1)] : hashes[a][slot];
+    }
+
+    Object valueAt(int a, int slot) {
+        Object chunk = payloadChunks[a][slot >>> SHIFT];
+        return chunk != null ? ((Object[]) chunk)[slot & (CHUNK - 1)] : ((Object[]) payload[a])[slot];
+    }
+
+    long longAt(int a, int slot) {
+        Object chunk = payloadChunks[a][slot >>> SHIFT];
+        return chunk != null ? ((long[]) chunk)[slot & (CHUNK - 1)] : ((long[]) payload[a])[slot];
+    }
+
+    /**
+     * Where {@code key} was at capture: {@code a << 31 | slot} packed in a long, or -1. Probes as
+     * the table does: by hash first, an empty slot ends the run, a migrated one does not.
+     */
+    long find(byte[] key) {
+        int h = KeyHash.hash(key);
+        for (int a = 0; a < tables(); a++) {
+            int m = mask(a);
+            int i = h & m;
+            while (true) {
+                int hi = hashAt(a, i);
+                if (hi == 0) {
+                    break;
+                }
+                if (hi == h) {
+                    byte[] k = keyAt(a, i);
+                    if (k != null && Arrays.equals(k, key)) {
+                        return ((long) a << 31) | i;
+                    }
+                }
+                i = (i + 1) & m;
+            }
+        }
+        return -1;
+    }
+
+    /** The reader is done with the chunk of {@code slot}: drop its copy, copy it no more. */
+    void release(int a, int slot) {
+        int c = slot >>> SHIFT;
+        released[a][c] = true;
+        keyChunks[a][c] = null;
+        hashChunks[a][c] = null;
+        payloadChunks[a][c] = null;
+    }
+}
