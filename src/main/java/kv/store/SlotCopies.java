@@ -1,6 +1,5 @@
 package kv.store;
 
-import java.lang.reflect.Array;
 import java.util.Arrays;
 
 /**
@@ -64,9 +63,11 @@ final class SlotCopies {
                     keyChunks[a][c] = Arrays.copyOfRange(keys[a], from, to);
                     hashChunks[a][c] = Arrays.copyOfRange(hashes[a], from, to);
                     if (payload[a] != null) {
-                        Object copy = Array.newInstance(payload[a].getClass().getComponentType(), to - from);
-                        System.arraycopy(payload[a], from, copy, 0, to - from);
-                        payloadChunks[a][c] = copy;
+                        // the payloads are values (Object[]) or expiry times (long[]); no reflection,
+                        // so the native image needs no array-class registration
+                        payloadChunks[a][c] = payload[a] instanceof long[] times
+                                ? Arrays.copyOfRange(times, from, to)
+                                : Arrays.copyOfRange((Object[]) payload[a], from, to);
                     }
                 }
                 return;
