@@ -162,4 +162,65 @@ class NativeConfigTest {
         assertFalse(!hits.isEmpty() && !configured,
                 "reflection in the server code needs native-image configuration:\n" + String.join("\n", hits));
     }
+
+    /**
+     * LuaJ's libraries create their functions with {@code Class.newInstance} (LibFunction.bind):
+     * every nested function class with a no-argument constructor of each library the sandbox
+     * loads must be registered for reflection, and every registered name must exist.
+     */
+    @Test
+    void luajLibraryFunctionsAreRegisteredForReflection() throws Exception {
+        String registration = Files.readString(Tools.ROOT.resolve("src/main/java/kv/server/LuaReflection.java"));
+        java.util.Set<String> registered = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = Pattern.compile("\"(org\\.luaj[^\"]+)\"").matcher(registration);
+        while (m.find()) {
+            registered.add(m.group(1));
+        }
+        for (String name : registered) {
+            Class.forName(name).getDeclaredConstructor(); // exists, with a no-argument constructor
+        }
+        String sandbox = Files.readString(Tools.ROOT.resolve("src/main/java/kv/script/LuaSandbox.java"))
+                + Files.readString(Tools.ROOT.resolve("src/main/java/kv/script/ScriptHook.java"));
+        java.util.regex.Matcher loads = Pattern.compile("load\\(new (\\w+)\\(\\)\\)").matcher(sandbox);
+        List<String> missing = new ArrayList<>();
+        int libraries = 0;
+        while (loads.find()) {
+            Class<?> lib = luajClass(loads.group(1));
+            if (lib == null) {
+                continue; // one of KV's own libraries (kv.script.lib): no reflection
+            }
+            libraries++;
+            for (Class<?> c = lib; c != null && c.getName().startsWith("org.luaj"); c = c.getSuperclass()) {
+                for (Class<?> nested : c.getDeclaredClasses()) {
+                    boolean function = org.luaj.vm2.lib.LibFunction.class.isAssignableFrom(nested)
+                            && !java.lang.reflect.Modifier.isAbstract(nested.getModifiers());
+                    if (function && hasNoArgConstructor(nested) && !registered.contains(nested.getName())) {
+                        missing.add(nested.getName());
+                    }
+                }
+            }
+        }
+        assertTrue(libraries >= 6, "the sandbox's libraries were not found in its source");
+        assertTrue(missing.isEmpty(), "register for reflection in kv.server.LuaReflection: " + missing);
+    }
+
+    private static Class<?> luajClass(String simpleName) {
+        for (String pkg : List.of("org.luaj.vm2.lib.", "org.luaj.vm2.lib.jse.")) {
+            try {
+                return Class.forName(pkg + simpleName);
+            } catch (ClassNotFoundException e) {
+                // try the next package
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasNoArgConstructor(Class<?> c) {
+        try {
+            c.getDeclaredConstructor();
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
 }
