@@ -28,6 +28,19 @@ public final class EngineHarness implements Server.Lifecycle {
         client = DetachedTransport.client(server, "test");
     }
 
+    /** Records what the server propagates from now on: one line {@code "db: arg arg..."} per effect. */
+    public java.util.List<String> recordPropagation() {
+        java.util.List<String> log = new java.util.ArrayList<>();
+        server.propagateTo((db, argv) -> {
+            StringBuilder line = new StringBuilder().append(db).append(':');
+            for (byte[] a : argv) {
+                line.append(' ').append(new String(a, StandardCharsets.UTF_8));
+            }
+            log.add(line.toString());
+        });
+        return log;
+    }
+
     /** Runs one command; returns its RESP2 reply as ISO-8859-1 text (one char per byte). */
     public String call(String... args) {
         byte[][] argv = new byte[args.length][];

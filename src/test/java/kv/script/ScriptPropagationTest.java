@@ -3,8 +3,6 @@ package kv.script;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -19,18 +17,12 @@ import kv.engine.EngineHarness;
  */
 class ScriptPropagationTest {
     private EngineHarness e;
-    private final List<String> log = new ArrayList<>();
+    private List<String> log;
 
     @BeforeEach
     void setUp() {
         e = new EngineHarness();
-        e.server.propagateTo((db, argv) -> {
-            StringBuilder line = new StringBuilder().append(db).append(':');
-            for (byte[] a : argv) {
-                line.append(' ').append(new String(a, StandardCharsets.UTF_8));
-            }
-            log.add(line.toString());
-        });
+        log = e.recordPropagation();
     }
 
     private List<String> run(String... args) {
