@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import kv.engine.Propagator;
 import kv.engine.Server;
 import kv.engine.SnapshotDump;
+import kv.protocol.RespEncoder;
 import kv.rdb.Snapshot;
 
 /**
@@ -143,7 +144,7 @@ public final class AppendOnlyFile implements Propagator {
         rewriteBaseSize = baseSize + incrSizes;
         openIncr();
         enabled = true;
-        server.propagateTo(this);
+        server.addPropagationTarget(this);
     }
 
     private void measure() throws IOException {
@@ -379,7 +380,7 @@ public final class AppendOnlyFile implements Propagator {
         if (rewrite != null) {
             return RewriteStart.ALREADY_RUNNING;
         }
-        boolean insideExec = server.propagator() != (enabled ? this : Propagator.NONE);
+        boolean insideExec = server.collectingEffects();
         if (insideExec || server.runningDump() != null) {
             rewriteScheduled = true;
             return RewriteStart.SCHEDULED;
@@ -564,7 +565,7 @@ public final class AppendOnlyFile implements Propagator {
         }
         enabled = true;
         waitingForBase = true;
-        server.propagateTo(this);
+        server.addPropagationTarget(this);
         if (rewrite != null || server.runningDump() != null || !startRewrite()) {
             rewriteScheduled = true;
         }
@@ -575,7 +576,7 @@ public final class AppendOnlyFile implements Propagator {
         if (!enabled) {
             return;
         }
-        server.propagateTo(Propagator.NONE);
+        server.removePropagationTarget(this);
         if (rewrite != null && rewrite.completesEnable()) {
             rewrite.dump().abort("AOF turned off while its first base was being written");
         }

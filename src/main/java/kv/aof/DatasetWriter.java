@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import kv.engine.SnapshotDump;
+import kv.protocol.RespEncoder;
 import kv.rdb.Snapshot;
 import kv.store.HashValue;
 import kv.store.Keyspace;

@@ -19,6 +19,8 @@ import java.util.Set;
 import kv.engine.CommandSpec;
 import kv.engine.Client;
 import kv.aof.AppendOnlyFile;
+import kv.engine.ReplicationBacklog;
+import kv.engine.ReplicationLog;
 import kv.engine.Server;
 import kv.store.Db;
 import kv.store.Keyspace;
@@ -335,18 +337,20 @@ public final class Info {
     }
 
     private static void replication(StringBuilder sb, Server s) {
+        ReplicationLog log = s.replication();
+        ReplicationBacklog backlog = log.backlog();
         sb.append("# Replication\r\n");
         field(sb, "role", "master");
         field(sb, "connected_slaves", 0);
         field(sb, "master_failover_state", "no-failover");
-        field(sb, "master_replid", s.replicationId());
-        field(sb, "master_replid2", "0000000000000000000000000000000000000000");
-        field(sb, "master_repl_offset", 0);
-        field(sb, "second_repl_offset", -1);
-        field(sb, "repl_backlog_active", 0);
-        field(sb, "repl_backlog_size", 1048576);
-        field(sb, "repl_backlog_first_byte_offset", 0);
-        field(sb, "repl_backlog_histlen", 0);
+        field(sb, "master_replid", log.replid());
+        field(sb, "master_replid2", log.replid2());
+        field(sb, "master_repl_offset", log.offset());
+        field(sb, "second_repl_offset", log.secondOffset());
+        field(sb, "repl_backlog_active", backlog == null ? 0 : 1);
+        field(sb, "repl_backlog_size", backlog == null ? s.config().replBacklogSize() : backlog.size());
+        field(sb, "repl_backlog_first_byte_offset", backlog == null ? 0 : backlog.firstByteOffset());
+        field(sb, "repl_backlog_histlen", backlog == null ? 0 : backlog.histlen());
     }
 
     private static void cpu(StringBuilder sb) {

@@ -94,6 +94,8 @@ public final class ServerConfig {
     private final Param rdbchecksum;
     private final Param stopWritesOnBgsaveError;
     private final Param maxmemory;
+    private final Param replBacklogSize;
+    private final Param replTimeout;
     private final Param maxmemoryPolicy;
     private final Param maxmemorySamples;
     private final Param maxmemoryEvictionTenacity;
@@ -186,6 +188,8 @@ public final class ServerConfig {
         rdbchecksum = add(new BoolParam("rdbchecksum", IMM, true));
         stopWritesOnBgsaveError = add(new BoolParam("stop-writes-on-bgsave-error", 0, true));
         maxmemory = add(new NumParam("maxmemory", 0, 0, -1L, 0, true, true));
+        replBacklogSize = add(new NumParam("repl-backlog-size", 0, 1, Long.MAX_VALUE, 1024 * 1024, true));
+        replTimeout = add(new NumParam("repl-timeout", 0, 1, Integer.MAX_VALUE, 60, false));
         maxmemoryPolicy = add(new EnumParam("maxmemory-policy", 0, "noeviction",
                 "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                 "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
@@ -496,6 +500,16 @@ public final class ServerConfig {
      * maxmemory in bytes; 0 = no limit. The directive takes unsigned 64-bit values; values
      * above Long.MAX_VALUE read as Long.MAX_VALUE (unlimited in practice).
      */
+    /** repl-backlog-size in bytes (a ring of at most 2 GiB is what a Java array holds). */
+    public int replBacklogSize() {
+        return (int) Math.min(l(replBacklogSize), Integer.MAX_VALUE - 8);
+    }
+
+    /** repl-timeout in seconds. */
+    public long replTimeoutSeconds() {
+        return l(replTimeout);
+    }
+
     public long maxMemory() {
         long v = l(maxmemory);
         return v < 0 ? Long.MAX_VALUE : v;

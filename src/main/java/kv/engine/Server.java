@@ -1,10 +1,8 @@
 package kv.engine;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,14 +51,22 @@ public final class Server {
     private final HashFieldExpiry hashFieldExpiry;
     private final long startMs = System.currentTimeMillis();
     private final String runId;
-    /** Read by the metrics thread (instance_info label), changed by DEBUG CHANGE-REPL-ID. */
-    private volatile String replicationId;
+    /** The replication stream's ids, offset and backlog: always a propagation target. */
+    private final ReplicationLog replication = new ReplicationLog();
     private long peakMemory;
     private final Lifecycle lifecycle;
     private int tcpPort;
     private final ReadinessState readiness = new ReadinessState();
     private final RdbPersistence rdb;
-    private Propagator propagator = Propagator.NONE;
+    /** Where effects go for good (the replication stream, the AOF while on). */
+    private final List<Propagator> propagationTargets = new ArrayList<>();
+    private final Propagator fanOut = (db, argv) -> {
+        for (int i = 0; i < propagationTargets.size(); i++) {
+            propagationTargets.get(i).propagate(db, argv);
+        }
+    };
+    /** {@link #fanOut}, or a collector while EXEC or a script gathers its effects. */
+    private Propagator propagator = fanOut;
     /** Components above the engine that commands reach through the server (the AOF...), by type. */
     private final Map<Class<?>, Object> components = new java.util.HashMap<>();
     /** The background dump (BGSAVE or AOF rewrite) in progress: one at a time, as Redis' one child. */
@@ -101,8 +107,8 @@ public final class Server {
         this.dispatcher = new Dispatcher(this);
         this.activeExpiry = new ActiveExpiry(keyspace);
         this.hashFieldExpiry = new HashFieldExpiry(this);
-        this.runId = randomId();
-        this.replicationId = randomId();
+        this.runId = ReplicationLog.randomId();
+        propagationTargets.add(replication);
         families.accept(commands);
         for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
             commands.rename(rename.getKey(), rename.getValue());
@@ -144,16 +150,10 @@ public final class Server {
         }
     }
 
-    /** 40 random hex digits, like Redis' run and replication ids. */
-    private static String randomId() {
-        byte[] id = new byte[20];
-        new SecureRandom().nextBytes(id);
-        return HexFormat.of().formatHex(id);
-    }
-
-    /** DEBUG CHANGE-REPL-ID: a new replication id (there is no secondary id to clear yet). */
+    /** DEBUG CHANGE-REPL-ID: a new replication id, the secondary one cleared. */
     public void changeReplicationId() {
-        replicationId = randomId();
+        replication.changeReplicationId();
+        replication.clearReplicationId2();
     }
 
     /** LRU or LFU bookkeeping follows maxmemory-policy. */
@@ -211,7 +211,9 @@ public final class Server {
     public LatencyMonitor latency() { return latency; }
     public long startMs() { return startMs; }
     public String runId() { return runId; }
-    public String replicationId() { return replicationId; }
+    public String replicationId() { return replication.replid(); }
+    /** The replication stream: ids, offset, backlog. */
+    public ReplicationLog replication() { return replication; }
     public void activeExpireEnabled(boolean enabled) { activeExpireEnabled = enabled; }
     public void cronPaused(boolean paused) { cronPaused = paused; }
     public Lifecycle lifecycle() { return lifecycle; }
@@ -222,13 +224,37 @@ public final class Server {
     public RdbPersistence rdb() { return rdb; }
     public void tcpPort(int port) { tcpPort = port; }
 
-    /** Where write effects go (the AOF, replicas); {@link Propagator#NONE} until persistence sets one. */
+    /** Where write effects go now: every propagation target, or what EXEC or a script collects. */
     public Propagator propagator() {
         return propagator;
     }
 
+    /**
+     * EXEC and scripts collect their commands' effects here, then hand them (wrapped in MULTI/EXEC)
+     * to the propagator they replaced; {@link #propagateTo(Propagator)} with that one restores it.
+     */
     public void propagateTo(Propagator target) {
         propagator = target;
+    }
+
+    /** Whether EXEC or a script is collecting effects (they reach the targets only at its end). */
+    public boolean collectingEffects() {
+        return propagator != fanOut;
+    }
+
+    /** A lasting receiver of every effect (the AOF while appendonly is on). */
+    public void addPropagationTarget(Propagator target) {
+        if (!propagationTargets.contains(target)) {
+            propagationTargets.add(target);
+        }
+    }
+
+    public void removePropagationTarget(Propagator target) {
+        propagationTargets.remove(target);
+    }
+
+    public boolean propagatesTo(Propagator target) {
+        return propagationTargets.contains(target);
     }
 
     public SnapshotDump runningDump() {

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import kv.config.ConfigSource;
 import kv.config.ServerConfig;
 import kv.engine.EngineHarness;
-import kv.engine.Propagator;
 
 /**
  * The running AOF without sockets: the event loop is a queue the test drains, so what happens
@@ -178,7 +177,7 @@ class AppendOnlyFileTest {
         aof.disable();
         assertTrue(incr().contains("SET"));
         h.call("SET", "b", "2");
-        assertEquals(Propagator.NONE, h.server.propagator());
+        assertFalse(h.server.propagatesTo(aof));
         h.call("CONFIG", "SET", "aof-use-rdb-preamble", "no");
         aof.enable();
         assertTrue(aof.enabled());

@@ -36,7 +36,7 @@ class FunctionAofTest {
     void libraryCommandsPropagateAsCalledWhenTheyChangeSomething() {
         EngineHarness e = harness();
         List<String> log = new ArrayList<>();
-        e.server.propagateTo((db, argv) -> {
+        e.server.addPropagationTarget((db, argv) -> {
             List<String> words = new ArrayList<>();
             for (byte[] a : argv) {
                 words.add(new String(a, StandardCharsets.ISO_8859_1));

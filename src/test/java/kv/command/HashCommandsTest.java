@@ -25,7 +25,7 @@ class HashCommandsTest {
     private final List<String> propagated = new ArrayList<>();
 
     HashCommandsTest() {
-        d.server.propagateTo((db, argv) -> {
+        d.server.addPropagationTarget((db, argv) -> {
             StringBuilder sb = new StringBuilder();
             for (byte[] a : argv) {
                 sb.append(sb.length() == 0 ? "" : " ").append(new String(a, StandardCharsets.UTF_8));

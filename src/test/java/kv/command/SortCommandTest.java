@@ -27,7 +27,7 @@ class SortCommandTest {
     private final List<String> propagated = new ArrayList<>();
 
     SortCommandTest() {
-        server.propagateTo((db, argv) -> propagated.add(join(argv)));
+        server.addPropagationTarget((db, argv) -> propagated.add(join(argv)));
     }
 
     private static String join(byte[][] argv) {

@@ -21,7 +21,7 @@ class SortedSetPropagationTest {
     private final List<String> propagated = new ArrayList<>();
 
     SortedSetPropagationTest() {
-        server.propagateTo((db, argv) -> {
+        server.addPropagationTarget((db, argv) -> {
             StringBuilder sb = new StringBuilder();
             for (byte[] a : argv) {
                 sb.append(sb.length() == 0 ? "" : " ").append(new String(a, StandardCharsets.UTF_8));

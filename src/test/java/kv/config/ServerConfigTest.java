@@ -143,6 +143,8 @@ class ServerConfigTest {
         expected.put("rdbcompression", "yes");
         expected.put("rdbchecksum", "yes");
         expected.put("stop-writes-on-bgsave-error", "yes");
+        expected.put("repl-backlog-size", "1048576");
+        expected.put("repl-timeout", "60");
         // KV only: the health and metrics port (redis-server has no such directive)
         expected.put("management-port", "9000");
         for (Map.Entry<String, String> e : expected.entrySet()) {

@@ -37,7 +37,7 @@ class BlockingTest {
         final Server server = new Server(ServerConfig.defaults(), this, Commands::registerAll);
 
         Harness() {
-            server.propagateTo((db, argv) -> {
+            server.addPropagationTarget((db, argv) -> {
                 StringBuilder sb = new StringBuilder();
                 for (byte[] a : argv) {
                     sb.append(sb.length() == 0 ? "" : " ").append(new String(a, StandardCharsets.UTF_8));

@@ -31,7 +31,7 @@ public final class EngineHarness implements Server.Lifecycle {
     /** Records what the server propagates from now on: one line {@code "db: arg arg..."} per effect. */
     public java.util.List<String> recordPropagation() {
         java.util.List<String> log = new java.util.ArrayList<>();
-        server.propagateTo((db, argv) -> {
+        server.addPropagationTarget((db, argv) -> {
             StringBuilder line = new StringBuilder().append(db).append(':');
             for (byte[] a : argv) {
                 line.append(' ').append(new String(a, StandardCharsets.UTF_8));

@@ -72,7 +72,7 @@ class TransactionEngineTest {
     @Test
     void execPropagatesOneAtomicBlock() {
         List<String> log = new ArrayList<>();
-        e.server.propagateTo((db, argv) -> {
+        e.server.addPropagationTarget((db, argv) -> {
             StringBuilder line = new StringBuilder().append(db).append(':');
             for (byte[] a : argv) {
                 line.append(' ').append(new String(a, StandardCharsets.UTF_8));

@@ -1,25 +1,28 @@
-package kv.aof;
+package kv.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-/** A growable byte buffer that commands are appended to in RESP (arrays of bulk strings), as the AOF holds them. */
-final class RespEncoder {
+/**
+ * A growable byte buffer that commands are appended to in RESP (arrays of bulk strings), as the AOF
+ * and the replication stream carry them.
+ */
+public final class RespEncoder {
     private byte[] bytes;
     private int size;
 
-    RespEncoder(int initialCapacity) {
+    public RespEncoder(int initialCapacity) {
         bytes = new byte[initialCapacity];
     }
 
-    void command(byte[][] argv) {
+    public void command(byte[][] argv) {
         header('*', argv.length);
         for (byte[] arg : argv) {
             bulk(arg, 0, arg.length);
         }
     }
 
-    void header(char kind, long n) {
+    public void header(char kind, long n) {
         ensure(24);
         bytes[size++] = (byte) kind;
         if (n < 0) {
@@ -40,7 +43,7 @@ final class RespEncoder {
         bytes[size++] = '\n';
     }
 
-    void bulk(byte[] b, int offset, int length) {
+    public void bulk(byte[] b, int offset, int length) {
         header('$', length);
         ensure(length + 2);
         System.arraycopy(b, offset, bytes, size, length);
@@ -49,21 +52,21 @@ final class RespEncoder {
         bytes[size++] = '\n';
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
     /** The content as a buffer to write (valid until the next append or {@link #clear}). */
-    ByteBuffer view() {
+    public ByteBuffer view() {
         return ByteBuffer.wrap(bytes, 0, size);
     }
 
     /** Empties the buffer; a big one left by a burst shrinks back so it does not hold memory forever. */
-    void clear() {
+    public void clear() {
         size = 0;
         if (bytes.length > 4 << 20) {
             bytes = new byte[64 * 1024];
