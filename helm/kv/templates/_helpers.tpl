@@ -138,3 +138,15 @@ protected-mode no
 rename-command {{ . }} ""
 {{- end }}
 {{- end -}}
+
+{{/* The master proxy's pods: another name label, so the KV pods' selectors never match them. */}}
+{{- define "kv.proxySelectorLabels" -}}
+app.kubernetes.io/name: {{ printf "%s-master-proxy" (include "kv.name" .) | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/component: master-proxy
+{{- end -}}
+
+{{- define "kv.proxyLabels" -}}
+{{ include "kv.proxySelectorLabels" . }}
+{{ include "kv.commonLabels" . }}
+{{- end -}}
