@@ -45,9 +45,16 @@ class StartNodeScriptTest {
 
     @BeforeEach
     void fakeRedisCli() throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
         answers = Files.createDirectories(dir.resolve("answers"));
         calls = dir.resolve("calls");
+        installFakeRedisCli(Files.createDirectories(dir.resolve("bin")));
+    }
+
+    /**
+     * Writes the fake redis-cli into {@code bin}: it answers from $FAKE_ANSWERS/HOST_PORT_COMMAND
+     * and appends "HOST:PORT ARGS auth=REDISCLI_AUTH" to $FAKE_CALLS.
+     */
+    static void installFakeRedisCli(Path bin) throws Exception {
         Path cli = bin.resolve("redis-cli");
         Files.writeString(cli, """
                 #!/bin/sh
