@@ -6,10 +6,12 @@
 {{- $sentinelPort := .Values.sentinel.containerPorts.sentinel }}
 {{- $auth := .Values.auth.enabled }}
 {{- $sentinelAuth := and .Values.auth.enabled .Values.auth.sentinel }}
-# The Service {{ $fullname }} for clients without Sentinel support: HAProxy forwards
-# tcp-redis to the one node whose INFO replication says role:master (checked every second),
-# and closes the sessions of a node that stops being master, so no client keeps writing
-# to a demoted node. tcp-sentinel is spread over the Sentinels.
+# The Service {{ $fullname }} for clients without Sentinel support. HAProxy forwards tcp-redis
+# to the node that both says role:master (INFO replication) and is the master its own Sentinel
+# names (SENTINEL get-master-addr-by-name answers <server name>.<domain>): the first alone also
+# passes a demoted master that Sentinel has not reconfigured yet (up to ~10 s after a manual
+# failover). Checked every second; the sessions of a node that fails the check are closed, so
+# no client keeps writing to a demoted node. tcp-sentinel is spread over the Sentinels.
 global
   log stdout format raw local0 notice
   maxconn 4096
@@ -39,11 +41,18 @@ listen master
   tcp-check expect string +PONG
   tcp-check send INFO\ replication\r\n
   tcp-check expect string role:master
-  tcp-check send QUIT\r\n
+  # (no QUIT: Sentinel has no such command; HAProxy closes the connections itself)
+  tcp-check connect port {{ $sentinelPort }}
+{{- if $sentinelAuth }}
+  tcp-check send-binary "${REDIS_AUTH_HEX}"
   tcp-check expect string +OK
-  default-server check inter 1s fall 1 rise 1 on-marked-down shutdown-sessions resolvers cluster init-addr none
+{{- end }}
+  tcp-check send SENTINEL\ get-master-addr-by-name\ {{ .Values.sentinel.masterSet }}\r\n
+  # the server name is the pod name: "<pod>." cannot match another pod (node-1 vs node-10)
+  tcp-check expect string-lf "%[srv_name]."
+  default-server check inter 1s fall 1 rise 1 on-marked-down shutdown-sessions resolvers cluster init-addr libc,none
 {{- range $i := until (int .Values.replica.replicaCount) }}
-  server node-{{ $i }} {{ $fullname }}-node-{{ $i }}.{{ $domain }}:{{ $redisPort }}
+  server {{ $fullname }}-node-{{ $i }} {{ $fullname }}-node-{{ $i }}.{{ $domain }}:{{ $redisPort }}
 {{- end }}
 listen sentinel
   bind :{{ $sentinelPort }}
@@ -56,7 +65,7 @@ listen sentinel
 {{- end }}
   tcp-check send PING\r\n
   tcp-check expect string +PONG
-  default-server check inter 2s fall 2 rise 1 resolvers cluster init-addr none
+  default-server check inter 2s fall 2 rise 1 resolvers cluster init-addr libc,none
 {{- range $i := until (int .Values.replica.replicaCount) }}
   server sentinel-{{ $i }} {{ $fullname }}-node-{{ $i }}.{{ $domain }}:{{ $sentinelPort }}
 {{- end }}

@@ -192,10 +192,13 @@ class HelmReplicationChartTest {
         String cfg = at(find(objects, "ConfigMap", "redis-master-proxy"), "data").asJsonObject().getString("haproxy.cfg");
         List<String> lines = cfg.lines().map(String::strip).toList();
         for (int i = 0; i < 3; i++) {
-            assertTrue(lines.contains("server node-" + i + " redis-node-" + i + "." + DOMAIN + ":6379"), cfg);
+            assertTrue(lines.contains("server redis-node-" + i + " redis-node-" + i + "." + DOMAIN + ":6379"), cfg);
             assertTrue(lines.contains("server sentinel-" + i + " redis-node-" + i + "." + DOMAIN + ":26379"), cfg);
         }
+        // the node says it is master, and its own Sentinel names it (not a demoted master awaiting reconfiguration)
         assertTrue(lines.contains("tcp-check expect string role:master"), cfg);
+        assertTrue(lines.contains("tcp-check send SENTINEL\\ get-master-addr-by-name\\ mymaster\\r\\n"), cfg);
+        assertTrue(lines.contains("tcp-check expect string-lf \"%[srv_name].\""), cfg);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("default-server ") && l.contains("on-marked-down shutdown-sessions")),
                 "a demoted node's sessions are closed: " + cfg);
         assertTrue(lines.contains("tcp-check send-binary \"${REDIS_AUTH_HEX}\""), cfg);
