@@ -5,7 +5,7 @@
 
 {{/* REDIS_PASSWORD (the data password) and SENTINEL_PASSWORD (auth.sentinel) from the Secret. */}}
 {{- define "kv.sentinelPasswordEnv" -}}
-{{- if .Values.auth.enabled }}
+{{- if .Values.auth.enabled -}}
 - name: REDIS_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -23,7 +23,7 @@
 
 {{/* The init container deciding whom the node follows (files/start-node.sh). */}}
 {{- define "kv.startNodeContainer" -}}
-{{- $r := .Values.replica }}
+{{- $r := .Values.replica -}}
 - name: start-node
   image: {{ include "kv.sentinelImage" . | quote }}
   imagePullPolicy: {{ .Values.sentinel.image.pullPolicy }}
@@ -65,7 +65,9 @@
       value: /run/kv/kv.conf
     - name: SENTINEL_CONF
       value: /run/sentinel/sentinel.conf
-    {{- include "kv.sentinelPasswordEnv" . | nindent 4 }}
+    {{- with include "kv.sentinelPasswordEnv" . }}
+    {{- . | nindent 4 }}
+    {{- end }}
   resources:
     {{- toYaml .Values.sentinel.resources | nindent 4 }}
   {{- if $r.containerSecurityContext.enabled }}
@@ -84,8 +86,8 @@
 
 {{/* The redis-sentinel container of a node pod. */}}
 {{- define "kv.sentinelContainer" -}}
-{{- $r := .Values.replica }}
-{{- $port := .Values.sentinel.containerPorts.sentinel }}
+{{- $r := .Values.replica -}}
+{{- $port := .Values.sentinel.containerPorts.sentinel -}}
 - name: sentinel
   image: {{ include "kv.sentinelImage" . | quote }}
   imagePullPolicy: {{ .Values.sentinel.image.pullPolicy }}
