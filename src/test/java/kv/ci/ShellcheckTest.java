@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * shellcheck over every shell script of the repository: bin/*, .ci/run, bench/*.sh,
- * src/main/docker/*.sh, helm/kv/files/*.sh (a file counts as a shell script when its first line is an sh/bash
+ * src/main/docker/*.sh, helm/kv/files/*.sh, src/test/deploy/*.sh (a file counts as a shell script when its first line is an sh/bash
  * shebang). shellcheck missing fails the test: .ci/run and the workflows install it.
  */
 class ShellcheckTest {
@@ -27,6 +27,7 @@ class ShellcheckTest {
         candidates.addAll(Tools.list("bench", "*.sh"));
         candidates.addAll(Tools.list("src/main/docker", "*"));
         candidates.addAll(Tools.list("helm/kv/files", "*.sh"));
+        candidates.addAll(Tools.list("src/test/deploy", "*.sh"));
         List<Path> scripts = new ArrayList<>();
         for (Path p : candidates) {
             String first = firstLine(p);
