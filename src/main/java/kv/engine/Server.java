@@ -90,6 +90,14 @@ public final class Server {
     public interface Lifecycle extends Clients.Scheduler {
         /** Stops the process after the reply is flushed. */
         void shutdown(int exitCode);
+
+        /**
+         * Runs {@code task} on the data thread once the current event-loop turn has handled its
+         * reads (Redis' beforeSleep): what is batched per turn, such as BCAST invalidations.
+         */
+        default void afterTurn(Runnable task) {
+            schedule(0, task);
+        }
     }
 
     /** {@code families} registers the command handlers (the command layer sits above the engine). */
@@ -297,9 +305,7 @@ public final class Server {
             activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
             hashFieldExpiry.run(tickNanos / 16);
         }
-        // keys the cron expired reach BCAST clients now rather than after somebody's next command
         tracking.limitTable();
-        tracking.deliverBroadcasts();
         keyspace.migrateTables(1_000_000);
         clientEviction.enforce(config.maxMemoryClients());
         refreshClientMemory();

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,9 @@ import kv.store.KeyspaceListener;
  * <p>Default mode: the keys a tracking client reads are remembered in one table shared by all
  * databases (key → client ids, as Redis does it); a change sends each of those clients one
  * {@code invalidate} message and forgets the key. BCAST mode: nothing is remembered; every change
- * to a key under a registered prefix is collected and, after the command, each client of the prefix
- * gets one message with the prefix's keys. A flush sends every tracking client a null
+ * to a key under a registered prefix is collected and, once the event-loop turn's reads are done
+ * (Redis' beforeSleep), each client of the prefix gets one message with the keys of the whole turn,
+ * in byte order, however many commands and clients changed them. A flush sends every tracking client a null
  * invalidation. Messages go as RESP3 pushes, or to a redirect client (RESP2: as pub/sub messages
  * on {@code __redis__:invalidate} if it is subscribed to anything).
  */
@@ -59,8 +59,11 @@ public final class Tracking implements KeyspaceListener {
     /** The clients of one BCAST prefix and the keys changed under it since the last delivery. */
     private static final class Prefix {
         final Set<Client> clients = new LinkedHashSet<>();
-        /** Changed key → the client that changed it (for NOLOOP), null if several or none. */
-        final Map<ByteBuffer, Client> changed = new LinkedHashMap<>();
+        /**
+         * Changed key → the client that changed it last (NOLOOP spares that one: the value it wrote
+         * is the current one), null for the cron; in unsigned byte order, as Redis' rax sends them.
+         */
+        final TreeMap<byte[], Client> changed = new TreeMap<>(Arrays::compareUnsigned);
     }
 
     private final Server server;
@@ -73,6 +76,8 @@ public final class Tracking implements KeyspaceListener {
     private Client current;
     /** FLUSHALL reports every database: the null invalidation goes out once per command. */
     private boolean flushAnnounced;
+    /** A delivery of BCAST keys is scheduled for the end of this event-loop turn. */
+    private boolean deliveryScheduled;
 
     Tracking(Server server) {
         this.server = server;
@@ -197,7 +202,7 @@ public final class Tracking implements KeyspaceListener {
 
     /**
      * The client's request is complete: CLIENT CACHING applies to one command (a whole transaction),
-     * so it ends after anything but a CLIENT subcommand outside MULTI; BCAST keys are delivered.
+     * so it ends after anything but a CLIENT subcommand outside MULTI.
      */
     void endOfRequest(Client c, CommandSpec spec) {
         Mode m = c.tracking();
@@ -205,7 +210,6 @@ public final class Tracking implements KeyspaceListener {
             m.caching = false;
         }
         current = null;
-        deliverBroadcasts();
     }
 
     /**
@@ -263,19 +267,17 @@ public final class Tracking implements KeyspaceListener {
     }
 
     private void collectForPrefixes(byte[] key) {
-        ByteBuffer wrapped = null;
+        byte[] copy = null;
         for (Map.Entry<byte[], Prefix> e : prefixes.entrySet()) {
             byte[] p = e.getKey();
             if (p.length <= key.length && Arrays.equals(p, 0, p.length, key, 0, p.length)) {
-                if (wrapped == null) {
-                    wrapped = ByteBuffer.wrap(key.clone());
+                if (copy == null) {
+                    copy = key.clone();
                 }
-                Map<ByteBuffer, Client> changed = e.getValue().changed;
-                // a key changed by two clients has no single author to spare (NOLOOP)
-                if (changed.containsKey(wrapped) && changed.get(wrapped) != current) {
-                    changed.put(wrapped, null);
-                } else {
-                    changed.put(wrapped, current);
+                e.getValue().changed.put(copy, current);
+                if (!deliveryScheduled) {
+                    deliveryScheduled = true;
+                    server.lifecycle().afterTurn(this::deliverBroadcasts);
                 }
             }
         }
@@ -303,20 +305,18 @@ public final class Tracking implements KeyspaceListener {
         }
     }
 
-    /** Sends each prefix's collected keys to its clients (after every command, and after the cron). */
-    public void deliverBroadcasts() {
-        if (prefixes.isEmpty()) {
-            return;
-        }
+    /** Sends each prefix's keys collected during the turn to its clients, one message per prefix and client. */
+    private void deliverBroadcasts() {
+        deliveryScheduled = false;
         for (Prefix p : prefixes.values()) {
             if (p.changed.isEmpty()) {
                 continue;
             }
             for (Client c : p.clients) {
                 List<byte[]> keys = new ArrayList<>(p.changed.size());
-                for (Map.Entry<ByteBuffer, Client> e : p.changed.entrySet()) {
+                for (Map.Entry<byte[], Client> e : p.changed.entrySet()) {
                     if (!(c.tracking().noloop && e.getValue() == c)) {
-                        keys.add(e.getKey().array());
+                        keys.add(e.getKey());
                     }
                 }
                 if (!keys.isEmpty()) {

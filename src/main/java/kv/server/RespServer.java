@@ -417,6 +417,12 @@ public class RespServer {
         }
 
         @Override
+        public void afterTurn(Runnable task) {
+            // the data thread's Netty loop runs queued tasks after the selected channels' reads
+            ((ContextInternal) context).nettyEventLoop().execute(task);
+        }
+
+        @Override
         public void shutdown(int exitCode) {
             accepting = false;
             // let the event loop flush what it has, then stop the application
