@@ -20,7 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Keyspace notifications against the reference server: every case of the conformance corpus is run
- * on KV and on a real redis-server side by side, each with {@code notify-keyspace-events KEA} and a
+ * on KV and on a real redis-server side by side, each with {@code notify-keyspace-events KEAn} (every
+ * class but keymiss, "new" included) and a
  * subscriber on {@code __key*__:*}, and the messages each case caused must be the same, in the same
  * order. The corpus exercises every write command with its options and errors, so this checks that
  * each emits exactly Redis' events ("lpush", "zincr", "rename_from"/"rename_to", "del" after the
@@ -60,7 +61,7 @@ class KeyspaceEventsModelTest {
         /** Runs the case's commands on a fresh connection and returns the notifications they caused. */
         List<String> run(Corpus.Case c) throws IOException {
             admin.call("FLUSHALL");
-            admin.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            admin.call("CONFIG", "SET", "notify-keyspace-events", "KEAn");
             admin.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
             drainTo(admin);
             try (RespTestClient client = new RespTestClient(port).timeout(5000)) {
