@@ -389,11 +389,11 @@ public final class Server {
     }
 
     /**
-     * INFO used_memory: the keyspace estimate, clients' memory as the cron last summed it, and
-     * {@link #BASELINE_MEMORY}; tracks the peak.
+     * INFO used_memory: the keyspace estimate, clients' memory as the cron last summed it, the
+     * client-tracking table and {@link #BASELINE_MEMORY}; tracks the peak.
      */
     public long usedMemory() {
-        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory;
+        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory + tracking.heapBytes();
         if (used > peakMemory) {
             peakMemory = used;
         }

@@ -1,10 +1,7 @@
 package kv.engine;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +12,7 @@ import kv.protocol.Reply;
 import kv.store.Db;
 import kv.store.KeyEvent;
 import kv.store.KeyspaceListener;
+import kv.store.Memory;
 
 /**
  * Client-side caching (CLIENT TRACKING), as a listener of the mutation funnel: any change to a key
@@ -32,6 +30,10 @@ import kv.store.KeyspaceListener;
 public final class Tracking implements KeyspaceListener {
     private static final byte[] INVALIDATE = "invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CHANNEL = "__redis__:invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** A BCAST prefix's state (map entry, Prefix, its client set and key map), estimated. */
+    private static final long PREFIX_BYTES = 280;
+    /** One client of a prefix (an entry in its client set). */
+    private static final long PREFIX_CLIENT_BYTES = 40;
 
     /** A tracking client's options (its Redis CLIENT_TRACKING_* flags). */
     public static final class Mode {
@@ -67,10 +69,11 @@ public final class Tracking implements KeyspaceListener {
     }
 
     private final Server server;
-    /** Key → ids of the clients that read it, for all databases together. */
-    private final Map<ByteBuffer, Set<Long>> table = new HashMap<>();
-    private long totalItems;
+    /** What default-mode clients read, for all databases together. */
+    private final TrackedKeys table = new TrackedKeys();
     private final TreeMap<byte[], Prefix> prefixes = new TreeMap<>(Arrays::compareUnsigned);
+    /** Heap estimate of the BCAST prefix states, kept as prefixes and their clients come and go. */
+    private long prefixBytes;
     private int trackingClients;
     /** The client whose command is running (NOLOOP), null for the cron. */
     private Client current;
@@ -115,7 +118,15 @@ public final class Tracking implements KeyspaceListener {
 
     private void addPrefix(Client c, Mode m, byte[] p) {
         m.prefixes.put(p, Boolean.TRUE);
-        prefixes.computeIfAbsent(p, k -> new Prefix()).clients.add(c);
+        Prefix prefix = prefixes.get(p);
+        if (prefix == null) {
+            prefix = new Prefix();
+            prefixes.put(p, prefix);
+            prefixBytes += PREFIX_BYTES + Memory.arrayBytes(p.length);
+        }
+        if (prefix.clients.add(c)) {
+            prefixBytes += PREFIX_CLIENT_BYTES;
+        }
     }
 
     /** CLIENT TRACKING off, and a disconnect. Keys the client read stay in the table until they change. */
@@ -126,10 +137,11 @@ public final class Tracking implements KeyspaceListener {
         }
         for (byte[] p : m.prefixes.keySet()) {
             Prefix prefix = prefixes.get(p);
-            if (prefix != null) {
-                prefix.clients.remove(c);
+            if (prefix != null && prefix.clients.remove(c)) {
+                prefixBytes -= PREFIX_CLIENT_BYTES;
                 if (prefix.clients.isEmpty()) {
                     prefixes.remove(p);
+                    prefixBytes -= PREFIX_BYTES + Memory.arrayBytes(p.length);
                 }
             }
         }
@@ -192,10 +204,7 @@ public final class Tracking implements KeyspaceListener {
             return;
         }
         for (KeySpec.KeyRef ref : spec.keys(argv)) {
-            ByteBuffer key = ByteBuffer.wrap(argv[ref.position()].clone());
-            if (table.computeIfAbsent(key, k -> new LinkedHashSet<>(2)).add(c.id())) {
-                totalItems++;
-            }
+            table.remember(argv[ref.position()], c.id());
         }
         limitTable();
     }
@@ -221,16 +230,11 @@ public final class Tracking implements KeyspaceListener {
         if (max == 0 || table.size() <= max) {
             return;
         }
-        Iterator<ByteBuffer> it = table.keySet().iterator();
-        List<ByteBuffer> evicted = new ArrayList<>();
-        long excess = table.size() - max;
-        while (excess-- > 0 && it.hasNext()) {
-            evicted.add(it.next());
-        }
+        List<byte[]> evicted = table.someKeys(table.size() - max);
         Client was = current;
         current = null; // an eviction is nobody's write: NOLOOP does not apply
-        for (ByteBuffer key : evicted) {
-            invalidateReaders(key.array());
+        for (byte[] key : evicted) {
+            invalidateReaders(key);
         }
         current = was;
     }
@@ -262,7 +266,6 @@ public final class Tracking implements KeyspaceListener {
             }
         }
         table.clear();
-        totalItems = 0;
         detachIfIdle();
     }
 
@@ -284,11 +287,10 @@ public final class Tracking implements KeyspaceListener {
     }
 
     private void invalidateReaders(byte[] key) {
-        Set<Long> ids = table.remove(ByteBuffer.wrap(key));
+        long[] ids = table.forget(key);
         if (ids == null) {
             return;
         }
-        totalItems -= ids.size();
         if (table.isEmpty()) {
             detachIfIdle();
         }
@@ -387,10 +389,18 @@ public final class Tracking implements KeyspaceListener {
     }
 
     public long totalItems() {
-        return totalItems;
+        return table.items();
     }
 
     public long totalPrefixes() {
         return prefixes.size();
+    }
+
+    /**
+     * What tracking holds, for used_memory (Redis counts its tracking rax there): the key table and
+     * the BCAST prefix states. Keys collected for the current turn's broadcast are transient and left out.
+     */
+    public long heapBytes() {
+        return table.heapBytes() + prefixBytes;
     }
 }
