@@ -82,6 +82,12 @@ public final class Server {
     private boolean activeExpireEnabled = true;
     /** DEBUG PAUSE-CRON: while set the cron does nothing at all, as Redis' serverCron. */
     private boolean cronPaused;
+    /** The default of DEBUG REPLYBUFFER PEAK-RESET-TIME (Redis' REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME). */
+    public static final long REPLY_BUFFER_PEAK_RESET_MS = 5000;
+    /** DEBUG REPLYBUFFER RESIZING: whether clients' reply buffers are resized (and idle ones released). */
+    private boolean replyBufferResizing = true;
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME: how often a reply buffer's peak restarts, in ms; negative: never. */
+    private long replyBufferPeakResetMs = REPLY_BUFFER_PEAK_RESET_MS;
     /** Components of higher layers that live as long as the server (the script engine). */
     /** Set while a script runs past busy-reply-threshold: the BUSY error other clients get. */
     private String busyError;
@@ -222,6 +228,10 @@ public final class Server {
     public String replicationId() { return replicationId; }
     public void activeExpireEnabled(boolean enabled) { activeExpireEnabled = enabled; }
     public void cronPaused(boolean paused) { cronPaused = paused; }
+    public boolean replyBufferResizing() { return replyBufferResizing; }
+    public void replyBufferResizing(boolean enabled) { replyBufferResizing = enabled; }
+    public long replyBufferPeakResetMs() { return replyBufferPeakResetMs; }
+    public void replyBufferPeakResetMs(long ms) { replyBufferPeakResetMs = ms; }
     public Lifecycle lifecycle() { return lifecycle; }
     public int tcpPort() { return tcpPort; }
     /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
