@@ -30,6 +30,8 @@ import kv.store.Memory;
 public final class Tracking implements KeyspaceListener {
     private static final byte[] INVALIDATE = "invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CHANNEL = "__redis__:invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Read-only script calls: what their commands read is tracked, not the keys they declare. */
+    private static final Set<String> READ_ONLY_SCRIPTS = Set.of("eval_ro", "evalsha_ro", "fcall_ro");
     /** A BCAST prefix's state (map entry, Prefix, its client set and key map), estimated. */
     private static final long PREFIX_BYTES = 280;
     /** One client of a prefix (an entry in its client set). */
@@ -196,15 +198,21 @@ public final class Tracking implements KeyspaceListener {
      * only after CLIENT CACHING yes, OPTOUT unless CLIENT CACHING no).
      */
     void afterCommand(Client c, CommandSpec spec, byte[][] argv) {
-        Mode m = c.tracking();
-        if (m == null || m.bcast || !spec.has(CommandSpec.READONLY)) {
+        if (!spec.has(CommandSpec.READONLY) || READ_ONLY_SCRIPTS.contains(spec.fullName())) {
+            return;
+        }
+        // a command a script runs reads for the script's caller: Redis 7.2 tracks the keys a script
+        // reads, not the keys EVAL declares (#11770)
+        Client reader = c.tracking() == null && current != null && c != current ? current : c;
+        Mode m = reader.tracking();
+        if (m == null || m.bcast) {
             return;
         }
         if ((m.optin && !m.caching) || (m.optout && m.caching)) {
             return;
         }
         for (KeySpec.KeyRef ref : spec.keys(argv)) {
-            table.remember(argv[ref.position()], c.id());
+            table.remember(argv[ref.position()], reader.id());
         }
         limitTable();
     }
