@@ -328,8 +328,8 @@ public final class Info {
         field(sb, "total_writes_processed", st.writesProcessed);
         field(sb, "io_threaded_reads_processed", 0);
         field(sb, "io_threaded_writes_processed", 0);
-        field(sb, "reply_buffer_shrinks", 0);
-        field(sb, "reply_buffer_expands", 0);
+        field(sb, "reply_buffer_shrinks", s.stats().replyBufferShrinks);
+        field(sb, "reply_buffer_expands", s.stats().replyBufferExpands);
         field(sb, "acl_access_denied_auth", 0);
         field(sb, "acl_access_denied_cmd", 0);
         field(sb, "acl_access_denied_key", 0);

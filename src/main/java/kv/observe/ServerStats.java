@@ -16,6 +16,9 @@ public final class ServerStats {
     /** Read events that carried bytes, and socket writes of replies (total_reads/writes_processed). */
     public long readsProcessed;
     public long writesProcessed;
+    /** Reply buffers shrunk and grown by the periodic resize (reply_buffer_shrinks/expands). */
+    public long replyBufferShrinks;
+    public long replyBufferExpands;
 
     // instantaneous_* metrics: Redis samples every 100 ms and averages the last 16 samples
     private static final int SAMPLES = 16;
@@ -93,6 +96,8 @@ public final class ServerStats {
         evictedClients = 0;
         readsProcessed = 0;
         writesProcessed = 0;
+        replyBufferShrinks = 0;
+        replyBufferExpands = 0;
         errorsByCode.clear();
         for (long[] m : samples) {
             java.util.Arrays.fill(m, 0);

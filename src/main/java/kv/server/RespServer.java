@@ -168,7 +168,7 @@ public class RespServer {
         // a failed bind ends the wait for the listeners too: started then carries its error
         return chain.onComplete(ar -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
             scheduleCron(config);
-            vertx.setPeriodic(1000, id -> releaseIdleOutput());
+            vertx.setPeriodic(1000, id -> resizeOutput());
             config.addListener("hz", value -> scheduleCron(config));
         });
     }
@@ -336,10 +336,11 @@ public class RespServer {
     }
 
 
-    private void releaseIdleOutput() {
+    private void resizeOutput() {
+        long now = System.currentTimeMillis();
         for (Client c : server.clients().all()) {
             if (c.transport() instanceof Connection connection) {
-                connection.releaseIdleOutput();
+                connection.resizeOutput(now);
             }
         }
     }
@@ -414,6 +415,12 @@ public class RespServer {
         @Override
         public void cancel(long timerId) {
             vertx.cancelTimer(timerId);
+        }
+
+        @Override
+        public void afterTurn(Runnable task) {
+            // the data thread's Netty loop runs queued tasks after the selected channels' reads
+            ((ContextInternal) context).nettyEventLoop().execute(task);
         }
 
         @Override

@@ -245,6 +245,20 @@ public final class Db {
         changed(stored, KeyEvent.MODIFIED);
     }
 
+    /**
+     * {@link #put} as Redis' delete-then-add (COPY and RESTORE with REPLACE): an existing key is
+     * dropped without an event of its own and the value goes in as a new key, so listeners hear
+     * "added" and one change, as Redis notifies "new" and the command's event.
+     */
+    public void putAsNew(byte[] key, Object value, long expireAtMs) {
+        int slot = liveSlot(key);
+        if (slot >= 0) {
+            beforeChange(main.keyAt(slot));
+            removeSlot(slot);
+        }
+        put(key, value, expireAtMs);
+    }
+
     /** Deletes {@code key} (DEL); false if it did not exist (an expired key counts as absent). */
     public boolean remove(byte[] key) {
         int slot = liveSlot(key);
