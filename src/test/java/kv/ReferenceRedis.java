@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Assumptions;
  * A test that needs it is skipped, saying why, where there is none.
  */
 public final class ReferenceRedis implements AutoCloseable {
-    private final Process process;
+    private Process process;
     private final int port;
+    private final List<String> command;
 
-    private ReferenceRedis(Process process, int port) {
+    private ReferenceRedis(Process process, int port, List<String> command) {
         this.process = process;
         this.port = port;
+        this.command = command;
     }
 
     /** Starts one, or skips the calling test if no redis-server 7.0.x is on PATH. */
@@ -36,7 +38,7 @@ public final class ReferenceRedis implements AutoCloseable {
                 "--save", "", "--appendonly", "no", "--enable-debug-command", "local", "--daemonize", "no"));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        ReferenceRedis r = new ReferenceRedis(p, free);
+        ReferenceRedis r = new ReferenceRedis(p, free, cmd);
         try {
             r.awaitPort();
         } catch (Exception | AssertionError e) {
@@ -44,6 +46,13 @@ public final class ReferenceRedis implements AutoCloseable {
             throw e;
         }
         return r;
+    }
+
+    /** Stops the server and starts it again on the same port with the same arguments (a new run id, data gone). */
+    public void restart() throws Exception {
+        close();
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        awaitPort();
     }
 
     public int port() {
