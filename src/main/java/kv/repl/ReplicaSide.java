@@ -288,9 +288,9 @@ public final class ReplicaSide {
         field(sb, "master_last_io_seconds_ago", up ? (now - link.lastIoMs()) / 1000 : -1);
         boolean syncing = link != null && link.phase() == MasterLink.Phase.TRANSFER;
         field(sb, "master_sync_in_progress", syncing ? 1 : 0);
-        boolean known = up || cachedMaster;
-        field(sb, "slave_read_repl_offset", known ? applied + (up ? link.unapplied() : 0) : 1);
-        field(sb, "slave_repl_offset", known ? applied : 1);
+        // our offset is always the master's as far as applied (redis 7.0 shows the same during a sync)
+        field(sb, "slave_read_repl_offset", applied + (up ? link.unapplied() : 0));
+        field(sb, "slave_repl_offset", applied);
         if (syncing) {
             RdbTransfer t = link.transfer();
             long total = t == null ? -1 : t.size();
@@ -298,7 +298,8 @@ public final class ReplicaSide {
             field(sb, "master_sync_total_bytes", total);
             field(sb, "master_sync_read_bytes", read);
             field(sb, "master_sync_left_bytes", total - read);
-            field(sb, "master_sync_perc", String.format(Locale.ROOT, "%.2f", total > 0 ? read * 100.0 / total : 0.0));
+            // as redis computes it: with the EOF framing (total -1) the figure is negative ("-0.00" at first)
+            field(sb, "master_sync_perc", String.format(Locale.ROOT, "%.2f", total != 0 ? read * 100.0 / total : 0.0));
             field(sb, "master_sync_last_io_seconds_ago", (now - link.lastIoMs()) / 1000);
         }
         if (!up) {
