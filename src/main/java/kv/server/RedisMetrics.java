@@ -44,7 +44,7 @@ import kv.util.Version;
 public class RedisMetrics {
     /** Error codes registered up front: those KV replies with, and Redis' others that features to come will. */
     static final List<String> KNOWN_ERROR_CODES = List.of("ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "NOPROTO", "NOPERM",
-            "OOM", "EXECABORT", "BUSY", "NOSCRIPT", "LOADING", "READONLY", "MISCONF");
+            "OOM", "EXECABORT", "BUSY", "NOSCRIPT", "LOADING", "READONLY", "MISCONF", "MASTERDOWN");
 
     @Inject
     MeterRegistry registry;

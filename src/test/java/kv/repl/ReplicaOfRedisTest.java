@@ -37,6 +37,7 @@ class ReplicaOfRedisTest {
     void backToMaster() throws Exception {
         try (RespTestClient c = new RespTestClient(kv.port())) {
             c.call("REPLICAOF", "NO", "ONE");
+            c.call("CONFIG", "SET", "masterauth", "", "repl-diskless-load", "disabled");
             c.call("FLUSHALL");
             c.call("FUNCTION", "FLUSH");
         }
@@ -149,6 +150,45 @@ class ReplicaOfRedisTest {
                 long ownOffset = Long.parseLong(info(replica, "master_repl_offset"));
                 assertTrue(ownOffset > offset);
                 assertEquals("*3\r\n$6\r\nmaster\r\n:" + ownOffset + "\r\n*0\r\n", replica.call("ROLE"));
+            }
+        }
+    }
+
+    @Test
+    void authenticatesWithMasterauthAndLoadsFromTheSocket() throws Exception {
+        try (ReferenceRedis redis = ReferenceRedis.startOrSkip("--requirepass", "s3cret", "--repl-diskless-sync-delay", "0");
+                Jedis master = new Jedis("127.0.0.1", redis.port()); RespTestClient replica = new RespTestClient(kv.port())) {
+            master.auth("s3cret");
+            populateEveryType(master);
+            assertEquals("+OK\r\n", replica.call("CONFIG", "SET", "masterauth", "s3cret", "repl-diskless-load", "on-empty-db"));
+            replica.call("REPLICAOF", "127.0.0.1", Integer.toString(redis.port()));
+            awaitInSync(master, replica);
+            mixedWrites(master, new Random(5), 2000);
+            awaitSameData(master, replica);
+        }
+    }
+
+    @Test
+    void followsAPromotedSiblingWithAPartialSync() throws Exception {
+        try (ReferenceRedis a = ReferenceRedis.startOrSkip("--repl-diskless-sync-delay", "0");
+                Jedis masterA = new Jedis("127.0.0.1", a.port()); RespTestClient replica = new RespTestClient(kv.port())) {
+            try (ReferenceRedis b = ReferenceRedis.startOrSkip("--replicaof", "127.0.0.1", Integer.toString(a.port()));
+                    Jedis sibling = new Jedis("127.0.0.1", b.port())) {
+                populateEveryType(masterA);
+                replica.call("REPLICAOF", "127.0.0.1", Integer.toString(a.port()));
+                mixedWrites(masterA, new Random(9), 2000);
+                awaitInSync(masterA, replica);
+                awaitTrue(() -> "up".equals(infoField(sibling.info("replication"), "master_link_status"))
+                        && stat(sibling.info("replication"), "slave_repl_offset") == stat(masterA.info("replication"), "master_repl_offset"));
+                // the failover: the sibling becomes the master, KV follows it and continues (PSYNC2, replid2)
+                sibling.replicaofNoOne();
+                assertEquals("+OK\r\n", replica.call("REPLICAOF", "127.0.0.1", Integer.toString(b.port())));
+                awaitInSync(sibling, replica);
+                assertEquals(1, stat(sibling.info("stats"), "sync_partial_ok"));
+                assertEquals(0, stat(sibling.info("stats"), "sync_full"));
+                assertEquals(infoField(sibling.info("replication"), "master_replid"), info(replica, "master_replid"));
+                mixedWrites(sibling, new Random(10), 2000);
+                awaitSameData(sibling, replica);
             }
         }
     }
