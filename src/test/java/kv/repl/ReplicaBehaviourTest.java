@@ -44,7 +44,8 @@ class ReplicaBehaviourTest {
     void backToMaster() throws Exception {
         try (RespTestClient c = new RespTestClient(kv.port())) {
             c.call("REPLICAOF", "NO", "ONE");
-            c.call("CONFIG", "SET", "replica-serve-stale-data", "yes");
+            c.call("CONFIG", "SET", "replica-serve-stale-data", "yes", "repl-timeout", "60", "masterauth", "",
+                    "replica-announce-ip", "");
             c.call("FLUSHALL");
         }
     }
@@ -143,6 +144,74 @@ class ReplicaBehaviourTest {
             assertEquals("+QUEUED\r\n", c.call("CLIENT", "KILL", "TYPE", "pubsub"));
             assertTrue(c.call("EXEC").startsWith("*4\r\n+OK\r\n"));
             assertEquals("master", info(c, "role"));
+        }
+    }
+
+    /** Reads one RESP array of bulk strings (what a replica sends its master). */
+    private static List<String> readCommand(java.io.BufferedReader in) throws Exception {
+        String head = in.readLine();
+        if (head == null) {
+            return null;
+        }
+        List<String> args = new ArrayList<>();
+        for (int i = Integer.parseInt(head.substring(1)); i > 0; i--) {
+            in.readLine();
+            args.add(in.readLine());
+        }
+        return args;
+    }
+
+    /**
+     * A scripted master: the handshake as Redis' replica sends it, a transfer that stalls after 10
+     * of 100 bytes (INFO's master_sync_* fields, ROLE "sync"), then repl-timeout ends the link and
+     * the next attempt asks PSYNC ? -1 (the cached master was discarded by +FULLRESYNC).
+     */
+    @Test
+    void handshakeStalledTransferAndReplTimeout() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0); RespTestClient c = new RespTestClient(kv.port())) {
+            c.call("CONFIG", "SET", "masterauth", "pw", "replica-announce-ip", "10.9.8.7");
+            assertEquals("+OK\r\n", c.call("REPLICAOF", "127.0.0.1", Integer.toString(fake.getLocalPort())));
+            String replid = "a".repeat(40);
+            try (java.net.Socket s = fake.accept()) {
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+                java.io.OutputStream out = s.getOutputStream();
+                assertEquals(List.of("PING"), readCommand(in));
+                out.write("+PONG\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals(List.of("AUTH", "pw"), readCommand(in));
+                assertEquals(List.of("REPLCONF", "listening-port", Integer.toString(kv.port())), readCommand(in));
+                assertEquals(List.of("REPLCONF", "ip-address", "10.9.8.7"), readCommand(in));
+                assertEquals(List.of("REPLCONF", "capa", "eof", "capa", "psync2"), readCommand(in));
+                c.call("CONFIG", "SET", "masterauth", "", "replica-announce-ip", "");
+                out.write("+OK\r\n+OK\r\n+OK\r\n+OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                List<String> psync = readCommand(in);
+                assertEquals("PSYNC", psync.get(0));
+                assertEquals(Long.toString(Long.parseLong(info(c, "master_repl_offset")) + 1), psync.get(2));
+                out.write(("+FULLRESYNC " + replid + " 0\r\n\n$100\r\nREDIS0010\u00fa").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.flush();
+                awaitTrue(() -> info(c, "master_sync_read_bytes").equals("10"));
+                String info = c.call("INFO", "replication");
+                assertTrue(info.contains("master_link_status:down\r\nmaster_last_io_seconds_ago:-1\r\nmaster_sync_in_progress:1\r\n"),
+                        info);
+                assertTrue(info.contains("\r\nmaster_sync_total_bytes:100\r\nmaster_sync_read_bytes:10\r\n"
+                        + "master_sync_left_bytes:90\r\nmaster_sync_perc:10.00\r\nmaster_sync_last_io_seconds_ago:"), info);
+                assertTrue(c.call("ROLE").endsWith("$4\r\nsync\r\n:-1\r\n"));
+                // no more bytes: repl-timeout ends the transfer
+                c.call("CONFIG", "SET", "repl-timeout", "1");
+                assertEquals(-1, s.getInputStream().read());
+            }
+            assertEquals("0", info(c, "master_sync_in_progress"));
+            try (java.net.Socket s = fake.accept()) {
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+                java.io.OutputStream out = s.getOutputStream();
+                assertEquals(List.of("PING"), readCommand(in));
+                out.write("+PONG\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals("REPLCONF", readCommand(in).get(0));
+                out.write("+OK\r\n+OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals("REPLCONF", readCommand(in).get(0));
+                assertEquals(List.of("PSYNC", "?", "-1"), readCommand(in));
+            }
         }
     }
 
