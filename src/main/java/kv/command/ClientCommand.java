@@ -93,6 +93,9 @@ final class ClientCommand {
         if (cl.monitor()) {
             f.append('O');
         }
+        if (cl.isMaster()) {
+            f.append('M');
+        }
         if (server.pubSub().subscribed(cl)) {
             f.append('P');
         }
@@ -123,9 +126,11 @@ final class ClientCommand {
         return f.length() == 0 ? "N" : f.toString();
     }
 
-    /** Redis' getClientTypeByName; -1 if unknown. Only "normal" clients exist here so far. */
-    /** Redis' client type of a connection: pubsub while it listens to anything, else normal. */
+    /** Redis' client type of a connection: master (our master's link), pubsub while it listens to anything, else normal. */
     private static int typeOf(Server server, Client cl) {
+        if (cl.isMaster()) {
+            return 3;
+        }
         return server.pubSub().subscribed(cl) ? 2 : 0;
     }
 

@@ -340,7 +340,13 @@ public final class Info {
         ReplicationLog log = s.replication();
         ReplicationBacklog backlog = log.backlog();
         sb.append("# Replication\r\n");
-        field(sb, "role", "master");
+        kv.repl.ReplicaSide replica = kv.repl.ReplicaSide.of(s);
+        if (replica != null && replica.isReplica()) {
+            field(sb, "role", "slave");
+            replica.appendInfo(sb);
+        } else {
+            field(sb, "role", "master");
+        }
         field(sb, "connected_slaves", 0);
         field(sb, "master_failover_state", "no-failover");
         field(sb, "master_replid", log.replid());

@@ -96,6 +96,16 @@ public final class ServerConfig {
     private final Param maxmemory;
     private final Param replBacklogSize;
     private final Param replTimeout;
+    private Param replicaof;
+    private Param masterauth;
+    private Param masteruser;
+    private Param replicaReadOnly;
+    private Param replicaServeStaleData;
+    private Param replicaPriority;
+    private Param replicaAnnounceIp;
+    private Param replicaAnnouncePort;
+    private Param replicaAnnounced;
+    private Param replDisklessLoad;
     private final Param maxmemoryPolicy;
     private final Param maxmemorySamples;
     private final Param maxmemoryEvictionTenacity;
@@ -190,6 +200,7 @@ public final class ServerConfig {
         maxmemory = add(new NumParam("maxmemory", 0, 0, -1L, 0, true, true));
         replBacklogSize = add(new NumParam("repl-backlog-size", 0, 1, Long.MAX_VALUE, 1024 * 1024, true));
         replTimeout = add(new NumParam("repl-timeout", 0, 1, Integer.MAX_VALUE, 60, false));
+        addReplicaDirectives();
         maxmemoryPolicy = add(new EnumParam("maxmemory-policy", 0, "noeviction",
                 "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                 "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
@@ -249,6 +260,22 @@ public final class ServerConfig {
         p.alias = alias;
         params.put(alias, p);
         return p;
+    }
+
+    /** The replica side's directives, with Redis' defaults and the old slave-* names. */
+    private void addReplicaDirectives() {
+        replicaof = alias(add(new Params.ReplicaOfParam()), "slaveof");
+        masterauth = add(new StringParam("masterauth", Params.SENSITIVE, "", null));
+        masteruser = add(new StringParam("masteruser", 0, "", null));
+        replicaReadOnly = alias(add(new BoolParam("replica-read-only", 0, true)), "slave-read-only");
+        replicaServeStaleData = alias(add(new BoolParam("replica-serve-stale-data", 0, true)), "slave-serve-stale-data");
+        replicaPriority = alias(add(new NumParam("replica-priority", 0, 0, Integer.MAX_VALUE, 100, false)), "slave-priority");
+        replicaAnnounceIp = alias(add(new StringParam("replica-announce-ip", 0, "", null)), "slave-announce-ip");
+        replicaAnnouncePort = alias(add(new NumParam("replica-announce-port", 0, 0, 65535, 0, false)), "slave-announce-port");
+        replicaAnnounced = add(new BoolParam("replica-announced", 0, true));
+        replDisklessLoad = add(new EnumParam("repl-diskless-load", 0, "disabled", "disabled", "on-empty-db", "swapdb"));
+        // the old dataset is dropped in O(1) whichever way: the flag changes nothing else
+        alias(add(new BoolParam("replica-lazy-flush", 0, false)), "slave-lazy-flush");
     }
 
     /** When small collections leave their packed encodings (Redis' defaults and ranges). */
@@ -508,6 +535,58 @@ public final class ServerConfig {
     /** repl-timeout in seconds. */
     public long replTimeoutSeconds() {
         return l(replTimeout);
+    }
+
+    /** replicaof as "host port", or "" while this server is a master. */
+    public String replicaOf() {
+        return s(replicaof);
+    }
+
+    /**
+     * REPLICAOF changed the master ("" for NO ONE): CONFIG GET and CONFIG REWRITE show it, as
+     * Redis' config follows its masterhost.
+     */
+    public void replicaOf(String hostPort) {
+        Object[] next = values.clone();
+        next[replicaof.index] = hostPort;
+        values = next;
+    }
+
+    public String masterAuth() {
+        return s(masterauth);
+    }
+
+    public String masterUser() {
+        return s(masteruser);
+    }
+
+    public boolean replicaReadOnly() {
+        return b(replicaReadOnly);
+    }
+
+    public boolean replicaServeStaleData() {
+        return b(replicaServeStaleData);
+    }
+
+    public int replicaPriority() {
+        return (int) l(replicaPriority);
+    }
+
+    public String replicaAnnounceIp() {
+        return s(replicaAnnounceIp);
+    }
+
+    public int replicaAnnouncePort() {
+        return (int) l(replicaAnnouncePort);
+    }
+
+    public boolean replicaAnnounced() {
+        return b(replicaAnnounced);
+    }
+
+    /** repl-diskless-load: "disabled" (through a temp file), "on-empty-db" or "swapdb" (parsed from the socket). */
+    public String replDisklessLoad() {
+        return s(replDisklessLoad);
     }
 
     public long maxMemory() {

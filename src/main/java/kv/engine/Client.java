@@ -112,6 +112,8 @@ public final class Client {
     /** Set while the client's own command runs: messages for it wait in {@link #heldPushes}. */
     private boolean executing;
     private List<Consumer<Reply>> heldPushes;
+    /** The client applying this replica's master stream (Redis' CLIENT_MASTER): its commands are obeyed. */
+    private boolean master;
 
     public Client(long id, Transport transport, long nowMs, boolean authenticated) {
         this.id = id;
@@ -122,6 +124,9 @@ public final class Client {
     }
 
     public long id() { return id; }
+    /** Whether this client is the link with our master: never refused READONLY, OOM or MISCONF, never idle-closed. */
+    public boolean isMaster() { return master; }
+    public void master(boolean value) { master = value; }
 
     /** True for loopback and unix-socket connections (what "local" means in enable-*-configs). */
     public boolean isLocal() {

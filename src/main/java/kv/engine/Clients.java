@@ -155,7 +155,7 @@ public final class Clients {
             return;
         }
         for (Client c : new ArrayList<>(byId.values())) {
-            if (!c.monitor() && !c.blocked() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
+            if (!c.monitor() && !c.blocked() && !c.isMaster() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
                 c.transport().closeAfterReply();
             }
         }

@@ -337,7 +337,8 @@ public final class Server {
         int hz = Math.max(1, Math.min(500, config.hz()));
         long tickNanos = 1_000_000_000L / hz;
         keyspace.clock().update(); // idle timeouts need the time even with active expiry off
-        if (activeExpireEnabled) {
+        // a replica's keys expire by its master's DELs only
+        if (activeExpireEnabled && !keyspace.replicaExpiry()) {
             activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
             hashFieldExpiry.run(tickNanos / 16);
         }

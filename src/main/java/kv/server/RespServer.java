@@ -157,6 +157,7 @@ public class RespServer {
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
         server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
+        server.attach(kv.repl.ReplicaSide.class, new kv.repl.ReplicaSide(server, vertx));
         config.addListener("appendonly", v -> switchAof("yes".equals(v)));
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
@@ -167,6 +168,7 @@ public class RespServer {
         }
         // a failed bind ends the wait for the listeners too: started then carries its error
         return chain.onComplete(ar -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
+            kv.repl.ReplicaSide.of(server).startFromConfig();
             scheduleCron(config);
             vertx.setPeriodic(1000, id -> resizeOutput());
             config.addListener("hz", value -> scheduleCron(config));

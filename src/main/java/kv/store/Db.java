@@ -406,7 +406,12 @@ public final class Db {
         if (expires.size() > 0) {
             long when = expires.get(key, hash);
             if (when >= 0 && when <= now()) {
-                expireSlot(slot);
+                int treatment = keyspace.pastTtlTreatment();
+                if (treatment == 0) {
+                    expireSlot(slot);
+                } else if (treatment == 2) {
+                    return slot;
+                }
                 return -1;
             }
         }
@@ -427,7 +432,7 @@ public final class Db {
             return false;
         }
         long when = expires.get(key);
-        return when >= 0 && when <= now();
+        return when >= 0 && when <= now() && keyspace.pastTtlTreatment() != 2;
     }
 
     private void removeSlot(int slot) {
@@ -509,7 +514,9 @@ public final class Db {
             if (!isExpired(key)) {
                 return key;
             }
-            expireSlot(slot);
+            if (!keyspace.replicaExpiry()) {
+                expireSlot(slot);
+            }
         }
         return null;
     }
