@@ -6,17 +6,19 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Redis' intset, in Redis' own byte layout: a 4-byte width (2, 4 or 8), a 4-byte element count,
- * then the distinct integers sorted ascending, little-endian, all at the smallest width that holds
- * them. A set is this one array and nothing else; like Redis, every change reallocates it exactly
- * (an add or remove moves O(n) bytes anyway). Adding a value that needs a wider width re-encodes
- * every element; the width never narrows again.
+ * Redis' intset, with a one-byte header: the width (2, 4 or 8), then the distinct integers sorted
+ * ascending, little-endian, all at the smallest width that holds them; the count is what the
+ * length says. Redis' own layout (4-byte width, 4-byte count, the same elements) is made for RDB
+ * by {@link #toRedisLayout}. A set is this one array and nothing else; like Redis, every change
+ * reallocates it exactly (an add or remove moves O(n) bytes anyway). Adding a value that needs a
+ * wider width re-encodes every element; the width never narrows again.
  */
 final class IntSet {
     private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int HEADER = 8;
+    private static final int HEADER = 1;
+    private static final int REDIS_HEADER = 8;
 
     private IntSet() {
     }
@@ -27,18 +29,26 @@ final class IntSet {
 
     private static byte[] allocate(int width, int size) {
         byte[] b = new byte[HEADER + width * size];
-        INTS.set(b, 0, width);
-        INTS.set(b, 4, size);
+        b[0] = (byte) width;
         return b;
     }
 
     static int size(byte[] b) {
-        return (int) INTS.get(b, 4);
+        return (b.length - HEADER) / b[0];
     }
 
     /** Element width in bytes: 2, 4 or 8. */
     static int width(byte[] b) {
-        return (int) INTS.get(b, 0);
+        return b[0];
+    }
+
+    /** The same set in Redis' intset layout (what RDB files hold): 4-byte width, 4-byte count, the elements. */
+    static byte[] toRedisLayout(byte[] b) {
+        byte[] r = new byte[REDIS_HEADER + b.length - HEADER];
+        INTS.set(r, 0, width(b));
+        INTS.set(r, 4, size(b));
+        System.arraycopy(b, HEADER, r, REDIS_HEADER, b.length - HEADER);
+        return r;
     }
 
     static long get(byte[] b, int i) {
