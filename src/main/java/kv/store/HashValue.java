@@ -160,7 +160,7 @@ public final class HashValue implements CompoundValue {
             copy.table.enableTtls();
         }
         forEachWithTtl((f, v, when) -> {
-            copy.table.put(f.clone(), v.clone());
+            copy.table.put(f, v);
             if (when != HashFieldTable.NO_TTL) {
                 c.setTableTtl(copy.table.find(f), when);
             }
@@ -347,7 +347,7 @@ public final class HashValue implements CompoundValue {
             return e == null ? 0 : e.vLen;
         }
         int slot = big().table.find(field);
-        return slot < 0 ? 0 : big().table.valueAt(slot).length;
+        return slot < 0 ? 0 : FieldEntry.valueLength(big().table.entryAt(slot));
     }
 
     /** Every pair, in the encoding's order. The visitor must not change the hash. */
@@ -360,14 +360,15 @@ public final class HashValue implements CompoundValue {
         } else {
             HashFieldTable t = big().table;
             t.forEachSlot(slot -> {
-                byte[] f = t.keyAt(slot);
-                byte[] v = t.valueAt(slot);
-                visitor.visit(f, 0, f.length, v, 0, v.length);
+                byte[] e = t.entryAt(slot);
+                int fLen = FieldEntry.fieldLength(e);
+                int vOff = FieldEntry.valueOffset(e);
+                visitor.visit(e, vOff - fLen, fLen, e, vOff, e.length - vOff);
             });
         }
     }
 
-    /** Receives a pair with its expiry time (0: none); arrays are copies or table-owned. */
+    /** Receives a pair with its expiry time (0: none); the arrays are copies. */
     public interface TtlPairVisitor {
         void visit(byte[] f, byte[] v, long when);
     }
@@ -381,7 +382,7 @@ public final class HashValue implements CompoundValue {
             }
         } else {
             HashFieldTable t = big().table;
-            t.forEachSlot(slot -> visitor.visit(t.keyAt(slot), t.valueAt(slot), t.ttlAt(slot)));
+            t.forEachSlot(slot -> visitor.visit(t.fieldAt(slot), t.valueAt(slot), t.ttlAt(slot)));
         }
     }
 
@@ -416,7 +417,7 @@ public final class HashValue implements CompoundValue {
         long maxSteps = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
         do {
             cursor = t.scanStep(cursor, slot -> {
-                out.add(t.keyAt(slot));
+                out.add(t.fieldAt(slot));
                 out.add(t.valueAt(slot));
             });
         } while (cursor != 0 && maxSteps-- != 0 && out.size() < count);
@@ -435,7 +436,7 @@ public final class HashValue implements CompoundValue {
             return new byte[][] {e.field(), e.value()};
         }
         int slot = big().table.randomSlot(random);
-        return new byte[][] {big().table.keyAt(slot), big().table.valueAt(slot)};
+        return new byte[][] {big().table.fieldAt(slot), big().table.valueAt(slot)};
     }
 
     // ---- changing (only between Db.modify and Db.modified, or on a value not yet stored) ----
@@ -605,7 +606,7 @@ public final class HashValue implements CompoundValue {
         if (big().heap.size() > 2 * big().ttlCount + 64) {
             rebuildHeap();
         } else {
-            big().heap.push(whenMs, t.keyAt(slot));
+            big().heap.push(whenMs, t.fieldAt(slot));
         }
     }
 
@@ -615,7 +616,7 @@ public final class HashValue implements CompoundValue {
         t.forEachSlot(s -> {
             long w = t.ttlAt(s);
             if (w != HashFieldTable.NO_TTL) {
-                h.push(w, t.keyAt(s));
+                h.push(w, t.fieldAt(s));
             }
         });
         big().heap = h;
@@ -713,7 +714,7 @@ public final class HashValue implements CompoundValue {
             if (slot < 0 || t.ttlAt(slot) != w) {
                 continue; // stale: the field was deleted or got another TTL since
             }
-            sink.accept(t.keyAt(slot));
+            sink.accept(t.fieldAt(slot));
             t.removeSlot(slot);
             big().ttlCount--;
             removed++;

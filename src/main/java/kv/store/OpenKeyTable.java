@@ -57,7 +57,19 @@ abstract class OpenKeyTable {
     /** Open snapshots of this table's arrays: they copy a chunk before its first change. */
     private SlotCopies[] copies = NO_COPIES;
 
+    /**
+     * True when the key array holds {@link FieldEntry} arrays (a big hash's field and value in one
+     * array): lookups then compare the field part. A final field, so the probe of every other
+     * table pays one predictable branch and no virtual call.
+     */
+    private final boolean fieldEntries;
+
     OpenKeyTable() {
+        this(false);
+    }
+
+    OpenKeyTable(boolean fieldEntries) {
+        this.fieldEntries = fieldEntries;
         keys = new byte[MIN_CAPACITY][];
         hashes = new int[MIN_CAPACITY];
         mask = MIN_CAPACITY - 1;
@@ -88,6 +100,11 @@ abstract class OpenKeyTable {
         return mask + 1;
     }
 
+    /** Capacity of the old table while a resize is in progress. */
+    protected final int oldCapacity() {
+        return oldMask + 1;
+    }
+
     public final boolean resizing() {
         return oldKeys != null;
     }
@@ -103,11 +120,11 @@ abstract class OpenKeyTable {
 
     /** {@link #find(byte[])} with the key's {@link KeyHash#hash} already computed by the caller. */
     final int find(byte[] key, int h) {
-        int i = probe(keys, hashes, mask, key, h);
+        int i = probe(keys, hashes, mask, key, h, fieldEntries);
         if (i >= 0 || oldKeys == null) {
             return i;
         }
-        int j = probe(oldKeys, oldHashes, oldMask, key, h);
+        int j = probe(oldKeys, oldHashes, oldMask, key, h, fieldEntries);
         return j < 0 ? -1 : migrate(j);
     }
 
@@ -116,13 +133,13 @@ abstract class OpenKeyTable {
      * so the key array and the key bytes are only read where the hash matches, one cache miss less
      * per step than testing the key slot for emptiness.
      */
-    private static int probe(byte[][] ks, int[] hs, int m, byte[] key, int h) {
+    private static int probe(byte[][] ks, int[] hs, int m, byte[] key, int h, boolean fieldEntries) {
         int i = h & m;
         while (true) {
             int hi = hs[i];
             if (hi == h) {
                 byte[] k = ks[i];
-                if (k != MOVED && Arrays.equals(k, key)) {
+                if (k != MOVED && (fieldEntries ? FieldEntry.fieldEquals(k, key) : Arrays.equals(k, key))) {
                     return i;
                 }
             } else if (hi == 0) {
@@ -190,6 +207,12 @@ abstract class OpenKeyTable {
 
     public final byte[] keyAt(int slot) {
         return keys[slot];
+    }
+
+    /** Replaces the stored key array of {@code slot} by an equal key (a new {@link FieldEntry} of the same field). */
+    protected final void replaceKeyAt(int slot, byte[] stored) {
+        beforeWrite(keys, slot);
+        keys[slot] = stored;
     }
 
     /** Removes the entry in {@code slot}, closing the gap by shifting later run members back. */
@@ -367,7 +390,7 @@ abstract class OpenKeyTable {
         pauseResize++;
         try {
             for (byte[] key : picked) {
-                int slot = find(key);
+                int slot = find(fieldEntries ? FieldEntry.field(key) : key);
                 if (slot >= 0) {
                     visitor.visit(slot);
                 }
