@@ -116,10 +116,10 @@ final class HashFieldTable extends OpenKeyTable {
     }
 
     /**
-     * Heap bytes of the table: slot arrays plus entries. Only the current arrays count (not the old
+     * Heap bytes of the table: itself, its slot arrays and the entries. Only the current arrays count (not the old
      * ones of a resize in progress), so lookups, which may finish a resize, never change the figure.
      */
     long heapBytes() {
-        return 2 * 16 + (long) capacity() * (4 + 4 + (ttls == null ? 0 : 8)) + (ttls == null ? 0 : 16) + entryBytes;
+        return Memory.align(OBJECT_BYTES + 4 + 4 + 8) + 2 * 16 + (long) capacity() * (4 + 4 + (ttls == null ? 0 : 8)) + (ttls == null ? 0 : 16) + entryBytes;
     }
 }

@@ -752,6 +752,8 @@ public final class HashValue implements CompoundValue {
         private long[] whens = new long[8];
         private byte[][] fields = new byte[8][];
         private int size;
+        /** Heap bytes of the field names held (copies: table entries hold field and value together). */
+        private long fieldBytes;
 
         int size() {
             return size;
@@ -782,9 +784,11 @@ public final class HashValue implements CompoundValue {
             }
             whens[i] = when;
             fields[i] = field;
+            fieldBytes += Memory.arrayBytes(field.length);
         }
 
         void pop() {
+            fieldBytes -= Memory.arrayBytes(fields[0].length);
             size--;
             long when = whens[size];
             byte[] field = fields[size];
@@ -812,7 +816,7 @@ public final class HashValue implements CompoundValue {
         }
 
         long heapBytes() {
-            return Memory.align(12 + 8 + 4 + 4 + 4) + Memory.arrayBytes(whens.length * 8) + Memory.arrayBytes(fields.length * 4);
+            return Memory.align(12 + 4 + 4 + 4 + 8) + fieldBytes + Memory.arrayBytes(whens.length * 8) + Memory.arrayBytes(fields.length * 4);
         }
     }
 }

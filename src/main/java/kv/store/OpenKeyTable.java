@@ -64,6 +64,13 @@ abstract class OpenKeyTable {
      */
     private final boolean fieldEntries;
 
+    /**
+     * Heap bytes of an instance's header and the fields declared here (five references, five ints,
+     * a boolean), before alignment: a subclass's object is {@code Memory.align(OBJECT_BYTES + its
+     * own fields)}. Keep in step with the fields (EncodingLayoutTest measures it).
+     */
+    static final int OBJECT_BYTES = 12 + 5 * 4 + 5 * 4 + 1;
+
     OpenKeyTable() {
         this(false);
     }

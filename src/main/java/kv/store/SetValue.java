@@ -38,8 +38,8 @@ public final class SetValue implements CompoundValue {
 
     /** Object header and the one reference. */
     private static final long SHALLOW = Memory.align(12 + 4);
-    /** A {@link MemberTable} object without its arrays and members. */
-    private static final long TABLE_SHALLOW = 40;
+    /** A {@link MemberTable} object without its arrays and members (its own field: a long). */
+    private static final long TABLE_SHALLOW = Memory.align(OpenKeyTable.OBJECT_BYTES + 8);
 
     private byte[] ints() {
         return repr instanceof byte[] ? (byte[]) repr : null;
