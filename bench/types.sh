@@ -214,7 +214,7 @@ TESTS=(
     "hset_one|HSET myhash element:__rand_int__ xxx|100000"
     "sadd|SADD set:__rand_int__ member:__rand_int__|100000"
     "spop|SPOP popset|0"
-    "setbit|SETBIT bits:__rand_int__ __rand_int__ 1|100000"
+    "setbit|SETBIT bits:__rand_int__ 1000 1|100000"
     "zadd|ZADD zset:__rand_int__ __rand_int__ member:__rand_int__|100000"
     "zadd_one|ZADD myzset __rand_int__ element:__rand_int__|100000"
 )
@@ -244,7 +244,8 @@ if want throughput; then
                 [[ $keyspace != 0 ]] && args+=(-r "$keyspace")
                 # shellcheck disable=SC2206 # the command's words are the arguments
                 args+=($command)
-                rps=$(timeout 600 redis-benchmark "${args[@]}" 2>/dev/null | awk -F'","' 'NR == 2 { print $2 + 0 }')
+                # (redis-benchmark's __rand_int__ is zero-padded: no good as a bit offset, which Redis parses strictly)
+                rps=$(timeout 600 redis-benchmark "${args[@]}" 2>/dev/null | awk -F'","' 'NR == 2 { print $2 + 0 }') || true
                 printf '%s\t%s\t%s\t%s\n' "$s" "$r" "$name" "${rps:-0}" >>"$tp_tsv"
                 log "round $r $name $s: $rps rps"
             done

@@ -107,6 +107,15 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public void insert(byte[] member, double score) {
+        Node node = new Node(member, score, randomLevel());
+        link(node);
+        table.put(node);
+    }
+
+    /** Links {@code node} (not in the list) at the place of its score and member, at its own level. */
+    private void link(Node node) {
+        double score = node.score;
+        byte[] member = node.member;
         Node x = head;
         for (int i = level - 1; i >= 0; i--) {
             rankAt[i] = i == level - 1 ? 0 : rankAt[i + 1];
@@ -117,7 +126,7 @@ final class SkipListZset implements ZsetEncoding {
             }
             update[i] = x;
         }
-        int lvl = randomLevel();
+        int lvl = node.level();
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rankAt[i] = 0;
@@ -126,7 +135,6 @@ final class SkipListZset implements ZsetEncoding {
             }
             level = lvl;
         }
-        Node node = new Node(member, score, lvl);
         for (int i = 0; i < lvl; i++) {
             node.setNext(i, update[i].next(i));
             update[i].setNext(i, node);
@@ -146,12 +154,12 @@ final class SkipListZset implements ZsetEncoding {
         }
         length++;
         nodeBytes += node.heapBytes();
-        table.put(node);
-        clearScratch();
+        clearScratch(level);
     }
 
-    private void clearScratch() {
-        java.util.Arrays.fill(update, null);
+    /** Drops the scratch references to nodes (levels below {@code used}), so no removed node stays reachable. */
+    private void clearScratch(int used) {
+        java.util.Arrays.fill(update, 0, used, null);
     }
 
     /** Unlinks {@code x} given its predecessors in {@code update}. */
@@ -193,20 +201,24 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public void update(byte[] member, double old, double score) {
-        Node x = findUpdate(old, member);
-        // stays in place when the neighbours still bracket the new score (Redis does the same)
+        Node x = table.get(member);
+        // stays in place when the neighbours still bracket the new score (Redis does the same);
+        // the node's own links tell, no walk needed
         if ((x.backward == null || x.backward.score < score
                         || (x.backward.score == score && ZsetOrder.compareMembers(x.backward.member, member) < 0))
                 && (x.next0 == null || x.next0.score > score
                         || (x.next0.score == score && ZsetOrder.compareMembers(x.next0.member, member) > 0))) {
             x.score = score;
-            clearScratch();
             return;
         }
+        // moves: the same node is relinked at its new place (the member table keeps pointing to it)
+        int used = level;
+        findUpdate(x.score, member);
         unlink(x);
-        table.remove(member);
-        clearScratch();
-        insert(x.member, score);
+        clearScratch(used);
+        x.score = score;
+        x.backward = null;
+        link(x);
     }
 
     @Override
@@ -215,10 +227,11 @@ final class SkipListZset implements ZsetEncoding {
         if (n == null) {
             return false;
         }
+        int used = level;
         Node x = findUpdate(n.score, member);
         unlink(x);
         table.remove(member);
-        clearScratch();
+        clearScratch(used);
         return true;
     }
 
@@ -300,6 +313,7 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public void deleteRange(int from, int to) {
+        int used = level;
         Node x = head;
         int traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
@@ -316,7 +330,7 @@ final class SkipListZset implements ZsetEncoding {
             table.remove(x.member);
             x = next;
         }
-        clearScratch();
+        clearScratch(used);
     }
 
     @Override
