@@ -228,17 +228,18 @@ abstract class OpenKeyTable {
         int i = slot;
         while (true) {
             i = (i + 1) & mask;
-            byte[] k = keys[i];
-            if (k == null) {
+            // the run ends at an empty slot, told by the hash array alone (as in probe)
+            int hi = hashes[i];
+            if (hi == 0) {
                 break;
             }
-            int home = hashes[i] & mask;
+            int home = hi & mask;
             // move i into the gap unless its home lies cyclically in (gap, i]
             boolean homeBetween = gap <= i ? (gap < home && home <= i) : (gap < home || home <= i);
             if (!homeBetween) {
                 beforeWrite(keys, gap);
-                keys[gap] = k;
-                hashes[gap] = hashes[i];
+                keys[gap] = keys[i];
+                hashes[gap] = hi;
                 shiftPayload(i, gap);
                 gap = i;
             }
