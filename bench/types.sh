@@ -103,6 +103,7 @@ start_server() {              # start_server kv|redis: sets PORT and SPID
 }
 used_memory() { cli "$1" INFO memory | awk -F: '/^used_memory:/ { print $2 + 0 }'; }
 rss_bytes()   { awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status"; }
+cpu_ticks()   { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # user + system time of every thread, in clock ticks
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio()  { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'; }
 
@@ -221,8 +222,9 @@ TESTS=(
 if want throughput; then
     tp_tsv="$rundir/throughput.tsv"
     : >"$tp_tsv"
-    start_server kv; kv_port=$PORT
-    start_server redis; redis_port=$PORT
+    start_server kv; kv_port=$PORT; kv_pid=$SPID
+    start_server redis; redis_port=$PORT; redis_pid=$SPID
+    tick_us=$((1000000 / $(getconf CLK_TCK)))
     # SPOP pops from one set of 2*n members loaded before each of its runs
     gen_popset() { awk -v n="$1" 'BEGIN { for (k = 0; k < n; k += 100) { s = "*102\r\n$4\r\nSADD\r\n$6\r\npopset\r\n"; for (j = 0; j < 100; j++) { m = sprintf("member:%09d", k + j); s = s "$" length(m) "\r\n" m "\r\n" } printf "%s", s } }'; }
     gen_popset $((requests * 2)) >"$workdir/popset.resp"
@@ -237,7 +239,8 @@ if want throughput; then
         for t in "${TESTS[@]}"; do
             IFS='|' read -r name command keyspace <<<"$t"
             for s in "${order[@]}"; do
-                p=$kv_port; [[ $s == redis ]] && p=$redis_port
+                p=$kv_port; pid=$kv_pid
+                [[ $s == redis ]] && p=$redis_port && pid=$redis_pid
                 cli "$p" FLUSHALL >/dev/null
                 [[ $name == spop ]] && timeout 300 redis-cli -h "$host" -p "$p" --pipe <"$workdir/popset.resp" >/dev/null
                 args=(-h "$host" -p "$p" -c 50 -P 16 -n "$requests" --csv)
@@ -245,20 +248,26 @@ if want throughput; then
                 # shellcheck disable=SC2206 # the command's words are the arguments
                 args+=($command)
                 # (redis-benchmark's __rand_int__ is zero-padded: no good as a bit offset, which Redis parses strictly)
+                c0=$(cpu_ticks "$pid")
                 rps=$(timeout 600 redis-benchmark "${args[@]}" 2>/dev/null | awk -F'","' 'NR == 2 { print $2 + 0 }') || true
-                printf '%s\t%s\t%s\t%s\n' "$s" "$r" "$name" "${rps:-0}" >>"$tp_tsv"
-                log "round $r $name $s: $rps rps"
+                cpu_us=$(awk -v a="$c0" -v b="$(cpu_ticks "$pid")" -v t="$tick_us" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) * t / n }')
+                printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$r" "$name" "${rps:-0}" "$cpu_us" >>"$tp_tsv"
+                log "round $r $name $s: $rps rps, $cpu_us us CPU per request"
             done
         done
     done
     out ""
-    out "throughput at -P 16 -c 50 -n $requests (requests/s; keys spread over 100000 random names where the command has a key)"
-    out "$(printf '%-50s %10s %10s %6s' 'command' 'KV' 'redis' 'ratio')"
+    out "throughput at -P 16 -c 50 -n $requests (requests/s; -r 100000: random names over 100000)"
+    out "and the server's CPU time per request (user + system, all threads; less disturbed by machine load)"
+    out "$(printf '%-58s %10s %10s %6s   %8s %8s %6s' 'command' 'KV rps' 'redis rps' 'ratio' 'KV us' 'redis us' 'ratio')"
     for t in "${TESTS[@]}"; do
         IFS='|' read -r name command _ <<<"$t"
         kv=$(awk -v n="$name" '$1 == "kv" && $3 == n { print $4 }' "$tp_tsv" | median)
         rd=$(awk -v n="$name" '$1 == "redis" && $3 == n { print $4 }' "$tp_tsv" | median)
-        out "$(printf '%-50s %10s %10s %6s' "$command" "$kv" "$rd" "$(ratio "$kv" "$rd")")"
+        kvc=$(awk -v n="$name" '$1 == "kv" && $3 == n { print $5 }' "$tp_tsv" | median)
+        rdc=$(awk -v n="$name" '$1 == "redis" && $3 == n { print $5 }' "$tp_tsv" | median)
+        # CPU ratio as redis/KV, so that above 1.0 means KV is cheaper, like the rps ratio
+        out "$(printf '%-58s %10s %10s %6s   %8s %8s %6s' "$command" "$kv" "$rd" "$(ratio "$kv" "$rd")" "$kvc" "$rdc" "$(ratio "$rdc" "$kvc")")"
     done
 fi
 out ""
