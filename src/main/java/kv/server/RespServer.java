@@ -157,7 +157,7 @@ public class RespServer {
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
         server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
-        config.addListener("appendonly", v -> switchAof("yes".equals(v)));
+        config.addListener("appendonly", aof::applyAppendonly);
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
         for (String address : addresses) {
@@ -213,19 +213,6 @@ public class RespServer {
             done.fail(new IllegalStateException(e.getMessage(), e));
         }
         return done.future();
-    }
-
-    /** CONFIG SET appendonly: a new base from the data and appends on, or the file flushed and closed. */
-    private void switchAof(boolean on) {
-        try {
-            if (on) {
-                aof.enable();
-            } else {
-                aof.disable();
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Unable to turn on AOF");
-        }
     }
 
     /**
