@@ -255,6 +255,11 @@ public final class AppendOnlyFile implements Propagator {
         }
     }
 
+    /** Writes the buffer out now, whatever the policy (DEBUG LOADAOF reads the files next). */
+    public void writeOut() {
+        flush(true);
+    }
+
     private void endOfTurn() {
         flushScheduled = false;
         flush(false);

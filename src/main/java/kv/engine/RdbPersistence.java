@@ -125,6 +125,11 @@ public final class RdbPersistence {
         return !lastBgsaveOk && c.stopWritesOnBgsaveError() && !c.saveParams().isEmpty();
     }
 
+    /** The dataset was just replaced from the persistence files (DEBUG LOADAOF): no change is unsaved, as Redis' dirty = 0. */
+    public void changesSaved() {
+        changesAtLastSave = server.keyspace().changes();
+    }
+
     /** SHUTDOWN decided about the final save (SAVE, NOSAVE or the save points): exiting saves nothing more. */
     public void shutdownHandled() {
         shutdownHandled = true;

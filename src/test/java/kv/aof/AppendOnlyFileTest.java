@@ -35,7 +35,8 @@ class AppendOnlyFileTest {
     private final List<FailingChannel> channels = new java.util.ArrayList<>();
 
     private void start(String fsync) throws Exception {
-        h = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir + "\nappendfsync " + fsync)));
+        h = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir + "\nappendfsync " + fsync
+                + "\nenable-debug-command yes")));
         h.server.config().addListener("appendonly", v -> aof.applyAppendonly(v));
         java.util.concurrent.Executor queue = r -> {
             synchronized (loop) {
@@ -460,6 +461,39 @@ class AppendOnlyFileTest {
         assertTrue(aof.enabled());
         finishRewrite();
         aof.shutdown();
+    }
+
+    @Test
+    void debugLoadaofReplacesTheDataWithWhatTheFilesHoldAndLogsNothingAgain() throws Exception {
+        start("everysec");
+        h.call("CONFIG", "SET", "aof-use-rdb-preamble", "yes");
+        h.call("SET", "in-base", "1");
+        drain();
+        assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
+        finishRewrite();
+        h.call("SELECT", "2");
+        h.call("HSET", "h", "f", "v");
+        h.call("SELECT", "0");
+        h.call("SET", "buffered", "2"); // still in the buffer: LOADAOF writes it out first
+        String digest = h.call("DEBUG", "DIGEST");
+        assertEquals("", incr());
+        assertEquals("+OK\r\n", h.call("DEBUG", "LOADAOF"));
+        assertEquals(digest, h.call("DEBUG", "DIGEST"));
+        assertEquals("$1\r\n2\r\n", h.call("GET", "buffered"));
+        // each command once: the replay logged nothing
+        assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*4\r\n$4\r\nHSET\r\n$1\r\nh\r\n$1\r\nf\r\n$1\r\nv\r\n"
+                + "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$8\r\nbuffered\r\n$1\r\n2\r\n", incr());
+        assertTrue(h.call("INFO", "persistence").contains("rdb_changes_since_last_save:0\r\n"));
+        assertEquals("+OK\r\n", h.call("debug", "loadaof", "extra")); // Redis ignores further arguments
+        assertEquals(digest, h.call("DEBUG", "DIGEST"));
+        // appends go on after a reload
+        h.call("SET", "after", "3");
+        drain();
+        assertTrue(incr().endsWith("$5\r\nafter\r\n$1\r\n3\r\n"), incr());
+
+        Files.delete(aofDir().resolve(AofManifest.baseName("appendonly.aof", 2, true)));
+        assertEquals("-ERR Error trying to load the AOF files, check server logs.\r\n", h.call("DEBUG", "LOADAOF"));
+        assertEquals("$1\r\n3\r\n", h.call("GET", "after")); // a file named by the manifest is missing: nothing emptied
     }
 
     private void randomWrite(java.util.Random rnd) {
