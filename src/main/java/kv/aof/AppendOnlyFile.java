@@ -82,6 +82,7 @@ public final class AppendOnlyFile implements Propagator {
     private boolean rewriteScheduled;
     /** appendonly was turned on and the base it needs is not complete yet (Redis' AOF_WAIT_REWRITE). */
     private boolean waitingForBase;
+    private long lastCowSize;
 
     private record Waiter(long position, Runnable release) {
     }
@@ -582,6 +583,7 @@ public final class AppendOnlyFile implements Propagator {
         Rewrite r = rewrite;
         if (r != null && r.dump().finished()) {
             rewrite = null;
+            lastCowSize = r.dump().cowPeak();
             long ms = System.currentTimeMillis() - r.startMs();
             try {
                 r.dump().reap();
@@ -786,6 +788,11 @@ public final class AppendOnlyFile implements Propagator {
 
     public int pendingFsyncs() {
         return fsyncRunning ? 1 : 0;
+    }
+
+    /** aof_last_cow_size: the most memory the last rewrite's snapshot held beyond the live data. */
+    public long lastCowSize() {
+        return lastCowSize;
     }
 
     public long delayedFsyncs() {

@@ -48,6 +48,7 @@ public final class RdbPersistence {
     /** Set by SHUTDOWN (whatever it decided about saving): the process exit must not save again. */
     private volatile boolean shutdownHandled;
     private long lastLoadExpired;
+    private long lastCowSize;
 
     RdbPersistence(Server server) {
         this.server = server;
@@ -94,6 +95,11 @@ public final class RdbPersistence {
 
     public long saves() {
         return saves;
+    }
+
+    /** rdb_last_cow_size: the most memory the last BGSAVE's snapshot held beyond the live data. */
+    public long lastCowSize() {
+        return lastCowSize;
     }
 
     public boolean scheduled() {
@@ -283,6 +289,7 @@ public final class RdbPersistence {
         SnapshotDump b = running;
         if (b != null && b.finished()) {
             running = null;
+            lastCowSize = b.cowPeak();
             long took = (System.currentTimeMillis() - b.startMs()) / 1000;
             lastBgsaveSeconds = took;
             try {

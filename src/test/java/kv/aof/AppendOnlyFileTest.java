@@ -264,6 +264,9 @@ class AppendOnlyFileTest {
         }
         assertTrue(turnsDuring > 3, "the base was written in slices with writes between them: " + turnsDuring);
         assertTrue(aof.rewrites().lastOk());
+        // the copies those writes cost are reported as Redis reports a fork's copy-on-write
+        assertTrue(Long.parseLong(persistenceField("aof_last_cow_size")) > 0);
+        assertEquals("0", persistenceField("rdb_last_cow_size"));
         assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                 Files.readString(aofDir().resolve("appendonly.aof.manifest")));
         for (int w = 0; w < 500; w++) {
