@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import kv.config.ServerConfig;
 import kv.engine.Propagator;
 import kv.engine.Server;
 import kv.engine.SnapshotDump;
@@ -47,6 +48,8 @@ public final class AppendOnlyFile implements Propagator {
     private static final Logger LOG = Logger.getLogger(AppendOnlyFile.class);
     private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
     private static final long POSTPONE_LIMIT_MS = 2000;
+    /** What the dispatcher's MISCONF refusal says after "MISCONF ", followed by the strerror-like reason. */
+    static final String AOF_ERROR_PREFIX = "Errors writing to the AOF file: ";
 
     private final Server server;
     private final Executor loop;
@@ -76,19 +79,40 @@ public final class AppendOnlyFile implements Propagator {
     private long incrSizes;
     /** aof_current_size right after the last rewrite or load: what auto-aof-rewrite-percentage grows from. */
     private long rewriteBaseSize;
-    private boolean lastWriteOk = true;
     private Rewrite rewrite;
     private boolean rewriteScheduled;
     /** appendonly was turned on and the base it needs is not complete yet (Redis' AOF_WAIT_REWRITE). */
     private boolean waitingForBase;
+    private long lastCowSize;
 
     private record Waiter(long position, Runnable release) {
     }
 
+    /** How incr files are opened for appending: the seam tests use to make writes or fsyncs fail. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    private static final ChannelOpener APPEND = file -> FileChannel.open(file, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+
+    private final ChannelOpener opener;
+    /** Size of the current incr file as far as complete writes go: a short write is cut back to it. */
+    private long incrEnd;
+    /** The reason the last write / fsync failed (strerror-like), null while they succeed (Redis keeps both apart). */
+    private String writeError;
+    private String fsyncError;
+
     /** {@code loop} runs tasks on the data thread after the current one (the event loop's queue). */
     public AppendOnlyFile(Server server, Executor loop) {
+        this(server, loop, APPEND);
+    }
+
+    AppendOnlyFile(Server server, Executor loop, ChannelOpener opener) {
         this.server = server;
         this.loop = loop;
+        this.opener = opener;
     }
 
     public Path directory() {
@@ -158,8 +182,8 @@ public final class AppendOnlyFile implements Propagator {
     }
 
     private void openIncr() throws IOException {
-        incr = FileChannel.open(directory().resolve(manifest.lastIncr().name()), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        incr = opener.open(directory().resolve(manifest.lastIncr().name()));
+        incrEnd = incr.size();
         selectedDb = -1;
     }
 
@@ -215,7 +239,7 @@ public final class AppendOnlyFile implements Propagator {
         if (incr == null) {
             return true;
         }
-        return always() ? position <= synced : position <= written || postponedSinceMs != 0 || !lastWriteOk;
+        return always() ? position <= synced : position <= written || postponedSinceMs != 0 || writeError != null;
     }
 
     /** Runs {@code release} on the data thread once the reply waiting for {@code position} may go. */
@@ -231,6 +255,11 @@ public final class AppendOnlyFile implements Propagator {
         while (!waiters.isEmpty() && durable(waiters.peekFirst().position())) {
             waiters.pollFirst().release().run();
         }
+    }
+
+    /** Writes the buffer out now, whatever the policy (DEBUG LOADAOF reads the files next). */
+    public void writeOut() {
+        flush(true);
     }
 
     private void endOfTurn() {
@@ -273,6 +302,11 @@ public final class AppendOnlyFile implements Propagator {
         releaseWaiters();
     }
 
+    /**
+     * Writes the whole buffer or, on failure, as good as nothing: a short write is cut back off the
+     * file (the buffer still holds it, so the retry writes it again whole); if even that fails,
+     * the part that did reach the file leaves the buffer, so no command is ever written twice.
+     */
     private boolean writeBuffer() {
         ByteBuffer b = buffer.view();
         int n = b.remaining();
@@ -281,27 +315,75 @@ public final class AppendOnlyFile implements Propagator {
                 incr.write(b);
             }
         } catch (IOException e) {
+            int partial = n - b.remaining();
+            if (partial > 0) {
+                undoShortWrite(partial);
+            }
             writeFailed(e);
             return false;
         }
         buffer.clear();
-        written += n;
-        incrSizes += n;
-        if (!lastWriteOk) {
-            lastWriteOk = true;
-            server.readiness().persistenceOk();
+        wrote(n);
+        if (writeError != null) {
+            writeError = null;
             LOG.warn("AOF write error looks solved, Redis can write again.");
+            errorStateChanged();
         }
         return true;
     }
 
-    private void writeFailed(IOException e) {
-        if (lastWriteOk) {
-            LOG.errorf("Error writing to the AOF file: %s", e.getMessage());
+    private void wrote(long n) {
+        written += n;
+        incrSizes += n;
+        incrEnd += n;
+    }
+
+    private void undoShortWrite(int partial) {
+        LOG.warnf("Short write while writing to the AOF file: (nwritten=%d, expected=%d)", partial, buffer.size());
+        try {
+            incr.truncate(incrEnd);
+        } catch (IOException t) {
+            LOG.warnf("Could not remove short write from the append-only file. Redis may refuse to load the AOF "
+                    + "the next time it starts. ftruncate: %s", message(t));
+            buffer.discardFirst(partial);
+            wrote(partial);
         }
-        lastWriteOk = false;
-        server.readiness().persistenceFailed("Error writing to the AOF file: " + e.getMessage());
-        // what did not reach the file stays buffered; the cron tries again
+    }
+
+    private void writeFailed(IOException e) {
+        if (writeError == null) {
+            LOG.errorf("Error writing to the AOF file: %s", message(e));
+        }
+        writeError = message(e);
+        errorStateChanged();
+        // what did not reach the file stays buffered; the next turn or the cron tries again
+    }
+
+    /**
+     * A failed fsync leaves what the file holds unknown: replies waiting for it stay held (with
+     * appendfsync always nothing is acknowledged), writes are refused, and the next fsync that
+     * succeeds clears the error, as Redis' aof_bio_fsync_status does.
+     */
+    private void fsyncFailed(IOException e) {
+        if (fsyncError == null) {
+            LOG.errorf("Error syncing the AOF file: %s", message(e));
+        }
+        fsyncError = message(e);
+        errorStateChanged();
+    }
+
+    private static String message(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Readiness (and with it the dispatcher's MISCONF refusal of writes) follows the error state. */
+    private void errorStateChanged() {
+        String error = writeError != null ? writeError : fsyncError;
+        if (error == null || !enabled) {
+            server.readiness().persistenceOk();
+        } else {
+            server.readiness().persistenceFailed(AOF_ERROR_PREFIX + error);
+        }
     }
 
     private void startFsync(long now) {
@@ -325,10 +407,16 @@ public final class AppendOnlyFile implements Propagator {
         fsyncRunning = false;
         if (failure != null) {
             if (ch == incr) {
-                writeFailed(failure);
+                fsyncFailed(failure);
             }
-        } else if (target > synced) {
-            synced = target;
+        } else {
+            if (target > synced) {
+                synced = target;
+            }
+            if (fsyncError != null && ch == incr) {
+                fsyncError = null;
+                errorStateChanged();
+            }
         }
         releaseWaiters();
         // data written while this fsync ran: always covers it with the next one at once
@@ -496,6 +584,7 @@ public final class AppendOnlyFile implements Propagator {
         Rewrite r = rewrite;
         if (r != null && r.dump().finished()) {
             rewrite = null;
+            lastCowSize = r.dump().cowPeak();
             long ms = System.currentTimeMillis() - r.startMs();
             try {
                 r.dump().reap();
@@ -528,7 +617,8 @@ public final class AppendOnlyFile implements Propagator {
     /** Appends go to {@code file} from now on; what went to the previous file is forced before later fsyncs count. */
     private void switchIncr(Path file) throws IOException {
         FileChannel previous = incr;
-        incr = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        incr = opener.open(file);
+        incrEnd = incr.size();
         selectedDb = -1;
         if (previous != null) {
             // the fsync thread runs tasks in order: a later fsync's 'synced' covers the old file too
@@ -558,16 +648,50 @@ public final class AppendOnlyFile implements Propagator {
     /**
      * CONFIG SET appendonly yes: appends start with the rewrite that makes the base (now, or once
      * a running dump ends); until then commands are not logged, since the snapshot will hold them.
+     * False, with appendonly left off, when that rewrite cannot start (Redis' startAppendOnly error).
      */
-    public void enable() {
+    public boolean enable() {
         if (enabled) {
-            return;
+            return true;
         }
         enabled = true;
         waitingForBase = true;
         server.addPropagationTarget(this);
-        if (rewrite != null || server.runningDump() != null || !startRewrite()) {
+        if (rewrite != null || server.runningDump() != null) {
             rewriteScheduled = true;
+            return true;
+        }
+        if (!startRewrite()) {
+            LOG.warn("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. "
+                    + "Check the above logs for more info about the error.");
+            abandonEnable();
+            return false;
+        }
+        return true;
+    }
+
+    /** The first base could not even start (e.g. the directory cannot be made): appendonly stays off. */
+    private void abandonEnable() {
+        server.removePropagationTarget(this);
+        if (incr != null) {
+            closeQuietly(incr);
+            incr = null;
+        }
+        buffer.clear();
+        enabled = false;
+        waitingForBase = false;
+        rewriteScheduled = false;
+    }
+
+    /**
+     * The appendonly parameter's listener (data thread): CONFIG SET appendonly yes that cannot start
+     * the AOF fails with Redis' reason and leaves the parameter as it was.
+     */
+    public void applyAppendonly(String value) {
+        if (!"yes".equals(value)) {
+            disable();
+        } else if (!enable()) {
+            throw new ServerConfig.ApplyFailed("Unable to turn on AOF. Check server logs.");
         }
     }
 
@@ -584,6 +708,7 @@ public final class AppendOnlyFile implements Propagator {
         enabled = false;
         waitingForBase = false;
         rewriteScheduled = false;
+        errorStateChanged();
     }
 
     /** SHUTDOWN, SIGTERM: everything appended reaches the disk before the process exits. */
@@ -604,19 +729,26 @@ public final class AppendOnlyFile implements Propagator {
         }
     }
 
+    /**
+     * Writes and forces what is buffered and closes the file. Whatever could not be written is
+     * dropped with it (as Redis frees its buffer when the AOF stops): the next base will hold it.
+     */
     private void closeFile() {
         if (incr == null) {
             return;
         }
         writeBuffer();
+        buffer.clear();
         try {
             incr.force(false);
             synced = written;
         } catch (IOException e) {
-            writeFailed(e);
+            LOG.errorf("Error syncing the AOF file while closing it: %s", message(e));
         }
         FileChannel ch = incr;
         incr = null;
+        writeError = null;
+        fsyncError = null;
         fsyncThread.execute(() -> closeQuietly(ch));
         while (!waiters.isEmpty()) {
             waiters.pollFirst().release().run();
@@ -637,8 +769,9 @@ public final class AppendOnlyFile implements Propagator {
         return rewrites;
     }
 
+    /** aof_last_write_status: neither the last write nor the last fsync failed. */
     public boolean lastWriteOk() {
-        return lastWriteOk;
+        return writeError == null && fsyncError == null;
     }
 
     /** aof_current_size: base plus incr files. */
@@ -656,6 +789,11 @@ public final class AppendOnlyFile implements Propagator {
 
     public int pendingFsyncs() {
         return fsyncRunning ? 1 : 0;
+    }
+
+    /** aof_last_cow_size: the most memory the last rewrite's snapshot held beyond the live data. */
+    public long lastCowSize() {
+        return lastCowSize;
     }
 
     public long delayedFsyncs() {

@@ -1,25 +1,39 @@
 package kv.command;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import kv.aof.AofException;
+import kv.aof.AofLoader;
+import kv.aof.AofStartup;
+import kv.aof.AppendOnlyFile;
+import kv.aof.RdbBaseFile;
 import kv.engine.Call;
 import kv.engine.Client;
+import kv.engine.CommandError;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
+import kv.engine.Propagator;
+import kv.engine.RdbPersistence;
+import kv.engine.Server;
 import kv.protocol.Reply;
+import kv.rdb.LoadedDataset;
+import kv.rdb.RdbException;
 import kv.store.AccessClock;
 import kv.store.DataDigest;
 import kv.store.Db;
+import kv.store.Keyspace;
 import kv.store.RdbLength;
 import kv.store.Values;
+import kv.util.ClientText;
 
 /**
  * DEBUG: the subcommands operators and Redis' own test tooling rely on, where they make sense for
- * KV: SLEEP, OBJECT, DIGEST, DIGEST-VALUE, PROTOCOL, SET-ACTIVE-EXPIRE, PAUSE-CRON,
+ * KV: SLEEP, OBJECT, DIGEST, DIGEST-VALUE, RELOAD, LOADAOF, PROTOCOL, SET-ACTIVE-EXPIRE, PAUSE-CRON,
  * CHANGE-REPL-ID, REPLYBUFFER. Any other subcommand (or a known one with the wrong number of arguments) gets
  * Redis' subcommand syntax error. Like Redis, DEBUG is refused unless enable-debug-command is "yes",
  * or "local" and the client is on a loopback connection.
@@ -50,6 +64,7 @@ final class DebugCommand {
             case "digest" -> requireArgs(c, argc == 2, DebugCommand::digest);
             case "digest-value" -> digestValue(c);
             case "reload" -> reload(c);
+            case "loadaof" -> loadAof(c);
             case "protocol" -> requireArgs(c, argc == 3, DebugCommand::protocol);
             case "set-active-expire" -> requireArgs(c, argc == 3, x -> {
                 x.server().activeExpireEnabled(atoi(x.arg(2)) != 0);
@@ -69,44 +84,112 @@ final class DebugCommand {
         }
     }
 
+    static final String RELOAD_LOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
+    static final String LOADAOF_FAILED = "ERR Error trying to load the AOF files, check server logs.";
+
     /**
-     * DEBUG RELOAD [NOSAVE]: saves the RDB file (unless NOSAVE), empties the keyspace and loads the
-     * file back, on the data thread as Redis does. A file that fails to load leaves the keyspace
-     * as it was (the dataset is decoded completely before anything is flushed).
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE], on the data thread as Redis does: saves the RDB file
+     * (unless NOSAVE), empties the keyspace (unless NOFLUSH) and loads the file back; MERGE lets
+     * loaded keys replace existing ones. Unlike Redis, a file that does not load (or, with NOFLUSH
+     * alone, holds a key that exists, where Redis panics) leaves the keyspace as it was: the dataset
+     * is decoded completely before anything is touched.
      */
     private static void reload(Call c) {
         boolean save = true;
+        boolean flush = true;
+        boolean merge = false;
         for (int i = 2; i < c.argc(); i++) {
-            if (c.is(i, "nosave")) {
+            if (c.is(i, "merge")) {
+                merge = true;
+            } else if (c.is(i, "noflush")) {
+                flush = false;
+            } else if (c.is(i, "nosave")) {
                 save = false;
             } else {
-                throw c.error(Errors.SYNTAX);
+                throw c.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
             }
         }
-        kv.engine.RdbPersistence rdb = c.server().rdb();
-        kv.rdb.LoadedDataset data;
-        try {
-            if (save) {
+        RdbPersistence rdb = c.server().rdb();
+        if (save) {
+            try {
                 rdb.saveNow();
+            } catch (IOException e) {
+                LOG.warnf("DEBUG RELOAD: failed saving %s: %s", rdb.file(), e.getMessage());
+                throw c.error("ERR");
             }
-            data = kv.engine.RdbPersistence.read(rdb.file(), c.server().config(), c.now());
-        } catch (java.io.IOException e) {
-            throw c.error("ERR");
-        } catch (kv.rdb.RdbException e) {
+        }
+        LoadedDataset data;
+        try {
+            data = RdbPersistence.read(rdb.file(), c.server().config(), c.now());
+        } catch (IOException | RdbException e) {
             LOG.warnf("DEBUG RELOAD: %s: %s", rdb.file(), e.getMessage());
-            throw c.error("ERR Error trying to load the RDB dump, check server logs.");
+            throw c.error(RELOAD_LOAD_FAILED);
         }
         if (data == null) {
-            throw c.error("ERR Error trying to load the RDB dump, check server logs.");
+            LOG.warnf("DEBUG RELOAD: %s does not exist", rdb.file());
+            throw c.error(RELOAD_LOAD_FAILED);
         }
-        c.server().keyspace().clearAll();
+        Keyspace keyspace = c.server().keyspace();
+        if (flush) {
+            keyspace.clearAll();
+        } else if (!merge) {
+            for (LoadedDataset.Entry e : data.entries()) {
+                if (keyspace.db(e.db()).peek(e.key()) != null) {
+                    LOG.warnf("DEBUG RELOAD NOFLUSH: duplicated key '%s' found in %s (MERGE replaces it)",
+                            ClientText.of(e.key()), rdb.file());
+                    throw c.error(RELOAD_LOAD_FAILED);
+                }
+            }
+        }
         try {
             rdb.install(data);
-        } catch (kv.engine.CommandError e) {
+        } catch (CommandError e) {
             LOG.warnf("DEBUG RELOAD: %s: a function library does not load: %s", rdb.file(), e.getMessage());
-            throw c.error("ERR Error trying to load the RDB dump, check server logs.");
+            throw c.error(RELOAD_LOAD_FAILED);
         }
         LOG.info("DB reloaded by DEBUG RELOAD");
+        c.reply().ok();
+    }
+
+    /**
+     * DEBUG LOADAOF: writes out what the AOF has buffered, empties the keyspace and replays the AOF
+     * files (as named by the manifest on disk) on the data thread, propagating nothing, as Redis
+     * does. Files that are missing are refused before anything is emptied; a file that breaks off
+     * mid-way leaves what was replayed so far, as in Redis 7.2 (which replies the same error).
+     */
+    private static void loadAof(Call c) {
+        Server server = c.server();
+        AppendOnlyFile aof = server.component(AppendOnlyFile.class);
+        if (aof != null) {
+            aof.writeOut();
+        }
+        AofStartup.Plan plan;
+        try {
+            plan = AofStartup.plan(server.config());
+        } catch (AofException e) {
+            LOG.warnf("DEBUG LOADAOF: %s", e.getMessage());
+            throw c.error(LOADAOF_FAILED);
+        }
+        if (plan.empty()) {
+            LOG.warn("DEBUG LOADAOF: there is no append only file to load");
+            throw c.error(LOADAOF_FAILED);
+        }
+        server.keyspace().clearAll();
+        Propagator propagator = server.propagator();
+        server.propagateTo(Propagator.NONE);
+        try {
+            AofLoader loader = new AofLoader(server, plan, new RdbBaseFile());
+            while (!loader.step(Long.MAX_VALUE)) {
+                // one go: Redis loads on its only thread too
+            }
+        } catch (AofException e) {
+            LOG.warnf("DEBUG LOADAOF: %s", e.getMessage());
+            throw c.error(LOADAOF_FAILED);
+        } finally {
+            server.propagateTo(propagator);
+        }
+        server.rdb().changesSaved();
+        LOG.info("Append Only File loaded by DEBUG LOADAOF");
         c.reply().ok();
     }
 
@@ -134,6 +217,8 @@ final class DebugCommand {
                 "    A hex fingerprint of the whole dataset (equal to Redis' for equal data).",
                 "DIGEST-VALUE <key> [<key> ...]",
                 "    A hex fingerprint of the value of each <key>.",
+                "LOADAOF",
+                "    Write out the AOF buffer, empty the dataset and replay the append only files into it.",
                 "OBJECT <key>",
                 "    Low level details of the value of <key>: encoding, serialized length, access clock.",
                 "PAUSE-CRON <0|1>",
@@ -144,6 +229,9 @@ final class DebugCommand {
                 "    0 keeps reply buffers as they are, 1 resizes them to their peak use again (and releases idle ones).",
                 "PROTOCOL <type>",
                 "    Reply with a sample value of <type>: " + PROTOCOL_TYPES.replace("|", ", ") + ".",
+                "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
+                "    Save the RDB file (unless NOSAVE), empty the dataset (unless NOFLUSH) and load the file back;",
+                "    MERGE: loaded keys replace existing ones (without it, NOFLUSH refuses a file with an existing key).",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    0 leaves expired keys in place until they are accessed, 1 removes them in the background again.",
                 "SLEEP <seconds>",

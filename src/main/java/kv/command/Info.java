@@ -233,8 +233,10 @@ public final class Info {
         sb.append("# Persistence\r\n");
         field(sb, "loading", s.readiness().loading() ? 1 : 0);
         field(sb, "async_loading", 0);
-        field(sb, "current_cow_peak", 0);
-        field(sb, "current_cow_size", 0);
+        // KV's copy-on-write analogue: what the running dump's snapshot holds beyond the live data
+        kv.engine.SnapshotDump dump = s.runningDump();
+        field(sb, "current_cow_peak", dump == null ? 0 : dump.cowPeak());
+        field(sb, "current_cow_size", dump == null ? 0 : dump.cowBytes());
         field(sb, "current_cow_size_age", 0);
         field(sb, "current_fork_perc", "0.00");
         kv.engine.RdbPersistence rdb = s.rdb();
@@ -247,7 +249,7 @@ public final class Info {
         field(sb, "rdb_last_bgsave_time_sec", rdb.lastBgsaveSeconds());
         field(sb, "rdb_current_bgsave_time_sec", rdb.currentBgsaveSeconds());
         field(sb, "rdb_saves", rdb.saves());
-        field(sb, "rdb_last_cow_size", 0);
+        field(sb, "rdb_last_cow_size", rdb.lastCowSize());
         field(sb, "rdb_last_load_keys_expired", rdb.lastLoadExpired());
         field(sb, "rdb_last_load_keys_loaded", rdb.lastLoadKeys());
         AppendOnlyFile aof = s.component(AppendOnlyFile.class);
@@ -262,7 +264,7 @@ public final class Info {
         field(sb, "aof_rewrites", rw == null ? 0 : rw.count());
         field(sb, "aof_rewrites_consecutive_failures", rw == null ? 0 : rw.consecutiveFailures());
         field(sb, "aof_last_write_status", aof == null || aof.lastWriteOk() ? "ok" : "err");
-        field(sb, "aof_last_cow_size", 0);
+        field(sb, "aof_last_cow_size", aof == null ? 0 : aof.lastCowSize());
         field(sb, "module_fork_in_progress", 0);
         field(sb, "module_fork_last_cow_size", 0);
         if (aofOn) {

@@ -908,15 +908,45 @@ public final class ServerConfig {
                 throw setFailed(given[i], e.getMessage());
             }
         }
+        Object[] previous = values;
         values = next;
-        for (Param p : targets) {
-            List<Consumer<String>> ls = listeners.get(p.name);
-            if (ls != null) {
-                String formatted = p.format(next[p.index]);
-                for (Consumer<String> c : ls) {
-                    c.accept(formatted);
+        for (int i = 0; i < count; i++) {
+            try {
+                notifyListeners(targets[i], next);
+            } catch (ApplyFailed e) {
+                // as Redis: the previous values come back, and what was already applied is applied again
+                values = previous;
+                for (int j = 0; j < i; j++) {
+                    try {
+                        notifyListeners(targets[j], previous);
+                    } catch (ApplyFailed ignored) {
+                        // best effort, as Redis' restore of the backup config
+                    }
                 }
+                throw setFailed(given[i], e.getMessage());
             }
+        }
+    }
+
+    private void notifyListeners(Param p, Object[] from) {
+        List<Consumer<String>> ls = listeners.get(p.name);
+        if (ls != null) {
+            String formatted = p.format(from[p.index]);
+            for (Consumer<String> c : ls) {
+                c.accept(formatted);
+            }
+        }
+    }
+
+    /**
+     * Thrown by a listener that cannot apply a new value (CONFIG SET appendonly yes when the AOF
+     * cannot start): CONFIG SET restores the previous values and replies with this reason.
+     */
+    public static final class ApplyFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ApplyFailed(String reason) {
+            super(reason, null, false, false);
         }
     }
 
@@ -927,7 +957,8 @@ public final class ServerConfig {
 
     /**
      * Registers a callback run after a successful CONFIG SET that named this parameter (even
-     * if the value did not change), with the new value as CONFIG GET prints it.
+     * if the value did not change), with the new value as CONFIG GET prints it. It may throw
+     * {@link ApplyFailed} to undo the CONFIG SET.
      */
     public void addListener(String name, Consumer<String> onChange) {
         Param p = params.get(name.toLowerCase(Locale.ROOT));

@@ -176,9 +176,19 @@ public final class Dispatcher {
         return multi != null && "exec".equals(spec.fullName()) && multi.anyQueued(CommandSpec.STALE, false);
     }
 
-    /** MISCONF for writes after a failed BGSAVE (stop-writes-on-bgsave-error). */
+    /**
+     * MISCONF for writes (and PING, as Redis) after a failed BGSAVE (stop-writes-on-bgsave-error), or
+     * while writing or forcing the AOF fails (the AOF reports it through the readiness state).
+     */
     private String persistenceRefusal(CommandSpec spec) {
-        return spec.has(CommandSpec.WRITE) && server.rdb().refusesWrites() ? Errors.MISCONF : null;
+        if (!spec.has(CommandSpec.WRITE) && !"ping".equals(spec.fullName())) {
+            return null;
+        }
+        if (server.rdb().refusesWrites()) {
+            return Errors.MISCONF;
+        }
+        String aofError = server.readiness().persistenceError();
+        return aofError == null ? null : "MISCONF " + aofError;
     }
 
     /** What RESP2's subscribed mode still allows (recognised by the spec, so renaming changes nothing). */

@@ -48,6 +48,7 @@ public final class RdbPersistence {
     /** Set by SHUTDOWN (whatever it decided about saving): the process exit must not save again. */
     private volatile boolean shutdownHandled;
     private long lastLoadExpired;
+    private long lastCowSize;
 
     RdbPersistence(Server server) {
         this.server = server;
@@ -96,6 +97,11 @@ public final class RdbPersistence {
         return saves;
     }
 
+    /** rdb_last_cow_size: the most memory the last BGSAVE's snapshot held beyond the live data. */
+    public long lastCowSize() {
+        return lastCowSize;
+    }
+
     public boolean scheduled() {
         return scheduled;
     }
@@ -123,6 +129,11 @@ public final class RdbPersistence {
     public boolean refusesWrites() {
         ServerConfig c = server.config();
         return !lastBgsaveOk && c.stopWritesOnBgsaveError() && !c.saveParams().isEmpty();
+    }
+
+    /** The dataset was just replaced from the persistence files (DEBUG LOADAOF): no change is unsaved, as Redis' dirty = 0. */
+    public void changesSaved() {
+        changesAtLastSave = server.keyspace().changes();
     }
 
     /** SHUTDOWN decided about the final save (SAVE, NOSAVE or the save points): exiting saves nothing more. */
@@ -278,6 +289,7 @@ public final class RdbPersistence {
         SnapshotDump b = running;
         if (b != null && b.finished()) {
             running = null;
+            lastCowSize = b.cowPeak();
             long took = (System.currentTimeMillis() - b.startMs()) / 1000;
             lastBgsaveSeconds = took;
             try {

@@ -112,6 +112,16 @@ public final class SnapshotDump {
         return processed;
     }
 
+    /** current_cow_size: what the snapshot costs beyond the live data now ({@link Snapshot#extraBytes}). */
+    public long cowBytes() {
+        return snap.extraBytes();
+    }
+
+    /** current_cow_peak, and the *_last_cow_size a finished dump leaves. */
+    public long cowPeak() {
+        return snap.peakExtraBytes();
+    }
+
     private void slice() {
         if (done != null) {
             return; // aborted meanwhile

@@ -7,7 +7,8 @@ package kv.observe;
  * metrics read them from any thread, hence volatile fields and no other shared state.
  *
  * <p>{@link #loading(boolean)} is set while the RDB file or the AOF loads at start-up (the
- * dispatcher then answers LOADING); the AOF sets {@link #persistenceFailed(String)} while appends fail.
+ * dispatcher then answers LOADING); the AOF sets {@link #persistenceFailed(String)} while appends fail
+ * (the dispatcher then refuses writes with {@code MISCONF <reason>}).
  */
 public final class ReadinessState {
     private volatile boolean loading;

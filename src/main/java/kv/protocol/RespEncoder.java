@@ -65,6 +65,12 @@ public final class RespEncoder {
         return ByteBuffer.wrap(bytes, 0, size);
     }
 
+    /** Drops the first {@code n} bytes (they reached the file although the write as a whole failed). */
+    public void discardFirst(int n) {
+        System.arraycopy(bytes, n, bytes, 0, size - n);
+        size -= n;
+    }
+
     /** Empties the buffer; a big one left by a burst shrinks back so it does not hold memory forever. */
     public void clear() {
         size = 0;

@@ -34,13 +34,18 @@ public final class LoadedDataset {
         tables.reserve(db, keys, expiring);
     }
 
-    /** Adds a key; false if its database has it already. */
-    boolean add(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency) {
-        if (!tables.add(db, key, value, expireAtMs, idleSeconds, frequency)) {
-            return false;
-        }
+    /** Adds a key whose record starts at {@code offset}; duplicates are found by {@link #finish}. */
+    void add(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency, long offset) {
+        tables.add(db, key, value, expireAtMs, idleSeconds, frequency, offset);
         loaded++;
-        return true;
+    }
+
+    /** Builds the tables once every key is read: a key the file holds twice in a database is an error. */
+    void finish() throws RdbException {
+        LoadedTables.Duplicate d = tables.build();
+        if (d != null) {
+            throw new RdbException("duplicate key '" + RdbLoader.printable(d.key()) + "' in db " + d.db(), d.offset());
+        }
     }
 
     void aux(String name, byte[] value) {

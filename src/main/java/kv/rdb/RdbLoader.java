@@ -140,8 +140,8 @@ public final class RdbLoader {
                         // an empty aggregate: Redis skips it too
                     } else if (expireAt >= 0 && expireAt <= nowMs && !keepExpired) {
                         out.expiredSkipped();
-                    } else if (!out.add(db, key, value, expireAt, idle, freq)) {
-                        throw new RdbException("duplicate key '" + printable(key) + "' in db " + db, at);
+                    } else {
+                        out.add(db, key, value, expireAt, idle, freq, at);
                     }
                     expireAt = -1;
                     idle = -1;
@@ -159,6 +159,7 @@ public final class RdbLoader {
                 throw new RdbException("RDB CRC error: the file's checksum does not match its content", at);
             }
         }
+        out.finish();
         out.length(r.offset());
         return out;
     }

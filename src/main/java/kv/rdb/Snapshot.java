@@ -36,6 +36,9 @@ public final class Snapshot implements KeyspaceListener {
     private final List<FrozenDb> frozen = new ArrayList<>();
     /** Pre-images of values changed in place since the snapshot, by identity of the live object. */
     private final Map<Object, Object> preImages = new IdentityHashMap<>();
+    /** Heap bytes of the pre-images held, and the most the snapshot held at once (sampled per slice). */
+    private long preImageBytes;
+    private long peakExtraBytes;
     private int db;
     private int next;
     private boolean announced;
@@ -87,8 +90,34 @@ public final class Snapshot implements KeyspaceListener {
         // immutable string forms (byte[], Long) are never changed in place: only replaced
         boolean mutable = live instanceof CompoundValue || live != null && !(live instanceof byte[]) && !(live instanceof Long);
         if (mutable && !preImages.containsKey(live)) {
-            preImages.put(live, Values.copy(live));
+            Object copy = Values.copy(live);
+            preImages.put(live, copy);
+            preImageBytes += Values.heapBytes(copy);
         }
+        // the chunk copy a write makes comes after this hook: the next write or slice sees it
+        samplePeak();
+    }
+
+    /**
+     * The memory this snapshot costs now beyond the live data: slot chunks copied before writes
+     * changed them and pre-images of values changed in place, both dropped as the walk passes
+     * them. The analogue of a fork's copy-on-write size.
+     */
+    public long extraBytes() {
+        long n = preImageBytes;
+        for (FrozenDb f : frozen) {
+            n += f == null ? 0 : f.copiedBytes();
+        }
+        return n;
+    }
+
+    /** The largest {@link #extraBytes} seen (at the start of each slice and before anything is dropped). */
+    public long peakExtraBytes() {
+        return Math.max(peakExtraBytes, closed ? 0 : extraBytes());
+    }
+
+    private void samplePeak() {
+        peakExtraBytes = Math.max(peakExtraBytes, extraBytes());
     }
 
     /**
@@ -98,6 +127,7 @@ public final class Snapshot implements KeyspaceListener {
      * hint, as RESIZEDB is).
      */
     public boolean advance(Visitor visitor, long deadlineNanos) throws Exception {
+        samplePeak();
         int step = 0;
         while (db < dbIndex.length) {
             FrozenDb f = frozen.get(db);
@@ -121,6 +151,9 @@ public final class Snapshot implements KeyspaceListener {
                 // chunks behind the walk need no copies: memory is released while the snapshot progresses
                 f.passed(slot);
                 Object pre = preImages.remove(value);
+                if (pre != null) {
+                    preImageBytes -= Values.heapBytes(pre);
+                }
                 if (when < 0 || when > timeMs) {
                     visitor.entry(dbIndex[db], key, pre != null ? pre : value, when);
                 }
@@ -128,6 +161,7 @@ public final class Snapshot implements KeyspaceListener {
                     return false;
                 }
             }
+            samplePeak();
             f.close();
             frozen.set(db, null);
             db++;
@@ -141,9 +175,11 @@ public final class Snapshot implements KeyspaceListener {
     /** Stops guarding the keyspace and drops every reference. Idempotent. */
     public void close() {
         if (!closed) {
+            samplePeak();
             closed = true;
             keyspace.removeListener(this);
             preImages.clear();
+            preImageBytes = 0;
             for (FrozenDb f : frozen) {
                 if (f != null) {
                     f.close();

@@ -158,7 +158,7 @@ public class RespServer {
         server.attach(AppendOnlyFile.class, aof);
         server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
         server.attach(kv.repl.ReplicaSide.class, new kv.repl.ReplicaSide(server, vertx));
-        config.addListener("appendonly", v -> switchAof("yes".equals(v)));
+        config.addListener("appendonly", aof::applyAppendonly);
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
         for (String address : addresses) {
@@ -215,19 +215,6 @@ public class RespServer {
             done.fail(new IllegalStateException(e.getMessage(), e));
         }
         return done.future();
-    }
-
-    /** CONFIG SET appendonly: a new base from the data and appends on, or the file flushed and closed. */
-    private void switchAof(boolean on) {
-        try {
-            if (on) {
-                aof.enable();
-            } else {
-                aof.disable();
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Unable to turn on AOF");
-        }
     }
 
     /**

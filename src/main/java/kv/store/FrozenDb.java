@@ -78,6 +78,11 @@ public final class FrozenDb {
         }
     }
 
+    /** Heap bytes of the slot chunks copied because of writes since the freeze, not yet released. */
+    public long copiedBytes() {
+        return main.copiedBytes() + (expires == null ? 0 : expires.copiedBytes());
+    }
+
     /** Stops keeping copies (idempotent). */
     public void close() {
         mainTable.dropCopies(main);

@@ -21,6 +21,8 @@ final class SlotCopies {
     private final int[][][] hashChunks = new int[2][][];
     private final Object[][] payloadChunks = new Object[2][];
     private final boolean[][] released = new boolean[2][];
+    /** Heap bytes of the chunk copies held now: the snapshot's share of copy-on-write memory. */
+    private long copiedBytes;
 
     SlotCopies(byte[][] k, int[] h, Object p, byte[][] oldK, int[] oldH, Object oldP) {
         init(0, k, h, p);
@@ -69,6 +71,7 @@ final class SlotCopies {
                                 ? Arrays.copyOfRange(times, from, to)
                                 : Arrays.copyOfRange((Object[]) payload[a], from, to);
                     }
+                    copiedBytes += chunkBytes(a, to - from);
                 }
                 return;
             }
@@ -123,9 +126,23 @@ final class SlotCopies {
         return -1;
     }
 
+    /** A copied chunk of {@code n} slots: key references and hashes (4 bytes each), payload references or times. */
+    private long chunkBytes(int a, int n) {
+        long payloadBytes = payload[a] == null ? 0 : Memory.align(16L + (payload[a] instanceof long[] ? 8L : 4L) * n);
+        return 2 * Memory.align(16L + 4L * n) + payloadBytes;
+    }
+
+    /** Heap bytes of the chunk copies held now. */
+    long copiedBytes() {
+        return copiedBytes;
+    }
+
     /** The reader is done with the chunk of {@code slot}: drop its copy, copy it no more. */
     void release(int a, int slot) {
         int c = slot >>> SHIFT;
+        if (keyChunks[a][c] != null) {
+            copiedBytes -= chunkBytes(a, keyChunks[a][c].length);
+        }
         released[a][c] = true;
         keyChunks[a][c] = null;
         hashChunks[a][c] = null;

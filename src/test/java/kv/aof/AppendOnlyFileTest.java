@@ -30,8 +30,13 @@ class AppendOnlyFileTest {
     private EngineHarness h;
     private AppendOnlyFile aof;
 
+    /** The incr files opened so far, in order (each can be made to fail). */
+    private final List<FailingChannel> channels = new java.util.ArrayList<>();
+
     private void start(String fsync) throws Exception {
-        h = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir + "\nappendfsync " + fsync)));
+        h = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir + "\nappendfsync " + fsync
+                + "\nenable-debug-command yes")));
+        h.server.config().addListener("appendonly", v -> aof.applyAppendonly(v));
         java.util.concurrent.Executor queue = r -> {
             synchronized (loop) {
                 loop.add(r);
@@ -40,8 +45,15 @@ class AppendOnlyFileTest {
         };
         h.runTimersOn(queue);
         synchronized (loop) {
-            aof = new AppendOnlyFile(h.server, queue);
+            aof = new AppendOnlyFile(h.server, queue, file -> {
+                FailingChannel ch = new FailingChannel(java.nio.channels.FileChannel.open(file,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.APPEND));
+                channels.add(ch);
+                return ch;
+            });
         }
+        h.server.attach(AppendOnlyFile.class, aof);
         aof.openAfterLoad(AofStartup.plan(h.server.config()));
     }
 
@@ -251,6 +263,9 @@ class AppendOnlyFileTest {
         }
         assertTrue(turnsDuring > 3, "the base was written in slices with writes between them: " + turnsDuring);
         assertTrue(aof.rewrites().lastOk());
+        // the copies those writes cost are reported as Redis reports a fork's copy-on-write
+        assertTrue(Long.parseLong(persistenceField("aof_last_cow_size")) > 0);
+        assertEquals("0", persistenceField("rdb_last_cow_size"));
         assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                 Files.readString(aofDir().resolve("appendonly.aof.manifest")));
         for (int w = 0; w < 500; w++) {
@@ -310,6 +325,179 @@ class AppendOnlyFileTest {
     }
 
     /** A write of a random kind to a random key, touching keys the snapshot has or has not visited yet. */
+    /** Runs the loop and the cron until the buffer is written and no fsync runs (everysec may postpone a write behind one). */
+    private void drain() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (aof.bufferLength() > 0 || aof.pendingFsyncs() > 0 || !loop.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the AOF buffer was not written");
+            }
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+            } else {
+                aof.cron();
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    private FailingChannel current() {
+        return channels.get(channels.size() - 1);
+    }
+
+    private String persistenceField(String name) {
+        for (String line : h.call("INFO", "persistence").split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1);
+            }
+        }
+        throw new AssertionError(name + " not in INFO persistence");
+    }
+
+    private static final String MISCONF_ENOSPC = "-MISCONF Errors writing to the AOF file: No space left on device\r\n";
+
+    @Test
+    void aFailedWriteRefusesWritesAndPingWithMisconfUntilARetrySucceeds() throws Exception {
+        start("everysec");
+        current().failWrites = true;
+        current().acceptBeforeFailure = 10; // a short write first: it must not stay in the file
+        assertEquals("+OK\r\n", h.call("SET", "a", "1"));
+        turnUntil(() -> loop.isEmpty());
+        assertEquals("err", persistenceField("aof_last_write_status"));
+        assertEquals(MISCONF_ENOSPC, h.call("SET", "b", "2"));
+        assertEquals(MISCONF_ENOSPC, h.call("PING"));
+        assertEquals("$1\r\n1\r\n", h.call("GET", "a"));
+        h.call("MULTI");
+        assertEquals(MISCONF_ENOSPC, h.call("INCR", "n"));
+        assertEquals("-EXECABORT Transaction discarded because of previous errors.\r\n", h.call("EXEC"));
+        assertFalse(h.server.readiness().ready());
+        assertEquals("", incr());
+        aof.cron(); // still failing: retried, still refused
+        assertEquals(MISCONF_ENOSPC, h.call("SET", "b", "2"));
+
+        current().failWrites = false;
+        aof.cron();
+        assertEquals("ok", persistenceField("aof_last_write_status"));
+        assertTrue(h.server.readiness().ready());
+        assertEquals("+OK\r\n", h.call("SET", "b", "2"));
+        drain();
+        assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+                + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n", incr());
+        assertEquals(incr().length(), aof.currentSize());
+    }
+
+    @Test
+    void whenAShortWriteCannotBeCutBackItsBytesAreNotWrittenTwice() throws Exception {
+        start("everysec");
+        current().failWrites = true;
+        current().failTruncate = true;
+        current().acceptBeforeFailure = 7;
+        h.call("SET", "a", "1");
+        turnUntil(() -> loop.isEmpty());
+        current().failWrites = false;
+        aof.cron();
+        assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n", incr());
+    }
+
+    @Test
+    void withAlwaysAFailedWriteOrFsyncNeverReleasesTheReplyUntilTheDataIsOnDisk() throws Exception {
+        start("always");
+        current().failWrites = true;
+        h.call("SET", "a", "1");
+        boolean[] released = new boolean[2];
+        aof.awaitSync(aof.positionToSync(), () -> released[0] = true);
+        turnUntil(() -> loop.isEmpty());
+        aof.cron();
+        turnUntil(() -> loop.isEmpty());
+        assertFalse(released[0]);
+        assertEquals(MISCONF_ENOSPC, h.call("SET", "b", "2"));
+
+        // the write goes through but the fsync fails: still held, still refused (EIO now)
+        current().failWrites = false;
+        current().failForce = true;
+        aof.cron();
+        turnUntil(() -> "err".equals(persistenceField("aof_last_write_status")) && loop.isEmpty());
+        assertFalse(released[0]);
+        assertEquals("-MISCONF Errors writing to the AOF file: Input/output error\r\n", h.call("DEL", "a"));
+
+        current().failForce = false;
+        aof.cron();
+        turnUntil(() -> released[0]);
+        assertEquals("ok", persistenceField("aof_last_write_status"));
+        assertEquals("+OK\r\n", h.call("SET", "b", "2"));
+        aof.awaitSync(aof.positionToSync(), () -> released[1] = true);
+        turnUntil(() -> released[1]);
+        assertTrue(incr().endsWith("$1\r\nb\r\n$1\r\n2\r\n"), incr());
+    }
+
+    @Test
+    void configSetAppendonlyYesRepliesRedisErrorWhenTheAofCannotStart() throws Exception {
+        start("everysec");
+        assertEquals("+OK\r\n", h.call("CONFIG", "SET", "appendonly", "no"));
+        assertFalse(aof.enabled());
+        h.call("CONFIG", "SET", "appenddirname", "x"); // immutable: the directory stays appendonlydir
+        try (var files = Files.list(aofDir())) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(aofDir());
+        Files.writeString(aofDir(), "a file where the directory should be");
+        assertEquals("-ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. "
+                + "Check server logs.\r\n", h.call("CONFIG", "SET", "appendonly", "yes"));
+        assertEquals("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n", h.call("CONFIG", "GET", "appendonly"));
+        assertFalse(aof.enabled());
+        assertFalse(h.server.propagatesTo(aof));
+        assertEquals("err", persistenceField("aof_last_bgrewrite_status"));
+        assertEquals("+OK\r\n", h.call("SET", "k", "v"));
+        // a multi-parameter CONFIG SET is undone as a whole
+        assertTrue(h.call("CONFIG", "SET", "hz", "20", "appendonly", "yes").startsWith("-ERR CONFIG SET failed"));
+        assertEquals("*2\r\n$2\r\nhz\r\n$2\r\n10\r\n", h.call("CONFIG", "GET", "hz"));
+
+        Files.delete(aofDir());
+        assertEquals("+OK\r\n", h.call("CONFIG", "SET", "appendonly", "yes"));
+        assertTrue(aof.enabled());
+        finishRewrite();
+        aof.shutdown();
+    }
+
+    @Test
+    void debugLoadaofReplacesTheDataWithWhatTheFilesHoldAndLogsNothingAgain() throws Exception {
+        start("everysec");
+        h.call("CONFIG", "SET", "aof-use-rdb-preamble", "yes");
+        h.call("SET", "in-base", "1");
+        drain();
+        assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
+        finishRewrite();
+        h.call("SELECT", "2");
+        h.call("HSET", "h", "f", "v");
+        h.call("SELECT", "0");
+        h.call("SET", "buffered", "2"); // still in the buffer: LOADAOF writes it out first
+        String digest = h.call("DEBUG", "DIGEST");
+        assertEquals("", incr());
+        assertEquals("+OK\r\n", h.call("DEBUG", "LOADAOF"));
+        assertEquals(digest, h.call("DEBUG", "DIGEST"));
+        assertEquals("$1\r\n2\r\n", h.call("GET", "buffered"));
+        // each command once: the replay logged nothing
+        assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*4\r\n$4\r\nHSET\r\n$1\r\nh\r\n$1\r\nf\r\n$1\r\nv\r\n"
+                + "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$8\r\nbuffered\r\n$1\r\n2\r\n", incr());
+        assertTrue(h.call("INFO", "persistence").contains("rdb_changes_since_last_save:0\r\n"));
+        assertEquals("+OK\r\n", h.call("debug", "loadaof", "extra")); // Redis ignores further arguments
+        assertEquals(digest, h.call("DEBUG", "DIGEST"));
+        // appends go on after a reload
+        h.call("SET", "after", "3");
+        drain();
+        assertTrue(incr().endsWith("$5\r\nafter\r\n$1\r\n3\r\n"), incr());
+
+        Files.delete(aofDir().resolve(AofManifest.baseName("appendonly.aof", 2, true)));
+        assertEquals("-ERR Error trying to load the AOF files, check server logs.\r\n", h.call("DEBUG", "LOADAOF"));
+        assertEquals("$1\r\n3\r\n", h.call("GET", "after")); // a file named by the manifest is missing: nothing emptied
+    }
+
     private void randomWrite(java.util.Random rnd) {
         int i = rnd.nextInt(30_000);
         int c = i % 100;

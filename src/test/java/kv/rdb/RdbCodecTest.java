@@ -23,6 +23,23 @@ class RdbCodecTest {
     }
 
     @Test
+    void crc64EightBytesAtATimeEqualsByteAtATime() {
+        Random r = new Random(11);
+        for (int i = 0; i < 300; i++) {
+            byte[] b = new byte[r.nextInt(200)];
+            r.nextBytes(b);
+            int off = b.length == 0 ? 0 : r.nextInt(b.length);
+            int len = r.nextInt(b.length - off + 1);
+            long start = r.nextLong();
+            long bytewise = start;
+            for (int k = off; k < off + len; k++) {
+                bytewise = Crc64.update(bytewise, b[k]);
+            }
+            assertEquals(bytewise, Crc64.update(start, b, off, len));
+        }
+    }
+
+    @Test
     void lzfRoundTripsAndRefusesGarbage() {
         Random r = new Random(7);
         for (int i = 0; i < 500; i++) {

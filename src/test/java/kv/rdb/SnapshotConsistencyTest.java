@@ -62,6 +62,42 @@ class SnapshotConsistencyTest {
         assertTrue(snap.preImageCount() == 0);
     }
 
+    @Test
+    void extraMemoryCountsChunkCopiesAndPreImagesUntilTheWalkPassesThem() throws Exception {
+        Keyspace ks = new Keyspace(1);
+        Db d = ks.db(0);
+        for (int i = 0; i < 20_000; i++) {
+            d.put(key(i), val(i), Db.NO_TTL);
+        }
+        d.put(key(-1), new kv.store.HashValue(), Db.NO_TTL);
+        Snapshot snap = Snapshot.take(ks, NOW);
+        assertEquals(0, snap.extraBytes());
+        d.put(key(7), val(70), Db.NO_TTL);
+        long oneChunk = snap.extraBytes();
+        // keys, hashes and value references of 4096 slots
+        assertEquals(2 * kv.store.Memory.align(16 + 4 * 4096) + kv.store.Memory.align(16 + 4 * 4096), oneChunk);
+        d.put(key(7), val(71), Db.NO_TTL);
+        assertEquals(oneChunk, snap.extraBytes(), "a chunk is copied once");
+        kv.store.HashValue h = (kv.store.HashValue) d.modify(key(-1));
+        h.set("f".getBytes(StandardCharsets.US_ASCII), "v".getBytes(StandardCharsets.US_ASCII), 128, 64);
+        d.modified(key(-1));
+        assertTrue(snap.extraBytes() > oneChunk, "the hash changed in place keeps a pre-image");
+        long before = snap.extraBytes();
+        while (!snap.advance(new Snapshot.Visitor() {
+            @Override
+            public void database(int db, long size, long expiring) {
+            }
+
+            @Override
+            public void entry(int db, byte[] key, Object value, long expireAtMs) {
+            }
+        }, 0)) {
+            // every slice: chunks behind the walk are dropped
+        }
+        assertEquals(0, snap.extraBytes());
+        assertEquals(before, snap.peakExtraBytes());
+    }
+
     private static void mutate(Keyspace ks, Random rnd, int keys) {
         for (int n = rnd.nextInt(40); n > 0; n--) {
             Db d = ks.db(rnd.nextInt(2));
