@@ -77,19 +77,26 @@ final class Coroutines {
     static Varargs resume(LuaThread thread, Varargs args) {
         Varargs result = thread.resume(args);
         while (result.arg1().toboolean() && result.arg(2) == PREEMPTED) {
+            RuntimeException failure = null;
             ScriptKilled stop = null;
             if (LuaThread.isMainThread(LuaThread.getRunning())) {
                 try {
                     ScriptHook.fire();
                 } catch (ScriptKilled e) {
                     stop = e;
+                } catch (RuntimeException e) {
+                    failure = e;
                 }
             } else if (LuaThread.yield(PREEMPTED).arg1() == STOP) {
                 stop = new ScriptKilled("coroutine stopped");
             }
-            if (stop != null) {
+            if (stop != null || failure != null) {
+                // the coroutine's thread unwinds and ends before the stop goes on here
                 thread.resume(STOP);
-                throw stop;
+                if (stop != null) {
+                    throw stop;
+                }
+                throw failure;
             }
             result = thread.resume(CONTINUE);
         }

@@ -60,6 +60,10 @@ public final class ScriptEngine {
     private final LuaTable redisApi;
     private LuaSandbox scripts;
     private final Map<String, CachedScript> cache = new HashMap<>();
+    /** Size of the EVALSHA lookup cache in front of {@link #cache} (a power of two). */
+    private static final int RECENT = 64;
+    private final byte[][] recentSha = new byte[RECENT][];
+    private final CachedScript[] recent = new CachedScript[RECENT];
     private final FunctionLibraries functions;
     /** math.random's state: the server's, kept across scripts and SCRIPT FLUSH (as Redis keeps it). */
     private final RedisRandom random = new RedisRandom();
@@ -127,11 +131,11 @@ public final class ScriptEngine {
                 script = load(c.arg(1), sha);
             }
         } else {
-            sha = c.text(1).toLowerCase(Locale.ROOT);
-            script = cache.get(sha);
+            script = bySha(c.arg(1));
             if (script == null) {
                 throw c.error("NOSCRIPT No matching script. Please use EVAL.");
             }
+            sha = script.sha();
         }
         if (readOnly && script.declaresFlags() && !script.noWrites()) {
             throw c.error("ERR Can not execute a script with write flag using *_ro command.");
@@ -167,7 +171,7 @@ public final class ScriptEngine {
      * A compiled script and what its {@code #!lua flags=...} shebang declares (Redis 7: a script
      * with a shebang is checked against its flags; one without keeps the old, permissive rules).
      */
-    private record CachedScript(LuaFunction function, ScriptFlags flags) {
+    private record CachedScript(String sha, LuaFunction function, ScriptFlags flags) {
         boolean declaresFlags() {
             return flags != null;
         }
@@ -193,7 +197,7 @@ public final class ScriptEngine {
     private CachedScript load(byte[] body, String sha) {
         ScriptFlags flags = shebangFlags(body);
         byte[] source = flags == null ? body : commentedFirstLine(body);
-        CachedScript script = new CachedScript(compile(source, "@user_script", scripts.globals()), flags);
+        CachedScript script = new CachedScript(sha, compile(source, "@user_script", scripts.globals()), flags);
         cache.put(sha, script);
         return script;
     }
@@ -279,9 +283,46 @@ public final class ScriptEngine {
         return cache.containsKey(new String(sha, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * EVALSHA's lookup: the script of a SHA1 as sent (any case), through a small direct-mapped
+     * cache of recent ones keyed by the bytes, so a hot script costs no String per call.
+     */
+    private CachedScript bySha(byte[] given) {
+        int h = 0;
+        for (byte b : given) {
+            h = 31 * h + lower(b);
+        }
+        int slot = (h ^ h >>> 16) & (RECENT - 1);
+        byte[] known = recentSha[slot];
+        if (known != null && known.length == given.length && sameIgnoringCase(known, given)) {
+            return recent[slot];
+        }
+        CachedScript script = cache.get(new String(given, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
+        if (script != null) {
+            recentSha[slot] = script.sha().getBytes(StandardCharsets.ISO_8859_1);
+            recent[slot] = script;
+        }
+        return script;
+    }
+
+    private static int lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    private static boolean sameIgnoringCase(byte[] lowerCase, byte[] given) {
+        for (int i = 0; i < given.length; i++) {
+            if (lowerCase[i] != lower(given[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** SCRIPT FLUSH: forgets every script and starts a fresh Lua environment, as Redis resets its Lua state. */
     public void flush() {
         cache.clear();
+        java.util.Arrays.fill(recentSha, null);
+        java.util.Arrays.fill(recent, null);
         scripts = new LuaSandbox(redisApi, random);
     }
 

@@ -47,11 +47,8 @@ final class ScriptHook extends VarArgFunction {
     /** Makes {@code listener} (null: none) this thread's; returns the one it replaces. */
     static Listener running(Listener listener) {
         Listener previous = RUNNING.get();
-        if (listener == null) {
-            RUNNING.remove();
-        } else {
-            RUNNING.set(listener);
-        }
+        // set, never removed: a removed entry would be created again on the next script's get
+        RUNNING.set(listener);
         return previous;
     }
 

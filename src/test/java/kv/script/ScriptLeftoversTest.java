@@ -87,4 +87,29 @@ class ScriptLeftoversTest {
             assertArrayEquals(Doubles.format(d).getBytes(StandardCharsets.US_ASCII), LuaNumbers.commandArgument(d), Double.toString(d));
         }
     }
+
+    /** EVALSHA's lookup cache answers like the script table: any case, nothing after SCRIPT FLUSH. */
+    @Test
+    void evalshaLookupIgnoresCaseAndForgetsOnFlush() {
+        EngineHarness e = new EngineHarness();
+        String sha = e.call("SCRIPT", "LOAD", "return 7").split("\r\n")[1];
+        String noscript = "-NOSCRIPT No matching script. Please use EVAL.\r\n";
+        assertEquals(":7\r\n", e.call("EVALSHA", sha, "0"));
+        assertEquals(":7\r\n", e.call("EVALSHA", sha.toUpperCase(java.util.Locale.ROOT), "0"));
+        assertEquals(":7\r\n", e.call("EVALSHA", sha, "0"));
+        // a digit's lower bits under a control character must not match
+        char[] odd = sha.toCharArray();
+        for (int i = 0; i < odd.length; i++) {
+            if (Character.isDigit(odd[i])) {
+                odd[i] = (char) (odd[i] - 0x20);
+                break;
+            }
+        }
+        assertEquals(noscript, e.call("EVALSHA", new String(odd), "0"));
+        assertEquals(noscript, e.call("EVALSHA", sha.substring(1), "0"));
+        e.call("SCRIPT", "FLUSH");
+        assertEquals(noscript, e.call("EVALSHA", sha, "0"));
+        e.call("SCRIPT", "LOAD", "return 7");
+        assertEquals(":7\r\n", e.call("EVALSHA", sha, "0"));
+    }
 }
