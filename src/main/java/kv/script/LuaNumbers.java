@@ -2,6 +2,7 @@ package kv.script;
 
 import java.nio.charset.StandardCharsets;
 
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 
 import kv.script.lib.CNumberFormat;
@@ -38,6 +39,15 @@ final class LuaNumbers {
             return Numbers.toBytes(l);
         }
         return Doubles.format(d).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Text made by the engine (number forms, digests) as a Lua string, UTF-8 as LuaJ encodes. Not
+     * LuaValue.valueOf(String): LuaJ interns such strings in a table it never cleans, so every
+     * distinct value would stay in memory.
+     */
+    static LuaString text(String text) {
+        return LuaString.valueOf(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Lua 5.1's tostring of a number ({@code %.14g}). */
