@@ -36,7 +36,8 @@ Usage: bench/run.sh [options]
   --warmup N           untimed warm-up requests per server before measuring (default
                        2000000, JIT and heap settled; --quick: 20000)
   --only LIST          sections to run, comma separated: throughput,memory,startup,events
-                                                                 (default: all)
+                       (default: all); evalsha = the throughput section's two
+                       EVALSHA tests alone
   --redis-only         do not build or start KV; measure redis-server alone
   --no-build           do not run ./mvnw package (use the existing jar)
   --jdk25 DIR          JDK 25 home for the startup test
@@ -83,7 +84,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 for s in ${sections//,/ }; do
-    case "$s" in throughput|memory|startup|events) ;; *) echo "run.sh: unknown section '$s'" >&2; exit 2 ;; esac
+    case "$s" in throughput|evalsha|memory|startup|events) ;; *) echo "run.sh: unknown section '$s'" >&2; exit 2 ;; esac
 done
 want() { [[ ",$sections," == *",$1,"* ]]; }
 
@@ -318,7 +319,7 @@ bench_once() {                # bench_once SERVER PORT REPEAT PIPELINE TEST: app
         NF >= 7 { gsub(/^"|"$/, ""); split($0, f, "\",\""); printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s, r, p, (name != "" ? name : f[1]), f[2], f[5], f[7] }' >>"$raw_tp"
 }
 
-if want throughput; then
+if want throughput || want evalsha; then
     log "throughput: starting servers"
     declare -A port_of=()
     free_port; port_of[redis]=$PORT
@@ -333,6 +334,7 @@ if want throughput; then
     # redis-benchmark counts error replies as answers: check first that each command works,
     # and do not measure (nor warm up) what a server answers with an error
     tests=(ping_inline ping_mbulk set get incr mset hset lpush lpop lrange_100 sadd spop zadd evalsha_incr evalsha_bucket)
+    if ! want throughput; then tests=(evalsha_incr evalsha_bucket); fi
     declare -A unsupported=() tests_of=()
     for s in "${servers[@]}"; do
         ok=()
@@ -367,9 +369,11 @@ if want throughput; then
     for s in "${servers[@]}"; do
         timeout 600 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$warm_n" -P 16 \
             -t set,get ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
-        plain=$(tr ' ' '\n' <<< "${tests_of[$s]}" | grep -v '^evalsha_' | paste -sd, -)
-        timeout 300 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$requests" -P 1 \
-            -t "$plain" ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+        plain=$(tr ' ' '\n' <<< "${tests_of[$s]}" | { grep -v '^evalsha_' || true; } | paste -sd, -)
+        if [[ -n "$plain" ]]; then
+            timeout 300 redis-benchmark -h "$host" -p "${port_of[$s]}" -c "$clients" -n "$requests" -P 1 \
+                -t "$plain" ${keyspace:+-r "$keyspace"} --csv >/dev/null 2>>"$logdir/redis-benchmark.err" || true
+        fi
         for t in ${tests_of[$s]}; do
             if [[ "$t" == evalsha_* ]]; then
                 # shellcheck disable=SC2046 # the command's words are the arguments

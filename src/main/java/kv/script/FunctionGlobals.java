@@ -3,6 +3,8 @@ package kv.script;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
+import kv.script.lib.RedisRandom;
+
 /**
  * The globals of function libraries: one environment shared by every library, whose {@code redis}
  * resolves to the load-time API (register_function, log) while FUNCTION LOAD runs a library's
@@ -15,10 +17,10 @@ final class FunctionGlobals {
     private boolean loading;
     private final ReadOnlyTable globals;
 
-    FunctionGlobals(LuaTable runApi, LuaTable loadApi) {
+    FunctionGlobals(LuaTable runApi, LuaTable loadApi, RedisRandom random) {
         this.runApi = runApi;
         this.loadApi = loadApi;
-        this.globals = new LuaSandbox(runApi, this::redisTable).globals();
+        this.globals = new LuaSandbox(runApi, random, this::redisTable).globals();
     }
 
     private LuaValue redisTable() {

@@ -15,6 +15,7 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
 import kv.engine.CommandError;
+import kv.script.lib.RedisRandom;
 
 /**
  * The loaded function libraries (FUNCTION LOAD/DELETE/FLUSH/LIST) and their functions by name.
@@ -25,6 +26,9 @@ import kv.engine.CommandError;
 final class FunctionLibraries {
     static final String NAME_RULE = "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
+    /** Redis' limit on the run of a library's code at load (FUNCTION LOAD, RESTORE, RDB). */
+    static final long LOAD_TIMEOUT_NANOS = 500_000_000L;
+
     private final FunctionGlobals globals;
     /** By name, in name order (FUNCTION LIST and DUMP list them in this order). */
     private final Map<String, Library> libraries = new TreeMap<>();
@@ -32,8 +36,8 @@ final class FunctionLibraries {
     /** The library being loaded: where register_function puts what it registers. */
     private Library loading;
 
-    FunctionLibraries(LuaTable runApi) {
-        this.globals = new FunctionGlobals(runApi, loadApi());
+    FunctionLibraries(LuaTable runApi, RedisRandom random) {
+        this.globals = new FunctionGlobals(runApi, loadApi(), random);
     }
 
     ReadOnlyTable globals() {
@@ -190,13 +194,25 @@ final class FunctionLibraries {
         return name;
     }
 
+    /**
+     * Runs a library's code with Redis' load timeout: code still running after
+     * {@link #LOAD_TIMEOUT_NANOS} (an endless loop) is stopped, uncatchable by pcall.
+     */
     private void runLoad(LuaFunction chunk, Library lib) {
         loading = lib;
         globals.loading(true);
         ScriptEngine.clearDebugStack();
         LuaThread.setGlobals(globals.table());
+        long started = System.nanoTime();
+        ScriptHook.Listener outer = ScriptHook.running(() -> {
+            if (System.nanoTime() - started > LOAD_TIMEOUT_NANOS) {
+                throw new ScriptKilled("ERR FUNCTION LOAD timeout");
+            }
+        });
         try {
             chunk.call();
+        } catch (ScriptKilled e) {
+            throw new CommandError("ERR Error registering functions: " + e.getMessage());
         } catch (ScriptError e) {
             LuaValue v = e.value();
             String message = v.istable() && v.rawget("err").isstring() ? v.rawget("err").tojstring() : "ERR " + v.tojstring();
@@ -206,6 +222,7 @@ final class FunctionLibraries {
         } catch (StackOverflowError e) {
             throw new CommandError("ERR Error registering functions: ERR stack overflow");
         } finally {
+            ScriptHook.running(outer);
             loading = null;
             globals.loading(false);
         }

@@ -216,7 +216,7 @@ final class LuaFormat {
     /** Lua 5.1's tostring: numbers as {@code %.14g}, everything else as LuaJ prints it. */
     static LuaValue tostring(LuaValue v) {
         if (v.type() == LuaValue.TNUMBER) {
-            return LuaValue.valueOf(LuaNumbers.format(v.todouble()));
+            return LuaNumbers.text(LuaNumbers.format(v.todouble()));
         }
         LuaValue meta = v.getmetatable();
         if (meta != null) {
@@ -225,7 +225,7 @@ final class LuaFormat {
                 return handler.call(v);
             }
         }
-        return v.isstring() ? v : LuaValue.valueOf(v.tojstring());
+        return v.isstring() ? v : LuaNumbers.text(v.tojstring());
     }
 
     /** tostring(v). */

@@ -1,5 +1,6 @@
 package kv.script;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.luaj.vm2.LuaString;
@@ -8,6 +9,7 @@ import org.luaj.vm2.LuaValue;
 
 import kv.protocol.Reply;
 import kv.util.Doubles;
+import kv.util.Numbers;
 
 /**
  * The reply sink of redis.call: builds the Lua value Redis' conversion rules give for a command's
@@ -32,7 +34,7 @@ final class LuaReplyBuilder implements Reply {
     /** An aggregate being filled. */
     private static final class Frame {
         final Kind kind;
-        final LuaTable table = new LuaTable();
+        final LuaTable table;
         /** What the aggregate becomes in its parent (the table, or a {map=...}/{set=...} wrapper). */
         final LuaValue value;
         final Frame parent;
@@ -42,6 +44,13 @@ final class LuaReplyBuilder implements Reply {
 
         Frame(Kind kind, int remaining, Frame parent, LuaString wrapKey) {
             this.kind = kind;
+            // sized for what comes: no growing of the array or hash part while filling
+            this.table = switch (kind) {
+                case ARRAY -> new LuaTable(remaining, 0);
+                case MAP -> new LuaTable(0, remaining / 2);
+                case SET -> new LuaTable(0, remaining);
+                case SKIP -> null;
+            };
             this.remaining = remaining;
             this.parent = parent;
             this.value = wrapKey == null ? table : LuaValue.tableOf(new LuaValue[] {wrapKey, table});
@@ -108,6 +117,20 @@ final class LuaReplyBuilder implements Reply {
         }
     }
 
+    /**
+     * Reply text as a Lua string, one byte per char as RespWriter writes status and error lines.
+     * Not LuaValue.valueOf(String): LuaJ interns those in a table whose entries are never removed,
+     * so every distinct reply would stay in memory.
+     */
+    private static LuaString latin1(String text) {
+        return LuaString.valueOf(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Bulk text as a Lua string, UTF-8 as RespWriter writes it (not interned: see {@link #latin1}). */
+    private static LuaString utf8(String text) {
+        return LuaString.valueOf(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static LuaTable single(LuaString key, LuaValue value) {
         LuaTable t = new LuaTable();
         t.rawset(key, value);
@@ -116,7 +139,7 @@ final class LuaReplyBuilder implements Reply {
 
     @Override
     public void simple(String status) {
-        value(single(OK, LuaValue.valueOf(status)));
+        value(single(OK, latin1(status)));
     }
 
     @Override
@@ -124,7 +147,7 @@ final class LuaReplyBuilder implements Reply {
         if (top == null) {
             error = true;
         }
-        value(single(ERR, LuaValue.valueOf(message)));
+        value(single(ERR, latin1(message)));
     }
 
     @Override
@@ -144,12 +167,12 @@ final class LuaReplyBuilder implements Reply {
 
     @Override
     public void bulkText(String ascii) {
-        value(LuaValue.valueOf(ascii));
+        value(utf8(ascii));
     }
 
     @Override
     public void bulkLong(long v) {
-        value(LuaValue.valueOf(Long.toString(v)));
+        value(LuaString.valueOf(Numbers.toBytes(v)));
     }
 
     @Override
@@ -218,7 +241,7 @@ final class LuaReplyBuilder implements Reply {
             bulk(text);
         } else {
             LuaTable t = new LuaTable();
-            t.rawset(FORMAT, LuaValue.valueOf(format));
+            t.rawset(FORMAT, utf8(format));
             t.rawset(STRING, LuaValue.valueOf(text.clone()));
             value(single(VERBATIM, t));
         }
@@ -234,7 +257,7 @@ final class LuaReplyBuilder implements Reply {
         if (protocol == 2) {
             bulkText(digits);
         } else {
-            value(single(BIG_NUMBER, LuaValue.valueOf(digits)));
+            value(single(BIG_NUMBER, utf8(digits)));
         }
     }
 

@@ -2,18 +2,17 @@ package kv.script;
 
 import java.util.List;
 
-import kv.script.lib.BitLib;
-import kv.script.lib.CjsonLib;
-import kv.script.lib.CmsgpackLib;
-import kv.script.lib.StructLib;
 import java.util.function.Supplier;
+
 import kv.script.lib.BitLib;
 import kv.script.lib.CjsonLib;
 import kv.script.lib.CmsgpackLib;
+import kv.script.lib.RedisRandom;
 import kv.script.lib.StructLib;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -43,15 +42,33 @@ final class LuaSandbox {
     private static final String[] REMOVED = {
         "print", "dofile", "loadfile", "getfenv", "setfenv", "module", "require", "package", "newproxy"};
 
+    /** The globals the engine sets before each EVAL script. */
+    static final LuaString KEYS = LuaValue.valueOf("KEYS");
+    static final LuaString ARGV = LuaValue.valueOf("ARGV");
+
     private final ReadOnlyTable globals;
 
-    /** {@code redis}: the API table, filled by the engine. */
-    LuaSandbox(LuaTable redis) {
-        this(redis, null);
+    /** Where KEYS and ARGV are in the globals' hash part (EVAL's environment only). */
+    private final int keysSlot;
+    private final int argvSlot;
+
+    /**
+     * EVAL's environment, with the globals KEYS and ARGV. {@code redis}: the API table, filled by
+     * the engine; {@code random}: the server's math.random.
+     */
+    LuaSandbox(LuaTable redis, RedisRandom random) {
+        this(redis, random, null, true);
     }
 
-    /** {@code redisOfTheMoment}, when given, decides what the global {@code redis} is at each lookup. */
-    LuaSandbox(LuaTable redis, java.util.function.Supplier<LuaValue> redisOfTheMoment) {
+    /**
+     * The environment of function libraries (no KEYS and ARGV): {@code redisOfTheMoment} decides
+     * what the global {@code redis} is at each lookup.
+     */
+    LuaSandbox(LuaTable redis, RedisRandom random, Supplier<LuaValue> redisOfTheMoment) {
+        this(redis, random, redisOfTheMoment, false);
+    }
+
+    private LuaSandbox(LuaTable redis, RedisRandom random, Supplier<LuaValue> redisOfTheMoment, boolean keysAndArgv) {
         globals = new ReadOnlyTable(true, redisOfTheMoment);
         ReadOnlyTable g = globals;
         g.load(new JseBaseLib());
@@ -82,6 +99,8 @@ final class LuaSandbox {
         g.rawset("tostring", new LuaFormat.ToString());
         g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
         ((LuaTable) g.rawget("string")).rawset("format", new LuaFormat.Format());
+        random.install((LuaTable) g.rawget("math"));
+        Coroutines.install((LuaTable) g.rawget("coroutine"));
         g.rawset("redis", redis);
         // library tables become read-only copies (the globals table itself is sealed below)
         LuaValue k = LuaValue.NIL;
@@ -95,7 +114,20 @@ final class LuaSandbox {
                 g.rawset(k, ReadOnlyTable.copyOf((LuaTable) v));
             }
         }
+        if (keysAndArgv) {
+            g.rawset(KEYS, new LuaTable());
+            g.rawset(ARGV, new LuaTable());
+        }
         g.seal();
+        g.indexNames(KEYS, ARGV);
+        keysSlot = keysAndArgv ? g.slotOf(KEYS) : -1;
+        argvSlot = keysAndArgv ? g.slotOf(ARGV) : -1;
+    }
+
+    /** Sets EVAL's KEYS and ARGV for the next script, in place (no hash lookup per call). */
+    void keysAndArgv(LuaTable keys, LuaTable argv) {
+        globals.setSlot(keysSlot, keys);
+        globals.setSlot(argvSlot, argv);
     }
 
     ReadOnlyTable globals() {

@@ -52,7 +52,7 @@ final class RedisLib {
             LuaString s = args.checkstring(1);
             byte[] bytes = new byte[s.m_length];
             System.arraycopy(s.m_bytes, s.m_offset, bytes, 0, s.m_length);
-            return LuaValue.valueOf(sha1(bytes));
+            return LuaNumbers.text(sha1(bytes));
         }));
         t.rawset("log", function(args -> {
             if (args.narg() < 2) {

@@ -32,7 +32,7 @@ import kv.engine.Propagator;
 import kv.engine.Server;
 import kv.engine.Transaction;
 import kv.script.lib.CFunctionError;
-import kv.util.Doubles;
+import kv.script.lib.RedisRandom;
 
 /**
  * The server's Lua engine (LuaJ, Lua 5.1): one environment for EVAL scripts and one for function
@@ -60,8 +60,15 @@ public final class ScriptEngine {
     private final LuaTable redisApi;
     private LuaSandbox scripts;
     private final Map<String, CachedScript> cache = new HashMap<>();
+    /** Size of the EVALSHA lookup cache in front of {@link #cache} (a power of two). */
+    private static final int RECENT = 64;
+    private final byte[][] recentSha = new byte[RECENT][];
+    private final CachedScript[] recent = new CachedScript[RECENT];
     private final FunctionLibraries functions;
+    /** math.random's state: the server's, kept across scripts and SCRIPT FLUSH (as Redis keeps it). */
+    private final RedisRandom random = new RedisRandom();
     private ScriptRun running;
+    private final ScriptHook.Listener hookListener = this::onHook;
     private int hookCalls;
     private long lastCollectionNanos;
 
@@ -71,8 +78,8 @@ public final class ScriptEngine {
         this.luaClient = DetachedTransport.client(server, "lua");
         this.luaClient.denyBlocking(true);
         this.redisApi = RedisLib.create(this);
-        this.scripts = new LuaSandbox(redisApi);
-        this.functions = new FunctionLibraries(redisApi);
+        this.scripts = new LuaSandbox(redisApi, random);
+        this.functions = new FunctionLibraries(redisApi, random);
     }
 
     /** The engine of {@code server}, created on first use. */
@@ -124,18 +131,17 @@ public final class ScriptEngine {
                 script = load(c.arg(1), sha);
             }
         } else {
-            sha = c.text(1).toLowerCase(Locale.ROOT);
-            script = cache.get(sha);
+            script = bySha(c.arg(1));
             if (script == null) {
                 throw c.error("NOSCRIPT No matching script. Please use EVAL.");
             }
+            sha = script.sha();
         }
         if (readOnly && script.declaresFlags() && !script.noWrites()) {
             throw c.error("ERR Can not execute a script with write flag using *_ro command.");
         }
+        scripts.keysAndArgv(stringTable(c.args(), 3, keys), stringTable(c.args(), 3 + keys, c.argc() - 3 - keys));
         ReadOnlyTable globals = scripts.globals();
-        globals.setInternal("KEYS", stringTable(c.args(), 3, keys));
-        globals.setInternal("ARGV", stringTable(c.args(), 3 + keys, c.argc() - 3 - keys));
         run(c, new ScriptRun(c, sha, "@user_script", true, readOnly || script.noWrites(),
                 script.declaresFlags() && script.flags().allowOom()), script.function(), LuaValue.NONE, globals);
     }
@@ -165,7 +171,7 @@ public final class ScriptEngine {
      * A compiled script and what its {@code #!lua flags=...} shebang declares (Redis 7: a script
      * with a shebang is checked against its flags; one without keeps the old, permissive rules).
      */
-    private record CachedScript(LuaFunction function, ScriptFlags flags) {
+    private record CachedScript(String sha, LuaFunction function, ScriptFlags flags) {
         boolean declaresFlags() {
             return flags != null;
         }
@@ -191,7 +197,7 @@ public final class ScriptEngine {
     private CachedScript load(byte[] body, String sha) {
         ScriptFlags flags = shebangFlags(body);
         byte[] source = flags == null ? body : commentedFirstLine(body);
-        CachedScript script = new CachedScript(compile(source, "@user_script", scripts.globals()), flags);
+        CachedScript script = new CachedScript(sha, compile(source, "@user_script", scripts.globals()), flags);
         cache.put(sha, script);
         return script;
     }
@@ -277,10 +283,47 @@ public final class ScriptEngine {
         return cache.containsKey(new String(sha, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * EVALSHA's lookup: the script of a SHA1 as sent (any case), through a small direct-mapped
+     * cache of recent ones keyed by the bytes, so a hot script costs no String per call.
+     */
+    private CachedScript bySha(byte[] given) {
+        int h = 0;
+        for (byte b : given) {
+            h = 31 * h + lower(b);
+        }
+        int slot = (h ^ h >>> 16) & (RECENT - 1);
+        byte[] known = recentSha[slot];
+        if (known != null && known.length == given.length && sameIgnoringCase(known, given)) {
+            return recent[slot];
+        }
+        CachedScript script = cache.get(new String(given, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
+        if (script != null) {
+            recentSha[slot] = script.sha().getBytes(StandardCharsets.ISO_8859_1);
+            recent[slot] = script;
+        }
+        return script;
+    }
+
+    private static int lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    private static boolean sameIgnoringCase(byte[] lowerCase, byte[] given) {
+        for (int i = 0; i < given.length; i++) {
+            if (lowerCase[i] != lower(given[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** SCRIPT FLUSH: forgets every script and starts a fresh Lua environment, as Redis resets its Lua state. */
     public void flush() {
         cache.clear();
-        scripts = new LuaSandbox(redisApi);
+        java.util.Arrays.fill(recentSha, null);
+        java.util.Arrays.fill(recent, null);
+        scripts = new LuaSandbox(redisApi, random);
     }
 
     // ---- functions ----
@@ -351,21 +394,23 @@ public final class ScriptEngine {
     }
 
     /** Compiles Lua source; binary chunks are refused (LuaJ would load bytecode unchecked). */
-    static LuaFunction compile(byte[] body, String chunkName, LuaValue env) {
+    static LuaFunction compile(byte[] body, String chunkName, ReadOnlyTable env) {
         clearDebugStack();
         if (body.length > 0 && body[0] == 0x1b) {
             throw new CommandError("ERR Error compiling script (new function): " + chunkName.substring(1)
                     + ": binary chunks are not allowed");
         }
+        Prototype p;
         try {
-            Prototype p = LuaC.compile(new ByteArrayInputStream(body), chunkName);
-            withoutTailCalls(p);
-            return new LuaClosure(p, env);
-        } catch (LuaError e) {
-            throw new CommandError("ERR Error compiling script (new function): " + e.getMessage());
+            p = LuaC.compile(new ByteArrayInputStream(body), chunkName);
+        } catch (RuntimeException e) {
+            // LuaError, or a Java exception where LuaJ reads a malformed number
+            throw new CommandError("ERR Error compiling script (new function): " + LuaSyntaxErrors.message(body, chunkName, e));
         } catch (IOException e) {
             throw new CommandError("ERR Error compiling script (new function): " + e.getMessage());
         }
+        prepare(p, env);
+        return new LuaClosure(p, env);
     }
 
     /**
@@ -377,19 +422,30 @@ public final class ScriptEngine {
     }
 
     /**
-     * Turns tail calls into plain calls followed by the return the compiler already emits: LuaJ
+     * Adapts compiled code, for {@code p} and the functions inside it:
+     * <ul>
+     * <li>tail calls become plain calls followed by the return the compiler already emits: LuaJ
      * evaluates a tail call after its caller's frame is gone, so an error inside it would have no
-     * script line for Redis' "on @user_script:N." suffix.
+     * script line for Redis' "on @user_script:N." suffix;</li>
+     * <li>string constants naming globals and library fields become the environment's own key
+     * instances ({@link ReadOnlyTable#canonical}), which LuaJ's table lookups match by identity.</li>
+     * </ul>
      */
-    private static void withoutTailCalls(Prototype p) {
+    private static void prepare(Prototype p, ReadOnlyTable env) {
         int[] code = p.code;
         for (int pc = 0; pc < code.length; pc++) {
             if ((code[pc] & 0x3f) == Lua.OP_TAILCALL) {
                 code[pc] = code[pc] & ~0x3f | Lua.OP_CALL;
             }
         }
+        LuaValue[] constants = p.k;
+        for (int i = 0; i < constants.length; i++) {
+            if (constants[i] instanceof LuaString s) {
+                constants[i] = env.canonical(s);
+            }
+        }
         for (Prototype child : p.p) {
-            withoutTailCalls(child);
+            prepare(child, env);
         }
     }
 
@@ -418,7 +474,7 @@ public final class ScriptEngine {
         });
         running = run;
         clearDebugStack();
-        ScriptHook.running(this);
+        ScriptHook.running(hookListener);
         LuaThread.setGlobals(globals);
         String error = null;
         try {
@@ -499,7 +555,7 @@ public final class ScriptEngine {
                 System.arraycopy(s.m_bytes, s.m_offset, argv[i], 0, s.m_length);
             } else if (a.type() == LuaValue.TNUMBER) {
                 // Redis 7.2 sends the shortest round-trip form (7.0: %.17g)
-                argv[i] = Doubles.format(a.todouble()).getBytes(StandardCharsets.US_ASCII);
+                argv[i] = LuaNumbers.commandArgument(a.todouble());
             } else {
                 return fail(raise, "ERR Lua redis lib command arguments must be strings or integers");
             }

@@ -1,6 +1,7 @@
 package kv.script;
 
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.DebugLib;
@@ -8,12 +9,21 @@ import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * LuaJ's instruction-count hook, installed once per JVM on Lua's main thread: every
- * {@link #INSTRUCTIONS} instructions it hands control to the engine of the script running on this
- * thread (time limit, serving other clients while busy, kills, the memory guard).
+ * {@link #INSTRUCTIONS} instructions it hands control to the listener of this thread: the engine
+ * of the script running (time limit, serving other clients while busy, kills, the memory guard),
+ * or the load timeout of a function library.
  */
 final class ScriptHook extends VarArgFunction {
     static final int INSTRUCTIONS = 1000;
-    private static final ThreadLocal<ScriptEngine> RUNNING = new ThreadLocal<>();
+    private static final ThreadLocal<Listener> RUNNING = new ThreadLocal<>();
+
+    /** What runs every {@link #INSTRUCTIONS} instructions; it may end the Lua code by throwing. */
+    interface Listener {
+        void onHook();
+    }
+
+    /** DebugLib's sethook, which alone can set a hook on another Lua thread. */
+    private static final LuaValue SETHOOK;
 
     static {
         // DebugLib switches LuaJ's per-instruction debug calls on; it is loaded into a private table,
@@ -22,7 +32,8 @@ final class ScriptHook extends VarArgFunction {
         LuaTable scratch = new LuaTable();
         scratch.load(new org.luaj.vm2.lib.PackageLib());
         scratch.load(new DebugLib());
-        scratch.get("debug").get("sethook").call(new ScriptHook(), LuaValue.valueOf(""), LuaValue.valueOf(INSTRUCTIONS));
+        SETHOOK = scratch.get("debug").get("sethook");
+        SETHOOK.call(new ScriptHook(), LuaValue.valueOf(""), LuaValue.valueOf(INSTRUCTIONS));
     }
 
     private ScriptHook() {
@@ -33,19 +44,32 @@ final class ScriptHook extends VarArgFunction {
         // the static initializer ran
     }
 
-    static void running(ScriptEngine engine) {
-        if (engine == null) {
-            RUNNING.remove();
-        } else {
-            RUNNING.set(engine);
+    /** Makes {@code listener} (null: none) this thread's; returns the one it replaces. */
+    static Listener running(Listener listener) {
+        Listener previous = RUNNING.get();
+        // set, never removed: a removed entry would be created again on the next script's get
+        RUNNING.set(listener);
+        return previous;
+    }
+
+    /** Gives a coroutine's Lua thread its own count hook (the main thread's is not inherited). */
+    static void installOn(LuaThread thread, LuaValue hook) {
+        SETHOOK.invoke(LuaValue.varargsOf(new LuaValue[] {thread, hook, LuaValue.valueOf(""), LuaValue.valueOf(INSTRUCTIONS)}));
+    }
+
+    /** Runs this thread's listener now (for a coroutine's hook, relayed to the data thread). */
+    static void fire() {
+        Listener listener = RUNNING.get();
+        if (listener != null) {
+            listener.onHook();
         }
     }
 
     @Override
     public Varargs invoke(Varargs args) {
-        ScriptEngine engine = RUNNING.get();
-        if (engine != null) {
-            engine.onHook();
+        Listener listener = RUNNING.get();
+        if (listener != null) {
+            listener.onHook();
         }
         return NONE;
     }

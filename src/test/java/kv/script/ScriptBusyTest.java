@@ -107,4 +107,81 @@ class ScriptBusyTest {
             assertEquals("+PONG\r\n", a.call("PING"));
         }
     }
+
+    /** A loop inside a coroutine (its own Java thread in LuaJ) is under the same limit and kill. */
+    @Test
+    void scriptKillEndsALoopInsideACoroutine() throws IOException {
+        String[] scripts = {
+            "local co = coroutine.create(function() while true do end end) return {coroutine.resume(co)}",
+            "local co = coroutine.wrap(function() while true do end end) co() return 1",
+            // a coroutine resumed by a coroutine: the preemption goes up the chain
+            "local outer = coroutine.wrap(function() local inner = coroutine.create(function() while true do end end) "
+                    + "coroutine.resume(inner) end) outer() return 1",
+        };
+        for (String script : scripts) {
+            try (RespTestClient a = new RespTestClient(server.port()).timeout(20_000);
+                    RespTestClient b = new RespTestClient(server.port()).timeout(20_000)) {
+                assertEquals("+OK\r\n", b.call("CONFIG", "SET", "busy-reply-threshold", "100"));
+                a.send(RespTestClient.encode("EVAL", script, "0"));
+                awaitBusy(b, BUSY_EVAL);
+                assertEquals("+OK\r\n", b.call("SCRIPT", "KILL"));
+                String killed = a.readReply();
+                assertTrue(killed.startsWith("-ERR Script killed by user with SCRIPT KILL... script: "), script + " -> " + killed);
+                assertEquals("+PONG\r\n", b.call("PING"));
+                // coroutines keep working after a kill
+                assertEquals("*2\r\n:1\r\n:7\r\n", a.call("EVAL",
+                        "local co = coroutine.create(function(x) local y = coroutine.yield(x + 1) return y end) "
+                                + "local _, a = coroutine.resume(co, 6) local _, b = coroutine.resume(co, 7) return {a > 6 and 1 or 0, b}", "0"));
+            }
+        }
+    }
+
+    /** A long coroutine under the limit runs to its end: preemptions are invisible to the script. */
+    @Test
+    void preemptedCoroutinesFinishWithTheirResults() throws IOException {
+        try (RespTestClient a = new RespTestClient(server.port())) {
+            assertEquals("*3\r\n:1\r\n:5000050000\r\n$4\r\ndead\r\n", a.call("EVAL",
+                    "local co = coroutine.create(function() local s = 0 for i = 1, 100000 do s = s + i end return s end) "
+                            + "local ok, s = coroutine.resume(co) return {ok and 1 or 0, s, coroutine.status(co)}", "0"));
+            assertEquals("*3\r\n:1\r\n:2\r\n:3\r\n", a.call("EVAL",
+                    "local gen = coroutine.wrap(function() for i = 1, 3 do for j = 1, 5000 do end coroutine.yield(i) end end) "
+                            + "return {gen(), gen(), gen()}", "0"));
+        }
+    }
+
+    /**
+     * A connection opened while a script is busy waits for the data thread (its registration is a
+     * task of the blocked event loop), then is served normally once the script is killed. Redis
+     * would accept it at once and answer BUSY: a known difference.
+     */
+    @Test
+    void aConnectionOpenedWhileBusyIsServedAfterTheKill() throws IOException {
+        try (RespTestClient a = new RespTestClient(server.port()).timeout(20_000);
+                RespTestClient b = new RespTestClient(server.port()).timeout(20_000)) {
+            assertEquals("+OK\r\n", b.call("CONFIG", "SET", "busy-reply-threshold", "100"));
+            a.send(RespTestClient.encode("EVAL", "while true do end", "0"));
+            awaitBusy(b, BUSY_EVAL);
+            try (RespTestClient late = new RespTestClient(server.port()).timeout(20_000)) {
+                late.send(RespTestClient.encode("PING"));
+                assertEquals("+OK\r\n", b.call("SCRIPT", "KILL"));
+                assertTrue(a.readReply().startsWith("-ERR Script killed by user with SCRIPT KILL..."));
+                assertEquals("+PONG\r\n", late.readReply());
+            }
+        }
+    }
+
+    /** FUNCTION LOAD stops a library whose code runs past Redis' 500 ms load limit (recorded from redis-server 7.0.15). */
+    @Test
+    void functionLoadTimesOut() throws IOException {
+        try (RespTestClient a = new RespTestClient(server.port()).timeout(20_000)) {
+            assertEquals("-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n",
+                    a.call("FUNCTION", "LOAD", "#!lua name=inf\nwhile true do end"));
+            assertEquals("-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n",
+                    a.call("FUNCTION", "LOAD", "#!lua name=inf\nlocal i = 0 while true do i = i + 1 end"));
+            assertEquals("*0\r\n", a.call("FUNCTION", "LIST"));
+            assertEquals("$2\r\nok\r\n", a.call("FUNCTION", "LOAD",
+                    "#!lua name=ok\nlocal s = 0 for i = 1, 10000 do s = s + i end redis.register_function('f', function() return s end)"));
+            assertEquals(":50005000\r\n", a.call("FCALL", "f", "0"));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package kv.script.lib;
 
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -84,6 +85,7 @@ public final class BitLib extends OneArgFunction {
             out[i] = digits.charAt(b & 15);
             b >>>= 4;
         }
-        return LuaValue.valueOf(new String(out));
+        // bytes, not LuaValue.valueOf(String): LuaJ never forgets a String it interned
+        return LuaString.valueOf(new String(out).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 }

@@ -93,7 +93,8 @@ final class CLua {
             return v.checkstring();
         }
         if (v.type() == LuaValue.TNUMBER) {
-            return LuaString.valueOf(CNumberFormat.formatG(v.todouble(), 14));
+            // bytes, not LuaString.valueOf(String): LuaJ never forgets a String it interned
+            return LuaString.valueOf(CNumberFormat.formatG(v.todouble(), 14).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
         throw typeError(args, arg, function, "string");
     }
