@@ -88,6 +88,9 @@ final class ClientCommand {
 
     private static String flags(Server server, Client cl) {
         StringBuilder f = new StringBuilder();
+        if (cl.replica()) {
+            f.append('S');
+        }
         if (cl.monitor()) {
             f.append('O');
         }
@@ -124,6 +127,9 @@ final class ClientCommand {
     /** Redis' getClientTypeByName; -1 if unknown. Only "normal" clients exist here so far. */
     /** Redis' client type of a connection: pubsub while it listens to anything, else normal. */
     private static int typeOf(Server server, Client cl) {
+        if (cl.replica()) {
+            return 1;
+        }
         return server.pubSub().subscribed(cl) ? 2 : 0;
     }
 

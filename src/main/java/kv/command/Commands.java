@@ -34,5 +34,6 @@ public final class Commands {
         AofCommands.register(table);
         ScriptingCommands.register(table);
         FunctionCommands.register(table);
+        ReplicationCommands.register(table);
     }
 }

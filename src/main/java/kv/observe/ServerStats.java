@@ -16,6 +16,10 @@ public final class ServerStats {
     /** Read events that carried bytes, and socket writes of replies (total_reads/writes_processed). */
     public long readsProcessed;
     public long writesProcessed;
+    /** Full and partial resynchronisations served to replicas, and PSYNCs that asked to continue but could not. */
+    public long syncFull;
+    public long syncPartialOk;
+    public long syncPartialErr;
 
     // instantaneous_* metrics: Redis samples every 100 ms and averages the last 16 samples
     private static final int SAMPLES = 16;
@@ -93,6 +97,9 @@ public final class ServerStats {
         evictedClients = 0;
         readsProcessed = 0;
         writesProcessed = 0;
+        syncFull = 0;
+        syncPartialOk = 0;
+        syncPartialErr = 0;
         errorsByCode.clear();
         for (long[] m : samples) {
             java.util.Arrays.fill(m, 0);

@@ -157,6 +157,7 @@ public class RespServer {
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
         server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
+        server.attach(kv.repl.MasterSide.class, new kv.repl.MasterSide(server, ((ContextInternal) context).nettyEventLoop()));
         config.addListener("appendonly", v -> switchAof("yes".equals(v)));
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();

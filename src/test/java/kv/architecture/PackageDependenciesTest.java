@@ -62,8 +62,9 @@ class PackageDependenciesTest {
                 Map.entry("engine", Set.of("util", "store", "protocol", "config", "observe", "rdb")),
                 Map.entry("aof", Set.of("util", "store", "protocol", "config", "observe", "engine", "rdb")),
                 Map.entry("script", Set.of("util", "store", "protocol", "config", "observe", "engine")),
-                Map.entry("command", Set.of("util", "store", "protocol", "config", "observe", "engine", "rdb", "aof", "script")),
-                Map.entry("server", Set.of("util", "store", "protocol", "config", "observe", "engine", "command", "rdb", "aof", "script")),
+                Map.entry("repl", Set.of("util", "store", "protocol", "config", "observe", "engine", "rdb")),
+                Map.entry("command", Set.of("util", "store", "protocol", "config", "observe", "engine", "rdb", "aof", "script", "repl")),
+                Map.entry("server", Set.of("util", "store", "protocol", "config", "observe", "engine", "command", "rdb", "aof", "script", "repl")),
                 Map.entry("tools", Set.of("util")));
         List<String> violations = new ArrayList<>();
         for (Map.Entry<String, Set<String>> e : deps.entrySet()) {
