@@ -137,7 +137,7 @@ public final class ReplicationCommands {
     /** ROLE on a master: offset and the online replicas as [ip, port, acknowledged offset]. */
     private static void role(Call c) {
         MasterSide m = master(c.server());
-        List<MasterSide.ReplicaView> online = m == null ? List.of() : m.onlineReplicas();
+        List<MasterSide.ReplicaView> online = m == null ? List.of() : m.replicas(true);
         Reply r = c.reply();
         r.array(3);
         r.bulkText("master");

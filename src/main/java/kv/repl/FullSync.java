@@ -100,7 +100,8 @@ final class FullSync {
         LOG.infof("Starting BGSAVE for SYNC with target: %s (%d replicas)", diskless ? "replicas sockets" : "disk",
                 sync.links.size());
         if (diskless) {
-            sync.slice();
+            // from the next task: the caller records this sync as running before it can end
+            loop.execute(sync::slice);
         }
         return sync;
     }

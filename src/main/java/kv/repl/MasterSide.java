@@ -45,6 +45,7 @@ public final class MasterSide implements ReplicationLog.StreamListener {
     private long noReplicasSinceMs = System.currentTimeMillis();
     private long lastSecondMs;
     private long lastPingMs = System.currentTimeMillis();
+    private volatile Figures figures = Figures.NONE;
 
     /** A client in WAIT: the offset it waits for and how many replicas must have it. */
     private record AckWait(long offset, long replicas) {
@@ -382,6 +383,7 @@ public final class MasterSide implements ReplicationLog.StreamListener {
                 lastSecondMs = now;
                 everySecond(now);
             }
+            publishFigures();
         } catch (RuntimeException e) {
             LOG.errorf(e, "replication cron failed");
         } finally {
@@ -452,19 +454,35 @@ public final class MasterSide implements ReplicationLog.StreamListener {
         }
     }
 
-    /** One online replica as ROLE and the metrics show it. */
-    public record ReplicaView(String ip, int port, long ackOffset, long lagSeconds) {
+    /** One replica as ROLE and the metrics show it. */
+    public record ReplicaView(String ip, int port, String state, long ackOffset, long lagSeconds) {
     }
 
-    /** The online replicas (ROLE lists only those). */
-    public List<ReplicaView> onlineReplicas() {
+    /** The replicas, all ({@code onlineOnly} false) or only the online ones (ROLE lists only those). */
+    public List<ReplicaView> replicas(boolean onlineOnly) {
         long now = System.currentTimeMillis();
         List<ReplicaView> out = new ArrayList<>();
         for (ReplicaLink l : links) {
-            if (l.state == ReplicaLink.State.ONLINE) {
-                out.add(new ReplicaView(l.ip(), l.settings.listeningPort, l.ackOffset, (now - l.ackTimeMs) / 1000));
+            if (!onlineOnly || l.state == ReplicaLink.State.ONLINE) {
+                out.add(new ReplicaView(l.ip(), l.settings.listeningPort, l.state.infoName, l.ackOffset,
+                        (now - l.ackTimeMs) / 1000));
             }
         }
         return out;
+    }
+
+    /** What the metrics thread reads: copied on the data thread every tick, immutable. */
+    public record Figures(long masterReplOffset, long backlogSize, List<ReplicaView> replicas) {
+        public static final Figures NONE = new Figures(0, 0, List.of());
+    }
+
+    /** The latest figures; safe from any thread. */
+    public Figures figures() {
+        return figures;
+    }
+
+    private void publishFigures() {
+        long backlog = log.backlog() == null ? server.config().replBacklogSize() : log.backlog().size();
+        figures = new Figures(log.offset(), backlog, links.isEmpty() ? List.of() : List.copyOf(replicas(false)));
     }
 }

@@ -32,6 +32,9 @@ class RedisReplicaOfKvTest {
     @Inject
     RespServer server;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private RespTestClient kv;
     private final List<java.nio.file.Path> replicaDirs = new ArrayList<>();
 
@@ -82,6 +85,7 @@ class RedisReplicaOfKvTest {
             assertTrue(Pattern.compile("slave0:ip=127\\.0\\.0\\.1,port=" + replica.port() + ",state=online,offset=\\d+,lag=\\d+")
                     .matcher(info).find(), info);
             assertTrue(kv.call("CLIENT", "LIST", "TYPE", "replica").contains(" flags=S "));
+            awaitReplicaMeters(replica.port());
 
             mixedWrites(kv, new Random(20), 10_000);
             awaitInSync(r);
@@ -244,6 +248,21 @@ class RedisReplicaOfKvTest {
             Thread.sleep(50);
         }
         throw new AssertionError("replica not in sync: " + last);
+    }
+
+    /** The per-replica meters appear (they are refreshed each second) with redis_exporter's labels. */
+    private void awaitReplicaMeters(int replicaPort) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (registry.find("redis_connected_slave_offset_bytes").tag("slave_port", Integer.toString(replicaPort))
+                .tag("slave_ip", "127.0.0.1").tag("slave_state", "online").gauge() == null) {
+            assertTrue(System.currentTimeMillis() < deadline, "no replica meters");
+            Thread.sleep(50);
+        }
+        assertEquals(1.0, registry.get("redis_connected_slaves").gauge().value());
+        assertTrue(registry.get("redis_master_repl_offset").gauge().value() > 0);
+        assertTrue(registry.find("redis_connected_slave_lag_seconds").tag("slave_port", Integer.toString(replicaPort))
+                .gauge() != null);
+        assertEquals(1048576.0, registry.get("redis_replication_backlog_bytes").gauge().value());
     }
 
     static long stat(String info, String field) {
