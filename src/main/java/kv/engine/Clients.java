@@ -155,7 +155,8 @@ public final class Clients {
             return;
         }
         for (Client c : new ArrayList<>(byId.values())) {
-            if (!c.monitor() && !c.blocked() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
+            // replicas are exempt, as in Redis: one loading a big RDB sends nothing for a while
+            if (!c.monitor() && !c.blocked() && !c.replica() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
                 c.transport().closeAfterReply();
             }
         }

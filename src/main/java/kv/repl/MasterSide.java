@@ -142,9 +142,11 @@ public final class MasterSide implements ReplicationLog.StreamListener {
         LOG.infof("Replica %s:%d asks for synchronization; full resync", link.ip(), settings.listeningPort);
         addLink(link);
         if (log.backlog() == null) {
-            // a new history: no replica can hold a part of it, so no id of the old one stays valid
-            log.changeReplicationId();
-            log.clearReplicationId2();
+            if (!log.proxying()) {
+                // a new history: no replica can hold a part of it, so no id of the old one stays valid
+                log.changeReplicationId();
+                log.clearReplicationId2();
+            }
             log.createBacklog(server.config().replBacklogSize());
             LOG.infof("Replication backlog created, my new replication IDs are '%s' and '%s'", log.replid(), log.replid2());
         }

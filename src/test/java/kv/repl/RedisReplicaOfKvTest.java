@@ -85,10 +85,10 @@ class RedisReplicaOfKvTest {
             assertTrue(Pattern.compile("slave0:ip=127\\.0\\.0\\.1,port=" + replica.port() + ",state=online,offset=\\d+,lag=\\d+")
                     .matcher(info).find(), info);
             assertTrue(kv.call("CLIENT", "LIST", "TYPE", "replica").contains(" flags=S "));
-            awaitReplicaMeters(replica.port());
 
             mixedWrites(kv, new Random(20), 10_000);
             awaitInSync(r);
+            awaitReplicaMeters(replica.port());
             assertEquals(":1\r\n", kv.call("WAIT", "1", "5000"));
         }
     }
@@ -254,7 +254,8 @@ class RedisReplicaOfKvTest {
     private void awaitReplicaMeters(int replicaPort) throws InterruptedException {
         long deadline = System.currentTimeMillis() + DEADLINE_MS;
         while (registry.find("redis_connected_slave_offset_bytes").tag("slave_port", Integer.toString(replicaPort))
-                .tag("slave_ip", "127.0.0.1").tag("slave_state", "online").gauge() == null) {
+                .tag("slave_ip", "127.0.0.1").tag("slave_state", "online").gauge() == null
+                || registry.get("redis_master_repl_offset").gauge().value() == 0) {
             assertTrue(System.currentTimeMillis() < deadline, "no replica meters");
             Thread.sleep(50);
         }

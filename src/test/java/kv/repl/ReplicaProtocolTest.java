@@ -163,6 +163,36 @@ class ReplicaProtocolTest {
         }
     }
 
+    @Test
+    void aReplicaThatDoesNotReadIsDroppedAtItsOutputLimit() throws Exception {
+        assertEquals("+OK\r\n", kv.call("CONFIG", "SET", "client-output-buffer-limit", "replica 1mb 0 0"));
+        try (FakeReplica r = new FakeReplica(server.port())) {
+            r.handshake(true);
+            r.send("PSYNC", "?", "-1");
+            r.line();
+            r.eofFramedPayload();
+            r.send("REPLCONF", "ACK", "0");
+            awaitReplicas(1);
+            // the replica reads nothing more: once the kernel's buffers are full, KV's queue passes the limit
+            String big = "x".repeat(1 << 20);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (stat(kv.call("INFO", "replication"), "connected_slaves") > 0) {
+                assertTrue(System.currentTimeMillis() < deadline, "the replica was not dropped");
+                kv.call("SET", "big", big);
+            }
+        } finally {
+            kv.call("CONFIG", "SET", "client-output-buffer-limit", "replica 268435456 67108864 60");
+        }
+    }
+
+    private void awaitReplicas(int n) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (stat(kv.call("INFO", "replication"), "connected_slaves") != n) {
+            assertTrue(System.currentTimeMillis() < deadline);
+            Thread.sleep(20);
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
