@@ -23,9 +23,11 @@ done
 [[ -f "$jar" ]] || { echo "no $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 
 work="$(mktemp -d)"
-pids=()
+# servers are started inside $(...) subshells: their pids are kept in a file, not a variable
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    if [[ -f "$work/pids" ]]; then
+        while read -r p; do kill "$p" 2>/dev/null || true; done < "$work/pids"
+    fi
     wait 2>/dev/null || true
     rm -rf "$work"
 }
@@ -61,7 +63,7 @@ start_master() {
         redis-server --port "$port" --bind 127.0.0.1 --dir "$work/$name" --save "" --daemonize no \
             --repl-diskless-sync-delay 0 > "$work/$name.log" 2>&1 &
     fi
-    pids+=($!)
+    echo $! >> "$work/pids"
     await_pong "$port"
     echo "$port"
 }
@@ -69,12 +71,17 @@ start_master() {
 # sync_ms MASTER_PORT → milliseconds from replica start to link up with every key loaded
 sync_ms() {
     local master="$1" port dir start pid ms
-    port=$(free_port)
     dir="$(mktemp -d "$work/replica.XXXX")"
-    start=$(date +%s%N)
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --daemonize no \
-        --replicaof 127.0.0.1 "$master" > "$dir.log" 2>&1 &
-    pid=$!
+    while true; do
+        port=$(free_port)
+        start=$(date +%s%N)
+        redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --daemonize no \
+            --replicaof 127.0.0.1 "$master" > "$dir.log" 2>&1 &
+        pid=$!
+        echo "$pid" >> "$work/pids"
+        sleep 0.05
+        kill -0 "$pid" 2>/dev/null && break # else its port was taken meanwhile: another one
+    done
     while true; do
         if [[ "$(info_field "$port" replication master_link_status)" == "up" ]] \
             && [[ "$(redis-cli -p "$port" DBSIZE 2>/dev/null)" == "$keys" ]]; then

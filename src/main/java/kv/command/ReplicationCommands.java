@@ -22,7 +22,7 @@ public final class ReplicationCommands {
             + "since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas "
             + "are just local and are not propagated.";
     /** Redis' NET_HOST_STR_LEN: an announced address must fit in it. */
-    private static final int MAX_IP_LENGTH = 255;
+    private static final int MAX_IP_LENGTH = 256;
 
     private ReplicationCommands() {
     }

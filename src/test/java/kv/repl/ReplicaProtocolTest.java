@@ -130,11 +130,14 @@ class ReplicaProtocolTest {
             a.handshake(true);
             a.send("PSYNC", "?", "-1");
             // the first waits for the second (max-replicas), not for the 60 s delay
-            assertEquals(0, a.available(300));
             assertTrue(kv.call("INFO", "replication").contains("state=wait_bgsave"));
             b.handshake(true);
             b.send("PSYNC", "?", "-1");
             String first = a.line();
+            while (first.isEmpty()) {
+                first = a.line(); // keep-alive newlines while it waited
+            }
+            assertTrue(first.startsWith("+FULLRESYNC "), first);
             assertEquals(first, b.line());
             assertArrayEquals(a.eofFramedPayload(), b.eofFramedPayload());
             assertEquals(full + 2, stat(kv.call("INFO", "stats"), "sync_full"));
@@ -183,6 +186,40 @@ class ReplicaProtocolTest {
         } finally {
             kv.call("CONFIG", "SET", "client-output-buffer-limit", "replica 268435456 67108864 60");
         }
+    }
+
+    @Test
+    void aSilentReplicaIsDroppedAfterReplTimeoutAndTheBacklogAfterItsTtl() throws Exception {
+        try (FakeReplica r = new FakeReplica(server.port())) {
+            r.handshake(true);
+            r.send("PSYNC", "?", "-1");
+            r.line();
+            r.eofFramedPayload();
+            r.send("REPLCONF", "ACK", "0");
+            awaitReplicas(1);
+            String replid = info("master_replid");
+            kv.call("CONFIG", "SET", "repl-backlog-ttl", "1");
+            kv.call("CONFIG", "SET", "repl-timeout", "1");
+            // no more ACKs: dropped once its last one is older than repl-timeout
+            awaitReplicas(0);
+            assertTrue(r.closedByServer());
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!info("repl_backlog_active").equals("0")) {
+                assertTrue(System.currentTimeMillis() < deadline, "backlog not freed");
+                Thread.sleep(20);
+            }
+            // a freed backlog means a new history: a new id
+            assertTrue(!info("master_replid").equals(replid));
+        } finally {
+            kv.call("CONFIG", "SET", "repl-timeout", "60");
+            kv.call("CONFIG", "SET", "repl-backlog-ttl", "3600");
+        }
+    }
+
+    private String info(String field) throws IOException {
+        Matcher m = Pattern.compile("(?m)^" + field + ":(\\S+)").matcher(kv.call("INFO", "replication"));
+        assertTrue(m.find(), field);
+        return m.group(1);
     }
 
     private void awaitReplicas(int n) throws Exception {
@@ -284,6 +321,18 @@ class ReplicaProtocolTest {
                 return 0;
             } finally {
                 socket.setSoTimeout(20_000);
+            }
+        }
+
+        /** Reads until the server closes the connection (the stream may still bring bytes). */
+        boolean closedByServer() throws IOException {
+            try {
+                while (in.read() >= 0) {
+                    // stream bytes sent before the close
+                }
+                return true;
+            } catch (java.net.SocketException e) {
+                return true;
             }
         }
 
