@@ -26,6 +26,7 @@ const KINDS = {
   "v1/Service": ["kubernetes-models/v1/Service", "Service", "V1Service"],
   "v1/ServiceAccount": ["kubernetes-models/v1/ServiceAccount", "ServiceAccount", "V1ServiceAccount"],
   "apps/v1/StatefulSet": ["kubernetes-models/apps/v1/StatefulSet", "StatefulSet", "V1StatefulSet"],
+  "apps/v1/Deployment": ["kubernetes-models/apps/v1/Deployment", "Deployment", "V1Deployment"],
   "policy/v1/PodDisruptionBudget": ["kubernetes-models/policy/v1/PodDisruptionBudget", "PodDisruptionBudget", "V1PodDisruptionBudget"],
   "monitoring.coreos.com/v1/ServiceMonitor": [
     "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor", "ServiceMonitor", null],

@@ -15,12 +15,16 @@ import org.junit.jupiter.api.Assumptions;
  * A test that needs it is skipped, saying why, where there is none.
  */
 public final class ReferenceRedis implements AutoCloseable {
-    private final Process process;
+    private Process process;
     private final int port;
+    private final List<String> command;
+    private final java.nio.file.Path dir;
 
-    private ReferenceRedis(Process process, int port) {
+    private ReferenceRedis(Process process, int port, List<String> command, java.nio.file.Path dir) {
         this.process = process;
         this.port = port;
+        this.command = command;
+        this.dir = dir;
     }
 
     /** Starts one, or skips the calling test if no redis-server 7.0.x is on PATH. */
@@ -33,10 +37,13 @@ public final class ReferenceRedis implements AutoCloseable {
             free = s.getLocalPort();
         }
         List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(free), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--enable-debug-command", "local", "--daemonize", "no"));
+                "--save", "", "--appendonly", "no", "--enable-debug-command", "local", "--daemonize", "no",
+                // its own directory: a disk-based replication writes dump.rdb, which a later start would load
+                "--dir", java.nio.file.Files.createTempDirectory("reference-redis").toString()));
+        java.nio.file.Path dir = java.nio.file.Path.of(cmd.get(cmd.size() - 1));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        ReferenceRedis r = new ReferenceRedis(p, free);
+        ReferenceRedis r = new ReferenceRedis(p, free, cmd, dir);
         try {
             r.awaitPort();
         } catch (Exception | AssertionError e) {
@@ -44,6 +51,18 @@ public final class ReferenceRedis implements AutoCloseable {
             throw e;
         }
         return r;
+    }
+
+    /** Stops the server and starts it again on the same port with the same arguments (a new run id, data gone). */
+    public void restart() throws Exception {
+        stop();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        }
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        awaitPort();
     }
 
     public int port() {
@@ -79,6 +98,18 @@ public final class ReferenceRedis implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stop();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+            java.nio.file.Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
+    }
+
+    private void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();

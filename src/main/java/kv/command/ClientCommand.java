@@ -45,12 +45,14 @@ final class ClientCommand {
 
     /**
      * One client in Redis 7.2's CLIENT LIST format. The output fields follow Redis' meaning with
-     * KV's buffers: rbs is the capacity of the reply chunk held for the next replies (16384, or 0
-     * before the first reply and once idle for a second or two), obl the bytes waiting in it, oll the further buffers waiting
+     * KV's buffers: rbs is the capacity of the reply chunk held for the next replies (16384 at
+     * first, then resized to the use as Redis resizes its reply buffer, 1024 at least; 0 before the
+     * first reply and once idle for a second or two), rbp its peak use since the last peak reset,
+     * obl the bytes waiting in it, oll the further buffers waiting
      * (filled chunks, and buffers handed to the socket that the kernel has not accepted yet),
      * omem their bytes (Netty's bookkeeping per queued buffer included), tot-mem qbuf, multi-mem, rbs and omem.
      * Figures KV does not track per client are 0: fd (Netty does not expose it),
-     * qbuf-free, argv-mem, rbp. qbuf is the partial request's bytes (the parser keeps no raw query
+     * qbuf-free, argv-mem. qbuf is the partial request's bytes (the parser keeps no raw query
      * buffer), multi-mem the MULTI queue's estimate.
      */
     static String line(Server server, Client cl, long nowMs) {
@@ -72,7 +74,7 @@ final class ClientCommand {
         long multiMem = cl.transaction() == null ? 0 : cl.transaction().bytes();
         sb.append(" qbuf=").append(qbuf).append(" qbuf-free=0 argv-mem=0 multi-mem=").append(multiMem);
         sb.append(" rbs=").append(output.bufferCapacity());
-        sb.append(" rbp=0");
+        sb.append(" rbp=").append(output.bufferPeak());
         sb.append(" obl=").append(output.bufferBytes());
         sb.append(" oll=").append(output.queuedBuffers());
         sb.append(" omem=").append(output.queuedBytes());
@@ -93,6 +95,9 @@ final class ClientCommand {
         }
         if (cl.monitor()) {
             f.append('O');
+        }
+        if (cl.isMaster()) {
+            f.append('M');
         }
         if (server.pubSub().subscribed(cl)) {
             f.append('P');
@@ -124,11 +129,13 @@ final class ClientCommand {
         return f.length() == 0 ? "N" : f.toString();
     }
 
-    /** Redis' getClientTypeByName; -1 if unknown. Only "normal" clients exist here so far. */
-    /** Redis' client type of a connection: pubsub while it listens to anything, else normal. */
+    /** Redis' client type of a connection: master (our master's link), pubsub while it listens to anything, else normal. */
     private static int typeOf(Server server, Client cl) {
         if (cl.replica()) {
             return 1;
+        }
+        if (cl.isMaster()) {
+            return 3;
         }
         return server.pubSub().subscribed(cl) ? 2 : 0;
     }

@@ -155,7 +155,7 @@ final class ConnectionCommands {
         r.bulkText("mode");
         r.bulkText("standalone");
         r.bulkText("role");
-        r.bulkText("master");
+        r.bulkText(c.server().readiness().replica() ? "replica" : "master");
         r.bulkText("modules");
         r.array(0);
     }

@@ -20,7 +20,7 @@ import kv.store.Values;
 /**
  * DEBUG: the subcommands operators and Redis' own test tooling rely on, where they make sense for
  * KV: SLEEP, OBJECT, DIGEST, DIGEST-VALUE, PROTOCOL, SET-ACTIVE-EXPIRE, PAUSE-CRON,
- * CHANGE-REPL-ID. Any other subcommand (or a known one with the wrong number of arguments) gets
+ * CHANGE-REPL-ID, REPLYBUFFER. Any other subcommand (or a known one with the wrong number of arguments) gets
  * Redis' subcommand syntax error. Like Redis, DEBUG is refused unless enable-debug-command is "yes",
  * or "local" and the client is on a loopback connection.
  */
@@ -59,6 +59,7 @@ final class DebugCommand {
                 x.server().cronPaused(atoi(x.arg(2)) != 0);
                 x.reply().ok();
             });
+            case "replybuffer" -> requireArgs(c, argc == 4, DebugCommand::replyBuffer);
             case "change-repl-id" -> requireArgs(c, argc == 2, x -> {
                 LOG.info("Changing replication IDs after receiving DEBUG change-repl-id");
                 x.server().changeReplicationId();
@@ -137,12 +138,38 @@ final class DebugCommand {
                 "    Low level details of the value of <key>: encoding, serialized length, access clock.",
                 "PAUSE-CRON <0|1>",
                 "    1 stops the periodic tasks (active expiry, resizing, timeouts, statistics), 0 resumes them.",
+                "REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|milliseconds>",
+                "    How often the peak use of a client's reply buffer (CLIENT LIST rbp) starts over; RESET restores 5000.",
+                "REPLYBUFFER RESIZING <0|1>",
+                "    0 keeps reply buffers as they are, 1 resizes them to their peak use again (and releases idle ones).",
                 "PROTOCOL <type>",
                 "    Reply with a sample value of <type>: " + PROTOCOL_TYPES.replace("|", ", ") + ".",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    0 leaves expired keys in place until they are accessed, 1 removes them in the background again.",
                 "SLEEP <seconds>",
                 "    Hold every client for <seconds> (decimals allowed), then reply OK.");
+    }
+
+    // ---- REPLYBUFFER ----
+
+    /** REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|ms> and RESIZING <0|1>: the settings of the periodic reply-buffer resize. */
+    private static void replyBuffer(Call c) {
+        if (c.is(2, "peak-reset-time")) {
+            long ms;
+            if (c.is(3, "never")) {
+                ms = -1;
+            } else if (c.is(3, "reset")) {
+                ms = kv.engine.Server.REPLY_BUFFER_PEAK_RESET_MS;
+            } else {
+                ms = c.longArg(3);
+            }
+            c.server().replyBufferPeakResetMs(ms);
+        } else if (c.is(2, "resizing")) {
+            c.server().replyBufferResizing(atoi(c.arg(3)) != 0);
+        } else {
+            throw Help.syntax(c);
+        }
+        c.reply().ok();
     }
 
     // ---- SLEEP ----

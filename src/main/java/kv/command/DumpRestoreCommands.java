@@ -89,7 +89,8 @@ final class DumpRestoreCommands {
             c.reply().ok();
             return;
         }
-        db.put(key, value, ttl > 0 ? ttl : Db.NO_TTL);
+        // REPLACE drops an existing key and adds the new one (Redis notifies "new")
+        db.putAsNew(key, value, ttl > 0 ? ttl : Db.NO_TTL);
         if (idle >= 0 || freq >= 0) {
             db.restoreAccess(key, idle, (int) freq);
         }

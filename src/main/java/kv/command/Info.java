@@ -330,8 +330,8 @@ public final class Info {
         field(sb, "total_writes_processed", st.writesProcessed);
         field(sb, "io_threaded_reads_processed", 0);
         field(sb, "io_threaded_writes_processed", 0);
-        field(sb, "reply_buffer_shrinks", 0);
-        field(sb, "reply_buffer_expands", 0);
+        field(sb, "reply_buffer_shrinks", s.stats().replyBufferShrinks);
+        field(sb, "reply_buffer_expands", s.stats().replyBufferExpands);
         field(sb, "acl_access_denied_auth", 0);
         field(sb, "acl_access_denied_cmd", 0);
         field(sb, "acl_access_denied_key", 0);
@@ -342,7 +342,13 @@ public final class Info {
         ReplicationLog log = s.replication();
         ReplicationBacklog backlog = log.backlog();
         sb.append("# Replication\r\n");
-        field(sb, "role", "master");
+        kv.repl.ReplicaSide replica = kv.repl.ReplicaSide.of(s);
+        if (replica != null && replica.isReplica()) {
+            field(sb, "role", "slave");
+            replica.appendInfo(sb);
+        } else {
+            field(sb, "role", "master");
+        }
         kv.repl.MasterSide master = s.component(kv.repl.MasterSide.class);
         if (master == null) {
             field(sb, "connected_slaves", 0);

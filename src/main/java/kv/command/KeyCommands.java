@@ -145,8 +145,8 @@ final class KeyCommands {
             c.reply().integer(0);
             return;
         }
-        // one change: an existing destination is replaced, not deleted first
-        dst.put(newKey, Values.copy(value), expireAt >= 0 ? expireAt : Db.NO_TTL);
+        // one change; an existing destination is replaced as a new key (Redis notifies "new")
+        dst.putAsNew(newKey, Values.copy(value), expireAt >= 0 ? expireAt : Db.NO_TTL);
         c.reply().integer(1);
     }
 

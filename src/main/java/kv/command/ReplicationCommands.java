@@ -10,14 +10,15 @@ import kv.engine.ReplicationLog;
 import kv.engine.Server;
 import kv.protocol.Reply;
 import kv.repl.MasterSide;
+import kv.repl.ReplicaSide;
 import kv.util.ClientText;
 import kv.util.Numbers;
 
 /**
- * The master side of replication: REPLCONF, SYNC, PSYNC, WAIT and ROLE. The protocol work is in
- * {@link MasterSide}; these handlers parse and reply as Redis does.
+ * Replication commands: which master this server follows (REPLICAOF/SLAVEOF, {@link ReplicaSide}),
+ * what replicas of this server send (REPLCONF, SYNC, PSYNC, {@link MasterSide}), WAIT and ROLE.
  */
-public final class ReplicationCommands {
+final class ReplicationCommands {
     private static final String WAIT_ON_REPLICA = "ERR WAIT cannot be used with replica instances. Please also note that "
             + "since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas "
             + "are just local and are not propagated.";
@@ -27,7 +28,9 @@ public final class ReplicationCommands {
     private ReplicationCommands() {
     }
 
-    public static void register(CommandTable t) {
+    static void register(CommandTable t) {
+        t.register("replicaof", ReplicationCommands::replicaOf);
+        t.register("slaveof", ReplicationCommands::replicaOf);
         t.register("replconf", ReplicationCommands::replconf);
         t.register("sync", ReplicationCommands::sync);
         t.register("psync", ReplicationCommands::psync);
@@ -134,8 +137,35 @@ public final class ReplicationCommands {
         });
     }
 
-    /** ROLE on a master: offset and the online replicas as [ip, port, acknowledged offset]. */
+    private static void replicaOf(Call c) {
+        ReplicaSide side = ReplicaSide.of(c.server());
+        if (side == null) {
+            throw c.error("ERR replication is not available in this server");
+        }
+        String requester = "id=" + c.client().id() + " addr=" + c.client().transport().remoteAddress();
+        if (c.is(1, "no") && c.is(2, "one")) {
+            side.noOne(requester);
+            c.reply().ok();
+            return;
+        }
+        long port = Numbers.isLong(c.arg(2)) ? Numbers.parseLong(c.arg(2)) : -1;
+        if (port < 0 || port > 65535) {
+            throw c.error("ERR Invalid master port");
+        }
+        String host = new String(c.arg(1), java.nio.charset.StandardCharsets.ISO_8859_1);
+        c.reply().simple(side.replicaOf(host, (int) port, requester));
+    }
+
+    /**
+     * ROLE: ["slave", host, port, state, offset] on a replica; on a master its offset and the online
+     * replicas as [ip, port, acknowledged offset].
+     */
     private static void role(Call c) {
+        ReplicaSide side = ReplicaSide.of(c.server());
+        if (side != null && side.isReplica()) {
+            side.role(c.reply());
+            return;
+        }
         MasterSide m = master(c.server());
         List<MasterSide.ReplicaView> online = m == null ? List.of() : m.replicas(true);
         Reply r = c.reply();

@@ -33,18 +33,19 @@ final class SetAlgebra {
 
     /**
      * The sets named by arguments [from, to): null for a missing key. Every key is type-checked,
-     * even after a missing one; a STORE form looks keys up as a write (no hit/miss counted).
+     * even after a missing one; the STORE forms read their sources as reads too (Redis 7 counts
+     * hits and misses and notifies keymiss for them).
      */
-    private static SetValue[] lookup(Call c, int from, int to, boolean write) {
+    private static SetValue[] lookup(Call c, int from, int to) {
         SetValue[] sets = new SetValue[to - from];
         for (int i = from; i < to; i++) {
-            sets[i - from] = write ? SetCommands.peekSet(c, c.arg(i)) : SetCommands.readSet(c, c.arg(i));
+            sets[i - from] = SetCommands.readSet(c, c.arg(i));
         }
         return sets;
     }
 
     private static void inter(Call c, int from, int to, byte[] dst) {
-        SetValue[] sets = lookup(c, from, to, dst != null);
+        SetValue[] sets = lookup(c, from, to);
         if (Arrays.asList(sets).contains(null)) {
             if (dst != null) {
                 c.db().remove(dst);
@@ -107,7 +108,7 @@ final class SetAlgebra {
                 throw c.error(Errors.SYNTAX);
             }
         }
-        SetValue[] sets = lookup(c, 2, keysEnd, false);
+        SetValue[] sets = lookup(c, 2, keysEnd);
         if (Arrays.asList(sets).contains(null)) {
             c.reply().integer(0);
             return;
@@ -125,7 +126,7 @@ final class SetAlgebra {
     }
 
     private static void unionDiff(Call c, int from, byte[] dst, boolean diff) {
-        SetValue[] sets = lookup(c, from, c.argc(), dst != null);
+        SetValue[] sets = lookup(c, from, c.argc());
         SetValue.Limits limits = SetCommands.limits(c);
         SetValue result = SetValue.emptyIntset();
         if (!diff) {

@@ -156,7 +156,8 @@ final class SortedSetCommands {
         try {
             for (int j = 0; j < elements; j++) {
                 byte[] member = a[scoreIdx + 2 * j + 1];
-                Outcome o = decide(c, f, z.score(member), scores[j], result);
+                double current = z.score(member);
+                Outcome o = decide(c, f, current, scores[j], result);
                 if (o == Outcome.NOP) {
                     continue;
                 }
@@ -168,7 +169,7 @@ final class SortedSetCommands {
                     updated++;
                 }
                 if (o != Outcome.UNCHANGED) {
-                    z.put(member, result[0], limits);
+                    z.put(member, result[0], current, limits);
                 }
             }
         } finally {

@@ -7,7 +7,6 @@ import kv.config.ServerConfig;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.protocol.Reply;
-import kv.store.Db;
 import kv.store.StreamGroup;
 import kv.store.StreamId;
 import kv.store.StreamValue;
@@ -32,7 +31,7 @@ final class StreamClaimCommand {
     private static void xclaim(Call c) {
         byte[] key = c.arg(1);
         byte[] groupName = c.arg(2);
-        StreamValue existing = c.db().read(key, ValueType.STREAM, Db.NO_STATS);
+        StreamValue existing = c.db().read(key, ValueType.STREAM);
         if (existing == null || existing.group(groupName) == null) {
             throw c.error("NOGROUP No such key '" + ClientText.of(key) + "' or consumer group '" + ClientText.of(groupName) + "'");
         }
@@ -142,6 +141,8 @@ final class StreamClaimCommand {
      * claimed, IDs dropped because their entries are gone].
      */
     private static void xautoclaim(Call c) {
+        // Redis reads the key first (a miss counts, and notifies keymiss, even if an argument is bad)
+        StreamValue existing = c.db().read(c.arg(1), ValueType.STREAM);
         long minIdle = Math.max(0, c.longArg(4, "ERR Invalid min-idle-time argument for XAUTOCLAIM"));
         StreamId start = StreamIds.bound(c.arg(5), true);
         long count = 100;
@@ -160,7 +161,6 @@ final class StreamClaimCommand {
         }
         byte[] key = c.arg(1);
         byte[] groupName = c.arg(2);
-        StreamValue existing = c.db().read(key, ValueType.STREAM, Db.NO_STATS);
         if (existing == null || existing.group(groupName) == null) {
             throw c.error("NOGROUP No such key '" + ClientText.of(key) + "' or consumer group '" + ClientText.of(groupName) + "'");
         }

@@ -7,7 +7,6 @@ import kv.engine.Call;
 import kv.engine.CommandError;
 import kv.engine.Errors;
 import kv.protocol.Reply;
-import kv.store.Db;
 import kv.store.StreamId;
 import kv.store.StreamValue;
 import kv.store.ValueType;
@@ -83,7 +82,8 @@ final class StreamReadCommand {
         for (int k = 0; k < n; k++) {
             byte[] idArg = c.arg(streamsAt + n + k);
             byte[] key = c.arg(streamsAt + k);
-            StreamValue s = c.db().read(key, ValueType.STREAM, Db.NO_TOUCH | Db.NO_STATS);
+            // a read of its own, as Redis' (a missing key counts and notifies keymiss here and when served)
+            StreamValue s = c.db().read(key, ValueType.STREAM);
             if (grouped && (s == null || s.group(groupName) == null)) {
                 throw c.error("NOGROUP No such key '" + ClientText.of(key) + "' or consumer group '"
                         + ClientText.of(groupName) + "' in XREADGROUP with GROUP option");

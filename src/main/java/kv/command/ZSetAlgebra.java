@@ -9,7 +9,6 @@ import java.util.Map;
 import kv.engine.Call;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
-import kv.store.Db;
 import kv.store.WrongTypeException;
 import kv.store.SetValue;
 import kv.store.SortedSet;
@@ -104,7 +103,8 @@ final class ZSetAlgebra {
         Source[] src = new Source[n];
         int j = numkeysIdx + 1;
         for (int i = 0; i < n; i++, j++) {
-            Object v = dst != null ? c.db().read(c.arg(j), Db.NO_STATS) : c.db().read(c.arg(j));
+            // the STORE forms read their sources as reads too (Redis 7 counts misses and notifies keymiss)
+            Object v = c.db().read(c.arg(j));
             src[i] = Source.of(v);
         }
         Aggregate agg = Aggregate.SUM;

@@ -237,6 +237,48 @@ final class Params {
         }
     }
 
+    /**
+     * replicaof host port (slaveof): the master, as "host port", "" for none. Not settable by CONFIG
+     * SET (REPLICAOF changes it); CONFIG REWRITE writes it only while there is a master.
+     */
+    static final class ReplicaOfParam extends Param {
+        ReplicaOfParam() {
+            super("replicaof", IMMUTABLE | MULTI_ARG);
+            this.def = "";
+        }
+
+        @Override
+        Object parse(List<String> args, Ctx ctx) throws Invalid {
+            if (args.size() != 2) {
+                throw new Invalid("wrong number of arguments");
+            }
+            if (args.get(0).equalsIgnoreCase("no") && args.get(1).equalsIgnoreCase("one")) {
+                return "";
+            }
+            String port = args.get(1);
+            long p;
+            try {
+                p = port.isEmpty() ? 0 : Long.parseLong(port);
+            } catch (NumberFormatException e) {
+                throw new Invalid("Invalid master port");
+            }
+            if (p < 0 || p > 65535) {
+                throw new Invalid("Invalid master port");
+            }
+            return args.get(0) + " " + p;
+        }
+
+        @Override
+        String format(Object v) {
+            return (String) v;
+        }
+
+        @Override
+        List<String> rewriteLines(Object v) {
+            return ((String) v).isEmpty() ? List.of() : List.of(name + " " + v);
+        }
+    }
+
     static final class BindParam extends Param {
         BindParam() {
             super("bind", IMMUTABLE | MULTI_ARG);

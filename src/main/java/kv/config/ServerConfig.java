@@ -104,6 +104,16 @@ public final class ServerConfig {
     private final Param minReplicasToWrite;
     private final Param minReplicasMaxLag;
     private final Param replDisableTcpNodelay;
+    private Param replicaof;
+    private Param masterauth;
+    private Param masteruser;
+    private Param replicaReadOnly;
+    private Param replicaServeStaleData;
+    private Param replicaPriority;
+    private Param replicaAnnounceIp;
+    private Param replicaAnnouncePort;
+    private Param replicaAnnounced;
+    private Param replDisklessLoad;
     private final Param maxmemoryPolicy;
     private final Param maxmemorySamples;
     private final Param maxmemoryEvictionTenacity;
@@ -209,6 +219,7 @@ public final class ServerConfig {
         minReplicasMaxLag = alias(add(new NumParam("min-replicas-max-lag", 0, 0, Integer.MAX_VALUE, 10, false)),
                 "min-slaves-max-lag");
         replDisableTcpNodelay = add(new BoolParam("repl-disable-tcp-nodelay", 0, false));
+        addReplicaDirectives();
         maxmemoryPolicy = add(new EnumParam("maxmemory-policy", 0, "noeviction",
                 "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                 "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
@@ -268,6 +279,22 @@ public final class ServerConfig {
         p.alias = alias;
         params.put(alias, p);
         return p;
+    }
+
+    /** The replica side's directives, with Redis' defaults and the old slave-* names. */
+    private void addReplicaDirectives() {
+        replicaof = alias(add(new Params.ReplicaOfParam()), "slaveof");
+        masterauth = add(new StringParam("masterauth", Params.SENSITIVE, "", null));
+        masteruser = add(new StringParam("masteruser", 0, "", null));
+        replicaReadOnly = alias(add(new BoolParam("replica-read-only", 0, true)), "slave-read-only");
+        replicaServeStaleData = alias(add(new BoolParam("replica-serve-stale-data", 0, true)), "slave-serve-stale-data");
+        replicaPriority = alias(add(new NumParam("replica-priority", 0, 0, Integer.MAX_VALUE, 100, false)), "slave-priority");
+        replicaAnnounceIp = alias(add(new StringParam("replica-announce-ip", 0, "", null)), "slave-announce-ip");
+        replicaAnnouncePort = alias(add(new NumParam("replica-announce-port", 0, 0, 65535, 0, false)), "slave-announce-port");
+        replicaAnnounced = add(new BoolParam("replica-announced", 0, true));
+        replDisklessLoad = add(new EnumParam("repl-diskless-load", 0, "disabled", "disabled", "on-empty-db", "swapdb"));
+        // the old dataset is dropped in O(1) whichever way: the flag changes nothing else
+        alias(add(new BoolParam("replica-lazy-flush", 0, false)), "slave-lazy-flush");
     }
 
     /** When small collections leave their packed encodings (Redis' defaults and ranges). */
@@ -561,6 +588,58 @@ public final class ServerConfig {
 
     public boolean replDisableTcpNodelay() {
         return b(replDisableTcpNodelay);
+    }
+
+    /** replicaof as "host port", or "" while this server is a master. */
+    public String replicaOf() {
+        return s(replicaof);
+    }
+
+    /**
+     * REPLICAOF changed the master ("" for NO ONE): CONFIG GET and CONFIG REWRITE show it, as
+     * Redis' config follows its masterhost.
+     */
+    public void replicaOf(String hostPort) {
+        Object[] next = values.clone();
+        next[replicaof.index] = hostPort;
+        values = next;
+    }
+
+    public String masterAuth() {
+        return s(masterauth);
+    }
+
+    public String masterUser() {
+        return s(masteruser);
+    }
+
+    public boolean replicaReadOnly() {
+        return b(replicaReadOnly);
+    }
+
+    public boolean replicaServeStaleData() {
+        return b(replicaServeStaleData);
+    }
+
+    public int replicaPriority() {
+        return (int) l(replicaPriority);
+    }
+
+    public String replicaAnnounceIp() {
+        return s(replicaAnnounceIp);
+    }
+
+    public int replicaAnnouncePort() {
+        return (int) l(replicaAnnouncePort);
+    }
+
+    public boolean replicaAnnounced() {
+        return b(replicaAnnounced);
+    }
+
+    /** repl-diskless-load: "disabled" (through a temp file), "on-empty-db" or "swapdb" (parsed from the socket). */
+    public String replDisklessLoad() {
+        return s(replDisklessLoad);
     }
 
     public long maxMemory() {

@@ -42,7 +42,7 @@ public final class Client {
 
         /** The same output split the way CLIENT LIST shows it; a transport without buffers has only the total. */
         default OutputUsage outputUsage() {
-            return new OutputUsage(0, 0, 0, pendingOutput());
+            return new OutputUsage(0, 0, 0, 0, pendingOutput());
         }
 
         /** Bytes held for input not yet run: the partial request and input held back (pause, blocking). */
@@ -68,11 +68,12 @@ public final class Client {
 
     /**
      * A client's unwritten output as CLIENT LIST reports it: {@code bufferBytes} (obl) wait in the
-     * reply chunk being filled, of {@code bufferCapacity} (rbs); {@code queuedBuffers} (oll)
+     * reply chunk being filled, of {@code bufferCapacity} (rbs), whose peak use lately was
+     * {@code bufferPeak} (rbp); {@code queuedBuffers} (oll)
      * further buffers hold {@code queuedBytes} (omem), either filled chunks or buffers handed
      * to the socket and not yet accepted by the kernel.
      */
-    public record OutputUsage(long bufferBytes, long bufferCapacity, long queuedBuffers, long queuedBytes) {
+    public record OutputUsage(long bufferBytes, long bufferCapacity, long bufferPeak, long queuedBuffers, long queuedBytes) {
         public long total() {
             return bufferBytes + queuedBytes;
         }
@@ -115,6 +116,8 @@ public final class Client {
     private boolean replica;
     /** master_repl_offset right after this client's last command that was streamed (Redis' woff; WAIT waits for it). */
     private long replOffset;
+    /** The client applying this replica's master stream (Redis' CLIENT_MASTER): its commands are obeyed. */
+    private boolean master;
 
     public Client(long id, Transport transport, long nowMs, boolean authenticated) {
         this.id = id;
@@ -125,6 +128,9 @@ public final class Client {
     }
 
     public long id() { return id; }
+    /** Whether this client is the link with our master: never refused READONLY, OOM or MISCONF, never idle-closed. */
+    public boolean isMaster() { return master; }
+    public void master(boolean value) { master = value; }
 
     /** True for loopback and unix-socket connections (what "local" means in enable-*-configs). */
     public boolean isLocal() {

@@ -29,7 +29,7 @@ final class ClientEviction {
         for (Client c : server.clients().all()) {
             long m = c.memoryUsage();
             total += m;
-            if (!c.noEvict() && !c.closeScheduled() && m > 0) {
+            if (!c.noEvict() && !c.isMaster() && !c.closeScheduled() && m > 0) {
                 candidates.add(c);
             }
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 import kv.config.ServerConfig;
+import kv.observe.ReadinessState;
 import kv.protocol.DiscardingReply;
 import kv.protocol.Reply;
 import kv.store.Keyspace;
@@ -59,7 +60,8 @@ public final class Dispatcher {
             if (server.authRequired() && !client.authenticated() && !spec.has(CommandSpec.NO_AUTH)) {
                 return refuse(spec, reply, multi, Errors.NOAUTH);
             }
-            if (refusedForMemory(spec, argv, multi)) {
+            boolean obeyed = client.isMaster();
+            if (!obeyed && refusedForMemory(spec, argv, multi)) {
                 if (multi != null && "exec".equals(spec.fullName())) {
                     // Redis' execCommandAbort: the transaction is discarded with the reason
                     client.transaction(null);
@@ -70,16 +72,25 @@ public final class Dispatcher {
                 }
                 return refuse(spec, reply, multi, Errors.OOM);
             }
-            String refusal = persistenceRefusal(spec);
-            if (refusal == null) {
+            String refusal = obeyed ? null : persistenceRefusal(spec);
+            if (refusal == null && !obeyed) {
                 refusal = replicationRefusal(spec, multi);
             }
             if (refusal != null) {
                 return refuse(spec, reply, multi, refusal);
             }
+            ReadinessState readiness = server.readiness();
+            boolean replica = readiness.replica();
+            if (replica && !obeyed && server.config().replicaReadOnly() && writes(spec, multi)) {
+                return refuse(spec, reply, multi, Errors.READONLY);
+            }
             if (client.protocol() == 2 && !allowedWhileSubscribed(spec) && server.pubSub().subscribed(client)) {
                 return refuse(spec, reply, multi, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
                         + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            }
+            if (replica && !readiness.masterLinkUp() && !server.config().replicaServeStaleData()
+                    && deniedWhileStale(spec, multi)) {
+                return refuse(spec, reply, multi, Errors.MASTERDOWN);
             }
             // while a data file loads only commands flagged "loading" run (the loader has no socket);
             // checked where Redis' processCommand checks it: after the subscribed-mode check
@@ -150,6 +161,22 @@ public final class Dispatcher {
             multi.failedToQueue();
         }
         return Outcome.DONE;
+    }
+
+    /** A write command, or an EXEC whose queue holds one (Redis' is_write_command for READONLY). */
+    private static boolean writes(CommandSpec spec, Transaction multi) {
+        if (spec.has(CommandSpec.WRITE)) {
+            return true;
+        }
+        return multi != null && "exec".equals(spec.fullName()) && multi.anyQueued(CommandSpec.WRITE, true);
+    }
+
+    /** Without the stale flag, or an EXEC whose queue holds a command without it (Redis' is_denystale_command). */
+    private static boolean deniedWhileStale(CommandSpec spec, Transaction multi) {
+        if (!spec.has(CommandSpec.STALE)) {
+            return true;
+        }
+        return multi != null && "exec".equals(spec.fullName()) && multi.anyQueued(CommandSpec.STALE, false);
     }
 
     /** MISCONF for writes after a failed BGSAVE (stop-writes-on-bgsave-error). */

@@ -15,6 +15,8 @@ public final class Errors {
     public static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
     public static final String NO_SUCH_KEY = "ERR no such key";
     public static final String LOADING = "LOADING Redis is loading the dataset in memory";
+    public static final String READONLY = "READONLY You can't write against a read only replica.";
+    public static final String MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
     public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
             + "Commands that may modify the data set are disabled, because this instance is configured to report errors during "
             + "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details "

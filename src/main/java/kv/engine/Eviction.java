@@ -41,7 +41,8 @@ public final class Eviction {
     public Result perform() {
         ServerConfig config = server.config();
         long max = server.memoryLimit();
-        if (server.readiness().loading()) {
+        // a replica holds what its master sends (Redis' replica-ignore-maxmemory yes): the master evicts
+        if (server.readiness().loading() || server.keyspace().replicaExpiry()) {
             endExceeded();
             return Result.OK;
         }

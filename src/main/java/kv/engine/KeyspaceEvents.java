@@ -114,6 +114,10 @@ public final class KeyspaceEvents implements KeyspaceListener {
 
     @Override
     public void keyAdded(Db db, byte[] key) {
+        // a list moved onto itself is emptied and refilled here, but Redis never deletes nor re-adds it
+        if (heldKey != null && heldEmptied && heldDb == db && java.util.Arrays.equals(heldKey, key)) {
+            return;
+        }
         emit(db, key, NEW);
     }
 

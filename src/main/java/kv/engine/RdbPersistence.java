@@ -348,12 +348,17 @@ public final class RdbPersistence {
         if (!Files.exists(file)) {
             return null;
         }
+        try (InputStream in = Files.newInputStream(file)) {
+            return loader(config, nowMs).load(in);
+        }
+    }
+
+    /** A loader configured as the server is (encoding limits, databases, checksum, LRU/LFU fields). */
+    public static RdbLoader loader(ServerConfig config, long nowMs) {
         // the loaded keys' access fields follow maxmemory-policy, as the keyspace's clock does
         kv.store.AccessClock access = new kv.store.AccessClock();
         access.configure(config.maxMemoryPolicy().contains("lfu"), config.lfuLogFactor(), config.lfuDecayTime());
-        try (InputStream in = Files.newInputStream(file)) {
-            return new RdbLoader(limits(config), config.databases(), nowMs, config.rdbChecksum(), access).load(in);
-        }
+        return new RdbLoader(limits(config), config.databases(), nowMs, config.rdbChecksum(), access);
     }
 
     /** Installs a loaded dataset (data thread), which now counts as saved. */

@@ -88,6 +88,12 @@ public final class Server {
     private boolean activeExpireEnabled = true;
     /** DEBUG PAUSE-CRON: while set the cron does nothing at all, as Redis' serverCron. */
     private boolean cronPaused;
+    /** The default of DEBUG REPLYBUFFER PEAK-RESET-TIME (Redis' REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME). */
+    public static final long REPLY_BUFFER_PEAK_RESET_MS = 5000;
+    /** DEBUG REPLYBUFFER RESIZING: whether clients' reply buffers are resized (and idle ones released). */
+    private boolean replyBufferResizing = true;
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME: how often a reply buffer's peak restarts, in ms; negative: never. */
+    private long replyBufferPeakResetMs = REPLY_BUFFER_PEAK_RESET_MS;
     /** Components of higher layers that live as long as the server (the script engine). */
     /** Set while a script runs past busy-reply-threshold: the BUSY error other clients get. */
     private String busyError;
@@ -96,6 +102,14 @@ public final class Server {
     public interface Lifecycle extends Clients.Scheduler {
         /** Stops the process after the reply is flushed. */
         void shutdown(int exitCode);
+
+        /**
+         * Runs {@code task} on the data thread once the current event-loop turn has handled its
+         * reads (Redis' beforeSleep): what is batched per turn, such as BCAST invalidations.
+         */
+        default void afterTurn(Runnable task) {
+            schedule(0, task);
+        }
     }
 
     /** {@code families} registers the command handlers (the command layer sits above the engine). */
@@ -216,6 +230,10 @@ public final class Server {
     public ReplicationLog replication() { return replication; }
     public void activeExpireEnabled(boolean enabled) { activeExpireEnabled = enabled; }
     public void cronPaused(boolean paused) { cronPaused = paused; }
+    public boolean replyBufferResizing() { return replyBufferResizing; }
+    public void replyBufferResizing(boolean enabled) { replyBufferResizing = enabled; }
+    public long replyBufferPeakResetMs() { return replyBufferPeakResetMs; }
+    public void replyBufferPeakResetMs(long ms) { replyBufferPeakResetMs = ms; }
     public Lifecycle lifecycle() { return lifecycle; }
     public int tcpPort() { return tcpPort; }
     /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
@@ -319,13 +337,12 @@ public final class Server {
         int hz = Math.max(1, Math.min(500, config.hz()));
         long tickNanos = 1_000_000_000L / hz;
         keyspace.clock().update(); // idle timeouts need the time even with active expiry off
-        if (activeExpireEnabled) {
+        // a replica's keys expire by its master's DELs only
+        if (activeExpireEnabled && !keyspace.replicaExpiry()) {
             activeExpiry.run(tickNanos / 4, config.activeExpireEffort());
             hashFieldExpiry.run(tickNanos / 16);
         }
-        // keys the cron expired reach BCAST clients now rather than after somebody's next command
         tracking.limitTable();
-        tracking.deliverBroadcasts();
         keyspace.migrateTables(1_000_000);
         clientEviction.enforce(config.maxMemoryClients());
         refreshClientMemory();
@@ -409,11 +426,11 @@ public final class Server {
     }
 
     /**
-     * INFO used_memory: the keyspace estimate, clients' memory as the cron last summed it, and
-     * {@link #BASELINE_MEMORY}; tracks the peak.
+     * INFO used_memory: the keyspace estimate, clients' memory as the cron last summed it, the
+     * client-tracking table and {@link #BASELINE_MEMORY}; tracks the peak.
      */
     public long usedMemory() {
-        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory;
+        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory + tracking.heapBytes();
         if (used > peakMemory) {
             peakMemory = used;
         }

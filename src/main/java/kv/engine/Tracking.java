@@ -1,11 +1,7 @@
 package kv.engine;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +12,7 @@ import kv.protocol.Reply;
 import kv.store.Db;
 import kv.store.KeyEvent;
 import kv.store.KeyspaceListener;
+import kv.store.Memory;
 
 /**
  * Client-side caching (CLIENT TRACKING), as a listener of the mutation funnel: any change to a key
@@ -24,14 +21,21 @@ import kv.store.KeyspaceListener;
  * <p>Default mode: the keys a tracking client reads are remembered in one table shared by all
  * databases (key → client ids, as Redis does it); a change sends each of those clients one
  * {@code invalidate} message and forgets the key. BCAST mode: nothing is remembered; every change
- * to a key under a registered prefix is collected and, after the command, each client of the prefix
- * gets one message with the prefix's keys. A flush sends every tracking client a null
+ * to a key under a registered prefix is collected and, once the event-loop turn's reads are done
+ * (Redis' beforeSleep), each client of the prefix gets one message with the keys of the whole turn,
+ * in byte order, however many commands and clients changed them. A flush sends every tracking client a null
  * invalidation. Messages go as RESP3 pushes, or to a redirect client (RESP2: as pub/sub messages
  * on {@code __redis__:invalidate} if it is subscribed to anything).
  */
 public final class Tracking implements KeyspaceListener {
     private static final byte[] INVALIDATE = "invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CHANNEL = "__redis__:invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Read-only script calls: what their commands read is tracked, not the keys they declare. */
+    private static final Set<String> READ_ONLY_SCRIPTS = Set.of("eval_ro", "evalsha_ro", "fcall_ro");
+    /** A BCAST prefix's state (map entry, Prefix, its client set and key map), estimated. */
+    private static final long PREFIX_BYTES = 280;
+    /** One client of a prefix (an entry in its client set). */
+    private static final long PREFIX_CLIENT_BYTES = 40;
 
     /** A tracking client's options (its Redis CLIENT_TRACKING_* flags). */
     public static final class Mode {
@@ -59,20 +63,26 @@ public final class Tracking implements KeyspaceListener {
     /** The clients of one BCAST prefix and the keys changed under it since the last delivery. */
     private static final class Prefix {
         final Set<Client> clients = new LinkedHashSet<>();
-        /** Changed key → the client that changed it (for NOLOOP), null if several or none. */
-        final Map<ByteBuffer, Client> changed = new LinkedHashMap<>();
+        /**
+         * Changed key → the client that changed it last (NOLOOP spares that one: the value it wrote
+         * is the current one), null for the cron; in unsigned byte order, as Redis' rax sends them.
+         */
+        final TreeMap<byte[], Client> changed = new TreeMap<>(Arrays::compareUnsigned);
     }
 
     private final Server server;
-    /** Key → ids of the clients that read it, for all databases together. */
-    private final Map<ByteBuffer, Set<Long>> table = new HashMap<>();
-    private long totalItems;
+    /** What default-mode clients read, for all databases together. */
+    private final TrackedKeys table = new TrackedKeys();
     private final TreeMap<byte[], Prefix> prefixes = new TreeMap<>(Arrays::compareUnsigned);
+    /** Heap estimate of the BCAST prefix states, kept as prefixes and their clients come and go. */
+    private long prefixBytes;
     private int trackingClients;
     /** The client whose command is running (NOLOOP), null for the cron. */
     private Client current;
     /** FLUSHALL reports every database: the null invalidation goes out once per command. */
     private boolean flushAnnounced;
+    /** A delivery of BCAST keys is scheduled for the end of this event-loop turn. */
+    private boolean deliveryScheduled;
 
     Tracking(Server server) {
         this.server = server;
@@ -110,7 +120,15 @@ public final class Tracking implements KeyspaceListener {
 
     private void addPrefix(Client c, Mode m, byte[] p) {
         m.prefixes.put(p, Boolean.TRUE);
-        prefixes.computeIfAbsent(p, k -> new Prefix()).clients.add(c);
+        Prefix prefix = prefixes.get(p);
+        if (prefix == null) {
+            prefix = new Prefix();
+            prefixes.put(p, prefix);
+            prefixBytes += PREFIX_BYTES + Memory.arrayBytes(p.length);
+        }
+        if (prefix.clients.add(c)) {
+            prefixBytes += PREFIX_CLIENT_BYTES;
+        }
     }
 
     /** CLIENT TRACKING off, and a disconnect. Keys the client read stay in the table until they change. */
@@ -121,10 +139,11 @@ public final class Tracking implements KeyspaceListener {
         }
         for (byte[] p : m.prefixes.keySet()) {
             Prefix prefix = prefixes.get(p);
-            if (prefix != null) {
-                prefix.clients.remove(c);
+            if (prefix != null && prefix.clients.remove(c)) {
+                prefixBytes -= PREFIX_CLIENT_BYTES;
                 if (prefix.clients.isEmpty()) {
                     prefixes.remove(p);
+                    prefixBytes -= PREFIX_BYTES + Memory.arrayBytes(p.length);
                 }
             }
         }
@@ -179,25 +198,28 @@ public final class Tracking implements KeyspaceListener {
      * only after CLIENT CACHING yes, OPTOUT unless CLIENT CACHING no).
      */
     void afterCommand(Client c, CommandSpec spec, byte[][] argv) {
-        Mode m = c.tracking();
-        if (m == null || m.bcast || !spec.has(CommandSpec.READONLY)) {
+        if (!spec.has(CommandSpec.READONLY) || READ_ONLY_SCRIPTS.contains(spec.fullName())) {
+            return;
+        }
+        // a command a script runs reads for the script's caller: Redis 7.2 tracks the keys a script
+        // reads, not the keys EVAL declares (#11770)
+        Client reader = c.tracking() == null && current != null && c != current ? current : c;
+        Mode m = reader.tracking();
+        if (m == null || m.bcast) {
             return;
         }
         if ((m.optin && !m.caching) || (m.optout && m.caching)) {
             return;
         }
         for (KeySpec.KeyRef ref : spec.keys(argv)) {
-            ByteBuffer key = ByteBuffer.wrap(argv[ref.position()].clone());
-            if (table.computeIfAbsent(key, k -> new LinkedHashSet<>(2)).add(c.id())) {
-                totalItems++;
-            }
+            table.remember(argv[ref.position()], reader.id());
         }
         limitTable();
     }
 
     /**
      * The client's request is complete: CLIENT CACHING applies to one command (a whole transaction),
-     * so it ends after anything but a CLIENT subcommand outside MULTI; BCAST keys are delivered.
+     * so it ends after anything but a CLIENT subcommand outside MULTI.
      */
     void endOfRequest(Client c, CommandSpec spec) {
         Mode m = c.tracking();
@@ -205,7 +227,6 @@ public final class Tracking implements KeyspaceListener {
             m.caching = false;
         }
         current = null;
-        deliverBroadcasts();
     }
 
     /**
@@ -217,16 +238,11 @@ public final class Tracking implements KeyspaceListener {
         if (max == 0 || table.size() <= max) {
             return;
         }
-        Iterator<ByteBuffer> it = table.keySet().iterator();
-        List<ByteBuffer> evicted = new ArrayList<>();
-        long excess = table.size() - max;
-        while (excess-- > 0 && it.hasNext()) {
-            evicted.add(it.next());
-        }
+        List<byte[]> evicted = table.someKeys(table.size() - max);
         Client was = current;
         current = null; // an eviction is nobody's write: NOLOOP does not apply
-        for (ByteBuffer key : evicted) {
-            invalidateReaders(key.array());
+        for (byte[] key : evicted) {
+            invalidateReaders(key);
         }
         current = was;
     }
@@ -258,35 +274,31 @@ public final class Tracking implements KeyspaceListener {
             }
         }
         table.clear();
-        totalItems = 0;
         detachIfIdle();
     }
 
     private void collectForPrefixes(byte[] key) {
-        ByteBuffer wrapped = null;
+        byte[] copy = null;
         for (Map.Entry<byte[], Prefix> e : prefixes.entrySet()) {
             byte[] p = e.getKey();
             if (p.length <= key.length && Arrays.equals(p, 0, p.length, key, 0, p.length)) {
-                if (wrapped == null) {
-                    wrapped = ByteBuffer.wrap(key.clone());
+                if (copy == null) {
+                    copy = key.clone();
                 }
-                Map<ByteBuffer, Client> changed = e.getValue().changed;
-                // a key changed by two clients has no single author to spare (NOLOOP)
-                if (changed.containsKey(wrapped) && changed.get(wrapped) != current) {
-                    changed.put(wrapped, null);
-                } else {
-                    changed.put(wrapped, current);
+                e.getValue().changed.put(copy, current);
+                if (!deliveryScheduled) {
+                    deliveryScheduled = true;
+                    server.lifecycle().afterTurn(this::deliverBroadcasts);
                 }
             }
         }
     }
 
     private void invalidateReaders(byte[] key) {
-        Set<Long> ids = table.remove(ByteBuffer.wrap(key));
+        long[] ids = table.forget(key);
         if (ids == null) {
             return;
         }
-        totalItems -= ids.size();
         if (table.isEmpty()) {
             detachIfIdle();
         }
@@ -303,20 +315,18 @@ public final class Tracking implements KeyspaceListener {
         }
     }
 
-    /** Sends each prefix's collected keys to its clients (after every command, and after the cron). */
-    public void deliverBroadcasts() {
-        if (prefixes.isEmpty()) {
-            return;
-        }
+    /** Sends each prefix's keys collected during the turn to its clients, one message per prefix and client. */
+    private void deliverBroadcasts() {
+        deliveryScheduled = false;
         for (Prefix p : prefixes.values()) {
             if (p.changed.isEmpty()) {
                 continue;
             }
             for (Client c : p.clients) {
                 List<byte[]> keys = new ArrayList<>(p.changed.size());
-                for (Map.Entry<ByteBuffer, Client> e : p.changed.entrySet()) {
+                for (Map.Entry<byte[], Client> e : p.changed.entrySet()) {
                     if (!(c.tracking().noloop && e.getValue() == c)) {
-                        keys.add(e.getKey().array());
+                        keys.add(e.getKey());
                     }
                 }
                 if (!keys.isEmpty()) {
@@ -387,10 +397,18 @@ public final class Tracking implements KeyspaceListener {
     }
 
     public long totalItems() {
-        return totalItems;
+        return table.items();
     }
 
     public long totalPrefixes() {
         return prefixes.size();
+    }
+
+    /**
+     * What tracking holds, for used_memory (Redis counts its tracking rax there): the key table and
+     * the BCAST prefix states. Keys collected for the current turn's broadcast are transient and left out.
+     */
+    public long heapBytes() {
+        return table.heapBytes() + prefixBytes;
     }
 }

@@ -51,6 +51,16 @@ public final class Transaction {
         return queued;
     }
 
+    /** Whether some queued command has ({@code present}) or lacks (not {@code present}) {@code flag}. */
+    boolean anyQueued(int flag, boolean present) {
+        for (Queued q : queued) {
+            if (q.spec().has(flag) == present) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A command was refused while queueing (unknown, arity, auth...): EXEC will answer EXECABORT. */
     void failedToQueue() {
         failedToQueue = true;

@@ -12,6 +12,9 @@ package kv.observe;
 public final class ReadinessState {
     private volatile boolean loading;
     private volatile String persistenceError;
+    /** Whether this server replicates a master (REPLICAOF host port), and whether its link is up. */
+    private volatile boolean replica;
+    private volatile boolean masterLinkUp;
 
     /** Set while a data file (AOF or RDB) is being loaded; INFO reports it as {@code loading:1}. */
     public void loading(boolean loading) {
@@ -41,8 +44,26 @@ public final class ReadinessState {
         return persistenceError == null;
     }
 
-    /** Ready for traffic as far as the data is concerned (the listeners are checked separately). */
+    /** The replica side says whether the server replicates a master and whether the link is up. */
+    public void replication(boolean replica, boolean masterLinkUp) {
+        this.replica = replica;
+        this.masterLinkUp = masterLinkUp;
+    }
+
+    public boolean replica() {
+        return replica;
+    }
+
+    /** True while a replica's link with its master is up (false on a master). */
+    public boolean masterLinkUp() {
+        return masterLinkUp;
+    }
+
+    /**
+     * Ready for traffic as far as the data is concerned (the listeners are checked separately):
+     * a replica only while its master link is up, since until then it serves stale data.
+     */
     public boolean ready() {
-        return !loading && persistenceError == null;
+        return !loading && persistenceError == null && (!replica || masterLinkUp);
     }
 }

@@ -20,6 +20,9 @@ public final class ServerStats {
     public long syncFull;
     public long syncPartialOk;
     public long syncPartialErr;
+    /** Reply buffers shrunk and grown by the periodic resize (reply_buffer_shrinks/expands). */
+    public long replyBufferShrinks;
+    public long replyBufferExpands;
 
     // instantaneous_* metrics: Redis samples every 100 ms and averages the last 16 samples
     private static final int SAMPLES = 16;
@@ -100,6 +103,8 @@ public final class ServerStats {
         syncFull = 0;
         syncPartialOk = 0;
         syncPartialErr = 0;
+        replyBufferShrinks = 0;
+        replyBufferExpands = 0;
         errorsByCode.clear();
         for (long[] m : samples) {
             java.util.Arrays.fill(m, 0);

@@ -20,6 +20,8 @@ public final class RdbLoader {
     private final long nowMs;
     private final boolean verifyChecksum;
     private final AccessClock access;
+    /** A replica keeps keys already past their TTL: its master's DEL for them is still to come. */
+    private boolean keepExpired;
 
     /**
      * @param databases keys for a database number at or above this are refused
@@ -37,6 +39,12 @@ public final class RdbLoader {
         this.nowMs = nowMs;
         this.verifyChecksum = verifyChecksum;
         this.access = access;
+    }
+
+    /** Loads keys whose TTL has passed too (a replica loading its master's RDB, as Redis' replicas do). */
+    public RdbLoader keepExpired() {
+        keepExpired = true;
+        return this;
     }
 
     /**
@@ -130,7 +138,7 @@ public final class RdbLoader {
                     }
                     if (value == null) {
                         // an empty aggregate: Redis skips it too
-                    } else if (expireAt >= 0 && expireAt <= nowMs) {
+                    } else if (expireAt >= 0 && expireAt <= nowMs && !keepExpired) {
                         out.expiredSkipped();
                     } else if (!out.add(db, key, value, expireAt, idle, freq)) {
                         throw new RdbException("duplicate key '" + printable(key) + "' in db " + db, at);

@@ -239,6 +239,16 @@ public final class MasterSide implements ReplicationLog.StreamListener {
         refreshGoodReplicas(System.currentTimeMillis());
     }
 
+    /**
+     * Our history changed (a full sync from our own master, a new id from it): our replicas must
+     * sync again, as Redis' disconnectSlaves; they come back with PSYNC and continue where they can.
+     */
+    public void disconnectReplicas() {
+        for (ReplicaLink l : new ArrayList<>(links)) {
+            l.client.transport().closeAfterReply();
+        }
+    }
+
     private void disconnected(Client client) {
         announced.remove(client);
         waits.remove(client);

@@ -252,12 +252,22 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     }
 
     /**
-     * Called about once a second: a connection that wrote nothing since the previous call gives
-     * its reply chunk back to the pool, so idle clients hold no output memory.
+     * Called about once a second, unless DEBUG REPLYBUFFER RESIZING 0: the reply buffer is resized
+     * to the peak use as Redis' client cron does, and a connection that wrote nothing since the
+     * previous call gives its reply chunk back to the pool, so idle clients hold no output memory.
      */
-    void releaseIdleOutput() {
-        if (!wroteSinceIdleCheck && !closing) {
-            writer.chunks().releaseEmptyTail();
+    void resizeOutput(long nowMs) {
+        if (!closing && server.replyBufferResizing()) {
+            ReplyChunks chunks = writer.chunks();
+            int change = chunks.resize(nowMs, server.replyBufferPeakResetMs());
+            if (change < 0) {
+                server.stats().replyBufferShrinks++;
+            } else if (change > 0) {
+                server.stats().replyBufferExpands++;
+            }
+            if (!wroteSinceIdleCheck) {
+                chunks.releaseEmptyTail();
+            }
         }
         wroteSinceIdleCheck = false;
     }
@@ -400,7 +410,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         int inTail = chunks.pendingInTail();
         long queuedBytes = chunks.pending() - inTail + (socketQueue == null ? 0 : socketQueue.totalPendingWriteBytes());
         int queuedBuffers = chunks.filledChunks() + (socketQueue == null ? 0 : socketQueue.size());
-        return new Client.OutputUsage(inTail, chunks.tailCapacity(), queuedBuffers, queuedBytes);
+        return new Client.OutputUsage(inTail, chunks.tailCapacity(), chunks.peak(), queuedBuffers, queuedBytes);
     }
 
     /** Netty's queue of buffers written and not yet accepted by the kernel; null once closed. */

@@ -95,6 +95,8 @@ public final class HealthChecks {
                     .withData("data_thread_idle_ms", idleMs)
                     .withData("port", server.port())
                     .withData("loading", loading)
+                    .withData("master_link", state == null || !state.replica() ? "none (master)"
+                            : state.masterLinkUp() ? "up" : "down")
                     .withData("persistence", persistenceError == null ? "ok" : "failing: " + persistenceError);
             return Uni.createFrom().item(b.build());
         }

@@ -45,7 +45,7 @@ import kv.util.Version;
 public class RedisMetrics {
     /** Error codes registered up front: those KV replies with, and Redis' others that features to come will. */
     static final List<String> KNOWN_ERROR_CODES = List.of("ERR", "WRONGTYPE", "NOAUTH", "WRONGPASS", "NOPROTO", "NOPERM",
-            "OOM", "EXECABORT", "BUSY", "NOSCRIPT", "LOADING", "READONLY", "MISCONF");
+            "OOM", "EXECABORT", "BUSY", "NOSCRIPT", "LOADING", "READONLY", "MISCONF", "MASTERDOWN");
 
     @Inject
     MeterRegistry registry;
@@ -123,6 +123,10 @@ public class RedisMetrics {
                 .description("User CPU seconds used by the process").register(registry);
 
         // Persistence
+        Gauge.builder("redis_master_link_up", () -> {
+            kv.observe.ReadinessState state = server.readiness();
+            return state != null && state.masterLinkUp() ? 1 : 0;
+        }).description("1 while this replica's link with its master is up (0 on a master)").register(registry);
         gauge("redis_loading_dump_file", "1 while a data file is being loaded", s -> flag(s.persistence().loading()));
         gauge("redis_rdb_changes_since_last_save", "Changes since the last save or load",
                 s -> s.persistence().changesSinceLastSave());

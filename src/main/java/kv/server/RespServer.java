@@ -161,6 +161,9 @@ public class RespServer {
         server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
         master = new kv.repl.MasterSide(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(kv.repl.MasterSide.class, master);
+        kv.repl.ReplicaSide replicaSide = new kv.repl.ReplicaSide(server, vertx);
+        server.attach(kv.repl.ReplicaSide.class, replicaSide);
+        replicaSide.onHistoryChange(master::disconnectReplicas);
         config.addListener("appendonly", v -> switchAof("yes".equals(v)));
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
@@ -171,8 +174,9 @@ public class RespServer {
         }
         // a failed bind ends the wait for the listeners too: started then carries its error
         return chain.onComplete(ar -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
+            kv.repl.ReplicaSide.of(server).startFromConfig();
             scheduleCron(config);
-            vertx.setPeriodic(1000, id -> releaseIdleOutput());
+            vertx.setPeriodic(1000, id -> resizeOutput());
             config.addListener("hz", value -> scheduleCron(config));
         });
     }
@@ -340,10 +344,11 @@ public class RespServer {
     }
 
 
-    private void releaseIdleOutput() {
+    private void resizeOutput() {
+        long now = System.currentTimeMillis();
         for (Client c : server.clients().all()) {
             if (c.transport() instanceof Connection connection) {
-                connection.releaseIdleOutput();
+                connection.resizeOutput(now);
             }
         }
     }
@@ -424,6 +429,12 @@ public class RespServer {
         @Override
         public void cancel(long timerId) {
             vertx.cancelTimer(timerId);
+        }
+
+        @Override
+        public void afterTurn(Runnable task) {
+            // the data thread's Netty loop runs queued tasks after the selected channels' reads
+            ((ContextInternal) context).nettyEventLoop().execute(task);
         }
 
         @Override

@@ -245,6 +245,20 @@ public final class Db {
         changed(stored, KeyEvent.MODIFIED);
     }
 
+    /**
+     * {@link #put} as Redis' delete-then-add (COPY and RESTORE with REPLACE): an existing key is
+     * dropped without an event of its own and the value goes in as a new key, so listeners hear
+     * "added" and one change, as Redis notifies "new" and the command's event.
+     */
+    public void putAsNew(byte[] key, Object value, long expireAtMs) {
+        int slot = liveSlot(key);
+        if (slot >= 0) {
+            beforeChange(main.keyAt(slot));
+            removeSlot(slot);
+        }
+        put(key, value, expireAtMs);
+    }
+
     /** Deletes {@code key} (DEL); false if it did not exist (an expired key counts as absent). */
     public boolean remove(byte[] key) {
         int slot = liveSlot(key);
@@ -392,7 +406,12 @@ public final class Db {
         if (expires.size() > 0) {
             long when = expires.get(key, hash);
             if (when >= 0 && when <= now()) {
-                expireSlot(slot);
+                int treatment = keyspace.pastTtlTreatment();
+                if (treatment == 0) {
+                    expireSlot(slot);
+                } else if (treatment == 2) {
+                    return slot;
+                }
                 return -1;
             }
         }
@@ -413,7 +432,7 @@ public final class Db {
             return false;
         }
         long when = expires.get(key);
-        return when >= 0 && when <= now();
+        return when >= 0 && when <= now() && keyspace.pastTtlTreatment() != 2;
     }
 
     private void removeSlot(int slot) {
@@ -495,7 +514,9 @@ public final class Db {
             if (!isExpired(key)) {
                 return key;
             }
-            expireSlot(slot);
+            if (!keyspace.replicaExpiry()) {
+                expireSlot(slot);
+            }
         }
         return null;
     }

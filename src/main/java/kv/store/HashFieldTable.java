@@ -1,27 +1,28 @@
 package kv.store;
 
 /**
- * The "hashtable" encoding of a big hash: field → value in the open-addressing arrays of
- * {@link OpenKeyTable}, plus an expiry time per field once any field has had a TTL (the array is
- * only allocated then, so hashes without field TTLs pay nothing for the feature). Keeps a running
- * total of the heap taken by field and value arrays, so the size estimate stays O(1).
+ * The "hashtable" encoding of a big hash: the open-addressing arrays of {@link OpenKeyTable},
+ * whose key array holds each field with its value as one {@link FieldEntry} array (so a field
+ * costs one array and two slot ints), plus an expiry time per field once any field has had a TTL
+ * (the array is only allocated then, so hashes without field TTLs pay nothing for the feature).
+ * Keeps a running total of the heap taken by the entries, so the size estimate stays O(1).
  */
 final class HashFieldTable extends OpenKeyTable {
     /** Stored in {@link #ttls} for a field without TTL. */
     static final long NO_TTL = 0;
 
-    private byte[][] values;
-    private byte[][] oldValues;
     private long[] ttls;
     private long[] oldTtls;
-    /** Heap bytes of the field and value arrays. */
+    /** Heap bytes of the entry arrays. */
     private long entryBytes;
+
+    HashFieldTable() {
+        super(true);
+    }
 
     @Override
     protected void allocatePayload(int capacity) {
-        oldValues = values;
         oldTtls = ttls;
-        values = new byte[capacity][];
         if (oldTtls != null) {
             ttls = new long[capacity];
         }
@@ -29,7 +30,6 @@ final class HashFieldTable extends OpenKeyTable {
 
     @Override
     protected void movePayloadFromOld(int from, int to) {
-        values[to] = oldValues[from];
         if (ttls != null) {
             ttls[to] = oldTtls[from];
         }
@@ -37,13 +37,11 @@ final class HashFieldTable extends OpenKeyTable {
 
     @Override
     protected void dropOldPayload() {
-        oldValues = null;
         oldTtls = null;
     }
 
     @Override
     protected void shiftPayload(int from, int to) {
-        values[to] = values[from];
         if (ttls != null) {
             ttls[to] = ttls[from];
         }
@@ -51,7 +49,6 @@ final class HashFieldTable extends OpenKeyTable {
 
     @Override
     protected void clearPayload(int slot) {
-        values[slot] = null;
         if (ttls != null) {
             ttls[slot] = NO_TTL;
         }
@@ -60,9 +57,9 @@ final class HashFieldTable extends OpenKeyTable {
     /** Allocates the per-field expiry array (the current and, during a resize, the old one). */
     void enableTtls() {
         if (ttls == null) {
-            ttls = new long[values.length];
-            if (oldValues != null) {
-                oldTtls = new long[oldValues.length];
+            ttls = new long[capacity()];
+            if (resizing()) {
+                oldTtls = new long[oldCapacity()];
             }
         }
     }
@@ -71,8 +68,19 @@ final class HashFieldTable extends OpenKeyTable {
         return ttls != null;
     }
 
+    /** The field/value entry of {@code slot} (see {@link FieldEntry}); read only. */
+    byte[] entryAt(int slot) {
+        return keyAt(slot);
+    }
+
+    /** A copy of the field of {@code slot}. */
+    byte[] fieldAt(int slot) {
+        return FieldEntry.field(keyAt(slot));
+    }
+
+    /** A copy of the value of {@code slot}. */
     byte[] valueAt(int slot) {
-        return values[slot];
+        return FieldEntry.value(keyAt(slot));
     }
 
     long ttlAt(int slot) {
@@ -86,15 +94,15 @@ final class HashFieldTable extends OpenKeyTable {
     /** Inserts or overwrites (the field's TTL is cleared); true if the field is new. */
     boolean put(byte[] field, byte[] value) {
         int before = size();
-        // one probe: an absent field is inserted with its payload cleared
+        // one probe: an absent field is inserted (as the bare field until replaced just below)
         int slot = findOrInsert(field);
         boolean added = size() != before;
-        if (added) {
-            entryBytes += Memory.arrayBytes(field.length) + Memory.arrayBytes(value.length);
-        } else {
-            entryBytes += Memory.arrayBytes(value.length) - Memory.arrayBytes(values[slot].length);
+        byte[] entry = FieldEntry.of(field, value);
+        if (!added) {
+            entryBytes -= Memory.arrayBytes(keyAt(slot).length);
         }
-        values[slot] = value;
+        entryBytes += Memory.arrayBytes(entry.length);
+        replaceKeyAt(slot, entry);
         if (ttls != null) {
             ttls[slot] = NO_TTL;
         }
@@ -103,15 +111,15 @@ final class HashFieldTable extends OpenKeyTable {
 
     /** Removes the entry in {@code slot}. */
     void removeSlot(int slot) {
-        entryBytes -= Memory.arrayBytes(keys[slot].length) + Memory.arrayBytes(values[slot].length);
+        entryBytes -= Memory.arrayBytes(keyAt(slot).length);
         removeAt(slot);
     }
 
     /**
-     * Heap bytes of the table: slot arrays plus entries. Only the current arrays count (not the old
+     * Heap bytes of the table: itself, its slot arrays and the entries. Only the current arrays count (not the old
      * ones of a resize in progress), so lookups, which may finish a resize, never change the figure.
      */
     long heapBytes() {
-        return 3 * 16 + (long) capacity() * (4 + 4 + 4 + (ttls == null ? 0 : 8)) + entryBytes;
+        return Memory.align(OBJECT_BYTES + 4 + 4 + 8) + 2 * 16 + (long) capacity() * (4 + 4 + (ttls == null ? 0 : 8)) + (ttls == null ? 0 : 16) + entryBytes;
     }
 }

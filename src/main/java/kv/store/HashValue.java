@@ -23,20 +23,52 @@ public final class HashValue implements CompoundValue {
     /** {@link #nextExpiry} when no field has a TTL. */
     public static final long NEVER = Long.MAX_VALUE;
 
-    private static final long SHALLOW = Memory.align(12 + 4 + 4);
-    /** Packed header: a flags byte, then the entry count as an unsigned 16-bit number. */
-    private static final int HEADER = 3;
-    private static final int FLAG_TTL = 1;
-    /** Stored count meaning "too many to store: walk the entries". */
-    private static final int MANY = 0xFFFF;
+    /** Object header and the one reference ({@link #repr}). */
+    private static final long SHALLOW = Memory.align(12 + 4);
+    /** The packed entries start at once: no header (the count is walked, at most a few hundred entries). */
+    private static final int HEADER = 0;
+    private static final byte[] NO_ENTRIES = new byte[0];
 
     /**
-     * The packed form, or null once converted to {@link #big}: a 3-byte header (flags: entries
-     * carry an expiry time, "listpackex"; entry count) and the entries, at exact length. Arrays
-     * are never changed once another one replaced them, and never shared between values.
+     * The encoding, told by the class of this one field so a small hash costs one object and its
+     * array: a {@code byte[]} is "listpack" (the entries, at exact length), a {@link TtlPacked}
+     * "listpackex" (entries carrying expiry times), a {@link Big} "hashtable". Packed arrays are
+     * never changed once another one replaced them, and never shared between values (the empty
+     * one excepted: it has nothing to change).
      */
-    private byte[] packed = new byte[HEADER];
-    private Big big;
+    private Object repr = NO_ENTRIES;
+
+    /** The "listpackex" form: packed entries that each carry an 8-byte expiry time (0: none). */
+    private static final class TtlPacked {
+        byte[] bytes;
+
+        TtlPacked(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        static final long SHALLOW = Memory.align(12 + 4);
+    }
+
+    /** The packed entries (either packed form), or null for a table. */
+    private byte[] packed() {
+        Object r = repr;
+        if (r instanceof byte[]) {
+            return (byte[]) r;
+        }
+        return r instanceof TtlPacked ? ((TtlPacked) r).bytes : null;
+    }
+
+    private void packed(byte[] b) {
+        if (repr instanceof TtlPacked) {
+            ((TtlPacked) repr).bytes = b;
+        } else {
+            repr = b;
+        }
+    }
+
+    private Big big() {
+        return (Big) repr;
+    }
 
     /** The "hashtable" form, with what field TTLs need. */
     private static final class Big {
@@ -50,27 +82,17 @@ public final class HashValue implements CompoundValue {
     }
 
     private boolean withTtl() {
-        return (packed[0] & FLAG_TTL) != 0;
+        return repr instanceof TtlPacked;
     }
 
+    /** Entries of the packed form, walked. */
     private int count() {
-        int c = ((packed[1] & 0xff) << 8) | (packed[2] & 0xff);
-        if (c != MANY) {
-            return c;
-        }
         int n = 0;
         Entry e = new Entry();
         for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
             n++;
         }
         return n;
-    }
-
-    /** Writes the entry count into the header of the current packed array. */
-    private void count(int n) {
-        int c = Math.min(n, MANY);
-        packed[1] = (byte) (c >>> 8);
-        packed[2] = (byte) c;
     }
 
     /** Receives one field/value pair as array slices (no copies of packed data). */
@@ -90,46 +112,57 @@ public final class HashValue implements CompoundValue {
 
     @Override
     public String encoding() {
-        return packed == null ? "hashtable" : withTtl() ? "listpackex" : "listpack";
+        return packed() == null ? "hashtable" : withTtl() ? "listpackex" : "listpack";
     }
 
     @Override
     public long heapBytes() {
-        if (packed != null) {
-            return SHALLOW + Memory.arrayBytes(packed.length);
+        Object r = repr;
+        if (r instanceof byte[]) {
+            return SHALLOW + Memory.arrayBytes(((byte[]) r).length);
         }
+        if (r instanceof TtlPacked) {
+            return SHALLOW + TtlPacked.SHALLOW + Memory.arrayBytes(((TtlPacked) r).bytes.length);
+        }
+        Big big = (Big) r;
         return SHALLOW + Big.SHALLOW + big.table.heapBytes() + (big.heap == null ? 0 : big.heap.heapBytes());
     }
 
     @Override
     public boolean isEmpty() {
-        return size() == 0;
+        byte[] p = packed();
+        return p != null ? p.length == 0 : big().table.size() == 0;
     }
 
     public int size() {
-        return packed != null ? count() : big.table.size();
+        return packed() != null ? count() : big().table.size();
     }
 
     public boolean isPacked() {
-        return packed != null;
+        return packed() != null;
     }
 
     @Override
     public HashValue copy() {
         HashValue c = new HashValue();
-        if (packed != null) {
-            c.packed = packed.clone();
+        Object r = repr;
+        if (r instanceof byte[]) {
+            c.repr = ((byte[]) r).clone();
             return c;
         }
-        c.packed = null;
-        c.big = new Big();
-        if (big.table.ttlsEnabled()) {
-            c.big.table.enableTtls();
+        if (r instanceof TtlPacked) {
+            c.repr = new TtlPacked(((TtlPacked) r).bytes.clone());
+            return c;
+        }
+        Big copy = new Big();
+        c.repr = copy;
+        if (big().table.ttlsEnabled()) {
+            copy.table.enableTtls();
         }
         forEachWithTtl((f, v, when) -> {
-            c.big.table.put(f.clone(), v.clone());
+            copy.table.put(f, v);
             if (when != HashFieldTable.NO_TTL) {
-                c.setTableTtl(c.big.table.find(f), when);
+                c.setTableTtl(copy.table.find(f), when);
             }
         });
         return c;
@@ -137,7 +170,7 @@ public final class HashValue implements CompoundValue {
 
     // ---- packed entry layout ----
 
-    /** A decoded packed entry: offsets into {@link #packed}. */
+    /** A decoded packed entry: offsets into the packed array. */
     private final class Entry {
         int start;
         int fOff;
@@ -145,10 +178,14 @@ public final class HashValue implements CompoundValue {
         int vOff;
         int vLen;
         int end;
+        /** The packed array (and its form) the offsets refer to, read afresh by each {@link #at}. */
+        byte[] b;
+        boolean ttl;
 
         /** Decodes the entry at {@code o}; false past the last one. */
         boolean at(int o) {
-            byte[] b = packed;
+            b = packed();
+            ttl = withTtl();
             if (o >= b.length) {
                 return false;
             }
@@ -159,7 +196,7 @@ public final class HashValue implements CompoundValue {
             long vl = readVarint(b, fOff + fLen);
             vLen = (int) (vl >>> 3);
             vOff = fOff + fLen + (int) (vl & 7);
-            end = vOff + vLen + (withTtl() ? 8 : 0);
+            end = vOff + vLen + (ttl ? 8 : 0);
             return true;
         }
 
@@ -168,19 +205,19 @@ public final class HashValue implements CompoundValue {
         }
 
         long when() {
-            return withTtl() ? readLong(packed, end - 8) : HashFieldTable.NO_TTL;
+            return ttl ? readLong(b, end - 8) : HashFieldTable.NO_TTL;
         }
 
         boolean fieldEquals(byte[] field) {
-            return fLen == field.length && Arrays.equals(packed, fOff, fOff + fLen, field, 0, fLen);
+            return fLen == field.length && Arrays.equals(b, fOff, fOff + fLen, field, 0, fLen);
         }
 
         byte[] field() {
-            return Arrays.copyOfRange(packed, fOff, fOff + fLen);
+            return Arrays.copyOfRange(b, fOff, fOff + fLen);
         }
 
         byte[] value() {
-            return Arrays.copyOfRange(packed, vOff, vOff + vLen);
+            return Arrays.copyOfRange(b, vOff, vOff + vLen);
         }
     }
 
@@ -234,11 +271,10 @@ public final class HashValue implements CompoundValue {
 
     /**
      * Replaces bytes [from, to) of the packed array by the entry (field, value, when), or by
-     * nothing if {@code f} is null, in a new array; the count changes by {@code countDelta}.
+     * nothing if {@code f} is null, in a new array.
      */
-    private void splice(int from, int to, byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen, long when, int countDelta) {
-        byte[] old = packed;
-        int oldCount = countDelta == 0 ? 0 : count();
+    private void splice(int from, int to, byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen, long when) {
+        byte[] old = packed();
         boolean ttl = withTtl();
         int size = f == null ? 0 : entrySize(fLen, vLen);
         byte[] b = new byte[old.length - (to - from) + size];
@@ -253,10 +289,7 @@ public final class HashValue implements CompoundValue {
             }
         }
         System.arraycopy(old, to, b, from + size, old.length - to);
-        packed = b;
-        if (countDelta != 0) {
-            count(oldCount + countDelta);
-        }
+        packed(b);
     }
 
     /** The packed entry holding {@code field}, or null. */
@@ -279,76 +312,77 @@ public final class HashValue implements CompoundValue {
                 return e.start;
             }
         }
-        return packed.length;
+        return packed().length;
     }
 
     /** Removes a packed entry and re-inserts it with expiry {@code when} at its listpackex place. */
     private void repositionPacked(Entry e, long when) {
         byte[] f = e.field();
         byte[] v = e.value();
-        splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, 0);
-        int at = when == HashFieldTable.NO_TTL ? packed.length : sortedPosition(when);
-        splice(at, at, f, 0, f.length, v, 0, v.length, when, 0);
+        splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
+        int at = when == HashFieldTable.NO_TTL ? packed().length : sortedPosition(when);
+        splice(at, at, f, 0, f.length, v, 0, v.length, when);
     }
 
     // ---- reading ----
 
     /** The value of {@code field}, or null. */
     public byte[] get(byte[] field) {
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = findPacked(field);
             return e == null ? null : e.value();
         }
-        int slot = big.table.find(field);
-        return slot < 0 ? null : big.table.valueAt(slot);
+        int slot = big().table.find(field);
+        return slot < 0 ? null : big().table.valueAt(slot);
     }
 
     public boolean contains(byte[] field) {
-        return packed != null ? findPacked(field) != null : big.table.find(field) >= 0;
+        return packed() != null ? findPacked(field) != null : big().table.find(field) >= 0;
     }
 
     /** Length of the value of {@code field}, 0 if absent (HSTRLEN). */
     public int valueLength(byte[] field) {
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = findPacked(field);
             return e == null ? 0 : e.vLen;
         }
-        int slot = big.table.find(field);
-        return slot < 0 ? 0 : big.table.valueAt(slot).length;
+        int slot = big().table.find(field);
+        return slot < 0 ? 0 : FieldEntry.valueLength(big().table.entryAt(slot));
     }
 
     /** Every pair, in the encoding's order. The visitor must not change the hash. */
     public void forEach(PairVisitor visitor) {
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = new Entry();
             for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
-                visitor.visit(packed, e.fOff, e.fLen, packed, e.vOff, e.vLen);
+                visitor.visit(packed(), e.fOff, e.fLen, packed(), e.vOff, e.vLen);
             }
         } else {
-            HashFieldTable t = big.table;
+            HashFieldTable t = big().table;
             t.forEachSlot(slot -> {
-                byte[] f = t.keyAt(slot);
-                byte[] v = t.valueAt(slot);
-                visitor.visit(f, 0, f.length, v, 0, v.length);
+                byte[] e = t.entryAt(slot);
+                int fLen = FieldEntry.fieldLength(e);
+                int vOff = FieldEntry.valueOffset(e);
+                visitor.visit(e, vOff - fLen, fLen, e, vOff, e.length - vOff);
             });
         }
     }
 
-    /** Receives a pair with its expiry time (0: none); arrays are copies or table-owned. */
+    /** Receives a pair with its expiry time (0: none); the arrays are copies. */
     public interface TtlPairVisitor {
         void visit(byte[] f, byte[] v, long when);
     }
 
     /** Every pair with its expiry time (0 when none): for copies and serialization. */
     public void forEachWithTtl(TtlPairVisitor visitor) {
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = new Entry();
             for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
                 visitor.visit(e.field(), e.value(), e.when());
             }
         } else {
-            HashFieldTable t = big.table;
-            t.forEachSlot(slot -> visitor.visit(t.keyAt(slot), t.valueAt(slot), t.ttlAt(slot)));
+            HashFieldTable t = big().table;
+            t.forEachSlot(slot -> visitor.visit(t.fieldAt(slot), t.valueAt(slot), t.ttlAt(slot)));
         }
     }
 
@@ -372,18 +406,18 @@ public final class HashValue implements CompoundValue {
      * field, value... to {@code out}; returns the next cursor.
      */
     public long scan(long cursor, long count, java.util.List<byte[]> out) {
-        if (packed != null) {
+        if (packed() != null) {
             forEach((f, fo, fl, v, vo, vl) -> {
                 out.add(Arrays.copyOfRange(f, fo, fo + fl));
                 out.add(Arrays.copyOfRange(v, vo, vo + vl));
             });
             return 0;
         }
-        HashFieldTable t = big.table;
+        HashFieldTable t = big().table;
         long maxSteps = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
         do {
             cursor = t.scanStep(cursor, slot -> {
-                out.add(t.keyAt(slot));
+                out.add(t.fieldAt(slot));
                 out.add(t.valueAt(slot));
             });
         } while (cursor != 0 && maxSteps-- != 0 && out.size() < count);
@@ -392,7 +426,7 @@ public final class HashValue implements CompoundValue {
 
     /** A uniformly chosen pair as {field, value}; the hash must not be empty. */
     public byte[][] randomPair(RandomGenerator random) {
-        if (packed != null) {
+        if (packed() != null) {
             int target = random.nextInt(count());
             Entry e = new Entry();
             e.at(HEADER);
@@ -401,8 +435,8 @@ public final class HashValue implements CompoundValue {
             }
             return new byte[][] {e.field(), e.value()};
         }
-        int slot = big.table.randomSlot(random);
-        return new byte[][] {big.table.keyAt(slot), big.table.valueAt(slot)};
+        int slot = big().table.randomSlot(random);
+        return new byte[][] {big().table.fieldAt(slot), big().table.valueAt(slot)};
     }
 
     // ---- changing (only between Db.modify and Db.modified, or on a value not yet stored) ----
@@ -413,7 +447,7 @@ public final class HashValue implements CompoundValue {
      * entry count is checked after each insertion).
      */
     public void prepareFor(byte[][] args, int from, int to, long maxValue) {
-        if (packed == null) {
+        if (packed() == null) {
             return;
         }
         for (int i = from; i <= to; i++) {
@@ -429,13 +463,13 @@ public final class HashValue implements CompoundValue {
      * field is new. Converts past the listpack limits, as Redis' hashTypeSet.
      */
     public boolean set(byte[] field, byte[] value, long maxEntries, long maxValue) {
-        if (packed != null && (field.length > maxValue || value.length > maxValue)) {
+        if (packed() != null && (field.length > maxValue || value.length > maxValue)) {
             convert();
         }
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = findPacked(field);
             if (e == null) {
-                splice(packed.length, packed.length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 1);
+                splice(packed().length, packed().length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
                 if (count() > maxEntries) {
                     convert();
                 }
@@ -443,18 +477,18 @@ public final class HashValue implements CompoundValue {
             }
             if (e.when() != HashFieldTable.NO_TTL) {
                 // a field that loses its TTL moves behind the volatile ones, as in Redis 8
-                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, 0);
-                splice(packed.length, packed.length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 0);
+                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
+                splice(packed().length, packed().length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
             } else {
-                splice(e.start, e.end, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL, 0);
+                splice(e.start, e.end, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
             }
             return false;
         }
-        HashFieldTable t = big.table;
-        if (big.ttlCount > 0) {
+        HashFieldTable t = big().table;
+        if (big().ttlCount > 0) {
             int slot = t.find(field);
             if (slot >= 0 && t.ttlAt(slot) != HashFieldTable.NO_TTL) {
-                big.ttlCount--;
+                big().ttlCount--;
             }
         }
         boolean added = t.put(field, value);
@@ -471,36 +505,36 @@ public final class HashValue implements CompoundValue {
         if (when < 0) {
             return set(field, value, maxEntries, maxValue);
         }
-        if (packed != null && (field.length > maxValue || value.length > maxValue)) {
+        if (packed() != null && (field.length > maxValue || value.length > maxValue)) {
             convert();
         }
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = findPacked(field);
-            splice(e.start, e.end, field, 0, field.length, value, 0, value.length, when, 0);
+            splice(e.start, e.end, field, 0, field.length, value, 0, value.length, when);
         } else {
-            big.table.put(field, value);
-            big.table.setTtlAt(big.table.find(field), when);
+            big().table.put(field, value);
+            big().table.setTtlAt(big().table.find(field), when);
         }
         return false;
     }
 
     /** Removes {@code field}; false if absent. */
     public boolean delete(byte[] field) {
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = findPacked(field);
             if (e == null) {
                 return false;
             }
-            splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, -1);
+            splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
             return true;
         }
-        HashFieldTable t = big.table;
+        HashFieldTable t = big().table;
         int slot = t.find(field);
         if (slot < 0) {
             return false;
         }
         if (t.ttlAt(slot) != HashFieldTable.NO_TTL) {
-            big.ttlCount--;
+            big().ttlCount--;
         }
         t.removeSlot(slot);
         releaseHeapIfUnused();
@@ -509,35 +543,34 @@ public final class HashValue implements CompoundValue {
 
     /** Switches a listpack to "listpackex" (what Redis does when a field-expiration command meets it). */
     public void enableFieldTtls() {
-        if (packed != null && !withTtl()) {
+        if (packed() != null && !withTtl()) {
             byte[][][] pairs = toArrays();
-            packed = new byte[HEADER];
-            packed[0] = FLAG_TTL;
+            repr = new TtlPacked(NO_ENTRIES);
             for (int i = 0; i < pairs[0].length; i++) {
                 byte[] f = pairs[0][i];
                 byte[] v = pairs[1][i];
-                splice(packed.length, packed.length, f, 0, f.length, v, 0, v.length, HashFieldTable.NO_TTL, 1);
+                splice(packed().length, packed().length, f, 0, f.length, v, 0, v.length, HashFieldTable.NO_TTL);
             }
-        } else if (packed == null) {
-            big.table.enableTtls();
+        } else if (packed() == null) {
+            big().table.enableTtls();
         }
     }
 
     /** Unix ms when {@code field} expires, {@link #NO_TTL} or {@link #NO_FIELD}. */
     public long ttl(byte[] field) {
         long w;
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = findPacked(field);
             if (e == null) {
                 return NO_FIELD;
             }
             w = e.when();
         } else {
-            int slot = big.table.find(field);
+            int slot = big().table.find(field);
             if (slot < 0) {
                 return NO_FIELD;
             }
-            w = big.table.ttlAt(slot);
+            w = big().table.ttlAt(slot);
         }
         return w == HashFieldTable.NO_TTL ? NO_TTL : w;
     }
@@ -545,7 +578,7 @@ public final class HashValue implements CompoundValue {
     /** Gives the existing {@code field} the expiry {@code whenMs} (> 0); false if absent. */
     public boolean setTtl(byte[] field, long whenMs) {
         enableFieldTtls();
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = findPacked(field);
             if (e == null) {
                 return false;
@@ -553,7 +586,7 @@ public final class HashValue implements CompoundValue {
             repositionPacked(e, whenMs);
             return true;
         }
-        int slot = big.table.find(field);
+        int slot = big().table.find(field);
         if (slot < 0) {
             return false;
         }
@@ -562,42 +595,42 @@ public final class HashValue implements CompoundValue {
     }
 
     private void setTableTtl(int slot, long whenMs) {
-        HashFieldTable t = big.table;
+        HashFieldTable t = big().table;
         if (t.ttlAt(slot) == HashFieldTable.NO_TTL) {
-            big.ttlCount++;
+            big().ttlCount++;
         }
         t.setTtlAt(slot, whenMs);
-        if (big.heap == null) {
-            big.heap = new TtlHeap();
+        if (big().heap == null) {
+            big().heap = new TtlHeap();
         }
-        if (big.heap.size() > 2 * big.ttlCount + 64) {
+        if (big().heap.size() > 2 * big().ttlCount + 64) {
             rebuildHeap();
         } else {
-            big.heap.push(whenMs, t.keyAt(slot));
+            big().heap.push(whenMs, t.fieldAt(slot));
         }
     }
 
     private void rebuildHeap() {
-        HashFieldTable t = big.table;
+        HashFieldTable t = big().table;
         TtlHeap h = new TtlHeap();
         t.forEachSlot(s -> {
             long w = t.ttlAt(s);
             if (w != HashFieldTable.NO_TTL) {
-                h.push(w, t.keyAt(s));
+                h.push(w, t.fieldAt(s));
             }
         });
-        big.heap = h;
+        big().heap = h;
     }
 
     private void releaseHeapIfUnused() {
-        if (big.heap != null && big.ttlCount == 0) {
-            big.heap = null;
+        if (big().heap != null && big().ttlCount == 0) {
+            big().heap = null;
         }
     }
 
     /** Removes the TTL of {@code field}: 1 done, {@link #NO_TTL} it had none, {@link #NO_FIELD} absent. */
     public int persist(byte[] field) {
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = findPacked(field);
             if (e == null) {
                 return (int) NO_FIELD;
@@ -608,7 +641,7 @@ public final class HashValue implements CompoundValue {
             repositionPacked(e, HashFieldTable.NO_TTL);
             return 1;
         }
-        HashFieldTable t = big.table;
+        HashFieldTable t = big().table;
         int slot = t.find(field);
         if (slot < 0) {
             return (int) NO_FIELD;
@@ -617,17 +650,17 @@ public final class HashValue implements CompoundValue {
             return (int) NO_TTL;
         }
         t.setTtlAt(slot, HashFieldTable.NO_TTL);
-        big.ttlCount--;
+        big().ttlCount--;
         releaseHeapIfUnused();
         return 1;
     }
 
     /** True if some field has a TTL. */
     public boolean hasFieldTtls() {
-        if (packed != null) {
+        if (packed() != null) {
             return nextExpiry() != NEVER;
         }
-        return big.ttlCount > 0;
+        return big().ttlCount > 0;
     }
 
     /**
@@ -635,7 +668,7 @@ public final class HashValue implements CompoundValue {
      * field whose TTL changed since), which only costs a wasted check.
      */
     public long nextExpiry() {
-        if (packed != null) {
+        if (packed() != null) {
             // listpackex order: a TTL, if any field has one, is on the first entry
             if (!withTtl()) {
                 return NEVER;
@@ -647,10 +680,10 @@ public final class HashValue implements CompoundValue {
             long w = e.when();
             return w == HashFieldTable.NO_TTL ? NEVER : w;
         }
-        if (big.ttlCount == 0 || big.heap == null || big.heap.size() == 0) {
+        if (big().ttlCount == 0 || big().heap == null || big().heap.size() == 0) {
             return NEVER;
         }
-        return big.heap.topWhen();
+        return big().heap.topWhen();
     }
 
     /**
@@ -659,7 +692,7 @@ public final class HashValue implements CompoundValue {
      */
     public int expireDue(long nowMs, int limit, FieldSink sink) {
         int removed = 0;
-        if (packed != null) {
+        if (packed() != null) {
             Entry e = new Entry();
             while (removed < limit && withTtl() && e.at(HEADER)) {
                 long w = e.when();
@@ -667,23 +700,23 @@ public final class HashValue implements CompoundValue {
                     break;
                 }
                 sink.accept(e.field());
-                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0, -1);
+                splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
                 removed++;
             }
             return removed;
         }
-        HashFieldTable t = big.table;
-        while (removed < limit && big.heap != null && big.heap.size() > 0 && big.heap.topWhen() <= nowMs) {
-            long w = big.heap.topWhen();
-            byte[] f = big.heap.topField();
-            big.heap.pop();
+        HashFieldTable t = big().table;
+        while (removed < limit && big().heap != null && big().heap.size() > 0 && big().heap.topWhen() <= nowMs) {
+            long w = big().heap.topWhen();
+            byte[] f = big().heap.topField();
+            big().heap.pop();
             int slot = t.find(f);
             if (slot < 0 || t.ttlAt(slot) != w) {
                 continue; // stale: the field was deleted or got another TTL since
             }
-            sink.accept(t.keyAt(slot));
+            sink.accept(t.fieldAt(slot));
             t.removeSlot(slot);
-            big.ttlCount--;
+            big().ttlCount--;
             removed++;
             releaseHeapIfUnused();
         }
@@ -711,8 +744,7 @@ public final class HashValue implements CompoundValue {
                 b.ttlCount++;
             }
         }
-        big = b;
-        packed = null;
+        repr = b;
     }
 
     /** A binary min-heap of (expiry, field) in parallel arrays; entries may be stale. */
@@ -720,6 +752,8 @@ public final class HashValue implements CompoundValue {
         private long[] whens = new long[8];
         private byte[][] fields = new byte[8][];
         private int size;
+        /** Heap bytes of the field names held (copies: table entries hold field and value together). */
+        private long fieldBytes;
 
         int size() {
             return size;
@@ -750,9 +784,11 @@ public final class HashValue implements CompoundValue {
             }
             whens[i] = when;
             fields[i] = field;
+            fieldBytes += Memory.arrayBytes(field.length);
         }
 
         void pop() {
+            fieldBytes -= Memory.arrayBytes(fields[0].length);
             size--;
             long when = whens[size];
             byte[] field = fields[size];
@@ -780,7 +816,7 @@ public final class HashValue implements CompoundValue {
         }
 
         long heapBytes() {
-            return Memory.align(12 + 8 + 4 + 4 + 4) + Memory.arrayBytes(whens.length * 8) + Memory.arrayBytes(fields.length * 4);
+            return Memory.align(12 + 4 + 4 + 4 + 8) + fieldBytes + Memory.arrayBytes(whens.length * 8) + Memory.arrayBytes(fields.length * 4);
         }
     }
 }

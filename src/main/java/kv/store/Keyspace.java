@@ -17,6 +17,13 @@ public final class Keyspace {
     /** Set while a CLIENT NO-TOUCH client runs a command: reads leave access clocks alone. */
     private boolean noTouch;
     private KeyspaceListener[] listeners = NONE;
+    /**
+     * Set while the server replicates a master: keys past their TTL read as missing but are not
+     * deleted (the master's DEL will come), as on a Redis replica.
+     */
+    private boolean replicaExpiry;
+    /** Set while the master's stream is applied: keys past their TTL still exist for its commands. */
+    private boolean applyingMasterStream;
     /** Keys changed by commands since start (Redis' server.dirty); never reset by CONFIG RESETSTAT. */
     private long changes;
 
@@ -55,6 +62,25 @@ public final class Keyspace {
     /** Picks and removes keys under a maxmemory policy. */
     public Evictor evictor() {
         return evictor;
+    }
+
+    /** See {@link #replicaExpiry}: on while the server is a replica (no lazy or active expiry of its own). */
+    public void replicaExpiry(boolean on) {
+        replicaExpiry = on;
+    }
+
+    public boolean replicaExpiry() {
+        return replicaExpiry;
+    }
+
+    /** Brackets the master's commands on a replica: they see keys past their TTL as existing. */
+    public void applyingMasterStream(boolean on) {
+        applyingMasterStream = on;
+    }
+
+    /** What a key past its TTL is now: 0 = expire it, 1 = hide it (a replica's client), 2 = keep it (the master's). */
+    int pastTtlTreatment() {
+        return !replicaExpiry ? 0 : applyingMasterStream ? 2 : 1;
     }
 
     boolean noTouch() {

@@ -28,6 +28,16 @@ abstract class OpenKeyTable {
     /** The most entries {@link #reserve} sizes a table for. */
     private static final long MAX_RESERVE = 1 << 23;
 
+    /**
+     * A table grows when an insert would take it past 4/5 full. Probes walk the int hash array
+     * alone (16 slots per cache line), so the longer runs of a fuller table cost few extra cache
+     * misses, while the slot arrays are the biggest per-entry cost of a small key (16 bytes a slot
+     * for the key table): at 3/4 a table that had just doubled cost 42 bytes a key.
+     */
+    private static boolean overLoad(long entries, long capacity) {
+        return entries * 5 > capacity * 4;
+    }
+
     protected byte[][] keys;
     protected int[] hashes;
     protected int mask;
@@ -47,7 +57,26 @@ abstract class OpenKeyTable {
     /** Open snapshots of this table's arrays: they copy a chunk before its first change. */
     private SlotCopies[] copies = NO_COPIES;
 
+    /**
+     * True when the key array holds {@link FieldEntry} arrays (a big hash's field and value in one
+     * array): lookups then compare the field part. A final field, so the probe of every other
+     * table pays one predictable branch and no virtual call.
+     */
+    private final boolean fieldEntries;
+
+    /**
+     * Heap bytes of an instance's header and the fields declared here (five references, five ints,
+     * a boolean), before alignment: a subclass's object is {@code Memory.align(OBJECT_BYTES + its
+     * own fields)}. Keep in step with the fields (EncodingLayoutTest measures it).
+     */
+    static final int OBJECT_BYTES = 12 + 5 * 4 + 5 * 4 + 1;
+
     OpenKeyTable() {
+        this(false);
+    }
+
+    OpenKeyTable(boolean fieldEntries) {
+        this.fieldEntries = fieldEntries;
         keys = new byte[MIN_CAPACITY][];
         hashes = new int[MIN_CAPACITY];
         mask = MIN_CAPACITY - 1;
@@ -78,6 +107,11 @@ abstract class OpenKeyTable {
         return mask + 1;
     }
 
+    /** Capacity of the old table while a resize is in progress. */
+    protected final int oldCapacity() {
+        return oldMask + 1;
+    }
+
     public final boolean resizing() {
         return oldKeys != null;
     }
@@ -93,11 +127,11 @@ abstract class OpenKeyTable {
 
     /** {@link #find(byte[])} with the key's {@link KeyHash#hash} already computed by the caller. */
     final int find(byte[] key, int h) {
-        int i = probe(keys, hashes, mask, key, h);
+        int i = probe(keys, hashes, mask, key, h, fieldEntries);
         if (i >= 0 || oldKeys == null) {
             return i;
         }
-        int j = probe(oldKeys, oldHashes, oldMask, key, h);
+        int j = probe(oldKeys, oldHashes, oldMask, key, h, fieldEntries);
         return j < 0 ? -1 : migrate(j);
     }
 
@@ -106,13 +140,13 @@ abstract class OpenKeyTable {
      * so the key array and the key bytes are only read where the hash matches, one cache miss less
      * per step than testing the key slot for emptiness.
      */
-    private static int probe(byte[][] ks, int[] hs, int m, byte[] key, int h) {
+    private static int probe(byte[][] ks, int[] hs, int m, byte[] key, int h, boolean fieldEntries) {
         int i = h & m;
         while (true) {
             int hi = hs[i];
             if (hi == h) {
                 byte[] k = ks[i];
-                if (k != MOVED && Arrays.equals(k, key)) {
+                if (k != MOVED && (fieldEntries ? FieldEntry.fieldEquals(k, key) : Arrays.equals(k, key))) {
                     return i;
                 }
             } else if (hi == 0) {
@@ -157,10 +191,10 @@ abstract class OpenKeyTable {
             if (oldKeys != null) {
                 migrateSome(MIGRATE_PER_OP);
             }
-            if ((size + 1) * 4L > (mask + 1) * 3L) {
+            if (overLoad(size + 1, mask + 1)) {
                 // normally the current table has room until a resize completes; if not, finish it now
                 finishResize();
-                if ((size + 1) * 4L > (mask + 1) * 3L) {
+                if (overLoad(size + 1, mask + 1)) {
                     startResize((mask + 1) * 2);
                 }
             }
@@ -182,23 +216,30 @@ abstract class OpenKeyTable {
         return keys[slot];
     }
 
+    /** Replaces the stored key array of {@code slot} by an equal key (a new {@link FieldEntry} of the same field). */
+    protected final void replaceKeyAt(int slot, byte[] stored) {
+        beforeWrite(keys, slot);
+        keys[slot] = stored;
+    }
+
     /** Removes the entry in {@code slot}, closing the gap by shifting later run members back. */
     protected final void removeAt(int slot) {
         int gap = slot;
         int i = slot;
         while (true) {
             i = (i + 1) & mask;
-            byte[] k = keys[i];
-            if (k == null) {
+            // the run ends at an empty slot, told by the hash array alone (as in probe)
+            int hi = hashes[i];
+            if (hi == 0) {
                 break;
             }
-            int home = hashes[i] & mask;
+            int home = hi & mask;
             // move i into the gap unless its home lies cyclically in (gap, i]
             boolean homeBetween = gap <= i ? (gap < home && home <= i) : (gap < home || home <= i);
             if (!homeBetween) {
                 beforeWrite(keys, gap);
-                keys[gap] = k;
-                hashes[gap] = hashes[i];
+                keys[gap] = keys[i];
+                hashes[gap] = hi;
                 shiftPayload(i, gap);
                 gap = i;
             }
@@ -294,7 +335,7 @@ abstract class OpenKeyTable {
         }
         long want = Math.min(n, MAX_RESERVE);
         long capacity = MIN_CAPACITY;
-        while (want * 4 > capacity * 3) {
+        while (overLoad(want, capacity)) {
             capacity <<= 1;
         }
         if (capacity > mask + 1) {
@@ -357,7 +398,7 @@ abstract class OpenKeyTable {
         pauseResize++;
         try {
             for (byte[] key : picked) {
-                int slot = find(key);
+                int slot = find(fieldEntries ? FieldEntry.field(key) : key);
                 if (slot >= 0) {
                     visitor.visit(slot);
                 }

@@ -163,13 +163,44 @@ final class PackedZset implements ZsetEncoding {
 
     /** The entry of {@code member}, or null. */
     private Entry find(byte[] member) {
+        int at = offsetOf(member);
+        if (at < 0) {
+            return null;
+        }
         Entry e = new Entry();
-        for (boolean ok = e.at(0); ok; ok = e.next()) {
-            if (e.memberEquals(member)) {
-                return e;
+        e.at(at);
+        return e;
+    }
+
+    /** Offset of the entry holding {@code member}, or -1; scores are skipped, not decoded. */
+    private int offsetOf(byte[] member) {
+        byte[] b = buf;
+        int length = member.length;
+        int p = 0;
+        while (p < b.length) {
+            int at = p;
+            int header = 0;
+            int shift = 0;
+            byte x;
+            do {
+                x = b[p++];
+                header |= (x & 0x7f) << shift;
+                shift += 7;
+            } while (x < 0);
+            int len = header >>> 1;
+            if (len == length && Arrays.equals(b, p, p + len, member, 0, len)) {
+                return at;
+            }
+            p += len;
+            if ((header & 1) != 0) {
+                p += 8;
+            } else {
+                while (b[p++] < 0) {
+                    // the varint's continuation bytes
+                }
             }
         }
-        return null;
+        return -1;
     }
 
     @Override

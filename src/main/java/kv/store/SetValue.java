@@ -29,10 +29,29 @@ public final class SetValue implements CompoundValue {
         void visit(byte[] member);
     }
 
-    /** The intset encoding: Redis' intset bytes (see {@link IntSet}), or null. */
-    private byte[] ints;
-    private PackedMembers packed;
-    private MemberTable table;
+    /**
+     * The encoding, told by the class of this one field (a small set costs this object and its
+     * array): a {@code byte[]} is an "intset" (see {@link IntSet}), a {@link PackedMembers} a
+     * "listpack", a {@link MemberTable} a "hashtable".
+     */
+    private Object repr;
+
+    /** Object header and the one reference. */
+    private static final long SHALLOW = Memory.align(12 + 4);
+    /** A {@link MemberTable} object without its arrays and members (its own field: a long). */
+    private static final long TABLE_SHALLOW = Memory.align(OpenKeyTable.OBJECT_BYTES + 8);
+
+    private byte[] ints() {
+        return repr instanceof byte[] ? (byte[]) repr : null;
+    }
+
+    private PackedMembers packed() {
+        return repr instanceof PackedMembers ? (PackedMembers) repr : null;
+    }
+
+    private MemberTable table() {
+        return (MemberTable) repr;
+    }
 
     private SetValue() {
     }
@@ -45,11 +64,11 @@ public final class SetValue implements CompoundValue {
     public static SetValue create(byte[] first, long sizeHint, Limits limits) {
         SetValue s = new SetValue();
         if (Numbers.isLong(first) && sizeHint <= limits.intsetCap()) {
-            s.ints = IntSet.empty();
+            s.repr = IntSet.empty();
         } else if (sizeHint <= limits.maxListpackEntries()) {
-            s.packed = new PackedMembers(0);
+            s.repr = new PackedMembers(0);
         } else {
-            s.table = new MemberTable();
+            s.repr = new MemberTable();
         }
         return s;
     }
@@ -57,14 +76,14 @@ public final class SetValue implements CompoundValue {
     /** An empty intset-encoded set (the start of SINTERSTORE/SUNIONSTORE/SDIFFSTORE results). */
     public static SetValue emptyIntset() {
         SetValue s = new SetValue();
-        s.ints = IntSet.empty();
+        s.repr = IntSet.empty();
         return s;
     }
 
     /** An empty listpack-encoded set. */
     public static SetValue emptyListpack() {
         SetValue s = new SetValue();
-        s.packed = new PackedMembers(0);
+        s.repr = new PackedMembers(0);
         return s;
     }
 
@@ -75,24 +94,29 @@ public final class SetValue implements CompoundValue {
 
     @Override
     public String encoding() {
-        return ints != null ? "intset" : packed != null ? "listpack" : "hashtable";
+        return repr instanceof byte[] ? "intset" : repr instanceof PackedMembers ? "listpack" : "hashtable";
     }
 
     public boolean isIntset() {
-        return ints != null;
+        return repr instanceof byte[];
     }
 
-    /** The intset encoding's bytes, exactly Redis' intset layout (for RDB); null in other encodings. Read only. */
+    /** The intset encoding in Redis' intset layout (for RDB; a new array); null in other encodings. */
     public byte[] intsetBytes() {
-        return ints;
+        byte[] ints = ints();
+        return ints == null ? null : IntSet.toRedisLayout(ints);
     }
 
     public boolean isHashtable() {
-        return table != null;
+        return repr instanceof MemberTable;
     }
 
     public int size() {
-        return ints != null ? IntSet.size(ints) : packed != null ? packed.size() : table.size();
+        Object r = repr;
+        if (r instanceof byte[]) {
+            return IntSet.size((byte[]) r);
+        }
+        return r instanceof PackedMembers ? ((PackedMembers) r).size() : ((MemberTable) r).size();
     }
 
     @Override
@@ -101,25 +125,28 @@ public final class SetValue implements CompoundValue {
     }
 
     public boolean contains(byte[] m) {
+        byte[] ints = ints();
+        PackedMembers packed = packed();
         if (ints != null) {
             return Numbers.isLong(m) && IntSet.contains(ints, Numbers.parseLong(m));
         }
         if (packed != null) {
             return packed.contains(m);
         }
-        return table.find(m) >= 0;
+        return table().find(m) >= 0;
     }
 
     /** Adds {@code m}, converting the encoding where Redis does; false if already present. */
     public boolean add(byte[] m, Limits limits) {
+        byte[] ints = ints();
         if (ints != null) {
             if (Numbers.isLong(m)) {
                 byte[] grown = IntSet.add(ints, Numbers.parseLong(m));
                 if (grown == ints) {
                     return false;
                 }
-                ints = grown;
-                if (IntSet.size(ints) > limits.intsetCap()) {
+                repr = grown;
+                if (IntSet.size(grown) > limits.intsetCap()) {
                     toTable();
                 }
                 return true;
@@ -133,6 +160,7 @@ public final class SetValue implements CompoundValue {
                 toTable();
             }
         }
+        PackedMembers packed = packed();
         if (packed != null) {
             if (packed.contains(m)) {
                 return false;
@@ -143,6 +171,7 @@ public final class SetValue implements CompoundValue {
             }
             toTable();
         }
+        MemberTable table = table();
         if (table.add(m)) {
             table.memberBytes += Memory.arrayBytes(m.length);
             return true;
@@ -151,18 +180,20 @@ public final class SetValue implements CompoundValue {
     }
 
     public boolean remove(byte[] m) {
+        byte[] ints = ints();
         if (ints != null) {
             if (!Numbers.isLong(m)) {
                 return false;
             }
             byte[] shrunk = IntSet.remove(ints, Numbers.parseLong(m));
-            boolean removed = shrunk != ints;
-            ints = shrunk;
-            return removed;
+            repr = shrunk;
+            return shrunk != ints;
         }
+        PackedMembers packed = packed();
         if (packed != null) {
             return packed.remove(m);
         }
+        MemberTable table = table();
         if (table.remove(m)) {
             table.memberBytes -= Memory.arrayBytes(m.length);
             return true;
@@ -171,17 +202,19 @@ public final class SetValue implements CompoundValue {
     }
 
     private void intsToPacked() {
+        byte[] ints = ints();
         PackedMembers p = new PackedMembers(IntSet.size(ints) * 8 + 16);
         for (int i = 0; i < IntSet.size(ints); i++) {
             p.append(Numbers.toBytes(IntSet.get(ints, i)));
         }
-        ints = null;
-        packed = p;
+        repr = p;
     }
 
     private void toTable() {
         MemberTable t = new MemberTable();
         long bytes = 0;
+        byte[] ints = ints();
+        PackedMembers packed = packed();
         if (ints != null) {
             for (int i = 0; i < IntSet.size(ints); i++) {
                 byte[] m = Numbers.toBytes(IntSet.get(ints, i));
@@ -195,14 +228,14 @@ public final class SetValue implements CompoundValue {
                 bytes += Memory.arrayBytes(m.length);
             }
         }
-        ints = null;
-        packed = null;
-        table = t;
+        repr = t;
         t.memberBytes = bytes;
     }
 
     /** Every member, in the encoding's order (ascending for an intset, insertion order for a listpack). */
     public void forEach(MemberVisitor visitor) {
+        byte[] ints = ints();
+        PackedMembers packed = packed();
         if (ints != null) {
             for (int i = 0; i < IntSet.size(ints); i++) {
                 visitor.visit(Numbers.toBytes(IntSet.get(ints, i)));
@@ -212,35 +245,42 @@ public final class SetValue implements CompoundValue {
                 visitor.visit(packed.memberAt(p));
             }
         } else {
+            MemberTable table = table();
             table.forEachSlot(slot -> visitor.visit(table.keyAt(slot)));
         }
     }
 
     /** A uniformly chosen member; the set must not be empty. */
     public byte[] randomMember(RandomGenerator random) {
+        byte[] ints = ints();
+        PackedMembers packed = packed();
         if (ints != null) {
             return Numbers.toBytes(IntSet.get(ints, random.nextInt(IntSet.size(ints))));
         }
         if (packed != null) {
             return packed.memberAt(packed.offsetOf(random.nextInt(packed.size())));
         }
+        MemberTable table = table();
         return table.keyAt(table.randomSlot(random));
     }
 
     /** Removes and returns a uniformly chosen member; the set must not be empty. */
     public byte[] popRandom(RandomGenerator random) {
+        byte[] ints = ints();
         if (ints != null) {
             int i = random.nextInt(IntSet.size(ints));
             long v = IntSet.get(ints, i);
-            ints = IntSet.removeAt(ints, i);
+            repr = IntSet.removeAt(ints, i);
             return Numbers.toBytes(v);
         }
+        PackedMembers packed = packed();
         if (packed != null) {
             int p = packed.offsetOf(random.nextInt(packed.size()));
             byte[] m = packed.memberAt(p);
             packed.removeAt(p);
             return m;
         }
+        MemberTable table = table();
         int slot = table.randomSlot(random);
         byte[] m = table.keyAt(slot);
         table.removeSlot(slot);
@@ -253,10 +293,11 @@ public final class SetValue implements CompoundValue {
      * members at once and cursor 0, as Redis does for intsets and listpacks.
      */
     public long scanStep(long cursor, MemberVisitor visitor) {
-        if (table == null) {
+        if (!(repr instanceof MemberTable)) {
             forEach(visitor);
             return 0;
         }
+        MemberTable table = table();
         return table.scanStep(cursor, slot -> visitor.visit(table.keyAt(slot)));
     }
 
@@ -293,15 +334,12 @@ public final class SetValue implements CompoundValue {
      */
     public SetValue keepRandom(int keep, Limits limits, RandomGenerator random) {
         SetValue kept = new SetValue();
-        if (ints != null) {
-            kept.ints = IntSet.empty();
-        } else {
-            kept.packed = new PackedMembers(0);
-        }
+        boolean intset = isIntset();
+        kept.repr = intset ? IntSet.empty() : new PackedMembers(0);
         for (int i = 0; i < keep; i++) {
             byte[] m = popRandom(random);
-            if (kept.ints != null) {
-                kept.ints = IntSet.add(kept.ints, Numbers.parseLong(m));
+            if (intset) {
+                kept.repr = IntSet.add((byte[]) kept.repr, Numbers.parseLong(m));
             } else {
                 kept.add(m, limits);
             }
@@ -311,28 +349,31 @@ public final class SetValue implements CompoundValue {
 
     @Override
     public long heapBytes() {
-        long self = 24;
-        if (ints != null) {
-            return self + Memory.arrayBytes(ints.length);
+        Object r = repr;
+        if (r instanceof byte[]) {
+            return SHALLOW + Memory.arrayBytes(((byte[]) r).length);
         }
-        if (packed != null) {
-            return self + packed.heapBytes();
+        if (r instanceof PackedMembers) {
+            return SHALLOW + ((PackedMembers) r).heapBytes();
         }
-        return self + 40 + table.tableBytes(0) + table.memberBytes;
+        MemberTable table = (MemberTable) r;
+        return SHALLOW + TABLE_SHALLOW + table.tableBytes(0) + table.memberBytes;
     }
 
     @Override
     public SetValue copy() {
         SetValue s = new SetValue();
-        if (ints != null) {
-            s.ints = IntSet.copy(ints);
-        } else if (packed != null) {
-            s.packed = packed.copy();
+        Object r = repr;
+        if (r instanceof byte[]) {
+            s.repr = IntSet.copy((byte[]) r);
+        } else if (r instanceof PackedMembers) {
+            s.repr = ((PackedMembers) r).copy();
         } else {
             // member arrays are never modified, so the copy may share them
+            MemberTable table = (MemberTable) r;
             MemberTable t = new MemberTable();
             table.forEachSlot(slot -> t.add(table.keyAt(slot)));
-            s.table = t;
+            s.repr = t;
             t.memberBytes = table.memberBytes;
         }
         return s;

@@ -87,9 +87,16 @@ public final class SortedSet implements CompoundValue {
      * the packed one would exceed {@code limits}. Returns true if the member was added.
      */
     public boolean put(byte[] member, double score, Limits limits) {
+        return put(member, score, score(member), limits);
+    }
+
+    /**
+     * {@link #put(byte[], double, Limits)} for a caller that just read the member's current score
+     * ({@code old}, NaN if absent; the set unchanged since), saving a lookup.
+     */
+    public boolean put(byte[] member, double score, double old, Limits limits) {
         score += 0.0; // -0 is stored as 0, as Redis does
         ZsetEncoding enc = enc();
-        double old = enc.score(member);
         if (!Double.isNaN(old)) {
             if (old != score) {
                 enc.update(member, old, score);

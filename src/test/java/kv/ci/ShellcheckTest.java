@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * shellcheck over every shell script of the repository: bin/*, .ci/run, bench/*.sh,
- * src/main/docker/*.sh (a file counts as a shell script when its first line is an sh/bash
+ * src/main/docker/*.sh, helm/kv/files/*.sh, src/test/deploy/*.sh (a file counts as a shell script when its first line is an sh/bash
  * shebang). shellcheck missing fails the test: .ci/run and the workflows install it.
  */
 class ShellcheckTest {
@@ -26,6 +26,8 @@ class ShellcheckTest {
         candidates.addAll(Tools.list(".ci", "run"));
         candidates.addAll(Tools.list("bench", "*.sh"));
         candidates.addAll(Tools.list("src/main/docker", "*"));
+        candidates.addAll(Tools.list("helm/kv/files", "*.sh"));
+        candidates.addAll(Tools.list("src/test/deploy", "*.sh"));
         List<Path> scripts = new ArrayList<>();
         for (Path p : candidates) {
             String first = firstLine(p);
@@ -55,7 +57,7 @@ class ShellcheckTest {
             names.add(Tools.ROOT.relativize(p).toString());
         }
         for (String expected : List.of("bin/kv-server", "bin/kv-cli", ".ci/run", "src/main/docker/kv-entrypoint.sh",
-                "src/main/docker/redis-server", "src/main/docker/redis-cli")) {
+                "src/main/docker/redis-server", "src/main/docker/redis-cli", "helm/kv/files/start-node.sh")) {
             assertTrue(names.contains(expected), "expected " + expected + " among the scripts " + names);
         }
         List<String> command = new ArrayList<>(List.of("shellcheck", "--format=gcc", "--external-sources"));

@@ -137,6 +137,22 @@ class ClientTrackingTest {
     }
 
     @Test
+    void anotherClientsPipelineIsBroadcastInOneMessage() throws Exception {
+        try (RespTestClient reader = connect(); RespTestClient writer = connect()) {
+            reader.call("HELLO", "3");
+            reader.call("CLIENT", "TRACKING", "on", "BCAST");
+            // one write, so one read on the server: Redis 7.0 sends the turn's keys at once, in byte order
+            writer.sendRaw("SET k3 1\r\nSET k1 2\r\nDEL k1\r\nINCR k2\r\n");
+            assertEquals("+OK\r\n", writer.readReply());
+            assertEquals("+OK\r\n", writer.readReply());
+            assertEquals(":1\r\n", writer.readReply());
+            assertEquals(":1\r\n", writer.readReply());
+            assertEquals(invalidate3("k1", "k2", "k3"), reader.readReply());
+            assertEquals("+PONG\r\n", reader.call("PING"));
+        }
+    }
+
+    @Test
     void expiryInvalidates() throws Exception {
         try (RespTestClient reader = connect(); RespTestClient writer = connect()) {
             reader.call("HELLO", "3");

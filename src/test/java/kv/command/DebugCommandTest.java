@@ -149,4 +149,34 @@ class DebugCommandTest {
         assertTrue(m.find(), info);
         return m.group(1);
     }
+
+    private static long field(String clientInfo, String name) {
+        Matcher m = Pattern.compile(" " + name + "=(\\d+) ").matcher(clientInfo);
+        assertTrue(m.find(), clientInfo);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void replyBufferShrinksToItsPeakUse() throws Exception {
+        try (RespTestClient c = client(0)) {
+            String fresh = c.call("CLIENT", "INFO");
+            assertEquals(16384, field(fresh, "rbp"), "a new client's peak is the buffer size, as in Redis");
+            // the peak restarts on every periodic run, so the small replies below shrink the buffer
+            assertEquals("+OK\r\n", c.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "0"));
+            try {
+                long giveUp = System.currentTimeMillis() + 15_000;
+                String info = c.call("CLIENT", "INFO");
+                while (field(info, "rbs") != 1024 && System.currentTimeMillis() < giveUp) {
+                    Thread.sleep(50);
+                    info = c.call("CLIENT", "INFO");
+                }
+                assertEquals(1024, field(info, "rbs"), info);
+                assertTrue(field(info, "rbp") < 1024, info);
+                String stats = c.call("INFO", "stats");
+                assertTrue(!stats.contains("reply_buffer_shrinks:0\r\n"), stats);
+            } finally {
+                c.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "RESET");
+            }
+        }
+    }
 }

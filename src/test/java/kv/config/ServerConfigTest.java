@@ -156,6 +156,25 @@ class ServerConfigTest {
         expected.put("min-replicas-max-lag", "10");
         expected.put("min-slaves-max-lag", "10");
         expected.put("repl-disable-tcp-nodelay", "no");
+        // the replica side's, as redis-server 7.0.15 reports them on a master
+        expected.put("replicaof", "");
+        expected.put("slaveof", "");
+        expected.put("masterauth", "");
+        expected.put("masteruser", "");
+        expected.put("replica-read-only", "yes");
+        expected.put("slave-read-only", "yes");
+        expected.put("replica-serve-stale-data", "yes");
+        expected.put("slave-serve-stale-data", "yes");
+        expected.put("replica-priority", "100");
+        expected.put("slave-priority", "100");
+        expected.put("replica-announce-ip", "");
+        expected.put("slave-announce-ip", "");
+        expected.put("replica-announce-port", "0");
+        expected.put("slave-announce-port", "0");
+        expected.put("replica-announced", "yes");
+        expected.put("repl-diskless-load", "disabled");
+        expected.put("replica-lazy-flush", "no");
+        expected.put("slave-lazy-flush", "no");
         // KV only: the health and metrics port (redis-server has no such directive)
         expected.put("management-port", "9000");
         for (Map.Entry<String, String> e : expected.entrySet()) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Keyspace notifications against the reference server: every case of the conformance corpus is run
- * on KV and on a real redis-server side by side, each with {@code notify-keyspace-events KEA} and a
+ * on KV and on a real redis-server side by side, each with {@code notify-keyspace-events KEAnm} (every
+ * class, "new" and "keymiss" included) and a
  * subscriber on {@code __key*__:*}, and the messages each case caused must be the same, in the same
  * order. The corpus exercises every write command with its options and errors, so this checks that
  * each emits exactly Redis' events ("lpush", "zincr", "rename_from"/"rename_to", "del" after the
@@ -36,6 +37,15 @@ class KeyspaceEventsModelTest {
             "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "monitor", "auth",
             "shutdown", "acl", "wait", "waitaof", "object", "memory");
     private static final String MARKER = "__keyevent@0__:~end-of-case~";
+    /** Every class, "new" and "keymiss" included. */
+    private static final String ALL_EVENTS = "KEAnm";
+    /**
+     * Cases where Redis 7.2 looks keys up in other situations than the 7.0 oracle, so keymiss
+     * differs: 7.2 checks BITCOUNT/BITPOS arguments before the lookup (#11734), ZRANK WITHSCORE
+     * exists only in 7.2. They are compared without keymiss.
+     */
+    private static final Set<String> KEYMISS_DIFFERS_IN_72 = Set.of("bitmaps.corpus: bitcount errors",
+            "bitmaps.corpus: bitpos errors", "zsets.corpus: zrank zrevrank");
 
     @Inject
     RespServer server;
@@ -58,9 +68,9 @@ class KeyspaceEventsModelTest {
         }
 
         /** Runs the case's commands on a fresh connection and returns the notifications they caused. */
-        List<String> run(Corpus.Case c) throws IOException {
+        List<String> run(Corpus.Case c, String events) throws IOException {
             admin.call("FLUSHALL");
-            admin.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            admin.call("CONFIG", "SET", "notify-keyspace-events", events);
             admin.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
             drainTo(admin);
             try (RespTestClient client = new RespTestClient(port).timeout(5000)) {
@@ -132,11 +142,13 @@ class KeyspaceEventsModelTest {
                 continue;
             }
             for (Corpus.Case c : f.cases) {
-                tests.add(DynamicTest.dynamicTest(f.name + ": " + c.name, () -> {
-                    List<String> expected = oracle.run(c);
-                    List<String> actual = kv.run(c);
+                String name = f.name + ": " + c.name;
+                String events = KEYMISS_DIFFERS_IN_72.contains(name) ? "KEAn" : ALL_EVENTS;
+                tests.add(DynamicTest.dynamicTest(name, () -> {
+                    List<String> expected = oracle.run(c, events);
+                    List<String> actual = kv.run(c, events);
                     if (!expected.equals(actual)) {
-                        throw new AssertionError("notifications differ\n redis: " + expected + "\n    kv: " + actual);
+                        throw new AssertionError("notifications differ in " + name + "\n redis: " + expected + "\n    kv: " + actual);
                     }
                 }));
             }

@@ -52,7 +52,24 @@ public final class EngineHarness implements Server.Lifecycle {
 
     public String call(Client who, byte[][] argv) {
         server.dispatcher().execute(who, argv, writer);
+        endTurn();
         return take();
+    }
+
+    /** Work deferred to the end of the event-loop turn; each call is one turn. */
+    private final java.util.ArrayDeque<Runnable> turnEnd = new java.util.ArrayDeque<>();
+
+    /** Runs what was deferred to the end of the turn (a test's "beforeSleep"). */
+    public void endTurn() {
+        Runnable task;
+        while ((task = turnEnd.poll()) != null) {
+            task.run();
+        }
+    }
+
+    @Override
+    public void afterTurn(Runnable task) {
+        turnEnd.add(task);
     }
 
     /** Runs one command with the reply going into {@code reply} instead of RESP bytes. */
@@ -62,6 +79,7 @@ public final class EngineHarness implements Server.Lifecycle {
             argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
         server.dispatcher().execute(client, argv, reply);
+        endTurn();
     }
 
     private String take() {

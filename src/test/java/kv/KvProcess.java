@@ -1,4 +1,4 @@
-package kv.aof;
+package kv;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -9,15 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import kv.RespTestClient;
-
 /** The packaged KV started as its own JVM on a free port, its output in a log file. */
-final class KvProcess implements AutoCloseable {
+public final class KvProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
-    final Process process;
-    final int port;
-    final Path log;
+    public final Process process;
+    public final int port;
+    public final Path log;
 
     private KvProcess(Process process, int port, Path log) {
         this.process = process;
@@ -25,15 +23,19 @@ final class KvProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
     /** Starts KV with {@code --dir dir} and the given directives; does not wait for it. */
-    static KvProcess launch(Path dir, String... args) throws IOException {
-        int port = freePort();
+    public static KvProcess launch(Path dir, String... args) throws IOException {
+        return launch(dir, freePort(), args);
+    }
+
+    /** The same on a given port (a restart where clients and Sentinels expect it). */
+    public static KvProcess launch(Path dir, int port, String... args) throws IOException {
         Path log = Files.createTempFile(dir.getParent(), "kv-", ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", JAR.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
@@ -44,8 +46,15 @@ final class KvProcess implements AutoCloseable {
     }
 
     /** Starts KV and waits until it answers PING (loading included). */
-    static KvProcess start(Path dir, String... args) throws Exception {
-        KvProcess kv = launch(dir, args);
+    public static KvProcess start(Path dir, String... args) throws Exception {
+        return awaitPong(launch(dir, args));
+    }
+
+    public static KvProcess start(Path dir, int port, String... args) throws Exception {
+        return awaitPong(launch(dir, port, args));
+    }
+
+    private static KvProcess awaitPong(KvProcess kv) throws Exception {
         try (RespTestClient c = kv.connect()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!c.call("PING").equals("+PONG\r\n")) {
@@ -61,7 +70,7 @@ final class KvProcess implements AutoCloseable {
         return kv;
     }
 
-    RespTestClient connect() throws Exception {
+    public RespTestClient connect() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
@@ -75,18 +84,18 @@ final class KvProcess implements AutoCloseable {
         }
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
     /** kill -9: no shutdown hook runs, nothing is flushed. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Waits for the process to end by itself; its exit code. */
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("KV did not exit");
