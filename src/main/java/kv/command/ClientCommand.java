@@ -90,6 +90,9 @@ final class ClientCommand {
 
     private static String flags(Server server, Client cl) {
         StringBuilder f = new StringBuilder();
+        if (cl.replica()) {
+            f.append('S');
+        }
         if (cl.monitor()) {
             f.append('O');
         }
@@ -128,6 +131,9 @@ final class ClientCommand {
 
     /** Redis' client type of a connection: master (our master's link), pubsub while it listens to anything, else normal. */
     private static int typeOf(Server server, Client cl) {
+        if (cl.replica()) {
+            return 1;
+        }
         if (cl.isMaster()) {
             return 3;
         }

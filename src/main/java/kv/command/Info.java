@@ -133,7 +133,9 @@ public final class Info {
 
     private static void clients(StringBuilder sb, Server s) {
         sb.append("# Clients\r\n");
-        field(sb, "connected_clients", s.clients().count());
+        kv.repl.MasterSide master = s.component(kv.repl.MasterSide.class);
+        // replicas are clients, but not counted here (Redis: clients minus slaves)
+        field(sb, "connected_clients", s.clients().count() - (master == null ? 0 : master.replicaCount()));
         field(sb, "cluster_connections", 0);
         field(sb, "maxclients", s.config().maxClients());
         field(sb, "client_recent_max_input_buffer", 0);
@@ -294,9 +296,9 @@ public final class Info {
         field(sb, "instantaneous_input_repl_kbps", "0.00");
         field(sb, "instantaneous_output_repl_kbps", "0.00");
         field(sb, "rejected_connections", st.rejectedConnections);
-        field(sb, "sync_full", 0);
-        field(sb, "sync_partial_ok", 0);
-        field(sb, "sync_partial_err", 0);
+        field(sb, "sync_full", st.syncFull);
+        field(sb, "sync_partial_ok", st.syncPartialOk);
+        field(sb, "sync_partial_err", st.syncPartialErr);
         field(sb, "expired_keys", ks.stats().expiredKeys);
         field(sb, "expired_stale_perc", "0.00");
         field(sb, "expired_time_cap_reached_count", 0);
@@ -349,7 +351,12 @@ public final class Info {
         } else {
             field(sb, "role", "master");
         }
-        field(sb, "connected_slaves", 0);
+        kv.repl.MasterSide master = s.component(kv.repl.MasterSide.class);
+        if (master == null) {
+            field(sb, "connected_slaves", 0);
+        } else {
+            master.info(sb);
+        }
         field(sb, "master_failover_state", "no-failover");
         field(sb, "master_replid", log.replid());
         field(sb, "master_replid2", log.replid2());

@@ -96,6 +96,14 @@ public final class ServerConfig {
     private final Param maxmemory;
     private final Param replBacklogSize;
     private final Param replTimeout;
+    private final Param replDisklessSync;
+    private final Param replDisklessSyncDelay;
+    private final Param replDisklessSyncMaxReplicas;
+    private final Param replBacklogTtl;
+    private final Param replPingReplicaPeriod;
+    private final Param minReplicasToWrite;
+    private final Param minReplicasMaxLag;
+    private final Param replDisableTcpNodelay;
     private Param replicaof;
     private Param masterauth;
     private Param masteruser;
@@ -200,6 +208,17 @@ public final class ServerConfig {
         maxmemory = add(new NumParam("maxmemory", 0, 0, -1L, 0, true, true));
         replBacklogSize = add(new NumParam("repl-backlog-size", 0, 1, Long.MAX_VALUE, 1024 * 1024, true));
         replTimeout = add(new NumParam("repl-timeout", 0, 1, Integer.MAX_VALUE, 60, false));
+        replDisklessSync = add(new BoolParam("repl-diskless-sync", 0, true));
+        replDisklessSyncDelay = add(new NumParam("repl-diskless-sync-delay", 0, 0, Integer.MAX_VALUE, 5, false));
+        replDisklessSyncMaxReplicas = add(new NumParam("repl-diskless-sync-max-replicas", 0, 0, Integer.MAX_VALUE, 0, false));
+        replBacklogTtl = add(new NumParam("repl-backlog-ttl", 0, 0, Long.MAX_VALUE, 3600, false));
+        replPingReplicaPeriod = alias(add(new NumParam("repl-ping-replica-period", 0, 1, Integer.MAX_VALUE, 10, false)),
+                "repl-ping-slave-period");
+        minReplicasToWrite = alias(add(new NumParam("min-replicas-to-write", 0, 0, Integer.MAX_VALUE, 0, false)),
+                "min-slaves-to-write");
+        minReplicasMaxLag = alias(add(new NumParam("min-replicas-max-lag", 0, 0, Integer.MAX_VALUE, 10, false)),
+                "min-slaves-max-lag");
+        replDisableTcpNodelay = add(new BoolParam("repl-disable-tcp-nodelay", 0, false));
         addReplicaDirectives();
         maxmemoryPolicy = add(new EnumParam("maxmemory-policy", 0, "noeviction",
                 "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -535,6 +554,40 @@ public final class ServerConfig {
     /** repl-timeout in seconds. */
     public long replTimeoutSeconds() {
         return l(replTimeout);
+    }
+
+    /** repl-diskless-sync: full syncs stream the RDB to replicas that can take it (capa eof) without a file. */
+    public boolean replDisklessSync() {
+        return b(replDisklessSync);
+    }
+
+    public long replDisklessSyncDelaySeconds() {
+        return l(replDisklessSyncDelay);
+    }
+
+    public long replDisklessSyncMaxReplicas() {
+        return l(replDisklessSyncMaxReplicas);
+    }
+
+    /** repl-backlog-ttl in seconds: the backlog is freed once no replica has been connected that long (0 = never). */
+    public long replBacklogTtlSeconds() {
+        return l(replBacklogTtl);
+    }
+
+    public long replPingReplicaPeriodSeconds() {
+        return l(replPingReplicaPeriod);
+    }
+
+    public long minReplicasToWrite() {
+        return l(minReplicasToWrite);
+    }
+
+    public long minReplicasMaxLag() {
+        return l(minReplicasMaxLag);
+    }
+
+    public boolean replDisableTcpNodelay() {
+        return b(replDisableTcpNodelay);
     }
 
     /** replicaof as "host port", or "" while this server is a master. */

@@ -54,6 +54,8 @@ public final class Blocking implements KeyspaceListener {
         final boolean unblockOnNoKey;
         final List<WaitKey> keys;
         final boolean timed;
+        /** The reply at the deadline; null: a null array, as the blocking pops answer. */
+        final java.util.function.Consumer<Reply> timeoutReply;
         long timer = -1;
         Runnable resume;
 
@@ -65,6 +67,7 @@ public final class Blocking implements KeyspaceListener {
             this.type = request.type();
             this.unblockOnNoKey = request.unblockOnNoKey();
             this.timed = request.deadlineMs() > 0;
+            this.timeoutReply = request.timeoutReply();
             List<WaitKey> k = new ArrayList<>(request.keys().length);
             for (byte[] key : request.keys()) {
                 WaitKey w = new WaitKey(client.db(), key);
@@ -202,10 +205,30 @@ public final class Blocking implements KeyspaceListener {
             return;
         }
         w.timer = -1;
-        w.reply.nullArray();
+        if (w.timeoutReply != null) {
+            w.timeoutReply.accept(w.reply);
+        } else {
+            w.reply.nullArray();
+        }
         server.dispatcher().countUnblocked(w.spec, false);
         finish(w);
         drain();
+    }
+
+    /**
+     * Ends the wait of {@code client}, blocked by {@link Call#blockUntilCompleted}, with the reply
+     * {@code answer} writes; false if it is not waiting so.
+     */
+    public boolean complete(Client client, java.util.function.Consumer<Reply> answer) {
+        Waiter w = byClient.get(client);
+        if (w == null || !w.keys.isEmpty()) {
+            return false;
+        }
+        answer.accept(w.reply);
+        server.dispatcher().countUnblocked(w.spec, false);
+        finish(w);
+        drain();
+        return true;
     }
 
     /** Removes the waiter and queues its connection's resumption. */

@@ -174,7 +174,11 @@ public final class Call {
     // ---- blocking commands ----
 
     /** What a blocking command waits for: keys of one type, until a deadline (unix ms, 0 = none). */
-    public record BlockRequest(byte[][] keys, ValueType type, long deadlineMs, boolean unblockOnNoKey) {
+    public record BlockRequest(byte[][] keys, ValueType type, long deadlineMs, boolean unblockOnNoKey,
+            java.util.function.Consumer<Reply> timeoutReply) {
+        BlockRequest(byte[][] keys, ValueType type, long deadlineMs, boolean unblockOnNoKey) {
+            this(keys, type, deadlineMs, unblockOnNoKey, null);
+        }
     }
 
     /**
@@ -197,6 +201,15 @@ public final class Call {
     /** Like {@link #block}, but a deletion of a key also wakes the client (XREADGROUP). */
     public void blockUntilChangedOrDeleted(ValueType type, long deadlineMs, byte[]... keys) {
         blockRequest = new BlockRequest(keys, type, deadlineMs, true);
+    }
+
+    /**
+     * Ends this command without a reply and waits for no key: whoever the command registered with
+     * ends the wait by {@link Blocking#complete} (WAIT: the replicas' acknowledgements), or the
+     * deadline (unix ms, 0 = none) passes and {@code timeoutReply} answers. Only when {@link #mayBlock()}.
+     */
+    public void blockUntilCompleted(long deadlineMs, java.util.function.Consumer<Reply> timeoutReply) {
+        blockRequest = new BlockRequest(new byte[0][], null, deadlineMs, false, timeoutReply);
     }
 
     BlockRequest blockRequest() {

@@ -112,6 +112,10 @@ public final class Client {
     /** Set while the client's own command runs: messages for it wait in {@link #heldPushes}. */
     private boolean executing;
     private List<Consumer<Reply>> heldPushes;
+    /** This connection is a replica of ours (it sent SYNC/PSYNC): CLIENT LIST flag S, type replica. */
+    private boolean replica;
+    /** master_repl_offset right after this client's last command that was streamed (Redis' woff; WAIT waits for it). */
+    private long replOffset;
     /** The client applying this replica's master stream (Redis' CLIENT_MASTER): its commands are obeyed. */
     private boolean master;
 
@@ -204,6 +208,10 @@ public final class Client {
         }
     }
     public void denyBlocking(boolean value) { denyBlocking = value; }
+    public boolean replica() { return replica; }
+    public void replica(boolean value) { replica = value; }
+    public long replOffset() { return replOffset; }
+    void replOffset(long offset) { replOffset = offset; }
 
     /** What this client holds in memory: pending input, unsent output and the MULTI queue (used_memory counts it). */
     public long memoryUsage() {

@@ -155,7 +155,8 @@ public final class Clients {
             return;
         }
         for (Client c : new ArrayList<>(byId.values())) {
-            if (!c.monitor() && !c.blocked() && !c.isMaster() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
+            // replicas and the master are exempt, as in Redis: a replica loading a big RDB sends nothing for a while
+            if (!c.monitor() && !c.blocked() && !c.replica() && !c.isMaster() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
                 c.transport().closeAfterReply();
             }
         }

@@ -73,6 +73,9 @@ public final class Dispatcher {
                 return refuse(spec, reply, multi, Errors.OOM);
             }
             String refusal = obeyed ? null : persistenceRefusal(spec);
+            if (refusal == null && !obeyed) {
+                refusal = replicationRefusal(spec, multi);
+            }
             if (refusal != null) {
                 return refuse(spec, reply, multi, refusal);
             }
@@ -191,6 +194,20 @@ public final class Dispatcher {
         return aofError == null ? null : "MISCONF " + aofError;
     }
 
+    /**
+     * NOREPLICAS for writes (and an EXEC that queued one) while min-replicas-to-write is not met by
+     * replicas that acknowledged within min-replicas-max-lag, as Redis' processCommand checks it.
+     */
+    private String replicationRefusal(CommandSpec spec, Transaction multi) {
+        ServerConfig c = server.config();
+        if (c.minReplicasToWrite() == 0 || c.minReplicasMaxLag() == 0 || server.replication().proxying()) {
+            return null;
+        }
+        boolean write = spec.has(CommandSpec.WRITE)
+                || multi != null && "exec".equals(spec.fullName()) && multi.hasWrite();
+        return write && server.replication().goodReplicas() < c.minReplicasToWrite() ? Errors.NOREPLICAS : null;
+    }
+
     /** What RESP2's subscribed mode still allows (recognised by the spec, so renaming changes nothing). */
     private static boolean allowedWhileSubscribed(CommandSpec spec) {
         switch (spec.fullName()) {
@@ -289,6 +306,7 @@ public final class Dispatcher {
         // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
         keyspace.noTouch(client.noTouch() && !"touch".equals(spec.fullName()));
         long changesBefore = keyspace.changes();
+        long streamedBefore = server.replication().offset();
         // set before running, as Redis does: CLIENT LIST shows the caller's own command
         client.lastCommand(spec.fullName());
         long start = System.nanoTime();
@@ -324,6 +342,9 @@ public final class Dispatcher {
             return true;
         }
         propagate(call, client, spec, keyspace.changes() != changesBefore);
+        if (server.replication().offset() != streamedBefore) {
+            client.replOffset(server.replication().offset());
+        }
         server.tracking().afterCommand(client, spec, argv);
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;

@@ -24,6 +24,7 @@ public final class Errors {
     public static final String DB_OUT_OF_RANGE = "ERR DB index is out of range";
     public static final String OVERFLOW = "ERR increment or decrement would overflow";
     public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
     public static final String NOAUTH = "NOAUTH Authentication required.";
     public static final String NOT_POSITIVE = "ERR value is out of range, must be positive";
     public static final String STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 public final class OutputLimits {
     private static final Logger LOG = Logger.getLogger(OutputLimits.class);
     private static final int NORMAL = 0;
+    private static final int REPLICA = 1;
     private static final int PUBSUB = 2;
 
     private final Server server;
@@ -21,17 +22,25 @@ public final class OutputLimits {
 
     /** Checks {@code client} now; true if it was over its limit and is being closed. */
     public boolean enforce(Client client) {
+        return enforce(client, 0);
+    }
+
+    /**
+     * Checks {@code client} now, counting {@code heldBytes} it is owed beyond its transport's queue
+     * too (a replica's stream held during its full sync); true if it is being closed.
+     */
+    public boolean enforce(Client client, long heldBytes) {
         if (client.closeScheduled()) {
             return true;
         }
-        int cls = server.pubSub().subscribed(client) ? PUBSUB : NORMAL;
+        int cls = client.replica() ? REPLICA : server.pubSub().subscribed(client) ? PUBSUB : NORMAL;
         long[] limit = server.config().outputBufferLimit(cls);
         if (limit[0] == 0 && limit[1] == 0) {
             return false;
         }
         // like Redis, the reply buffer being filled (its 16 KiB static buffer; here the current chunk)
         // does not count: only output queued beyond it, which a client that reads keeps near zero
-        long used = client.transport().outputUsage().queuedBytes();
+        long used = client.transport().outputUsage().queuedBytes() + heldBytes;
         boolean hard = limit[0] > 0 && used >= limit[0];
         boolean soft = false;
         if (limit[1] > 0 && used >= limit[1]) {

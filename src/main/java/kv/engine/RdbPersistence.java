@@ -198,6 +198,14 @@ public final class RdbPersistence {
         w.aux("redis-bits", "64");
         w.aux("ctime", Long.toString(now / 1000));
         w.aux("used-mem", Long.toString(server.usedMemory()));
+        ReplicationLog log = server.replication();
+        if (log.backlog() != null) {
+            // as Redis' rdbPopulateSaveInfo: a server in a replication chain records where the file
+            // stands in the stream (a replica restarted from it can continue with PSYNC)
+            w.aux("repl-stream-db", Integer.toString(Math.max(0, log.selectedDb())));
+            w.aux("repl-id", log.replid());
+            w.aux("repl-offset", Long.toString(log.offset()));
+        }
         w.aux("aof-base", aofBase ? "1" : "0");
         writeFunctions(w);
     }

@@ -34,6 +34,8 @@ public final class ReplicationLog implements Propagator {
     private int selectedDb = -1;
     /** While the server replicates a master, its own effects are not streamed (the master's are). */
     private boolean proxying;
+    /** Replicas online that acknowledged within min-replicas-max-lag (Redis' repl_good_slaves_count). */
+    private int goodReplicas;
     private final RespEncoder encoder = new RespEncoder(256);
     private final List<StreamListener> listeners = new ArrayList<>();
 
@@ -52,6 +54,20 @@ public final class ReplicationLog implements Propagator {
     public long secondOffset() { return secondOffset; }
     /** Null until a replica first needs one (repl_backlog_active:0). */
     public ReplicationBacklog backlog() { return backlog; }
+
+    /** The db the stream last selected, -1 when the next effect starts with SELECT. */
+    public int selectedDb() {
+        return selectedDb;
+    }
+
+    public int goodReplicas() {
+        return goodReplicas;
+    }
+
+    /** Set by the master side each second and whenever a replica comes or goes. */
+    public void goodReplicas(int count) {
+        goodReplicas = count;
+    }
 
     public void addListener(StreamListener l) {
         listeners.add(l);

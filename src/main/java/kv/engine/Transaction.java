@@ -15,12 +15,15 @@ public final class Transaction {
     private long bytes;
     /** Whether a queued command may grow memory: EXEC is then refused when out of memory, as in Redis. */
     private boolean denyOom;
+    /** Whether a queued command is a write (EXEC then counts as one for min-replicas-to-write). */
+    private boolean write;
 
     /** Queues a command; {@code deniesOom}: it may grow memory (see {@link CommandSpec#deniesOom}). */
     void add(CommandSpec spec, byte[][] argv, boolean deniesOom) {
         queued.add(new Queued(spec, argv));
         bytes += queuedBytes(argv);
         denyOom |= deniesOom;
+        write |= spec.has(CommandSpec.WRITE);
     }
 
     /** A queued command's footprint: the record, the argv array and each argument array. */
@@ -38,6 +41,10 @@ public final class Transaction {
 
     public boolean denyOom() {
         return denyOom;
+    }
+
+    public boolean hasWrite() {
+        return write;
     }
 
     public List<Queued> queued() {

@@ -16,6 +16,10 @@ public final class ServerStats {
     /** Read events that carried bytes, and socket writes of replies (total_reads/writes_processed). */
     public long readsProcessed;
     public long writesProcessed;
+    /** Full and partial resynchronisations served to replicas, and PSYNCs that asked to continue but could not. */
+    public long syncFull;
+    public long syncPartialOk;
+    public long syncPartialErr;
     /** Reply buffers shrunk and grown by the periodic resize (reply_buffer_shrinks/expands). */
     public long replyBufferShrinks;
     public long replyBufferExpands;
@@ -96,6 +100,9 @@ public final class ServerStats {
         evictedClients = 0;
         readsProcessed = 0;
         writesProcessed = 0;
+        syncFull = 0;
+        syncPartialOk = 0;
+        syncPartialErr = 0;
         replyBufferShrinks = 0;
         replyBufferExpands = 0;
         errorsByCode.clear();

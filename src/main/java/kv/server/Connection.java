@@ -24,6 +24,7 @@ import kv.protocol.Reply;
 import kv.protocol.RespParser;
 import kv.protocol.ReplyChunks;
 import kv.protocol.RespWriter;
+import kv.repl.ReplicaChannel;
 
 /**
  * One client socket on the data thread: parses what arrives, runs each command, and writes all
@@ -32,7 +33,7 @@ import kv.protocol.RespWriter;
  * (MONITOR) go into the same reply chunks, in order, and are written once per event-loop turn
  * by the {@link PushFlusher}.
  */
-final class Connection implements Client.Transport, RespParser.Limits, PushFlusher.Target {
+final class Connection implements Client.Transport, RespParser.Limits, PushFlusher.Target, ReplicaChannel {
     private static final Logger LOG = Logger.getLogger(Connection.class);
     private static final long REQUEST_HEAP_LIMIT = Runtime.getRuntime().maxMemory() / 8;
 
@@ -61,6 +62,10 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     /** Marked for this turn's push flush (so a client fed many pushes in one turn is flushed once). */
     private boolean pushesMarked;
     private boolean wroteSinceIdleCheck;
+    /** Runs when the socket's queue drains: input paused for back-pressure, a replica's RDB producer. */
+    private final java.util.List<Runnable> drainWaiters = new java.util.ArrayList<>(1);
+    /** A replica's own commands (REPLCONF ACK) get no reply: the socket carries the stream. */
+    private Reply replicaReplies;
 
     Connection(Server server, NetSocketInternal socket, PushFlusher pushFlusher, AppendOnlyFile aof) {
         this.server = server;
@@ -102,6 +107,16 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         socket.messageHandler(this::onMessage);
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> LOG.debugf("client %s: %s", remote, e.getMessage()));
+        socket.drainHandler(v -> drained());
+    }
+
+    private void drained() {
+        if (drainWaiters.isEmpty()) {
+            return;
+        }
+        java.util.List<Runnable> waiting = new java.util.ArrayList<>(drainWaiters);
+        drainWaiters.clear();
+        waiting.forEach(Runnable::run);
     }
 
     /** Refuses the connection with an error reply (protected mode, maxclients). */
@@ -136,7 +151,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         try {
             byte[][] argv;
             while (!closing && (argv = parser.next(in)) != null) {
-                Dispatcher.Outcome outcome = server.dispatcher().execute(client, argv, writer);
+                Dispatcher.Outcome outcome = server.dispatcher().execute(client, argv, replyTarget());
                 if (outcome == Dispatcher.Outcome.PAUSED) {
                     heldCommand = argv;
                     hold(in);
@@ -162,6 +177,16 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
             closeAfterReply();
         }
         flush();
+    }
+
+    private Reply replyTarget() {
+        if (!client.replica()) {
+            return writer;
+        }
+        if (replicaReplies == null) {
+            replicaReplies = new kv.protocol.DiscardingReply(2);
+        }
+        return replicaReplies;
     }
 
     private void hold(ByteBuf in) {
@@ -264,10 +289,10 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
             return;
         }
         // a client that pipelines without reading its replies must not grow our memory unbounded
-        if (!outputBackpressure && socket.writeQueueFull()) {
+        if (!outputBackpressure && socket.writeQueueFull() && (client == null || !client.replica())) {
             outputBackpressure = true;
             socket.pause();
-            socket.drainHandler(v -> {
+            drainWaiters.add(() -> {
                 outputBackpressure = false;
                 socket.resume();
             });
@@ -428,6 +453,57 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         if (!closing && heldUntil < 0) {
             writeOut();
         }
+    }
+
+    // ReplicaChannel: the socket of a client that became a replica
+
+    @Override
+    public void send(ByteBuf bytes) {
+        if (closing) {
+            bytes.release();
+            return;
+        }
+        writeOut(); // whatever was replied before comes first
+        socket.writeMessage(bytes, null);
+    }
+
+    @Override
+    public void sendFile(java.nio.file.Path file, long length, Consumer<Boolean> done) {
+        if (closing) {
+            done.accept(false);
+            return;
+        }
+        writeOut();
+        socket.writeMessage(new io.netty.channel.DefaultFileRegion(file.toFile(), 0, length))
+                .onComplete(ar -> done.accept(ar.succeeded()));
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    @Override
+    public void whenWritable(Runnable action) {
+        if (closing) {
+            return;
+        }
+        if (!socket.writeQueueFull()) {
+            context.runOnContext(v -> action.run());
+            return;
+        }
+        drainWaiters.add(action);
+    }
+
+    @Override
+    public String remoteIp() {
+        SocketAddress a = socket.remoteAddress();
+        return a == null || a.hostAddress() == null ? "?" : a.hostAddress();
+    }
+
+    @Override
+    public void noDelay(boolean on) {
+        socket.channelHandlerContext().channel().config().setOption(io.netty.channel.ChannelOption.TCP_NODELAY, on);
     }
 
     // RespParser.Limits

@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -58,6 +59,8 @@ public class RedisMetrics {
     private volatile String instancePolicy;
     /** SLOWLOG LEN, fetched from the data thread by the label watcher (the slow log is the data thread's). */
     private volatile long slowlogLength;
+    /** Meters of the replicas seen at the last refresh, by [ip, port, state]; the label-refresh thread only. */
+    private final Map<List<String>, List<Meter>> replicaMeters = new java.util.HashMap<>();
 
     void onStart(@Observes StartupEvent event) {
         Gauge.builder("redis_up", () -> server.accepting() ? 1 : 0)
@@ -137,7 +140,12 @@ public class RedisMetrics {
         gauge("redis_aof_last_write_status", "1 while persistence writes succeed", s -> flag(s.persistence().aofLastWriteOk()));
 
         // Replication
-        gauge("redis_connected_slaves", "Connected replicas", StatsSnapshot::connectedSlaves);
+        Gauge.builder("redis_connected_slaves", this, m -> m.server.replicationFigures().replicas().size())
+                .description("Connected replicas").register(registry);
+        Gauge.builder("redis_master_repl_offset", this, m -> m.server.replicationFigures().masterReplOffset())
+                .description("master_repl_offset: bytes of the replication stream so far").register(registry);
+        Gauge.builder("redis_replication_backlog_bytes", this, m -> m.server.replicationFigures().backlogSize())
+                .description("repl_backlog_size").register(registry);
 
         // Keyspace: every database, empty or not
         for (int db = 0; db < server.databases(); db++) {
@@ -200,6 +208,7 @@ public class RedisMetrics {
             if (server.accepting()) {
                 server.onDataThread(() -> server.server().slowLog().size()).onSuccess(n -> slowlogLength = n);
             }
+            refreshReplicaMeters();
             String policy = s.takenAtMs() == 0 ? null : s.maxMemoryPolicy();
             if (instanceInfo == null || (policy != null && !policy.equals(instancePolicy))) {
                 registerInstanceInfo(policy == null ? "" : policy);
@@ -207,6 +216,43 @@ public class RedisMetrics {
         } catch (RuntimeException e) {
             // a metrics refresh must never take anything down; the next tick tries again
         }
+    }
+
+    /**
+     * One offset and one lag gauge per connected replica, labelled as redis_exporter labels them;
+     * the meters of replicas that left are removed.
+     */
+    private void refreshReplicaMeters() {
+        java.util.Set<List<String>> present = new java.util.HashSet<>();
+        for (kv.repl.MasterSide.ReplicaView r : server.replicationFigures().replicas()) {
+            List<String> labels = List.of(r.ip(), Integer.toString(r.port()), r.state());
+            present.add(labels);
+            if (replicaMeters.containsKey(labels)) {
+                continue;
+            }
+            Tags tags = Tags.of("slave_ip", r.ip(), "slave_port", labels.get(1), "slave_state", r.state());
+            Meter offset = Gauge.builder("redis_connected_slave_offset_bytes", this, m -> m.replicaFigure(labels, true))
+                    .description("Offset acknowledged by a connected replica").tags(tags).register(registry);
+            Meter lag = Gauge.builder("redis_connected_slave_lag_seconds", this, m -> m.replicaFigure(labels, false))
+                    .description("Seconds since a connected replica's last acknowledgement").tags(tags).register(registry);
+            replicaMeters.put(labels, List.of(offset, lag));
+        }
+        for (java.util.Iterator<Map.Entry<List<String>, List<Meter>>> it = replicaMeters.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<List<String>, List<Meter>> e = it.next();
+            if (!present.contains(e.getKey())) {
+                e.getValue().forEach(registry::remove);
+                it.remove();
+            }
+        }
+    }
+
+    private double replicaFigure(List<String> labels, boolean offset) {
+        for (kv.repl.MasterSide.ReplicaView r : server.replicationFigures().replicas()) {
+            if (r.ip().equals(labels.get(0)) && Integer.toString(r.port()).equals(labels.get(1)) && r.state().equals(labels.get(2))) {
+                return offset ? r.ackOffset() : r.lagSeconds();
+            }
+        }
+        return Double.NaN;
     }
 
     private void registerErrorCode(String code) {

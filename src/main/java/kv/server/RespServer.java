@@ -60,6 +60,8 @@ public class RespServer {
     private Server server;
     private PushFlusher pushFlusher;
     private AppendOnlyFile aof;
+    /** Read by the metrics thread (its figures are immutable). */
+    private volatile kv.repl.MasterSide master;
     private final List<NetServer> listeners = new ArrayList<>();
     private volatile int port = -1;
     private long cronTimer = -1;
@@ -157,7 +159,11 @@ public class RespServer {
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
         server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
-        server.attach(kv.repl.ReplicaSide.class, new kv.repl.ReplicaSide(server, vertx));
+        master = new kv.repl.MasterSide(server, ((ContextInternal) context).nettyEventLoop());
+        server.attach(kv.repl.MasterSide.class, master);
+        kv.repl.ReplicaSide replicaSide = new kv.repl.ReplicaSide(server, vertx);
+        server.attach(kv.repl.ReplicaSide.class, replicaSide);
+        replicaSide.onHistoryChange(master::disconnectReplicas);
         config.addListener("appendonly", aof::applyAppendonly);
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
@@ -387,6 +393,12 @@ public class RespServer {
     /** The replication id INFO reports as master_replid (instance_info's label). */
     public String replicationId() {
         return server.replicationId();
+    }
+
+    /** The replication figures the master side last published (empty before start-up). */
+    public kv.repl.MasterSide.Figures replicationFigures() {
+        kv.repl.MasterSide m = master;
+        return m == null ? kv.repl.MasterSide.Figures.NONE : m.figures();
     }
 
     /** The data thread's latest statistics snapshot. */

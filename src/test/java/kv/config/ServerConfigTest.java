@@ -145,6 +145,17 @@ class ServerConfigTest {
         expected.put("stop-writes-on-bgsave-error", "yes");
         expected.put("repl-backlog-size", "1048576");
         expected.put("repl-timeout", "60");
+        expected.put("repl-diskless-sync", "yes");
+        expected.put("repl-diskless-sync-delay", "5");
+        expected.put("repl-diskless-sync-max-replicas", "0");
+        expected.put("repl-backlog-ttl", "3600");
+        expected.put("repl-ping-replica-period", "10");
+        expected.put("repl-ping-slave-period", "10");
+        expected.put("min-replicas-to-write", "0");
+        expected.put("min-slaves-to-write", "0");
+        expected.put("min-replicas-max-lag", "10");
+        expected.put("min-slaves-max-lag", "10");
+        expected.put("repl-disable-tcp-nodelay", "no");
         // the replica side's, as redis-server 7.0.15 reports them on a master
         expected.put("replicaof", "");
         expected.put("slaveof", "");
