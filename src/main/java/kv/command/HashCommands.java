@@ -1,9 +1,10 @@
 package kv.command;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import kv.config.ServerConfig;
@@ -408,11 +409,12 @@ final class HashCommands {
                 }
                 return;
             }
-            // few picks from a big table: random slots until enough distinct fields
-            Map<byte[], byte[]> picked = new IdentityHashMap<>();
+            // few picks from a big table: random slots until enough distinct fields (compared by
+            // content: a big table hands out copies of its fields, not the stored arrays)
+            Set<ByteBuffer> picked = new HashSet<>();
             while (picked.size() < n) {
                 byte[][] p = h.randomPair(random);
-                if (picked.putIfAbsent(p[0], p[1]) == null) {
+                if (picked.add(ByteBuffer.wrap(p[0]))) {
                     pair(r, p[0], p[1], withValues, resp3Pairs);
                 }
             }
