@@ -357,7 +357,8 @@ public final class Info {
         } else {
             master.info(sb);
         }
-        field(sb, "master_failover_state", "no-failover");
+        kv.repl.Failover failover = s.component(kv.repl.Failover.class);
+        field(sb, "master_failover_state", failover == null ? "no-failover" : failover.infoState());
         field(sb, "master_replid", log.replid());
         field(sb, "master_replid2", log.replid2());
         field(sb, "master_repl_offset", log.offset());

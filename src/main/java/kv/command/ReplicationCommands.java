@@ -9,6 +9,7 @@ import kv.engine.Errors;
 import kv.engine.ReplicationLog;
 import kv.engine.Server;
 import kv.protocol.Reply;
+import kv.repl.Failover;
 import kv.repl.MasterSide;
 import kv.repl.ReplicaSide;
 import kv.util.ClientText;
@@ -29,6 +30,7 @@ final class ReplicationCommands {
     }
 
     static void register(CommandTable t) {
+        t.register("failover", ReplicationCommands::failover);
         t.register("replicaof", ReplicationCommands::replicaOf);
         t.register("slaveof", ReplicationCommands::replicaOf);
         t.register("replconf", ReplicationCommands::replconf);
@@ -97,6 +99,20 @@ final class ReplicationCommands {
 
     /** PSYNC replid offset: +CONTINUE from the backlog, or +FULLRESYNC and an RDB. */
     private static void psync(Call c) {
+        if (c.argc() > 3 && c.is(3, "failover")) {
+            // our master fails over to us: take over if it is the master we follow
+            if (!c.text(1).equalsIgnoreCase(c.server().replication().replid())) {
+                throw c.error("ERR PSYNC FAILOVER replid must match my replid.");
+            }
+            ReplicaSide side = ReplicaSide.of(c.server());
+            if (side != null) {
+                side.promoteForFailover(c.text(1), requester(c));
+            }
+        }
+        Failover failover = c.server().component(Failover.class);
+        if (failover != null && failover.running()) {
+            throw c.error("NOMASTERLINK Can't SYNC while failing over");
+        }
         byte[] off = c.arg(2);
         long offset = Numbers.isLong(off, 0, off.length) ? Numbers.parseLong(off, 0, off.length) : -1;
         startSync(c, c.text(1), offset, false);
@@ -142,7 +158,11 @@ final class ReplicationCommands {
         if (side == null) {
             throw c.error("ERR replication is not available in this server");
         }
-        String requester = "id=" + c.client().id() + " addr=" + c.client().transport().remoteAddress();
+        Failover failover = c.server().component(Failover.class);
+        if (failover != null && failover.running()) {
+            throw c.error("ERR REPLICAOF not allowed while failing over.");
+        }
+        String requester = requester(c);
         if (c.is(1, "no") && c.is(2, "one")) {
             side.noOne(requester);
             c.reply().ok();
@@ -154,6 +174,76 @@ final class ReplicationCommands {
         }
         String host = new String(c.arg(1), java.nio.charset.StandardCharsets.ISO_8859_1);
         c.reply().simple(side.replicaOf(host, (int) port, requester));
+    }
+
+    private static String requester(Call c) {
+        return "id=" + c.client().id() + " addr=" + c.client().transport().remoteAddress();
+    }
+
+    /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms] | FAILOVER ABORT, checked in Redis' order. */
+    private static void failover(Call c) {
+        Failover failover = c.server().component(Failover.class);
+        if (failover == null) {
+            throw c.error("ERR replication is not available in this server");
+        }
+        if (c.argc() == 2 && c.is(1, "abort")) {
+            if (!failover.running()) {
+                throw c.error("ERR No failover in progress.");
+            }
+            failover.abort("Failover manually aborted");
+            c.reply().ok();
+            return;
+        }
+        long timeout = 0;
+        boolean force = false;
+        String host = null;
+        long port = 0;
+        for (int i = 1; i < c.argc(); i++) {
+            if (c.is(i, "timeout") && i + 1 < c.argc() && timeout == 0) {
+                timeout = c.longArg(i + 1);
+                if (timeout <= 0) {
+                    throw c.error("ERR FAILOVER timeout must be greater than 0");
+                }
+                i++;
+            } else if (c.is(i, "to") && i + 2 < c.argc() && host == null) {
+                port = c.longArg(i + 2);
+                host = new String(c.arg(i + 1), StandardCharsets.ISO_8859_1);
+                i += 2;
+            } else if (c.is(i, "force") && !force) {
+                force = true;
+            } else {
+                throw c.error(Errors.SYNTAX);
+            }
+        }
+        if (failover.running()) {
+            throw c.error("ERR FAILOVER already in progress.");
+        }
+        if (c.server().replication().proxying()) {
+            throw c.error("ERR FAILOVER is not valid when server is a replica.");
+        }
+        MasterSide master = master(c.server());
+        if (master == null || master.replicaCount() == 0) {
+            throw c.error("ERR FAILOVER requires connected replicas.");
+        }
+        if (force && (timeout == 0 || host == null)) {
+            throw c.error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+        }
+        if (host != null) {
+            MasterSide.ReplicaView target = null;
+            for (MasterSide.ReplicaView r : master.replicas(false)) {
+                if (r.ip().equalsIgnoreCase(host) && r.port() == port) {
+                    target = r;
+                }
+            }
+            if (target == null) {
+                throw c.error("ERR FAILOVER target HOST and PORT is not a replica.");
+            }
+            if (!"online".equals(target.state())) {
+                throw c.error("ERR FAILOVER target replica is not online.");
+            }
+        }
+        failover.start(host, (int) port, timeout, force);
+        c.reply().ok();
     }
 
     /**

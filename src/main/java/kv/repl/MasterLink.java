@@ -252,7 +252,11 @@ final class MasterLink implements RdbTransfer.Owner {
         } else {
             LOG.infof("Trying a partial resynchronization (request %s:%s).", request[0], request[1]);
         }
-        send("PSYNC", request[0], request[1]);
+        if (side.psyncForFailover()) {
+            send("PSYNC", request[0], request[1], "FAILOVER");
+        } else {
+            send("PSYNC", request[0], request[1]);
+        }
         expected.add(Expect.PSYNC);
     }
 
@@ -271,12 +275,14 @@ final class MasterLink implements RdbTransfer.Owner {
                 return;
             }
             LOG.infof("Full resync from master: %s:%d", fullSyncReplid, fullSyncOffset);
+            side.psyncAccepted();
             side.fullSyncStarts();
             phase = Phase.TRANSFER;
             expected.add(Expect.BULK);
         } else if (line.startsWith("+CONTINUE")) {
             String newId = line.length() > 10 ? line.substring(10).trim() : "";
             LOG.info("Successful partial resynchronization with master.");
+            side.psyncAccepted();
             side.continued(newId.length() == 40 ? newId : null);
             LOG.info("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
             startStream();

@@ -357,6 +357,11 @@ public final class MasterSide implements ReplicationLog.StreamListener {
     /** WAIT blocked {@code client} until {@code replicas} acknowledge {@code offset}: GETACK goes out this turn. */
     public void await(Client client, long offset, long replicas) {
         waits.put(client, new AckWait(offset, replicas));
+        requestAcks();
+    }
+
+    /** REPLCONF GETACK * goes to the replicas at the end of this turn (FAILOVER waits for their offsets). */
+    public void requestAcks() {
         acksRequested = true;
         if (!flushScheduled) {
             flushScheduled = true;

@@ -117,6 +117,16 @@ public final class ReplicaSide {
 
     /** REPLICAOF NO ONE: a master again, under a new replid (the old one stays valid as replid2). */
     public void noOne(String requester) {
+        becomeMaster("user request from '" + requester + "'");
+    }
+
+    /** PSYNC … FAILOVER from our master: we take over its role, and it continues as our replica. */
+    public void promoteForFailover(String replid, String requester) {
+        LOG.infof("Failover request received for replid %s.", replid);
+        becomeMaster("failover request from '" + requester + "'");
+    }
+
+    private void becomeMaster(String why) {
         if (host == null) {
             return;
         }
@@ -134,7 +144,7 @@ public final class ReplicaSide {
         LOG.infof("Setting secondary replication ID to %s, valid up to offset: %d. New replication ID is %s",
                 oldId, log.secondOffset(), newId);
         publishState();
-        LOG.infof("MASTER MODE enabled (user request from '%s')", requester);
+        LOG.infof("MASTER MODE enabled (%s)", why);
     }
 
     private void dropLink() {
@@ -217,6 +227,24 @@ public final class ReplicaSide {
         server.readiness().loading(on);
     }
 
+    private Failover failover() {
+        return server.component(Failover.class);
+    }
+
+    /** Whether our PSYNC asks the target of our FAILOVER to take over. */
+    boolean psyncForFailover() {
+        Failover f = failover();
+        return f != null && f.asksTargetToTakeOver();
+    }
+
+    /** The master answered PSYNC with +FULLRESYNC or +CONTINUE. */
+    void psyncAccepted() {
+        Failover f = failover();
+        if (f != null) {
+            f.psyncAccepted();
+        }
+    }
+
     void linkUp(MasterLink l) {
         cachedMaster = true;
         publishState();
@@ -233,6 +261,10 @@ public final class ReplicaSide {
             downSinceMs = System.currentTimeMillis();
         }
         publishState();
+        Failover f = failover();
+        if (f != null) {
+            f.psyncFailed(); // a link that ends before its PSYNC was accepted ends a FAILOVER
+        }
     }
 
     int masterDb() {

@@ -164,6 +164,7 @@ public class RespServer {
         kv.repl.ReplicaSide replicaSide = new kv.repl.ReplicaSide(server, vertx);
         server.attach(kv.repl.ReplicaSide.class, replicaSide);
         replicaSide.onHistoryChange(master::disconnectReplicas);
+        server.attach(kv.repl.Failover.class, new kv.repl.Failover(server, master, replicaSide));
         config.addListener("appendonly", aof::applyAppendonly);
         List<String> addresses = config.bind().isEmpty() ? List.of("*") : config.bind();
         Future<Void> chain = Future.succeededFuture();
