@@ -5,8 +5,8 @@
 #     its INFO says master_link_status:up with DBSIZE = N (a fresh replica each round, so the
 #     JVM's start is not counted; rounds alternate the pairs' order);
 #  2. replication lag under load, KV→KV and redis→redis: `redis-benchmark -t set -P 16` against
-#     the master while the master's offset minus the replica's acknowledged offset is sampled
-#     every 100 ms; prints the median and maximum lag in bytes and the time the replica needs to
+#     the master while the master's offset minus the replica's offset is sampled every 100 ms
+#     (replica read first, so an upper bound); prints the median and maximum lag in bytes and the time the replica needs to
 #     catch up once the load stops.
 # Masters are loaded once with N `SET key:%012d xxx` through redis-cli --pipe.
 #
@@ -153,14 +153,16 @@ done
 
 # lag MASTER_PORT REPLICA_PORT → "median_bytes max_bytes catchup_ms" under redis-benchmark load
 lag() {
-    local master="$1" replica="$2" bench samples end caught
+    local master="$1" replica="$2" bench samples end caught replica_offset
     samples="$work/lag.$master"
     : > "$samples"
     redis-benchmark -p "$master" -t set -P 16 -c 50 -n "$load_requests" -r "$keys" -d 32 -q > /dev/null 2>&1 &
     bench=$!
     while kill -0 "$bench" 2>/dev/null; do
-        echo $(( $(info_field "$master" replication master_repl_offset) \
-            - $(info_field "$replica" replication slave_repl_offset) )) >> "$samples"
+        # the replica is read first: the figure is an upper bound (it includes what the master
+        # streamed between the two reads, the same for both pairs)
+        replica_offset=$(info_field "$replica" replication slave_repl_offset)
+        echo $(( $(info_field "$master" replication master_repl_offset) - replica_offset )) >> "$samples"
         sleep 0.1
     done
     end=$(date +%s%N)
