@@ -208,6 +208,19 @@ public final class Dispatcher {
         return write && server.replication().goodReplicas() < c.minReplicasToWrite() ? Errors.NOREPLICAS : null;
     }
 
+    /**
+     * Redis' scriptVerifyWriteCommandAllow: a write command a script runs is refused on a read-only
+     * replica (unless the master sent the script), while persistence fails (MISCONF), or without
+     * enough good replicas (NOREPLICAS); null when it may run.
+     */
+    public String scriptWriteRefusal(Client caller, CommandSpec write) {
+        if (!caller.isMaster() && server.readiness().replica() && server.config().replicaReadOnly()) {
+            return Errors.READONLY;
+        }
+        String refusal = persistenceRefusal(write);
+        return refusal != null ? refusal : replicationRefusal(write, null);
+    }
+
     /** What RESP2's subscribed mode still allows (recognised by the spec, so renaming changes nothing). */
     private static boolean allowedWhileSubscribed(CommandSpec spec) {
         switch (spec.fullName()) {

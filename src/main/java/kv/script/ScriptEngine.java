@@ -576,6 +576,12 @@ public final class ScriptEngine {
         if (spec.has(CommandSpec.WRITE) && run.readOnly) {
             return fail(raise, "ERR Write commands are not allowed from read-only scripts.");
         }
+        if (spec.has(CommandSpec.WRITE)) {
+            String refusal = server.dispatcher().scriptWriteRefusal(run.caller.client(), spec);
+            if (refusal != null) {
+                return fail(raise, refusal);
+            }
+        }
         if (refusedForMemory(run, spec)) {
             return fail(raise, Errors.OOM);
         }
