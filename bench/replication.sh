@@ -33,7 +33,7 @@ work="$(mktemp -d)"
 # servers are started inside $(...) subshells: their pids are kept in a file, not a variable
 cleanup() {
     if [[ -f "$work/pids" ]]; then
-        while read -r p; do kill "$p" 2>/dev/null || true; done < "$work/pids"
+        while read -r p _; do kill "$p" 2>/dev/null || true; done < "$work/pids" # lines: pid port
     fi
     wait 2>/dev/null || true
     rm -rf "$work"
