@@ -31,21 +31,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    local p
-    while true; do
-        p=$(( 20000 + RANDOM % 40000 ))
-        ss -ltn | grep -q ":$p " || { echo "$p"; return; }
-    done
-}
-
-await_pong() {
-    for _ in $(seq 1 600); do
-        [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not answer" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # start_kv NAME ARGS... → prints the port
 start_kv() {

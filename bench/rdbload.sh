@@ -30,21 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    local p
-    while true; do
-        p=$(( 20000 + RANDOM % 40000 ))
-        ss -ltn | grep -q ":$p " || { echo "$p"; return; }
-    done
-}
-
-await_pong() {
-    for _ in $(seq 1 2400); do
-        [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.05
-    done
-    echo "server on port $1 did not answer" >&2; return 1
-}
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # stop: the server started last, without saving
 stop() {
@@ -58,7 +45,7 @@ port=$(free_port)
 redis-server --port "$port" --bind 127.0.0.1 --dir "$work/source" --save "" --appendonly no \
     --enable-debug-command yes --daemonize no > "$work/source.log" 2>&1 &
 pid=$!
-await_pong "$port" || exit 1
+await_pong "$port" 120 || exit 1
 redis-cli -p "$port" debug populate "$keys" > /dev/null
 redis-cli -p "$port" save > /dev/null
 stop "$port"
@@ -77,7 +64,7 @@ load() {
             --daemonize no > "$dir.log" 2>&1 &
     fi
     pid=$!
-    await_pong "$port" || { tail -5 "$dir.log" >&2; exit 1; }
+    await_pong "$port" 120 || { tail -5 "$dir.log" >&2; exit 1; }
     stop "$port"
     grep -o 'DB loaded from disk: [0-9.]*' "$dir.log" | awk '{print $5}'
     rm -rf "$dir"

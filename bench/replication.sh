@@ -40,21 +40,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    local p
-    while true; do
-        p=$(( 20000 + RANDOM % 40000 ))
-        ss -ltn | grep -q ":$p " || { echo "$p"; return; }
-    done
-}
-
-await_pong() {
-    for _ in $(seq 1 600); do
-        [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == "PONG" ]] && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not answer" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 info_field() { redis-cli -p "$1" INFO "$2" 2>/dev/null | tr -d '\r' | awk -F: -v k="$3" '$1 == k { print $2; exit }'; }
 
