@@ -229,12 +229,7 @@ final class ReplicationCommands {
             throw c.error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
         }
         if (host != null) {
-            MasterSide.ReplicaView target = null;
-            for (MasterSide.ReplicaView r : master.replicas(false)) {
-                if (r.ip().equalsIgnoreCase(host) && r.port() == port) {
-                    target = r;
-                }
-            }
+            MasterSide.ReplicaView target = master.replica(host, (int) port);
             if (target == null) {
                 throw c.error("ERR FAILOVER target HOST and PORT is not a replica.");
             }

@@ -108,12 +108,15 @@ public final class Failover {
         }
         long offset = server.replication().offset();
         MasterSide.ReplicaView caughtUp = null;
-        for (MasterSide.ReplicaView r : master.replicas(true)) {
-            boolean candidate = targetHost == null
-                    || (r.ip().equalsIgnoreCase(targetHost) && r.port() == targetPort);
-            if (candidate && r.ackOffset() == offset) {
-                caughtUp = r;
-                break;
+        if (targetHost != null) {
+            MasterSide.ReplicaView target = master.replica(targetHost, targetPort);
+            caughtUp = target != null && "online".equals(target.state()) && target.ackOffset() == offset ? target : null;
+        } else {
+            for (MasterSide.ReplicaView r : master.replicas(true)) {
+                if (r.ackOffset() == offset) {
+                    caughtUp = r;
+                    break;
+                }
             }
         }
         if (caughtUp != null) {

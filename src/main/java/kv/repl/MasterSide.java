@@ -488,6 +488,16 @@ public final class MasterSide implements ReplicationLog.StreamListener {
         return out;
     }
 
+    /** The replica that announced {@code ip}:{@code port} (as INFO lists it), or null. */
+    public ReplicaView replica(String ip, int port) {
+        for (ReplicaView r : replicas(false)) {
+            if (r.ip().equalsIgnoreCase(ip) && r.port() == port) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** What the metrics thread reads: copied on the data thread every tick, immutable. */
     public record Figures(long masterReplOffset, long backlogSize, List<ReplicaView> replicas) {
         public static final Figures NONE = new Figures(0, 0, List.of());
