@@ -4,7 +4,7 @@
 #
 #   bench/memory.sh [--keys "1000000 10000000"] [--jdk JAVA_HOME] [--gc "JVM options"]
 #                   [--servers "kv redis"] [--only density|pod] [--pod-maxmemory 1536mb]
-#                   [--no-build]
+#                   [--logs DIR] [--no-build]
 #
 # density  per N of --keys, each server started on its own, empty: `redis-benchmark -t set -r N
 #          -n 3N -d 32 -P 16` (16-byte keys key:000000000123, 32-byte values, two thirds of the
@@ -16,14 +16,15 @@
 #          safepoint (-Xlog:safepoint: every stop of the application threads, GC or not).
 # pod      a 2 GiB pod: both servers with --maxmemory --pod-maxmemory (default 1536mb, 3/4 of
 #          the limit) and allkeys-lru; KV with the JVM options the image's entrypoint
-#          (src/main/docker/kv-entrypoint.sh) derives for a 2 GiB cgroup limit, plus
+#          (src/main/docker/kv-entrypoint.sh) derives for a 2 GiB cgroup limit and this JDK, plus
 #          -XX:MaxRAM=2g so the JVM sizes itself as in the container. Filled with unique keys
 #          (redis-cli --pipe, 500k at a time) until evicted_keys > 0, then one more batch;
 #          reported: keys held, used_memory, RSS and peak RSS (over 2 GiB = the pod would have
 #          been OOM-killed), whether the server still answers.
 # --jdk    JAVA_HOME for KV (default: java on PATH); --gc  extra JVM options for KV (collector,
-#          tuning; in the pod they come after the entrypoint's); --servers  which servers to run
-#          (comparing JVM options needs redis only once); --no-build  fail instead of building.
+#          tuning; in the pod the entrypoint gets them as JAVA_OPTS_APPEND); --servers  which servers to run
+#          (comparing JVM options needs redis only once); --logs  keep the servers' logs and the GC
+#          and safepoint logs of the density runs there; --no-build  fail instead of building.
 # Needs redis-server, redis-cli, redis-benchmark and python3. Long: 10M keys take minutes per
 # server on a shared machine; never part of the test run.
 set -euo pipefail
@@ -39,7 +40,8 @@ only=""
 pod_maxmemory="1536mb"
 pod_limit=2147483648
 build=1
-usage="usage: bench/memory.sh [--keys \"N ...\"] [--jdk JAVA_HOME] [--gc \"JVM options\"] [--servers \"kv redis\"] [--only density|pod] [--pod-maxmemory SIZE] [--no-build]"
+logs=""
+usage="usage: bench/memory.sh [--keys \"N ...\"] [--jdk JAVA_HOME] [--gc \"JVM options\"] [--servers \"kv redis\"] [--only density|pod] [--pod-maxmemory SIZE] [--logs DIR] [--no-build]"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --keys) keys_list="$2"; shift 2 ;;
@@ -49,6 +51,7 @@ while [[ $# -gt 0 ]]; do
         --only) only="$2"; shift 2 ;;
         --pod-maxmemory) pod_maxmemory="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
+        --logs) logs="$2"; shift 2 ;;
         *) echo "$usage" >&2; exit 2 ;;
     esac
 done
@@ -103,20 +106,26 @@ stop_server() {
 info_field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'; }
 dbsize() { redis-cli -p "$1" dbsize; }
 # status_bytes FIELD: VmHWM (peak RSS) of the server process, in bytes
-status_bytes() { awk -v f="$1:" '$1 == f { print $2 * 1024 }' "/proc/$pid/status"; }
+status_bytes() { awk -v f="$1:" '$1 == f { printf "%.0f\n", $2 * 1024 }' "/proc/$pid/status"; }
 # resident_bytes: the process's resident memory counting every page once (Pss; VmRSS counts the
 # pages of JDK 17's multi-mapped ZGC heap three times)
-resident_bytes() { awk '$1 == "Pss:" { print $2 * 1024 }' "/proc/$pid/smaps_rollup"; }
+resident_bytes() { awk '$1 == "Pss:" { printf "%.0f\n", $2 * 1024 }' "/proc/$pid/smaps_rollup"; }
 
-# gc_pauses DIR → "COUNT MAX_MS" of the GC log's pauses ("Pause ... 1.234ms")
+# gc_pauses DIR → "COUNT MAX_MS" of the GC log's pauses ("Pause ... 1.234ms") and allocation
+# stalls (ZGC: the allocating thread, the event loop, waits for the collector)
 gc_pauses() {
-    grep -Eo 'Pause .* [0-9.]+ms$' "$1/gc.log" 2>/dev/null | grep -Eo '[0-9.]+ms$' | tr -d 'ms' \
+    grep -Eo '(Pause|Allocation Stall) .* [0-9.]+ms$' "$1/gc.log" 2>/dev/null | grep -Eo '[0-9.]+ms$' | tr -d 'ms' \
         | awk '{ n++; if ($1 > m) m = $1 } END { printf "%d %.1f\n", n, m }'
 }
-# max_safepoint DIR → "COUNT MAX_MS" of every safepoint (Total: N ns)
+# max_safepoint DIR → "COUNT MAX_MS REACHING_MS NAME" of the longest safepoint (Total: reaching it
+# plus the operation; a long "Reaching safepoint" is a runnable thread the OS did not schedule)
 max_safepoint() {
-    grep -Eo 'Total: [0-9]+ ns' "$1/safepoint.log" 2>/dev/null \
-        | awk '{ n++; if ($2 > m) m = $2 } END { printf "%d %.1f\n", n, m / 1e6 }'
+    grep -E 'Total: [0-9]+ ns' "$1/safepoint.log" 2>/dev/null | awk '{
+        n++; name = $0; sub(/^[^"]*"/, "", name); sub(/".*/, "", name)
+        t = $0; sub(/.*Total: /, "", t); t += 0
+        r = $0; sub(/.*Reaching safepoint: /, "", r); r += 0
+        if (t > m) { m = t; mr = r; mn = name } }
+        END { printf "%d %.1f %.1f %s\n", n, m / 1e6, mr / 1e6, (mn == "" ? "-" : mn) }'
 }
 
 per_key() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f", a / b; else print "-" }'; }
@@ -156,24 +165,29 @@ density() {
         result[$server,$n,gc]="$(gc_pauses "$dir")"
         result[$server,$n,sp]="$(max_safepoint "$dir")"
     else
-        result[$server,$n,gc]="- -"; result[$server,$n,sp]="- -"
+        result[$server,$n,gc]="- -"; result[$server,$n,sp]="- - - -"
     fi
     stop_server "$port"
+    if [[ -n "$logs" ]]; then
+        for f in "$dir"/*.log; do cp "$f" "$logs/$server-$n.$(basename "$f")"; done
+    fi
     echo "$server $n keys: ${result[$server,$n,rps]} SET/s, ${result[$server,$n,used]} B/key used_memory," \
         "${result[$server,$n,rss]} B/key RSS (${result[$server,$n,growth]} growth), peak RSS ${result[$server,$n,hwm]} MiB," \
         "$probe, GC pauses (count max_ms) ${result[$server,$n,gc]}, safepoints ${result[$server,$n,sp]}" >&2
 }
 
-# kv_pod_options DIR → the JVM options the image's entrypoint picks in a 2 GiB pod
+# kv_pod_options DIR → the JVM options the image's entrypoint picks in a 2 GiB pod for this JDK
+# (its release file tells the entrypoint the version) with $gc_opts as JAVA_OPTS_APPEND
 kv_pod_options() {
     local dir="$1"
     mkdir -p "$dir/cgroup" "$dir/fakejava/bin"
     echo "$pod_limit" > "$dir/cgroup/memory.max"
+    if [[ -r "$java_home/release" ]]; then cp "$java_home/release" "$dir/fakejava/"; fi
     # shellcheck disable=SC2016  # the fake java's own script, expanded when it runs
     printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = -jar ] && break; echo "$a"; done\n' > "$dir/fakejava/bin/java"
     chmod +x "$dir/fakejava/bin/java"
-    JAVA_HOME="$dir/fakejava" KVAPP_JAR="$jar" KVAPP_CGROUP_DIR="$dir/cgroup" KVAPP_AOT_CACHE=none \
-        sh "$root/src/main/docker/kv-entrypoint.sh" --maxmemory "$pod_maxmemory" 2> "$dir/entrypoint.log" | tr '\n' ' '
+    env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS JAVA_HOME="$dir/fakejava" KVAPP_JAR="$jar" KVAPP_CGROUP_DIR="$dir/cgroup" \
+        KVAPP_AOT_CACHE=none JAVA_OPTS_APPEND="$gc_opts" sh "$root/src/main/docker/kv-entrypoint.sh" --maxmemory "$pod_maxmemory" 2> "$dir/entrypoint.log" | tr '\n' ' '
 }
 
 # pod SERVER: fills a 2 GiB pod's server until it evicts
@@ -183,9 +197,9 @@ pod() {
     port=$(free_port)
     if [[ "$server" == kv ]]; then
         opts="$(kv_pod_options "$dir")"
-        echo "kv pod JVM options: $opts -XX:MaxRAM=$pod_limit $gc_opts ($(cat "$dir/entrypoint.log"))" >&2
+        echo "kv pod JVM options: $opts -XX:MaxRAM=$pod_limit ($(cat "$dir/entrypoint.log"))" >&2
         # shellcheck disable=SC2046,SC2086  # option lists split on whitespace on purpose
-        "$java_home/bin/java" $opts -XX:MaxRAM=$pod_limit $gc_opts $(gc_log_opts "$dir") -jar "$jar" \
+        "$java_home/bin/java" $opts -XX:MaxRAM=$pod_limit $(gc_log_opts "$dir") -jar "$jar" \
             --port "$port" --bind 127.0.0.1 --management-port 0 --dir "$dir" --save "" --appendonly no \
             --maxmemory "$pod_maxmemory" --maxmemory-policy allkeys-lru > "$dir/server.log" 2>&1 &
         pid=$!
@@ -240,8 +254,8 @@ if [[ -z "$only" || "$only" == density ]]; then
     for n in $keys_list; do
         for server in $servers; do
             read -r gcn gcmax <<< "${result[$server,$n,gc]}"
-            read -r _ spmax <<< "${result[$server,$n,sp]}"
-            echo "| ${result[$server,$n,keys]} of $n | $server | ${result[$server,$n,rps]} | ${result[$server,$n,used]} | ${result[$server,$n,rss]} (${result[$server,$n,growth]}) | ${result[$server,$n,hwm]} | ${result[$server,$n,rss0]} | ${result[$server,$n,p999]} / ${result[$server,$n,pmax]} | $gcn, $gcmax | $spmax |"
+            read -r _ spmax spreach spname <<< "${result[$server,$n,sp]}"
+            echo "| ${result[$server,$n,keys]} of $n | $server | ${result[$server,$n,rps]} | ${result[$server,$n,used]} | ${result[$server,$n,rss]} (${result[$server,$n,growth]}) | ${result[$server,$n,hwm]} | ${result[$server,$n,rss0]} | ${result[$server,$n,p999]} / ${result[$server,$n,pmax]} | $gcn, $gcmax | $spmax (reaching ${spreach:-}, ${spname:-}) |"
         done
         if [[ "$servers" == *kv* && "$servers" == *redis* ]]; then
             echo "| $n | KV/redis | $(ratio "${result[kv,$n,rps]}" "${result[redis,$n,rps]}") | $(ratio "${result[kv,$n,used]}" "${result[redis,$n,used]}") | $(ratio "${result[kv,$n,rss]}" "${result[redis,$n,rss]}") ($(ratio "${result[kv,$n,growth]}" "${result[redis,$n,growth]}")) | | | $(ratio "${result[kv,$n,p999]}" "${result[redis,$n,p999]}") | | |"

@@ -34,14 +34,20 @@
 # inside a limit of 1 GiB or more with room for thread stacks and GC structures. A heap size
 # given in JAVA_TOOL_OPTIONS, JAVA_OPTS or JAVA_OPTS_APPEND (-Xmx, -XX:MaxRAMPercentage,
 # -XX:MaxRAM, -XX:MaxHeapSize) replaces the knob's (JAVA_TOOL_OPTIONS is read before the command
-# line, so the entrypoint leaves the heap alone rather than silently overriding it).
+# line, so the entrypoint leaves the heap alone rather than silently overriding it). The budget
+# (limit, heap, the caps, what is left) is logged at start.
+#
+# Collector (bench/README.md, "JVM memory and pauses"): on JDK 25 (the images' JDK, read from
+# $JAVA_HOME/release) generational Shenandoah with compact object headers; on older JDKs G1 with
+# a periodic collection so an idle heap shrinks. A collector chosen in JAVA_TOOL_OPTIONS or
+# JAVA_OPTS_APPEND (-XX:+Use...GC) replaces the default.
 #
 # Environment of the launcher:
 #   KVAPP_BIN          native executable; when set (native images) it is exec'd with NATIVE_OPTS
 #   NATIVE_OPTS        replaces the native defaults (-XX:MaximumHeapSizePercent=<knob>, direct cap)
 #   KVAPP_JAR          the fast-jar launcher (default /deployments/quarkus-run.jar)
 #   JAVA_OPTS          replaces the JVM defaults (heap, direct, metaspace, code cache caps,
-#                      -XX:+ExitOnOutOfMemoryError)
+#                      -XX:+ExitOnOutOfMemoryError, the collector)
 #   JAVA_OPTS_APPEND   appended to JAVA_OPTS (keep the defaults, add your own)
 #   KVAPP_AOT_CACHE    JDK 25 AOT cache (default /deployments/kv.aot); used when the file
 #                      exists; KVAPP_AOT_CACHE=none disables it
@@ -192,9 +198,9 @@ done
 # the heap option: the knob's share of the limit, or less when maxmemory needs less
 heap_opt="-XX:MaxRAMPercentage=$heap_percent"
 native_heap_opt="-XX:MaximumHeapSizePercent=$heap_percent"
+ceiling_mb=$((limit * heap_percent / 100 / 1048576))
 if [ "$maxmemory" -gt 0 ]; then
     wanted_mb=$((maxmemory * 4 / 3 / 1048576 + 64))
-    ceiling_mb=$((limit * heap_percent / 100 / 1048576))
     if [ "$wanted_mb" -lt "$ceiling_mb" ]; then
         heap_opt="-Xmx${wanted_mb}m"
         native_heap_opt="$heap_opt"
@@ -227,12 +233,76 @@ else
     java="java"
 fi
 
+# The JDK's feature version (25 for 25.0.3), read from its release file rather than by starting a
+# JVM; empty when unknown.
+java_feature() {
+    home="${JAVA_HOME:-}"
+    if [ -z "$home" ]; then
+        j="$(command -v java 2>/dev/null || true)"
+        if [ -n "$j" ]; then
+            home="$(dirname "$(dirname "$(readlink -f "$j")")")"
+        fi
+    fi
+    if [ -n "$home" ] && [ -r "$home/release" ]; then
+        sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$home/release"
+    fi
+}
+
+chooses_collector() {
+    set -f
+    # shellcheck disable=SC2048  # option lists are split on whitespace on purpose
+    for o in $*; do
+        case "$o" in
+            -XX:+Use*GC) set +f; return 0 ;;
+        esac
+    done
+    set +f
+    return 1
+}
+
 if [ -n "${JAVA_OPTS+set}" ]; then
     opts="$JAVA_OPTS"
+    echo "kv-entrypoint: JAVA_OPTS replaces the JVM defaults (heap, direct memory, metaspace, code cache, collector)" >&2
 else
     opts="-XX:MaxDirectMemorySize=$direct -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
-    if ! sets_heap "${JAVA_TOOL_OPTIONS:-}" "${JAVA_OPTS_APPEND:-}"; then
+    heap_mb="$ceiling_mb"
+    if sets_heap "${JAVA_TOOL_OPTIONS:-}" "${JAVA_OPTS_APPEND:-}"; then
+        heap_mb=""
+    else
         opts="$heap_opt $opts"
+        case "$heap_opt" in
+            -Xmx*) heap_mb="${heap_opt#-Xmx}"; heap_mb="${heap_mb%m}" ;;
+        esac
+    fi
+    collector="the JVM's default"
+    if ! chooses_collector "${JAVA_TOOL_OPTIONS:-}" "${JAVA_OPTS_APPEND:-}"; then
+        feature="$(java_feature)"
+        if [ -n "$feature" ] && [ "$feature" -ge 25 ]; then
+            # JDK 25: generational Shenandoah, concurrent, so pauses stay short however many
+            # keys the heap holds, and with compressed pointers (ZGC has none: more bytes a
+            # key); compact object headers (8 bytes, not 12: the store is many small objects).
+            # Heap idle for 5 minutes (ShenandoahUncommitDelay) goes back to the system.
+            collector="-XX:+UseShenandoahGC -XX:ShenandoahGCMode=generational -XX:+UseCompactObjectHeaders"
+        else
+            # Older JDKs: G1 (named, or a 1-CPU container gets the serial collector), which
+            # only gives memory back after a collection: one a minute while idle, shrinking
+            # the heap to at most 30% free.
+            collector="-XX:+UseG1GC -XX:G1PeriodicGCInterval=60000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+        fi
+        opts="$opts $collector"
+    fi
+    # What bounds the process: the limit minus these caps is left for thread stacks, GC
+    # structures and malloc (the 2 GiB pod: 424 MiB).
+    direct_mb=$((direct / 1048576))
+    limit_mb=$((limit / 1048576))
+    if [ -n "$heap_mb" ]; then
+        capped_mb=$((heap_mb + direct_mb + 128 + 64))
+        echo "kv-entrypoint: memory limit ${limit_mb} MiB: heap ${heap_mb} + direct ${direct_mb} + metaspace 128" \
+            "+ code cache 64 = ${capped_mb} MiB at most, $((limit_mb - capped_mb)) MiB left for threads," \
+            "GC structures and malloc; collector: $collector" >&2
+    else
+        echo "kv-entrypoint: memory limit ${limit_mb} MiB: heap as JAVA_TOOL_OPTIONS/JAVA_OPTS_APPEND set it," \
+            "direct ${direct_mb} + metaspace 128 + code cache 64 MiB at most; collector: $collector" >&2
     fi
 fi
 aot="${KVAPP_AOT_CACHE:-/deployments/kv.aot}"

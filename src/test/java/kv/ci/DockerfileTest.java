@@ -72,6 +72,10 @@ class DockerfileTest {
         String ep = Files.readString(Tools.ROOT.resolve("src/main/docker/kv-entrypoint.sh"));
         assertTrue(ep.contains("-XX:AOTCache=$aot"), "entrypoint uses the cache");
         assertTrue(ep.contains("-XX:MaxRAMPercentage=$heap_percent"), "container-aware heap default");
+        String jdk25Collector = "-XX:+UseShenandoahGC -XX:ShenandoahGCMode=generational -XX:+UseCompactObjectHeaders";
+        assertTrue(ep.contains("collector=\"" + jdk25Collector + "\""), "the entrypoint's JDK 25 collector");
+        assertTrue(jvm.contains(jdk25Collector), "the AOT cache is trained with the entrypoint's collector flags:"
+                + " a JVM refuses a cache trained with another UseCompactObjectHeaders setting");
         String ignore = Files.readString(Tools.ROOT.resolve(".dockerignore"));
         assertTrue(ignore.contains("!target/quarkus-app") && ignore.contains("!src/main/docker/kv-entrypoint.sh")
                 && ignore.contains("!bin/kv-cli") && ignore.contains("!target/*-runner"), ".dockerignore keeps the inputs");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -122,6 +123,46 @@ class EntrypointTest {
         long capped = heap + direct + metaspace + codeCache;
         assertTrue(capped <= LIMIT * 85 / 100, "heap + direct + metaspace + code cache = " + capped
                 + " leaves less than 15% of the " + LIMIT + " limit for stacks and GC structures");
+    }
+
+    @Test
+    void theMemoryBudgetIsLoggedAtStart() throws Exception {
+        Result r = run(Map.of());
+        assertTrue(r.stderr().contains("memory limit 2048 MiB: heap 1228 + direct 204 + metaspace 128 + code cache 64"
+                + " = 1624 MiB at most, 424 MiB left for threads, GC structures and malloc"), r.stderr());
+        Result mine = run(Map.of("JAVA_OPTS_APPEND", "-Xmx300m"));
+        assertTrue(mine.stderr().contains("heap as JAVA_TOOL_OPTIONS/JAVA_OPTS_APPEND set it"), mine.stderr());
+    }
+
+    /** A JDK home with the fake java and a release file of that version. */
+    Path jdk(String version) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("jdk-" + version));
+        Files.createDirectories(home.resolve("bin"));
+        Files.copy(bin.resolve("java"), home.resolve("bin/java"), StandardCopyOption.COPY_ATTRIBUTES,
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"" + version + "\"\n");
+        return home;
+    }
+
+    @Test
+    void theCollectorFollowsTheJdkUnlessOneIsNamed() throws Exception {
+        List<String> jdk25 = run(Map.of("JAVA_HOME", jdk("25.0.3").toString())).jvmOptions();
+        assertTrue(jdk25.containsAll(List.of("-XX:+UseShenandoahGC", "-XX:ShenandoahGCMode=generational",
+                "-XX:+UseCompactObjectHeaders")), jdk25.toString());
+        assertFalse(jdk25.contains("-XX:+UseG1GC"), jdk25.toString());
+        // older JDKs (and a java whose version is unknown): G1, named, shrinking while idle
+        for (Map<String, String> env : List.of(Map.of("JAVA_HOME", jdk("21.0.7").toString()), Map.<String, String>of())) {
+            List<String> g1 = run(env).jvmOptions();
+            assertTrue(g1.containsAll(List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=60000", "-XX:MaxHeapFreeRatio=30")),
+                    g1.toString());
+            assertFalse(g1.stream().anyMatch(o -> o.contains("Shenandoah") || o.contains("CompactObjectHeaders")), g1.toString());
+        }
+        // a collector named by the user replaces the default (two would stop the JVM)
+        Result z = run(Map.of("JAVA_HOME", jdk("25.0.3").toString(), "JAVA_OPTS_APPEND", "-Xss1m -XX:+UseZGC"));
+        assertEquals(List.of("-XX:+UseZGC"), z.jvmOptions().stream().filter(o -> o.startsWith("-XX:+Use")).toList());
+        Result t = run(Map.of("JAVA_HOME", jdk("25.0.3").toString(), "JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC"));
+        assertFalse(t.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:+Use")), t.jvmOptions().toString());
+        assertTrue(t.stderr().contains("collector: the JVM's default"), t.stderr());
     }
 
     @Test
