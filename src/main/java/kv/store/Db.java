@@ -115,9 +115,23 @@ public final class Db {
      */
     public Object modify(byte[] key) {
         int slot = liveSlot(key);
+        return slot < 0 ? null : modifySlot(slot);
+    }
+
+    /** Typed {@link #modify}: WRONGTYPE for a value of another type (one lookup for both). */
+    @SuppressWarnings("unchecked")
+    public <T> T modify(byte[] key, ValueType type) {
+        int slot = liveSlot(key);
         if (slot < 0) {
             return null;
         }
+        if (Values.type(main.valueAt(slot)) != type) {
+            throw new WrongTypeException();
+        }
+        return (T) modifySlot(slot);
+    }
+
+    private Object modifySlot(int slot) {
         if (!keyspace.noTouch()) {
             main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
         }
@@ -127,16 +141,6 @@ public final class Db {
         modifyingSlot = slot;
         modifyingBytes = Values.heapBytes(v);
         return v;
-    }
-
-    /** Typed {@link #modify}: WRONGTYPE for a value of another type. */
-    @SuppressWarnings("unchecked")
-    public <T> T modify(byte[] key, ValueType type) {
-        int slot = liveSlot(key);
-        if (slot >= 0 && Values.type(main.valueAt(slot)) != type) {
-            throw new WrongTypeException();
-        }
-        return (T) modify(key);
     }
 
     /**
