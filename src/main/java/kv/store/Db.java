@@ -219,6 +219,7 @@ public final class Db {
         byte[] stored;
         if (slot < 0) {
             slot = main.insert(key, hash, value, access.initial(now()));
+            keyspace.inUse(index);
             stored = main.keyAt(slot);
             entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
             keyspace.keyAdded(this, stored);
@@ -658,6 +659,7 @@ public final class Db {
             target.removeSlot(old);
         }
         int at = target.main.put(dst, value, access);
+        keyspace.inUse(target.index);
         target.entryBytes += Memory.arrayBytes(dst.length) + Values.heapBytes(value);
         byte[] stored = target.main.keyAt(at);
         if (when >= 0) {
@@ -680,6 +682,7 @@ public final class Db {
         volatileHashes = p.volatileHashes;
         entryBytes = p.entryBytes;
         modifying = null;
+        keyspace.inUse(index);
     }
 
     /** Sets a stored key's access field as loaded (not a change). */
@@ -692,6 +695,8 @@ public final class Db {
 
     /** Moves this db's content into {@code other} and vice versa (SWAPDB); counted once by the caller. */
     void swapWith(Db other) {
+        keyspace.inUse(index);
+        keyspace.inUse(other.index);
         KeyTable m = main;
         ExpireTable e = expires;
         KeySet h = volatileHashes;
