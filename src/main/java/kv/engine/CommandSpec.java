@@ -32,6 +32,24 @@ public final class CommandSpec {
     public static final int NO_MULTI = 1 << 13;
     public static final int ALLOW_BUSY = 1 << 14;
 
+    // KV's own bits, from the command's identity (its original name, so rename-command changes
+    // nothing): the dispatcher tests these on every request, and a bit test costs less than a
+    // string comparison
+    /** EXEC: the checks that look into the queued commands. */
+    public static final int EXEC = 1 << 20;
+    /** PING: refused with MISCONF like a write. */
+    public static final int PING = 1 << 21;
+    /** TOUCH: touches keys even under CLIENT NO-TOUCH. */
+    public static final int TOUCH = 1 << 22;
+    /** Allowed in RESP2's subscribed mode. */
+    public static final int SUBSCRIBED_OK = 1 << 23;
+    /** Runs at once inside MULTI instead of being queued. */
+    public static final int CONTROLS_TRANSACTION = 1 << 24;
+    /** EVAL_RO, EVALSHA_RO, FCALL_RO: flagged readonly, but tracking follows the script's own reads. */
+    public static final int READ_ONLY_SCRIPT = 1 << 25;
+    /** A CLIENT subcommand: does not end CLIENT CACHING's one-command window. */
+    public static final int CLIENT_SUBCOMMAND = 1 << 26;
+
     private final String fullName;
     /** The full JSON facts, looked up on first use (COMMAND INFO/DOCS): start-up never parses them. */
     private JsonObject facts;
@@ -88,8 +106,23 @@ public final class CommandSpec {
         for (String flag : entry.flags()) {
             f |= flagBit(flag);
         }
-        this.flags = f;
+        this.flags = f | identityBits(fullName);
         this.keySpecs = entry.keySpecs();
+    }
+
+    private static int identityBits(String name) {
+        int bits = name.startsWith("client|") ? CLIENT_SUBCOMMAND : 0;
+        switch (name) {
+            case "exec": return bits | EXEC | CONTROLS_TRANSACTION;
+            case "ping": return bits | PING | SUBSCRIBED_OK;
+            case "touch": return bits | TOUCH;
+            case "quit", "reset": return bits | SUBSCRIBED_OK | CONTROLS_TRANSACTION;
+            case "discard", "multi", "watch": return bits | CONTROLS_TRANSACTION;
+            case "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe":
+                return bits | SUBSCRIBED_OK;
+            case "eval_ro", "evalsha_ro", "fcall_ro": return bits | READ_ONLY_SCRIPT;
+            default: return bits;
+        }
     }
 
     private static int flagBit(String flag) {

@@ -62,7 +62,7 @@ public final class Dispatcher {
             }
             boolean obeyed = client.isMaster();
             if (!obeyed && refusedForMemory(spec, argv, multi)) {
-                if (multi != null && "exec".equals(spec.fullName())) {
+                if (multi != null && spec.has(CommandSpec.EXEC)) {
                     // Redis' execCommandAbort: the transaction is discarded with the reason
                     client.transaction(null);
                     client.transactionDoomed(false);
@@ -84,7 +84,7 @@ public final class Dispatcher {
             if (replica && !obeyed && server.config().replicaReadOnly() && writes(spec, multi)) {
                 return refuse(spec, reply, multi, Errors.READONLY);
             }
-            if (client.protocol() == 2 && !allowedWhileSubscribed(spec) && server.pubSub().subscribed(client)) {
+            if (client.protocol() == 2 && !spec.has(CommandSpec.SUBSCRIBED_OK) && server.pubSub().subscribed(client)) {
                 return refuse(spec, reply, multi, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
                         + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             }
@@ -102,7 +102,7 @@ public final class Dispatcher {
             if (busy != null && !spec.has(CommandSpec.ALLOW_BUSY)) {
                 return refuse(spec, reply, multi, busy);
             }
-            if (multi != null && !controlsTransaction(spec)) {
+            if (multi != null && !spec.has(CommandSpec.CONTROLS_TRANSACTION)) {
                 if (spec.has(CommandSpec.NO_MULTI)) {
                     reject(spec, reply, "ERR Command not allowed inside a transaction");
                     multi.failedToQueue();
@@ -149,7 +149,7 @@ public final class Dispatcher {
             return false;
         }
         if (multi != null) {
-            return !controlsTransaction(spec) || ("exec".equals(spec.fullName()) && multi.denyOom());
+            return !spec.has(CommandSpec.CONTROLS_TRANSACTION) || (spec.has(CommandSpec.EXEC) && multi.denyOom());
         }
         return spec.deniesOom(server, argv);
     }
@@ -168,7 +168,7 @@ public final class Dispatcher {
         if (spec.has(CommandSpec.WRITE)) {
             return true;
         }
-        return multi != null && "exec".equals(spec.fullName()) && multi.anyQueued(CommandSpec.WRITE, true);
+        return multi != null && spec.has(CommandSpec.EXEC) && multi.anyQueued(CommandSpec.WRITE, true);
     }
 
     /** Without the stale flag, or an EXEC whose queue holds a command without it (Redis' is_denystale_command). */
@@ -176,7 +176,7 @@ public final class Dispatcher {
         if (!spec.has(CommandSpec.STALE)) {
             return true;
         }
-        return multi != null && "exec".equals(spec.fullName()) && multi.anyQueued(CommandSpec.STALE, false);
+        return multi != null && spec.has(CommandSpec.EXEC) && multi.anyQueued(CommandSpec.STALE, false);
     }
 
     /**
@@ -184,7 +184,7 @@ public final class Dispatcher {
      * while writing or forcing the AOF fails (the AOF reports it through the readiness state).
      */
     private String persistenceRefusal(CommandSpec spec) {
-        if (!spec.has(CommandSpec.WRITE) && !"ping".equals(spec.fullName())) {
+        if (!spec.has(CommandSpec.WRITE) && !spec.has(CommandSpec.PING)) {
             return null;
         }
         if (server.rdb().refusesWrites()) {
@@ -204,7 +204,7 @@ public final class Dispatcher {
             return null;
         }
         boolean write = spec.has(CommandSpec.WRITE)
-                || multi != null && "exec".equals(spec.fullName()) && multi.hasWrite();
+                || multi != null && spec.has(CommandSpec.EXEC) && multi.hasWrite();
         return write && server.replication().goodReplicas() < c.minReplicasToWrite() ? Errors.NOREPLICAS : null;
     }
 
@@ -219,27 +219,6 @@ public final class Dispatcher {
         }
         String refusal = persistenceRefusal(write);
         return refusal != null ? refusal : replicationRefusal(write, null);
-    }
-
-    /** What RESP2's subscribed mode still allows (recognised by the spec, so renaming changes nothing). */
-    private static boolean allowedWhileSubscribed(CommandSpec spec) {
-        switch (spec.fullName()) {
-            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe",
-                    "quit", "reset":
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /** Commands that run at once inside MULTI instead of being queued (recognised by their spec). */
-    private static boolean controlsTransaction(CommandSpec spec) {
-        switch (spec.fullName()) {
-            case "exec", "discard", "multi", "watch", "quit", "reset":
-                return true;
-            default:
-                return false;
-        }
     }
 
     /**
@@ -317,7 +296,7 @@ public final class Dispatcher {
         ServerConfig config = server.config();
         Keyspace keyspace = server.keyspace();
         // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
-        keyspace.noTouch(client.noTouch() && !"touch".equals(spec.fullName()));
+        keyspace.noTouch(client.noTouch() && !spec.has(CommandSpec.TOUCH));
         long changesBefore = keyspace.changes();
         long streamedBefore = server.replication().offset();
         // set before running, as Redis does: CLIENT LIST shows the caller's own command

@@ -209,7 +209,8 @@ public final class PubSub {
 
     /** True while {@code client} listens to anything (RESP2's subscribed mode). */
     public boolean subscribed(Client client) {
-        return byClient.containsKey(client);
+        // asked before every RESP2 command: with no subscriber at all, no hash lookup
+        return !byClient.isEmpty() && byClient.containsKey(client);
     }
 
     public int channelsOf(Client client) {

@@ -31,7 +31,6 @@ public final class Tracking implements KeyspaceListener {
     private static final byte[] INVALIDATE = "invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CHANNEL = "__redis__:invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Read-only script calls: what their commands read is tracked, not the keys they declare. */
-    private static final Set<String> READ_ONLY_SCRIPTS = Set.of("eval_ro", "evalsha_ro", "fcall_ro");
     /** A BCAST prefix's state (map entry, Prefix, its client set and key map), estimated. */
     private static final long PREFIX_BYTES = 280;
     /** One client of a prefix (an entry in its client set). */
@@ -198,7 +197,7 @@ public final class Tracking implements KeyspaceListener {
      * only after CLIENT CACHING yes, OPTOUT unless CLIENT CACHING no).
      */
     void afterCommand(Client c, CommandSpec spec, byte[][] argv) {
-        if (!spec.has(CommandSpec.READONLY) || READ_ONLY_SCRIPTS.contains(spec.fullName())) {
+        if (!spec.has(CommandSpec.READONLY) || spec.has(CommandSpec.READ_ONLY_SCRIPT)) {
             return;
         }
         // a command a script runs reads for the script's caller: Redis 7.2 tracks the keys a script
@@ -223,7 +222,7 @@ public final class Tracking implements KeyspaceListener {
      */
     void endOfRequest(Client c, CommandSpec spec) {
         Mode m = c.tracking();
-        if (m != null && c.transaction() == null && (spec == null || !spec.fullName().startsWith("client|"))) {
+        if (m != null && c.transaction() == null && (spec == null || !spec.has(CommandSpec.CLIENT_SUBCOMMAND))) {
             m.caching = false;
         }
         current = null;

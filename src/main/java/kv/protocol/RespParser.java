@@ -46,6 +46,8 @@ public final class RespParser {
     private int bulkFilled;
     private int trailerToSkip;
     private long requestBytes;
+    /** Set by {@link #digitsBeforeCrlf}: the index after the number's CRLF. */
+    private int afterNumber;
 
     public RespParser(Limits limits) {
         this.limits = limits;
@@ -56,6 +58,12 @@ public final class RespParser {
      * all readable bytes are consumed without completing a command.
      */
     public byte[][] next(ByteBuf in) throws ProtocolException {
+        if (expected < 0 && lineLength == 0) {
+            byte[][] whole = wholeCommand(in);
+            if (whole != null) {
+                return whole;
+            }
+        }
         while (true) {
             if (expected < 0) {
                 if (lineLength == 0 && !in.isReadable()) {
@@ -154,6 +162,85 @@ public final class RespParser {
             expected = -1;
             return command;
         }
+    }
+
+    /**
+     * The common case in one pass: a complete multibulk request in canonical form (CRLF line ends,
+     * plain decimal lengths) that lies wholly in {@code in} and passes every limit is read straight
+     * from the buffer, without copying header lines. Returns null, consuming nothing, for anything
+     * else (a request split over reads, an inline command, anything malformed or over a limit):
+     * the incremental parser below then handles it and produces the errors.
+     */
+    private byte[][] wholeCommand(ByteBuf in) {
+        int at = in.readerIndex();
+        int end = in.writerIndex();
+        if (end - at < 4 || in.getByte(at) != '*') {
+            return null;
+        }
+        long count = digitsBeforeCrlf(in, at + 1, end);
+        // each argument takes at least 6 bytes ($0 CRLF CRLF), so a bigger count cannot be complete here
+        if (count <= 0 || count > (end - at) / 6 || (count > UNAUTHENTICATED_MAX_ARGS && !limits.authenticated())) {
+            return null;
+        }
+        at = afterNumber;
+        byte[][] args = new byte[(int) count][];
+        long maxBulk = -1;
+        long total = 0;
+        for (int i = 0; i < args.length; i++) {
+            if (at >= end || in.getByte(at) != '$') {
+                return null;
+            }
+            long len = digitsBeforeCrlf(in, at + 1, end);
+            if (len < 0) {
+                return null;
+            }
+            at = afterNumber;
+            // the payload and its two trailer bytes (skipped unchecked, as Redis does) must be here
+            if (len > end - at - 2) {
+                return null;
+            }
+            if (len > UNAUTHENTICATED_MAX_BULK && !limits.authenticated()) {
+                return null;
+            }
+            if (maxBulk < 0) {
+                maxBulk = limits.maxBulkLength();
+            }
+            total += len;
+            if (len > maxBulk || len > Integer.MAX_VALUE - 8 || total > limits.queryBufferLimit()) {
+                return null;
+            }
+            byte[] arg = new byte[(int) len];
+            in.getBytes(at, arg);
+            args[i] = arg;
+            at += (int) len + 2;
+        }
+        in.readerIndex(at);
+        return args;
+    }
+
+    /**
+     * The decimal number from {@code at} up to a CRLF, all before {@code end}, and where the next line
+     * starts in {@link #afterNumber}; -1 if there is none there or it is not in canonical form (no
+     * sign, no leading zero, at most 18 digits).
+     */
+    private long digitsBeforeCrlf(ByteBuf in, int at, int end) {
+        long n = 0;
+        int i = at;
+        int limit = Math.min(end, at + 18);
+        for (; i < limit; i++) {
+            int d = in.getByte(i) - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            n = n * 10 + d;
+        }
+        int digits = i - at;
+        if (digits == 0 || (digits > 1 && in.getByte(at) == '0') || i + 1 >= end
+                || in.getByte(i) != '\r' || in.getByte(i + 1) != '\n') {
+            return -1;
+        }
+        afterNumber = i + 2;
+        return n;
     }
 
     /** Accumulates bytes up to LF into {@code line} (CR stripped); false if no LF yet. */

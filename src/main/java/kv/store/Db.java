@@ -115,9 +115,23 @@ public final class Db {
      */
     public Object modify(byte[] key) {
         int slot = liveSlot(key);
+        return slot < 0 ? null : modifySlot(slot);
+    }
+
+    /** Typed {@link #modify}: WRONGTYPE for a value of another type (one lookup for both). */
+    @SuppressWarnings("unchecked")
+    public <T> T modify(byte[] key, ValueType type) {
+        int slot = liveSlot(key);
         if (slot < 0) {
             return null;
         }
+        if (Values.type(main.valueAt(slot)) != type) {
+            throw new WrongTypeException();
+        }
+        return (T) modifySlot(slot);
+    }
+
+    private Object modifySlot(int slot) {
         if (!keyspace.noTouch()) {
             main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
         }
@@ -127,16 +141,6 @@ public final class Db {
         modifyingSlot = slot;
         modifyingBytes = Values.heapBytes(v);
         return v;
-    }
-
-    /** Typed {@link #modify}: WRONGTYPE for a value of another type. */
-    @SuppressWarnings("unchecked")
-    public <T> T modify(byte[] key, ValueType type) {
-        int slot = liveSlot(key);
-        if (slot >= 0 && Values.type(main.valueAt(slot)) != type) {
-            throw new WrongTypeException();
-        }
-        return (T) modify(key);
     }
 
     /**
@@ -215,6 +219,7 @@ public final class Db {
         byte[] stored;
         if (slot < 0) {
             slot = main.insert(key, hash, value, access.initial(now()));
+            keyspace.inUse(index);
             stored = main.keyAt(slot);
             entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
             keyspace.keyAdded(this, stored);
@@ -654,6 +659,7 @@ public final class Db {
             target.removeSlot(old);
         }
         int at = target.main.put(dst, value, access);
+        keyspace.inUse(target.index);
         target.entryBytes += Memory.arrayBytes(dst.length) + Values.heapBytes(value);
         byte[] stored = target.main.keyAt(at);
         if (when >= 0) {
@@ -676,6 +682,7 @@ public final class Db {
         volatileHashes = p.volatileHashes;
         entryBytes = p.entryBytes;
         modifying = null;
+        keyspace.inUse(index);
     }
 
     /** Sets a stored key's access field as loaded (not a change). */
@@ -688,6 +695,8 @@ public final class Db {
 
     /** Moves this db's content into {@code other} and vice versa (SWAPDB); counted once by the caller. */
     void swapWith(Db other) {
+        keyspace.inUse(index);
+        keyspace.inUse(other.index);
         KeyTable m = main;
         ExpireTable e = expires;
         KeySet h = volatileHashes;

@@ -26,6 +26,13 @@ public final class Keyspace {
     private boolean applyingMasterStream;
     /** Keys changed by commands since start (Redis' server.dirty); never reset by CONFIG RESETSTAT. */
     private long changes;
+    /**
+     * Databases {@code 0..inUse-1} may differ from a fresh one; every database above has never held
+     * a key and weighs {@link #freshDbBytes}. used_memory is computed before every command (the
+     * maxmemory check), and most servers use db 0 alone: this spares walking fifteen empty ones.
+     */
+    private int inUse;
+    private final long freshDbBytes;
 
     public Keyspace(int databases) {
         this(databases, new Clock());
@@ -36,6 +43,14 @@ public final class Keyspace {
         dbs = new Db[databases];
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Db(this, i);
+        }
+        freshDbBytes = databases == 0 ? 0 : dbs[0].heapBytes();
+    }
+
+    /** Db {@code index} is about to hold keys (or tables) a fresh one does not. */
+    void inUse(int index) {
+        if (index >= inUse) {
+            inUse = index + 1;
         }
     }
 
@@ -212,9 +227,9 @@ public final class Keyspace {
     }
 
     public long heapBytes() {
-        long n = 0;
-        for (Db db : dbs) {
-            n += db.heapBytes();
+        long n = (dbs.length - inUse) * freshDbBytes;
+        for (int i = 0; i < inUse; i++) {
+            n += dbs[i].heapBytes();
         }
         return n;
     }

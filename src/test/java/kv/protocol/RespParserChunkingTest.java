@@ -38,9 +38,31 @@ class RespParserChunkingTest {
         }
     };
 
-    /** The commands parsed, each as escaped arguments, then the protocol error if one ended the stream. */
+    /** Tight limits, so that streams hit each of them: an unauthenticated client, small bulks and requests. */
+    private static final RespParser.Limits TIGHT = new RespParser.Limits() {
+        @Override
+        public long maxBulkLength() {
+            return 40;
+        }
+
+        @Override
+        public long queryBufferLimit() {
+            return 100;
+        }
+
+        @Override
+        public boolean authenticated() {
+            return false;
+        }
+    };
+
     private static List<String> parse(List<byte[]> reads) {
-        RespParser parser = new RespParser(LIMITS);
+        return parse(reads, LIMITS);
+    }
+
+    /** The commands parsed, each as escaped arguments, then the protocol error if one ended the stream. */
+    private static List<String> parse(List<byte[]> reads, RespParser.Limits limits) {
+        RespParser parser = new RespParser(limits);
         List<String> out = new ArrayList<>();
         for (byte[] read : reads) {
             ByteBuf in = Unpooled.wrappedBuffer(read);
@@ -80,6 +102,26 @@ class RespParserChunkingTest {
                 }
                 assertEquals(whole, parse(bytewise), () -> "seed " + at + " read byte by byte");
             }
+        }
+    }
+
+    /**
+     * A request that lies whole in one read takes the parser's one-pass path, a request read byte by
+     * byte never does: under tight limits both must give the same commands and the same error.
+     */
+    @Test
+    void wholeRequestsAndByteByByteAgreeUnderLimits() {
+        for (long seed = 0; seed < STREAMS; seed++) {
+            FuzzStreams.Stream s = FuzzStreams.generate(seed);
+            if (s.bytes().length > 500) {
+                continue;
+            }
+            List<byte[]> bytewise = new ArrayList<>();
+            for (byte b : s.bytes()) {
+                bytewise.add(new byte[] {b});
+            }
+            long at = seed;
+            assertEquals(parse(bytewise, TIGHT), parse(List.of(s.bytes()), TIGHT), () -> "seed " + at + " (" + s.recipe() + ")");
         }
     }
 

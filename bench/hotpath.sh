@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# bench/hotpath.sh — server CPU time per request, KV against redis-server, side by side.
+#
+# Starts redis-server and one KV per --jar on free ports, warms each up, then per round runs
+# every test against every server one right after the other (the order rotates per round) and
+# records requests/s and the server's CPU time per request: user + system time of all its
+# threads (/proc/PID/stat fields 14 and 15, so GC and JIT threads count) over the run, divided
+# by the requests. CPU per request is what machine load disturbs least; rps is shown too.
+# Report: medians over the rounds, and each KV's ratio to redis (CPU: KV/redis, lower is better).
+#
+# Usage: bench/hotpath.sh [--rounds N] [-n N] [-P N] [-r N] [-t LIST] [--warmup N] [--jar NAME=PATH ...]
+#   --rounds N   interleaved rounds, median taken (default 5)
+#   -n N         requests per run (default 2000000)
+#   -P N         pipeline depth (default 16)
+#   -r N         random keys over N (default 100000; 0: one key per test)
+#   -t LIST      redis-benchmark tests (default get,set,incr,lpush,lpop,mset)
+#   --warmup N   untimed requests of each test per server first (default 2000000: JIT settled)
+#   --jar N=P    a KV build to measure as N (repeatable; default kv=target/quarkus-app/quarkus-run.jar),
+#                e.g. --jar before=/tmp/before/quarkus-run.jar --jar after=target/quarkus-app/quarkus-run.jar
+# JAVA_OPTS is passed to every KV. Output: bench/out/hotpath-<ts>.txt and .tsv.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+
+rounds=5; requests=2000000; warmup=2000000; pipeline=16; keyspace=100000; tests="get,set,incr,lpush,lpop,mset"
+declare -a JARS=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --rounds) rounds="$2"; shift 2 ;;
+        -n) requests="$2"; shift 2 ;;
+        -P) pipeline="$2"; shift 2 ;;
+        -r) keyspace="$2"; shift 2 ;;
+        -t) tests="$2"; shift 2 ;;
+        --warmup) warmup="$2"; shift 2 ;;
+        --jar) JARS+=("$2"); shift 2 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        *) echo "hotpath.sh: unknown option '$1'" >&2; exit 2 ;;
+    esac
+done
+[[ ${#JARS[@]} -eq 0 ]] && JARS=("kv=$root/target/quarkus-app/quarkus-run.jar")
+
+host=127.0.0.1
+stamp="$(date -u +%Y%m%d-%H%M%S)"
+mkdir -p "$root/bench/out"
+report="$root/bench/out/hotpath-$stamp.txt"
+tsv="$root/bench/out/hotpath-$stamp.tsv"
+workdir="$(mktemp -d)"
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+declare -a PIDS=()
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$workdir"
+}
+trap cleanup EXIT
+log() { printf '[hotpath %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'; }
+
+declare -A PORT=() PID=()
+names=(redis)
+start_server() {              # start_server NAME [JAR]
+    local name=$1 port
+    port=$(free_port)
+    if [[ $name == redis ]]; then
+        redis-server --port "$port" --bind "$host" --save "" --appendonly no --daemonize no \
+            --dir "$workdir" --logfile "" >"$workdir/redis.log" 2>&1 &
+    else
+        # shellcheck disable=SC2086 # JAVA_OPTS is split on whitespace, as bin/kv-server does
+        (cd "$workdir" && exec "$java" ${JAVA_OPTS:-} -Dquarkus.http.port=0 -Dquarkus.management.port=0 \
+            -jar "$2" --port "$port" --save "" --appendonly no) >"$workdir/$name.log" 2>&1 &
+    fi
+    PIDS+=("$!"); PID[$name]=$!; PORT[$name]=$port
+    await_pong "$port" 120
+}
+start_server redis
+for j in "${JARS[@]}"; do
+    start_server "${j%%=*}" "${j#*=}"
+    names+=("${j%%=*}")
+done
+
+bench() {                     # bench PORT TESTS N → csv on stdout
+    local args=(-h "$host" -p "$1" -c 50 -P "$pipeline" -n "$3" -t "$2" --csv)
+    [[ $keyspace != 0 ]] && args+=(-r "$keyspace")
+    timeout 900 redis-benchmark "${args[@]}" 2>/dev/null
+}
+log "warm-up ($warmup requests of each test per server)"
+for s in "${names[@]}"; do bench "${PORT[$s]}" "$tests" "$warmup" >/dev/null || true; done
+
+: >"$tsv"
+for ((r = 1; r <= rounds; r++)); do
+    for t in ${tests//,/ }; do
+        # rotate who goes first
+        order=("${names[@]:r % ${#names[@]}}" "${names[@]:0:r % ${#names[@]}}")
+        for s in "${order[@]}"; do
+            c0=$(cpu_ticks "${PID[$s]}")
+            rps=$(bench "${PORT[$s]}" "$t" "$requests" | awk -F'","' 'NR == 2 { print $2 + 0 }') || true
+            cpu=$(awk -v a="$c0" -v b="$(cpu_ticks "${PID[$s]}")" -v t="$tick_us" -v n="$requests" 'BEGIN { printf "%.3f", (b - a) * t / n }')
+            printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$r" "$t" "${rps:-0}" "$cpu" >>"$tsv"
+            log "round $r $t $s: $rps rps, $cpu us CPU/request"
+        done
+    done
+done
+
+{
+    echo "bench/hotpath.sh $(date -u +%FT%TZ) -P $pipeline -c 50 -n $requests -r $keyspace, $rounds rounds (medians), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%-8s %-8s %10s %8s %9s %8s\n' test server rps 'rps/r' 'us/req' 'cpu/r'
+    for t in ${tests//,/ }; do
+        rr=$(awk -v t="$t" '$1 == "redis" && $3 == t { print $4 }' "$tsv" | median)
+        rc=$(awk -v t="$t" '$1 == "redis" && $3 == t { print $5 }' "$tsv" | median)
+        for s in "${names[@]}"; do
+            v=$(awk -v s="$s" -v t="$t" '$1 == s && $3 == t { print $4 }' "$tsv" | median)
+            c=$(awk -v s="$s" -v t="$t" '$1 == s && $3 == t { print $5 }' "$tsv" | median)
+            printf '%-8s %-8s %10s %8s %9s %8s\n' "$t" "$s" "$v" "$(ratio "$v" "$rr")" "$c" "$(ratio "$c" "$rc")"
+        done
+    done
+} | tee "$report"
