@@ -129,7 +129,8 @@ final class SortedSetCommands {
         }
         byte[] key = a[1];
         Db db = c.db();
-        SortedSet z = ZsetArgs.peek(c, key);
+        // one key lookup: a ZADD that changes nothing ends the modification as unmodified
+        SortedSet z = db.modify(key, kv.store.ValueType.ZSET);
         double[] result = new double[1];
         boolean create = z == null;
         // the first pair's current score, looked up once (no earlier pair can change it)
@@ -140,7 +141,8 @@ final class SortedSetCommands {
                 return false;
             }
         } else if (!wouldChange(c, f, z, a, scoreIdx, scores, first, result)) {
-            // nothing changes: reply as Redis would without touching the key
+            // nothing changes: no change counted, propagated or notified
+            db.unmodified(key);
             boolean processed = f.incr && decide(c, f, first, scores[0], result) != Outcome.NOP;
             replyAdd(c, f, 0, 0, processed, result[0]);
             return false;
@@ -148,12 +150,6 @@ final class SortedSetCommands {
         SortedSet.Limits limits = ZsetArgs.limits(c);
         if (create) {
             z = SortedSet.create(elements, maxLen, limits);
-        } else {
-            SortedSet peeked = z;
-            z = db.modify(key, kv.store.ValueType.ZSET);
-            if (z != peeked) {
-                first = z.score(a[scoreIdx + 1]);
-            }
         }
         int added = 0;
         int updated = 0;
