@@ -129,25 +129,27 @@ final class SortedSetCommands {
         }
         byte[] key = a[1];
         Db db = c.db();
-        SortedSet z = ZsetArgs.peek(c, key);
+        // one key lookup: a ZADD that changes nothing ends the modification as unmodified
+        SortedSet z = db.modify(key, kv.store.ValueType.ZSET);
         double[] result = new double[1];
         boolean create = z == null;
+        // the first pair's current score, looked up once (no earlier pair can change it)
+        double first = create ? Double.NaN : z.score(a[scoreIdx + 1]);
         if (create) {
             if (f.xx) {
                 replyAdd(c, f, 0, 0, false, 0);
                 return false;
             }
-        } else if (!wouldChange(c, f, z, a, scoreIdx, scores, result)) {
-            // nothing changes: reply as Redis would without touching the key
-            boolean processed = f.incr && decide(c, f, z.score(a[scoreIdx + 1]), scores[0], result) != Outcome.NOP;
+        } else if (!wouldChange(c, f, z, a, scoreIdx, scores, first, result)) {
+            // nothing changes: no change counted, propagated or notified
+            db.unmodified(key);
+            boolean processed = f.incr && decide(c, f, first, scores[0], result) != Outcome.NOP;
             replyAdd(c, f, 0, 0, processed, result[0]);
             return false;
         }
         SortedSet.Limits limits = ZsetArgs.limits(c);
         if (create) {
             z = SortedSet.create(elements, maxLen, limits);
-        } else {
-            z = db.modify(key, kv.store.ValueType.ZSET);
         }
         int added = 0;
         int updated = 0;
@@ -156,7 +158,7 @@ final class SortedSetCommands {
         try {
             for (int j = 0; j < elements; j++) {
                 byte[] member = a[scoreIdx + 2 * j + 1];
-                double current = z.score(member);
+                double current = j == 0 ? first : z.score(member);
                 Outcome o = decide(c, f, current, scores[j], result);
                 if (o == Outcome.NOP) {
                     continue;
@@ -184,9 +186,9 @@ final class SortedSetCommands {
     }
 
     /** True if some pair, applied in order, would add or change a member. */
-    private static boolean wouldChange(Call c, AddFlags f, SortedSet z, byte[][] a, int scoreIdx, double[] scores, double[] result) {
+    private static boolean wouldChange(Call c, AddFlags f, SortedSet z, byte[][] a, int scoreIdx, double[] scores, double first, double[] result) {
         for (int j = 0; j < scores.length; j++) {
-            Outcome o = decide(c, f, z.score(a[scoreIdx + 2 * j + 1]), scores[j], result);
+            Outcome o = decide(c, f, j == 0 ? first : z.score(a[scoreIdx + 2 * j + 1]), scores[j], result);
             if (o == Outcome.ADDED || o == Outcome.UPDATED) {
                 return true;
             }

@@ -709,13 +709,30 @@ public final class ServerConfig {
 
     /**
      * client-output-buffer-limit of a class (0 normal, 1 replica, 2 pubsub): {hard bytes, soft
-     * bytes, soft seconds}; 0 means no limit.
+     * bytes, soft seconds}; 0 means no limit. The array is shared: read it, never change it.
      */
     @SuppressWarnings("unchecked")
     public long[] outputBufferLimit(int clientClass) {
-        List<Long> l = (List<Long>) v(clientOutputBufferLimit);
-        return new long[] {l.get(3 * clientClass), l.get(3 * clientClass + 1), l.get(3 * clientClass + 2)};
+        // read after every pub/sub message to every receiver: unboxed once per value set
+        OutputLimitsCache cache = outputLimitsCache;
+        Object source = v(clientOutputBufferLimit);
+        if (cache == null || cache.source != source) {
+            List<Long> l = (List<Long>) source;
+            long[][] byClass = new long[l.size() / 3][];
+            for (int c = 0; c < byClass.length; c++) {
+                byClass[c] = new long[] {l.get(3 * c), l.get(3 * c + 1), l.get(3 * c + 2)};
+            }
+            cache = new OutputLimitsCache(source, byClass);
+            outputLimitsCache = cache;
+        }
+        return cache.byClass[clientClass];
     }
+
+    /** client-output-buffer-limit unboxed, for the value object it was made from. */
+    private record OutputLimitsCache(Object source, long[][] byClass) {
+    }
+
+    private OutputLimitsCache outputLimitsCache;
 
     public long hashMaxListpackEntries() {
         return l(hashMaxListpackEntries);

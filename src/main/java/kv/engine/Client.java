@@ -45,6 +45,11 @@ public final class Client {
             return new OutputUsage(0, 0, 0, 0, pendingOutput());
         }
 
+        /** {@link #outputUsage()}'s queuedBytes alone (what the output limits check after every push). */
+        default long queuedOutput() {
+            return outputUsage().queuedBytes();
+        }
+
         /** Bytes held for input not yet run: the partial request and input held back (pause, blocking). */
         default long pendingInput() {
             return 0;

@@ -33,14 +33,25 @@ public final class OutputLimits {
         if (client.closeScheduled()) {
             return true;
         }
-        int cls = client.replica() ? REPLICA : server.pubSub().subscribed(client) ? PUBSUB : NORMAL;
+        return enforce(client, heldBytes, client.replica() ? REPLICA : server.pubSub().subscribed(client) ? PUBSUB : NORMAL);
+    }
+
+    /** {@link #enforce(Client)} for a client that just got a pub/sub message (so it is subscribed). */
+    boolean enforceSubscriber(Client client) {
+        if (client.closeScheduled()) {
+            return true;
+        }
+        return enforce(client, 0, client.replica() ? REPLICA : PUBSUB);
+    }
+
+    private boolean enforce(Client client, long heldBytes, int cls) {
         long[] limit = server.config().outputBufferLimit(cls);
         if (limit[0] == 0 && limit[1] == 0) {
             return false;
         }
         // like Redis, the reply buffer being filled (its 16 KiB static buffer; here the current chunk)
         // does not count: only output queued beyond it, which a client that reads keeps near zero
-        long used = client.transport().outputUsage().queuedBytes() + heldBytes;
+        long used = client.transport().queuedOutput() + heldBytes;
         boolean hard = limit[0] > 0 && used >= limit[0];
         boolean soft = false;
         if (limit[1] > 0 && used >= limit[1]) {

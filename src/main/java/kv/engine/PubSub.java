@@ -1,6 +1,7 @@
 package kv.engine;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,9 +9,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import kv.protocol.Reply;
+import kv.protocol.RespEncoder;
+import kv.protocol.RespWriter;
 import kv.util.Glob;
 
 /**
@@ -165,31 +169,85 @@ public final class PubSub {
         ByteBuffer key = ByteBuffer.wrap(channel);
         Set<Client> direct = (shard ? shardChannels : channels).get(key);
         if (direct != null) {
+            Message m = new Message(shard ? "smessage" : "message", null, channel, message);
             for (Client c : direct) {
                 receivers++;
                 // a client closing for its output limit still counts, as in Redis, but gets nothing more
                 if (!c.closeScheduled()) {
-                    c.push(r -> message(r, shard ? "smessage" : "message", null, channel, message));
+                    c.push(m);
                     afterPush.test(c);
                 }
             }
         }
-        if (!shard) {
+        if (!shard && !patterns.isEmpty()) {
             for (Map.Entry<ByteBuffer, Set<Client>> e : patterns.entrySet()) {
                 byte[] pattern = e.getKey().array();
                 if (!Glob.match(pattern, channel, false)) {
                     continue;
                 }
+                Message m = new Message("pmessage", pattern, channel, message);
                 for (Client c : e.getValue()) {
                     receivers++;
                     if (!c.closeScheduled()) {
-                        c.push(r -> message(r, "pmessage", pattern, channel, message));
+                        c.push(m);
                         afterPush.test(c);
                     }
                 }
             }
         }
         return receivers;
+    }
+
+    /**
+     * One published message for all its receivers: a socket's writer gets it as bytes encoded once
+     * per protocol version (a fan-out to many subscribers then costs one copy each, not one
+     * rendering each); any other reply sink has it rendered.
+     */
+    private static final class Message implements Consumer<Reply> {
+        private final String kind;
+        private final byte[] pattern;
+        private final byte[] channel;
+        private final byte[] message;
+        private byte[] resp2;
+        private byte[] resp3;
+
+        Message(String kind, byte[] pattern, byte[] channel, byte[] message) {
+            this.kind = kind;
+            this.pattern = pattern;
+            this.channel = channel;
+            this.message = message;
+        }
+
+        @Override
+        public void accept(Reply r) {
+            if (r instanceof RespWriter w) {
+                w.encoded(encoded(w.protocol()));
+            } else {
+                message(r, kind, pattern, channel, message);
+            }
+        }
+
+        private byte[] encoded(int protocol) {
+            byte[] b = protocol == 3 ? resp3 : resp2;
+            if (b == null) {
+                RespEncoder e = new RespEncoder(32 + kind.length() + channel.length + message.length + (pattern == null ? 0 : pattern.length));
+                e.header(protocol == 3 ? '>' : '*', pattern == null ? 3 : 4);
+                byte[] k = kind.getBytes(StandardCharsets.US_ASCII);
+                e.bulk(k, 0, k.length);
+                if (pattern != null) {
+                    e.bulk(pattern, 0, pattern.length);
+                }
+                e.bulk(channel, 0, channel.length);
+                e.bulk(message, 0, message.length);
+                b = e.toByteArray();
+                if (protocol == 3) {
+                    resp3 = b;
+                } else {
+                    resp2 = b;
+                }
+            }
+            return b;
+        }
     }
 
     private static void message(Reply r, String kind, byte[] pattern, byte[] channel, byte[] message) {

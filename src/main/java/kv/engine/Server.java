@@ -77,7 +77,7 @@ public final class Server {
     private final ClientEviction clientEviction = new ClientEviction(this);
     /** Clients' buffers and MULTI queues, summed by the cron (and by INFO): part of used_memory. */
     private long clientMemory;
-    private final PubSub pubSub = new PubSub(outputLimits::enforce);
+    private final PubSub pubSub = new PubSub(outputLimits::enforceSubscriber);
     private final KeyspaceEvents keyspaceEvents;
     private final Tracking tracking;
     private volatile StatsSnapshot snapshot = StatsSnapshot.EMPTY;

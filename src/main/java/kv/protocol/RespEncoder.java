@@ -52,6 +52,11 @@ public final class RespEncoder {
         bytes[size++] = '\n';
     }
 
+    /** A copy of the content. */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(bytes, size);
+    }
+
     public int size() {
         return size;
     }

@@ -51,6 +51,11 @@ public final class RespWriter implements Reply {
         out.release();
     }
 
+    /** Appends bytes that already are complete RESP (of this client's protocol version), as they are. */
+    public void encoded(byte[] resp) {
+        out.write(resp, 0, resp.length);
+    }
+
     private void header(char type, long n) {
         ByteBuf b = out.room(HEADER_MAX);
         b.writeByte(type);

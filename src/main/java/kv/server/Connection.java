@@ -413,6 +413,14 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         return new Client.OutputUsage(inTail, chunks.tailCapacity(), chunks.peak(), queuedBuffers, queuedBytes);
     }
 
+    @Override
+    public long queuedOutput() {
+        ReplyChunks chunks = writer.chunks();
+        ChannelOutboundBuffer socketQueue = socketQueue();
+        long inFilled = chunks.filledChunks() == 0 ? 0 : chunks.pending() - chunks.pendingInTail();
+        return inFilled + (socketQueue == null ? 0 : socketQueue.totalPendingWriteBytes());
+    }
+
     /** Netty's queue of buffers written and not yet accepted by the kernel; null once closed. */
     private ChannelOutboundBuffer socketQueue() {
         return socket.channelHandlerContext().channel().unsafe().outboundBuffer();

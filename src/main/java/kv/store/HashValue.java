@@ -467,10 +467,16 @@ public final class HashValue implements CompoundValue {
             convert();
         }
         if (packed() != null) {
-            Entry e = findPacked(field);
-            if (e == null) {
+            // one walk both finds the field and, when it is absent, counts the entries
+            Entry e = new Entry();
+            int entries = 0;
+            boolean found = false;
+            for (boolean ok = e.at(HEADER); ok && !(found = e.fieldEquals(field)); ok = e.next()) {
+                entries++;
+            }
+            if (!found) {
                 splice(packed().length, packed().length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
-                if (count() > maxEntries) {
+                if (entries + 1 > maxEntries) {
                     convert();
                 }
                 return true;

@@ -10,68 +10,140 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class SkipListZset implements ZsetEncoding {
     static final int MAX_LEVEL = 32;
-    /** Fixed part of a node: header, member, score, backward, next0, next1, span1, up, upSpan, level. */
-    private static final long NODE_BYTES = Memory.align(12 + 4 + 8 + 4 + 4 + 4 + 4 + 4 + 4 + 1);
+    /** Fixed part of a node: header, member, score, backward, next0, next1, span1, level. */
+    private static final long NODE_BYTES = Memory.align(12 + 4 + 8 + 4 + 4 + 4 + 4 + 1);
+    /** A {@link TallNode}: a node's fields (the subclass' start 4-aligned), next2..5, span2..5, up, upSpan. */
+    private static final long TALL_NODE_BYTES = Memory.align(((12 + 4 + 8 + 4 + 4 + 4 + 4 + 1 + 3) & ~3) + 4 * 4 + 4 * 4 + 4 + 4);
 
     /**
      * A node keeps its first two levels inline: a search spends most of its steps on the low
-     * levels, and a pointer read from the node itself costs no extra cache miss. Only the one node
-     * in sixteen with more levels carries arrays for the rest. The level-0 span is implicitly 1.
+     * levels, and a pointer read from the node itself costs no extra cache miss. The one node in
+     * sixteen with more levels is a {@link TallNode}. The level-0 span is implicitly 1.
      */
-    static final class Node {
+    static class Node {
         final byte[] member;
         double score;
         Node backward;
         Node next0;
         Node next1;
         int span1;
-        /** Levels 2..level-1; null for nodes of one or two levels. */
-        Node[] up;
-        int[] upSpan;
         final byte level;
 
         Node(byte[] member, double score, int level) {
             this.member = member;
             this.score = score;
             this.level = (byte) level;
-            if (level > 2) {
-                up = new Node[level - 2];
-                upSpan = new int[level - 2];
-            }
+        }
+
+        static Node of(byte[] member, double score, int level) {
+            return level > 2 ? new TallNode(member, score, level) : new Node(member, score, level);
         }
 
         int level() {
             return level;
         }
 
-        Node next(int i) {
-            return i == 0 ? next0 : i == 1 ? next1 : up[i - 2];
+        final Node next(int i) {
+            return i == 0 ? next0 : i == 1 ? next1 : ((TallNode) this).upper(i);
         }
 
-        void setNext(int i, Node n) {
+        final void setNext(int i, Node n) {
             if (i == 0) {
                 next0 = n;
             } else if (i == 1) {
                 next1 = n;
             } else {
-                up[i - 2] = n;
+                ((TallNode) this).setUpper(i, n);
             }
         }
 
-        int span(int i) {
-            return i == 0 ? 1 : i == 1 ? span1 : upSpan[i - 2];
+        final int span(int i) {
+            return i == 0 ? 1 : i == 1 ? span1 : ((TallNode) this).upperSpan(i);
         }
 
-        void setSpan(int i, int s) {
+        final void setSpan(int i, int s) {
             if (i == 1) {
                 span1 = s;
             } else if (i > 1) {
-                upSpan[i - 2] = s;
+                ((TallNode) this).setUpperSpan(i, s);
             }
         }
 
         long heapBytes() {
-            long b = NODE_BYTES + Memory.arrayBytes(member.length);
+            return NODE_BYTES + Memory.arrayBytes(member.length);
+        }
+    }
+
+    /**
+     * A node of three levels or more: levels 2..5 are inline too (a walk's steps on the upper
+     * levels then cost one cache miss each, as on the lower ones; a separate level array would
+     * add a second); only the one node in 1024 above level 6 (and the head) carries arrays.
+     */
+    static final class TallNode extends Node {
+        private static final int INLINE_TOP = 6;
+        Node next2;
+        Node next3;
+        Node next4;
+        Node next5;
+        int span2;
+        int span3;
+        int span4;
+        int span5;
+        /** Levels 6..level-1; null for nodes of at most six levels. */
+        Node[] up;
+        int[] upSpan;
+
+        TallNode(byte[] member, double score, int level) {
+            super(member, score, level);
+            if (level > INLINE_TOP) {
+                up = new Node[level - INLINE_TOP];
+                upSpan = new int[level - INLINE_TOP];
+            }
+        }
+
+        Node upper(int i) {
+            return switch (i) {
+                case 2 -> next2;
+                case 3 -> next3;
+                case 4 -> next4;
+                case 5 -> next5;
+                default -> up[i - INLINE_TOP];
+            };
+        }
+
+        void setUpper(int i, Node n) {
+            switch (i) {
+                case 2 -> next2 = n;
+                case 3 -> next3 = n;
+                case 4 -> next4 = n;
+                case 5 -> next5 = n;
+                default -> up[i - INLINE_TOP] = n;
+            }
+        }
+
+        int upperSpan(int i) {
+            return switch (i) {
+                case 2 -> span2;
+                case 3 -> span3;
+                case 4 -> span4;
+                case 5 -> span5;
+                default -> upSpan[i - INLINE_TOP];
+            };
+        }
+
+        void setUpperSpan(int i, int s) {
+            switch (i) {
+                case 2 -> span2 = s;
+                case 3 -> span3 = s;
+                case 4 -> span4 = s;
+                case 5 -> span5 = s;
+                default -> upSpan[i - INLINE_TOP] = s;
+            }
+        }
+
+        @Override
+        long heapBytes() {
+            long b = TALL_NODE_BYTES + Memory.arrayBytes(member.length);
             if (up != null) {
                 b += Memory.arrayBytes(4 * up.length) * 2;
             }
@@ -79,7 +151,7 @@ final class SkipListZset implements ZsetEncoding {
         }
     }
 
-    private final Node head = new Node(new byte[0], 0, MAX_LEVEL);
+    private final Node head = Node.of(new byte[0], 0, MAX_LEVEL);
     private Node tail;
     private int level = 1;
     private int length;
@@ -88,6 +160,8 @@ final class SkipListZset implements ZsetEncoding {
     // scratch for insert/delete (one thread owns the data)
     private final Node[] update = new Node[MAX_LEVEL];
     private final int[] rankAt = new int[MAX_LEVEL];
+    /** The node the last {@link #score} call found (or null); cleared whenever a node leaves the list. */
+    private Node found;
 
     SkipListZset(int capacity) {
         table = new ZsetMemberTable(capacity);
@@ -101,7 +175,14 @@ final class SkipListZset implements ZsetEncoding {
     @Override
     public double score(byte[] member) {
         Node n = table.get(member);
+        found = n;
         return n == null ? Double.NaN : n.score;
+    }
+
+    /** The node of {@code member}: the one {@link #score} just found if it is that member's (ZADD's lookup, then its update). */
+    private Node node(byte[] member) {
+        Node n = found;
+        return n != null && (n.member == member || java.util.Arrays.equals(n.member, member)) ? n : table.get(member);
     }
 
     private static int randomLevel() {
@@ -119,7 +200,7 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public void insert(byte[] member, double score) {
-        Node node = new Node(member, score, randomLevel());
+        Node node = Node.of(member, score, randomLevel());
         link(node);
         table.put(node);
     }
@@ -213,7 +294,7 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public void update(byte[] member, double old, double score) {
-        Node x = table.get(member);
+        Node x = node(member);
         // stays in place when the neighbours still bracket the new score (Redis does the same);
         // the node's own links tell, no walk needed
         if ((x.backward == null || x.backward.score < score
@@ -242,6 +323,7 @@ final class SkipListZset implements ZsetEncoding {
         int used = level;
         Node x = findUpdate(n.score, member);
         unlink(x);
+        found = null;
         table.remove(member);
         clearScratch(used);
         return true;
@@ -336,6 +418,7 @@ final class SkipListZset implements ZsetEncoding {
             update[i] = x;
         }
         x = x.next0;
+        found = null;
         for (int r = from; r <= to && x != null; r++) {
             Node next = x.next0;
             unlink(x);
@@ -347,7 +430,7 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public long heapBytes() {
-        return 48 + head.heapBytes() + nodeBytes + table.heapBytes() + Memory.arrayBytes(4 * MAX_LEVEL) * 2;
+        return 56 + head.heapBytes() + nodeBytes + table.heapBytes() + Memory.arrayBytes(4 * MAX_LEVEL) * 2;
     }
 
     @Override

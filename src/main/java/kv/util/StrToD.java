@@ -14,6 +14,16 @@ public final class StrToD {
     /** True on overflow to ±infinity or underflow to zero from a non-zero input. */
     public boolean rangeError;
 
+    /** Mantissas up to 2^53 convert to double exactly. */
+    private static final long EXACT_MANTISSA = 1L << 53;
+    /** Past this the mantissa could overflow a long on the next digit; it is then marked too big. */
+    private static final long EXACT_LIMIT = Long.MAX_VALUE / 10 - 10;
+    /** 10^0..10^22: the powers of ten a double holds exactly. */
+    private static final double[] EXACT_POWERS = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+    };
+
     /** Reads {@code b[from..to)}. */
     public StrToD parse(byte[] b, int from, int to) {
         value = 0;
@@ -61,8 +71,11 @@ public final class StrToD {
         int i = start;
         int digits = 0;
         boolean nonZero = false;
+        long mantissa = 0;
+        int fractionDigits = 0;
         while (i < to && isDigit(b[i])) {
             nonZero |= b[i] != '0';
+            mantissa = mantissa < EXACT_LIMIT ? mantissa * 10 + (b[i] - '0') : Long.MAX_VALUE;
             i++;
             digits++;
         }
@@ -70,12 +83,21 @@ public final class StrToD {
             i++;
             while (i < to && isDigit(b[i])) {
                 nonZero |= b[i] != '0';
+                mantissa = mantissa < EXACT_LIMIT ? mantissa * 10 + (b[i] - '0') : Long.MAX_VALUE;
                 i++;
                 digits++;
+                fractionDigits++;
             }
         }
         if (digits == 0) {
             return; // nothing read: end stays at the start of the whole input
+        }
+        if (mantissa <= EXACT_MANTISSA && fractionDigits < EXACT_POWERS.length && (i == to || (b[i] != 'e' && b[i] != 'E'))) {
+            // both operands are exact doubles, so one correctly rounded division gives the
+            // correctly rounded value, as strtod would (Clinger's fast path)
+            double v = fractionDigits == 0 ? mantissa : mantissa / EXACT_POWERS[fractionDigits];
+            set(negative ? -v : v, i);
+            return;
         }
         int mantissaEnd = i;
         if (i < to && (b[i] == 'e' || b[i] == 'E')) {
