@@ -646,8 +646,12 @@ public final class ScriptEngine {
         }
     }
 
-    /** Lets the other connections' waiting input run: they get BUSY, except the commands allowed while busy. */
+    /**
+     * Lets the other connections' waiting input run, new connections included: they get BUSY, except
+     * the commands allowed while busy.
+     */
     private void serveOtherClients(ScriptRun run) {
+        server.lifecycle().admitNewConnections();
         Client self = run.caller.client();
         for (Client other : server.clients().all().toArray(new Client[0])) {
             if (other != self) {
