@@ -498,6 +498,7 @@ public final class ScriptEngine {
         } finally {
             running = null;
             ScriptHook.running(null);
+            InternedLuaStrings.trim();
             server.propagateTo(outer);
             if (run.timedOut) {
                 server.busyError(null);
@@ -642,6 +643,7 @@ public final class ScriptEngine {
             throw new ScriptKilled(run.killedWith + run.errorSuffix(LuaSandbox.currentLine()));
         }
         if ((++hookCalls & 15) == 0) {
+            InternedLuaStrings.trim();
             guardMemory(run);
         }
     }

@@ -1,7 +1,6 @@
 package kv.server;
 
 import io.netty.util.concurrent.SingleThreadEventExecutor;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -20,9 +19,9 @@ import org.jboss.logging.Logger;
  * the end of the turn). So the queue is emptied: registrations run at once (they only concern
  * their new channel), every other task is held. The held tasks run, in their order, from a marker
  * task queued before the first poll and left at the head of the queue, so they still come before
- * whatever is queued after them.
+ * whatever is queued after them. The loop's queue is reached reflectively (peekTask, pollTask:
+ * META-INF/native-image/kv/kv/reflect-config.json keeps them in the native image).
  */
-@RegisterForReflection(targets = SingleThreadEventExecutor.class)
 final class AcceptWhileBusy {
     private static final Logger LOG = Logger.getLogger(AcceptWhileBusy.class);
     /** The task {@code AbstractChannel.AbstractUnsafe.register} queues: it calls {@code register0}. */
