@@ -401,11 +401,14 @@ public final class ScriptEngine {
                     + ": binary chunks are not allowed");
         }
         Prototype p;
+        byte[] lexed = LuaSourceFixups.brackets(body);
+        byte[] compiled = LuaSourceFixups.controlCharacters(lexed);
         try {
-            p = LuaC.compile(new ByteArrayInputStream(body), chunkName);
+            p = LuaC.compile(new ByteArrayInputStream(compiled), chunkName);
         } catch (RuntimeException e) {
             // LuaError, or a Java exception where LuaJ reads a malformed number
-            throw new CommandError("ERR Error compiling script (new function): " + LuaSyntaxErrors.message(body, chunkName, e));
+            throw new CommandError("ERR Error compiling script (new function): "
+                    + LuaSyntaxErrors.message(lexed, compiled, chunkName, e));
         } catch (IOException e) {
             throw new CommandError("ERR Error compiling script (new function): " + e.getMessage());
         }
