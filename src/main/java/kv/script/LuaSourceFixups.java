@@ -27,7 +27,7 @@ final class LuaSourceFixups {
     }
 
     /** The long-bracket and numeral rewrites; {@code source} itself when none applies. */
-    static byte[] brackets(byte[] source) {
+    static byte[] bracketsAndNumerals(byte[] source) {
         return new Pass(source, false).run();
     }
 

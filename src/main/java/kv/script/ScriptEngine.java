@@ -401,7 +401,7 @@ public final class ScriptEngine {
                     + ": binary chunks are not allowed");
         }
         Prototype p;
-        byte[] lexed = LuaSourceFixups.brackets(body);
+        byte[] lexed = LuaSourceFixups.bracketsAndNumerals(body);
         byte[] compiled = LuaSourceFixups.controlCharacters(lexed);
         try {
             p = LuaC.compile(new ByteArrayInputStream(compiled), chunkName);
