@@ -110,6 +110,13 @@ public final class Server {
         default void afterTurn(Runnable task) {
             schedule(0, task);
         }
+
+        /**
+         * Called from a busy script's hook, which holds the data thread: accepts the connections
+         * that wait for the thread, so the hook serves them too.
+         */
+        default void admitNewConnections() {
+        }
     }
 
     /** {@code families} registers the command handlers (the command layer sits above the engine). */

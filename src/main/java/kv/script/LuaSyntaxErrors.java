@@ -23,8 +23,7 @@ final class LuaSyntaxErrors {
     private static final Pattern POSITIONED = Pattern.compile("(?s)^(.*?):(\\d+): (.*)$");
     /** Errors Lua's lexer raises itself, about the token it is reading. */
     private static final List<String> LEXICAL = List.of("unfinished string", "unfinished long string",
-            "unfinished long comment", "malformed number", "escape sequence too large", "invalid long string delimiter",
-            "nesting of [[...]] is deprecated");
+            "unfinished long comment", "malformed number", "escape sequence too large", "invalid long string delimiter");
     private static final String EOF = "<eof>";
 
     private LuaSyntaxErrors() {
@@ -33,8 +32,9 @@ final class LuaSyntaxErrors {
     /**
      * Lua 5.1's message ("chunk:line: message near 'token'") for LuaJ's failure {@code error} to
      * compile {@code source} as {@code chunkName}; LuaJ's own message where the token cannot be told.
+     * LuaJ compiled {@code compiled}: {@code source} with control characters made DEL (same offsets).
      */
-    static String message(byte[] source, String chunkName, RuntimeException error) {
+    static String message(byte[] source, byte[] compiled, String chunkName, RuntimeException error) {
         String chunk = chunkName.startsWith("@") || chunkName.startsWith("=") ? chunkName.substring(1) : chunkName;
         Scanner scanner = new Scanner(source);
         if (!(error instanceof LuaError)) {
@@ -56,7 +56,7 @@ final class LuaSyntaxErrors {
             LexicalError lexical = scanner.firstLexicalError();
             near = lexical == null ? null : lexical.near;
         } else {
-            near = scanner.tokenEndingAt(bytesReadWhenFailing(source, chunkName) - 2);
+            near = scanner.tokenEndingAt(bytesReadWhenFailing(compiled, chunkName) - 2);
         }
         return near == null ? text : text + " near '" + near + "'";
     }
@@ -288,7 +288,8 @@ final class LuaSyntaxErrors {
                             return buffer.toString();
                         } else {
                             skip();
-                            return c < ' ' || c == 127 ? "char(" + c + ")" : String.valueOf((char) c);
+                            // Lua's token 0 (a NUL byte) counts as none: its message names no token
+                            return c == 0 ? null : c < ' ' || c == 127 ? "char(" + c + ")" : String.valueOf((char) c);
                         }
                     }
                 }
@@ -316,12 +317,8 @@ final class LuaSyntaxErrors {
                 switch (current()) {
                     case EOZ -> throw error(isString ? "unfinished long string" : "unfinished long comment", EOF);
                     case '[' -> {
-                        if (separator() == sep) {
-                            saveAndSkip();
-                            if (sep == 0) {
-                                throw error("nesting of [[...]] is deprecated", "[");
-                            }
-                        }
+                        // Redis' Lua is built without LUA_COMPAT_LSTR's nesting error
+                        separator();
                     }
                     case ']' -> {
                         if (separator() == sep) {

@@ -401,11 +401,14 @@ public final class ScriptEngine {
                     + ": binary chunks are not allowed");
         }
         Prototype p;
+        byte[] lexed = LuaSourceFixups.bracketsAndNumerals(body);
+        byte[] compiled = LuaSourceFixups.controlCharacters(lexed);
         try {
-            p = LuaC.compile(new ByteArrayInputStream(body), chunkName);
+            p = LuaC.compile(new ByteArrayInputStream(compiled), chunkName);
         } catch (RuntimeException e) {
             // LuaError, or a Java exception where LuaJ reads a malformed number
-            throw new CommandError("ERR Error compiling script (new function): " + LuaSyntaxErrors.message(body, chunkName, e));
+            throw new CommandError("ERR Error compiling script (new function): "
+                    + LuaSyntaxErrors.message(lexed, compiled, chunkName, e));
         } catch (IOException e) {
             throw new CommandError("ERR Error compiling script (new function): " + e.getMessage());
         }
@@ -498,6 +501,7 @@ public final class ScriptEngine {
         } finally {
             running = null;
             ScriptHook.running(null);
+            InternedLuaStrings.trim();
             server.propagateTo(outer);
             if (run.timedOut) {
                 server.busyError(null);
@@ -642,12 +646,17 @@ public final class ScriptEngine {
             throw new ScriptKilled(run.killedWith + run.errorSuffix(LuaSandbox.currentLine()));
         }
         if ((++hookCalls & 15) == 0) {
+            InternedLuaStrings.trim();
             guardMemory(run);
         }
     }
 
-    /** Lets the other connections' waiting input run: they get BUSY, except the commands allowed while busy. */
+    /**
+     * Lets the other connections' waiting input run, new connections included: they get BUSY, except
+     * the commands allowed while busy.
+     */
     private void serveOtherClients(ScriptRun run) {
+        server.lifecycle().admitNewConnections();
         Client self = run.caller.client();
         for (Client other : server.clients().all().toArray(new Client[0])) {
             if (other != self) {

@@ -59,6 +59,7 @@ public class RespServer {
     private Context context;
     private Server server;
     private PushFlusher pushFlusher;
+    private AcceptWhileBusy acceptWhileBusy;
     private AppendOnlyFile aof;
     /** Read by the metrics thread (its figures are immutable). */
     private volatile kv.repl.MasterSide master;
@@ -156,6 +157,7 @@ public class RespServer {
         server = new Server(config, new VertxLifecycle(), Commands::registerAll);
         // the data thread's own event loop: every client socket is served by it
         pushFlusher = new PushFlusher(((ContextInternal) context).nettyEventLoop());
+        acceptWhileBusy = new AcceptWhileBusy((io.netty.util.concurrent.SingleThreadEventExecutor) ((ContextInternal) context).nettyEventLoop());
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
         server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
@@ -423,6 +425,11 @@ public class RespServer {
         public void afterTurn(Runnable task) {
             // the data thread's Netty loop runs queued tasks after the selected channels' reads
             ((ContextInternal) context).nettyEventLoop().execute(task);
+        }
+
+        @Override
+        public void admitNewConnections() {
+            acceptWhileBusy.admitNewConnections();
         }
 
         @Override
