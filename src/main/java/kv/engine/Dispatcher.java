@@ -58,49 +58,41 @@ public final class Dispatcher {
                 return Outcome.DONE;
             }
             if (server.authRequired() && !client.authenticated() && !spec.has(CommandSpec.NO_AUTH)) {
-                return refuse(spec, reply, multi, Errors.NOAUTH);
+                return refuse(spec, reply, client, Errors.NOAUTH);
             }
             boolean obeyed = client.isMaster();
             if (!obeyed && refusedForMemory(spec, argv, multi)) {
-                if (multi != null && spec.has(CommandSpec.EXEC)) {
-                    // Redis' execCommandAbort: the transaction is discarded with the reason
-                    client.transaction(null);
-                    client.transactionDoomed(false);
-                    server.watches().unwatchAll(client);
-                    reject(spec, reply, "EXECABORT Transaction discarded because of: " + Errors.OOM);
-                    return Outcome.DONE;
-                }
-                return refuse(spec, reply, multi, Errors.OOM);
+                return refuse(spec, reply, client, Errors.OOM);
             }
-            String refusal = obeyed ? null : persistenceRefusal(spec);
+            String refusal = obeyed ? null : persistenceRefusal(spec, multi);
             if (refusal == null && !obeyed) {
                 refusal = replicationRefusal(spec, multi);
             }
             if (refusal != null) {
-                return refuse(spec, reply, multi, refusal);
+                return refuse(spec, reply, client, refusal);
             }
             ReadinessState readiness = server.readiness();
             boolean replica = readiness.replica();
             if (replica && !obeyed && server.config().replicaReadOnly() && writes(spec, multi)) {
-                return refuse(spec, reply, multi, Errors.READONLY);
+                return refuse(spec, reply, client, Errors.READONLY);
             }
             if (client.protocol() == 2 && !spec.has(CommandSpec.SUBSCRIBED_OK) && server.pubSub().subscribed(client)) {
-                return refuse(spec, reply, multi, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
+                return refuse(spec, reply, client, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
                         + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             }
             if (replica && !readiness.masterLinkUp() && !server.config().replicaServeStaleData()
                     && deniedWhileStale(spec, multi)) {
-                return refuse(spec, reply, multi, Errors.MASTERDOWN);
+                return refuse(spec, reply, client, Errors.MASTERDOWN);
             }
             // while a data file loads only commands flagged "loading" run (the loader has no socket);
             // checked where Redis' processCommand checks it: after the subscribed-mode check
             if (server.readiness().loading() && !spec.has(CommandSpec.LOADING)
                     && !(client.transport() instanceof DetachedTransport)) {
-                return refuse(spec, reply, multi, Errors.LOADING);
+                return refuse(spec, reply, client, Errors.LOADING);
             }
             String busy = server.busyError();
             if (busy != null && !spec.has(CommandSpec.ALLOW_BUSY)) {
-                return refuse(spec, reply, multi, busy);
+                return refuse(spec, reply, client, busy);
             }
             if (multi != null && !spec.has(CommandSpec.CONTROLS_TRANSACTION)) {
                 if (spec.has(CommandSpec.NO_MULTI)) {
@@ -154,8 +146,19 @@ public final class Dispatcher {
         return spec.deniesOom(server, argv);
     }
 
-    /** Rejects the command; inside MULTI that also dooms the transaction (EXECABORT later). */
-    private Outcome refuse(CommandSpec spec, Reply reply, Transaction multi, String error) {
+    /**
+     * Rejects the command; inside MULTI that also dooms the transaction (EXECABORT later), and a
+     * refused EXEC discards it with the reason (Redis' rejectCommand → execCommandAbort).
+     */
+    private Outcome refuse(CommandSpec spec, Reply reply, Client client, String error) {
+        Transaction multi = client.transaction();
+        if (multi != null && spec.has(CommandSpec.EXEC)) {
+            client.transaction(null);
+            client.transactionDoomed(false);
+            server.watches().unwatchAll(client);
+            reject(spec, reply, "EXECABORT Transaction discarded because of: " + error);
+            return Outcome.DONE;
+        }
         reject(spec, reply, error);
         if (multi != null) {
             multi.failedToQueue();
@@ -180,11 +183,12 @@ public final class Dispatcher {
     }
 
     /**
-     * MISCONF for writes (and PING, as Redis) after a failed BGSAVE (stop-writes-on-bgsave-error), or
+     * MISCONF for writes, an EXEC whose queue holds one, and PING (as Redis) after a failed BGSAVE (stop-writes-on-bgsave-error), or
      * while writing or forcing the AOF fails (the AOF reports it through the readiness state).
      */
-    private String persistenceRefusal(CommandSpec spec) {
-        if (!spec.has(CommandSpec.WRITE) && !spec.has(CommandSpec.PING)) {
+    private String persistenceRefusal(CommandSpec spec, Transaction multi) {
+        boolean queuedWrite = multi != null && spec.has(CommandSpec.EXEC) && multi.hasWrite();
+        if (!spec.has(CommandSpec.WRITE) && !spec.has(CommandSpec.PING) && !queuedWrite) {
             return null;
         }
         if (server.rdb().refusesWrites()) {
@@ -217,7 +221,7 @@ public final class Dispatcher {
         if (!caller.isMaster() && server.readiness().replica() && server.config().replicaReadOnly()) {
             return Errors.READONLY;
         }
-        String refusal = persistenceRefusal(write);
+        String refusal = persistenceRefusal(write, null);
         return refusal != null ? refusal : replicationRefusal(write, null);
     }
 

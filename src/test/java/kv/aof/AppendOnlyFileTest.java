@@ -358,6 +358,10 @@ class AppendOnlyFileTest {
         throw new AssertionError(name + " not in INFO persistence");
     }
 
+    private void failNextWrites() {
+        current().failWrites = true;
+    }
+
     private static final String MISCONF_ENOSPC = "-MISCONF Errors writing to the AOF file: No space left on device\r\n";
 
     @Test
@@ -388,6 +392,35 @@ class AppendOnlyFileTest {
         assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
                 + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n", incr());
         assertEquals(incr().length(), aof.currentSize());
+    }
+
+    /** Replies recorded from redis-server 7.0.15 with its AOF directory on a full tmpfs. */
+    @Test
+    void execOfWritesQueuedBeforeTheErrorIsAbortedWithTheMisconfReasonReadsStillRun() throws Exception {
+        start("everysec");
+        kv.engine.Client writer = kv.engine.DetachedTransport.client(h.server, "writer");
+        kv.engine.Client reader = kv.engine.DetachedTransport.client(h.server, "reader");
+        h.call(writer, argv("MULTI"));
+        assertEquals("+QUEUED\r\n", h.call(writer, argv("SET", "k", "v")));
+        h.call(reader, argv("MULTI"));
+        assertEquals("+QUEUED\r\n", h.call(reader, argv("GET", "k")));
+        failNextWrites();
+        h.call("SET", "a", "1");
+        turnUntil(() -> loop.isEmpty());
+        assertEquals("-EXECABORT Transaction discarded because of: MISCONF Errors writing to the AOF file: "
+                + "No space left on device\r\n", h.call(writer, argv("EXEC")));
+        assertEquals("*1\r\n$-1\r\n", h.call(reader, argv("EXEC")));
+        // the transaction is gone: EXEC again is outside MULTI
+        assertEquals("-ERR EXEC without MULTI\r\n", h.call(writer, argv("EXEC")));
+        assertEquals("$-1\r\n", h.call("GET", "k"));
+    }
+
+    private static byte[][] argv(String... args) {
+        byte[][] argv = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return argv;
     }
 
     @Test
