@@ -490,9 +490,14 @@ launch_once() {               # launch_once VARIANT: sets LAUNCH_MS to milliseco
         kv-jdk25-aot) start_kv "$port" "$logf" "$jdk25" "-XX:AOTCache=$aot_cache -XX:AOTMode=on" ;;
     esac
     pid=$SPID
+    LAUNCH_CPU_MS="-"; LAUNCH_RSS_MB="-"
     if wait_pong "$port" "$pid" 60; then
         t1=$(now_us)
         LAUNCH_MS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }')
+        # CPU of all the process' threads (utime + stime, fields 14 and 15) and its peak RSS so far:
+        # the launcher exec's the server, so $pid is the server's
+        LAUNCH_CPU_MS=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1000 / hz }' "/proc/$pid/stat" 2>/dev/null || echo -)
+        LAUNCH_RSS_MB=$(awk '/^VmHWM:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || echo -)
     else
         log "startup: $v did not answer PING (see ${logf#"$root"/})"
         LAUNCH_MS="-"
@@ -541,22 +546,25 @@ if want startup; then
     for ((i = 1; i <= launches; i++)); do
         for v in "${variants[@]}"; do
             launch_once "$v"
-            log "startup: launch $i/$launches $v: $LAUNCH_MS ms"
-            printf '%s\t%s\t%s\n' "$v" "$i" "$LAUNCH_MS" >>"$raw_start"
+            log "startup: launch $i/$launches $v: $LAUNCH_MS ms (CPU $LAUNCH_CPU_MS ms, peak RSS $LAUNCH_RSS_MB MB)"
+            printf '%s\t%s\t%s\t%s\t%s\n' "$v" "$i" "$LAUNCH_MS" "$LAUNCH_CPU_MS" "$LAUNCH_RSS_MB" >>"$raw_start"
         done
     done
 
     out ""
     out "== Startup: launch to first PONG, ms, $launches launches per variant (interleaved)"
     [[ -n "$aot_note" ]] && out "   $aot_note"
-    out "$(printf '%-14s %9s %9s %9s %12s' variant median min max "vs redis")"
+    out "   CPU: user + system time of the server process until the first PONG (what the machine's load disturbs least)"
+    out "$(printf '%-14s %9s %9s %9s %12s %9s %13s' variant median min max "vs redis" "CPU ms" "peak RSS MB")"
     declare -A start_med=()
     for v in "${variants[@]}"; do
         vals=$(awk -F'\t' -v v="$v" '$1 == v && $3 != "-" { print $3 }' "$raw_start")
         start_med[$v]=$(printf '%s\n' "$vals" | awk NF | median)
         mn=$(printf '%s\n' "$vals" | awk NF | sort -g | head -n 1)
         mx=$(printf '%s\n' "$vals" | awk NF | sort -g | tail -n 1)
-        out "$(printf '%-14s %9s %9s %9s %12s' "$v" "$(fmt "${start_med[$v]}" 1)" "$(fmt "$mn" 1)" "$(fmt "$mx" 1)" "$(ratio "${start_med[$v]}" "${start_med[redis]}")x")"
+        cpu=$(awk -F'\t' -v v="$v" '$1 == v && $4 != "-" && $4 != "" { print $4 }' "$raw_start" | median)
+        rss=$(awk -F'\t' -v v="$v" '$1 == v && $5 != "-" && $5 != "" { print $5 }' "$raw_start" | median)
+        out "$(printf '%-14s %9s %9s %9s %12s %9s %13s' "$v" "$(fmt "${start_med[$v]}" 1)" "$(fmt "$mn" 1)" "$(fmt "$mx" 1)" "$(ratio "${start_med[$v]}" "${start_med[redis]}")x" "$(fmt "$cpu" 0)" "$(fmt "$rss" 1)")"
     done
     if [[ -n "${start_med[kv-jdk25-aot]:-}" ]]; then
         out "AOT effect: JDK 25 + AOT cache / JDK 25 plain = $(ratio "${start_med[kv-jdk25-aot]}" "${start_med[kv-jdk25]}"), / JDK 17 = $(ratio "${start_med[kv-jdk25-aot]}" "${start_med[kv-jdk17]}")"

@@ -10,6 +10,7 @@ import io.quarkus.vertx.http.HttpServer;
 import java.util.Map;
 
 import kv.engine.CommandTable;
+import kv.engine.ReplicationLog;
 import kv.command.Commands;
 import kv.config.ConfigException;
 import kv.config.ConfigSource;
@@ -39,7 +40,7 @@ public class KvMain implements QuarkusApplication {
             System.exit(1);
         }
         LaunchConfig.arguments(args);
-        warmUpCommandTable();
+        warmUp();
         Quarkus.run(KvMain.class, args);
     }
 
@@ -53,12 +54,17 @@ public class KvMain implements QuarkusApplication {
     }
 
     /**
-     * Builds a throw-away command table on a second thread while Quarkus boots on this one: it
-     * loads the command classes and links their handler lambdas (some 400 call sites), work the
-     * data thread would otherwise do on the way to its first reply.
+     * Work the data thread would otherwise do on the way to its first reply, done on a second
+     * thread while Quarkus boots on this one: the first SecureRandom (the server's run and
+     * replication ids; setting up the security providers costs tens of milliseconds), and a
+     * throw-away command table, which loads the command classes and links their handler lambdas
+     * (some 400 call sites).
      */
-    private static void warmUpCommandTable() {
-        Thread warmUp = new Thread(() -> Commands.registerAll(new CommandTable()), "kv-warm-up");
+    private static void warmUp() {
+        Thread warmUp = new Thread(() -> {
+            ReplicationLog.randomId();
+            Commands.registerAll(new CommandTable());
+        }, "kv-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
     }

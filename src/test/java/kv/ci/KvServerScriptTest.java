@@ -1,0 +1,167 @@
+package kv.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/kv-server's class-data sharing options, run by bash from a copy of the checkout layout
+ * (bin/, target/quarkus-app/) with a fake JDK whose `java` prints the command line it gets and
+ * whose `release` file names its version: which archive option each JDK gets, when the archive
+ * is remade, and when the script stays out of the way.
+ */
+class KvServerScriptTest {
+
+    @TempDir
+    Path root;
+
+    Path appDir;
+    Path jdk;
+
+    @BeforeEach
+    void layout() throws Exception {
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path script = Files.copy(Tools.ROOT.resolve("bin/kv-server"), bin.resolve("kv-server"));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        appDir = Files.createDirectories(root.resolve("target/quarkus-app"));
+        Files.writeString(appDir.resolve("quarkus-run.jar"), "");
+        Files.writeString(Files.createDirectories(appDir.resolve("lib/main")).resolve("dep.jar"), "");
+        jdk = root.resolve("jdk");
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    void jdkVersion(String version) throws Exception {
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\n");
+    }
+
+    /** The JVM options (everything before -jar), after checking the server's arguments pass through. */
+    List<String> jvmOptions(Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/kv-server").toString(), "--port", "7000")
+                .directory(root.toFile());
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("JAVA") || k.startsWith("KV_") || k.equals("JDK_JAVA_OPTIONS"));
+        e.put("JAVA_HOME", jdk.toString());
+        e.put("KV_NO_BUILD", "1");
+        e.putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "kv-server did not finish");
+        assertEquals(0, p.exitValue(), err);
+        List<String> argv = List.of(out.split("\n"));
+        int jar = argv.indexOf("-jar");
+        assertEquals(List.of(appDir.resolve("quarkus-run.jar").toString(), "--port", "7000"),
+                argv.subList(jar + 1, argv.size()));
+        return argv.subList(0, jar);
+    }
+
+    static String valueOf(List<String> options, String prefix) {
+        for (String o : options) {
+            if (o.startsWith(prefix)) {
+                return o.substring(prefix.length());
+            }
+        }
+        return null;
+    }
+
+    static List<String> archiveOptions(List<String> options) {
+        List<String> found = new ArrayList<>();
+        for (String o : options) {
+            if (o.contains("SharedArchive") || o.contains("ArchiveClassesAtExit") || o.startsWith("-Xlog:cds")) {
+                found.add(o);
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void jdk17MakesTheArchiveOnceThenMapsIt() throws Exception {
+        jdkVersion("17.0.15");
+        String archive = valueOf(jvmOptions(Map.of()), "-XX:ArchiveClassesAtExit=");
+        assertTrue(archive != null && archive.startsWith(appDir.resolve("kv-cds-17-").toString()) && archive.endsWith(".jsa"),
+                String.valueOf(archive));
+
+        Files.writeString(Path.of(archive), "archive");   // what the first launch leaves at its exit
+        List<String> second = jvmOptions(Map.of());
+        assertEquals(archive, valueOf(second, "-XX:SharedArchiveFile="));
+        assertEquals(null, valueOf(second, "-XX:ArchiveClassesAtExit="));
+        assertTrue(second.contains("-Xlog:cds=off"), "the dump's warnings would go to stdout: " + second);
+    }
+
+    @Test
+    void anArchiveOlderThanAJarIsRemade() throws Exception {
+        jdkVersion("17.0.2");
+        String archive = valueOf(jvmOptions(Map.of()), "-XX:ArchiveClassesAtExit=");
+        Path file = Files.writeString(Path.of(archive), "archive");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.setLastModifiedTime(appDir.resolve("lib/main/dep.jar"), FileTime.fromMillis(System.currentTimeMillis()));
+
+        List<String> options = jvmOptions(Map.of());
+        assertFalse(Files.exists(file), "the stale archive is deleted");
+        assertEquals(archive, valueOf(options, "-XX:ArchiveClassesAtExit="));
+    }
+
+    @Test
+    void jdk19AndLaterLetTheJvmKeepTheArchiveCurrent() throws Exception {
+        jdkVersion("25.0.3");
+        List<String> options = jvmOptions(Map.of());
+        assertTrue(options.contains("-XX:+AutoCreateSharedArchive"), options.toString());
+        String archive = valueOf(options, "-XX:SharedArchiveFile=");
+        assertTrue(archive != null && archive.startsWith(appDir.resolve("kv-cds-25-").toString()), String.valueOf(archive));
+    }
+
+    @Test
+    void eachJdkHomeHasItsOwnArchive() throws Exception {
+        jdkVersion("21.0.1");
+        String first = valueOf(jvmOptions(Map.of()), "-XX:SharedArchiveFile=");
+        Path other = Files.createDirectories(root.resolve("jdk-other/bin"));
+        Files.copy(jdk.resolve("bin/java"), other.resolve("java"));
+        jdk = other.getParent();
+        jdkVersion("21.0.1");
+        String second = valueOf(jvmOptions(Map.of()), "-XX:SharedArchiveFile=");
+        assertTrue(first != null && second != null && !first.equals(second), "two JDK homes, one archive: " + first);
+    }
+
+    @Test
+    void staysOutOfTheWayOfAnAotCacheOrAnArchiveChosenInJavaOpts() throws Exception {
+        jdkVersion("25.0.3");
+        for (String opts : List.of("-XX:AOTCache=kv.aot", "-XX:AOTCacheOutput=kv.aot", "-Xmx1g -XX:SharedArchiveFile=mine.jsa",
+                "-Xshare:off")) {
+            List<String> options = jvmOptions(Map.of("JAVA_OPTS", opts));
+            assertEquals(List.of(opts.split(" ")), options, opts);
+        }
+        assertEquals(List.of(), archiveOptions(jvmOptions(Map.of("KV_CDS_ARCHIVE", "none"))));
+    }
+
+    @Test
+    void kvCdsArchiveNamesTheFile() throws Exception {
+        jdkVersion("25.0.3");
+        Path mine = root.resolve("elsewhere.jsa");
+        assertEquals(mine.toString(), valueOf(jvmOptions(Map.of("KV_CDS_ARCHIVE", mine.toString())), "-XX:SharedArchiveFile="));
+    }
+
+    @Test
+    void jdksWithoutDynamicArchivesGetNone() throws Exception {
+        jdkVersion("11.0.22");
+        assertEquals(List.of(), archiveOptions(jvmOptions(Map.of())));
+        Files.delete(jdk.resolve("release"));
+        assertEquals(List.of(), archiveOptions(jvmOptions(Map.of())));
+    }
+}
