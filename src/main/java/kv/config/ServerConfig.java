@@ -206,7 +206,7 @@ public final class ServerConfig {
         rdbchecksum = add(new BoolParam("rdbchecksum", IMM, true));
         stopWritesOnBgsaveError = add(new BoolParam("stop-writes-on-bgsave-error", 0, true));
         maxmemory = add(new NumParam("maxmemory", 0, 0, -1L, 0, true, true));
-        replBacklogSize = add(new NumParam("repl-backlog-size", 0, 1, Long.MAX_VALUE, 1024 * 1024, true));
+        replBacklogSize = add(new Params.BacklogSizeParam());
         replTimeout = add(new NumParam("repl-timeout", 0, 1, Integer.MAX_VALUE, 60, false));
         replDisklessSync = add(new BoolParam("repl-diskless-sync", 0, true));
         replDisklessSyncDelay = add(new NumParam("repl-diskless-sync-delay", 0, 0, Integer.MAX_VALUE, 5, false));

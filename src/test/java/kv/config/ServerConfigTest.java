@@ -390,6 +390,20 @@ class ServerConfigTest {
         assertEquals(-1, c.slowlogLogSlowerThan());
     }
 
+    /** As redis-server 7.0.15: the file keeps repl-backlog-size 1; CONFIG SET raises it to the 16 KiB minimum. */
+    @Test
+    void replBacklogSizeMinimumAppliesToConfigSet() throws Exception {
+        ServerConfig c = text("repl-backlog-size 1\n");
+        assertEquals("1", c.get("repl-backlog-size"));
+        c.set(b("repl-backlog-size", "100"));
+        assertEquals("16384", c.get("repl-backlog-size"));
+        assertEquals(16384, c.replBacklogSize());
+        c.set(b("repl-backlog-size", "20000"));
+        assertEquals("20000", c.get("repl-backlog-size"));
+        assertEquals("ERR CONFIG SET failed (possibly related to argument 'repl-backlog-size') - "
+                + "argument must be between 1 and 9223372036854775807 inclusive", setError(c, "repl-backlog-size", "0"));
+    }
+
     /** CONFIG SET error strings of redis-server 7.0.15. */
     @Test
     void setErrors() {
