@@ -112,6 +112,8 @@ public final class ReplicaSide {
         }
         boolean wasMaster = host == null;
         dropLink();
+        // what they wait for may never come, or come from another history: Redis ends their wait
+        server.blocking().failAll("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
         host = newHost;
         port = newPort;
         server.config().replicaOf(newHost + " " + newPort);
