@@ -101,6 +101,32 @@ class ReplicaBehaviourTest {
         }
     }
 
+    /** FAILOVER's write pause is its own: CLIENT UNPAUSE lifts only CLIENT PAUSE's (Redis keeps a pause per purpose). */
+    @Test
+    void clientUnpauseDoesNotLiftTheFailoverPause() throws Exception {
+        try (RespTestClient c = new RespTestClient(kv.port()); RespTestClient replica = new RespTestClient(kv.port());
+                RespTestClient writer = new RespTestClient(kv.port())) {
+            // a replica that never acknowledges: the failover keeps waiting for it, writes paused
+            assertEquals("+OK\r\n", replica.call("REPLCONF", "listening-port", "1"));
+            replica.send(RespTestClient.encode("PSYNC", "?", "-1"));
+            awaitTrue(() -> c.call("INFO", "replication").contains("slave0:"));
+            assertEquals("+OK\r\n", c.call("FAILOVER"));
+            assertTrue(c.call("INFO", "replication").contains("master_failover_state:waiting-for-sync"));
+            assertEquals("+OK\r\n", c.call("CLIENT", "PAUSE", "100000", "WRITE"));
+            String id = writer.call("CLIENT", "ID").substring(1).trim();
+            // SET is held; the PING behind it stays in the query buffer while it is
+            writer.send(RespTestClient.encode("SET", "paused", "1"));
+            writer.send(RespTestClient.encode("PING"));
+            awaitTrue(() -> !c.call("CLIENT", "LIST", "ID", id).contains(" qbuf=0 "));
+            assertEquals("+OK\r\n", c.call("CLIENT", "UNPAUSE"));
+            assertEquals("$-1\r\n", c.call("GET", "paused"), "the failover still holds the write");
+            assertEquals("+OK\r\n", c.call("FAILOVER", "ABORT"));
+            assertEquals("+OK\r\n", writer.readReply());
+            assertEquals("+PONG\r\n", writer.readReply());
+            assertEquals("$1\r\n1\r\n", c.call("GET", "paused"));
+        }
+    }
+
     @Test
     void linkDownStaleDataReadOnlyAndMasterDown() throws Exception {
         int port = closedPort();
