@@ -129,6 +129,7 @@ public final class Info {
         String configFile = s.config().configFile() == null ? "" : s.config().configFile().toString();
         field(sb, "config_file", configFile == null ? "" : configFile);
         field(sb, "io_threads_active", 0);
+        ShutdownCommand.info(s, sb);
     }
 
     private static void clients(StringBuilder sb, Server s) {

@@ -475,6 +475,16 @@ public final class MasterSide implements ReplicationLog.StreamListener {
     public record ReplicaView(String ip, int port, String state, long ackOffset, long lagSeconds) {
     }
 
+    /** Whether every replica has acknowledged the whole stream (Redis' isReadyToShutdown): SHUTDOWN waits for it. */
+    public boolean replicasCaughtUp() {
+        for (ReplicaLink l : links) {
+            if (l.ackOffset != log.offset()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The replicas, all ({@code onlineOnly} false) or only the online ones (ROLE lists only those). */
     public List<ReplicaView> replicas(boolean onlineOnly) {
         long now = System.currentTimeMillis();

@@ -173,6 +173,7 @@ class ServerConfigTest {
         expected.put("slave-announce-port", "0");
         expected.put("replica-announced", "yes");
         expected.put("repl-diskless-load", "disabled");
+        expected.put("shutdown-timeout", "10");
         expected.put("replica-lazy-flush", "no");
         expected.put("slave-lazy-flush", "no");
         // KV only: the health and metrics port (redis-server has no such directive)
