@@ -452,6 +452,11 @@ public final class MasterSide implements ReplicationLog.StreamListener {
 
     // ---- INFO, ROLE, metrics ----
 
+    /** Whether a full sync's dump runs (Redis' replication BGSAVE: rdb_bgsave_in_progress shows it). */
+    public boolean fullSyncRunning() {
+        return running != null;
+    }
+
     public int replicaCount() {
         return links.size();
     }
