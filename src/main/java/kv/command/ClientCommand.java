@@ -1,6 +1,7 @@
 package kv.command;
 
 import kv.engine.Call;
+import kv.engine.Clients;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import kv.engine.PubSub;
@@ -30,7 +31,7 @@ final class ClientCommand {
         t.register("client|setinfo", ClientCommand::setInfo);
         t.register("client|pause", ClientCommand::pause);
         t.register("client|unpause", c -> {
-            c.server().clients().unpause();
+            c.server().clients().unpause(Clients.PauseSource.CLIENT_COMMAND);
             c.reply().ok();
         });
         t.register("client|reply", ClientCommand::reply);
@@ -329,7 +330,7 @@ final class ClientCommand {
         if (timeout > Long.MAX_VALUE - now) {
             throw c.error("ERR timeout is out of range");
         }
-        c.server().clients().pause(now + timeout, all, now);
+        c.server().clients().pause(Clients.PauseSource.CLIENT_COMMAND, now + timeout, all, now);
         c.reply().ok();
     }
 

@@ -14,6 +14,7 @@ import kv.aof.AppendOnlyFile;
 import kv.aof.RdbBaseFile;
 import kv.engine.Call;
 import kv.engine.Client;
+import kv.engine.Clients;
 import kv.engine.CommandError;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
@@ -284,7 +285,7 @@ final class DebugCommand {
                 caller.transport().push(Reply::ok);
             }
         });
-        c.server().clients().pause(now + millis, true, now);
+        c.server().clients().pause(Clients.PauseSource.DEBUG_SLEEP, now + millis, true, now);
     }
 
     /** strtod semantics: the longest numeric prefix, 0 if there is none. */

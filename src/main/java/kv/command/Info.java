@@ -129,6 +129,7 @@ public final class Info {
         String configFile = s.config().configFile() == null ? "" : s.config().configFile().toString();
         field(sb, "config_file", configFile == null ? "" : configFile);
         field(sb, "io_threads_active", 0);
+        ShutdownCommand.info(s, sb);
     }
 
     private static void clients(StringBuilder sb, Server s) {
@@ -245,7 +246,9 @@ public final class Info {
         field(sb, "current_save_keys_processed", rdb.keysProcessed());
         field(sb, "current_save_keys_total", rdb.keysTotal());
         field(sb, "rdb_changes_since_last_save", s.changesSinceLastSave());
-        field(sb, "rdb_bgsave_in_progress", rdb.bgsaveInProgress() ? 1 : 0);
+        kv.repl.MasterSide replicas = s.component(kv.repl.MasterSide.class);
+        boolean replicationDump = replicas != null && replicas.fullSyncRunning();
+        field(sb, "rdb_bgsave_in_progress", rdb.bgsaveInProgress() || replicationDump ? 1 : 0);
         field(sb, "rdb_last_save_time", rdb.lastSaveSeconds());
         field(sb, "rdb_last_bgsave_status", rdb.lastBgsaveOk() ? "ok" : "err");
         field(sb, "rdb_last_bgsave_time_sec", rdb.lastBgsaveSeconds());

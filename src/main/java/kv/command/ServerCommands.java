@@ -2,7 +2,6 @@ package kv.command;
 
 import kv.engine.Call;
 import kv.engine.CommandSpec;
-import kv.script.ScriptEngine;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import java.nio.charset.StandardCharsets;
@@ -11,19 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.jboss.logging.Logger;
 
 import kv.command.Info;
 import kv.observe.LatencyHistogram;
 import kv.observe.LatencyMonitor;
 import kv.observe.SlowLog;
 import kv.protocol.Reply;
-import kv.engine.Client;
 import kv.util.WallClock;
 
-/** INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, MONITOR, SLOWLOG, LATENCY. */
+/** INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, MONITOR, SLOWLOG, LATENCY (SHUTDOWN: {@link ShutdownCommand}). */
 final class ServerCommands {
-    private static final Logger LOG = Logger.getLogger(ServerCommands.class);
 
     private ServerCommands() {
     }
@@ -34,7 +30,7 @@ final class ServerCommands {
         t.register("flushdb", ServerCommands::flushdb);
         t.register("flushall", ServerCommands::flushall);
         t.register("time", ServerCommands::time);
-        t.register("shutdown", ServerCommands::shutdown);
+        ShutdownCommand.register(t);
         t.register("monitor", ServerCommands::monitor);
         t.register("slowlog|get", ServerCommands::slowlogGet);
         t.register("slowlog|len", c -> c.reply().integer(c.server().slowLog().size()));
@@ -87,59 +83,6 @@ final class ServerCommands {
         c.reply().array(2);
         c.reply().bulkLong(micros / 1_000_000);
         c.reply().bulkLong(micros % 1_000_000);
-    }
-
-    /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Saves the RDB file when asked to (SAVE) or when
-     * save points exist (unless NOSAVE); a failed save aborts the shutdown unless FORCE. NOW changes
-     * nothing (no replicas to wait for). On success there is no reply: the connection closes with
-     * the server.
-     */
-    private static void shutdown(Call c) {
-        boolean save = false;
-        boolean nosave = false;
-        boolean abort = false;
-        boolean other = false;
-        boolean force = false;
-        for (int i = 1; i < c.argc(); i++) {
-            if (c.is(i, "NOSAVE")) {
-                nosave = true;
-            } else if (c.is(i, "SAVE")) {
-                save = true;
-            } else if (c.is(i, "NOW") || c.is(i, "FORCE")) {
-                other = true;
-                force |= c.is(i, "FORCE");
-            } else if (c.is(i, "ABORT")) {
-                abort = true;
-            } else {
-                throw c.error(Errors.SYNTAX);
-            }
-        }
-        if (save && nosave || abort && (save || nosave || other)) {
-            throw c.error(Errors.SYNTAX);
-        }
-        if (abort) {
-            throw c.error("ERR No shutdown in progress.");
-        }
-        LOG.info("User requested shutdown...");
-        c.server().rdb().shutdownHandled();
-        if (!nosave && (save || !c.server().config().saveParams().isEmpty())) {
-            LOG.info("Saving the final RDB snapshot before exiting.");
-            try {
-                c.server().rdb().saveNow();
-            } catch (java.io.IOException e) {
-                LOG.warnf("Error trying to save the DB, can't exit: %s", e.getMessage());
-                if (!force) {
-                    throw c.error("ERR Errors trying to SHUTDOWN. Check logs.");
-                }
-            }
-        }
-        for (Client client : c.server().clients().all()) {
-            client.transport().closeAfterReply();
-        }
-        // a script running past its time limit (this SHUTDOWN came in through its hook) is stopped first
-        ScriptEngine.of(c.server()).killForShutdown();
-        c.server().lifecycle().shutdown(0);
     }
 
     private static void monitor(Call c) {

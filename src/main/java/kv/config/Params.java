@@ -204,6 +204,25 @@ final class Params {
         }
     }
 
+    /**
+     * repl-backlog-size: CONFIG SET raises a value below 16 KiB to 16 KiB (Redis'
+     * CONFIG_REPL_BACKLOG_MIN_SIZE, applied when the backlog is resized); the config file and the
+     * command line keep what they say, as in redis-server 7.0.15.
+     */
+    static final class BacklogSizeParam extends NumParam {
+        static final long MIN_SET = 16 * 1024;
+
+        BacklogSizeParam() {
+            super("repl-backlog-size", 0, 1, Long.MAX_VALUE, 1024 * 1024, true);
+        }
+
+        @Override
+        Object parse(List<String> args, Ctx ctx) throws Invalid {
+            long v = (Long) super.parse(args, ctx);
+            return ctx.loading ? v : Math.max(MIN_SET, v);
+        }
+    }
+
     static final class StringParam extends Param {
         interface Check {
             void check(String v) throws Invalid;

@@ -96,6 +96,7 @@ public final class ServerConfig {
     private final Param maxmemory;
     private final Param replBacklogSize;
     private final Param replTimeout;
+    private final Param shutdownTimeout;
     private final Param replDisklessSync;
     private final Param replDisklessSyncDelay;
     private final Param replDisklessSyncMaxReplicas;
@@ -206,8 +207,9 @@ public final class ServerConfig {
         rdbchecksum = add(new BoolParam("rdbchecksum", IMM, true));
         stopWritesOnBgsaveError = add(new BoolParam("stop-writes-on-bgsave-error", 0, true));
         maxmemory = add(new NumParam("maxmemory", 0, 0, -1L, 0, true, true));
-        replBacklogSize = add(new NumParam("repl-backlog-size", 0, 1, Long.MAX_VALUE, 1024 * 1024, true));
+        replBacklogSize = add(new Params.BacklogSizeParam());
         replTimeout = add(new NumParam("repl-timeout", 0, 1, Integer.MAX_VALUE, 60, false));
+        shutdownTimeout = add(new NumParam("shutdown-timeout", 0, 0, Integer.MAX_VALUE, 10, false));
         replDisklessSync = add(new BoolParam("repl-diskless-sync", 0, true));
         replDisklessSyncDelay = add(new NumParam("repl-diskless-sync-delay", 0, 0, Integer.MAX_VALUE, 5, false));
         replDisklessSyncMaxReplicas = add(new NumParam("repl-diskless-sync-max-replicas", 0, 0, Integer.MAX_VALUE, 0, false));
@@ -552,6 +554,11 @@ public final class ServerConfig {
     }
 
     /** repl-timeout in seconds. */
+    /** shutdown-timeout: how long SHUTDOWN waits for lagging replicas (0: not at all). */
+    public long shutdownTimeoutSeconds() {
+        return l(shutdownTimeout);
+    }
+
     public long replTimeoutSeconds() {
         return l(replTimeout);
     }

@@ -200,6 +200,21 @@ public final class Blocking implements KeyspaceListener {
         return true;
     }
 
+    /**
+     * Ends every wait with {@code message} and closes those connections after it, as Redis'
+     * disconnectAllBlockedClients when this server starts following a(nother) master.
+     */
+    public void failAll(String message) {
+        for (Waiter w : new ArrayList<>(byClient.values())) {
+            w.reply.error(message);
+            server.stats().error(message);
+            server.dispatcher().countUnblocked(w.spec, false);
+            w.client.transport().closeAfterReply();
+            finish(w);
+        }
+        drain();
+    }
+
     private void timedOut(Waiter w) {
         if (byClient.get(w.client) != w) {
             return;

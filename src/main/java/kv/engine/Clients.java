@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,18 @@ public final class Clients {
     private final Scheduler scheduler;
     private long nextId = 1;
     private final List<Consumer<Client>> disconnectActions = new ArrayList<>();
-    private long pausedUntilMs;
-    private boolean pauseAll;
-    private long pauseTimer = -1;
+    /** The pause each source holds; clients wait while any of them is in force. */
+    private final Map<PauseSource, Pause> pauses = new EnumMap<>(PauseSource.class);
+
+    /**
+     * Who paused clients. Each source's pause ends by its own time or its own unpause, as Redis
+     * keeps a pause per purpose: CLIENT UNPAUSE must not lift FAILOVER's or SHUTDOWN's.
+     */
+    public enum PauseSource { CLIENT_COMMAND, DEBUG_SLEEP, FAILOVER, SHUTDOWN }
+
+    /** {@code untilMs} Long.MAX_VALUE: until unpaused. */
+    private record Pause(long untilMs, boolean all, long timer) {
+    }
 
     /** Timers on the data thread. */
     public interface Scheduler {
@@ -112,41 +122,48 @@ public final class Clients {
         }
     }
 
-    /** CLIENT PAUSE: until {@code untilMs}; {@code all} pauses every command, else only writes. */
-    public void pause(long untilMs, boolean all, long nowMs) {
-        // a pause can be extended or widened, never shortened or narrowed by a new one
-        if (untilMs > pausedUntilMs) {
-            pausedUntilMs = untilMs;
+    /**
+     * Pauses clients on behalf of {@code source} until {@code untilMs} (Long.MAX_VALUE: until
+     * {@link #unpause}); {@code all} pauses every command, else only writes. A source's pause can
+     * be extended or widened, never shortened or narrowed by a new one of the same source.
+     */
+    public void pause(PauseSource source, long untilMs, boolean all, long nowMs) {
+        Pause old = pauses.get(source);
+        boolean stillOn = old != null && old.untilMs > nowMs;
+        long until = stillOn ? Math.max(old.untilMs, untilMs) : untilMs;
+        boolean widened = stillOn && old.all || all;
+        if (old != null && old.timer >= 0) {
+            scheduler.cancel(old.timer);
         }
-        pauseAll = pauseAll && isPaused(nowMs) || all;
-        if (pauseTimer >= 0) {
-            scheduler.cancel(pauseTimer);
-        }
-        pauseTimer = scheduler.schedule(Math.max(1, pausedUntilMs - nowMs), this::unpause);
+        long timer = until == Long.MAX_VALUE ? -1 : scheduler.schedule(Math.max(1, until - nowMs), () -> unpause(source));
+        pauses.put(source, new Pause(until, widened, timer));
     }
 
-    public void unpause() {
-        pausedUntilMs = 0;
-        pauseAll = false;
-        if (pauseTimer >= 0) {
-            scheduler.cancel(pauseTimer);
-            pauseTimer = -1;
+    /** Ends {@code source}'s pause; clients resume once no other source pauses them. */
+    public void unpause(PauseSource source) {
+        Pause old = pauses.remove(source);
+        if (old == null) {
+            return;
+        }
+        if (old.timer >= 0) {
+            scheduler.cancel(old.timer);
+        }
+        if (!pauses.isEmpty()) {
+            return;
         }
         List<Runnable> waiters = new ArrayList<>(waitingForUnpause);
         waitingForUnpause.clear();
         waiters.forEach(Runnable::run);
     }
 
-    private boolean isPaused(long nowMs) {
-        return pausedUntilMs > nowMs;
-    }
-
     /** True if the client must hold this command back because of CLIENT PAUSE. */
     public boolean mustWait(Client client, CommandSpec spec, long nowMs) {
-        if (!isPaused(nowMs)) {
-            return false;
+        for (Pause p : pauses.values()) {
+            if (p.untilMs > nowMs && (p.all || spec.has(CommandSpec.WRITE))) {
+                return true;
+            }
         }
-        return pauseAll || spec.has(CommandSpec.WRITE);
+        return false;
     }
 
     /** Closes normal clients idle for longer than {@code timeoutSeconds} (0 = never). */

@@ -202,7 +202,7 @@ public final class RdbPersistence {
         if (log.backlog() != null) {
             // as Redis' rdbPopulateSaveInfo: a server in a replication chain records where the file
             // stands in the stream (a replica restarted from it can continue with PSYNC)
-            w.aux("repl-stream-db", Integer.toString(Math.max(0, log.selectedDb())));
+            w.aux("repl-stream-db", Integer.toString(log.streamDb()));
             w.aux("repl-id", log.replid());
             w.aux("repl-offset", Long.toString(log.offset()));
         }
@@ -360,8 +360,13 @@ public final class RdbPersistence {
         if (!Files.exists(file)) {
             return null;
         }
+        RdbLoader loader = loader(config, nowMs);
+        if (!config.replicaOf().isEmpty()) {
+            // as Redis loads only on a master without keys past their TTL: a replica keeps them for its master's DEL
+            loader.keepExpired();
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            return loader(config, nowMs).load(in);
+            return loader.load(in);
         }
     }
 

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 import kv.protocol.RespEncoder;
 
@@ -38,6 +39,8 @@ public final class ReplicationLog implements Propagator {
     private int goodReplicas;
     private final RespEncoder encoder = new RespEncoder(256);
     private final List<StreamListener> listeners = new ArrayList<>();
+    /** On a replica: the db its master's stream has selected, as applied here (set by the replica side). */
+    private IntSupplier masterStreamDb = () -> 0;
 
     /** 40 random hex digits, like Redis' run and replication ids. */
     public static String randomId() {
@@ -55,9 +58,17 @@ public final class ReplicationLog implements Propagator {
     /** Null until a replica first needs one (repl_backlog_active:0). */
     public ReplicationBacklog backlog() { return backlog; }
 
-    /** The db the stream last selected, -1 when the next effect starts with SELECT. */
-    public int selectedDb() {
-        return selectedDb;
+    /** The replica side tells where its master's stream stands (the RDB records it as repl-stream-db). */
+    public void masterStreamDb(IntSupplier db) {
+        masterStreamDb = db;
+    }
+
+    /**
+     * repl-stream-db as Redis' rdbPopulateSaveInfo gives it: a replica's master client db, a
+     * master's last SELECT in the stream (0 before any).
+     */
+    public int streamDb() {
+        return proxying ? masterStreamDb.getAsInt() : Math.max(0, selectedDb);
     }
 
     public int goodReplicas() {
@@ -173,6 +184,27 @@ public final class ReplicationLog implements Propagator {
         offset = masterOffset;
         backlog = new ReplicationBacklog(backlogSize, masterOffset + 1);
         selectedDb = -1;
+    }
+
+    /**
+     * A replica started from its own RDB: the file's position is ours, so the cached master built
+     * from it can PSYNC (Redis' loadDataFromDisk on a replica).
+     */
+    public void resumeAsReplica(String fileReplid, long fileOffset) {
+        replid = fileReplid;
+        offset = fileOffset;
+    }
+
+    /**
+     * A master started from its RDB: the file's id becomes the secondary one, valid up to the
+     * file's offset, under a new primary id, and a backlog starts there, so replicas that were at
+     * that offset continue (Redis 7.0's loadDataFromDisk on a master).
+     */
+    public void resumeAsMaster(String fileReplid, long fileOffset, int backlogSize) {
+        replid = fileReplid;
+        offset = fileOffset;
+        shiftReplicationId(randomId());
+        backlog = new ReplicationBacklog(backlogSize, offset + 1);
     }
 
     /** DEBUG CHANGE-REPL-ID (and a master that lost its replicas' history): a new primary id. */

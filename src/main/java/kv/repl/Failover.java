@@ -2,6 +2,7 @@ package kv.repl;
 
 import org.jboss.logging.Logger;
 
+import kv.engine.Clients;
 import kv.engine.Server;
 
 /**
@@ -15,8 +16,6 @@ import kv.engine.Server;
 public final class Failover {
     private static final Logger LOG = Logger.getLogger(Failover.class);
     private static final long CHECK_MS = 100;
-    /** Writes stay paused while the failover runs; a pause needs an end, so a long one is renewed. */
-    private static final long PAUSE_MS = 24L * 3600 * 1000;
 
     /** master_failover_state's values. */
     public enum State {
@@ -73,7 +72,7 @@ public final class Failover {
             LOG.info("FAILOVER requested to any replica.");
         }
         state = State.WAITING_FOR_SYNC;
-        server.clients().pause(now + PAUSE_MS, false, now);
+        server.clients().pause(Clients.PauseSource.FAILOVER, Long.MAX_VALUE, false, now);
         check();
     }
 
@@ -89,7 +88,7 @@ public final class Failover {
     private void end() {
         state = State.NONE;
         targetHost = null;
-        server.clients().unpause();
+        server.clients().unpause(Clients.PauseSource.FAILOVER);
     }
 
     private void check() {

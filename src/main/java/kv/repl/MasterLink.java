@@ -388,6 +388,11 @@ final class MasterLink implements RdbTransfer.Owner {
         fail("Failed trying to load the MASTER synchronization DB: " + reason);
     }
 
+    /** The client that applies the master's stream, null before the stream starts. */
+    Client masterClient() {
+        return master;
+    }
+
     /** The link carries the stream now: the master client applies what follows. */
     private void startStream() {
         phase = Phase.STREAM;

@@ -452,6 +452,11 @@ public final class MasterSide implements ReplicationLog.StreamListener {
 
     // ---- INFO, ROLE, metrics ----
 
+    /** Whether a full sync's dump runs (Redis' replication BGSAVE: rdb_bgsave_in_progress shows it). */
+    public boolean fullSyncRunning() {
+        return running != null;
+    }
+
     public int replicaCount() {
         return links.size();
     }
@@ -473,6 +478,16 @@ public final class MasterSide implements ReplicationLog.StreamListener {
 
     /** One replica as ROLE and the metrics show it. */
     public record ReplicaView(String ip, int port, String state, long ackOffset, long lagSeconds) {
+    }
+
+    /** Whether every replica has acknowledged the whole stream (Redis' isReadyToShutdown): SHUTDOWN waits for it. */
+    public boolean replicasCaughtUp() {
+        for (ReplicaLink l : links) {
+            if (l.ackOffset != log.offset()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The replicas, all ({@code onlineOnly} false) or only the online ones (ROLE lists only those). */

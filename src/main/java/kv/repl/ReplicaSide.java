@@ -15,6 +15,7 @@ import kv.engine.ReplicationLog;
 import kv.engine.Server;
 import kv.protocol.Reply;
 import kv.rdb.LoadedDataset;
+import kv.rdb.ReplicationInfo;
 
 /**
  * This server as a replica (REPLICAOF host port): the master it follows, the link's state as Redis
@@ -46,6 +47,7 @@ public final class ReplicaSide {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, server.config().replTimeoutSeconds() * 1000);
         this.netClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(timeoutMs).setTcpNoDelay(true));
         vertx.setPeriodic(1000, id -> cron());
+        server.replication().masterStreamDb(() -> link != null && link.masterClient() != null ? link.masterClient().db() : masterDb);
     }
 
     /** The instance attached to {@code server}, or null (servers built without networking). */
@@ -53,12 +55,28 @@ public final class ReplicaSide {
         return server.component(ReplicaSide.class);
     }
 
-    /** Start-up: follows the master named by the replicaof directive, if any. */
-    public void startFromConfig() {
+    /**
+     * Start-up: follows the master named by the replicaof directive, if any. {@code loaded} is the
+     * position the RDB file loaded at start recorded (null if none): a replica PSYNCs from it, a
+     * master keeps it as its secondary id, as Redis 7.0 does.
+     */
+    public void startFromConfig(ReplicationInfo loaded) {
         String hostPort = server.config().replicaOf();
-        if (!hostPort.isEmpty()) {
-            int space = hostPort.lastIndexOf(' ');
-            replicaOf(hostPort.substring(0, space), Integer.parseInt(hostPort.substring(space + 1)), null);
+        ReplicationLog log = server.replication();
+        if (hostPort.isEmpty()) {
+            if (loaded != null) {
+                log.resumeAsMaster(loaded.replid(), loaded.offset(), server.config().replBacklogSize());
+            }
+            return;
+        }
+        if (loaded != null) {
+            log.resumeAsReplica(loaded.replid(), loaded.offset());
+        }
+        int space = hostPort.lastIndexOf(' ');
+        replicaOf(hostPort.substring(0, space), Integer.parseInt(hostPort.substring(space + 1)), null);
+        if (loaded != null) {
+            // the stream continues where the file stopped, in the db it had selected
+            masterDb = loaded.streamDb();
         }
     }
 
@@ -94,6 +112,8 @@ public final class ReplicaSide {
         }
         boolean wasMaster = host == null;
         dropLink();
+        // what they wait for may never come, or come from another history: Redis ends their wait
+        server.blocking().failAll("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
         host = newHost;
         port = newPort;
         server.config().replicaOf(newHost + " " + newPort);

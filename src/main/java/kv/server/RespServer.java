@@ -58,6 +58,8 @@ public class RespServer {
 
     private Context context;
     private Server server;
+    /** The replication position recorded in the RDB file loaded at start (null: none, or the AOF was loaded). */
+    private kv.rdb.ReplicationInfo loadedReplication;
     private PushFlusher pushFlusher;
     private AcceptWhileBusy acceptWhileBusy;
     private AppendOnlyFile aof;
@@ -177,7 +179,7 @@ public class RespServer {
         }
         // a failed bind ends the wait for the listeners too: started then carries its error
         return chain.onComplete(ar -> listening.complete(null)).compose(v -> loadData(config)).onSuccess(v -> {
-            kv.repl.ReplicaSide.of(server).startFromConfig();
+            kv.repl.ReplicaSide.of(server).startFromConfig(loadedReplication);
             scheduleCron(config);
             vertx.setPeriodic(1000, id -> resizeOutput());
             config.addListener("hz", value -> scheduleCron(config));
@@ -258,6 +260,7 @@ public class RespServer {
                         return;
                     }
                     server.readiness().loading(false);
+                    loadedReplication = kv.rdb.ReplicationInfo.from(data.aux());
                     LOG.infof("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped; read %.3f s, installed %.3f s)",
                             (System.nanoTime() - started) / 1e9, data.keysLoaded(), data.keysExpired(),
                             (parsed - started) / 1e9, (System.nanoTime() - parsed) / 1e9);

@@ -173,6 +173,7 @@ class ServerConfigTest {
         expected.put("slave-announce-port", "0");
         expected.put("replica-announced", "yes");
         expected.put("repl-diskless-load", "disabled");
+        expected.put("shutdown-timeout", "10");
         expected.put("replica-lazy-flush", "no");
         expected.put("slave-lazy-flush", "no");
         // KV only: the health and metrics port (redis-server has no such directive)
@@ -388,6 +389,20 @@ class ServerConfigTest {
         assertEquals("1", c.get("hz"), "hz 0 is reported as 1");
         c.set(b("timeout", "0", "slowlog-log-slower-than", "-1"));
         assertEquals(-1, c.slowlogLogSlowerThan());
+    }
+
+    /** As redis-server 7.0.15: the file keeps repl-backlog-size 1; CONFIG SET raises it to the 16 KiB minimum. */
+    @Test
+    void replBacklogSizeMinimumAppliesToConfigSet() throws Exception {
+        ServerConfig c = text("repl-backlog-size 1\n");
+        assertEquals("1", c.get("repl-backlog-size"));
+        c.set(b("repl-backlog-size", "100"));
+        assertEquals("16384", c.get("repl-backlog-size"));
+        assertEquals(16384, c.replBacklogSize());
+        c.set(b("repl-backlog-size", "20000"));
+        assertEquals("20000", c.get("repl-backlog-size"));
+        assertEquals("ERR CONFIG SET failed (possibly related to argument 'repl-backlog-size') - "
+                + "argument must be between 1 and 9223372036854775807 inclusive", setError(c, "repl-backlog-size", "0"));
     }
 
     /** CONFIG SET error strings of redis-server 7.0.15. */

@@ -93,6 +93,36 @@ class RedisReplicaOfKvTest {
         }
     }
 
+    /** A replication dump shows as rdb_bgsave_in_progress while it runs, as a Redis replication BGSAVE does. */
+    @Test
+    void replicationDumpIsABgsaveInProgress() throws Exception {
+        kv.call("CONFIG", "SET", "repl-diskless-sync", "yes");
+        Random random = new Random(6);
+        char[] value = new char[1 << 20];
+        for (int i = 0; i < 32; i++) { // 32 MB that do not compress: more than the sockets' buffers hold
+            for (int j = 0; j < value.length; j++) {
+                value[j] = (char) ('a' + random.nextInt(26));
+            }
+            kv.call("SET", "big:" + i, new String(value));
+        }
+        assertTrue(kv.call("INFO", "persistence").contains("rdb_bgsave_in_progress:0\r\n"));
+        try (RespTestClient replica = new RespTestClient(server.port())) {
+            assertEquals("+OK\r\n", replica.call("REPLCONF", "listening-port", "1"));
+            // a replica that reads nothing: the diskless dump waits for its socket and stays in progress
+            replica.send(RespTestClient.encode("PSYNC", "?", "-1"));
+            long deadline = System.currentTimeMillis() + DEADLINE_MS;
+            while (!kv.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1\r\n")) {
+                assertTrue(System.currentTimeMillis() < deadline, "no dump in progress");
+                Thread.sleep(20);
+            }
+        }
+        long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (!kv.call("INFO", "persistence").contains("rdb_bgsave_in_progress:0\r\n")) {
+            assertTrue(System.currentTimeMillis() < deadline, "the dump did not end with its replica");
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void cutLinkContinuesPartially() throws Exception {
         populateEveryType(kv);

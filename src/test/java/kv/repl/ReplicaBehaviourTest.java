@@ -61,6 +61,72 @@ class ReplicaBehaviourTest {
         return management.getProtocol() + "://" + management.getHost() + ":" + management.getPort();
     }
 
+    private static final String FORCE_UNBLOCKED =
+            "-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)\r\n";
+
+    /** As redis-server 7.0.15: REPLICAOF another master ends every blocking wait (WAIT too) and closes those clients. */
+    @Test
+    void followingAnotherMasterUnblocksBlockedClients() throws Exception {
+        try (RespTestClient c = new RespTestClient(kv.port()); RespTestClient pop = new RespTestClient(kv.port());
+                RespTestClient read = new RespTestClient(kv.port()); RespTestClient wait = new RespTestClient(kv.port())) {
+            c.call("CONFIG", "RESETSTAT");
+            pop.send(RespTestClient.encode("BLPOP", "q", "0"));
+            read.send(RespTestClient.encode("XREAD", "BLOCK", "0", "STREAMS", "s", "$"));
+            wait.send(RespTestClient.encode("WAIT", "1", "0"));
+            awaitTrue(() -> c.call("INFO", "clients").contains("blocked_clients:3\r\n"));
+            int first = closedPort();
+            assertEquals("+OK\r\n", c.call("REPLICAOF", "127.0.0.1", Integer.toString(first)));
+            for (RespTestClient blocked : List.of(pop, read, wait)) {
+                assertEquals(FORCE_UNBLOCKED, blocked.readReply());
+                assertTrue(blocked.isClosedByServer());
+            }
+            assertTrue(c.call("INFO", "errorstats").contains("errorstat_UNBLOCKED:count=3\r\n"));
+
+            // on a replica: the same master again keeps the wait, another one ends it, NO ONE keeps it
+            try (RespTestClient reader = new RespTestClient(kv.port())) {
+                reader.send(RespTestClient.encode("XREAD", "BLOCK", "0", "STREAMS", "s", "$"));
+                awaitTrue(() -> c.call("INFO", "clients").contains("blocked_clients:1\r\n"));
+                assertEquals("+OK Already connected to specified master\r\n",
+                        c.call("REPLICAOF", "127.0.0.1", Integer.toString(first)));
+                assertTrue(c.call("INFO", "clients").contains("blocked_clients:1\r\n"));
+                assertEquals("+OK\r\n", c.call("REPLICAOF", "127.0.0.1", Integer.toString(closedPort())));
+                assertEquals(FORCE_UNBLOCKED, reader.readReply());
+            }
+            try (RespTestClient reader = new RespTestClient(kv.port())) {
+                reader.send(RespTestClient.encode("XREAD", "BLOCK", "0", "STREAMS", "s", "$"));
+                awaitTrue(() -> c.call("INFO", "clients").contains("blocked_clients:1\r\n"));
+                assertEquals("+OK\r\n", c.call("REPLICAOF", "NO", "ONE"));
+                assertTrue(c.call("INFO", "clients").contains("blocked_clients:1\r\n"));
+            }
+        }
+    }
+
+    /** FAILOVER's write pause is its own: CLIENT UNPAUSE lifts only CLIENT PAUSE's (Redis keeps a pause per purpose). */
+    @Test
+    void clientUnpauseDoesNotLiftTheFailoverPause() throws Exception {
+        try (RespTestClient c = new RespTestClient(kv.port()); RespTestClient replica = new RespTestClient(kv.port());
+                RespTestClient writer = new RespTestClient(kv.port())) {
+            // a replica that never acknowledges: the failover keeps waiting for it, writes paused
+            assertEquals("+OK\r\n", replica.call("REPLCONF", "listening-port", "1"));
+            replica.send(RespTestClient.encode("PSYNC", "?", "-1"));
+            awaitTrue(() -> c.call("INFO", "replication").contains("slave0:"));
+            assertEquals("+OK\r\n", c.call("FAILOVER"));
+            assertTrue(c.call("INFO", "replication").contains("master_failover_state:waiting-for-sync"));
+            assertEquals("+OK\r\n", c.call("CLIENT", "PAUSE", "100000", "WRITE"));
+            String id = writer.call("CLIENT", "ID").substring(1).trim();
+            // SET is held; the PING behind it stays in the query buffer while it is
+            writer.send(RespTestClient.encode("SET", "paused", "1"));
+            writer.send(RespTestClient.encode("PING"));
+            awaitTrue(() -> !c.call("CLIENT", "LIST", "ID", id).contains(" qbuf=0 "));
+            assertEquals("+OK\r\n", c.call("CLIENT", "UNPAUSE"));
+            assertEquals("$-1\r\n", c.call("GET", "paused"), "the failover still holds the write");
+            assertEquals("+OK\r\n", c.call("FAILOVER", "ABORT"));
+            assertEquals("+OK\r\n", writer.readReply());
+            assertEquals("+PONG\r\n", writer.readReply());
+            assertEquals("$1\r\n1\r\n", c.call("GET", "paused"));
+        }
+    }
+
     @Test
     void linkDownStaleDataReadOnlyAndMasterDown() throws Exception {
         int port = closedPort();
