@@ -13,19 +13,21 @@
 # allkeys-lru, so nothing is evicted at ~120 B/key), which sizes -Xmx by its data rule
 # (4/3 × maxmemory + 64 MiB); redis-server gets the same maxmemory flags.
 #
-#   bench/keyspace-memory.sh [--keys "R1 R2 ..."] [--no-build]
+#   bench/keyspace-memory.sh [--keys "R1 R2 ..."] [--servers "redis kv"] [--no-build]
 # Needs redis-server, redis-cli, redis-benchmark; builds the jar unless --no-build.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/target/quarkus-app/quarkus-run.jar"
 counts="1000000 10000000"
+servers="redis kv"
 build=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --keys) counts="$2"; shift 2 ;;
+        --servers) servers="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
-        *) echo "usage: bench/keyspace-memory.sh [--keys \"R1 R2 ...\"] [--no-build]" >&2; exit 2 ;;
+        *) echo "usage: bench/keyspace-memory.sh [--keys \"R1 R2 ...\"] [--servers \"redis kv\"] [--no-build]" >&2; exit 2 ;;
     esac
 done
 if (( build )); then
@@ -46,7 +48,7 @@ trap cleanup EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 info_field() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'; }
-rss_bytes() { awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status"; }
+rss_bytes() { awk '/^VmRSS:/ { printf "%d\n", $2 * 1024 }' "/proc/$1/status"; }
 
 # run NAME R → one report line
 run() {
@@ -88,6 +90,7 @@ run() {
 }
 
 for r in $counts; do
-    run redis "$r"
-    run kv "$r"
+    for s in $servers; do
+        run "$s" "$r"
+    done
 done
