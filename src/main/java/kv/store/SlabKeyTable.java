@@ -40,9 +40,6 @@ abstract class SlabKeyTable {
     private static final SlotCopies[] NO_COPIES = new SlotCopies[0];
     private SlotCopies[] copies = NO_COPIES;
 
-    /** Heap bytes of an instance's header and the fields declared here, before alignment. */
-    static final int OBJECT_BYTES = 12 + 6 * 4 + 5 * 4;
-
     SlabKeyTable() {
         refs = new long[MIN_CAPACITY];
         hashes = new int[MIN_CAPACITY];
@@ -414,7 +411,7 @@ abstract class SlabKeyTable {
         }
     }
 
-    /** Bytes of the slot arrays (reference and hash per slot, plus the payload's) and of the slab's pages. */
+    /** Bytes of the slot arrays: reference and hash per slot, plus the payload's (the records are counted apart). */
     public long tableBytes(int payloadBytesPerSlot) {
         long slots = mask + 1L + (oldRefs == null ? 0 : oldMask + 1L);
         return 2 * 16 + slots * (8 + 4 + payloadBytesPerSlot);
