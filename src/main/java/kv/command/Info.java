@@ -217,6 +217,12 @@ public final class Info {
         field(sb, "kv_heap_used", m.heapUsed());
         field(sb, "kv_heap_committed", m.heapCommitted());
         field(sb, "kv_heap_max", m.heapMax());
+        // the key slabs: pages held, records in them, and their ratio (free space not yet reused)
+        long slabPages = s.keyspace().slabPageBytes();
+        long slabUsed = s.keyspace().slabLiveBytes();
+        field(sb, "kv_slab_pages", slabPages);
+        field(sb, "kv_slab_used", slabUsed);
+        field(sb, "kv_slab_frag_ratio", twoDigits(slabUsed == 0 ? 0 : (double) slabPages / slabUsed));
         long gcCount = 0;
         long gcMillis = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

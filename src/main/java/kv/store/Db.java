@@ -1,7 +1,6 @@
 package kv.store;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -34,8 +33,8 @@ public final class Db {
     private KeySet volatileHashes = new KeySet();
     /** Sum of the estimated heap bytes of keys and values (tables excluded). */
     private long entryBytes;
-    /** The key handed out by {@link #modify} and its value's size then, settled by {@link #modified}. */
-    private byte[] modifying;
+    /** The record of the key handed out by {@link #modify} (0: none) and its entry's size then, settled by {@link #modified}. */
+    private long modifying;
     private int modifyingSlot;
     private long modifyingBytes;
 
@@ -115,7 +114,7 @@ public final class Db {
      */
     public Object modify(byte[] key) {
         int slot = liveSlot(key);
-        return slot < 0 ? null : modifySlot(slot);
+        return slot < 0 ? null : modifySlot(key, slot);
     }
 
     /** Typed {@link #modify}: WRONGTYPE for a value of another type (one lookup for both). */
@@ -128,18 +127,18 @@ public final class Db {
         if (Values.type(main.valueAt(slot)) != type) {
             throw new WrongTypeException();
         }
-        return (T) modifySlot(slot);
+        return (T) modifySlot(key, slot);
     }
 
-    private Object modifySlot(int slot) {
+    private Object modifySlot(byte[] key, int slot) {
         if (!keyspace.noTouch()) {
             main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
         }
         Object v = main.valueAt(slot);
-        beforeChange(main.keyAt(slot));
-        modifying = main.keyAt(slot);
+        beforeChange(key);
+        modifying = main.refAt(slot);
         modifyingSlot = slot;
-        modifyingBytes = Values.heapBytes(v);
+        modifyingBytes = main.entryBytesAt(slot);
         return v;
     }
 
@@ -151,9 +150,9 @@ public final class Db {
     public void modified(byte[] key) {
         int slot = slotOfModified(key);
         Object v = main.valueAt(slot);
-        entryBytes += Values.heapBytes(v) - modifyingBytes;
-        modifying = null;
-        trackFieldTtls(main.keyAt(slot), v);
+        entryBytes += main.entryBytesAt(slot) - modifyingBytes;
+        modifying = 0;
+        trackFieldTtls(key, v);
         if (v instanceof CompoundValue && ((CompoundValue) v).isEmpty()) {
             removeSlot(slot);
             changed(key, KeyEvent.EMPTIED);
@@ -168,7 +167,7 @@ public final class Db {
      */
     public void unmodified(byte[] key) {
         slotOfModified(key);
-        modifying = null;
+        modifying = 0;
     }
 
     /**
@@ -177,21 +176,25 @@ public final class Db {
      * its TTL and access clock.
      */
     public void modified(byte[] key, Object newValue) {
-        main.setValueAt(slotOfModified(key), newValue);
+        int slot = slotOfModified(key);
+        main.setValueAt(slot, newValue);
+        // the key may have a new record now (one holding the new string)
+        modifying = main.refAt(slot);
         modified(key);
     }
 
     /**
      * The slot {@link #modify} found for {@code key}, without a second lookup: nothing may touch
-     * the table between the two calls, and the stored key array is checked to be still there.
+     * the table between the two calls, and the slot is checked to hold the same record of that key still.
      */
     private int slotOfModified(byte[] key) {
-        byte[] stored = modifying;
+        long stored = modifying;
         int slot = modifyingSlot;
-        if (stored == null) {
+        if (stored == 0) {
             throw new IllegalStateException("modified() without modify()");
         }
-        if (slot < main.capacity() && main.keyAt(slot) == stored && Arrays.equals(stored, key)) {
+        if (slot < main.capacity() && main.refAt(slot) == stored
+                && main.slab().keyEquals(stored, key, 0, key.length)) {
             return slot;
         }
         slot = main.find(key);
@@ -216,21 +219,16 @@ public final class Db {
         int hash = KeyHash.hash(key);
         int slot = liveSlot(key, hash);
         AccessClock access = keyspace.access();
-        byte[] stored;
         if (slot < 0) {
             slot = main.insert(key, hash, value, access.initial(now()));
             keyspace.inUse(index);
-            stored = main.keyAt(slot);
-            entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
-            keyspace.keyAdded(this, stored);
+            entryBytes += main.entryBytesAt(slot);
+            keyspace.keyAdded(this, key);
         } else {
-            stored = main.keyAt(slot);
-            beforeChange(stored);
-            Object old = main.valueAt(slot);
-            if (old != value) {
-                entryBytes += Values.heapBytes(value) - Values.heapBytes(old);
-                main.setValueAt(slot, value);
-            }
+            beforeChange(key);
+            long before = main.entryBytesAt(slot);
+            main.setValueAt(slot, value);
+            entryBytes += main.entryBytesAt(slot) - before;
             // a new value starts a new LRU life; under LFU it inherits the counter, which the write's
             // lookup has just bumped (Redis' lookupKeyWrite before dbOverwrite)
             if (!access.lfu()) {
@@ -238,16 +236,16 @@ public final class Db {
             } else if (!keyspace.noTouch()) {
                 main.setAccessAt(slot, access.touched(main.accessAt(slot), now()));
             }
-            if (expireAtMs == NO_TTL && expires.size() > 0) {
-                expires.remove(stored);
+            if (expireAtMs == NO_TTL) {
+                expires.removeKeyOf(main, slot);
             }
         }
         if (expireAtMs >= 0) {
             // a time already past is stored too: the key then expires on its next access, as in Redis
-            expires.put(stored, expireAtMs);
+            expires.putKeyOf(main, slot, expireAtMs);
         }
-        trackFieldTtls(stored, value);
-        changed(stored, KeyEvent.MODIFIED);
+        trackFieldTtls(key, value);
+        changed(key, KeyEvent.MODIFIED);
     }
 
     /**
@@ -258,7 +256,7 @@ public final class Db {
     public void putAsNew(byte[] key, Object value, long expireAtMs) {
         int slot = liveSlot(key);
         if (slot >= 0) {
-            beforeChange(main.keyAt(slot));
+            beforeChange(key);
             removeSlot(slot);
         }
         put(key, value, expireAtMs);
@@ -270,10 +268,9 @@ public final class Db {
         if (slot < 0) {
             return false;
         }
-        byte[] stored = main.keyAt(slot);
-        beforeChange(stored);
+        beforeChange(key);
         removeSlot(slot);
-        changed(stored, KeyEvent.DELETED);
+        changed(key, KeyEvent.DELETED);
         return true;
     }
 
@@ -283,11 +280,10 @@ public final class Db {
         if (slot < 0) {
             return false;
         }
-        byte[] stored = main.keyAt(slot);
-        beforeChange(stored);
+        beforeChange(key);
         removeSlot(slot);
         keyspace.stats().evictedKeys++;
-        changed(stored, KeyEvent.EVICTED);
+        changed(key, KeyEvent.EVICTED);
         return true;
     }
 
@@ -299,7 +295,7 @@ public final class Db {
      * decayed counter (LFU), nearness of the expiry (TTL). Returns how many candidates the db has.
      */
     int sampleForEviction(EvictionPool pool, EvictionPolicy policy, int samples, long nowMs) {
-        OpenKeyTable from = policy.volatileOnly() ? expires : main;
+        SlabKeyTable from = policy.volatileOnly() ? expires : main;
         int candidates = from.size();
         if (candidates == 0) {
             return 0;
@@ -334,7 +330,7 @@ public final class Db {
 
     /** A random key among the candidates (all keys, or those with a TTL), or null if there are none. */
     byte[] randomCandidate(boolean volatileOnly, java.util.random.RandomGenerator random) {
-        OpenKeyTable from = volatileOnly ? expires : main;
+        SlabKeyTable from = volatileOnly ? expires : main;
         int slot = from.randomSlot(random);
         return slot < 0 ? null : from.keyAt(slot);
     }
@@ -345,11 +341,9 @@ public final class Db {
         if (slot < 0) {
             throw new IllegalStateException("expire on a missing key");
         }
-        byte[] stored = main.keyAt(slot);
-        beforeChange(stored);
-        // share the key array the main table holds
-        expires.put(stored, whenMs);
-        changed(stored, KeyEvent.MODIFIED);
+        beforeChange(key);
+        expires.putKeyOf(main, slot, whenMs);
+        changed(key, KeyEvent.MODIFIED);
     }
 
     /** Removes the TTL of a live key; false if the key is absent or had none. */
@@ -358,10 +352,9 @@ public final class Db {
         if (slot < 0 || expires.size() == 0 || expires.get(key) < 0) {
             return false;
         }
-        byte[] stored = main.keyAt(slot);
-        beforeChange(stored);
-        expires.remove(stored);
-        changed(stored, KeyEvent.MODIFIED);
+        beforeChange(key);
+        expires.removeKeyOf(main, slot);
+        changed(key, KeyEvent.MODIFIED);
         return true;
     }
 
@@ -373,7 +366,7 @@ public final class Db {
         expires = new ExpireTable();
         volatileHashes = new KeySet();
         entryBytes = 0;
-        modifying = null;
+        modifying = 0;
         keyspace.dbChanged(this, KeyEvent.FLUSHED);
     }
 
@@ -441,10 +434,10 @@ public final class Db {
     }
 
     private void removeSlot(int slot) {
-        byte[] storedKey = main.keyAt(slot);
-        entryBytes -= Memory.arrayBytes(storedKey.length) + Values.heapBytes(main.valueAt(slot));
+        entryBytes -= main.entryBytesAt(slot);
+        // before the main record goes: the expiry's lookup reads its key bytes
+        expires.removeKeyOf(main, slot);
         main.remove(slot);
-        expires.remove(storedKey);
     }
 
     /** Unix ms when {@code key} expires, or -1 (no TTL or no key: check existence first). */
@@ -465,14 +458,23 @@ public final class Db {
         return entryBytes + mainIndexBytes() + expiresIndexBytes();
     }
 
-    /** The main table's slot arrays (MEMORY STATS overhead.hashtable.main). */
+    /** The main table's slot arrays (MEMORY STATS overhead.hashtable.main): value reference and access clock per slot besides the table's own. */
     public long mainIndexBytes() {
-        return main.tableBytes(8);
+        return main.tableBytes(4 + 4);
     }
 
-    /** The expiry table's slot arrays (MEMORY STATS overhead.hashtable.expires). */
+    /** The expiry table's slot arrays and its key records (MEMORY STATS overhead.hashtable.expires). */
     public long expiresIndexBytes() {
-        return expires.tableBytes(8);
+        return expires.tableBytes(8) + expires.slab().liveBytes();
+    }
+
+    /** Bytes of this database's slab pages, and of the records in use in them (fragmentation). */
+    public long slabPageBytes() {
+        return main.slab().pageBytes() + expires.slab().pageBytes();
+    }
+
+    public long slabLiveBytes() {
+        return main.slab().liveBytes() + expires.slab().liveBytes();
     }
 
     /** Receives one key (and its value) during a scan. */
@@ -560,11 +562,14 @@ public final class Db {
         if (slot < 0) {
             return -1;
         }
-        long slotBytes = 4 + 4 + 8;
-        if (expires.size() > 0 && expires.find(key) >= 0) {
-            slotBytes += 4 + 4 + 8;
+        // a main slot: record reference, hash, value reference, access clock
+        long slotBytes = 8 + 4 + 4 + 4;
+        int e = expires.size() == 0 ? -1 : expires.findKeyOf(main, slot);
+        if (e >= 0) {
+            // an expiry slot (reference, hash, time) and the expiry table's record of the key
+            slotBytes += 8 + 4 + 8 + expires.slab().recordBytes(expires.refAt(e));
         }
-        return Memory.arrayBytes(key.length) + Values.heapBytes(main.valueAt(slot)) + slotBytes;
+        return main.entryBytesAt(slot) + slotBytes;
     }
 
     /** Access field of a stored key even past its TTL (DEBUG OBJECT); -1 if absent. */
@@ -596,11 +601,10 @@ public final class Db {
         int examined = 0;
         int visitedSlots = 0;
         while (examined < budget && visitedSlots < capacity && expires.size() > 0) {
-            byte[] key = expires.keyAt(i);
-            if (key != null) {
+            if (expires.refAt(i) != 0) {
                 examined++;
                 if (expires.whenAt(i) <= now) {
-                    due.add(key);
+                    due.add(expires.keyAt(i));
                 }
             }
             i = (i + 1) % capacity;
@@ -646,27 +650,25 @@ public final class Db {
         if (slot < 0) {
             throw new IllegalStateException("move of a missing key");
         }
-        byte[] srcKey = main.keyAt(slot);
-        beforeChange(srcKey);
+        beforeChange(src);
         Object value = main.valueAt(slot);
         int access = main.accessAt(slot);
-        long when = expires.size() == 0 ? -1 : expires.get(src);
+        long when = expires.getKeyOf(main, slot);
         removeSlot(slot);
-        changed(srcKey, from);
+        changed(src, from);
         int old = target.liveSlot(dst);
         if (old >= 0) {
-            target.beforeChange(target.main.keyAt(old));
+            target.beforeChange(dst);
             target.removeSlot(old);
         }
         int at = target.main.put(dst, value, access);
         keyspace.inUse(target.index);
-        target.entryBytes += Memory.arrayBytes(dst.length) + Values.heapBytes(value);
-        byte[] stored = target.main.keyAt(at);
+        target.entryBytes += target.main.entryBytesAt(at);
         if (when >= 0) {
-            target.expires.put(stored, when);
+            target.expires.putKeyOf(target.main, at, when);
         }
-        target.trackFieldTtls(stored, value);
-        target.changed(stored, to);
+        target.trackFieldTtls(dst, value);
+        target.changed(dst, to);
     }
 
     /**
@@ -681,7 +683,7 @@ public final class Db {
         expires = p.expires;
         volatileHashes = p.volatileHashes;
         entryBytes = p.entryBytes;
-        modifying = null;
+        modifying = 0;
         keyspace.inUse(index);
     }
 

@@ -1,10 +1,10 @@
 package kv.store;
 
 /**
- * Expiry times (unix milliseconds) of the keys that have one. It shares the key arrays of the
- * main table rather than copying them, like Redis' expires dict.
+ * Expiry times (unix milliseconds) of the keys that have one, keyed by their own slab records
+ * (key bytes only). Lookups by a main-table slot compare the main record's bytes in place.
  */
-final class ExpireTable extends OpenKeyTable {
+final class ExpireTable extends SlabKeyTable {
     private long[] whens;
     private long[] oldWhens;
 
@@ -56,19 +56,63 @@ final class ExpireTable extends OpenKeyTable {
         return slot < 0 ? -1 : whens[slot];
     }
 
+    /** The slot here of the key in slot {@code mainSlot} of {@code main}, or -1. */
+    int findKeyOf(SlabKeyTable main, int mainSlot) {
+        long r = main.refAt(mainSlot);
+        KeySlab s = main.slab();
+        return find(s.pageOf(r), KeySlab.keyOffset(r), s.keyLength(r), main.hashAt(mainSlot));
+    }
+
+    /** The expiry of the key in slot {@code mainSlot} of {@code main}, or -1. */
+    long getKeyOf(SlabKeyTable main, int mainSlot) {
+        if (size == 0) {
+            return -1;
+        }
+        int slot = findKeyOf(main, mainSlot);
+        return slot < 0 ? -1 : whens[slot];
+    }
+
     long whenAt(int slot) {
         return whens[slot];
     }
 
     void put(byte[] key, long when) {
-        // find first: an insertion may resize, and "whens[findOrInsert(key)]" would load the old array
-        int slot = findOrInsert(key);
-        beforeWrite(keys, slot);
+        int h = KeyHash.hash(key);
+        int slot = find(key, h);
+        if (slot < 0) {
+            slot = insertAbsent(key, 0, key.length, h, null);
+        }
+        beforeWrite(refs, slot);
+        whens[slot] = when;
+    }
+
+    /** Sets the expiry of the key in slot {@code mainSlot} of {@code main}. */
+    void putKeyOf(SlabKeyTable main, int mainSlot, long when) {
+        int slot = findKeyOf(main, mainSlot);
+        if (slot < 0) {
+            long r = main.refAt(mainSlot);
+            KeySlab s = main.slab();
+            slot = insertAbsent(s.pageOf(r), KeySlab.keyOffset(r), s.keyLength(r), main.hashAt(mainSlot), null);
+        }
+        beforeWrite(refs, slot);
         whens[slot] = when;
     }
 
     boolean remove(byte[] key) {
         int slot = find(key);
+        if (slot < 0) {
+            return false;
+        }
+        removeAt(slot);
+        return true;
+    }
+
+    /** Removes the expiry of the key in slot {@code mainSlot} of {@code main}; false if it had none. */
+    boolean removeKeyOf(SlabKeyTable main, int mainSlot) {
+        if (size == 0) {
+            return false;
+        }
+        int slot = findKeyOf(main, mainSlot);
         if (slot < 0) {
             return false;
         }

@@ -54,7 +54,9 @@ public final class FrozenDb {
     }
 
     public Object valueAt(int slot) {
-        return main.valueAt(table(slot), local(slot));
+        int a = table(slot);
+        int i = local(slot);
+        return KeyTable.valueOf(main.slab(), main.refAt(a, i), main.valueAt(a, i));
     }
 
     /** The expiry (unix ms) of the key in {@code slot}, or -1. */
@@ -62,7 +64,9 @@ public final class FrozenDb {
         if (expires == null) {
             return -1;
         }
-        long at = expires.find(keyAt(slot));
+        long ref = main.refAt(table(slot), local(slot));
+        KeySlab s = main.slab();
+        long at = expires.find(s.pageOf(ref), KeySlab.keyOffset(ref), s.keyLength(ref));
         return at < 0 ? -1 : expires.longAt((int) (at >>> 31), (int) (at & Integer.MAX_VALUE));
     }
 

@@ -19,16 +19,21 @@ final class KeyHash {
     }
 
     static int hash(byte[] key) {
-        int len = key.length;
+        return hash(key, 0, key.length);
+    }
+
+    /** The hash of {@code len} bytes of {@code key} from {@code off}: equal to that of a copy of them. */
+    static int hash(byte[] key, int off, int len) {
         long h = SEED ^ (len * M1);
-        int i = 0;
-        for (; i + 8 <= len; i += 8) {
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
             long w = (long) LONGS.get(key, i);
             h = Long.rotateLeft(h ^ (w * M2), 29) * M1;
         }
-        if (i < len) {
+        if (i < end) {
             long w = 0;
-            for (int shift = 0; i < len; i++, shift += 8) {
+            for (int shift = 0; i < end; i++, shift += 8) {
                 w |= (key[i] & 0xffL) << shift;
             }
             h = Long.rotateLeft(h ^ (w * M2), 29) * M1;

@@ -1,7 +1,11 @@
 package kv.store;
 
-/** The main dictionary of a database: key → value, plus an access clock per key (LRU or LFU). */
-final class KeyTable extends OpenKeyTable {
+/**
+ * The main dictionary of a database: key → value, plus an access clock per key (LRU or LFU).
+ * Keys live in the slab, and so do string values up to the embstr limit (in the key's record);
+ * any other value is an object in the side array, null for a slot whose value is in its record.
+ */
+final class KeyTable extends SlabKeyTable {
     private Object[] values;
     private int[] access;
     private Object[] oldValues;
@@ -49,12 +53,29 @@ final class KeyTable extends OpenKeyTable {
         access[slot] = 0;
     }
 
+    /** The value of {@code slot}: a string kept in the record comes out as a fresh array. */
     Object valueAt(int slot) {
-        return values[slot];
+        Object v = values[slot];
+        return v != null ? v : slab.value(refs[slot]);
+    }
+
+    /** The value as a snapshot saw it: the side object, else the record's string (null for none). */
+    static Object valueOf(KeySlab slab, long ref, Object side) {
+        return side != null ? side : slab.hasValue(ref) ? slab.value(ref) : null;
     }
 
     void setValueAt(int slot, Object value) {
-        beforeWrite(keys, slot);
+        if (KeySlab.fits(value)) {
+            replaceRecord(slot, (byte[]) value);
+            values[slot] = null;
+            return;
+        }
+        if (values[slot] == null) {
+            // the record held the old value: a record of the key alone now
+            replaceRecord(slot, null);
+        } else {
+            beforeWrite(refs, slot);
+        }
         values[slot] = value;
     }
 
@@ -68,19 +89,34 @@ final class KeyTable extends OpenKeyTable {
 
     /** Inserts or overwrites; returns the slot. */
     int put(byte[] key, Object value, int clock) {
-        int slot = findOrInsert(key);
-        beforeWrite(keys, slot);
-        values[slot] = value;
+        int h = KeyHash.hash(key);
+        int slot = find(key, h);
+        if (slot < 0) {
+            return insert(key, h, value, clock);
+        }
+        setValueAt(slot, value);
         access[slot] = clock;
         return slot;
     }
 
     /** Inserts {@code key}, known to be absent (its hash given); returns the slot. */
     int insert(byte[] key, int hash, Object value, int clock) {
-        int slot = insertAbsent(key, hash);
-        values[slot] = value;
+        boolean inRecord = KeySlab.fits(value);
+        int slot = insertAbsent(key, 0, key.length, hash, inRecord ? (byte[]) value : null);
+        values[slot] = inRecord ? null : value;
         access[slot] = clock;
         return slot;
+    }
+
+    /** Estimated bytes of the entry in {@code slot}: its record, and its value object if it has one. */
+    long entryBytesAt(int slot) {
+        Object v = values[slot];
+        return slab.recordBytes(refs[slot]) + (v == null ? 0 : Values.heapBytes(v));
+    }
+
+    /** {@link #entryBytesAt} of an entry of this key length and value, before it is stored. */
+    static long entryBytes(int keyLength, Object value) {
+        return KeySlab.recordBytes(keyLength, value) + (KeySlab.fits(value) ? 0 : Values.heapBytes(value));
     }
 
     void remove(int slot) {

@@ -226,6 +226,24 @@ public final class Keyspace {
         return n;
     }
 
+    /** Bytes of the key slabs' pages, used or free, over every db. */
+    public long slabPageBytes() {
+        long n = 0;
+        for (Db db : dbs) {
+            n += db.slabPageBytes();
+        }
+        return n;
+    }
+
+    /** Bytes of the records in use in the key slabs (size-class rounded), over every db. */
+    public long slabLiveBytes() {
+        long n = 0;
+        for (Db db : dbs) {
+            n += db.slabLiveBytes();
+        }
+        return n;
+    }
+
     public long heapBytes() {
         long n = (dbs.length - inUse) * freshDbBytes;
         for (int i = 0; i < inUse; i++) {

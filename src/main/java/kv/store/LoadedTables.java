@@ -116,7 +116,7 @@ public final class LoadedTables {
         Part p = part(db);
         int field = idleSeconds >= 0 || frequency >= 0 ? access.restored(idleSeconds, frequency, nowMs) : -1;
         p.staged.add(key, KeyHash.hash(key), value, field >= 0 ? field : access.initial(nowMs), expireAtMs, offset);
-        p.entryBytes += Memory.arrayBytes(key.length) + Values.heapBytes(value);
+        p.entryBytes += KeyTable.entryBytes(key.length, value);
         if (value instanceof HashValue h && h.hasFieldTtls()) {
             p.volatileHashes.add(key);
         }

@@ -53,10 +53,6 @@ abstract class OpenKeyTable {
     /** Resizing is deferred while an iteration that must see stable slots is in progress. */
     private int pauseResize;
 
-    private static final SlotCopies[] NO_COPIES = new SlotCopies[0];
-    /** Open snapshots of this table's arrays: they copy a chunk before its first change. */
-    private SlotCopies[] copies = NO_COPIES;
-
     /**
      * True when the key array holds {@link FieldEntry} arrays (a big hash's field and value in one
      * array): lookups then compare the field part. A final field, so the probe of every other
@@ -65,11 +61,11 @@ abstract class OpenKeyTable {
     private final boolean fieldEntries;
 
     /**
-     * Heap bytes of an instance's header and the fields declared here (five references, five ints,
+     * Heap bytes of an instance's header and the fields declared here (four references, five ints,
      * a boolean), before alignment: a subclass's object is {@code Memory.align(OBJECT_BYTES + its
      * own fields)}. Keep in step with the fields (EncodingLayoutTest measures it).
      */
-    static final int OBJECT_BYTES = 12 + 5 * 4 + 5 * 4 + 1;
+    static final int OBJECT_BYTES = 12 + 4 * 4 + 5 * 4 + 1;
 
     OpenKeyTable() {
         this(false);
@@ -163,8 +159,6 @@ abstract class OpenKeyTable {
         while (keys[i] != null) {
             i = (i + 1) & mask;
         }
-        beforeWrite(keys, i);
-        beforeWrite(oldKeys, j);
         keys[i] = oldKeys[j];
         hashes[i] = h;
         movePayloadFromOld(j, i);
@@ -205,7 +199,6 @@ abstract class OpenKeyTable {
         while (hashes[i] != 0) {
             i = (i + 1) & mask;
         }
-        beforeWrite(keys, i);
         keys[i] = key;
         hashes[i] = h;
         size++;
@@ -218,7 +211,6 @@ abstract class OpenKeyTable {
 
     /** Replaces the stored key array of {@code slot} by an equal key (a new {@link FieldEntry} of the same field). */
     protected final void replaceKeyAt(int slot, byte[] stored) {
-        beforeWrite(keys, slot);
         keys[slot] = stored;
     }
 
@@ -237,14 +229,12 @@ abstract class OpenKeyTable {
             // move i into the gap unless its home lies cyclically in (gap, i]
             boolean homeBetween = gap <= i ? (gap < home && home <= i) : (gap < home || home <= i);
             if (!homeBetween) {
-                beforeWrite(keys, gap);
                 keys[gap] = keys[i];
                 hashes[gap] = hi;
                 shiftPayload(i, gap);
                 gap = i;
             }
         }
-        beforeWrite(keys, gap);
         keys[gap] = null;
         hashes[gap] = 0; // the probe's emptiness test
         clearPayload(gap);
@@ -410,7 +400,7 @@ abstract class OpenKeyTable {
     }
 
     /** Increments the reversed bits of {@code cursor} covered by {@code m}. */
-    private static long nextCursor(long cursor, int m) {
+    static long nextCursor(long cursor, int m) {
         // set the bits above the mask so the increment of the reversed value carries into the masked bits
         long v = cursor | ~(long) m;
         v = Long.reverse(v);
@@ -427,46 +417,6 @@ abstract class OpenKeyTable {
             }
             i = (i + 1) & m;
         }
-    }
-
-    // ---- point-in-time copies for snapshots (see SlotCopies) ----
-
-    /**
-     * The payload array of the current table, and of the old one of a resize (null if none), for
-     * tables that snapshots copy; others have none to show.
-     */
-    protected Object payloadArray() {
-        return null;
-    }
-
-    protected Object oldPayloadArray() {
-        return null;
-    }
-
-    /** The slot arrays as they are now, kept so until {@link #dropCopies}: see {@link SlotCopies}. */
-    final SlotCopies keepCopies() {
-        SlotCopies c = new SlotCopies(keys, hashes, payloadArray(), oldKeys, oldHashes, oldPayloadArray());
-        copies = Arrays.copyOf(copies, copies.length + 1);
-        copies[copies.length - 1] = c;
-        return c;
-    }
-
-    final void dropCopies(SlotCopies c) {
-        copies = Arrays.stream(copies).filter(x -> x != c).toArray(SlotCopies[]::new);
-    }
-
-    /**
-     * Every write to a slot of the key, hash or payload arrays goes through here first: a
-     * snapshot that still needs that slot's content copies its chunk before the change.
-     */
-    protected final void beforeWrite(byte[][] array, int slot) {
-        for (SlotCopies c : copies) {
-            c.beforeWrite(array, slot);
-        }
-    }
-
-    static boolean isMoved(byte[] key) {
-        return key == MOVED;
     }
 
     /** Visits every entry; the visitor must not insert or remove. Completes a pending resize first. */

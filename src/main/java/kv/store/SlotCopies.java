@@ -3,7 +3,7 @@ package kv.store;
 import java.util.Arrays;
 
 /**
- * A table's slot arrays (keys, hashes, payload; the old table's too during a resize) as they were
+ * A {@link SlabKeyTable}'s slot arrays (record references, hashes, payload; the old table's too during a resize) as they were
  * at one instant, without copying them up front: the table calls {@link #beforeWrite} before it
  * changes any slot, and the chunk holding it is copied then, once. Reads come from the copy where
  * one exists, else from the live array, whose chunk is then known to be unchanged. A chunk the
@@ -13,30 +13,33 @@ final class SlotCopies {
     private static final int SHIFT = 12;
     private static final int CHUNK = 1 << SHIFT;
 
+    /** The records the references point to: it defers frees while copies are kept. */
+    private final KeySlab slab;
     /** [0] the current table at capture, [1] the old one of a resize (or null). */
-    private final byte[][][] keys = new byte[2][][];
+    private final long[][] keys = new long[2][];
     private final int[][] hashes = new int[2][];
     private final Object[] payload = new Object[2];
-    private final byte[][][][] keyChunks = new byte[2][][][];
+    private final long[][][] keyChunks = new long[2][][];
     private final int[][][] hashChunks = new int[2][][];
     private final Object[][] payloadChunks = new Object[2][];
     private final boolean[][] released = new boolean[2][];
     /** Heap bytes of the chunk copies held now: the snapshot's share of copy-on-write memory. */
     private long copiedBytes;
 
-    SlotCopies(byte[][] k, int[] h, Object p, byte[][] oldK, int[] oldH, Object oldP) {
+    SlotCopies(KeySlab slab, long[] k, int[] h, Object p, long[] oldK, int[] oldH, Object oldP) {
+        this.slab = slab;
         init(0, k, h, p);
         if (oldK != null) {
             init(1, oldK, oldH, oldP);
         }
     }
 
-    private void init(int a, byte[][] k, int[] h, Object p) {
+    private void init(int a, long[] k, int[] h, Object p) {
         keys[a] = k;
         hashes[a] = h;
         payload[a] = p;
         int chunks = (k.length + CHUNK - 1) >>> SHIFT;
-        keyChunks[a] = new byte[chunks][][];
+        keyChunks[a] = new long[chunks][];
         hashChunks[a] = new int[chunks][];
         payloadChunks[a] = new Object[chunks];
         released[a] = new boolean[chunks];
@@ -55,7 +58,7 @@ final class SlotCopies {
         return keys[a].length - 1;
     }
 
-    void beforeWrite(byte[][] array, int slot) {
+    void beforeWrite(long[] array, int slot) {
         for (int a = 0; a < 2; a++) {
             if (array == keys[a]) {
                 int c = slot >>> SHIFT;
@@ -78,11 +81,21 @@ final class SlotCopies {
         }
     }
 
-    /** The key in slot {@code slot} of table {@code a} at capture: null if empty or migrated. */
+    /** The record of slot {@code slot} of table {@code a} at capture: 0 if empty or migrated. */
+    long refAt(int a, int slot) {
+        long[] chunk = keyChunks[a][slot >>> SHIFT];
+        long r = chunk != null ? chunk[slot & (CHUNK - 1)] : keys[a][slot];
+        return r == SlabKeyTable.MOVED ? 0 : r;
+    }
+
+    /** A copy of the key in slot {@code slot} of table {@code a} at capture: null if empty or migrated. */
     byte[] keyAt(int a, int slot) {
-        byte[][] chunk = keyChunks[a][slot >>> SHIFT];
-        byte[] k = chunk != null ? chunk[slot & (CHUNK - 1)] : keys[a][slot];
-        return OpenKeyTable.isMoved(k) ? null : k;
+        long r = refAt(a, slot);
+        return r == 0 ? null : slab.key(r);
+    }
+
+    KeySlab slab() {
+        return slab;
     }
 
     private int hashAt(int a, int slot) {
@@ -104,8 +117,8 @@ final class SlotCopies {
      * Where {@code key} was at capture: {@code a << 31 | slot} packed in a long, or -1. Probes as
      * the table does: by hash first, an empty slot ends the run, a migrated one does not.
      */
-    long find(byte[] key) {
-        int h = KeyHash.hash(key);
+    long find(byte[] key, int off, int len) {
+        int h = KeyHash.hash(key, off, len);
         for (int a = 0; a < tables(); a++) {
             int m = mask(a);
             int i = h & m;
@@ -115,8 +128,8 @@ final class SlotCopies {
                     break;
                 }
                 if (hi == h) {
-                    byte[] k = keyAt(a, i);
-                    if (k != null && Arrays.equals(k, key)) {
+                    long r = refAt(a, i);
+                    if (r != 0 && slab.keyEquals(r, key, off, len)) {
                         return ((long) a << 31) | i;
                     }
                 }
@@ -126,10 +139,10 @@ final class SlotCopies {
         return -1;
     }
 
-    /** A copied chunk of {@code n} slots: key references and hashes (4 bytes each), payload references or times. */
+    /** A copied chunk of {@code n} slots: record references (8 bytes), hashes (4), payload references or times. */
     private long chunkBytes(int a, int n) {
         long payloadBytes = payload[a] == null ? 0 : Memory.align(16L + (payload[a] instanceof long[] ? 8L : 4L) * n);
-        return 2 * Memory.align(16L + 4L * n) + payloadBytes;
+        return Memory.align(16L + 8L * n) + Memory.align(16L + 4L * n) + payloadBytes;
     }
 
     /** Heap bytes of the chunk copies held now. */

@@ -74,8 +74,8 @@ class SnapshotConsistencyTest {
         assertEquals(0, snap.extraBytes());
         d.put(key(7), val(70), Db.NO_TTL);
         long oneChunk = snap.extraBytes();
-        // keys, hashes and value references of 4096 slots
-        assertEquals(2 * kv.store.Memory.align(16 + 4 * 4096) + kv.store.Memory.align(16 + 4 * 4096), oneChunk);
+        // key record references (8 bytes), hashes and value references of 4096 slots
+        assertEquals(kv.store.Memory.align(16 + 8 * 4096) + 2 * kv.store.Memory.align(16 + 4 * 4096), oneChunk);
         d.put(key(7), val(71), Db.NO_TTL);
         assertEquals(oneChunk, snap.extraBytes(), "a chunk is copied once");
         kv.store.HashValue h = (kv.store.HashValue) d.modify(key(-1));

@@ -1,0 +1,237 @@
+package kv.store;
+
+import java.util.Arrays;
+
+/**
+ * Records of a key and, optionally, a small string value, packed into a few large {@code byte[]}
+ * pages instead of one heap object each, so that the number of heap objects (and the collector's
+ * work) does not grow with the key count. A record is addressed by a {@code long} reference:
+ * page index in the high 32 bits, offset in the low 32; 0 is never a reference (page 0 is unused).
+ *
+ * <p>Layout of a record: key length (4 bytes, little-endian), value length (1 byte; {@link #NO_VALUE}
+ * when the value lives elsewhere), the key bytes, the value bytes. Records are immutable: a new value
+ * is a new record. Space is handed out in size classes of 8 bytes up to {@link #MAX_CLASS_BYTES},
+ * with a free list (a stack of references) per class; a bigger record gets a page of its own,
+ * dropped when it is freed.
+ *
+ * <p>While a snapshot reads records through copies of a table's reference arrays, freed space must
+ * not be reused: between {@link #hold} and the matching {@link #unhold}, frees are deferred. Data
+ * thread only.
+ */
+final class KeySlab {
+    static final int PAGE_BYTES = 1 << 20;
+    /** The largest record kept in shared pages. */
+    static final int MAX_CLASS_BYTES = 1024;
+    /** The longest value stored in a record: Redis' embstr limit. */
+    static final int MAX_VALUE_BYTES = StringValues.EMBSTR_LIMIT;
+    static final int NO_VALUE = 0xff;
+    private static final int HEADER = 5;
+
+    private byte[][] pages = new byte[4][];
+    private int pageCount = 1;
+    /** Indexes of dropped dedicated pages, for reuse. */
+    private int[] freePages = new int[0];
+    private int freePageCount;
+    private int bumpPage;
+    private int bumpOffset;
+    private final long[][] freeLists = new long[MAX_CLASS_BYTES / 8 + 1][];
+    private final int[] freeCounts = new int[MAX_CLASS_BYTES / 8 + 1];
+    private int holds;
+    private long[] deferred = new long[0];
+    private int deferredCount;
+    /** Bytes of all pages held. */
+    private long pageBytes;
+    /** Bytes of the records in use (size-class rounded). */
+    private long liveBytes;
+
+    /** A new record of {@code key} and {@code value} (null: none); returns its reference. */
+    long add(byte[] key, int keyOff, int keyLen, byte[] value) {
+        int valueLen = value == null ? 0 : value.length;
+        int size = HEADER + keyLen + valueLen;
+        long ref = allocate(size);
+        byte[] page = pages[page(ref)];
+        int at = offset(ref);
+        page[at] = (byte) keyLen;
+        page[at + 1] = (byte) (keyLen >>> 8);
+        page[at + 2] = (byte) (keyLen >>> 16);
+        page[at + 3] = (byte) (keyLen >>> 24);
+        page[at + 4] = (byte) (value == null ? NO_VALUE : valueLen);
+        System.arraycopy(key, keyOff, page, at + HEADER, keyLen);
+        if (value != null) {
+            System.arraycopy(value, 0, page, at + HEADER + keyLen, valueLen);
+        }
+        return ref;
+    }
+
+    /** True if {@code value} may be stored in a record. */
+    static boolean fits(Object value) {
+        return value instanceof byte[] b && b.length <= MAX_VALUE_BYTES;
+    }
+
+    private static int page(long ref) {
+        return (int) (ref >>> 32);
+    }
+
+    private static int offset(long ref) {
+        return (int) ref;
+    }
+
+    /** The page holding {@code ref}: read key bytes at {@link #keyOffset} for {@link #keyLength}. */
+    byte[] pageOf(long ref) {
+        return pages[page(ref)];
+    }
+
+    static int keyOffset(long ref) {
+        return offset(ref) + HEADER;
+    }
+
+    int keyLength(long ref) {
+        byte[] p = pages[page(ref)];
+        int at = offset(ref);
+        return (p[at] & 0xff) | (p[at + 1] & 0xff) << 8 | (p[at + 2] & 0xff) << 16 | (p[at + 3] & 0xff) << 24;
+    }
+
+    boolean keyEquals(long ref, byte[] key, int off, int len) {
+        return keyLength(ref) == len
+                && Arrays.equals(pages[page(ref)], keyOffset(ref), keyOffset(ref) + len, key, off, off + len);
+    }
+
+    /** A copy of the key of {@code ref}. */
+    byte[] key(long ref) {
+        int at = keyOffset(ref);
+        return Arrays.copyOfRange(pages[page(ref)], at, at + keyLength(ref));
+    }
+
+    boolean hasValue(long ref) {
+        return (pages[page(ref)][offset(ref) + 4] & 0xff) != NO_VALUE;
+    }
+
+    /** A copy of the value of {@code ref}, which {@link #hasValue has one}. */
+    byte[] value(long ref) {
+        int at = keyOffset(ref) + keyLength(ref);
+        int len = pages[page(ref)][offset(ref) + 4] & 0xff;
+        return Arrays.copyOfRange(pages[page(ref)], at, at + len);
+    }
+
+    private int recordLength(long ref) {
+        int v = pages[page(ref)][offset(ref) + 4] & 0xff;
+        return HEADER + keyLength(ref) + (v == NO_VALUE ? 0 : v);
+    }
+
+    /** Bytes the record of {@code ref} occupies (its size class). */
+    long recordBytes(long ref) {
+        return spaceOf(recordLength(ref));
+    }
+
+    /** Bytes a record of {@code keyLen} and {@code value} would occupy. */
+    static long recordBytes(int keyLen, Object value) {
+        return spaceOf(HEADER + keyLen + (fits(value) ? ((byte[]) value).length : 0));
+    }
+
+    private static int spaceOf(int size) {
+        return size > MAX_CLASS_BYTES ? size : (size + 7) & ~7;
+    }
+
+    /** Gives the record's space back (later, if a snapshot holds the slab). */
+    void free(long ref) {
+        int size = recordLength(ref);
+        liveBytes -= spaceOf(size);
+        if (holds > 0) {
+            if (deferredCount == deferred.length) {
+                deferred = Arrays.copyOf(deferred, Math.max(16, deferredCount * 2));
+            }
+            deferred[deferredCount++] = ref;
+            return;
+        }
+        release(ref, size);
+    }
+
+    private void release(long ref, int size) {
+        if (size > MAX_CLASS_BYTES) {
+            pageBytes -= pages[page(ref)].length;
+            pages[page(ref)] = null;
+            if (freePageCount == freePages.length) {
+                freePages = Arrays.copyOf(freePages, Math.max(8, freePageCount * 2));
+            }
+            freePages[freePageCount++] = page(ref);
+        } else {
+            push(spaceOf(size) >>> 3, ref);
+        }
+    }
+
+    private void push(int sizeClass, long ref) {
+        long[] list = freeLists[sizeClass];
+        int n = freeCounts[sizeClass];
+        if (list == null || n == list.length) {
+            list = freeLists[sizeClass] = Arrays.copyOf(list == null ? new long[0] : list, Math.max(16, n * 2));
+        }
+        list[n] = ref;
+        freeCounts[sizeClass] = n + 1;
+    }
+
+    private long allocate(int size) {
+        int space = spaceOf(size);
+        liveBytes += space;
+        if (size > MAX_CLASS_BYTES) {
+            return (long) newPage(size) << 32;
+        }
+        int sizeClass = space >>> 3;
+        int n = freeCounts[sizeClass];
+        if (n > 0) {
+            freeCounts[sizeClass] = n - 1;
+            return freeLists[sizeClass][n - 1];
+        }
+        if (bumpPage == 0 || bumpOffset + space > PAGE_BYTES) {
+            int rest = PAGE_BYTES - bumpOffset;
+            if (bumpPage != 0 && rest >= 8) {
+                // the tail of the full page serves later records of exactly its size
+                push(rest >>> 3, (long) bumpPage << 32 | bumpOffset);
+            }
+            bumpPage = newPage(PAGE_BYTES);
+            bumpOffset = 0;
+        }
+        long ref = (long) bumpPage << 32 | bumpOffset;
+        bumpOffset += space;
+        return ref;
+    }
+
+    private int newPage(int bytes) {
+        int index;
+        if (freePageCount > 0) {
+            index = freePages[--freePageCount];
+        } else {
+            if (pageCount == pages.length) {
+                pages = Arrays.copyOf(pages, pageCount * 2);
+            }
+            index = pageCount++;
+        }
+        pages[index] = new byte[bytes];
+        pageBytes += bytes;
+        return index;
+    }
+
+    /** A snapshot starts reading records: keep freed space unused until {@link #unhold}. */
+    void hold() {
+        holds++;
+    }
+
+    void unhold() {
+        if (--holds == 0) {
+            for (int i = 0; i < deferredCount; i++) {
+                release(deferred[i], recordLength(deferred[i]));
+            }
+            deferred = new long[0];
+            deferredCount = 0;
+        }
+    }
+
+    /** Bytes of the pages (what the slab costs, used or not). */
+    long pageBytes() {
+        return pageBytes;
+    }
+
+    /** Bytes of the records in use. */
+    long liveBytes() {
+        return liveBytes;
+    }
+}
