@@ -155,10 +155,29 @@ final class FullSync {
         if (snap != null) {
             snap.close();
         }
-        if (dump != null && !dump.finished()) {
+        if (dump != null) {
             dump.abort(why);
+            reapAborted();
         }
         master.syncEnded(this);
+    }
+
+    /**
+     * An aborted dump holds the server's one dump slot (BGSAVE, AOF rewrite, the next disk-backed
+     * sync) until it is reaped, and one already writing out leaves its file: nobody polls this sync
+     * any more, so it reaps itself once the writer is done.
+     */
+    private void reapAborted() {
+        if (!dump.finished()) {
+            server.lifecycle().schedule(10, this::reapAborted);
+            return;
+        }
+        try {
+            dump.reap();
+        } catch (Exception e) {
+            LOG.debugf("aborted replication dump ended: %s", e.getMessage());
+        }
+        deleteFile();
     }
 
     // ---- diskless ----

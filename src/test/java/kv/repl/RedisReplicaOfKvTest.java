@@ -121,6 +121,13 @@ class RedisReplicaOfKvTest {
             assertTrue(System.currentTimeMillis() < deadline, "the dump did not end with its replica");
             Thread.sleep(20);
         }
+        // the aborted dump gives the server's one dump slot back: a BGSAVE (or the next disk-backed sync) can run
+        String reply = kv.call("BGSAVE");
+        while (!reply.startsWith("+Background saving started")) {
+            assertTrue(System.currentTimeMillis() < deadline, "the aborted replication dump still holds the dump slot: " + reply);
+            Thread.sleep(20);
+            reply = kv.call("BGSAVE");
+        }
     }
 
     @Test

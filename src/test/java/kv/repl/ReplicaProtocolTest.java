@@ -152,7 +152,8 @@ class ReplicaProtocolTest {
             r.handshake(true);
             r.send("PSYNC", "?", "-1");
             String reply = r.line();
-            while (reply.isEmpty()) {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (reply.isEmpty() && System.currentTimeMillis() < deadline) {
                 reply = r.line(); // keep-alive newlines while another test's dump ends first
             }
             assertTrue(reply.startsWith("+FULLRESYNC "), reply);
