@@ -22,6 +22,9 @@ import kv.aof.AppendOnlyFile;
 import kv.engine.ReplicationBacklog;
 import kv.engine.ReplicationLog;
 import kv.engine.Server;
+import kv.repl.Failover;
+import kv.repl.MasterSide;
+import kv.repl.ReplicaSide;
 import kv.store.Db;
 import kv.store.Keyspace;
 import kv.util.HumanBytes;
@@ -134,7 +137,7 @@ public final class Info {
 
     private static void clients(StringBuilder sb, Server s) {
         sb.append("# Clients\r\n");
-        kv.repl.MasterSide master = s.component(kv.repl.MasterSide.class);
+        MasterSide master = s.component(MasterSide.class);
         // replicas are clients, but not counted here (Redis: clients minus slaves)
         field(sb, "connected_clients", s.clients().count() - (master == null ? 0 : master.replicaCount()));
         field(sb, "cluster_connections", 0);
@@ -252,7 +255,7 @@ public final class Info {
         field(sb, "current_save_keys_processed", rdb.keysProcessed());
         field(sb, "current_save_keys_total", rdb.keysTotal());
         field(sb, "rdb_changes_since_last_save", s.changesSinceLastSave());
-        kv.repl.MasterSide replicas = s.component(kv.repl.MasterSide.class);
+        MasterSide replicas = s.component(MasterSide.class);
         boolean replicationDump = replicas != null && replicas.fullSyncRunning();
         field(sb, "rdb_bgsave_in_progress", rdb.bgsaveInProgress() || replicationDump ? 1 : 0);
         field(sb, "rdb_last_save_time", rdb.lastSaveSeconds());
@@ -353,20 +356,20 @@ public final class Info {
         ReplicationLog log = s.replication();
         ReplicationBacklog backlog = log.backlog();
         sb.append("# Replication\r\n");
-        kv.repl.ReplicaSide replica = kv.repl.ReplicaSide.of(s);
+        ReplicaSide replica = ReplicaSide.of(s);
         if (replica != null && replica.isReplica()) {
             field(sb, "role", "slave");
             replica.appendInfo(sb);
         } else {
             field(sb, "role", "master");
         }
-        kv.repl.MasterSide master = s.component(kv.repl.MasterSide.class);
+        MasterSide master = s.component(MasterSide.class);
         if (master == null) {
             field(sb, "connected_slaves", 0);
         } else {
             master.info(sb);
         }
-        kv.repl.Failover failover = s.component(kv.repl.Failover.class);
+        Failover failover = s.component(Failover.class);
         field(sb, "master_failover_state", failover == null ? "no-failover" : failover.infoState());
         field(sb, "master_replid", log.replid());
         field(sb, "master_replid2", log.replid2());
