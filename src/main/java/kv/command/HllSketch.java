@@ -387,29 +387,14 @@ final class HllSketch {
         byte[] d = new byte[DENSE_SIZE];
         System.arraycopy(buf, 0, d, 0, HEADER);
         d[4] = DENSE;
-        int idx = 0;
-        int p = HEADER;
-        while (p < len) {
-            int op = buf[p] & 0xff;
-            if (isZero(op)) {
-                idx += zeroLen(op);
-                p++;
-            } else if (isXzero(op)) {
-                idx += xzeroLen(buf, p);
-                p += 2;
-            } else {
-                int run = valLen(op);
-                int value = valValue(op);
-                if (idx + run > REGISTERS) {
-                    break;
+        boolean whole = walkSparse(buf, len, (first, run, value) -> {
+            if (value != 0) {
+                for (int k = first; k < first + run; k++) {
+                    denseSet(d, k, value);
                 }
-                for (int k = 0; k < run; k++) {
-                    denseSet(d, idx++, value);
-                }
-                p++;
             }
-        }
-        if (idx != REGISTERS) {
+        });
+        if (!whole) {
             return false;
         }
         buf = d;
@@ -430,31 +415,50 @@ final class HllSketch {
             }
             return true;
         }
-        int i = 0;
+        return walkSparse(b, len, (first, run, value) -> {
+            for (int i = first; i < first + run; i++) {
+                if (value > max[i]) {
+                    max[i] = (byte) value;
+                }
+            }
+        });
+    }
+
+    /** One run of equal registers in a sparse sketch: {@code length} registers from {@code first} hold {@code value}. */
+    private interface SparseRun {
+        void visit(int first, int length, int value);
+    }
+
+    /**
+     * Visits the runs of the sparse sketch in {@code b} (zero runs included) in register order; true if they
+     * cover exactly the {@link #REGISTERS}, false (corrupt) as soon as a run would pass the last one or the
+     * opcodes end short of it.
+     */
+    private static boolean walkSparse(byte[] b, int len, SparseRun visitor) {
+        int idx = 0;
         int p = HEADER;
         while (p < len) {
             int op = b[p] & 0xff;
+            int run;
+            int value = 0;
             if (isZero(op)) {
-                i += zeroLen(op);
+                run = zeroLen(op);
                 p++;
             } else if (isXzero(op)) {
-                i += xzeroLen(b, p);
+                run = xzeroLen(b, p);
                 p += 2;
             } else {
-                int run = valLen(op);
-                int value = valValue(op);
-                if (run + i > REGISTERS) {
-                    break;
-                }
-                for (int k = 0; k < run; k++, i++) {
-                    if (value > max[i]) {
-                        max[i] = (byte) value;
-                    }
-                }
+                run = valLen(op);
+                value = valValue(op);
                 p++;
             }
+            if (idx + run > REGISTERS) {
+                return false;
+            }
+            visitor.visit(idx, run, value);
+            idx += run;
         }
-        return i == REGISTERS;
+        return idx == REGISTERS;
     }
 
     /** The estimate of this sketch, or -1 if its sparse form is corrupt. */
@@ -465,26 +469,7 @@ final class HllSketch {
                 histogram[denseGet(buf, i)]++;
             }
         } else {
-            int idx = 0;
-            int p = HEADER;
-            while (p < len) {
-                int op = buf[p] & 0xff;
-                if (isZero(op)) {
-                    idx += zeroLen(op);
-                    histogram[0] += zeroLen(op);
-                    p++;
-                } else if (isXzero(op)) {
-                    int run = xzeroLen(buf, p);
-                    idx += run;
-                    histogram[0] += run;
-                    p += 2;
-                } else {
-                    idx += valLen(op);
-                    histogram[valValue(op)] += valLen(op);
-                    p++;
-                }
-            }
-            if (idx != REGISTERS) {
+            if (!walkSparse(buf, len, (first, run, value) -> histogram[value] += run)) {
                 return -1;
             }
         }

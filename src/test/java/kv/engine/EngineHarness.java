@@ -28,6 +28,8 @@ public final class EngineHarness implements Server.Lifecycle {
         client = DetachedTransport.client(server, "test");
     }
 
+    private java.util.List<String> propagated;
+
     /** Records what the server propagates from now on: one line {@code "db: arg arg..."} per effect. */
     public java.util.List<String> recordPropagation() {
         java.util.List<String> log = new java.util.ArrayList<>();
@@ -38,7 +40,15 @@ public final class EngineHarness implements Server.Lifecycle {
             }
             log.add(line.toString());
         });
+        propagated = log;
         return log;
+    }
+
+    /** Runs one command and returns what it alone propagated (after {@link #recordPropagation()}). */
+    public java.util.List<String> propagatedBy(String... args) {
+        propagated.clear();
+        call(args);
+        return java.util.List.copyOf(propagated);
     }
 
     /** Runs one command; returns its RESP2 reply as ISO-8859-1 text (one char per byte). */

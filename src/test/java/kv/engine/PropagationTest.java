@@ -15,18 +15,15 @@ import org.junit.jupiter.api.Test;
  */
 class PropagationTest {
     private EngineHarness e;
-    private List<String> log;
 
     @BeforeEach
     void setUp() {
         e = new EngineHarness();
-        log = e.recordPropagation();
+        e.recordPropagation();
     }
 
     private List<String> run(String... args) {
-        log.clear();
-        e.call(args);
-        return List.copyOf(log);
+        return e.propagatedBy(args);
     }
 
     private long now() {

@@ -17,18 +17,15 @@ import kv.engine.EngineHarness;
  */
 class ScriptPropagationTest {
     private EngineHarness e;
-    private List<String> log;
 
     @BeforeEach
     void setUp() {
         e = new EngineHarness();
-        log = e.recordPropagation();
+        e.recordPropagation();
     }
 
     private List<String> run(String... args) {
-        log.clear();
-        e.call(args);
-        return List.copyOf(log);
+        return e.propagatedBy(args);
     }
 
     @Test
