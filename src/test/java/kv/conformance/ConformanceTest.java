@@ -30,7 +30,9 @@ class ConformanceTest {
     @TestFactory
     Stream<DynamicTest> corpus() throws Exception {
         String host = System.getProperty("conformance.host", "127.0.0.1");
-        replayer = new Replayer(host, server.port(), Replayer.Target.KV);
+        // a generous bound: the first COMMAND INFO waits for the command facts, which take seconds to parse on a
+        // loaded machine; a reply is compared, never timed
+        replayer = new Replayer(host, server.port(), Replayer.Target.KV).timeoutMillis(20_000);
         List<DynamicTest> tests = new ArrayList<>();
         for (Corpus.CorpusFile f : CorpusFiles.loadSelected()) {
             for (Corpus.Case c : f.cases) {
