@@ -24,7 +24,7 @@
 # --jdk    JAVA_HOME for KV (default: java on PATH); --gc  extra JVM options for KV (collector,
 #          tuning; in the pod the entrypoint gets them as JAVA_OPTS_APPEND); --servers  which servers to run
 #          (comparing JVM options needs redis only once); --logs  keep the servers' logs and the GC
-#          and safepoint logs of the density runs there; --no-build  fail instead of building.
+#          and safepoint logs there; --no-build  fail instead of building.
 # Needs redis-server, redis-cli, redis-benchmark and python3. Long: 10M keys take minutes per
 # server on a shared machine; never part of the test run.
 set -euo pipefail
@@ -237,6 +237,9 @@ pod() {
     if [[ "$server" == kv ]]; then result[$server,pod,gc]="$(gc_pauses "$dir")"; else result[$server,pod,gc]="- -"; fi
     [[ "$alive" == yes ]] && stop_server "$port"
     [[ -n "$pid" ]] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
+    if [[ -n "$logs" ]]; then
+        for f in "$dir"/*.log; do cp "$f" "$logs/$server-pod.$(basename "$f")"; done
+    fi
     echo "$server pod: ${result[$server,pod,keys]} keys held after $next sent, used_memory ${result[$server,pod,used]}," \
         "RSS ${result[$server,pod,rss]} MiB (peak ${result[$server,pod,hwm]}), alive $alive" >&2
 }

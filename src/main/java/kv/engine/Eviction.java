@@ -29,9 +29,12 @@ public final class Eviction {
         this.server = server;
     }
 
-    /** The byte figure maxmemory is compared with: used_memory (Redis subtracts replication/AOF buffers, none here). */
+    /**
+     * The byte figure maxmemory is compared with: used_memory (Redis subtracts replication/AOF
+     * buffers, none here) plus what a table about to grow will allocate, so the growth fits.
+     */
     private long used() {
-        return server.usedMemory();
+        return server.usedMemory() + server.keyspace().growthReserve();
     }
 
     /**

@@ -19,7 +19,13 @@ import java.util.Arrays;
  * thread only.
  */
 final class KeySlab {
-    static final int PAGE_BYTES = 1 << 20;
+    /**
+     * A page and its 16-byte array header make exactly 1 MiB. At 1 << 20 bytes of data a page was a
+     * humongous object one header over a G1 region (1 MiB up to 4 GiB heaps: two regions taken) or
+     * two Shenandoah regions (512 KiB at a 1.2 GiB heap: three taken), so the heap held up to twice
+     * the pages' size and a 2 GiB pod ran out of heap with its data under the limit.
+     */
+    static final int PAGE_BYTES = (1 << 20) - 16;
     /** The largest record kept in shared pages. */
     static final int MAX_CLASS_BYTES = 1024;
     /** The longest value stored in a record: Redis' embstr limit. */

@@ -244,6 +244,15 @@ public final class Keyspace {
         return n;
     }
 
+    /** What the next growth of the databases' tables needs ({@link Db#growthReserve}), summed. */
+    public long growthReserve() {
+        long n = 0;
+        for (int i = 0; i < inUse; i++) {
+            n += dbs[i].growthReserve();
+        }
+        return n;
+    }
+
     public long heapBytes() {
         long n = (dbs.length - inUse) * freshDbBytes;
         for (int i = 0; i < inUse; i++) {

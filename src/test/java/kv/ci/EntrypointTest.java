@@ -112,7 +112,7 @@ class EntrypointTest {
         assertEquals("java", r.argv().get(0));
         assertEquals(List.of("--port", "7000"), r.serverArgs());
         List<String> opts = r.jvmOptions();
-        assertTrue(opts.contains("-XX:MaxRAMPercentage=60"), opts.toString());
+        assertTrue(opts.contains("-XX:MaxRAMPercentage=65"), opts.toString());
         assertTrue(opts.contains("-XX:+ExitOnOutOfMemoryError"), opts.toString());
         long heap = LIMIT * option(opts, "-XX:MaxRAMPercentage=") / 100;
         long direct = option(opts, "-XX:MaxDirectMemorySize=");
@@ -128,8 +128,8 @@ class EntrypointTest {
     @Test
     void theMemoryBudgetIsLoggedAtStart() throws Exception {
         Result r = run(Map.of());
-        assertTrue(r.stderr().contains("memory limit 2048 MiB: heap 1228 + direct 204 + metaspace 128 + code cache 64"
-                + " = 1624 MiB at most, 424 MiB left for threads, GC structures and malloc"), r.stderr());
+        assertTrue(r.stderr().contains("memory limit 2048 MiB: heap 1331 + direct 204 + metaspace 128 + code cache 64"
+                + " = 1727 MiB at most, 321 MiB left for threads, GC structures and malloc"), r.stderr());
         Result mine = run(Map.of("JAVA_OPTS_APPEND", "-Xmx300m"));
         assertTrue(mine.stderr().contains("heap as JAVA_TOOL_OPTIONS/JAVA_OPTS_APPEND set it"), mine.stderr());
     }
@@ -179,7 +179,7 @@ class EntrypointTest {
         assertTrue(run(Map.of(), conf.toString(), "--maxmemory", "150M").jvmOptions().contains("-Xmx254m"));
         // more than the knob's share: the share stays the ceiling (KV then evicts at 3/4 of the heap)
         Result big = run(Map.of(), "--maxmemory", "4gb");
-        assertTrue(big.jvmOptions().contains("-XX:MaxRAMPercentage=60"), big.jvmOptions().toString());
+        assertTrue(big.jvmOptions().contains("-XX:MaxRAMPercentage=65"), big.jvmOptions().toString());
         assertTrue(big.stderr().contains("evicts at 3/4 of the heap"), big.stderr());
         // native images get the same -Xmx
         Result nat = run(Map.of("KVAPP_BIN", bin.resolve("application").toString()), "--maxmemory", "300mb");

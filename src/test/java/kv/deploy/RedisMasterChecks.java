@@ -125,7 +125,7 @@ final class RedisMasterChecks {
         assertEquals("redis-password", str(pw, "valueFrom.secretKeyRef.key"));
         // the entrypoint's one heap knob; JAVA_TOOL_OPTIONS would be overridden by the entrypoint's
         // command line and make every JVM in the pod (kv-cli too) print "Picked up JAVA_TOOL_OPTIONS"
-        assertEquals("60", byName(c.getJsonArray("env"), "KVAPP_HEAP_PERCENT").getString("value"));
+        assertEquals("65", byName(c.getJsonArray("env"), "KVAPP_HEAP_PERCENT").getString("value"));
         c.getJsonArray("env").forEach(e -> assertFalse(e.asJsonObject().getString("name").equals("JAVA_TOOL_OPTIONS"),
                 "no JAVA_TOOL_OPTIONS in the pod"));
 

@@ -87,7 +87,7 @@ class KeySlabTest {
     void pagesFillAndTheirTailsAreReused() {
         KeySlab slab = new KeySlab();
         byte[] key = new byte[1019];
-        // 1024-byte records: 1024 of them fill a page exactly
+        // 1024-byte records: 1023 of them fill a page, the 1008-byte tail goes to the free lists
         for (int i = 0; i < 1025; i++) {
             slab.add(key, 0, key.length, null);
         }
