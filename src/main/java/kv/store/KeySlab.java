@@ -2,6 +2,8 @@ package kv.store;
 
 import java.util.Arrays;
 
+import kv.util.BulkSink;
+
 /**
  * Records of a key and, optionally, a small string value, packed into a few large {@code byte[]}
  * pages instead of one heap object each, so that the number of heap objects (and the collector's
@@ -111,6 +113,12 @@ final class KeySlab {
         int at = keyOffset(ref) + keyLength(ref);
         int len = pages[page(ref)][offset(ref) + 4] & 0xff;
         return Arrays.copyOfRange(pages[page(ref)], at, at + len);
+    }
+
+    /** Writes the value of {@code ref}, which {@link #hasValue has one}, straight from its page. */
+    void writeValue(long ref, BulkSink out) {
+        byte[] p = pages[page(ref)];
+        out.bulk(p, keyOffset(ref) + keyLength(ref), p[offset(ref) + 4] & 0xff);
     }
 
     private int recordLength(long ref) {

@@ -1,5 +1,7 @@
 package kv.store;
 
+import kv.util.BulkSink;
+
 /**
  * The main dictionary of a database: key → value, plus an access clock per key (LRU or LFU).
  * Keys live in the slab, and so do string values up to the embstr limit (in the key's record);
@@ -57,6 +59,37 @@ final class KeyTable extends SlabKeyTable {
     Object valueAt(int slot) {
         Object v = values[slot];
         return v != null ? v : slab.value(refs[slot]);
+    }
+
+    /**
+     * Writes the value of {@code slot} to {@code out} if it is a string, one kept in the record
+     * straight from the slab page; false (nothing written) for a value of another type.
+     */
+    boolean writeStringAt(int slot, BulkSink out) {
+        Object v = values[slot];
+        if (v == null) {
+            slab.writeValue(refs[slot], out);
+            return true;
+        }
+        if (!StringValues.isString(v)) {
+            return false;
+        }
+        StringValues.writeTo(out, v);
+        return true;
+    }
+
+    /** The value object of {@code slot}, or null when its value is a string in the record. */
+    Object sideValueAt(int slot) {
+        return values[slot];
+    }
+
+    /**
+     * Replaces a value object by another one the record does not hold either (INCR's next
+     * integer): the record stays, only the side array changes.
+     */
+    void replaceSideValueAt(int slot, Object value) {
+        beforeWrite(refs, slot);
+        values[slot] = value;
     }
 
     /** The value as a snapshot saw it: the side object, else the record's string (null for none). */
