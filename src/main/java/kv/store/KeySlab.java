@@ -121,6 +121,28 @@ final class KeySlab {
         out.bulk(p, keyOffset(ref) + keyLength(ref), p[offset(ref) + 4] & 0xff);
     }
 
+    /**
+     * Overwrites the value of {@code ref} in place when the new one needs the same size class and
+     * no snapshot holds the slab (it may be reading this record); false, with nothing changed,
+     * when a new record is needed instead.
+     */
+    boolean rewriteValue(long ref, byte[] value) {
+        byte[] p = pages[page(ref)];
+        int at = offset(ref);
+        int old = p[at + 4] & 0xff;
+        if (holds > 0 || old == NO_VALUE || value.length > MAX_VALUE_BYTES) {
+            return false;
+        }
+        int keyLen = keyLength(ref);
+        int size = HEADER + keyLen + old;
+        if (size > MAX_CLASS_BYTES || spaceOf(HEADER + keyLen + value.length) != spaceOf(size)) {
+            return false;
+        }
+        p[at + 4] = (byte) value.length;
+        System.arraycopy(value, 0, p, at + HEADER + keyLen, value.length);
+        return true;
+    }
+
     private int recordLength(long ref) {
         int v = pages[page(ref)][offset(ref) + 4] & 0xff;
         return HEADER + keyLength(ref) + (v == NO_VALUE ? 0 : v);

@@ -99,6 +99,10 @@ final class KeyTable extends SlabKeyTable {
 
     void setValueAt(int slot, Object value) {
         if (KeySlab.fits(value)) {
+            // the record holds the old string too: overwrite it where it lies if the size class allows
+            if (values[slot] == null && slab.rewriteValue(refs[slot], (byte[]) value)) {
+                return;
+            }
             replaceRecord(slot, (byte[]) value);
             values[slot] = null;
             return;

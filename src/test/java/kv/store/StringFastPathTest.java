@@ -178,4 +178,35 @@ class StringFastPathTest {
         assertEquals(1003L, db.read(k("c:0")));
         assertEquals(4L, db.read(k("c:1")));
     }
+
+    @Test
+    void aValueOfTheSameSizeClassIsRewrittenInItsRecordUnlessASnapshotHoldsTheSlab() {
+        KeySlab slab = new KeySlab();
+        long ref = slab.add(k("key:1"), 0, 5, k("abc"));
+        long live = slab.liveBytes();
+        assertTrue(slab.rewriteValue(ref, k("wxyz12")), "5 + 5 + 6 bytes: still 16");
+        assertArrayEquals(k("wxyz12"), slab.value(ref));
+        assertArrayEquals(k("key:1"), slab.key(ref));
+        assertEquals(live, slab.liveBytes());
+        assertFalse(slab.rewriteValue(ref, k("wxyz123")), "17 bytes: the next class");
+        assertArrayEquals(k("wxyz12"), slab.value(ref));
+        slab.hold();
+        assertFalse(slab.rewriteValue(ref, k("q")));
+        slab.unhold();
+        assertTrue(slab.rewriteValue(ref, k("")));
+        assertEquals(0, slab.value(ref).length);
+        long bare = slab.add(k("key:2"), 0, 5, null);
+        assertFalse(slab.rewriteValue(bare, k("v")), "a record without a value keeps none");
+
+        Keyspace ks = new Keyspace(1);
+        Db db = ks.db(0);
+        db.put(k("k"), k("one"));
+        long bytes = db.heapBytes();
+        db.put(k("k"), k("two"));
+        assertEquals(bytes, db.heapBytes());
+        assertEquals("two", written(db, "k"));
+        db.put(k("k"), k("a longer value than before"));
+        assertEquals("a longer value than before", written(db, "k"));
+        assertTrue(db.heapBytes() > bytes);
+    }
 }
