@@ -8,6 +8,7 @@ import kv.engine.Errors;
 import kv.engine.KeySpec;
 import kv.engine.Propagation;
 import kv.store.Db;
+import kv.store.IntegerValueException;
 import kv.store.StringValues;
 import kv.store.ValueType;
 import kv.util.LongDouble;
@@ -81,7 +82,9 @@ final class StringCommands {
     }
 
     private static void get(Call c) {
-        replyValue(c, readString(c, c.arg(1)));
+        if (!c.db().writeString(c.arg(1), c.reply())) {
+            c.reply().nullBulk();
+        }
     }
 
     private static void set(Call c) {
@@ -317,23 +320,13 @@ final class StringCommands {
 
     /** INCR, DECR, INCRBY, DECRBY: the result is stored "int"-encoded; the TTL survives. */
     private static void incrDecr(Call c, long increment) {
-        byte[] key = c.arg(1);
-        Object v = modifyString(c, key);
-        long value = v == null ? 0 : integerValue(c, v);
-        long result = value + increment;
-        if (((value ^ result) & (increment ^ result)) < 0) {
-            throw c.error(Errors.OVERFLOW);
+        long result;
+        try {
+            result = c.db().addToInteger(c.arg(1), increment);
+        } catch (IntegerValueException e) {
+            throw c.error(e.overflow() ? Errors.OVERFLOW : Errors.NOT_INTEGER);
         }
-        store(c, key, v, result);
         c.reply().integer(result);
-    }
-
-    /** A stored string as a 64-bit integer (Redis' string2ll rules), or the "not an integer" error. */
-    private static long integerValue(Call c, Object v) {
-        if (!StringValues.isLong(v)) {
-            throw c.error(Errors.NOT_INTEGER);
-        }
-        return StringValues.longValue(v);
     }
 
     /** Stores the new value of a key read with {@link #modifyString} (absent: created; else TTL kept). */

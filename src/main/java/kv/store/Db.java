@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
+import kv.util.BulkSink;
+
 /**
  * One numbered database, and the keyspace's mutation funnel: every change to a key passes through
  * the methods below, which keep the memory estimate, count changes (Redis' dirty counter: keys
@@ -60,6 +62,12 @@ public final class Db {
     }
 
     public Object read(byte[] key, int flags) {
+        int slot = readSlot(key, flags);
+        return slot < 0 ? null : main.valueAt(slot);
+    }
+
+    /** The slot of a live key looked up to read (-1 if absent), counted and touched as {@code flags} say. */
+    private int readSlot(byte[] key, int flags) {
         int slot = liveSlot(key);
         KeyspaceStats stats = keyspace.stats();
         if (slot < 0) {
@@ -67,7 +75,7 @@ public final class Db {
                 stats.misses++;
                 keyspace.keyMissed(this, key);
             }
-            return null;
+            return -1;
         }
         if ((flags & NO_STATS) == 0) {
             stats.hits++;
@@ -75,7 +83,23 @@ public final class Db {
         if ((flags & NO_TOUCH) == 0 && !keyspace.noTouch()) {
             main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
         }
-        return main.valueAt(slot);
+        return slot;
+    }
+
+    /**
+     * GET: writes the string value of {@code key} to {@code out}, a value kept in the key's slab
+     * record straight from there (no copy); false, with nothing written, if the key is absent.
+     * A lookup as {@link #read(byte[], ValueType)}'s, WRONGTYPE included.
+     */
+    public boolean writeString(byte[] key, BulkSink out) {
+        int slot = readSlot(key, 0);
+        if (slot < 0) {
+            return false;
+        }
+        if (!main.writeStringAt(slot, out)) {
+            throw new WrongTypeException();
+        }
+        return true;
     }
 
     /**
@@ -140,6 +164,50 @@ public final class Db {
         modifyingSlot = slot;
         modifyingBytes = main.entryBytesAt(slot);
         return v;
+    }
+
+    /**
+     * INCR, DECR, INCRBY, DECRBY in one lookup: adds {@code increment} to the 64-bit integer that
+     * the string value of {@code key} holds and stores the sum ("int" encoded, TTL and access
+     * clock kept); an absent key counts as 0 and is created. Returns the sum. Errors leave the value
+     * as it was: {@link WrongTypeException} for another type, {@link IntegerValueException} for a
+     * value that is no integer or a sum that overflows (checked in that order, as Redis does).
+     */
+    public long addToInteger(byte[] key, long increment) {
+        int slot = liveSlot(key);
+        if (slot < 0) {
+            put(key, Long.valueOf(increment));
+            return increment;
+        }
+        Object side = main.sideValueAt(slot);
+        Object value = side != null ? side : main.valueAt(slot);
+        if (!StringValues.isString(value)) {
+            throw new WrongTypeException();
+        }
+        if (!keyspace.noTouch()) {
+            main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
+        }
+        if (!StringValues.isLong(value)) {
+            throw new IntegerValueException(false);
+        }
+        long before = StringValues.longValue(value);
+        long sum = before + increment;
+        if (((before ^ sum) & (increment ^ sum)) < 0) {
+            throw new IntegerValueException(true);
+        }
+        beforeChange(key);
+        if (side instanceof Long) {
+            // an integer stays out of the record: only the side object changes
+            Long boxed = sum;
+            main.replaceSideValueAt(slot, boxed);
+            entryBytes += StringValues.heapBytes(boxed) - StringValues.heapBytes(side);
+        } else {
+            long bytesBefore = main.entryBytesAt(slot);
+            main.setValueAt(slot, sum);
+            entryBytes += main.entryBytesAt(slot) - bytesBefore;
+        }
+        changed(key, KeyEvent.MODIFIED);
+        return sum;
     }
 
     /**

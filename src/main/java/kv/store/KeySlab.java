@@ -2,6 +2,8 @@ package kv.store;
 
 import java.util.Arrays;
 
+import kv.util.BulkSink;
+
 /**
  * Records of a key and, optionally, a small string value, packed into a few large {@code byte[]}
  * pages instead of one heap object each, so that the number of heap objects (and the collector's
@@ -117,6 +119,34 @@ final class KeySlab {
         int at = keyOffset(ref) + keyLength(ref);
         int len = pages[page(ref)][offset(ref) + 4] & 0xff;
         return Arrays.copyOfRange(pages[page(ref)], at, at + len);
+    }
+
+    /** Writes the value of {@code ref}, which {@link #hasValue has one}, straight from its page. */
+    void writeValue(long ref, BulkSink out) {
+        byte[] p = pages[page(ref)];
+        out.bulk(p, keyOffset(ref) + keyLength(ref), p[offset(ref) + 4] & 0xff);
+    }
+
+    /**
+     * Overwrites the value of {@code ref} in place when the new one needs the same size class and
+     * no snapshot holds the slab (it may be reading this record); false, with nothing changed,
+     * when a new record is needed instead.
+     */
+    boolean rewriteValue(long ref, byte[] value) {
+        byte[] p = pages[page(ref)];
+        int at = offset(ref);
+        int old = p[at + 4] & 0xff;
+        if (holds > 0 || old == NO_VALUE || value.length > MAX_VALUE_BYTES) {
+            return false;
+        }
+        int keyLen = keyLength(ref);
+        int size = HEADER + keyLen + old;
+        if (size > MAX_CLASS_BYTES || spaceOf(HEADER + keyLen + value.length) != spaceOf(size)) {
+            return false;
+        }
+        p[at + 4] = (byte) value.length;
+        System.arraycopy(value, 0, p, at + HEADER + keyLen, value.length);
+        return true;
     }
 
     private int recordLength(long ref) {

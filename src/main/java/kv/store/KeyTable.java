@@ -1,5 +1,7 @@
 package kv.store;
 
+import kv.util.BulkSink;
+
 /**
  * The main dictionary of a database: key → value, plus an access clock per key (LRU or LFU).
  * Keys live in the slab, and so do string values up to the embstr limit (in the key's record);
@@ -59,6 +61,37 @@ final class KeyTable extends SlabKeyTable {
         return v != null ? v : slab.value(refs[slot]);
     }
 
+    /**
+     * Writes the value of {@code slot} to {@code out} if it is a string, one kept in the record
+     * straight from the slab page; false (nothing written) for a value of another type.
+     */
+    boolean writeStringAt(int slot, BulkSink out) {
+        Object v = values[slot];
+        if (v == null) {
+            slab.writeValue(refs[slot], out);
+            return true;
+        }
+        if (!StringValues.isString(v)) {
+            return false;
+        }
+        StringValues.writeTo(out, v);
+        return true;
+    }
+
+    /** The value object of {@code slot}, or null when its value is a string in the record. */
+    Object sideValueAt(int slot) {
+        return values[slot];
+    }
+
+    /**
+     * Replaces a value object by another one the record does not hold either (INCR's next
+     * integer): the record stays, only the side array changes.
+     */
+    void replaceSideValueAt(int slot, Object value) {
+        beforeWrite(refs, slot);
+        values[slot] = value;
+    }
+
     /** The value as a snapshot saw it: the side object, else the record's string (null for none). */
     static Object valueOf(KeySlab slab, long ref, Object side) {
         return side != null ? side : slab.hasValue(ref) ? slab.value(ref) : null;
@@ -66,6 +99,10 @@ final class KeyTable extends SlabKeyTable {
 
     void setValueAt(int slot, Object value) {
         if (KeySlab.fits(value)) {
+            // the record holds the old string too: overwrite it where it lies if the size class allows
+            if (values[slot] == null && slab.rewriteValue(refs[slot], (byte[]) value)) {
+                return;
+            }
             replaceRecord(slot, (byte[]) value);
             values[slot] = null;
             return;
