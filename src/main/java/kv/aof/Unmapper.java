@@ -11,7 +11,7 @@ import sun.misc.Unsafe;
  * SIGBUS), and thousands of retired windows must not pile up until a GC. JDK 17 has no supported
  * unmap; {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported, still there in JDK 25)
  * runs the buffer's cleaner, which unmaps. The Unsafe instance is looked up once, here; the native
- * image keeps the field through {@code kv.server.UnmapReflection}.
+ * image keeps the field through META-INF/native-image/kv/kv/reflect-config.json.
  */
 final class Unmapper {
     private static final Unsafe UNSAFE = lookUp();
