@@ -526,6 +526,62 @@ class AppendOnlyFileTest {
         assertEquals(0, mappings(file), "every window unmapped");
     }
 
+    private static final String SELECT_0_SET_A_1 = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+
+    /** The files a killed KV leaves: a manifest, an empty base, and {@code incr} followed by the zeros of its window. */
+    private void killedVolume(String incr) throws Exception {
+        Files.createDirectories(aofDir());
+        Files.writeString(aofDir().resolve("appendonly.aof.manifest"),
+                "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.write(aofDir().resolve("appendonly.aof.1.base.aof"), new byte[0]);
+        byte[] data = incr.getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(aofDir().resolve("appendonly.aof.1.incr.aof"), java.util.Arrays.copyOf(data, data.length + 5000));
+    }
+
+    @Test
+    void theZeroTailOfAKilledServersIncrFileEndsItsDataAndStartUpTrimsItBeforeAppending() throws Exception {
+        killedVolume(SELECT_0_SET_A_1);
+        EngineHarness loaded = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir)));
+        AofLoader loader = new AofLoader(loaded.server, AofStartup.plan(loaded.server.config()), new RdbBaseFile());
+        while (!loader.step(Long.MAX_VALUE)) {
+            // one go
+        }
+        assertEquals(1, loader.commands() - 1); // SELECT and SET: nothing read from the zeros
+        assertEquals("$1\r\n1\r\n", loaded.call("GET", "a"));
+
+        start("everysec"); // opening for appends trims the tail first
+        assertEquals(SELECT_0_SET_A_1.length(), aof.currentSize());
+        h.call("SET", "b", "2");
+        settle();
+        assertEquals(SELECT_0_SET_A_1 + "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n",
+                incr());
+    }
+
+    @Test
+    void aCommandCutOffByTheKillBeforeTheZerosIsATruncatedTail() throws Exception {
+        killedVolume(SELECT_0_SET_A_1 + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1");
+        EngineHarness loaded = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir)));
+        AofLoader loader = new AofLoader(loaded.server, AofStartup.plan(loaded.server.config()), new RdbBaseFile());
+        while (!loader.step(Long.MAX_VALUE)) {
+            // one go
+        }
+        assertEquals("$1\r\n1\r\n", loaded.call("GET", "a"));
+        assertEquals("$-1\r\n", loaded.call("GET", "b"));
+        assertEquals(SELECT_0_SET_A_1, Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"),
+                StandardCharsets.ISO_8859_1), "aof-load-truncated cuts the command and the zeros after it");
+
+        EngineHarness strict = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir
+                + "\naof-load-truncated no")));
+        killedVolume(SELECT_0_SET_A_1 + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1");
+        AofLoader refusing = new AofLoader(strict.server, AofStartup.plan(strict.server.config()), new RdbBaseFile());
+        AofException e = org.junit.jupiter.api.Assertions.assertThrows(AofException.class, () -> {
+            while (!refusing.step(Long.MAX_VALUE)) {
+                // one go
+            }
+        });
+        assertTrue(e.getMessage().contains("short read after offset " + SELECT_0_SET_A_1.length()), e.getMessage());
+    }
+
     /** How many mappings of {@code file} this process has (Linux' /proc/self/maps). */
     private static long mappings(Path file) throws Exception {
         String name = file.toRealPath().toString();
