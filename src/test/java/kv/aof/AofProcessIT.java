@@ -249,7 +249,8 @@ class AofProcessIT {
             String log = kv.output();
             assertTrue(log.contains("Truncating the AOF") && log.contains("at offset 27"), log);
         }
-        assertEquals(27, Files.size(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof")));
+        // cut at 27 (the process is killed at the end: the zeros of its pre-sized window may follow)
+        assertEquals(27, ZeroTail.dataEnd(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof")));
     }
 
     @Test
