@@ -100,8 +100,8 @@ public final class AofLoader {
                 }
                 // an RDB preamble (a legacy single file): the commands logged after it follow
             }
-            // the file being appended to (DEBUG LOADAOF) or one left unclosed ends in zeros: not data
-            long end = last() ? ZeroTail.dataEnd(f) : Files.size(f);
+            // the file being appended to (DEBUG LOADAOF) or one left unclosed ends in filler: not data
+            long end = last() ? FillerTail.dataEnd(f) : Files.size(f);
             if (start >= end) {
                 continue;
             }

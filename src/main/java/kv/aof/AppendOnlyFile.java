@@ -40,9 +40,10 @@ import kv.rdb.Snapshot;
  * waiter is released by the first write or fsync that covers its position.
  *
  * <p>The bytes are copied into memory-mapped windows of the incr file ({@link MappedIncrFile}):
- * pre-sized with real writes (a full disk fails there, as a write error, not as a SIGBUS under
- * the mapping), unmapped explicitly, and the file trimmed to its data on close; start-up trims the
- * zero tail of a file that was never closed. A turn costs a memory copy, no syscall.
+ * pre-sized with real writes of filler redis-server skips (a full disk fails there, as a write
+ * error, not as a SIGBUS under the mapping), unmapped explicitly, and the file trimmed to its data
+ * on close; start-up trims the filler tail of a file that was never closed. A turn costs a memory
+ * copy, no syscall.
  */
 public final class AppendOnlyFile implements Propagator {
     private static final Logger LOG = Logger.getLogger(AppendOnlyFile.class);
@@ -164,7 +165,7 @@ public final class AppendOnlyFile implements Propagator {
             DurableFiles.syncDirectory(plan.legacyFile().toAbsolutePath().getParent());
         }
         manifest = m;
-        ZeroTail.trim(dir.resolve(m.lastIncr().name()));
+        FillerTail.trim(dir.resolve(m.lastIncr().name()));
         measure();
         rewriteBaseSize = baseSize + incrSizes;
         openIncr();
@@ -315,32 +316,23 @@ public final class AppendOnlyFile implements Propagator {
     }
 
     /**
-     * Copies the buffer into the mapped file; true once all of it is there. What was copied leaves
-     * the buffer even when the rest must wait for a window ({@code wait}: wait for it) or its
-     * pre-size failed (then the error is set and the rest retried later).
+     * Copies the whole buffer into the mapped file (true), or none of it: while the window it
+     * needs is being pre-sized ({@code wait}: wait for it instead), or when that pre-size failed
+     * (the error is set; the cron retries).
      */
     private boolean writeBuffer(boolean wait) {
         ByteBuffer b = buffer.view();
-        IOException failure = null;
+        int n = b.remaining();
         try {
-            incr.append(b, wait);
+            if (!incr.append(b, wait)) {
+                return false; // windowReady() goes on
+            }
         } catch (IOException e) {
-            failure = e;
-        }
-        int n = b.position();
-        if (n == buffer.size()) {
-            buffer.clear();
-        } else if (n > 0) {
-            buffer.discardFirst(n);
-        }
-        wrote(n);
-        if (failure != null) {
-            writeFailed(failure);
+            writeFailed(e);
             return false;
         }
-        if (!buffer.isEmpty()) {
-            return false; // the next window is being pre-sized: windowReady() goes on
-        }
+        buffer.clear();
+        wrote(n);
         if (writeError != null) {
             writeError = null;
             LOG.warn("AOF write error looks solved, Redis can write again.");

@@ -3,7 +3,6 @@ package kv.aof;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,38 +15,49 @@ import org.jboss.logging.Logger;
  * into the current window ({@link #append}); the file thread (the AOF's fsync thread, one thread,
  * so its tasks run in order) pre-sizes the next window, unmaps retired ones and closes the file.
  * <ul>
- *   <li>A window is pre-sized by writing zeros over its whole range before it is mapped: the blocks
+ *   <li>A window is pre-sized by writing filler over its whole range before it is mapped: the blocks
  *       are really allocated then, so a full disk is an IOException there (MISCONF, like a failed
  *       write) and never a SIGBUS while a command is copied in.</li>
- *   <li>The next window is asked for once the current one is half full, so a switch normally finds
- *       it ready; if not, the bytes wait in the AOF buffer until it is ({@code onWindowReady}).</li>
- *   <li>Windows are unmapped explicitly ({@link Unmapper}) on the file thread, after the data thread
- *       let go of them. Durability is the channel's {@code force}: on Linux fdatasync writes back the
- *       pages dirtied through any mapping of the file, as msync does (msync is fsync of a range there).</li>
- *   <li>{@link #close} truncates the file to the bytes appended. Until then the file ends with zeros,
- *       which start-up trims ({@link ZeroTail}) if the process died before closing it.</li>
+ *   <li>The filler is {@code #} bytes with a newline at the window's end: lines redis-server's loader
+ *       and redis-check-aof skip as annotations (however long: each piece it reads starts with
+ *       {@code #}). Where the data ends, a {@code #} always follows (or the end of the file), so the
+ *       file of a killed KV loads in redis-server as it is; KV's loader ends the data before the
+ *       filler ({@link FillerTail}) and start-up trims it.</li>
+ *   <li>A turn's bytes are copied whole or not at all (while the window they need is not pre-sized
+ *       yet they wait in the AOF buffer, {@code onWindowReady} says when to retry), so the file
+ *       never holds a cut command before filler unless the process dies during the copy itself.
+ *       A turn too big for what is mapped skips to a window of its own; the rest of the window it
+ *       leaves is filler, which loaders skip.</li>
+ *   <li>The next window is asked for once the current one is half full. Windows are unmapped
+ *       explicitly ({@link Mapping}) on the file thread, after the data thread let go of them.
+ *       Durability is the channel's {@code force}: on Linux fdatasync writes back the pages dirtied
+ *       through any mapping of the file, as msync does.</li>
+ *   <li>{@link #close} truncates the file to its data.</li>
  * </ul>
  */
 final class MappedIncrFile {
     private static final Logger LOG = Logger.getLogger(MappedIncrFile.class);
     /**
-     * Default window size. Small: the fsync after a pre-size also writes its zeros back (fdatasync
-     * covers the whole file), which with appendfsync always is on a reply's path; 4 MB windows made
-     * the first fsyncs take a second on a busy disk.
+     * Default window size. Small: the fsync after a pre-size also writes its filler back (fdatasync
+     * covers the whole file), which with appendfsync always is on a reply's path.
      */
     static final int WINDOW = 256 << 10;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 * 1024);
+    static final byte FILLER = '#';
+    private static final ByteBuffer FILL = filler(WINDOW);
 
     private final FileChannel channel;
     private final Executor fileThread;
     private final Runnable onWindowReady;
     private final int windowSize;
-    /** Data thread only. */
-    private MappedByteBuffer window;
-    private long windowEnd;
-    private long end;
-    private CompletableFuture<MappedByteBuffer> next;
-    private long nextStart;
+    /** Data thread only: the window appended to (null before the first) and where it starts in the file. */
+    private Mapping window;
+    private ByteBuffer bytes;
+    private long windowStart;
+    /** Where the data ends: a turn that skipped to a window of its own may not be copied yet. */
+    private long dataEnd;
+    /** The end of the last window pre-sized or being pre-sized: where the next one starts. */
+    private long mappedEnd;
+    private CompletableFuture<Mapping> next;
 
     /** Appends start at the end of {@code channel}'s file (opened for reading and writing). */
     MappedIncrFile(FileChannel channel, Executor fileThread, Runnable onWindowReady, int windowSize) throws IOException {
@@ -55,14 +65,24 @@ final class MappedIncrFile {
         this.fileThread = fileThread;
         this.onWindowReady = onWindowReady;
         this.windowSize = windowSize;
-        this.end = channel.size();
-        this.windowEnd = end;
+        this.windowStart = channel.size();
+        this.mappedEnd = windowStart;
+        this.dataEnd = windowStart;
         requestNext(windowSize); // the first window, ready before the first command most likely
     }
 
-    /** Bytes in the file that were appended (or were there before): the size it gets on close. */
+    private static ByteBuffer filler(int size) {
+        ByteBuffer b = ByteBuffer.allocateDirect(size);
+        for (int i = 0; i < size - 1; i++) {
+            b.put(i, FILLER);
+        }
+        b.put(size - 1, (byte) '\n');
+        return b;
+    }
+
+    /** Where the data ends in the file: the size it gets on close. */
     long end() {
-        return end;
+        return dataEnd;
     }
 
     FileChannel channel() {
@@ -70,72 +90,112 @@ final class MappedIncrFile {
     }
 
     /**
-     * Copies {@code src} into the mapped windows, moving to the next window when one is full.
-     * Without {@code wait}, stops (src keeping the rest) when the next window is not pre-sized yet;
-     * with it, waits for that. Throws when pre-sizing failed; what was copied before stays
-     * copied (src's position says how far).
+     * Copies all of {@code src} into the mapped windows and returns true, or copies nothing and
+     * returns false when that needs a window not pre-sized yet ({@code wait}: waits for it instead).
+     * Throws, copying nothing, when pre-sizing failed.
      */
-    void append(ByteBuffer src, boolean wait) throws IOException {
-        while (src.hasRemaining()) {
-            if (window == null || !window.hasRemaining()) {
-                if (!advance(src.remaining(), wait)) {
-                    return;
+    boolean append(ByteBuffer src, boolean wait) throws IOException {
+        int n = src.remaining();
+        if (n == 0) {
+            return true;
+        }
+        while (true) {
+            int room = bytes == null ? 0 : bytes.remaining();
+            // ending on a window's last byte (its newline) needs the next window's filler behind it
+            if (n == room || n < room - 1 || n == room - 1 && nextReady()) {
+                copy(src, n);
+                break;
+            }
+            if (next == null) {
+                requestNext(Math.max(windowSize, n + 2));
+            }
+            if (!wait && !next.isDone()) {
+                return false;
+            }
+            Mapping following = take();
+            if (n <= room) {
+                copy(src, n); // up to the window's last byte, with the next window's filler behind it now
+                break;
+            }
+            if (n - room > following.buffer().capacity() - 2 && n - room != following.buffer().capacity()) {
+                // too big for both: this window's rest stays filler, ended by a newline
+                advance(following);
+                if (room == 1) {
+                    // its one byte left is the '#' after the data: the newline goes first in the next
+                    bytes.put(0, (byte) '\n');
+                    bytes.position(1);
                 }
                 continue;
             }
-            int n = Math.min(src.remaining(), window.remaining());
-            window.put(window.position(), src, src.position(), n);
-            window.position(window.position() + n);
-            src.position(src.position() + n);
-            end += n;
+            int first = room;
+            copy(src, first);
+            advance(following);
+            copy(src, n - first);
+            break;
         }
-        if (next == null && window != null && window.position() >= window.capacity() / 2) {
+        if (next == null && bytes.position() >= bytes.capacity() / 2) {
             requestNext(windowSize);
         }
-    }
-
-    /** Makes the next window current; false if it is not ready and {@code wait} is off. */
-    private boolean advance(int needed, boolean wait) throws IOException {
-        if (next == null) {
-            requestNext(Math.max(windowSize, needed));
-        }
-        if (!wait && !next.isDone()) {
-            return false;
-        }
-        MappedByteBuffer w;
-        try {
-            w = next.join();
-        } catch (CompletionException e) {
-            next = null;
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        }
-        retire(window);
-        window = w;
-        windowEnd = nextStart + w.capacity();
-        next = null;
         return true;
     }
 
+    private boolean nextReady() {
+        return next != null && next.isDone() && !next.isCompletedExceptionally();
+    }
+
+    private void copy(ByteBuffer src, int n) {
+        if (n == 0) {
+            return;
+        }
+        bytes.put(bytes.position(), src, src.position(), n);
+        bytes.position(bytes.position() + n);
+        src.position(src.position() + n);
+        dataEnd = windowStart + bytes.position();
+        // the window's last byte is its newline: where data ends there, a '#' starts the filler line
+        if (bytes.hasRemaining() && bytes.get(bytes.position()) == '\n') {
+            bytes.put(bytes.position(), FILLER);
+        }
+    }
+
+    /** The pre-sized next window (waiting for it), or its pre-size's failure. */
+    private Mapping take() throws IOException {
+        try {
+            return next.join();
+        } catch (CompletionException e) {
+            mappedEnd = windowStart + (bytes == null ? 0 : bytes.capacity());
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            if (next.isCompletedExceptionally()) {
+                next = null;
+            }
+        }
+    }
+
+    private void advance(Mapping following) {
+        long start = windowStart + (bytes == null ? 0 : bytes.capacity());
+        retire(window);
+        window = following;
+        bytes = following.buffer();
+        windowStart = start;
+        next = null;
+    }
+
     private void requestNext(int size) {
-        long start = windowEnd;
-        nextStart = start;
+        long start = mappedEnd;
+        mappedEnd = start + size;
         next = CompletableFuture.supplyAsync(() -> presize(start, size), fileThread);
         next.whenComplete((w, e) -> onWindowReady.run());
     }
 
-    /** File thread: allocates [start, start + size) by writing zeros, then maps it. */
-    private MappedByteBuffer presize(long start, int size) {
+    /** File thread: allocates [start, start + size) by writing filler, then maps it. */
+    private Mapping presize(long start, int size) {
         try {
-            ByteBuffer zeros = ZEROS.duplicate();
+            ByteBuffer fill = size == FILL.capacity() ? FILL.duplicate() : filler(size);
             long pos = start;
-            long limit = start + size;
-            while (pos < limit) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), limit - pos));
-                while (zeros.hasRemaining()) {
-                    pos += channel.write(zeros, pos);
-                }
+            while (fill.hasRemaining()) {
+                pos += channel.write(fill, pos);
             }
-            return channel.map(FileChannel.MapMode.READ_WRITE, start, size);
+            return Mapping.map(channel, start, size);
         } catch (IOException | UncheckedIOException e) {
             try {
                 channel.truncate(start); // give back what the failed pre-size did allocate
@@ -146,28 +206,29 @@ final class MappedIncrFile {
         }
     }
 
-    private void retire(MappedByteBuffer w) {
+    private void retire(Mapping w) {
         if (w != null) {
-            fileThread.execute(() -> Unmapper.unmap(w));
+            fileThread.execute(w::unmap);
         }
     }
 
     /**
      * Data thread: no more appends. On the file thread, after every task queued before: the
-     * windows are unmapped, the file is cut to the bytes appended and forced, and closed.
+     * windows are unmapped, the file is cut to its data and forced, and closed.
      */
     void close() {
-        MappedByteBuffer current = window;
-        CompletableFuture<MappedByteBuffer> pending = next;
-        long size = end;
+        Mapping current = window;
+        CompletableFuture<Mapping> pending = next;
+        long size = end();
         window = null;
+        bytes = null;
         next = null;
         fileThread.execute(() -> {
             if (current != null) {
-                Unmapper.unmap(current);
+                current.unmap();
             }
             if (pending != null && !pending.isCompletedExceptionally()) {
-                Unmapper.unmap(pending.join()); // done: its pre-size ran before this task
+                pending.join().unmap(); // done: its pre-size ran before this task
             }
             try {
                 channel.truncate(size);

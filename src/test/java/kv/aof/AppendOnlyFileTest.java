@@ -113,9 +113,10 @@ class AppendOnlyFileTest {
         }
     }
 
-    /** What the current incr file holds, without the zeros of its pre-sized windows. */
+    /** What the current incr file holds, without the filler of its pre-sized windows. */
     private String incr() throws Exception {
-        return Files.readString(incrFile(), StandardCharsets.ISO_8859_1).replaceFirst("\u0000+$", "");
+        Path file = incrFile();
+        return Files.readString(file, StandardCharsets.ISO_8859_1).substring(0, (int) FillerTail.dataEnd(file));
     }
 
     private Path incrFile() throws Exception {
@@ -528,25 +529,28 @@ class AppendOnlyFileTest {
 
     private static final String SELECT_0_SET_A_1 = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
 
-    /** The files a killed KV leaves: a manifest, an empty base, and {@code incr} followed by the zeros of its window. */
+    /** The files a killed KV leaves: a manifest, an empty base, and {@code incr} followed by the filler of its window. */
     private void killedVolume(String incr) throws Exception {
         Files.createDirectories(aofDir());
         Files.writeString(aofDir().resolve("appendonly.aof.manifest"),
                 "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
         Files.write(aofDir().resolve("appendonly.aof.1.base.aof"), new byte[0]);
         byte[] data = incr.getBytes(StandardCharsets.ISO_8859_1);
-        Files.write(aofDir().resolve("appendonly.aof.1.incr.aof"), java.util.Arrays.copyOf(data, data.length + 5000));
+        byte[] file = java.util.Arrays.copyOf(data, data.length + 5000);
+        java.util.Arrays.fill(file, data.length, file.length - 1, MappedIncrFile.FILLER);
+        file[file.length - 1] = '\n';
+        Files.write(aofDir().resolve("appendonly.aof.1.incr.aof"), file);
     }
 
     @Test
-    void theZeroTailOfAKilledServersIncrFileEndsItsDataAndStartUpTrimsItBeforeAppending() throws Exception {
+    void theFillerTailOfAKilledServersIncrFileEndsItsDataAndStartUpTrimsItBeforeAppending() throws Exception {
         killedVolume(SELECT_0_SET_A_1);
         EngineHarness loaded = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir)));
         AofLoader loader = new AofLoader(loaded.server, AofStartup.plan(loaded.server.config()), new RdbBaseFile());
         while (!loader.step(Long.MAX_VALUE)) {
             // one go
         }
-        assertEquals(1, loader.commands() - 1); // SELECT and SET: nothing read from the zeros
+        assertEquals(1, loader.commands() - 1); // SELECT and SET: nothing read from the filler
         assertEquals("$1\r\n1\r\n", loaded.call("GET", "a"));
 
         start("everysec"); // opening for appends trims the tail first
@@ -558,7 +562,7 @@ class AppendOnlyFileTest {
     }
 
     @Test
-    void aCommandCutOffByTheKillBeforeTheZerosIsATruncatedTail() throws Exception {
+    void aCommandCutOffByTheKillBeforeTheFillerIsATruncatedTail() throws Exception {
         killedVolume(SELECT_0_SET_A_1 + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1");
         EngineHarness loaded = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir)));
         AofLoader loader = new AofLoader(loaded.server, AofStartup.plan(loaded.server.config()), new RdbBaseFile());
@@ -568,7 +572,7 @@ class AppendOnlyFileTest {
         assertEquals("$1\r\n1\r\n", loaded.call("GET", "a"));
         assertEquals("$-1\r\n", loaded.call("GET", "b"));
         assertEquals(SELECT_0_SET_A_1, Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"),
-                StandardCharsets.ISO_8859_1), "aof-load-truncated cuts the command and the zeros after it");
+                StandardCharsets.ISO_8859_1), "aof-load-truncated cuts the command and the filler after it");
 
         EngineHarness strict = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir
                 + "\naof-load-truncated no")));

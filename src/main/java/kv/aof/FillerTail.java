@@ -9,20 +9,21 @@ import java.nio.file.StandardOpenOption;
 import org.jboss.logging.Logger;
 
 /**
- * The zero-filled tail an incr file keeps when KV stops without closing it (kill -9, a crash):
- * appends go through pre-sized mappings ({@link MappedIncrFile}), so the file is longer than what
- * was appended until a close trims it. Every command ends with CRLF, so the data ends at the last
- * non-zero byte; zeros after it were never written (a command cut off inside its zero bytes is cut
- * off anyway by the truncated-tail rule).
+ * The filler tail an incr file keeps when KV stops without closing it (kill -9, a crash): appends
+ * go through pre-sized mappings ({@link MappedIncrFile}) whose unused part is {@code #} lines, so
+ * the file is longer than its data until a close trims it. Every command ends with CRLF, so the
+ * data ends after the last byte that is neither {@code #} nor a newline, plus the newline of its
+ * CRLF; a command cut off before the filler stays cut off (the truncated-tail rule deals with it).
+ * redis-server reads the filler as annotations, so it needs no trimming there.
  */
-final class ZeroTail {
-    private static final Logger LOG = Logger.getLogger(ZeroTail.class);
+final class FillerTail {
+    private static final Logger LOG = Logger.getLogger(FillerTail.class);
     private static final int CHUNK = 64 * 1024;
 
-    private ZeroTail() {
+    private FillerTail() {
     }
 
-    /** Offset just past the last non-zero byte of {@code file} (0 for an empty or all-zero file). */
+    /** Offset just past the data of {@code file} (0 for an empty or all-filler file). */
     static long dataEnd(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return dataEnd(ch);
@@ -32,6 +33,7 @@ final class ZeroTail {
     static long dataEnd(FileChannel ch) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(CHUNK);
         long end = ch.size();
+        int after = -1; // the byte after the one looked at (-1: none)
         while (end > 0) {
             long from = Math.max(0, end - CHUNK);
             buf.clear().limit((int) (end - from));
@@ -42,16 +44,17 @@ final class ZeroTail {
             }
             byte[] b = buf.array();
             for (int i = buf.position() - 1; i >= 0; i--) {
-                if (b[i] != 0) {
-                    return from + i + 1;
+                if (b[i] != MappedIncrFile.FILLER && b[i] != '\n') {
+                    return from + i + 1 + (b[i] == '\r' && after == '\n' ? 1 : 0);
                 }
+                after = b[i];
             }
             end = from;
         }
         return 0;
     }
 
-    /** Cuts the zero tail off {@code file} (durably); the file must not be mapped or appended to. */
+    /** Cuts the filler tail off {@code file} (durably); the file must not be mapped or appended to. */
     static void trim(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
@@ -59,8 +62,8 @@ final class ZeroTail {
             if (end == size) {
                 return;
             }
-            LOG.warnf("Trimming %d zero bytes off the end of the AOF file %s (it was not closed: the server was killed "
-                    + "or crashed); its data ends at offset %d", size - end, file.getFileName(), end);
+            LOG.warnf("Trimming %d bytes of filler off the end of the AOF file %s (it was not closed: the server "
+                    + "was killed or crashed); its data ends at offset %d", size - end, file.getFileName(), end);
             ch.truncate(end);
             ch.force(true);
         }
