@@ -43,6 +43,7 @@ final class MappedIncrFile {
      */
     static final int WINDOW = 256 << 10;
     static final byte FILLER = '#';
+    private static final int PAGE = 4096;
     private static final ByteBuffer FILL = filler(WINDOW);
 
     private final FileChannel channel;
@@ -192,8 +193,13 @@ final class MappedIncrFile {
         try {
             ByteBuffer fill = size == FILL.capacity() ? FILL.duplicate() : filler(size);
             long pos = start;
-            while (fill.hasRemaining()) {
-                pos += channel.write(fill, pos);
+            // a page per write: one big write gets a large folio in the page cache (ext4, Linux 6.16+),
+            // and then every fsync writes the whole folio back for the page a command dirtied
+            for (int off = 0; off < size; off += PAGE) {
+                fill.limit(Math.min(size, off + PAGE)).position(off);
+                while (fill.hasRemaining()) {
+                    pos += channel.write(fill, pos);
+                }
             }
             return Mapping.map(channel, start, size);
         } catch (IOException | UncheckedIOException e) {
