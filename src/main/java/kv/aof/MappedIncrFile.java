@@ -69,7 +69,9 @@ final class MappedIncrFile {
         this.windowStart = channel.size();
         this.mappedEnd = windowStart;
         this.dataEnd = windowStart;
-        requestNext(windowSize); // the first window, ready before the first command most likely
+        // the first window, ready before the first command most likely, and its filler forced with
+        // it: else the first fsyncs, on the replies' path with appendfsync always, write it back
+        requestNext(windowSize, true);
     }
 
     private static ByteBuffer filler(int size) {
@@ -182,14 +184,18 @@ final class MappedIncrFile {
     }
 
     private void requestNext(int size) {
+        requestNext(size, false);
+    }
+
+    private void requestNext(int size, boolean force) {
         long start = mappedEnd;
         mappedEnd = start + size;
-        next = CompletableFuture.supplyAsync(() -> presize(start, size), fileThread);
+        next = CompletableFuture.supplyAsync(() -> presize(start, size, force), fileThread);
         next.whenComplete((w, e) -> onWindowReady.run());
     }
 
-    /** File thread: allocates [start, start + size) by writing filler, then maps it. */
-    private Mapping presize(long start, int size) {
+    /** File thread: allocates [start, start + size) by writing filler ({@code force}: durably), then maps it. */
+    private Mapping presize(long start, int size, boolean force) {
         try {
             ByteBuffer fill = size == FILL.capacity() ? FILL.duplicate() : filler(size);
             long pos = start;
@@ -200,6 +206,9 @@ final class MappedIncrFile {
                 while (fill.hasRemaining()) {
                     pos += channel.write(fill, pos);
                 }
+            }
+            if (force) {
+                channel.force(false);
             }
             return Mapping.map(channel, start, size);
         } catch (IOException | UncheckedIOException e) {
