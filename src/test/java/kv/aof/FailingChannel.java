@@ -107,7 +107,7 @@ final class FailingChannel extends FileChannel {
         return real.read(dst, position);
     }
 
-    /** The AOF's only writes: the zeros that pre-size a mapped window. */
+    /** The AOF's only writes: the filler that pre-sizes a mapped window. */
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
         if (failWrites) {
