@@ -1,6 +1,7 @@
 package kv.aof;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -99,14 +100,53 @@ public final class AofLoader {
                 }
                 // an RDB preamble (a legacy single file): the commands logged after it follow
             }
+            // the file being appended to (DEBUG LOADAOF) or one left unclosed ends in filler: not data
+            long end = last() ? FillerTail.dataEnd(f) : Files.size(f);
+            if (start >= end) {
+                continue;
+            }
             InputStream in = Files.newInputStream(f);
             in.skipNBytes(start);
-            reader = new AofReader(new BufferedInputStream(in, 1 << 16), start);
+            reader = new AofReader(new BufferedInputStream(new UpTo(in, end - start), 1 << 16), start);
             multiStart = -1;
             LOG.infof("Loading AOF file %s", f.getFileName());
             return true;
         }
         return false;
+    }
+
+    /** The first {@code remaining} bytes of a stream. */
+    private static final class UpTo extends FilterInputStream {
+        private long remaining;
+
+        UpTo(InputStream in, long remaining) {
+            super(in);
+            this.remaining = remaining;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
     }
 
     private static boolean isRdb(Path f) throws IOException {

@@ -39,10 +39,11 @@ import kv.rdb.Snapshot;
  * Positions are a running count of bytes ever appended (they survive file switches), so a
  * waiter is released by the first write or fsync that covers its position.
  *
- * <p>Appends go through a {@link FileChannel} write of the turn's buffer, not a memory mapping:
- * JDK 17 has no supported way to unmap (growing a mapped file leaves old mappings until GC), and
- * a full disk under a mapping is a SIGBUS that kills the process instead of an error Redis'
- * aof_last_write_status can report. One write per turn costs one syscall per batch.
+ * <p>The bytes are copied into memory-mapped windows of the incr file ({@link MappedIncrFile}):
+ * pre-sized with real writes of filler redis-server skips (a full disk fails there, as a write
+ * error, not as a SIGBUS under the mapping), unmapped explicitly, and the file trimmed to its data
+ * on close; start-up trims the filler tail of a file that was never closed. A turn costs a memory
+ * copy, no syscall.
  */
 public final class AppendOnlyFile implements Propagator {
     private static final Logger LOG = Logger.getLogger(AppendOnlyFile.class);
@@ -63,7 +64,7 @@ public final class AppendOnlyFile implements Propagator {
     private final RewriteStats rewrites = new RewriteStats();
 
     private AofManifest manifest;
-    private FileChannel incr;
+    private MappedIncrFile incr;
     private boolean enabled;
     private int selectedDb = -1;
     private boolean flushScheduled;
@@ -88,31 +89,31 @@ public final class AppendOnlyFile implements Propagator {
     private record Waiter(long position, Runnable release) {
     }
 
-    /** How incr files are opened for appending: the seam tests use to make writes or fsyncs fail. */
+    /** How incr files are opened (read-write, for mapping): the seam tests use to make pre-sizes or fsyncs fail. */
     @FunctionalInterface
     interface ChannelOpener {
         FileChannel open(Path file) throws IOException;
     }
 
-    private static final ChannelOpener APPEND = file -> FileChannel.open(file, StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    private static final ChannelOpener READ_WRITE = file -> FileChannel.open(file, StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
 
     private final ChannelOpener opener;
-    /** Size of the current incr file as far as complete writes go: a short write is cut back to it. */
-    private long incrEnd;
+    private final int windowSize;
     /** The reason the last write / fsync failed (strerror-like), null while they succeed (Redis keeps both apart). */
     private String writeError;
     private String fsyncError;
 
     /** {@code loop} runs tasks on the data thread after the current one (the event loop's queue). */
     public AppendOnlyFile(Server server, Executor loop) {
-        this(server, loop, APPEND);
+        this(server, loop, READ_WRITE, MappedIncrFile.WINDOW);
     }
 
-    AppendOnlyFile(Server server, Executor loop, ChannelOpener opener) {
+    AppendOnlyFile(Server server, Executor loop, ChannelOpener opener, int windowSize) {
         this.server = server;
         this.loop = loop;
         this.opener = opener;
+        this.windowSize = windowSize;
     }
 
     public Path directory() {
@@ -164,6 +165,7 @@ public final class AppendOnlyFile implements Propagator {
             DurableFiles.syncDirectory(plan.legacyFile().toAbsolutePath().getParent());
         }
         manifest = m;
+        FillerTail.trim(dir.resolve(m.lastIncr().name()));
         measure();
         rewriteBaseSize = baseSize + incrSizes;
         openIncr();
@@ -176,15 +178,26 @@ public final class AppendOnlyFile implements Propagator {
         baseSize = manifest.base() == null ? 0 : Files.size(dir.resolve(manifest.base().name()));
         long sum = 0;
         for (AofManifest.Entry e : manifest.incrs()) {
-            sum += Files.size(dir.resolve(e.name()));
+            // the file appended to is longer than its data until it is closed
+            sum += incr != null && e == manifest.lastIncr() ? incr.end() : Files.size(dir.resolve(e.name()));
         }
         incrSizes = sum;
     }
 
     private void openIncr() throws IOException {
-        incr = opener.open(directory().resolve(manifest.lastIncr().name()));
-        incrEnd = incr.size();
+        incr = openMapped(directory().resolve(manifest.lastIncr().name()));
         selectedDb = -1;
+    }
+
+    private MappedIncrFile openMapped(Path file) throws IOException {
+        return new MappedIncrFile(opener.open(file), fsyncThread, () -> loop.execute(this::windowReady), windowSize);
+    }
+
+    /** A window was pre-sized (or failed to be): what waits for it goes now. */
+    private void windowReady() {
+        if (incr != null && !buffer.isEmpty()) {
+            flush(false);
+        }
     }
 
     private static void forceFile(Path file) throws IOException {
@@ -289,7 +302,7 @@ public final class AppendOnlyFile implements Propagator {
                         + "without waiting for fsync to complete, this may slow down Redis.");
             }
             postponedSinceMs = 0;
-            if (!writeBuffer()) {
+            if (!writeBuffer(force)) {
                 releaseWaiters();
                 return;
             }
@@ -303,22 +316,18 @@ public final class AppendOnlyFile implements Propagator {
     }
 
     /**
-     * Writes the whole buffer or, on failure, as good as nothing: a short write is cut back off the
-     * file (the buffer still holds it, so the retry writes it again whole); if even that fails,
-     * the part that did reach the file leaves the buffer, so no command is ever written twice.
+     * Copies the whole buffer into the mapped file (true), or none of it: while the window it
+     * needs is being pre-sized ({@code wait}: wait for it instead), or when that pre-size failed
+     * (the error is set; the cron retries).
      */
-    private boolean writeBuffer() {
+    private boolean writeBuffer(boolean wait) {
         ByteBuffer b = buffer.view();
         int n = b.remaining();
         try {
-            while (b.hasRemaining()) {
-                incr.write(b);
+            if (!incr.append(b, wait)) {
+                return false; // windowReady() goes on
             }
         } catch (IOException e) {
-            int partial = n - b.remaining();
-            if (partial > 0) {
-                undoShortWrite(partial);
-            }
             writeFailed(e);
             return false;
         }
@@ -335,19 +344,6 @@ public final class AppendOnlyFile implements Propagator {
     private void wrote(long n) {
         written += n;
         incrSizes += n;
-        incrEnd += n;
-    }
-
-    private void undoShortWrite(int partial) {
-        LOG.warnf("Short write while writing to the AOF file: (nwritten=%d, expected=%d)", partial, buffer.size());
-        try {
-            incr.truncate(incrEnd);
-        } catch (IOException t) {
-            LOG.warnf("Could not remove short write from the append-only file. Redis may refuse to load the AOF "
-                    + "the next time it starts. ftruncate: %s", message(t));
-            buffer.discardFirst(partial);
-            wrote(partial);
-        }
     }
 
     private void writeFailed(IOException e) {
@@ -387,23 +383,23 @@ public final class AppendOnlyFile implements Propagator {
     }
 
     private void startFsync(long now) {
-        FileChannel ch = incr;
+        MappedIncrFile file = incr;
         long target = written;
         fsyncRunning = true;
         lastFsyncStartMs = now;
         fsyncThread.execute(() -> {
             IOException failure = null;
             try {
-                ch.force(false);
+                file.channel().force(false);
             } catch (IOException e) {
                 failure = e;
             }
             IOException f = failure;
-            loop.execute(() -> fsyncDone(ch, target, f));
+            loop.execute(() -> fsyncDone(file, target, f));
         });
     }
 
-    private void fsyncDone(FileChannel ch, long target, IOException failure) {
+    private void fsyncDone(MappedIncrFile ch, long target, IOException failure) {
         fsyncRunning = false;
         if (failure != null) {
             if (ch == incr) {
@@ -616,20 +612,12 @@ public final class AppendOnlyFile implements Propagator {
 
     /** Appends go to {@code file} from now on; what went to the previous file is forced before later fsyncs count. */
     private void switchIncr(Path file) throws IOException {
-        FileChannel previous = incr;
-        incr = opener.open(file);
-        incrEnd = incr.size();
+        MappedIncrFile previous = incr;
+        incr = openMapped(file);
         selectedDb = -1;
         if (previous != null) {
             // the fsync thread runs tasks in order: a later fsync's 'synced' covers the old file too
-            fsyncThread.execute(() -> {
-                try {
-                    previous.force(false);
-                } catch (IOException e) {
-                    LOG.errorf("Error syncing the previous AOF incr file: %s", e.getMessage());
-                }
-                closeQuietly(previous);
-            });
+            previous.close();
         }
     }
 
@@ -674,7 +662,7 @@ public final class AppendOnlyFile implements Propagator {
     private void abandonEnable() {
         server.removePropagationTarget(this);
         if (incr != null) {
-            closeQuietly(incr);
+            incr.close();
             incr = null;
         }
         buffer.clear();
@@ -737,29 +725,20 @@ public final class AppendOnlyFile implements Propagator {
         if (incr == null) {
             return;
         }
-        writeBuffer();
+        writeBuffer(true);
         buffer.clear();
         try {
-            incr.force(false);
+            incr.channel().force(false);
             synced = written;
         } catch (IOException e) {
             LOG.errorf("Error syncing the AOF file while closing it: %s", message(e));
         }
-        FileChannel ch = incr;
+        incr.close();
         incr = null;
         writeError = null;
         fsyncError = null;
-        fsyncThread.execute(() -> closeQuietly(ch));
         while (!waiters.isEmpty()) {
             waiters.pollFirst().release().run();
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            LOG.debugf("closing an AOF file: %s", e.getMessage());
         }
     }
 

@@ -32,8 +32,15 @@ class AppendOnlyFileTest {
 
     /** The incr files opened so far, in order (each can be made to fail). */
     private final List<FailingChannel> channels = new java.util.ArrayList<>();
+    /** Small mapped windows, so a few commands already cross from one window to the next. */
+    private static final int WINDOW = 64;
 
     private void start(String fsync) throws Exception {
+        start(fsync, false);
+    }
+
+    /** {@code failing}: every incr file opened fails its writes (the pre-sizes: a full disk) from the start. */
+    private void start(String fsync, boolean failing) throws Exception {
         h = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir + "\nappendfsync " + fsync
                 + "\nenable-debug-command yes")));
         h.server.config().addListener("appendonly", v -> aof.applyAppendonly(v));
@@ -47,14 +54,25 @@ class AppendOnlyFileTest {
         synchronized (loop) {
             aof = new AppendOnlyFile(h.server, queue, file -> {
                 FailingChannel ch = new FailingChannel(java.nio.channels.FileChannel.open(file,
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                        java.nio.file.StandardOpenOption.APPEND));
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+                        java.nio.file.StandardOpenOption.WRITE));
+                if (failing) {
+                    ch.failWrites = true;
+                    ch.acceptBeforeFailure = 10; // part of a pre-size goes through, then the disk is full
+                }
                 channels.add(ch);
                 return ch;
-            });
+            }, WINDOW);
         }
         h.server.attach(AppendOnlyFile.class, aof);
         aof.openAfterLoad(AofStartup.plan(h.server.config()));
+        // the first window is pre-sized on the fsync thread, which then posts a task to the loop
+        synchronized (loop) {
+            while (loop.isEmpty()) {
+                loop.wait(100);
+            }
+        }
+        settle();
     }
 
     /** Runs the loop (the dump's slices) and the cron until no rewrite runs or waits. */
@@ -95,9 +113,62 @@ class AppendOnlyFileTest {
         }
     }
 
+    /**
+     * What the current incr file holds, without the filler of its pre-sized windows (at its end,
+     * and where a turn too big for the rest of a window skipped to the next).
+     */
     private String incr() throws Exception {
+        Path file = incrFile();
+        return withoutFiller(Files.readString(file, StandardCharsets.ISO_8859_1).substring(0, (int) FillerTail.dataEnd(file)));
+    }
+
+    private static String withoutFiller(String aof) {
+        return aof.replaceAll("(?m)^#+(\n|$)", "");
+    }
+
+    private Path incrFile() throws Exception {
         AofManifest m = AofManifest.parse(Files.readString(aofDir().resolve("appendonly.aof.manifest")), "m");
-        return Files.readString(aofDir().resolve(m.lastIncr().name()), StandardCharsets.ISO_8859_1);
+        return aofDir().resolve(m.lastIncr().name());
+    }
+
+    /** Runs the loop until the buffer is in the file (windows are pre-sized on the fsync thread) or writing failed. */
+    private void settle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!loop.isEmpty() || aof.bufferLength() > 0 && aof.lastWriteOk()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the AOF buffer was not written");
+            }
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+            } else {
+                aof.cron(); // a write postponed behind an everysec fsync waits for the cron
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    /** After the cause of a failure is gone: the cron retries until the buffer is written. */
+    private void recover() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!aof.lastWriteOk() || aof.bufferLength() > 0 || !loop.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the AOF did not recover");
+            }
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+            } else {
+                aof.cron();
+                Thread.sleep(5);
+            }
+        }
     }
 
     private Path aofDir() {
@@ -115,7 +186,7 @@ class AppendOnlyFileTest {
         h.call("SETEX", "b", "100", "x");
         h.call("DEL", "nothing");
         assertEquals("", incr());
-        turnUntil(() -> loop.isEmpty());
+        settle();
         String text = incr();
         assertTrue(text.startsWith("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
                 + "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*5\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\nx\r\n$4\r\nPXAT\r\n"), text);
@@ -163,7 +234,7 @@ class AppendOnlyFileTest {
         h.call("RPUSH", "l", "a", "b");
         h.call("SET", "gone", "x");
         h.call("DEL", "gone");
-        turnUntil(() -> loop.isEmpty());
+        settle();
         h.call("CONFIG", "SET", "aof-use-rdb-preamble", "no");
         assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
         finishRewrite();
@@ -178,7 +249,7 @@ class AppendOnlyFileTest {
         assertEquals(1, aof.rewrites().count());
         // appends continue in the new incr file, with a fresh SELECT
         h.call("SET", "after", "1");
-        turnUntil(() -> loop.isEmpty());
+        settle();
         assertTrue(incr().startsWith("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n"), incr());
     }
 
@@ -200,7 +271,7 @@ class AppendOnlyFileTest {
         assertTrue(base.contains("$1\r\nb\r\n") && base.contains("$1\r\na\r\n") && !base.contains("during"), base);
         assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                 Files.readString(aofDir().resolve("appendonly.aof.manifest")));
-        turnUntil(() -> loop.isEmpty());
+        settle();
         assertTrue(incr().contains("during"), incr());
         try (var files = Files.list(aofDir())) {
             assertEquals(List.of("appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"),
@@ -214,19 +285,19 @@ class AppendOnlyFileTest {
         start("no");
         h.call("CONFIG", "SET", "auto-aof-rewrite-min-size", "1000", "auto-aof-rewrite-percentage", "100");
         h.call("SET", "k", "v");
-        turnUntil(() -> loop.isEmpty());
+        settle();
         aof.cron();
         assertEquals(0, aof.rewrites().count(), "below the minimum size");
         for (int i = 0; i < 50; i++) {
             h.call("SET", "k", "value-" + i);
         }
-        turnUntil(() -> loop.isEmpty());
+        settle();
         aof.cron();
         finishRewrite();
         assertEquals(1, aof.rewrites().count());
         long afterRewrite = aof.currentSize();
         h.call("SET", "k", "x");
-        turnUntil(() -> loop.isEmpty());
+        settle();
         aof.cron();
         assertEquals(1, aof.rewrites().count(), "grew less than 100% since the rewrite (" + afterRewrite + " bytes)");
     }
@@ -240,7 +311,7 @@ class AppendOnlyFileTest {
             h.call("HSET", "h:" + (i % 100), "f" + i, "v");
             h.call("ZADD", "z:" + (i % 100), Integer.toString(i), "m" + i);
         }
-        turnUntil(() -> loop.isEmpty());
+        settle();
         java.util.Random rnd = new java.util.Random(17);
         assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
         assertEquals(AppendOnlyFile.RewriteStart.ALREADY_RUNNING, aof.requestRewrite());
@@ -271,7 +342,7 @@ class AppendOnlyFileTest {
         for (int w = 0; w < 500; w++) {
             randomWrite(rnd);
         }
-        turnUntil(() -> loop.isEmpty());
+        settle();
         aof.shutdown();
         byte[] expected = kv.store.DataDigest.of(h.server.keyspace());
 
@@ -291,7 +362,7 @@ class AppendOnlyFileTest {
         for (int i = 0; i < 20_000; i++) {
             h.call("SET", "k:" + i, "v");
         }
-        turnUntil(() -> loop.isEmpty());
+        settle();
         // the first slice ran; the timer queue holds the rest, so the rewrite is still running
         assertEquals("+Background append only file rewriting started\r\n", h.call("BGREWRITEAOF"));
         assertEquals("-ERR Background append only file rewriting already in progress\r\n", h.call("BGREWRITEAOF"));
@@ -358,19 +429,33 @@ class AppendOnlyFileTest {
         throw new AssertionError(name + " not in INFO persistence");
     }
 
-    private void failNextWrites() {
-        current().failWrites = true;
+    /** Like {@link #recover()} for the write only: the fsync may still fail. */
+    private void recoverWrites() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (aof.bufferLength() > 0 || !loop.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the AOF buffer was not written");
+            }
+            Runnable r;
+            synchronized (loop) {
+                r = loop.poll();
+            }
+            if (r != null) {
+                r.run();
+            } else {
+                aof.cron();
+                Thread.sleep(5);
+            }
+        }
     }
 
     private static final String MISCONF_ENOSPC = "-MISCONF Errors writing to the AOF file: No space left on device\r\n";
 
     @Test
     void aFailedWriteRefusesWritesAndPingWithMisconfUntilARetrySucceeds() throws Exception {
-        start("everysec");
-        current().failWrites = true;
-        current().acceptBeforeFailure = 10; // a short write first: it must not stay in the file
+        start("everysec", true);
         assertEquals("+OK\r\n", h.call("SET", "a", "1"));
-        turnUntil(() -> loop.isEmpty());
+        settle();
         assertEquals("err", persistenceField("aof_last_write_status"));
         assertEquals(MISCONF_ENOSPC, h.call("SET", "b", "2"));
         assertEquals(MISCONF_ENOSPC, h.call("PING"));
@@ -379,12 +464,13 @@ class AppendOnlyFileTest {
         assertEquals(MISCONF_ENOSPC, h.call("INCR", "n"));
         assertEquals("-EXECABORT Transaction discarded because of previous errors.\r\n", h.call("EXEC"));
         assertFalse(h.server.readiness().ready());
-        assertEquals("", incr());
+        assertEquals(0, Files.size(incrFile()), "a failed pre-size gives back what it allocated");
         aof.cron(); // still failing: retried, still refused
+        settle();
         assertEquals(MISCONF_ENOSPC, h.call("SET", "b", "2"));
 
         current().failWrites = false;
-        aof.cron();
+        recover();
         assertEquals("ok", persistenceField("aof_last_write_status"));
         assertTrue(h.server.readiness().ready());
         assertEquals("+OK\r\n", h.call("SET", "b", "2"));
@@ -397,16 +483,15 @@ class AppendOnlyFileTest {
     /** Replies recorded from redis-server 7.0.15 with its AOF directory on a full tmpfs. */
     @Test
     void execOfWritesQueuedBeforeTheErrorIsAbortedWithTheMisconfReasonReadsStillRun() throws Exception {
-        start("everysec");
+        start("everysec", true);
         kv.engine.Client writer = kv.engine.DetachedTransport.client(h.server, "writer");
         kv.engine.Client reader = kv.engine.DetachedTransport.client(h.server, "reader");
         h.call(writer, argv("MULTI"));
         assertEquals("+QUEUED\r\n", h.call(writer, argv("SET", "k", "v")));
         h.call(reader, argv("MULTI"));
         assertEquals("+QUEUED\r\n", h.call(reader, argv("GET", "k")));
-        failNextWrites();
         h.call("SET", "a", "1");
-        turnUntil(() -> loop.isEmpty());
+        settle();
         assertEquals("-EXECABORT Transaction discarded because of: MISCONF Errors writing to the AOF file: "
                 + "No space left on device\r\n", h.call(writer, argv("EXEC")));
         assertEquals("*1\r\n$-1\r\n", h.call(reader, argv("EXEC")));
@@ -424,35 +509,121 @@ class AppendOnlyFileTest {
     }
 
     @Test
-    void whenAShortWriteCannotBeCutBackItsBytesAreNotWrittenTwice() throws Exception {
+    void appendsCrossManyMappedWindowsAndCloseTrimsTheFileToItsDataAndUnmapsIt() throws Exception {
         start("everysec");
-        current().failWrites = true;
-        current().failTruncate = true;
-        current().acceptBeforeFailure = 7;
-        h.call("SET", "a", "1");
-        turnUntil(() -> loop.isEmpty());
-        current().failWrites = false;
-        aof.cron();
-        assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n", incr());
+        StringBuilder expected = new StringBuilder("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n");
+        for (int i = 0; i < 40; i++) {
+            String value = "v".repeat(i * 7); // some commands bigger than a window
+            h.call("SET", "k" + i, value);
+            expected.append("*3\r\n$3\r\nSET\r\n$").append(("k" + i).length()).append("\r\nk").append(i)
+                    .append("\r\n$").append(value.length()).append("\r\n").append(value).append("\r\n");
+            if (i % 3 == 0) {
+                settle(); // several turns too, not one big buffer
+            }
+        }
+        settle();
+        Path file = incrFile();
+        assertEquals(expected.toString(), incr());
+        assertTrue(Files.size(file) >= expected.length());
+        assertEquals(expected.length(), aof.currentSize());
+        assertTrue(mappings(file) >= 1 && mappings(file) <= 2, "only the current and the next window are mapped");
+
+        h.call("CONFIG", "SET", "appendonly", "no");
+        drainFsyncThread();
+        String closed = Files.readString(file, StandardCharsets.ISO_8859_1);
+        assertEquals(expected.toString(), withoutFiller(closed));
+        assertEquals(closed.length(), FillerTail.dataEnd(file), "trimmed on close");
+        assertEquals(0, mappings(file), "every window unmapped");
+    }
+
+    private static final String SELECT_0_SET_A_1 = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+
+    /** The files a killed KV leaves: a manifest, an empty base, and {@code incr} followed by the filler of its window. */
+    private void killedVolume(String incr) throws Exception {
+        Files.createDirectories(aofDir());
+        Files.writeString(aofDir().resolve("appendonly.aof.manifest"),
+                "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.write(aofDir().resolve("appendonly.aof.1.base.aof"), new byte[0]);
+        byte[] data = incr.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] file = java.util.Arrays.copyOf(data, data.length + 5000);
+        java.util.Arrays.fill(file, data.length, file.length - 1, MappedIncrFile.FILLER);
+        file[file.length - 1] = '\n';
+        Files.write(aofDir().resolve("appendonly.aof.1.incr.aof"), file);
+    }
+
+    @Test
+    void theFillerTailOfAKilledServersIncrFileEndsItsDataAndStartUpTrimsItBeforeAppending() throws Exception {
+        killedVolume(SELECT_0_SET_A_1);
+        EngineHarness loaded = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir)));
+        AofLoader loader = new AofLoader(loaded.server, AofStartup.plan(loaded.server.config()), new RdbBaseFile());
+        while (!loader.step(Long.MAX_VALUE)) {
+            // one go
+        }
+        assertEquals(1, loader.commands() - 1); // SELECT and SET: nothing read from the filler
+        assertEquals("$1\r\n1\r\n", loaded.call("GET", "a"));
+
+        start("everysec"); // opening for appends trims the tail first
+        assertEquals(SELECT_0_SET_A_1.length(), aof.currentSize());
+        h.call("SET", "b", "2");
+        settle();
+        assertEquals(SELECT_0_SET_A_1 + "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n",
+                incr());
+    }
+
+    @Test
+    void aCommandCutOffByTheKillBeforeTheFillerIsATruncatedTail() throws Exception {
+        killedVolume(SELECT_0_SET_A_1 + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1");
+        EngineHarness loaded = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir)));
+        AofLoader loader = new AofLoader(loaded.server, AofStartup.plan(loaded.server.config()), new RdbBaseFile());
+        while (!loader.step(Long.MAX_VALUE)) {
+            // one go
+        }
+        assertEquals("$1\r\n1\r\n", loaded.call("GET", "a"));
+        assertEquals("$-1\r\n", loaded.call("GET", "b"));
+        assertEquals(SELECT_0_SET_A_1, Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"),
+                StandardCharsets.ISO_8859_1), "aof-load-truncated cuts the command and the filler after it");
+
+        EngineHarness strict = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir " + dir
+                + "\naof-load-truncated no")));
+        killedVolume(SELECT_0_SET_A_1 + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1");
+        AofLoader refusing = new AofLoader(strict.server, AofStartup.plan(strict.server.config()), new RdbBaseFile());
+        AofException e = org.junit.jupiter.api.Assertions.assertThrows(AofException.class, () -> {
+            while (!refusing.step(Long.MAX_VALUE)) {
+                // one go
+            }
+        });
+        assertTrue(e.getMessage().contains("short read after offset " + SELECT_0_SET_A_1.length()), e.getMessage());
+    }
+
+    /** How many mappings of {@code file} this process has (Linux' /proc/self/maps). */
+    private static long mappings(Path file) throws Exception {
+        String name = file.toRealPath().toString();
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.filter(l -> l.endsWith(" " + name)).count();
+        }
+    }
+
+    /** Waits until the fsync thread ran what is queued on it (the close of a file). */
+    private void drainFsyncThread() throws Exception {
+        aof.shutdown();
     }
 
     @Test
     void withAlwaysAFailedWriteOrFsyncNeverReleasesTheReplyUntilTheDataIsOnDisk() throws Exception {
-        start("always");
-        current().failWrites = true;
+        start("always", true);
         h.call("SET", "a", "1");
         boolean[] released = new boolean[2];
         aof.awaitSync(aof.positionToSync(), () -> released[0] = true);
-        turnUntil(() -> loop.isEmpty());
+        settle();
         aof.cron();
-        turnUntil(() -> loop.isEmpty());
+        settle();
         assertFalse(released[0]);
         assertEquals(MISCONF_ENOSPC, h.call("SET", "b", "2"));
 
         // the write goes through but the fsync fails: still held, still refused (EIO now)
-        current().failWrites = false;
         current().failForce = true;
-        aof.cron();
+        current().failWrites = false;
+        recoverWrites();
         turnUntil(() -> "err".equals(persistenceField("aof_last_write_status")) && loop.isEmpty());
         assertFalse(released[0]);
         assertEquals("-MISCONF Errors writing to the AOF file: Input/output error\r\n", h.call("DEL", "a"));

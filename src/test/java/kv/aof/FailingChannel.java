@@ -107,9 +107,22 @@ final class FailingChannel extends FileChannel {
         return real.read(dst, position);
     }
 
+    /** The AOF's only writes: the filler that pre-sizes a mapped window. */
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
-        throw new UnsupportedOperationException("the AOF only appends");
+        if (failWrites) {
+            int accept = Math.min(acceptBeforeFailure, src.remaining());
+            acceptBeforeFailure -= accept;
+            if (accept > 0) {
+                ByteBuffer part = src.duplicate();
+                part.limit(part.position() + accept);
+                int n = real.write(part, position);
+                src.position(src.position() + n);
+                return n;
+            }
+            throw new IOException(ENOSPC);
+        }
+        return real.write(src, position);
     }
 
     @Override
