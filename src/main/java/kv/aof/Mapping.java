@@ -18,7 +18,9 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>JDK 22 and later: {@code FileChannel.map(mode, position, size, Arena)} in a shared arena,
  *       unmapped by closing the arena (a later access is an IllegalStateException, not a crash).
- *       Looked up reflectively, as the build targets JDK 17.</li>
+ *       Looked up reflectively, as the build targets JDK 17. Not registered for the native image
+ *       (its Mandrel builder is JDK 21, where the API is a preview): there the lookup fails and the
+ *       cleaner below is used.</li>
  *   <li>Before (JDK 17-21): the buffer's cleaner through {@code sun.misc.Unsafe.invokeCleaner}, which
  *       JDK 24 and later warn about as terminally deprecated: only the fallback for those.</li>
  * </ul>
