@@ -89,31 +89,31 @@ final class StreamNode {
         }
         int p = masterFieldsStart;
         for (int f = 0; f < fields; f++) {
-            long[] lenAt = readVarint(p);
-            int len = (int) lenAt[0];
-            p = (int) lenAt[1];
+            long lenAt = varintAt(p);
+            int len = (int) (lenAt >>> 32);
+            p = (int) lenAt;
             byte[] name = argv[from + 2 * f];
             if (name.length != len || !Arrays.equals(buf, p, p + len, name, 0, len)) {
                 return false;
             }
             p += len;
-            long[] valueLen = readVarint(p);
-            p = (int) valueLen[1] + (int) valueLen[0];
+            long valueLenAt = varintAt(p);
+            p = (int) valueLenAt + (int) (valueLenAt >>> 32);
         }
         return true;
     }
 
-    /** The varint at {@code p} and the offset after it. */
-    private long[] readVarint(int p) {
-        long v = 0;
+    /** The length varint at {@code p} in the high half and the offset after it in the low half (no allocation). */
+    private long varintAt(int p) {
+        int v = 0;
         int shift = 0;
         byte b;
         do {
             b = buf[p++];
-            v |= (long) (b & 0x7F) << shift;
+            v |= (b & 0x7F) << shift;
             shift += 7;
         } while (b < 0);
-        return new long[] {v, p};
+        return (long) v << 32 | p;
     }
 
     /** Grows the buffer by half (at least {@code extra} bytes). */
