@@ -44,17 +44,38 @@ public record StreamId(long ms, long seq) implements Comparable<StreamId> {
         return b;
     }
 
+    /** 10^1 .. 10^18: a signed long below 10^k has at most k digits. */
+    private static final long[] POWERS_OF_TEN = new long[18];
+
+    static {
+        long p = 1;
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            p *= 10;
+            POWERS_OF_TEN[i] = p;
+        }
+    }
+
+    /** "00" to "99": two digits per division when writing. */
+    private static final byte[] TWO_DIGITS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            TWO_DIGITS[2 * i] = (byte) ('0' + i / 10);
+            TWO_DIGITS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     private static int unsignedDigits(long v) {
-        int n = 1;
         if (v < 0) {
-            v = Long.divideUnsigned(v, 10); // 2^63 and more: one digit off, then signed arithmetic
-            n++;
+            // 2^63 and more: 19 digits below 10^19, else 20
+            return Long.compareUnsigned(v, POWERS_OF_TEN[17] * 10) < 0 ? 19 : 20;
         }
-        while (v >= 10) {
-            v /= 10;
-            n++;
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            if (v < POWERS_OF_TEN[i]) {
+                return i + 1;
+            }
         }
-        return n;
+        return 19;
     }
 
     /** Writes {@code v}'s unsigned digits so that the last one lands just before {@code end}. */
@@ -65,10 +86,19 @@ public record StreamId(long ms, long seq) implements Comparable<StreamId> {
             b[--pos] = (byte) ('0' + (v - q * 10));
             v = q;
         }
-        do {
-            b[--pos] = (byte) ('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
+        while (v >= 100) {
+            long q = v / 100;
+            int r = (int) (v - q * 100);
+            b[--pos] = TWO_DIGITS[2 * r + 1];
+            b[--pos] = TWO_DIGITS[2 * r];
+            v = q;
+        }
+        if (v >= 10) {
+            b[--pos] = TWO_DIGITS[2 * (int) v + 1];
+            b[--pos] = TWO_DIGITS[2 * (int) v];
+        } else {
+            b[--pos] = (byte) ('0' + v);
+        }
     }
 
     @Override

@@ -52,13 +52,13 @@ final class StreamNode {
         return Memory.align(12 + 8 + 4 + 4 + 4 + 4 + 8 + 8) + Memory.arrayBytes(buf.length);
     }
 
-    /** Appends an entry whose fields and values are {@code argv[from..to)}. */
-    void append(long ms, long seq, byte[][] argv, int from, int to) {
+    /** Appends an entry whose fields and values are {@code argv[from..to)}; returns how many bytes the node grew by. */
+    int append(long ms, long seq, byte[][] argv, int from, int to) {
         int need = 1 + 10 + 10 + 5;
         for (int i = from; i < to; i++) {
             need += 5 + argv[i].length;
         }
-        ensure(need);
+        int grown = ensure(need);
         int fields = (to - from) / 2;
         boolean same = total > 0 && sameFieldsAsMaster(argv, from, fields);
         buf[used++] = same ? SAME_FIELDS : 0;
@@ -81,6 +81,7 @@ final class StreamNode {
         live++;
         lastMs = ms;
         lastSeq = seq;
+        return grown;
     }
 
     private boolean sameFieldsAsMaster(byte[][] argv, int from, int fields) {
@@ -116,18 +117,24 @@ final class StreamNode {
         return (long) v << 32 | p;
     }
 
-    /** Grows the buffer by half (at least {@code extra} bytes). */
-    private void ensure(int extra) {
-        if (used + extra > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(used + extra, buf.length + (buf.length >> 1)));
+    /** Grows the buffer by half (at least {@code extra} bytes); returns the change of {@link #heapBytes()}. */
+    private int ensure(int extra) {
+        if (used + extra <= buf.length) {
+            return 0;
         }
+        long before = heapBytes();
+        buf = Arrays.copyOf(buf, Math.max(used + extra, buf.length + (buf.length >> 1)));
+        return (int) (heapBytes() - before);
     }
 
-    /** Shrinks the buffer to its content: a full node keeps no slack. */
-    void compact() {
-        if (buf.length > used) {
-            buf = Arrays.copyOf(buf, used);
+    /** Shrinks the buffer to its content: a full node keeps no slack. Returns the change of {@link #heapBytes()}. */
+    int compact() {
+        if (buf.length == used) {
+            return 0;
         }
+        long before = heapBytes();
+        buf = Arrays.copyOf(buf, used);
+        return (int) (heapBytes() - before);
     }
 
     private void putVarint(long v) {
