@@ -23,6 +23,8 @@ final class StreamNode {
     int live;
     long lastMs;
     long lastSeq;
+    /** Offset of the entry appended last (the one with {@link #lastMs}/{@link #lastSeq}). */
+    int lastEntryStart;
     /** The first entry's field count and the offset of its first field: the names others may share. */
     int masterFields;
     int masterFieldsStart;
@@ -40,6 +42,7 @@ final class StreamNode {
         this.live = o.live;
         this.lastMs = o.lastMs;
         this.lastSeq = o.lastSeq;
+        this.lastEntryStart = o.lastEntryStart;
         this.masterFields = o.masterFields;
         this.masterFieldsStart = o.masterFieldsStart;
     }
@@ -61,6 +64,7 @@ final class StreamNode {
         int grown = ensure(need);
         int fields = (to - from) / 2;
         boolean same = total > 0 && sameFieldsAsMaster(argv, from, fields);
+        lastEntryStart = used;
         buf[used++] = same ? SAME_FIELDS : 0;
         putVarint(ms - baseMs);
         putVarint(seq);
@@ -125,6 +129,11 @@ final class StreamNode {
         long before = heapBytes();
         buf = Arrays.copyOf(buf, Math.max(used + extra, buf.length + (buf.length >> 1)));
         return (int) (heapBytes() - before);
+    }
+
+    /** Whether the entry appended last is still there (not a tombstone). */
+    boolean lastEntryLive() {
+        return total > 0 && (buf[lastEntryStart] & DELETED) == 0;
     }
 
     /** Shrinks the buffer to its content: a full node keeps no slack. Returns the change of {@link #heapBytes()}. */

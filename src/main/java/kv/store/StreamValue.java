@@ -262,6 +262,9 @@ public final class StreamValue implements CompoundValue {
             if (n.live == 0) {
                 continue;
             }
+            if (n.lastEntryLive()) {
+                return new StreamId(n.lastMs, n.lastSeq); // the usual case: no walk through the node
+            }
             StreamId found = null;
             StreamNode.Cursor c = n.new Cursor();
             for (boolean ok = c.first(); ok; ok = c.next()) {
