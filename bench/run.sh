@@ -594,6 +594,18 @@ ev_bench() {                  # ev_bench PORT ARGS...: prints the rps of one red
         | awk -F'","' '!/^"test"/ && NF >= 2 { gsub(/"/, "", $2); print $2; exit }'
 }
 
+ev_cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+ev_record() {                 # ev_record SERVER REP TEST OPS CMD...: runs CMD (prints ops/s), appends ops/s and server CPU µs/op
+    local s=$1 rep=$2 t=$3 ops=$4 pid c0 rps
+    shift 4
+    pid=${ev_pid[$s]}
+    c0=$(ev_cpu_ticks "$pid")
+    rps=$("$@") || rps=-
+    printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$rep" "$t" "${rps:--}" \
+        "$(awk -v a="$c0" -v b="$(ev_cpu_ticks "$pid")" -v hz="$(getconf CLK_TCK)" -v n="$ops" 'BEGIN { printf "%.3f", (b - a) * 1e6 / hz / n }')" >>"$raw_ev"
+}
+
 subscribers() {               # subscribers PORT N CMD...: starts N redis-cli subscribers, sets SUB_PIDS
     local port=$1 n=$2 i
     shift 2
@@ -609,14 +621,14 @@ stop_subscribers() { local p; for p in "${SUB_PIDS[@]}"; do kill "$p" 2>/dev/nul
 
 if want events; then
     log "events: starting servers"
-    declare -A ev_port=()
+    declare -A ev_port=() ev_pid=()
     free_port; ev_port[redis]=$PORT
-    start_redis "${ev_port[redis]}" "$logdir/events-redis.log"; ev_pid_redis=$SPID
-    must_be_up redis "${ev_port[redis]}" "$ev_pid_redis" "$logdir/events-redis.log"
+    start_redis "${ev_port[redis]}" "$logdir/events-redis.log"; ev_pid[redis]=$SPID
+    must_be_up redis "${ev_port[redis]}" "${ev_pid[redis]}" "$logdir/events-redis.log"
     if [[ $with_kv -eq 1 ]]; then
         free_port; ev_port[kv]=$PORT
-        start_kv "${ev_port[kv]}" "$logdir/events-kv.log" "" ""; ev_pid_kv=$SPID
-        must_be_up kv "${ev_port[kv]}" "$ev_pid_kv" "$logdir/events-kv.log"
+        start_kv "${ev_port[kv]}" "$logdir/events-kv.log" "" ""; ev_pid[kv]=$SPID
+        must_be_up kv "${ev_port[kv]}" "${ev_pid[kv]}" "$logdir/events-kv.log"
     fi
     raw_ev="$rundir/events.tsv"
     : > "$raw_ev"
@@ -639,39 +651,40 @@ if want events; then
                 [[ "$(redis-cli -h "$host" -p "$p" PUBSUB NUMSUB bench:fanout | tail -n 1)" == "$fanout" ]] && break
                 sleep 0.01
             done
-            printf '%s\t%s\tpublish_fanout\t%s\n' "$s" "$rep" "$(ev_bench "$p" -c 1 -P 16 -n "$requests" PUBLISH bench:fanout hello)" >>"$raw_ev"
+            ev_record "$s" "$rep" publish_fanout "$requests" ev_bench "$p" -c 1 -P 16 -n "$requests" PUBLISH bench:fanout hello
             stop_subscribers
-            printf '%s\t%s\tmulti_exec_10_sets\t%s\n' "$s" "$rep" \
-                "$(timeout 300 python3 "$root/bench/multi_exec.py" "$host" "$p" "$clients" "$(( requests * 2 ))" 16 || echo -)" >>"$raw_ev"
-            printf '%s\t%s\txadd\t%s\n' "$s" "$rep" "$(ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" XADD bench:stream '*' f v)" >>"$raw_ev"
+            ev_record "$s" "$rep" multi_exec_10_sets "$(( requests * 2 / clients * clients ))" \
+                timeout 300 python3 "$root/bench/multi_exec.py" "$host" "$p" "$clients" "$(( requests * 2 ))" 16
+            ev_record "$s" "$rep" xadd "$ev_n" ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" XADD bench:stream '*' f v
             redis-cli -h "$host" -p "$p" XGROUP CREATE bench:stream g 0 >/dev/null
-            printf '%s\t%s\txreadgroup\t%s\n' "$s" "$rep" \
-                "$(ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" XREADGROUP GROUP g c COUNT 1 STREAMS bench:stream '>')" >>"$raw_ev"
+            ev_record "$s" "$rep" xreadgroup "$ev_n" ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" XREADGROUP GROUP g c COUNT 1 STREAMS bench:stream '>'
             for mode in off kea kea_subscriber; do
                 redis-cli -h "$host" -p "$p" CONFIG SET notify-keyspace-events "$([[ $mode == off ]] && echo "" || echo KEA)" >/dev/null
                 [[ $mode == kea_subscriber ]] && subscribers "$p" 1 PSUBSCRIBE '__key*__:*'
                 sleep 0.2
-                printf '%s\t%s\tset_notify_%s\t%s\n' "$s" "$rep" "$mode" \
-                    "$(ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" ${keyspace:+-r "$keyspace"} -t set)" >>"$raw_ev"
+                ev_record "$s" "$rep" "set_notify_$mode" "$ev_n" ev_bench "$p" -c "$clients" -P 16 -n "$ev_n" ${keyspace:+-r "$keyspace"} -t set
                 [[ $mode == kea_subscriber ]] && stop_subscribers
             done
             redis-cli -h "$host" -p "$p" CONFIG SET notify-keyspace-events "" >/dev/null
         done
     done
-    [[ $with_kv -eq 1 ]] && stop_pid "$ev_pid_kv"
-    stop_pid "$ev_pid_redis"
+    [[ $with_kv -eq 1 ]] && stop_pid "${ev_pid[kv]}"
+    stop_pid "${ev_pid[redis]}"
 
     out ""
     out "== Events: median of $repeats interleaved repeats; ratio = KV/redis (higher is better for KV)"
     out "   publish_fanout: PUBLISH rps of 1 publisher (-P 16) to $fanout subscribers (messages delivered = rps x $fanout)"
     out "   multi_exec_10_sets: transactions/s, $clients connections x 16 in flight; xadd, xreadgroup, set_notify_*: -c $clients -P 16 -n $ev_n"
-    out "$(printf '%-26s %12s %12s %6s' test "KV" "redis" ratio)"
-    ev_stat() { awk -F'\t' -v s="$1" -v t="$2" '$1 == s && $3 == t && $4 != "" && $4 != "-" { print $4 }' "$raw_ev" | median; }
+    out "   us/op: the server's CPU time (user + system, all threads) per operation; cpu ratio = KV/redis (lower is better for KV)"
+    out "$(printf '%-26s %12s %12s %6s %9s %9s %9s' test "KV" "redis" ratio "KV us/op" "redis" "cpu ratio")"
+    ev_stat() { awk -F'\t' -v s="$1" -v t="$2" -v col="$3" '$1 == s && $3 == t && $col != "" && $col != "-" { print $col }' "$raw_ev" | median; }
     for t in publish_fanout multi_exec_10_sets xadd xreadgroup set_notify_off set_notify_kea set_notify_kea_subscriber; do
-        kr=-
-        [[ $with_kv -eq 1 ]] && kr=$(ev_stat kv "$t")
-        rr=$(ev_stat redis "$t")
-        out "$(printf '%-26s %12s %12s %6s' "$t" "$(fmt "$kr" 0)" "$(fmt "$rr" 0)" "$(ratio "$kr" "$rr")")"
+        kr=- kc=-
+        [[ $with_kv -eq 1 ]] && { kr=$(ev_stat kv "$t" 4); kc=$(ev_stat kv "$t" 5); }
+        rr=$(ev_stat redis "$t" 4)
+        rc=$(ev_stat redis "$t" 5)
+        out "$(printf '%-26s %12s %12s %6s %9s %9s %9s' "$t" "$(fmt "$kr" 0)" "$(fmt "$rr" 0)" "$(ratio "$kr" "$rr")" \
+            "$(fmt "$kc" 2)" "$(fmt "$rc" 2)" "$(ratio "$kc" "$rc")")"
     done
 fi
 

@@ -45,26 +45,40 @@ final class StreamCommands {
             throw c.error("ERR The ID specified in XADD must be greater than 0-0");
         }
         byte[] key = c.arg(1);
-        StreamValue existing = c.db().read(key, ValueType.STREAM, Db.NO_STATS);
-        if (existing == null && a.noMkStream) {
+        Db db = c.db();
+        // one lookup for the checks and the append: a refused ID ends the modify unchanged
+        StreamValue s = db.modify(key, ValueType.STREAM);
+        boolean created = s == null;
+        if (created && a.noMkStream) {
             c.reply().nullBulk();
             return;
         }
-        StreamId last = existing == null ? StreamId.MIN : existing.lastId();
+        StreamId last = created ? StreamId.MIN : s.lastId();
+        String refusal = null;
+        StreamId id = null;
         if (last.isMax()) {
-            throw c.error("ERR The stream has exhausted the last possible ID, unable to add more items");
+            refusal = "ERR The stream has exhausted the last possible ID, unable to add more items";
+        } else {
+            id = nextId(c, a, last);
+            if (id == null || id.compareTo(last) <= 0) {
+                refusal = "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+            }
         }
-        StreamId id = nextId(c, a, last);
-        if (id == null || id.compareTo(last) <= 0) {
-            throw c.error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
+        if (refusal != null) {
+            if (!created) {
+                db.unmodified(key);
+            }
+            throw c.error(refusal);
         }
-        StreamValue s = existing == null ? new StreamValue() : c.db().modify(key, ValueType.STREAM);
+        if (created) {
+            s = new StreamValue();
+        }
         s.append(id, c.args(), fieldsAt, c.argc());
         long trimmed = a.strategy == 0 ? 0 : s.trim(a.maxLen, a.minId, a.approx, a.limit);
-        if (existing == null) {
-            c.db().put(key, s);
+        if (created) {
+            db.put(key, s);
         } else {
-            c.db().modified(key);
+            db.modified(key);
         }
         if (trimmed > 0) {
             c.keyspaceEvent(ServerConfig.NOTIFY_STREAM, "xtrim", key);
@@ -258,7 +272,17 @@ final class StreamCommands {
         /** XADD: index of the ID argument. */
         int next;
 
+        /** {@code XADD key * ...}, the common form: no option, nothing to parse (never modified). */
+        private static final TrimArgs AUTO_ID = new TrimArgs();
+
+        static {
+            AUTO_ID.next = 2;
+        }
+
         static TrimArgs parse(Call c, boolean xadd) {
+            if (xadd && c.argc() > 2 && c.arg(2).length == 1 && c.arg(2)[0] == '*') {
+                return AUTO_ID;
+            }
             TrimArgs a = new TrimArgs();
             boolean limitGiven = false;
             int i = 2;

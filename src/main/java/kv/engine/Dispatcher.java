@@ -101,7 +101,7 @@ public final class Dispatcher {
                     return Outcome.DONE;
                 }
                 multi.add(spec, argv, spec.deniesOom(server, argv));
-                reply.simple("QUEUED");
+                reply.queued();
                 return Outcome.DONE;
             }
             if (server.clients().mustWait(client, spec, now)) {

@@ -41,6 +41,12 @@ public final class OutputLimits {
         if (client.closeScheduled()) {
             return true;
         }
+        // what a subscriber that reads sees after nearly every message: nothing queued beyond its reply
+        // buffer reaches no limit and, with no soft-limit clock running, changes nothing (the check
+        // below would come to the same; this skips its configuration lookup, once per receiver)
+        if (client.softLimitSince() == 0 && client.transport().queuedOutput() == 0) {
+            return false;
+        }
         return enforce(client, 0, client.replica() ? REPLICA : PUBSUB);
     }
 

@@ -50,6 +50,10 @@ public final class PubSub {
         }
     }
 
+    private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SMESSAGE = "smessage".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PMESSAGE = "pmessage".getBytes(StandardCharsets.US_ASCII);
+
     private final Map<ByteBuffer, Set<Client>> channels = new LinkedHashMap<>();
     private final Map<ByteBuffer, Set<Client>> patterns = new LinkedHashMap<>();
     private final Map<ByteBuffer, Set<Client>> shardChannels = new LinkedHashMap<>();
@@ -169,7 +173,7 @@ public final class PubSub {
         ByteBuffer key = ByteBuffer.wrap(channel);
         Set<Client> direct = (shard ? shardChannels : channels).get(key);
         if (direct != null) {
-            Message m = new Message(shard ? "smessage" : "message", null, channel, message);
+            Message m = new Message(shard ? SMESSAGE : MESSAGE, null, channel, message);
             for (Client c : direct) {
                 receivers++;
                 // a client closing for its output limit still counts, as in Redis, but gets nothing more
@@ -185,7 +189,7 @@ public final class PubSub {
                 if (!Glob.match(pattern, channel, false)) {
                     continue;
                 }
-                Message m = new Message("pmessage", pattern, channel, message);
+                Message m = new Message(PMESSAGE, pattern, channel, message);
                 for (Client c : e.getValue()) {
                     receivers++;
                     if (!c.closeScheduled()) {
@@ -204,14 +208,14 @@ public final class PubSub {
      * rendering each); any other reply sink has it rendered.
      */
     private static final class Message implements Consumer<Reply> {
-        private final String kind;
+        private final byte[] kind;
         private final byte[] pattern;
         private final byte[] channel;
         private final byte[] message;
         private byte[] resp2;
         private byte[] resp3;
 
-        Message(String kind, byte[] pattern, byte[] channel, byte[] message) {
+        Message(byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
             this.kind = kind;
             this.pattern = pattern;
             this.channel = channel;
@@ -230,10 +234,9 @@ public final class PubSub {
         private byte[] encoded(int protocol) {
             byte[] b = protocol == 3 ? resp3 : resp2;
             if (b == null) {
-                RespEncoder e = new RespEncoder(32 + kind.length() + channel.length + message.length + (pattern == null ? 0 : pattern.length));
+                RespEncoder e = new RespEncoder(32 + kind.length + channel.length + message.length + (pattern == null ? 0 : pattern.length));
                 e.header(protocol == 3 ? '>' : '*', pattern == null ? 3 : 4);
-                byte[] k = kind.getBytes(StandardCharsets.US_ASCII);
-                e.bulk(k, 0, k.length);
+                e.bulk(kind, 0, kind.length);
                 if (pattern != null) {
                     e.bulk(pattern, 0, pattern.length);
                 }
@@ -250,14 +253,14 @@ public final class PubSub {
         }
     }
 
-    private static void message(Reply r, String kind, byte[] pattern, byte[] channel, byte[] message) {
+    private static void message(Reply r, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
         int n = pattern == null ? 3 : 4;
         if (r.protocol() == 3) {
             r.push(n);
         } else {
             r.array(n);
         }
-        r.bulkText(kind);
+        r.bulk(kind);
         if (pattern != null) {
             r.bulk(pattern);
         }

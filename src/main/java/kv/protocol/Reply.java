@@ -76,6 +76,11 @@ public interface Reply extends BulkSink {
         simple("OK");
     }
 
+    /** A command queued by MULTI. */
+    default void queued() {
+        simple("QUEUED");
+    }
+
     /** 2 or 3. */
     int protocol();
 }

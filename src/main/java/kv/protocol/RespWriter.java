@@ -20,6 +20,7 @@ public final class RespWriter implements Reply {
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] QUEUED = "+QUEUED\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Type byte, a long in decimal (at most 20 chars) and CRLF. */
     private static final int HEADER_MAX = 23;
 
@@ -81,6 +82,11 @@ public final class RespWriter implements Reply {
     @Override
     public void ok() {
         out.room(OK.length).writeBytes(OK);
+    }
+
+    @Override
+    public void queued() {
+        out.room(QUEUED.length).writeBytes(QUEUED);
     }
 
     @Override

@@ -66,6 +66,8 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     private final java.util.List<Runnable> drainWaiters = new java.util.ArrayList<>(1);
     /** A replica's own commands (REPLCONF ACK) get no reply: the socket carries the stream. */
     private Reply replicaReplies;
+    /** The channel's queue of unwritten buffers as it was when the connection opened (see {@link #queuedInSocket}). */
+    private final ChannelOutboundBuffer socketQueueAtStart;
 
     Connection(Server server, NetSocketInternal socket, PushFlusher pushFlusher, AppendOnlyFile aof) {
         this.server = server;
@@ -77,6 +79,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         this.local = format(socket.localAddress());
         this.loopback = isLoopback(socket.remoteAddress());
         this.context = Vertx.currentContext();
+        this.socketQueueAtStart = socketQueue();
     }
 
     private static boolean isLoopback(SocketAddress a) {
@@ -416,9 +419,8 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     @Override
     public long queuedOutput() {
         ReplyChunks chunks = writer.chunks();
-        ChannelOutboundBuffer socketQueue = socketQueue();
         long inFilled = chunks.filledChunks() == 0 ? 0 : chunks.pending() - chunks.pendingInTail();
-        return inFilled + (socketQueue == null ? 0 : socketQueue.totalPendingWriteBytes());
+        return inFilled + queuedInSocket();
     }
 
     /** Netty's queue of buffers written and not yet accepted by the kernel; null once closed. */
@@ -426,8 +428,16 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         return socket.channelHandlerContext().channel().unsafe().outboundBuffer();
     }
 
-    /** Bytes Netty holds unwritten, with its bookkeeping per buffer (a field read, no walk). */
+    /**
+     * Bytes Netty holds unwritten, with its bookkeeping per buffer. Asked after every pub/sub message
+     * a subscriber gets: the channel's own queue, kept from the start, answers the usual "nothing"
+     * without the walk through context, channel and unsafe (a cache miss each, per subscriber); a
+     * closed channel has no queue any more, which the walk then finds.
+     */
     private long queuedInSocket() {
+        if (socketQueueAtStart == null || socketQueueAtStart.totalPendingWriteBytes() == 0) {
+            return 0;
+        }
         ChannelOutboundBuffer q = socketQueue();
         return q == null ? 0 : q.totalPendingWriteBytes();
     }

@@ -23,6 +23,8 @@ final class StreamNode {
     int live;
     long lastMs;
     long lastSeq;
+    /** Offset of the entry appended last (the one with {@link #lastMs}/{@link #lastSeq}). */
+    int lastEntryStart;
     /** The first entry's field count and the offset of its first field: the names others may share. */
     int masterFields;
     int masterFieldsStart;
@@ -40,6 +42,7 @@ final class StreamNode {
         this.live = o.live;
         this.lastMs = o.lastMs;
         this.lastSeq = o.lastSeq;
+        this.lastEntryStart = o.lastEntryStart;
         this.masterFields = o.masterFields;
         this.masterFieldsStart = o.masterFieldsStart;
     }
@@ -52,15 +55,16 @@ final class StreamNode {
         return Memory.align(12 + 8 + 4 + 4 + 4 + 4 + 8 + 8) + Memory.arrayBytes(buf.length);
     }
 
-    /** Appends an entry whose fields and values are {@code argv[from..to)}. */
-    void append(long ms, long seq, byte[][] argv, int from, int to) {
+    /** Appends an entry whose fields and values are {@code argv[from..to)}; returns how many bytes the node grew by. */
+    int append(long ms, long seq, byte[][] argv, int from, int to) {
         int need = 1 + 10 + 10 + 5;
         for (int i = from; i < to; i++) {
             need += 5 + argv[i].length;
         }
-        ensure(need);
+        int grown = ensure(need);
         int fields = (to - from) / 2;
         boolean same = total > 0 && sameFieldsAsMaster(argv, from, fields);
+        lastEntryStart = used;
         buf[used++] = same ? SAME_FIELDS : 0;
         putVarint(ms - baseMs);
         putVarint(seq);
@@ -81,6 +85,7 @@ final class StreamNode {
         live++;
         lastMs = ms;
         lastSeq = seq;
+        return grown;
     }
 
     private boolean sameFieldsAsMaster(byte[][] argv, int from, int fields) {
@@ -89,45 +94,56 @@ final class StreamNode {
         }
         int p = masterFieldsStart;
         for (int f = 0; f < fields; f++) {
-            long[] lenAt = readVarint(p);
-            int len = (int) lenAt[0];
-            p = (int) lenAt[1];
+            long lenAt = varintAt(p);
+            int len = (int) (lenAt >>> 32);
+            p = (int) lenAt;
             byte[] name = argv[from + 2 * f];
             if (name.length != len || !Arrays.equals(buf, p, p + len, name, 0, len)) {
                 return false;
             }
             p += len;
-            long[] valueLen = readVarint(p);
-            p = (int) valueLen[1] + (int) valueLen[0];
+            long valueLenAt = varintAt(p);
+            p = (int) valueLenAt + (int) (valueLenAt >>> 32);
         }
         return true;
     }
 
-    /** The varint at {@code p} and the offset after it. */
-    private long[] readVarint(int p) {
-        long v = 0;
+    /** The length varint at {@code p} in the high half and the offset after it in the low half (no allocation). */
+    private long varintAt(int p) {
+        int v = 0;
         int shift = 0;
         byte b;
         do {
             b = buf[p++];
-            v |= (long) (b & 0x7F) << shift;
+            v |= (b & 0x7F) << shift;
             shift += 7;
         } while (b < 0);
-        return new long[] {v, p};
+        return (long) v << 32 | p;
     }
 
-    /** Grows the buffer by half (at least {@code extra} bytes). */
-    private void ensure(int extra) {
-        if (used + extra > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(used + extra, buf.length + (buf.length >> 1)));
+    /** Grows the buffer by half (at least {@code extra} bytes); returns the change of {@link #heapBytes()}. */
+    private int ensure(int extra) {
+        if (used + extra <= buf.length) {
+            return 0;
         }
+        long before = heapBytes();
+        buf = Arrays.copyOf(buf, Math.max(used + extra, buf.length + (buf.length >> 1)));
+        return (int) (heapBytes() - before);
     }
 
-    /** Shrinks the buffer to its content: a full node keeps no slack. */
-    void compact() {
-        if (buf.length > used) {
-            buf = Arrays.copyOf(buf, used);
+    /** Whether the entry appended last is still there (not a tombstone). */
+    boolean lastEntryLive() {
+        return total > 0 && (buf[lastEntryStart] & DELETED) == 0;
+    }
+
+    /** Shrinks the buffer to its content: a full node keeps no slack. Returns the change of {@link #heapBytes()}. */
+    int compact() {
+        if (buf.length == used) {
+            return 0;
         }
+        long before = heapBytes();
+        buf = Arrays.copyOf(buf, used);
+        return (int) (heapBytes() - before);
     }
 
     private void putVarint(long v) {

@@ -262,6 +262,9 @@ public final class StreamValue implements CompoundValue {
             if (n.live == 0) {
                 continue;
             }
+            if (n.lastEntryLive()) {
+                return new StreamId(n.lastMs, n.lastSeq); // the usual case: no walk through the node
+            }
             StreamId found = null;
             StreamNode.Cursor c = n.new Cursor();
             for (boolean ok = c.first(); ok; ok = c.next()) {
@@ -282,17 +285,14 @@ public final class StreamValue implements CompoundValue {
         StreamNode last = nodes.isEmpty() ? null : nodes.get(nodes.size() - 1);
         if (last == null || last.total >= NODE_MAX_ENTRIES || last.used >= NODE_MAX_BYTES) {
             if (last != null) {
-                nodeBytes -= last.heapBytes();
-                last.compact();
-                nodeBytes += last.heapBytes();
+                nodeBytes += last.compact();
             }
             last = new StreamNode(id.ms());
             nodes.add(last);
-        } else {
-            nodeBytes -= last.heapBytes();
+            nodeBytes += last.heapBytes();
         }
-        last.append(id.ms(), id.seq(), argv, from, to);
-        nodeBytes += last.heapBytes();
+        // the node's footprint changes only when its array is reallocated
+        nodeBytes += last.append(id.ms(), id.seq(), argv, from, to);
         if (length == 0) {
             firstId = id;
         }
