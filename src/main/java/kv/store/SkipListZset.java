@@ -157,8 +157,12 @@ final class SkipListZset implements ZsetEncoding {
     private int length;
     private final ZsetMemberTable table;
     private long nodeBytes;
-    // scratch for insert/delete (one thread owns the data)
-    private final Node[] update = new Node[MAX_LEVEL];
+    /**
+     * Scratch for insert (one thread owns the data). The predecessor arrays are not kept like
+     * this: each walk fills a fresh one. A long-lived array would be in the old generation, and
+     * every node reference stored into it would cost G1 a card to refine; a young array costs
+     * an allocation and no barrier work.
+     */
     private final int[] rankAt = new int[MAX_LEVEL];
     /** The node the last {@link #score} call found (or null); cleared whenever a node leaves the list. */
     private Node found;
@@ -209,6 +213,7 @@ final class SkipListZset implements ZsetEncoding {
     private void link(Node node) {
         double score = node.score;
         byte[] member = node.member;
+        Node[] update = new Node[Math.max(level, node.level())];
         Node x = head;
         for (int i = level - 1; i >= 0; i--) {
             rankAt[i] = i == level - 1 ? 0 : rankAt[i + 1];
@@ -247,16 +252,10 @@ final class SkipListZset implements ZsetEncoding {
         }
         length++;
         nodeBytes += node.heapBytes();
-        clearScratch(level);
-    }
-
-    /** Drops the scratch references to nodes (levels below {@code used}), so no removed node stays reachable. */
-    private void clearScratch(int used) {
-        java.util.Arrays.fill(update, 0, used, null);
     }
 
     /** Unlinks {@code x} given its predecessors in {@code update}. */
-    private void unlink(Node x) {
+    private void unlink(Node x, Node[] update) {
         for (int i = 0; i < level; i++) {
             if (update[i].next(i) == x) {
                 if (i > 0) {
@@ -280,7 +279,7 @@ final class SkipListZset implements ZsetEncoding {
     }
 
     /** Fills {@code update} with the predecessors of (score, member) on every level. */
-    private Node findUpdate(double score, byte[] member) {
+    private Node findUpdate(double score, byte[] member, Node[] update) {
         Node x = head;
         for (int i = level - 1; i >= 0; i--) {
             Node n;
@@ -305,10 +304,9 @@ final class SkipListZset implements ZsetEncoding {
             return;
         }
         // moves: the same node is relinked at its new place (the member table keeps pointing to it)
-        int used = level;
-        findUpdate(x.score, member);
-        unlink(x);
-        clearScratch(used);
+        Node[] update = new Node[level];
+        findUpdate(x.score, member, update);
+        unlink(x, update);
         x.score = score;
         x.backward = null;
         link(x);
@@ -320,12 +318,11 @@ final class SkipListZset implements ZsetEncoding {
         if (n == null) {
             return false;
         }
-        int used = level;
-        Node x = findUpdate(n.score, member);
-        unlink(x);
+        Node[] update = new Node[level];
+        Node x = findUpdate(n.score, member, update);
+        unlink(x, update);
         found = null;
         table.remove(member);
-        clearScratch(used);
         return true;
     }
 
@@ -407,7 +404,7 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public void deleteRange(int from, int to) {
-        int used = level;
+        Node[] update = new Node[level];
         Node x = head;
         int traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
@@ -421,16 +418,16 @@ final class SkipListZset implements ZsetEncoding {
         found = null;
         for (int r = from; r <= to && x != null; r++) {
             Node next = x.next0;
-            unlink(x);
+            unlink(x, update);
             table.remove(x.member);
             x = next;
         }
-        clearScratch(used);
     }
 
     @Override
     public long heapBytes() {
-        return 56 + head.heapBytes() + nodeBytes + table.heapBytes() + Memory.arrayBytes(4 * MAX_LEVEL) * 2;
+        // 48: header, five references, level, length, nodeBytes; then the rankAt scratch array
+        return 48 + head.heapBytes() + nodeBytes + table.heapBytes() + Memory.arrayBytes(4 * MAX_LEVEL);
     }
 
     @Override
