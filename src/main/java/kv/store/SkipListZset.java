@@ -157,12 +157,8 @@ final class SkipListZset implements ZsetEncoding {
     private int length;
     private final ZsetMemberTable table;
     private long nodeBytes;
-    /**
-     * Scratch for insert (one thread owns the data). The predecessor arrays are not kept like
-     * this: each walk fills a fresh one. A long-lived array would be in the old generation, and
-     * every node reference stored into it would cost G1 a card to refine; a young array costs
-     * an allocation and no barrier work.
-     */
+    // scratch for insert/delete (one thread owns the data)
+    private final Node[] update = new Node[MAX_LEVEL];
     private final int[] rankAt = new int[MAX_LEVEL];
     /** The node the last {@link #score} call found (or null); cleared whenever a node leaves the list. */
     private Node found;
@@ -213,7 +209,6 @@ final class SkipListZset implements ZsetEncoding {
     private void link(Node node) {
         double score = node.score;
         byte[] member = node.member;
-        Node[] update = new Node[Math.max(level, node.level())];
         Node x = head;
         for (int i = level - 1; i >= 0; i--) {
             rankAt[i] = i == level - 1 ? 0 : rankAt[i + 1];
@@ -252,10 +247,16 @@ final class SkipListZset implements ZsetEncoding {
         }
         length++;
         nodeBytes += node.heapBytes();
+        clearScratch(level);
+    }
+
+    /** Drops the scratch references to nodes (levels below {@code used}), so no removed node stays reachable. */
+    private void clearScratch(int used) {
+        java.util.Arrays.fill(update, 0, used, null);
     }
 
     /** Unlinks {@code x} given its predecessors in {@code update}. */
-    private void unlink(Node x, Node[] update) {
+    private void unlink(Node x) {
         for (int i = 0; i < level; i++) {
             if (update[i].next(i) == x) {
                 if (i > 0) {
@@ -279,7 +280,7 @@ final class SkipListZset implements ZsetEncoding {
     }
 
     /** Fills {@code update} with the predecessors of (score, member) on every level. */
-    private Node findUpdate(double score, byte[] member, Node[] update) {
+    private Node findUpdate(double score, byte[] member) {
         Node x = head;
         for (int i = level - 1; i >= 0; i--) {
             Node n;
@@ -304,9 +305,10 @@ final class SkipListZset implements ZsetEncoding {
             return;
         }
         // moves: the same node is relinked at its new place (the member table keeps pointing to it)
-        Node[] update = new Node[level];
-        findUpdate(x.score, member, update);
-        unlink(x, update);
+        int used = level;
+        findUpdate(x.score, member);
+        unlink(x);
+        clearScratch(used);
         x.score = score;
         x.backward = null;
         link(x);
@@ -318,11 +320,12 @@ final class SkipListZset implements ZsetEncoding {
         if (n == null) {
             return false;
         }
-        Node[] update = new Node[level];
-        Node x = findUpdate(n.score, member, update);
-        unlink(x, update);
+        int used = level;
+        Node x = findUpdate(n.score, member);
+        unlink(x);
         found = null;
         table.remove(member);
+        clearScratch(used);
         return true;
     }
 
@@ -404,7 +407,7 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public void deleteRange(int from, int to) {
-        Node[] update = new Node[level];
+        int used = level;
         Node x = head;
         int traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
@@ -418,16 +421,16 @@ final class SkipListZset implements ZsetEncoding {
         found = null;
         for (int r = from; r <= to && x != null; r++) {
             Node next = x.next0;
-            unlink(x, update);
+            unlink(x);
             table.remove(x.member);
             x = next;
         }
+        clearScratch(used);
     }
 
     @Override
     public long heapBytes() {
-        // 48: header, five references, level, length, nodeBytes; then the rankAt scratch array
-        return 48 + head.heapBytes() + nodeBytes + table.heapBytes() + Memory.arrayBytes(4 * MAX_LEVEL);
+        return 56 + head.heapBytes() + nodeBytes + table.heapBytes() + Memory.arrayBytes(4 * MAX_LEVEL) * 2;
     }
 
     @Override
