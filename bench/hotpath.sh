@@ -8,7 +8,7 @@
 # by the requests. CPU per request is what machine load disturbs least; rps is shown too.
 # Report: medians over the rounds, and each KV's ratio to redis (CPU: KV/redis, lower is better).
 #
-# Usage: bench/hotpath.sh [--rounds N] [-n N] [-P N] [-r N] [-t LIST] [--warmup N] [--jar NAME=PATH ...]
+# Usage: bench/hotpath.sh [--rounds N] [-n N] [-P N] [-r N] [-t LIST] [--warmup N] [--jar NAME=PATH ...] [--cmd NAME=COMMAND ...]
 #   --rounds N   interleaved rounds, median taken (default 5)
 #   -n N         requests per run (default 2000000)
 #   -P N         pipeline depth (default 16)
@@ -17,6 +17,8 @@
 #   --warmup N   untimed requests of each test per server first (default 2000000: JIT settled)
 #   --jar N=P    a KV build to measure as N (repeatable; default kv=target/quarkus-app/quarkus-run.jar),
 #                e.g. --jar before=/tmp/before/quarkus-run.jar --jar after=target/quarkus-app/quarkus-run.jar
+#   --cmd N=C    a test N (name it in -t) that runs the command line C instead of a built-in test
+#                (repeatable), e.g. --cmd hsets='HSET hash:__rand_int__ field:__rand_int__ value'
 # JAVA_OPTS is passed to every KV. Output: bench/out/hotpath-<ts>.txt and .tsv.
 set -euo pipefail
 
@@ -26,6 +28,7 @@ source "$root/bench/lib.sh"
 
 rounds=5; requests=2000000; warmup=2000000; pipeline=16; keyspace=100000; tests="get,set,incr,lpush,lpop,mset"
 declare -a JARS=()
+declare -A CMD=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --rounds) rounds="$2"; shift 2 ;;
@@ -35,7 +38,8 @@ while [[ $# -gt 0 ]]; do
         -t) tests="$2"; shift 2 ;;
         --warmup) warmup="$2"; shift 2 ;;
         --jar) JARS+=("$2"); shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        --cmd) CMD["${2%%=*}"]="${2#*=}"; shift 2 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "hotpath.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
@@ -85,13 +89,20 @@ for j in "${JARS[@]}"; do
     names+=("${j%%=*}")
 done
 
-bench() {                     # bench PORT TESTS N → csv on stdout
-    local args=(-h "$host" -p "$1" -c 50 -P "$pipeline" -n "$3" -t "$2" --csv)
+bench() {                     # bench PORT TEST N → csv on stdout
+    local args=(-h "$host" -p "$1" -c 50 -P "$pipeline" -n "$3" --csv)
     [[ $keyspace != 0 ]] && args+=(-r "$keyspace")
-    timeout 900 redis-benchmark "${args[@]}" 2>/dev/null
+    if [[ -n ${CMD[$2]:-} ]]; then
+        # shellcheck disable=SC2086 # the command line is split into its arguments
+        timeout 900 redis-benchmark "${args[@]}" ${CMD[$2]} 2>/dev/null
+    else
+        timeout 900 redis-benchmark "${args[@]}" -t "$2" 2>/dev/null
+    fi
 }
 log "warm-up ($warmup requests of each test per server)"
-for s in "${names[@]}"; do bench "${PORT[$s]}" "$tests" "$warmup" >/dev/null || true; done
+for s in "${names[@]}"; do
+    for t in ${tests//,/ }; do bench "${PORT[$s]}" "$t" "$warmup" >/dev/null || true; done
+done
 
 : >"$tsv"
 for ((r = 1; r <= rounds; r++)); do

@@ -92,12 +92,25 @@ final class ListCommands {
             c.reply().integer(fresh.size());
             return;
         }
-        list = ListEncoding.growing(list, c.args(), 2, c.argc() - 1, fill);
+        ListValue grown = ListEncoding.growing(list, c.args(), 2, c.argc() - 1, fill);
         for (int i = 2; i < c.argc(); i++) {
-            list.push(head, c.arg(i), fill);
+            grown.push(head, c.arg(i), fill);
         }
-        db.modified(key, list);
-        c.reply().integer(list.size());
+        settle(db, key, list, grown);
+        c.reply().integer(grown.size());
+    }
+
+    /**
+     * Ends a {@link Db#modify} of the list {@code before}, now {@code after}: the value is stored
+     * again only when a conversion replaced it (storing the same reference into the key table
+     * would still cost G1 a card to refine).
+     */
+    private static void settle(Db db, byte[] key, ListValue before, ListValue after) {
+        if (after == before) {
+            db.modified(key);
+        } else {
+            db.modified(key, after);
+        }
     }
 
     /** Bytes the packed entries of arguments {@code from..} take, to size a new list exactly. */
@@ -120,9 +133,9 @@ final class ListCommands {
             db.put(key, fresh);
             return;
         }
-        list = ListEncoding.growing(list, ListEncoding.movedBytes(value), 1, fill);
-        list.push(head, value, fill);
-        db.modified(key, list);
+        ListValue grown = ListEncoding.growing(list, ListEncoding.movedBytes(value), 1, fill);
+        grown.push(head, value, fill);
+        settle(db, key, list, grown);
     }
 
     // ---- pops ----
@@ -151,7 +164,7 @@ final class ListCommands {
             return;
         }
         c.reply().bulk(list.pop(head));
-        db.modified(key, ListEncoding.shrinking(list, fill(c)));
+        settle(db, key, list, ListEncoding.shrinking(list, fill(c)));
     }
 
     /** A non-negative integer argument, else Redis' "must be positive" errors. */
@@ -172,7 +185,7 @@ final class ListCommands {
         for (long i = 0; i < n; i++) {
             c.reply().bulk(list.pop(head));
         }
-        db.modified(key, ListEncoding.shrinking(list, fill(c)));
+        settle(db, key, list, ListEncoding.shrinking(list, fill(c)));
         return n;
     }
 
@@ -348,9 +361,9 @@ final class ListCommands {
         Db db = c.db();
         int fill = fill(c);
         list = db.modify(key, ValueType.LIST);
-        list = ListEncoding.growing(list, c.args(), 3, 3, fill);
-        list.set(index, c.arg(3), fill);
-        db.modified(key, ListEncoding.shrinking(list, fill));
+        ListValue grown = ListEncoding.growing(list, c.args(), 3, 3, fill);
+        grown.set(index, c.arg(3), fill);
+        settle(db, key, list, ListEncoding.shrinking(grown, fill));
         c.reply().ok();
     }
 
@@ -382,7 +395,7 @@ final class ListCommands {
         if (pivot >= 0) {
             target.insert(after ? pivot + 1 : pivot, c.arg(4), fill);
         }
-        db.modified(key, target);
+        settle(db, key, list, target);
         c.reply().integer(pivot < 0 ? -1 : target.size());
     }
 
@@ -410,7 +423,7 @@ final class ListCommands {
         Db db = c.db();
         list = db.modify(key, ValueType.LIST);
         long removed = list.removeMatching(c.arg(3), count == Long.MIN_VALUE ? Long.MIN_VALUE + 1 : count);
-        db.modified(key, ListEncoding.shrinking(list, fill(c)));
+        settle(db, key, list, ListEncoding.shrinking(list, fill(c)));
         c.reply().integer(removed);
     }
 
@@ -454,7 +467,7 @@ final class ListCommands {
         Db db = c.db();
         list = db.modify(key, ValueType.LIST);
         list.trim(keepFrom, keep);
-        db.modified(key, ListEncoding.shrinking(list, fill(c)));
+        settle(db, key, list, ListEncoding.shrinking(list, fill(c)));
         c.reply().ok();
     }
 
@@ -472,7 +485,7 @@ final class ListCommands {
         Db db = c.db();
         ListValue list = db.modify(src, ValueType.LIST);
         byte[] value = list.pop(fromHead);
-        db.modified(src, ListEncoding.shrinking(list, fill(c)));
+        settle(db, src, list, ListEncoding.shrinking(list, fill(c)));
         pushMoved(c, dst, value, toHead);
         c.reply().bulk(value);
     }
@@ -544,7 +557,7 @@ final class ListCommands {
                 continue;
             }
             byte[] value = list.pop(head);
-            db.modified(key, ListEncoding.shrinking(list, fill(c)));
+            settle(db, key, list, ListEncoding.shrinking(list, fill(c)));
             c.reply().array(2);
             c.reply().bulk(key);
             c.reply().bulk(value);

@@ -53,41 +53,27 @@ final class SetCommands {
         byte[] key = c.arg(1);
         Db db = c.db();
         SetValue.Limits limits = limits(c);
-        SetValue s = peekSet(c, key);
-        if (s == null) {
+        // one key lookup and one member lookup each: a SADD that adds nothing (add changes
+        // nothing then, not even the encoding) ends the modification as unmodified
+        SetValue s = db.modify(key, ValueType.SET);
+        boolean create = s == null;
+        if (create) {
             s = SetValue.create(c.arg(2), c.argc() - 2, limits);
-            int added = 0;
-            for (int i = 2; i < c.argc(); i++) {
-                if (s.add(c.arg(i), limits)) {
-                    added++;
-                }
-            }
-            db.put(key, s);
-            c.reply().integer(added);
-            return;
         }
-        if (!anyAbsent(c, s, 2)) {
-            c.reply().integer(0);
-            return;
-        }
-        s = db.modify(key, ValueType.SET);
         int added = 0;
         for (int i = 2; i < c.argc(); i++) {
             if (s.add(c.arg(i), limits)) {
                 added++;
             }
         }
-        db.modified(key);
-        c.reply().integer(added);
-    }
-
-    private static boolean anyAbsent(Call c, SetValue s, int from) {
-        for (int i = from; i < c.argc(); i++) {
-            if (!s.contains(c.arg(i))) {
-                return true;
-            }
+        if (create) {
+            db.put(key, s);
+        } else if (added == 0) {
+            db.unmodified(key);
+        } else {
+            db.modified(key);
         }
-        return false;
+        c.reply().integer(added);
     }
 
     private static void srem(Call c) {

@@ -26,14 +26,28 @@ final class PackedMembers {
         return count;
     }
 
-    /** Offset of the entry holding {@code m}, or -1. */
+    /**
+     * Offset of the entry holding {@code m}, or -1. One decode per entry (one-byte lengths
+     * inline), and a member's last byte compared before the whole (members often share a prefix).
+     */
     int find(byte[] m) {
-        for (int p = 0; p < used; p = next(p)) {
-            int len = length(p);
-            int start = dataStart(p);
-            if (len == m.length && Arrays.equals(buf, start, start + len, m, 0, len)) {
+        int n = m.length;
+        byte last = n == 0 ? 0 : m[n - 1];
+        byte[] b = buf;
+        int p = 0;
+        while (p < used) {
+            int len = b[p];
+            int start;
+            if (len >= 0) {
+                start = p + 1;
+            } else {
+                len = length(p);
+                start = dataStart(p);
+            }
+            if (len == n && (n == 0 || b[start + n - 1] == last) && Arrays.equals(b, start, start + n, m, 0, n)) {
                 return p;
             }
+            p = start + len;
         }
         return -1;
     }

@@ -172,10 +172,14 @@ final class PackedZset implements ZsetEncoding {
         return e;
     }
 
-    /** Offset of the entry holding {@code member}, or -1; scores are skipped, not decoded. */
+    /**
+     * Offset of the entry holding {@code member}, or -1; scores are skipped, not decoded, and a
+     * member's last byte is compared before the whole (members often share a prefix).
+     */
     private int offsetOf(byte[] member) {
         byte[] b = buf;
         int length = member.length;
+        byte last = length == 0 ? 0 : member[length - 1];
         int p = 0;
         while (p < b.length) {
             int at = p;
@@ -188,7 +192,7 @@ final class PackedZset implements ZsetEncoding {
                 shift += 7;
             } while (x < 0);
             int len = header >>> 1;
-            if (len == length && Arrays.equals(b, p, p + len, member, 0, len)) {
+            if (len == length && (len == 0 || b[p + len - 1] == last) && Arrays.equals(b, p, p + len, member, 0, len)) {
                 return at;
             }
             p += len;
@@ -211,14 +215,7 @@ final class PackedZset implements ZsetEncoding {
 
     @Override
     public void insert(byte[] member, double score) {
-        Entry e = new Entry();
-        int at = buf.length;
-        for (boolean ok = e.at(0); ok; ok = e.next()) {
-            if (e.compareTo(score, member) > 0) {
-                at = e.off;
-                break;
-            }
-        }
+        int at = insertionPoint(member, score, -1);
         int size = entrySize(member, score);
         byte[] nb = new byte[buf.length + size];
         System.arraycopy(buf, 0, nb, 0, at);
@@ -227,11 +224,41 @@ final class PackedZset implements ZsetEncoding {
         replace(nb, 1);
     }
 
+    /** Offset of the first entry, other than the one at {@code skip}, that sorts after (score, member); the array's end if none. */
+    private int insertionPoint(byte[] member, double score, int skip) {
+        Entry e = new Entry();
+        for (boolean ok = e.at(0); ok; ok = e.next()) {
+            if (e.off != skip && e.compareTo(score, member) > 0) {
+                return e.off;
+            }
+        }
+        return buf.length;
+    }
+
+    /** Moves the member's entry to its new place in one new array (not a removal, then an insertion: two). */
     @Override
     public void update(byte[] member, double old, double score) {
         Entry e = find(member);
-        removeSpan(e.off, e.end, 1);
-        insert(member, score);
+        int from = e.off;
+        int to = e.end;
+        int at = insertionPoint(member, score, from);
+        int size = entrySize(member, score);
+        byte[] nb = new byte[buf.length - (to - from) + size];
+        if (at <= from) {
+            // [0, at) new [at, from) [to, end)
+            System.arraycopy(buf, 0, nb, 0, at);
+            writeEntry(nb, at, member, score);
+            System.arraycopy(buf, at, nb, at + size, from - at);
+            System.arraycopy(buf, to, nb, from + size, buf.length - to);
+        } else {
+            // [0, from) [to, at) new [at, end)
+            System.arraycopy(buf, 0, nb, 0, from);
+            System.arraycopy(buf, to, nb, from, at - to);
+            int mid = from + at - to;
+            writeEntry(nb, mid, member, score);
+            System.arraycopy(buf, at, nb, mid + size, buf.length - at);
+        }
+        replace(nb, 0);
     }
 
     private void removeSpan(int from, int to, int entries) {
