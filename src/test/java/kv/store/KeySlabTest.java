@@ -191,4 +191,54 @@ class KeySlabTest {
         assertNull(db.read(k("key:0")));
         assertArrayEquals(k("new:1"), (byte[]) db.read(k("key:1")));
     }
+
+    /**
+     * A freeze in the middle of an incremental resize captures both tables: each key is seen once
+     * (in the old table or the new one), whatever migrates, shifts or is freed afterwards.
+     */
+    @Test
+    void frozenDbTakenDuringAResizeSeesEachKeyOnce() {
+        Keyspace ks = new Keyspace(1);
+        Db db = ks.db(0);
+        int n = 0;
+        // grow until a resize has just started (the new table gets 16 slots per operation at most)
+        while (true) {
+            db.put(k("key:" + n), k("v" + n));
+            n++;
+            if (n > 1000) {
+                FrozenDb probe = db.freeze();
+                boolean resizing = probe.slots() > 2048 && probe.slots() != Integer.highestOneBit(probe.slots());
+                probe.close();
+                if (resizing) {
+                    break;
+                }
+            }
+        }
+        // a few more inserts migrate some old slots before the freeze: the copies must skip them there
+        for (int i = 0; i < 20; i++, n++) {
+            db.put(k("key:" + n), k("v" + n));
+        }
+        FrozenDb frozen = db.freeze();
+        // migrate the rest, delete some (backward shifts, frees), add more (a further resize)
+        for (int i = 0; i < n; i += 2) {
+            db.remove(k("key:" + i));
+        }
+        for (int i = n; i < 3 * n; i++) {
+            db.put(k("key:" + i), k("later"));
+        }
+        db.migrateUntil(Long.MAX_VALUE);
+        Map<String, Integer> seen = new HashMap<>();
+        for (int slot = 0; slot < frozen.slots(); slot++) {
+            byte[] key = frozen.keyAt(slot);
+            if (key != null) {
+                String name = new String(key, StandardCharsets.UTF_8);
+                seen.merge(name, 1, Integer::sum);
+                assertEquals("v" + name.substring(4), new String((byte[]) frozen.valueAt(slot), StandardCharsets.UTF_8));
+            }
+            frozen.passed(slot);
+        }
+        frozen.close();
+        assertEquals(n, seen.size());
+        assertTrue(seen.values().stream().allMatch(c -> c == 1), "no key seen twice");
+    }
 }
