@@ -621,10 +621,15 @@ public final class Db {
         return i;
     }
 
-    /** Background progress on incremental table resizes, until {@code deadlineNanos}. */
+    /**
+     * Background progress on incremental table resizes, until {@code deadlineNanos}; and a slab left
+     * without records gives its last page back.
+     */
     public void migrateUntil(long deadlineNanos) {
         main.migrateUntil(deadlineNanos);
         expires.migrateUntil(deadlineNanos);
+        main.slab().trimIfEmpty();
+        expires.slab().trimIfEmpty();
     }
 
     /**
