@@ -358,12 +358,15 @@ public final class Db {
         return true;
     }
 
-    /** Empties the database (FLUSHDB): O(1), the old tables go to the garbage collector. */
+    /**
+     * Empties the database (FLUSHDB): O(1), the old arrays and slab pages go to the garbage
+     * collector, or stay with a snapshot that still reads them (which counts them as its own then).
+     */
     public void clear() {
         keyspace.beforeDbChange(this, null, KeyEvent.FLUSHED);
         keyspace.countChanges(main.size());
-        main = new KeyTable();
-        expires = new ExpireTable();
+        main.clear();
+        expires.clear();
         volatileHashes = new KeySet();
         entryBytes = 0;
         modifying = 0;

@@ -393,4 +393,33 @@ class KeySlabTest {
         db.migrateUntil(Long.MAX_VALUE);
         assertEquals(0, db.slabPageBytes());
     }
+
+    @Test
+    void aFlushUnderASnapshotLeavesItsPagesToTheSnapshotWhichCountsThem() {
+        Keyspace ks = new Keyspace(1);
+        Db db = ks.db(0);
+        for (int i = 0; i < 50_000; i++) {
+            db.put(k("key:" + i), k("value:" + i));
+        }
+        long pages = db.slabPageBytes();
+        FrozenDb frozen = db.freeze();
+        assertEquals(0, frozen.copiedBytes());
+        db.clear();
+        assertEquals(0, db.slabPageBytes(), "the live database holds no page");
+        assertTrue(frozen.copiedBytes() >= pages, "the snapshot counts the pages only it holds");
+        db.put(k("after"), k("flush"));
+        int seen = 0;
+        for (int slot = 0; slot < frozen.slots(); slot++) {
+            byte[] key = frozen.keyAt(slot);
+            if (key != null) {
+                String name = new String(key, StandardCharsets.UTF_8);
+                assertEquals("value:" + name.substring(4), new String((byte[]) frozen.valueAt(slot), StandardCharsets.UTF_8));
+                seen++;
+            }
+        }
+        assertEquals(50_000, seen);
+        frozen.close();
+        assertArrayEquals(k("flush"), (byte[]) db.read(k("after")));
+        assertEquals(1, db.size());
+    }
 }
