@@ -61,4 +61,12 @@ public class KeyspaceBenchmark {
     public void overwrite() {
         db.put(nextKey(), StringValues.of(value));
     }
+
+    /** A delete and a re-insert: the backward-shift delete and the insert path. */
+    @Benchmark
+    public void deleteInsert() {
+        byte[] key = nextKey();
+        db.remove(key);
+        db.put(key, StringValues.of(value));
+    }
 }

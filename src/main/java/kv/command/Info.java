@@ -220,12 +220,13 @@ public final class Info {
         field(sb, "kv_heap_used", m.heapUsed());
         field(sb, "kv_heap_committed", m.heapCommitted());
         field(sb, "kv_heap_max", m.heapMax());
-        // the key slabs: pages held, records in them, and their ratio (free space not yet reused)
+        // the key slabs: pages held, records in them, and their ratio (free space not yet reused or
+        // given back); pages held with no record in use (until the cron, or a snapshot's end) count against 1 byte
         long slabPages = s.keyspace().slabPageBytes();
         long slabUsed = s.keyspace().slabLiveBytes();
         field(sb, "kv_slab_pages", slabPages);
         field(sb, "kv_slab_used", slabUsed);
-        field(sb, "kv_slab_frag_ratio", twoDigits(slabUsed == 0 ? 0 : (double) slabPages / slabUsed));
+        field(sb, "kv_slab_frag_ratio", twoDigits(slabPages == 0 ? 1 : (double) slabPages / Math.max(1, slabUsed)));
         long gcCount = 0;
         long gcMillis = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

@@ -426,12 +426,15 @@ public final class Db {
         return true;
     }
 
-    /** Empties the database (FLUSHDB): O(1), the old tables go to the garbage collector. */
+    /**
+     * Empties the database (FLUSHDB): O(1), the old arrays and slab pages go to the garbage
+     * collector, or stay with a snapshot that still reads them (which counts them as its own then).
+     */
     public void clear() {
         keyspace.beforeDbChange(this, null, KeyEvent.FLUSHED);
         keyspace.countChanges(main.size());
-        main = new KeyTable();
-        expires = new ExpireTable();
+        main.clear();
+        expires.clear();
         volatileHashes = new KeySet();
         entryBytes = 0;
         modifying = 0;
@@ -708,10 +711,15 @@ public final class Db {
         return i;
     }
 
-    /** Background progress on incremental table resizes, until {@code deadlineNanos}. */
+    /**
+     * Background progress on incremental table resizes, until {@code deadlineNanos}; and a slab left
+     * without records gives its last page back.
+     */
     public void migrateUntil(long deadlineNanos) {
         main.migrateUntil(deadlineNanos);
         expires.migrateUntil(deadlineNanos);
+        main.slab().trimIfEmpty();
+        expires.slab().trimIfEmpty();
     }
 
     /**

@@ -103,7 +103,7 @@ final class ExpireTable extends SlabKeyTable {
         if (slot < 0) {
             return false;
         }
-        removeAt(slot);
+        removeRecordAt(slot);
         return true;
     }
 
@@ -116,11 +116,11 @@ final class ExpireTable extends SlabKeyTable {
         if (slot < 0) {
             return false;
         }
-        removeAt(slot);
+        removeRecordAt(slot);
         return true;
     }
 
     void removeSlot(int slot) {
-        removeAt(slot);
+        removeRecordAt(slot);
     }
 }

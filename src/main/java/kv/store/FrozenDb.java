@@ -82,9 +82,17 @@ public final class FrozenDb {
         }
     }
 
-    /** Heap bytes of the slot chunks copied because of writes since the freeze, not yet released. */
+    /**
+     * Heap bytes held for this copy alone: the slot chunks copied because of writes since the freeze,
+     * not yet released, and the slab pages of a table flushed since (kept only for this copy).
+     */
     public long copiedBytes() {
-        return main.copiedBytes() + (expires == null ? 0 : expires.copiedBytes());
+        return main.copiedBytes() + heldAlone(mainTable, main)
+                + (expires == null ? 0 : expires.copiedBytes() + heldAlone(expiresTable, expires));
+    }
+
+    private static long heldAlone(SlabKeyTable table, SlotCopies copies) {
+        return table.slab() == copies.slab() ? 0 : copies.slab().pageBytes();
     }
 
     /** Stops keeping copies (idempotent). */

@@ -45,7 +45,7 @@ final class KeyHash {
         h *= 0xC4CEB9FE1A85EC53L;
         h ^= h >>> 33;
         int r = (int) h;
-        // 0 marks an empty slot in the tables' hash arrays (OpenKeyTable.probe)
-        return r == 0 ? 1 : r;
+        // 0 and 1 mark empty and migrated slots in the tables' hash arrays (HashSlots.EMPTY, MOVED)
+        return (r & ~1) == 0 ? 2 : r;
     }
 }

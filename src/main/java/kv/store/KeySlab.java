@@ -16,9 +16,14 @@ import kv.util.BulkSink;
  * with a free list (a stack of references) per class; a bigger record gets a page of its own,
  * dropped when it is freed.
  *
+ * <p>A shared page whose last record is freed is given back at once (its free-list entries go
+ * stale and are swept out later, see {@link #retire}), except the page being filled; a slab with no
+ * record at all drops that one too when the cron calls {@link #trimIfEmpty}. So a big DEL, expiry
+ * wave or a database emptied key by key returns its pages, not just its bytes.
+ *
  * <p>While a snapshot reads records through copies of a table's reference arrays, freed space must
- * not be reused: between {@link #hold} and the matching {@link #unhold}, frees are deferred. Data
- * thread only.
+ * not be reused: between {@link #hold} and the matching {@link #unhold}, frees are deferred (so no
+ * page is given back meanwhile either). Data thread only.
  */
 final class KeySlab {
     /**
@@ -47,6 +52,18 @@ final class KeySlab {
     private int holds;
     private long[] deferred = new long[0];
     private int deferredCount;
+    /** Records in each shared page, and free-list entries pointing into it (by page index). */
+    private int[] pageRecords = new int[4];
+    private int[] pageFreeEntries = new int[4];
+    /**
+     * Free-list entries pointing into given-back pages: skipped when popped, swept out when they
+     * outnumber the valid ones. Until then the pages' indexes stay {@link #retired}, not reused, so
+     * a stale entry can never point into a new page.
+     */
+    private long staleEntries;
+    private long freeEntries;
+    private int[] retired = new int[0];
+    private int retiredCount;
     /** Bytes of all pages held. */
     private long pageBytes;
     /** Bytes of the records in use (size-class rounded). */
@@ -183,16 +200,64 @@ final class KeySlab {
     }
 
     private void release(long ref, int size) {
+        int p = page(ref);
         if (size > MAX_CLASS_BYTES) {
-            pageBytes -= pages[page(ref)].length;
-            pages[page(ref)] = null;
-            if (freePageCount == freePages.length) {
-                freePages = Arrays.copyOf(freePages, Math.max(8, freePageCount * 2));
-            }
-            freePages[freePageCount++] = page(ref);
+            pageBytes -= pages[p].length;
+            pages[p] = null;
+            reusePageIndex(p);
         } else {
             push(spaceOf(size) >>> 3, ref);
+            if (--pageRecords[p] == 0 && p != bumpPage) {
+                retire(p);
+            }
         }
+    }
+
+    private void reusePageIndex(int p) {
+        if (freePageCount == freePages.length) {
+            freePages = Arrays.copyOf(freePages, Math.max(8, freePageCount * 2));
+        }
+        freePages[freePageCount++] = p;
+    }
+
+    /** Gives back shared page {@code p}, which holds no record: all its space is in free-list entries, now stale. */
+    private void retire(int p) {
+        pageBytes -= PAGE_BYTES;
+        pages[p] = null;
+        staleEntries += pageFreeEntries[p];
+        freeEntries -= pageFreeEntries[p];
+        pageFreeEntries[p] = 0;
+        if (retiredCount == retired.length) {
+            retired = Arrays.copyOf(retired, Math.max(8, retiredCount * 2));
+        }
+        retired[retiredCount++] = p;
+        // amortised: a sweep costs the entries it reads, at most three per stale entry it drops
+        if (staleEntries > 1024 && staleEntries > freeEntries / 2) {
+            sweepStaleEntries();
+        }
+    }
+
+    /** Drops the free-list entries of given-back pages; their indexes can then serve new pages. */
+    private void sweepStaleEntries() {
+        for (int c = 0; c < freeLists.length; c++) {
+            long[] list = freeLists[c];
+            int n = freeCounts[c];
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                if (pages[page(list[i])] != null) {
+                    list[kept++] = list[i];
+                }
+            }
+            freeCounts[c] = kept;
+            if (list != null && kept < list.length / 4) {
+                freeLists[c] = kept == 0 ? null : Arrays.copyOf(list, Math.max(16, kept * 2));
+            }
+        }
+        staleEntries = 0;
+        for (int i = 0; i < retiredCount; i++) {
+            reusePageIndex(retired[i]);
+        }
+        retiredCount = 0;
     }
 
     private void push(int sizeClass, long ref) {
@@ -203,6 +268,8 @@ final class KeySlab {
         }
         list[n] = ref;
         freeCounts[sizeClass] = n + 1;
+        pageFreeEntries[page(ref)]++;
+        freeEntries++;
     }
 
     private long allocate(int size) {
@@ -213,21 +280,35 @@ final class KeySlab {
         }
         int sizeClass = space >>> 3;
         int n = freeCounts[sizeClass];
-        if (n > 0) {
-            freeCounts[sizeClass] = n - 1;
-            return freeLists[sizeClass][n - 1];
+        while (n > 0) {
+            long ref = freeLists[sizeClass][--n];
+            freeCounts[sizeClass] = n;
+            int p = page(ref);
+            if (pages[p] == null) {
+                staleEntries--;
+                continue;
+            }
+            pageFreeEntries[p]--;
+            freeEntries--;
+            pageRecords[p]++;
+            return ref;
         }
         if (bumpPage == 0 || bumpOffset + space > PAGE_BYTES) {
             int rest = PAGE_BYTES - bumpOffset;
-            if (bumpPage != 0 && rest >= 8) {
+            int full = bumpPage;
+            if (full != 0 && rest >= 8) {
                 // the tail of the full page serves later records of exactly its size
-                push(rest >>> 3, (long) bumpPage << 32 | bumpOffset);
+                push(rest >>> 3, (long) full << 32 | bumpOffset);
             }
             bumpPage = newPage(PAGE_BYTES);
             bumpOffset = 0;
+            if (full != 0 && pageRecords[full] == 0) {
+                retire(full);
+            }
         }
         long ref = (long) bumpPage << 32 | bumpOffset;
         bumpOffset += space;
+        pageRecords[bumpPage]++;
         return ref;
     }
 
@@ -238,6 +319,8 @@ final class KeySlab {
         } else {
             if (pageCount == pages.length) {
                 pages = Arrays.copyOf(pages, pageCount * 2);
+                pageRecords = Arrays.copyOf(pageRecords, pageCount * 2);
+                pageFreeEntries = Arrays.copyOf(pageFreeEntries, pageCount * 2);
             }
             index = pageCount++;
         }
@@ -258,6 +341,29 @@ final class KeySlab {
             }
             deferred = new long[0];
             deferredCount = 0;
+        }
+    }
+
+    /**
+     * Gives back the page being filled when no record is left (a database emptied key by key) and
+     * no snapshot holds the slab. Called by the cron, not on the last free, so that a key added and
+     * deleted over and over does not allocate a page each time.
+     */
+    void trimIfEmpty() {
+        if (liveBytes == 0 && holds == 0 && pageBytes > 0) {
+            Arrays.fill(pages, null);
+            pageCount = 1;
+            freePageCount = 0;
+            retiredCount = 0;
+            Arrays.fill(pageRecords, 0);
+            Arrays.fill(pageFreeEntries, 0);
+            Arrays.fill(freeLists, null);
+            Arrays.fill(freeCounts, 0);
+            staleEntries = 0;
+            freeEntries = 0;
+            bumpPage = 0;
+            bumpOffset = 0;
+            pageBytes = 0;
         }
     }
 

@@ -157,6 +157,6 @@ final class KeyTable extends SlabKeyTable {
     }
 
     void remove(int slot) {
-        removeAt(slot);
+        removeRecordAt(slot);
     }
 }

@@ -83,9 +83,11 @@ final class SlotCopies {
 
     /** The record of slot {@code slot} of table {@code a} at capture: 0 if empty or migrated. */
     long refAt(int a, int slot) {
+        if (hashAt(a, slot) == HashSlots.MOVED) {
+            return 0;
+        }
         long[] chunk = keyChunks[a][slot >>> SHIFT];
-        long r = chunk != null ? chunk[slot & (CHUNK - 1)] : keys[a][slot];
-        return r == SlabKeyTable.MOVED ? 0 : r;
+        return chunk != null ? chunk[slot & (CHUNK - 1)] : keys[a][slot];
     }
 
     /** A copy of the key in slot {@code slot} of table {@code a} at capture: null if empty or migrated. */
@@ -124,12 +126,12 @@ final class SlotCopies {
             int i = h & m;
             while (true) {
                 int hi = hashAt(a, i);
-                if (hi == 0) {
+                if (hi == HashSlots.EMPTY) {
                     break;
                 }
                 if (hi == h) {
                     long r = refAt(a, i);
-                    if (r != 0 && slab.keyEquals(r, key, off, len)) {
+                    if (slab.keyEquals(r, key, off, len)) {
                         return ((long) a << 31) | i;
                     }
                 }

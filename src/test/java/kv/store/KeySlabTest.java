@@ -191,4 +191,235 @@ class KeySlabTest {
         assertNull(db.read(k("key:0")));
         assertArrayEquals(k("new:1"), (byte[]) db.read(k("key:1")));
     }
+
+    /**
+     * A freeze in the middle of an incremental resize captures both tables: each key is seen once
+     * (in the old table or the new one), whatever migrates, shifts or is freed afterwards.
+     */
+    @Test
+    void frozenDbTakenDuringAResizeSeesEachKeyOnce() {
+        Keyspace ks = new Keyspace(1);
+        Db db = ks.db(0);
+        int n = 0;
+        // grow until a resize has just started (the new table gets 16 slots per operation at most)
+        while (true) {
+            db.put(k("key:" + n), k("v" + n));
+            n++;
+            if (n > 1000) {
+                FrozenDb probe = db.freeze();
+                boolean resizing = probe.slots() > 2048 && probe.slots() != Integer.highestOneBit(probe.slots());
+                probe.close();
+                if (resizing) {
+                    break;
+                }
+            }
+        }
+        // a few more inserts migrate some old slots before the freeze: the copies must skip them there
+        for (int i = 0; i < 20; i++, n++) {
+            db.put(k("key:" + n), k("v" + n));
+        }
+        FrozenDb frozen = db.freeze();
+        // migrate the rest, delete some (backward shifts, frees), add more (a further resize)
+        for (int i = 0; i < n; i += 2) {
+            db.remove(k("key:" + i));
+        }
+        for (int i = n; i < 3 * n; i++) {
+            db.put(k("key:" + i), k("later"));
+        }
+        db.migrateUntil(Long.MAX_VALUE);
+        Map<String, Integer> seen = new HashMap<>();
+        for (int slot = 0; slot < frozen.slots(); slot++) {
+            byte[] key = frozen.keyAt(slot);
+            if (key != null) {
+                String name = new String(key, StandardCharsets.UTF_8);
+                seen.merge(name, 1, Integer::sum);
+                assertEquals("v" + name.substring(4), new String((byte[]) frozen.valueAt(slot), StandardCharsets.UTF_8));
+            }
+            frozen.passed(slot);
+        }
+        frozen.close();
+        assertEquals(n, seen.size());
+        assertTrue(seen.values().stream().allMatch(c -> c == 1), "no key seen twice");
+    }
+
+    /** A key of {@code len} bytes (at least 4) that names {@code i}. */
+    private static byte[] key(int i, int len) {
+        byte[] b = new byte[len];
+        b[0] = (byte) i;
+        b[1] = (byte) (i >>> 8);
+        b[2] = (byte) (i >>> 16);
+        b[3] = (byte) (i >>> 24);
+        return b;
+    }
+
+    @Test
+    void aPageWhoseRecordsAreAllFreedIsGivenBack() {
+        KeySlab slab = new KeySlab();
+        // 1024-byte records: 1024 to a page; four full pages and one record on the fifth
+        long[] refs = new long[4097];
+        for (int i = 0; i < refs.length; i++) {
+            refs[i] = slab.add(key(i, 1019), 0, 1019, null);
+        }
+        assertEquals(5L * KeySlab.PAGE_BYTES, slab.pageBytes());
+        // free every record of the second page but one: nothing to give back yet
+        for (int i = 1024; i < 2047; i++) {
+            slab.free(refs[i]);
+        }
+        assertEquals(5L * KeySlab.PAGE_BYTES, slab.pageBytes());
+        slab.free(refs[2047]);
+        assertEquals(4L * KeySlab.PAGE_BYTES, slab.pageBytes(), "the emptied page is given back");
+        // its stale free-list entries never serve: new records come from the page being filled, then new pages
+        for (int i = 0; i < 1024; i++) {
+            refs[1024 + i] = slab.add(key(100_000 + i, 1019), 0, 1019, null);
+        }
+        for (int i = 0; i < refs.length; i++) {
+            int named = i >= 1024 && i < 2048 ? 100_000 + i - 1024 : i;
+            assertArrayEquals(key(named, 1019), slab.key(refs[i]));
+        }
+        // the page being filled stays until the cron finds the slab empty
+        for (long r : refs) {
+            slab.free(r);
+        }
+        assertEquals(KeySlab.PAGE_BYTES, slab.pageBytes());
+        assertEquals(0, slab.liveBytes());
+        slab.trimIfEmpty();
+        assertEquals(0, slab.pageBytes());
+        assertArrayEquals(key(1, 8), slab.key(slab.add(key(1, 8), 0, 8, null)), "an emptied slab serves again");
+    }
+
+    @Test
+    void noPageIsGivenBackWhileASnapshotHolds() {
+        KeySlab slab = new KeySlab();
+        long[] refs = new long[3000];
+        for (int i = 0; i < refs.length; i++) {
+            refs[i] = slab.add(key(i, 1019), 0, 1019, null);
+        }
+        slab.hold();
+        for (long r : refs) {
+            slab.free(r);
+        }
+        slab.trimIfEmpty();
+        assertEquals(3L * KeySlab.PAGE_BYTES, slab.pageBytes());
+        for (int i = 0; i < refs.length; i++) {
+            assertArrayEquals(key(i, 1019), slab.key(refs[i]), "held records stay readable");
+        }
+        slab.unhold();
+        assertEquals(KeySlab.PAGE_BYTES, slab.pageBytes(), "after the snapshot, only the page being filled");
+        slab.trimIfEmpty();
+        assertEquals(0, slab.pageBytes());
+    }
+
+    /**
+     * Random adds and frees of mixed sizes in waves that empty many pages: every live record keeps
+     * its bytes (a stale free-list entry reused would overwrite one), the page count follows the
+     * records, and holds in between defer everything.
+     */
+    @Test
+    void randomWavesAgreeWithAModelAndGiveEmptiedPagesBack() {
+        Random random = new Random(11);
+        KeySlab slab = new KeySlab();
+        Map<Long, byte[]> live = new HashMap<>();
+        java.util.List<Long> order = new java.util.ArrayList<>();
+        int next = 0;
+        for (int wave = 0; wave < 12; wave++) {
+            int adds = 20_000 + random.nextInt(60_000);
+            for (int i = 0; i < adds; i++) {
+                int len = 4 + random.nextInt(random.nextInt(10) == 0 ? 1200 : 60);
+                byte[] b = key(next++, len);
+                long r = slab.add(b, 0, len, null);
+                assertTrue(live.put(r, b) == null, "a live record's space handed out twice");
+                order.add(r);
+            }
+            boolean held = wave % 4 == 3;
+            if (held) {
+                slab.hold();
+            }
+            // free a random fraction, and sometimes nearly everything (a FLUSH-like wave)
+            double fraction = random.nextInt(3) == 0 ? 0.98 : random.nextDouble();
+            java.util.Collections.shuffle(order, random);
+            int frees = (int) (order.size() * fraction);
+            for (int i = 0; i < frees; i++) {
+                long r = order.remove(order.size() - 1);
+                slab.free(r);
+                live.remove(r);
+            }
+            if (held) {
+                slab.unhold();
+            }
+            long bytes = 0;
+            for (Map.Entry<Long, byte[]> e : live.entrySet()) {
+                assertArrayEquals(e.getValue(), slab.key(e.getKey()));
+                bytes += slab.recordBytes(e.getKey());
+            }
+            assertEquals(bytes, slab.liveBytes());
+        }
+        for (long r : order) {
+            slab.free(r);
+        }
+        assertTrue(slab.pageBytes() <= KeySlab.PAGE_BYTES, "only the page being filled is left: " + slab.pageBytes());
+        slab.trimIfEmpty();
+        assertEquals(0, slab.pageBytes());
+    }
+
+    @Test
+    void aDatabaseEmptiedKeyByKeyGivesItsPagesBackAfterItsSnapshot() {
+        Keyspace ks = new Keyspace(1);
+        Db db = ks.db(0);
+        for (int i = 0; i < 100_000; i++) {
+            db.put(k("key:" + i), k("value:" + i));
+            if (i % 2 == 0) {
+                db.expireAt(k("key:" + i), ks.clock().now() + 1_000_000);
+            }
+        }
+        assertTrue(db.slabPageBytes() >= 4L * KeySlab.PAGE_BYTES);
+        FrozenDb frozen = db.freeze();
+        for (int i = 0; i < 100_000; i++) {
+            db.remove(k("key:" + i));
+        }
+        db.migrateUntil(Long.MAX_VALUE);
+        assertTrue(db.slabPageBytes() >= 4L * KeySlab.PAGE_BYTES, "pages kept for the snapshot");
+        assertEquals(0, db.slabLiveBytes());
+        int seen = 0;
+        for (int slot = 0; slot < frozen.slots(); slot++) {
+            byte[] key = frozen.keyAt(slot);
+            if (key != null) {
+                String name = new String(key, StandardCharsets.UTF_8);
+                assertEquals("value:" + name.substring(4), new String((byte[]) frozen.valueAt(slot), StandardCharsets.UTF_8));
+                seen++;
+            }
+        }
+        assertEquals(100_000, seen);
+        frozen.close();
+        db.migrateUntil(Long.MAX_VALUE);
+        assertEquals(0, db.slabPageBytes());
+    }
+
+    @Test
+    void aFlushUnderASnapshotLeavesItsPagesToTheSnapshotWhichCountsThem() {
+        Keyspace ks = new Keyspace(1);
+        Db db = ks.db(0);
+        for (int i = 0; i < 50_000; i++) {
+            db.put(k("key:" + i), k("value:" + i));
+        }
+        long pages = db.slabPageBytes();
+        FrozenDb frozen = db.freeze();
+        assertEquals(0, frozen.copiedBytes());
+        db.clear();
+        assertEquals(0, db.slabPageBytes(), "the live database holds no page");
+        assertTrue(frozen.copiedBytes() >= pages, "the snapshot counts the pages only it holds");
+        db.put(k("after"), k("flush"));
+        int seen = 0;
+        for (int slot = 0; slot < frozen.slots(); slot++) {
+            byte[] key = frozen.keyAt(slot);
+            if (key != null) {
+                String name = new String(key, StandardCharsets.UTF_8);
+                assertEquals("value:" + name.substring(4), new String((byte[]) frozen.valueAt(slot), StandardCharsets.UTF_8));
+                seen++;
+            }
+        }
+        assertEquals(50_000, seen);
+        frozen.close();
+        assertArrayEquals(k("flush"), (byte[]) db.read(k("after")));
+        assertEquals(1, db.size());
+    }
 }

@@ -331,4 +331,68 @@ class OpenKeyTableTest {
         Long n = 123456L;
         assertSame(n, Values.copy(n));
     }
+
+    /** The object-key table (big sets, big hashes, the field-TTL index) on the same algorithm: probe runs intact. */
+    private static void assertInvariants(KeySet t) {
+        int n = 0;
+        for (int i = 0; i < t.capacity(); i++) {
+            byte[] key = t.keyAt(i);
+            if (key == null) {
+                assertEquals(HashSlots.EMPTY, t.hashes[i]);
+                continue;
+            }
+            n++;
+            assertEquals(KeyHash.hash(key), t.hashes[i]);
+            int home = t.hashes[i] & (t.capacity() - 1);
+            for (int j = home; j != i; j = (j + 1) & (t.capacity() - 1)) {
+                if (t.keyAt(j) == null) {
+                    fail("gap between home " + home + " and slot " + i + " of " + s(key));
+                }
+            }
+            assertEquals(i, t.find(key));
+        }
+        assertEquals(t.size(), n);
+    }
+
+    @Test
+    void objectKeyTableAgreesWithAHashSetThroughResizes() {
+        Random random = new Random(7);
+        KeySet t = new KeySet();
+        Set<String> model = new HashSet<>();
+        for (int op = 0; op < 200_000; op++) {
+            int range = 1 + (int) (2000 * (1 + Math.sin(op / 20_000.0)));
+            String key = "m" + random.nextInt(range);
+            int dice = random.nextInt(10);
+            if (dice < 5) {
+                assertEquals(model.add(key), t.add(k(key)));
+            } else if (dice < 9) {
+                assertEquals(model.remove(key), t.remove(k(key)));
+            } else {
+                assertEquals(model.contains(key), t.contains(k(key)));
+            }
+            assertEquals(model.size(), t.size());
+            if (op % 10_000 == 0) {
+                t.finishResize();
+                assertInvariants(t);
+            }
+        }
+        // a scan sees every member once, also while a resize is in progress
+        for (int i = 0; i < 5000; i++) {
+            t.add(k("extra:" + i));
+            model.add("extra:" + i);
+        }
+        assertTrue(t.resizing() || t.size() > 0);
+        List<byte[]> out = new ArrayList<>();
+        long cursor = 0;
+        do {
+            cursor = t.scan(cursor, out);
+        } while (cursor != 0);
+        Set<String> scanned = new HashSet<>();
+        for (byte[] b : out) {
+            scanned.add(s(b));
+        }
+        assertEquals(model, scanned);
+        t.finishResize();
+        assertInvariants(t);
+    }
 }

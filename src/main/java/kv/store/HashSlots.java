@@ -1,0 +1,412 @@
+package kv.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The open-addressing algorithm shared by every keyed table: linear probing, backward-shift
+ * deletion (no tombstones), incremental resize and the SCAN cursor by home bucket. This class owns
+ * the {@code int} hash array, which alone tells a slot's state ({@link #EMPTY}, {@link #MOVED} or a
+ * key's {@link KeyHash} hash); subclasses own how a key is held (an object array in
+ * {@link OpenKeyTable}, slab records in {@link SlabKeyTable}) and their payload, and keep their
+ * own probe loop over their concrete arrays, so the hottest loop of the server makes no virtual
+ * call. Slot moves go through the {@code *Slot} hooks: a subclass moves its key and payload there,
+ * before the hash array changes (a snapshot copies a chunk of slots on the first write to it).
+ *
+ * <p>Capacity is a power of two and an entry's <em>home bucket</em> is {@code hash & mask}. Linear
+ * probing keeps every entry in the run of occupied slots starting at its home bucket, which lets
+ * {@link #scanStep} visit entries by home bucket exactly as Redis' chained dict visits buckets: its
+ * reverse-binary cursor then gives the same guarantees while the table grows or shrinks.
+ *
+ * <p>Resizing is incremental, like Redis' rehashing: a new table is allocated and the old one is
+ * drained a few slots per operation (and by the cron), so no single command pays for moving
+ * millions of entries. Entries found in the old table are moved on access, so slot numbers handed
+ * out always index the current arrays.
+ */
+abstract class HashSlots {
+    /** The hash of an empty slot: a probe run ends there. */
+    static final int EMPTY = 0;
+    /** The hash of a migrated slot of the old table: probing continues past it, no key matches it. */
+    static final int MOVED = 1;
+
+    static final int MIN_CAPACITY = 8;
+    /** Old-table slots migrated by each operation while a resize is in progress. */
+    private static final int MIGRATE_PER_OP = 16;
+    /** The most entries {@link #reserve} sizes a table for. */
+    private static final long MAX_RESERVE = 1 << 23;
+
+    /**
+     * A table grows when an insert would take it past 4/5 full. Probes walk the int hash array
+     * alone (16 slots per cache line), so the longer runs of a fuller table cost few extra cache
+     * misses, while the slot arrays are the biggest per-entry cost of a small key (16 bytes a slot
+     * for the key table): at 3/4 a table that had just doubled cost 42 bytes a key.
+     */
+    private static boolean overLoad(long entries, long capacity) {
+        return entries * 5 > capacity * 4;
+    }
+
+    protected int[] hashes;
+    protected int mask;
+    protected int size;
+
+    // The hashes of the table being drained during an incremental resize (null otherwise). It only
+    // ever loses entries: each is moved to the current table on access or by the migration sweep.
+    protected int[] oldHashes;
+    protected int oldMask;
+    private int migrateIndex;
+
+    /** Resizing is deferred while an iteration that must see stable slots is in progress. */
+    private int pauseResize;
+
+    /** The hooks run before the subclass's field initialisers: they must not rely on them. */
+    HashSlots() {
+        resetTo(MIN_CAPACITY);
+    }
+
+    // ---- what a subclass keeps per slot ----
+
+    /** Allocates fresh key and payload arrays of the given capacity, keeping the current ones as "old". */
+    protected abstract void allocateSlots(int capacity);
+
+    /** Drops the old arrays once a resize is complete. */
+    protected abstract void dropOldSlots();
+
+    /** Moves key and payload of old slot {@code from} to current slot {@code to} (the old one is marked moved after). */
+    protected abstract void moveFromOld(int from, int to);
+
+    /** Moves key and payload of slot {@code from} to slot {@code to} within the current arrays. */
+    protected abstract void shiftSlot(int from, int to);
+
+    /** Empties slot {@code slot} of the current arrays. */
+    protected abstract void clearSlot(int slot);
+
+    // the payload, kept by the concrete tables in arrays parallel to the keys; the key hooks above call these
+
+    /** Allocates fresh payload arrays of the given capacity, keeping the current ones aside as "old". */
+    protected abstract void allocatePayload(int capacity);
+
+    /** Moves the payload of slot {@code from} of the old arrays to slot {@code to} of the current ones. */
+    protected abstract void movePayloadFromOld(int from, int to);
+
+    /** Drops the old arrays once a resize is complete. */
+    protected abstract void dropOldPayload();
+
+    /** Moves the payload of slot {@code from} to slot {@code to} within the current arrays. */
+    protected abstract void shiftPayload(int from, int to);
+
+    protected abstract void clearPayload(int slot);
+
+    /** The key to look the entry of a slot up by again (a copy where the slot's storage may be reused). */
+    protected abstract byte[] lookupKey(boolean old, int slot);
+
+    /** The slot of {@code key} in the current arrays, or -1 (a probe of the subclass's own). */
+    public abstract int find(byte[] key);
+
+    /** Bytes a slot's key costs in the subclass's key array. */
+    protected abstract int keyBytesPerSlot();
+
+    // ---- state ----
+
+    public final int size() {
+        return size;
+    }
+
+    /** Capacity of the current table (slot numbers are below it). */
+    public final int capacity() {
+        return mask + 1;
+    }
+
+    /** Capacity of the old table while a resize is in progress. */
+    protected final int oldCapacity() {
+        return oldMask + 1;
+    }
+
+    public final boolean resizing() {
+        return oldHashes != null;
+    }
+
+    // ---- insertion and removal ----
+
+    /** Moves old slot {@code j}, found by a probe of the old table, into the current table; returns its new slot. */
+    protected final int migrate(int j) {
+        int h = oldHashes[j];
+        int i = h & mask;
+        while (hashes[i] != EMPTY) {
+            i = (i + 1) & mask;
+        }
+        moveFromOld(j, i);
+        hashes[i] = h;
+        oldHashes[j] = MOVED;
+        return i;
+    }
+
+    /**
+     * The slot an absent key of hash {@code h} goes to: grows (or finishes a resize) first if needed.
+     * The caller stores the key there, then calls {@link #occupy}.
+     */
+    protected final int claimSlot(int h) {
+        if (pauseResize == 0) {
+            if (oldHashes != null) {
+                migrateSome(MIGRATE_PER_OP);
+            }
+            if (overLoad(size + 1, mask + 1)) {
+                // normally the current table has room until a resize completes; if not, finish it now
+                finishResize();
+                if (overLoad(size + 1, mask + 1)) {
+                    startResize((mask + 1) * 2);
+                }
+            }
+        }
+        int i = h & mask;
+        // the hash array is the one a preceding find() just walked, so it is likely cached where the key array is not
+        while (hashes[i] != EMPTY) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    /** Completes an insertion at the slot {@link #claimSlot} gave, once the key is stored there. */
+    protected final void occupy(int slot, int h) {
+        hashes[slot] = h;
+        size++;
+    }
+
+    /** Removes the entry in {@code slot}, closing the gap by shifting later run members back. */
+    protected final void removeAt(int slot) {
+        int[] hs = hashes;
+        int m = mask;
+        int gap = slot;
+        int i = slot;
+        while (true) {
+            i = (i + 1) & m;
+            int hi = hs[i];
+            if (hi == EMPTY) {
+                break;
+            }
+            int home = hi & m;
+            // move i into the gap unless its home lies cyclically in (gap, i]
+            boolean homeBetween = gap <= i ? (gap < home && home <= i) : (gap < home || home <= i);
+            if (!homeBetween) {
+                shiftSlot(i, gap);
+                hs[gap] = hi;
+                gap = i;
+            }
+        }
+        clearSlot(gap);
+        hs[gap] = EMPTY;
+        size--;
+        if (pauseResize == 0) {
+            if (oldHashes != null) {
+                migrateSome(MIGRATE_PER_OP);
+            } else {
+                maybeShrink();
+            }
+        }
+    }
+
+    // ---- resizing ----
+
+    private void maybeShrink() {
+        int capacity = mask + 1;
+        if (capacity > MIN_CAPACITY && size * 8L < capacity) {
+            int target = MIN_CAPACITY;
+            // leave room to grow: aim for at most half full
+            while (target < size * 2) {
+                target <<= 1;
+            }
+            if (target < capacity) {
+                startResize(target);
+            }
+        }
+    }
+
+    /** Begins an incremental resize: the current arrays become the old table to drain. */
+    private void startResize(int capacity) {
+        oldHashes = hashes;
+        oldMask = mask;
+        migrateIndex = 0;
+        hashes = new int[capacity];
+        mask = capacity - 1;
+        allocateSlots(capacity);
+        if (size == 0) {
+            finishResize();
+        }
+    }
+
+    /** Migrates up to {@code slots} old slots; ends the resize when the old table is drained. */
+    private void migrateSome(int slots) {
+        int[] old = oldHashes;
+        int end = Math.min(old.length, migrateIndex + slots);
+        for (int j = migrateIndex; j < end; j++) {
+            int h = old[j];
+            if (h != EMPTY && h != MOVED) {
+                migrate(j);
+            }
+        }
+        migrateIndex = end;
+        if (end == old.length) {
+            oldHashes = null;
+            dropOldSlots();
+        }
+    }
+
+    protected final void finishResize() {
+        if (oldHashes != null) {
+            migrateSome(oldHashes.length);
+        }
+    }
+
+    /**
+     * Background progress on a resize (the cron calls it so that idle tables finish too):
+     * migrates old slots in chunks until {@code deadlineNanos}.
+     */
+    public final void migrateUntil(long deadlineNanos) {
+        while (oldHashes != null && pauseResize == 0) {
+            migrateSome(1024);
+            if (System.nanoTime() > deadlineNanos) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Grows an empty table at once to hold {@code n} entries within the load factor (a load that
+     * knows its size skips the rehashes); does nothing otherwise. The figure comes from a file:
+     * beyond {@link #MAX_RESERVE} the table grows as entries come, so a corrupt one costs no memory.
+     */
+    final void reserve(long n) {
+        if (size != 0 || oldHashes != null) {
+            return;
+        }
+        long want = Math.min(n, MAX_RESERVE);
+        long capacity = MIN_CAPACITY;
+        while (overLoad(want, capacity)) {
+            capacity <<= 1;
+        }
+        if (capacity > mask + 1) {
+            resetTo((int) capacity);
+        }
+    }
+
+    /** Empty arrays of {@code capacity} slots, no resize in progress. */
+    protected final void resetTo(int capacity) {
+        hashes = new int[capacity];
+        mask = capacity - 1;
+        size = 0;
+        oldHashes = null;
+        allocateSlots(capacity);
+        dropOldSlots();
+    }
+
+    // ---- iteration ----
+
+    /** Receives slots during iteration. */
+    public interface SlotVisitor {
+        void visit(int slot);
+    }
+
+    /**
+     * One step of a SCAN: visits the entries of the home bucket selected by {@code cursor} and
+     * returns the next cursor (0 when the iteration is complete). The cursor counts up in the
+     * reversed bit order of the bucket index, so the buckets visited before a resize map onto
+     * buckets already visited after it. During a resize, the bucket of the smaller table and
+     * all its expansions in the larger one are visited, as Redis' dictScan does.
+     */
+    public final long scanStep(long cursor, SlotVisitor visitor) {
+        if (size == 0) {
+            return 0;
+        }
+        List<byte[]> picked = new ArrayList<>();
+        long v = cursor;
+        if (oldHashes == null) {
+            collectBucket(false, (int) (v & mask), picked);
+            v = nextCursor(v, mask);
+        } else {
+            boolean oldIsSmall = oldMask < mask;
+            int m0 = oldIsSmall ? oldMask : mask;
+            int m1 = oldIsSmall ? mask : oldMask;
+            collectBucket(oldIsSmall, (int) (v & m0), picked);
+            do {
+                collectBucket(!oldIsSmall, (int) (v & m1), picked);
+                v = nextCursor(v, m1);
+            } while ((v & (m0 ^ m1)) != 0);
+        }
+        // the keys are taken first and looked up again: visitors may delete (expired) entries,
+        // which shifts slots; keep the tables as they are meanwhile
+        pauseResize++;
+        try {
+            for (byte[] key : picked) {
+                int slot = find(key);
+                if (slot >= 0) {
+                    visitor.visit(slot);
+                }
+            }
+        } finally {
+            pauseResize--;
+        }
+        return v;
+    }
+
+    /** Increments the reversed bits of {@code cursor} covered by {@code m}. */
+    static long nextCursor(long cursor, int m) {
+        // set the bits above the mask so the increment of the reversed value carries into the masked bits
+        long v = cursor | ~(long) m;
+        v = Long.reverse(v);
+        v++;
+        return Long.reverse(v);
+    }
+
+    /** Adds the keys whose home bucket is {@code bucket}: they sit in the run starting there. */
+    private void collectBucket(boolean old, int bucket, List<byte[]> out) {
+        int[] hs = old ? oldHashes : hashes;
+        int m = old ? oldMask : mask;
+        int i = bucket;
+        int h;
+        while ((h = hs[i]) != EMPTY) {
+            if (h != MOVED && (h & m) == bucket) {
+                out.add(lookupKey(old, i));
+            }
+            i = (i + 1) & m;
+        }
+    }
+
+    /** Visits every entry; the visitor must not insert or remove. Completes a pending resize first. */
+    public final void forEachSlot(SlotVisitor visitor) {
+        finishResize();
+        int[] hs = hashes;
+        for (int i = 0; i < hs.length; i++) {
+            if (hs[i] != EMPTY) {
+                visitor.visit(i);
+            }
+        }
+    }
+
+    /** A uniformly chosen entry's slot, or -1 when empty. */
+    public final int randomSlot(RandomGenerator random) {
+        if (size == 0) {
+            return -1;
+        }
+        while (true) {
+            int total = (mask + 1) + (oldHashes == null ? 0 : oldMask + 1);
+            int i = random.nextInt(total);
+            if (i <= mask) {
+                if (hashes[i] != EMPTY) {
+                    return i;
+                }
+            } else {
+                int j = i - mask - 1;
+                int h = oldHashes[j];
+                if (h != EMPTY && h != MOVED) {
+                    return migrate(j);
+                }
+            }
+        }
+    }
+
+    /** Approximate heap bytes of the slot arrays (key, hash and payload per slot), not of keys or values. */
+    public final long tableBytes(int payloadBytesPerSlot) {
+        long slots = mask + 1L + (oldHashes == null ? 0 : oldMask + 1L);
+        return 2 * 16 + slots * (keyBytesPerSlot() + 4 + payloadBytesPerSlot);
+    }
+}
