@@ -255,25 +255,26 @@ class KeySlabTest {
     @Test
     void aPageWhoseRecordsAreAllFreedIsGivenBack() {
         KeySlab slab = new KeySlab();
-        // 1024-byte records: 1024 to a page; four full pages and one record on the fifth
-        long[] refs = new long[4097];
+        // 1024-byte records, as many as a page holds; four full pages and one record on the fifth
+        int perPage = KeySlab.PAGE_BYTES / 1024;
+        long[] refs = new long[4 * perPage + 1];
         for (int i = 0; i < refs.length; i++) {
             refs[i] = slab.add(key(i, 1019), 0, 1019, null);
         }
         assertEquals(5L * KeySlab.PAGE_BYTES, slab.pageBytes());
         // free every record of the second page but one: nothing to give back yet
-        for (int i = 1024; i < 2047; i++) {
+        for (int i = perPage; i < 2 * perPage - 1; i++) {
             slab.free(refs[i]);
         }
         assertEquals(5L * KeySlab.PAGE_BYTES, slab.pageBytes());
-        slab.free(refs[2047]);
+        slab.free(refs[2 * perPage - 1]);
         assertEquals(4L * KeySlab.PAGE_BYTES, slab.pageBytes(), "the emptied page is given back");
         // its stale free-list entries never serve: new records come from the page being filled, then new pages
-        for (int i = 0; i < 1024; i++) {
-            refs[1024 + i] = slab.add(key(100_000 + i, 1019), 0, 1019, null);
+        for (int i = 0; i < perPage; i++) {
+            refs[perPage + i] = slab.add(key(100_000 + i, 1019), 0, 1019, null);
         }
         for (int i = 0; i < refs.length; i++) {
-            int named = i >= 1024 && i < 2048 ? 100_000 + i - 1024 : i;
+            int named = i >= perPage && i < 2 * perPage ? 100_000 + i - perPage : i;
             assertArrayEquals(key(named, 1019), slab.key(refs[i]));
         }
         // the page being filled stays until the cron finds the slab empty
