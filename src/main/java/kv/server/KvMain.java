@@ -26,10 +26,11 @@ import kv.util.Version;
 public class KvMain implements QuarkusApplication {
 
     public static void main(String... args) {
+        ServerConfig config = null;
         try {
             // file and flags first: their errors must stop start-up before anything else happens
             ConfigSource.Lines lines = ConfigSource.fromArgs(args);
-            ServerConfig config = ServerConfig.load(lines);
+            config = LaunchConfig.early(lines);
             checkRenames(config);
             ManagementPort.Choice management = ManagementPort.choose(lines, config.managementPort(),
                     System.getProperty(ManagementPort.QUARKUS_PORT), managementHost(), ManagementPort.DEFAULT);
@@ -41,6 +42,14 @@ public class KvMain implements QuarkusApplication {
         }
         LaunchConfig.arguments(args);
         warmUp();
+        try {
+            // the data port answers from here on, while Quarkus boots (RespServer adopts the engine)
+            EngineLauncher.startEarly(config);
+        } catch (Exception e) {
+            // the listeners not up within their deadline; a failed bind is reported by RespServer, as in tests
+            System.err.println("KV could not start: " + e);
+            System.exit(1);
+        }
         Quarkus.run(KvMain.class, args);
     }
 
@@ -89,6 +98,10 @@ public class KvMain implements QuarkusApplication {
     /** Called once Quarkus has started everything: the data port and the management interface. */
     @Override
     public int run(String... args) {
+        Integer shutdown = EngineLauncher.applicationStarted();
+        if (shutdown != null) {
+            return shutdown; // SHUTDOWN came while Quarkus booted: no ready line, stop now
+        }
         RespServer server = Arc.container().instance(RespServer.class).get();
         ValueRegistry values = Arc.container().instance(ValueRegistry.class).get();
         server.started(values.getOrDefault(HttpServer.MANAGEMENT_PORT, -1));

@@ -36,6 +36,35 @@ public class LaunchConfig {
         return managementWarning;
     }
 
+    /**
+     * The configuration the main method starts the engine with, before Quarkus' configuration
+     * exists: the {@code kv.<directive>} properties read from the sources Quarkus reads them from in
+     * a packaged application ({@link EarlyProperties}), then the file and flags.
+     */
+    static ServerConfig early(ConfigSource.Lines fileAndFlags) throws ConfigException {
+        return ServerConfig.load(ConfigSource.concat(ConfigSource.fromProperties(EarlyProperties.read()), fileAndFlags));
+    }
+
+    /**
+     * Fails the start when Quarkus' configuration holds kv.* properties the engine started before
+     * it did not see (a source {@link EarlyProperties} does not read, such as a .env file): the
+     * server must not run on a configuration other than the one asked for.
+     */
+    static void checkEarlyProperties() {
+        Map<String, String> early = EarlyProperties.read();
+        Map<String, String> quarkus = quarkusProperties();
+        if (!early.equals(quarkus)) {
+            Map<String, String> missed = new java.util.TreeMap<>(quarkus);
+            missed.entrySet().removeAll(early.entrySet());
+            Map<String, String> used = new java.util.TreeMap<>(early);
+            used.entrySet().removeAll(quarkus.entrySet());
+            throw new IllegalStateException("The server started with the kv.* properties " + used + " but Quarkus' configuration says "
+                    + missed + " (a configuration source only Quarkus reads): set them as --flags, in the config file, or as "
+                    + "-Dkv.* / KV_* instead");
+        }
+    }
+
+    /** The configuration of an engine started by RespServer (tests: no main method, so no early engine). */
     public ServerConfig config() {
         ServerConfig c = config;
         if (c == null) {
@@ -90,7 +119,7 @@ public class LaunchConfig {
         return props;
     }
 
-    private static String envName(String directive) {
+    static String envName(String directive) {
         return directive.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 }

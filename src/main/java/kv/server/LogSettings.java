@@ -34,6 +34,11 @@ final class LogSettings {
             try {
                 FileHandler handler = new FileHandler(file, true);
                 handler.setFormatter(new PatternFormatter("%d{dd MMM yyyy HH:mm:ss.SSS} %-5p [%c{1.}] %s%e%n"));
+                // set up before Quarkus has configured logging (the engine starts first), when
+                // every logger still logs everything: KV's own loggers follow loglevel, the
+                // libraries' from INFO up, as Quarkus' default level has them
+                handler.setFilter(r -> r.getLevel().intValue() >= Level.INFO.intValue()
+                        || r.getLoggerName() != null && r.getLoggerName().startsWith("kv."));
                 for (Handler h : ROOT.getHandlers()) {
                     ROOT.removeHandler(h);
                 }

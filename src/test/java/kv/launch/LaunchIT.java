@@ -115,6 +115,11 @@ class LaunchIT {
         Process p = start("--port", Integer.toString(port), "--bind", "127.0.0.1", "--logfile", log.toString());
         try (RespTestClient c = connect(port, p)) {
             assertEquals("+PONG\r\n", c.call("PING"));
+            // the data port answers while Quarkus still boots; the ready line comes once all is up
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(log) && Files.readString(log).contains("ready to accept connections")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             c.send(RespTestClient.encode("SHUTDOWN"));
             assertTrue(c.isClosedByServer());
         } finally {

@@ -1,0 +1,81 @@
+package kv.server;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+
+import kv.config.ServerConfig;
+
+/**
+ * The one way the engine starts. The main method starts it on a Vert.x of its own before Quarkus
+ * boots, so the data port answers while Quarkus is still starting (the management interface, health
+ * and metrics come up after, on Quarkus' Vert.x); {@link RespServer} then adopts it. Without the
+ * main method ({@code @QuarkusTest}), RespServer starts it on Quarkus' Vert.x from its StartupEvent.
+ */
+final class EngineLauncher {
+    private static volatile Engine early;
+    private static volatile Vertx earlyVertx;
+    private static final Object EXIT_LOCK = new Object();
+    /** Guarded by EXIT_LOCK: Quarkus has started the application (the main method's run). */
+    private static boolean applicationRunning;
+    /** Guarded by EXIT_LOCK: the exit code of a SHUTDOWN that came while Quarkus was still booting. */
+    private static Integer exitWhileBooting;
+
+    private EngineLauncher() {
+    }
+
+    /** Creates the engine on {@code vertx} and waits for its listeners (not for the data files to load). */
+    static Engine start(Vertx vertx, ServerConfig config) throws Exception {
+        Engine engine = new Engine(vertx, config);
+        engine.startListening();
+        return engine;
+    }
+
+    /** Called by the main method: the engine on a Vert.x of its own (one event loop: the data thread). */
+    static void startEarly(ServerConfig config) throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        earlyVertx = vertx;
+        early = start(vertx, config);
+    }
+
+    /** Closes the main method's Vert.x once the engine has stopped (its event loop threads are not daemons). */
+    static void closeEarlyVertx() {
+        Vertx vertx = earlyVertx;
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // exiting anyway
+            }
+        }
+    }
+
+    /**
+     * Ends the process after SHUTDOWN. Quarkus ignores an exit asked for before it has started, so
+     * an engine answering while Quarkus boots leaves the code for {@link #applicationStarted}.
+     */
+    static void requestExit(Engine engine, int exitCode) {
+        synchronized (EXIT_LOCK) {
+            if (engine == early && !applicationRunning) {
+                exitWhileBooting = exitCode;
+                return;
+            }
+        }
+        io.quarkus.runtime.Quarkus.asyncExit(exitCode);
+    }
+
+    /** Called once Quarkus has started: the exit code of a SHUTDOWN that came meanwhile, or null. */
+    static Integer applicationStarted() {
+        synchronized (EXIT_LOCK) {
+            applicationRunning = true;
+            return exitWhileBooting;
+        }
+    }
+
+    /** The engine the main method started, or null. */
+    static Engine early() {
+        return early;
+    }
+}
