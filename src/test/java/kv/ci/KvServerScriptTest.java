@@ -92,6 +92,17 @@ class KvServerScriptTest {
     }
 
     @Test
+    void theHeapStartsSmallUnlessJavaOptsSizeIt() throws Exception {
+        jdkVersion("17.0.15");
+        assertTrue(jvmOptions(Map.of()).contains("-Xms32m"), "the heap grows with the data");
+        for (String mine : List.of("-Xms1g", "-XX:InitialRAMPercentage=10", "-XX:InitialHeapSize=256m")) {
+            List<String> options = jvmOptions(Map.of("JAVA_OPTS", mine));
+            assertFalse(options.contains("-Xms32m"), mine + ": " + options);
+            assertTrue(options.contains(mine), mine + ": " + options);
+        }
+    }
+
+    @Test
     void jdk17MakesTheArchiveOnceThenMapsIt() throws Exception {
         jdkVersion("17.0.15");
         String archive = valueOf(jvmOptions(Map.of()), "-XX:ArchiveClassesAtExit=");
