@@ -41,6 +41,9 @@ public class KvMain implements QuarkusApplication {
             System.exit(1);
         }
         LaunchConfig.arguments(args);
+        // logging is set up on this thread before the warm-up thread starts: the two initialised it at once
+        // (a command class's logger there, Vert.x's here) and deadlocked on the log manager's locks
+        java.util.logging.LogManager.getLogManager();
         warmUp();
         try {
             // the data port answers from here on, while Quarkus boots (RespServer adopts the engine)
