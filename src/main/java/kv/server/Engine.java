@@ -435,8 +435,10 @@ final class Engine {
         @Override
         public void shutdown(int exitCode) {
             accepting = false;
-            // let the event loop flush what it has, then stop the application
-            vertx.setTimer(10, id -> EngineLauncher.requestExit(Engine.this, exitCode));
+            if (!EngineLauncher.exitOnceStarted(Engine.this, exitCode)) {
+                // let the event loop flush what it has, then stop the application
+                vertx.setTimer(10, id -> io.quarkus.runtime.Quarkus.asyncExit(exitCode));
+            }
         }
     }
 

@@ -53,17 +53,19 @@ final class EngineLauncher {
     }
 
     /**
-     * Ends the process after SHUTDOWN. Quarkus ignores an exit asked for before it has started, so
-     * an engine answering while Quarkus boots leaves the code for {@link #applicationStarted}.
+     * Called at SHUTDOWN, at once (not after the flush delay, or Quarkus could finish booting and log
+     * its ready line in between): true if {@code engine} answered while Quarkus boots, in which case
+     * the exit code is kept for {@link #applicationStarted} (Quarkus ignores an exit asked for before
+     * it has started); false if the caller is to stop the application itself.
      */
-    static void requestExit(Engine engine, int exitCode) {
+    static boolean exitOnceStarted(Engine engine, int exitCode) {
         synchronized (EXIT_LOCK) {
             if (engine == early && !applicationRunning) {
                 exitWhileBooting = exitCode;
-                return;
+                return true;
             }
+            return false;
         }
-        io.quarkus.runtime.Quarkus.asyncExit(exitCode);
     }
 
     /** Called once Quarkus has started: the exit code of a SHUTDOWN that came meanwhile, or null. */
