@@ -68,26 +68,9 @@ cleanup() {
 }
 trap cleanup EXIT
 log() { printf '[events %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "-") print "-"; else printf "%.2f\n", a / b }'; }
 cli() { redis-cli -h "$host" -p "$@"; }
 
 declare -A PORT=() PID=()
-start_server() {              # start_server NAME [JAR]
-    local name=$1 port
-    port=$(free_port)
-    if [[ $name == redis ]]; then
-        redis-server --port "$port" --bind "$host" --save "" --appendonly no --daemonize no \
-            --dir "$workdir" --logfile "" >"$workdir/$name.log" 2>&1 &
-    else
-        # shellcheck disable=SC2086 # JAVA_OPTS is split on whitespace, as bin/kv-server does
-        (cd "$workdir" && exec "$java" ${JAVA_OPTS:-} -Dquarkus.http.port=0 -Dquarkus.management.port=0 \
-            -jar "$2" --port "$port" --save "" --appendonly no) >"$workdir/$name.log" 2>&1 &
-    fi
-    PIDS+=("$!"); PID[$name]=$!; PORT[$name]=$port
-    await_pong "$port" 120
-}
 
 benchmark() {                 # benchmark PORT ARGS... → rps of one redis-benchmark run
     local port=$1
@@ -138,9 +121,9 @@ prepare() {                   # prepare TEST PORT N: state the test starts from 
 }
 
 names=(redis)
-start_server redis
+start_named_server redis
 for j in "${JARS[@]}"; do
-    start_server "${j%%=*}" "${j#*=}"
+    start_named_server "${j%%=*}" "${j#*=}"
     names+=("${j%%=*}")
 done
 

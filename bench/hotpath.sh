@@ -63,29 +63,12 @@ cleanup() {
 }
 trap cleanup EXIT
 log() { printf '[hotpath %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'; }
 
 declare -A PORT=() PID=()
 names=(redis)
-start_server() {              # start_server NAME [JAR]
-    local name=$1 port
-    port=$(free_port)
-    if [[ $name == redis ]]; then
-        redis-server --port "$port" --bind "$host" --save "" --appendonly no --daemonize no \
-            --dir "$workdir" --logfile "" >"$workdir/redis.log" 2>&1 &
-    else
-        # shellcheck disable=SC2086 # JAVA_OPTS is split on whitespace, as bin/kv-server does
-        (cd "$workdir" && exec "$java" ${JAVA_OPTS:-} -Dquarkus.http.port=0 -Dquarkus.management.port=0 \
-            -jar "$2" --port "$port" --save "" --appendonly no) >"$workdir/$name.log" 2>&1 &
-    fi
-    PIDS+=("$!"); PID[$name]=$!; PORT[$name]=$port
-    await_pong "$port" 120
-}
-start_server redis
+start_named_server redis
 for j in "${JARS[@]}"; do
-    start_server "${j%%=*}" "${j#*=}"
+    start_named_server "${j%%=*}" "${j#*=}"
     names+=("${j%%=*}")
 done
 

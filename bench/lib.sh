@@ -20,3 +20,32 @@ await_pong() {
     done
     echo "server on port $port did not answer" >&2; return 1
 }
+
+# cpu_ticks PID → clock ticks of CPU (user + system, all threads) the process has used so far
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# median of the numbers on stdin, "-" when there are none
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# ratio A B → A/B to two decimals, "-" when A is missing or B is zero
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "-") print "-"; else printf "%.2f\n", a / b }'; }
+
+# start_named_server NAME [JAR] → redis-server (NAME redis) or the KV jar JAR on a free port of $host,
+# working in $workdir, logging to $workdir/NAME.log; records PORT[NAME], PID[NAME] and PIDS (the
+# caller declares them: declare -A PORT=() PID=(); PIDS=()) and waits for its PONG. KV runs with
+# $java and $JAVA_OPTS, without persistence.
+# shellcheck disable=SC2154,SC2034,SC2004 # host, workdir, java and the arrays (associative) are the caller's
+start_named_server() {
+    local name=$1 port
+    port=$(free_port)
+    if [[ $name == redis ]]; then
+        redis-server --port "$port" --bind "$host" --save "" --appendonly no --daemonize no \
+            --dir "$workdir" --logfile "" >"$workdir/$name.log" 2>&1 &
+    else
+        # shellcheck disable=SC2086 # JAVA_OPTS is split on whitespace, as bin/kv-server does
+        (cd "$workdir" && exec "$java" ${JAVA_OPTS:-} -Dquarkus.http.port=0 -Dquarkus.management.port=0 \
+            -jar "$2" --port "$port" --save "" --appendonly no) >"$workdir/$name.log" 2>&1 &
+    fi
+    PIDS+=("$!"); PID[$name]=$!; PORT[$name]=$port
+    await_pong "$port" 120
+}
