@@ -1,11 +1,12 @@
 # shellcheck shell=bash
 # bench/lib.sh — helpers the bench scripts share (sourced, not run).
 
-# free_port → a random port in 20000-59999 that nothing listens on
+# free_port → a random port in 20000-31999 that nothing listens on (below the kernel's ephemeral range,
+# where an outgoing connection of a benchmark client could hold a port nobody listens on)
 free_port() {
     local p
     while true; do
-        p=$(( 20000 + RANDOM % 40000 ))
+        p=$(( 20000 + RANDOM % 12000 ))
         ss -ltn | grep -q ":$p " || { echo "$p"; return; }
     done
 }

@@ -66,10 +66,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 USED_PORTS=" "
-free_port() {                 # sets PORT to a port nobody listens on (32000-43999)
+free_port() {                 # sets PORT to a port nobody listens on (20000-31999, below the ephemeral range)
     local i p
     for ((i = 0; i < 200; i++)); do
-        p=$((32000 + RANDOM % 12000))
+        p=$((20000 + RANDOM % 12000))
         [[ "$USED_PORTS" == *" $p "* ]] && continue
         [[ -n "$(ss -ltnH "sport = :$p" 2>/dev/null)" ]] && continue
         USED_PORTS+="$p "; PORT=$p; return 0
