@@ -92,9 +92,7 @@ start_server() {              # start_server kv|redis: sets PORT and SPID
         redis-server --port "$PORT" --bind "$host" --save "" --appendonly no --daemonize no \
             --dir "$workdir" --logfile "" >"$rundir/redis-$PORT.log" 2>&1 &
     else
-        local hp mp
-        hp=$((44000 + RANDOM % 4000)); mp=$((48000 + RANDOM % 4000))
-        (cd "$workdir" && KV_NO_BUILD=1 JAVA_OPTS="${JAVA_OPTS:-} -Dquarkus.http.port=$hp -Dquarkus.management.port=$mp -Dkv.port=$PORT" \
+        (cd "$workdir" && KV_NO_BUILD=1 JAVA_OPTS="${JAVA_OPTS:-} -Dquarkus.http.port=0 -Dquarkus.management.port=0 -Dkv.port=$PORT" \
             exec "$root/bin/kv-server" --port "$PORT" --save "" --appendonly no) >"$rundir/kv-$PORT.log" 2>&1 &
     fi
     SPID=$!
