@@ -179,11 +179,8 @@ final class StringCommands {
         Db db = c.db();
         c.reply().array(c.argc() - 1);
         for (int i = 1; i < c.argc(); i++) {
-            Object v = db.read(c.arg(i));
-            if (v == null || !StringValues.isString(v)) {
+            if (!db.writeStringIfString(c.arg(i), c.reply())) {
                 c.reply().nullBulk();
-            } else {
-                StringValues.writeTo(c.reply(), v);
             }
         }
     }

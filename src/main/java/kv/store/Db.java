@@ -103,6 +103,15 @@ public final class Db {
     }
 
     /**
+     * MGET's lookup: as {@link #writeString}, but a value of another type writes nothing and gives
+     * false, as an absent key does (MGET answers nil there, not WRONGTYPE).
+     */
+    public boolean writeStringIfString(byte[] key, BulkSink out) {
+        int slot = readSlot(key, 0);
+        return slot >= 0 && main.writeStringAt(slot, out);
+    }
+
+    /**
      * Typed lookup for a read command: the value, or null if the key is absent. A value of another
      * type is Redis' WRONGTYPE ({@link WrongTypeException}), decided here and nowhere else.
      */

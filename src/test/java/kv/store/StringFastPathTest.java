@@ -80,6 +80,27 @@ class StringFastPathTest {
     }
 
     @Test
+    void mgetsLookupWritesStringsAndNothingForOtherTypes() {
+        Keyspace ks = new Keyspace(1);
+        Db db = ks.db(0);
+        db.put(k("small"), k("in the record"));
+        db.put(k("int"), StringValues.of(k("42")));
+        HashValue h = new HashValue();
+        h.set(k("f"), k("v"), 128, 64);
+        db.put(k("hash"), h);
+        Collected out = new Collected();
+        assertTrue(db.writeStringIfString(k("small"), out));
+        assertTrue(db.writeStringIfString(k("int"), out));
+        assertEquals("in the record42", out.text());
+        assertFalse(db.writeStringIfString(k("hash"), out), "another type is nil for MGET, not WRONGTYPE");
+        assertFalse(db.writeStringIfString(k("absent"), out));
+        assertEquals(2, out.bulks);
+        // a key of another type is still a hit, as Redis' lookupKeyRead counts it
+        assertEquals(3, ks.stats().hits);
+        assertEquals(1, ks.stats().misses);
+    }
+
+    @Test
     void addToIntegerUpdatesEveryStringFormAndKeepsTheTtl() {
         Keyspace ks = new Keyspace(1);
         Db db = ks.db(0);
