@@ -80,10 +80,17 @@ public final class Db {
         if ((flags & NO_STATS) == 0) {
             stats.hits++;
         }
-        if ((flags & NO_TOUCH) == 0 && !keyspace.noTouch()) {
-            main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
+        if ((flags & NO_TOUCH) == 0) {
+            touch(slot);
         }
         return slot;
+    }
+
+    /** Records an access to {@code slot} for LRU/LFU, unless the client asked for NO-TOUCH. */
+    private void touch(int slot) {
+        if (!keyspace.noTouch()) {
+            main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
+        }
     }
 
     /**
@@ -164,9 +171,7 @@ public final class Db {
     }
 
     private Object modifySlot(byte[] key, int slot) {
-        if (!keyspace.noTouch()) {
-            main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
-        }
+        touch(slot);
         Object v = main.valueAt(slot);
         beforeChange(key);
         modifying = main.refAt(slot);
@@ -193,9 +198,7 @@ public final class Db {
         if (!StringValues.isString(value)) {
             throw new WrongTypeException();
         }
-        if (!keyspace.noTouch()) {
-            main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
-        }
+        touch(slot);
         if (!StringValues.isLong(value)) {
             throw new IntegerValueException(false);
         }
@@ -310,8 +313,8 @@ public final class Db {
             // lookup has just bumped (Redis' lookupKeyWrite before dbOverwrite)
             if (!access.lfu()) {
                 main.setAccessAt(slot, access.initial(now()));
-            } else if (!keyspace.noTouch()) {
-                main.setAccessAt(slot, access.touched(main.accessAt(slot), now()));
+            } else {
+                touch(slot);
             }
             if (expireAtMs == NO_TTL) {
                 expires.removeKeyOf(main, slot);
