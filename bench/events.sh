@@ -60,10 +60,8 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 declare -a PIDS=() SUBS=()
 stop_subscribers() { local p; for p in "${SUBS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; SUBS=(); }
 cleanup() {
-    local p
     stop_subscribers
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    stop_servers
     rm -rf "$workdir"
 }
 trap cleanup EXIT

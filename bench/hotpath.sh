@@ -56,9 +56,7 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 declare -a PIDS=()
 cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    stop_servers
     rm -rf "$workdir"
 }
 trap cleanup EXIT

@@ -50,3 +50,11 @@ start_named_server() {
     PIDS+=("$!"); PID[$name]=$!; PORT[$name]=$port
     await_pong "$port" 120
 }
+
+# stop_servers → kills the processes start_named_server recorded in PIDS and waits for them
+# shellcheck disable=SC2154 # PIDS is the caller's
+stop_servers() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
