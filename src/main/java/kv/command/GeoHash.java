@@ -165,40 +165,30 @@ final class GeoHash {
         return Math.max(1, Math.min(26, step));
     }
 
-    private static long moveX(long bits, int step, int d) {
-        long x = bits & 0xaaaaaaaaaaaaaaaaL;
-        long y = bits & 0x5555555555555555L;
-        long zz = 0x5555555555555555L >>> (64 - step * 2);
+    /**
+     * Adds d (±1) to the coordinate whose bits sit under axisMask in the interleaved hash: the
+     * other axis' bits are filled with ones so the carry (or borrow) skips over them.
+     */
+    private static long moveAlong(long bits, int step, int d, long axisMask) {
+        long moving = bits & axisMask;
+        long other = bits & ~axisMask;
+        long gaps = ~axisMask >>> (64 - step * 2);
         if (d > 0) {
-            x = x + (zz + 1);
+            moving = moving + (gaps + 1);
         } else {
-            x = x | zz;
-            x = x - (zz + 1);
+            moving = moving | gaps;
+            moving = moving - (gaps + 1);
         }
-        x &= 0xaaaaaaaaaaaaaaaaL >>> (64 - step * 2);
-        return x | y;
-    }
-
-    private static long moveY(long bits, int step, int d) {
-        long x = bits & 0xaaaaaaaaaaaaaaaaL;
-        long y = bits & 0x5555555555555555L;
-        long zz = 0xaaaaaaaaaaaaaaaaL >>> (64 - step * 2);
-        if (d > 0) {
-            y = y + (zz + 1);
-        } else {
-            y = y | zz;
-            y = y - (zz + 1);
-        }
-        y &= 0x5555555555555555L >>> (64 - step * 2);
-        return x | y;
+        moving &= axisMask >>> (64 - step * 2);
+        return moving | other;
     }
 
     private static long move(long bits, int step, int dx, int dy) {
         if (dx != 0) {
-            bits = moveX(bits, step, dx);
+            bits = moveAlong(bits, step, dx, 0xaaaaaaaaaaaaaaaaL);
         }
         if (dy != 0) {
-            bits = moveY(bits, step, dy);
+            bits = moveAlong(bits, step, dy, 0x5555555555555555L);
         }
         return bits;
     }
