@@ -45,7 +45,7 @@
 # Environment of the launcher:
 #   KVAPP_BIN          native executable; when set (native images) it is exec'd with NATIVE_OPTS
 #   NATIVE_OPTS        replaces the native defaults (-XX:MaximumHeapSizePercent=<knob>, direct cap)
-#   KVAPP_JAR          the fast-jar launcher (default /deployments/quarkus-run.jar)
+#   KVAPP_JAR          the aot-jar launcher (default /deployments/quarkus-run.jar)
 #   JAVA_OPTS          replaces the JVM defaults (heap, direct, metaspace, code cache caps,
 #                      -XX:+ExitOnOutOfMemoryError, the collector)
 #   JAVA_OPTS_APPEND   appended to JAVA_OPTS (keep the defaults, add your own)

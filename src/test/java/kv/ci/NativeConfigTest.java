@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What can be checked of the native build without GraalVM: `-Dnative` activates a profile that
- * turns the native build on and keeps the fast-jar the images compile kv-cli from; the
+ * turns the native build on and keeps the JVM jar the images compile kv-cli from; the
  * resources the server reads are included; classes whose static initialiser must not run at
  * build time are initialised at run time; and the main code uses no reflection that would need
  * a reflect-config (if this test fails because reflection was added, add the configuration in
@@ -46,7 +46,7 @@ class NativeConfigTest {
     }
 
     @Test
-    void dashDnativeActivatesANativeBuildThatKeepsTheFastJar() throws Exception {
+    void dashDnativeActivatesANativeBuildThatKeepsTheJvmJar() throws Exception {
         String profile = nativeProfile().replaceAll("\\s+", "");
         assertTrue(profile.contains("<activation><property><name>native</name></property></activation>"),
                 "the profile is activated by -Dnative (what the workflows and the Dockerfiles say): " + profile);
