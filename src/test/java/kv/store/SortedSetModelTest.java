@@ -195,12 +195,7 @@ class SortedSetModelTest {
         SortedSet.Limits limits = new SortedSet.Limits(16, 64);
         SortedSet z = SortedSet.create(0, 0, limits);
         Map<String, Double> model = new HashMap<>();
-        for (int i = 0; i < 3000; i++) {
-            String m = "m" + r.nextInt(5000);
-            double s = score(r);
-            z.put(bytes(m), s, limits);
-            model.put(m, s + 0.0);
-        }
+        putRandom(z, model, r, "m", 5000, 3000, limits);
         check(7, z, model, r);
         long grown = z.heapBytes();
         List<String> members = new ArrayList<>(model.keySet());
@@ -220,12 +215,18 @@ class SortedSetModelTest {
         }
         check(7, z, model, r);
         assertTrue(z.heapBytes() < grown / 10, z.heapBytes() + " bytes left of " + grown);
-        for (int i = 0; i < 1000; i++) {
-            String m = "n" + r.nextInt(2000);
+        putRandom(z, model, r, "n", 2000, 1000, limits);
+        check(7, z, model, r);
+    }
+
+    /** {@code count} puts of random scores to members {@code prefix} + [0, {@code range}), on both the set and the model. */
+    private static void putRandom(SortedSet z, Map<String, Double> model, Random r, String prefix, int range, int count,
+            SortedSet.Limits limits) {
+        for (int i = 0; i < count; i++) {
+            String m = prefix + r.nextInt(range);
             double s = score(r);
             z.put(bytes(m), s, limits);
             model.put(m, s + 0.0);
         }
-        check(7, z, model, r);
     }
 }
