@@ -1,171 +1,145 @@
 package kv.store;
 
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 
 /**
  * The big encoding ("skiplist"): a skip list with spans (rank queries in O(log n)) plus an
- * open-addressing table from member to node for O(1) score lookups (see {@link Node} for the
- * node layout).
+ * open-addressing table from member to node for O(1) score lookups.
+ *
+ * <p>The nodes are records in one {@code int[]}, a node being the offset of its record, so a
+ * walk step reads one record (score and links side by side) and an insert stores no reference
+ * into an old object (no card marking for the collector). A record of a node of level {@code l}
+ * is {@code 3 + 2l} ints: score (high, low bits), backward, member id (index into {@link
+ * #members}), next on level 0, then span and next for each level above (the level-0 span is
+ * always 1). Offset 0 is the head, of {@link #MAX_LEVEL} levels, and doubles as "no node".
+ * Freed records wait on a free list per level, keeping their member id, for the next node of
+ * that level.
  */
 final class SkipListZset implements ZsetEncoding {
     static final int MAX_LEVEL = 32;
-    /** Fixed part of a node: header, member, score, backward, next0, next1, span1, level. */
-    private static final long NODE_BYTES = Memory.align(12 + 4 + 8 + 4 + 4 + 4 + 4 + 1);
-    /** A {@link TallNode}: a node's fields (the subclass' start 4-aligned), next2..5, span2..5, up, upSpan. */
-    private static final long TALL_NODE_BYTES = Memory.align(((12 + 4 + 8 + 4 + 4 + 4 + 4 + 1 + 3) & ~3) + 4 * 4 + 4 * 4 + 4 + 4);
+    private static final int NONE = 0;
+    private static final int BACK = 2;
+    private static final int ID = 3;
+    private static final int NEXT0 = 4;
+    private static final int HEAD_INTS = recordInts(MAX_LEVEL);
+    /** Object header and fields of this class. */
+    private static final long SHALLOW_BYTES = Memory.align(12 + 6 * 4 + 6 * 4 + 8);
 
-    /**
-     * A node keeps its first two levels inline: a search spends most of its steps on the low
-     * levels, and a pointer read from the node itself costs no extra cache miss. The one node in
-     * sixteen with more levels is a {@link TallNode}. The level-0 span is implicitly 1.
-     */
-    static class Node {
-        final byte[] member;
-        double score;
-        Node backward;
-        Node next0;
-        Node next1;
-        int span1;
-        final byte level;
-
-        Node(byte[] member, double score, int level) {
-            this.member = member;
-            this.score = score;
-            this.level = (byte) level;
-        }
-
-        static Node of(byte[] member, double score, int level) {
-            return level > 2 ? new TallNode(member, score, level) : new Node(member, score, level);
-        }
-
-        int level() {
-            return level;
-        }
-
-        final Node next(int i) {
-            return i == 0 ? next0 : i == 1 ? next1 : ((TallNode) this).upper(i);
-        }
-
-        final void setNext(int i, Node n) {
-            if (i == 0) {
-                next0 = n;
-            } else if (i == 1) {
-                next1 = n;
-            } else {
-                ((TallNode) this).setUpper(i, n);
-            }
-        }
-
-        final int span(int i) {
-            return i == 0 ? 1 : i == 1 ? span1 : ((TallNode) this).upperSpan(i);
-        }
-
-        final void setSpan(int i, int s) {
-            if (i == 1) {
-                span1 = s;
-            } else if (i > 1) {
-                ((TallNode) this).setUpperSpan(i, s);
-            }
-        }
-
-        long heapBytes() {
-            return NODE_BYTES + Memory.arrayBytes(member.length);
-        }
-    }
-
-    /**
-     * A node of three levels or more: levels 2..5 are inline too (a walk's steps on the upper
-     * levels then cost one cache miss each, as on the lower ones; a separate level array would
-     * add a second); only the one node in 1024 above level 6 (and the head) carries arrays.
-     */
-    static final class TallNode extends Node {
-        private static final int INLINE_TOP = 6;
-        Node next2;
-        Node next3;
-        Node next4;
-        Node next5;
-        int span2;
-        int span3;
-        int span4;
-        int span5;
-        /** Levels 6..level-1; null for nodes of at most six levels. */
-        Node[] up;
-        int[] upSpan;
-
-        TallNode(byte[] member, double score, int level) {
-            super(member, score, level);
-            if (level > INLINE_TOP) {
-                up = new Node[level - INLINE_TOP];
-                upSpan = new int[level - INLINE_TOP];
-            }
-        }
-
-        Node upper(int i) {
-            return switch (i) {
-                case 2 -> next2;
-                case 3 -> next3;
-                case 4 -> next4;
-                case 5 -> next5;
-                default -> up[i - INLINE_TOP];
-            };
-        }
-
-        void setUpper(int i, Node n) {
-            switch (i) {
-                case 2 -> next2 = n;
-                case 3 -> next3 = n;
-                case 4 -> next4 = n;
-                case 5 -> next5 = n;
-                default -> up[i - INLINE_TOP] = n;
-            }
-        }
-
-        int upperSpan(int i) {
-            return switch (i) {
-                case 2 -> span2;
-                case 3 -> span3;
-                case 4 -> span4;
-                case 5 -> span5;
-                default -> upSpan[i - INLINE_TOP];
-            };
-        }
-
-        void setUpperSpan(int i, int s) {
-            switch (i) {
-                case 2 -> span2 = s;
-                case 3 -> span3 = s;
-                case 4 -> span4 = s;
-                case 5 -> span5 = s;
-                default -> upSpan[i - INLINE_TOP] = s;
-            }
-        }
-
-        @Override
-        long heapBytes() {
-            long b = TALL_NODE_BYTES + Memory.arrayBytes(member.length);
-            if (up != null) {
-                b += Memory.arrayBytes(4 * up.length) * 2;
-            }
-            return b;
-        }
-    }
-
-    private final Node head = Node.of(new byte[0], 0, MAX_LEVEL);
-    private Node tail;
+    private int[] rec;
+    /** First unused int of {@link #rec}. */
+    private int top;
+    /** Members by id; null for the ids of free records. */
+    private byte[][] members;
+    /** Ids handed out (the records in use or on a free list). */
+    private int ids;
+    /** By level: the first free record of that level, chained through BACK; NONE ends a chain. */
+    private final int[] free = new int[MAX_LEVEL + 1];
+    private int tail;
     private int level = 1;
     private int length;
-    private final ZsetMemberTable table;
-    private long nodeBytes;
+    /** Heap bytes of the member arrays. */
+    private long memberBytes;
+    private ZsetMemberTable table;
     // scratch for insert/delete (one thread owns the data)
-    private final Node[] update = new Node[MAX_LEVEL];
+    private final int[] update = new int[MAX_LEVEL];
     private final int[] rankAt = new int[MAX_LEVEL];
-    /** The node the last {@link #score} call found (or null); cleared whenever a node leaves the list. */
-    private Node found;
+    /** The node the last {@link #score} call found (or NONE); cleared whenever a node leaves the list. */
+    private int found;
 
     SkipListZset(int capacity) {
-        table = new ZsetMemberTable(capacity);
+        rec = new int[HEAD_INTS + 6 * Math.max(capacity, 1)];
+        top = HEAD_INTS;
+        members = new byte[Math.max(capacity, 1)][];
+        rec[ID] = -1;
+        table = new ZsetMemberTable(this, capacity);
     }
+
+    private SkipListZset(SkipListZset o) {
+        rec = o.rec.clone();
+        top = o.top;
+        members = o.members.clone();
+        ids = o.ids;
+        System.arraycopy(o.free, 0, free, 0, free.length);
+        tail = o.tail;
+        level = o.level;
+        length = o.length;
+        memberBytes = o.memberBytes;
+        table = o.table.copy(this);
+    }
+
+    private static int recordInts(int level) {
+        return 3 + 2 * level;
+    }
+
+    // ------------------------------------------------------------------ record access
+
+    double score(int node) {
+        return Double.longBitsToDouble((long) rec[node] << 32 | (rec[node + 1] & 0xffffffffL));
+    }
+
+    private void setScore(int node, double score) {
+        long bits = Double.doubleToRawLongBits(score);
+        rec[node] = (int) (bits >>> 32);
+        rec[node + 1] = (int) bits;
+    }
+
+    byte[] member(int node) {
+        return members[rec[node + ID]];
+    }
+
+    private int next(int node, int i) {
+        return rec[node + NEXT0 + 2 * i];
+    }
+
+    private void setNext(int node, int i, int n) {
+        rec[node + NEXT0 + 2 * i] = n;
+    }
+
+    private int span(int node, int i) {
+        return i == 0 ? 1 : rec[node + NEXT0 - 1 + 2 * i];
+    }
+
+    private void setSpan(int node, int i, int s) {
+        if (i > 0) {
+            rec[node + NEXT0 - 1 + 2 * i] = s;
+        }
+    }
+
+    /** A record for a node of {@code lvl} levels holding {@code member}: a free one of that level, or a new one at the top. */
+    private int allocate(int lvl, byte[] member) {
+        int node = free[lvl];
+        if (node != NONE) {
+            free[lvl] = rec[node + BACK];
+        } else {
+            int ints = recordInts(lvl);
+            if (top + ints > rec.length) {
+                rec = Arrays.copyOf(rec, Math.max(top + ints, rec.length + (rec.length >> 1)));
+            }
+            node = top;
+            top += ints;
+            if (ids == members.length) {
+                members = Arrays.copyOf(members, members.length + (members.length >> 1) + 1);
+            }
+            rec[node + ID] = ids++;
+        }
+        members[rec[node + ID]] = member;
+        memberBytes += Memory.arrayBytes(member.length);
+        return node;
+    }
+
+    private void release(int node, int lvl) {
+        byte[][] m = members;
+        int id = rec[node + ID];
+        memberBytes -= Memory.arrayBytes(m[id].length);
+        m[id] = null;
+        rec[node + BACK] = free[lvl];
+        free[lvl] = node;
+    }
+
+    // ------------------------------------------------------------------ the encoding
 
     @Override
     public int size() {
@@ -174,15 +148,21 @@ final class SkipListZset implements ZsetEncoding {
 
     @Override
     public double score(byte[] member) {
-        Node n = table.get(member);
+        int n = table.get(member);
         found = n;
-        return n == null ? Double.NaN : n.score;
+        return n == NONE ? Double.NaN : score(n);
     }
 
     /** The node of {@code member}: the one {@link #score} just found if it is that member's (ZADD's lookup, then its update). */
-    private Node node(byte[] member) {
-        Node n = found;
-        return n != null && (n.member == member || java.util.Arrays.equals(n.member, member)) ? n : table.get(member);
+    private int node(byte[] member) {
+        int n = found;
+        if (n != NONE) {
+            byte[] m = member(n);
+            if (m == member || Arrays.equals(m, member)) {
+                return n;
+            }
+        }
+        return table.get(member);
     }
 
     private static int randomLevel() {
@@ -194,153 +174,179 @@ final class SkipListZset implements ZsetEncoding {
         return lvl;
     }
 
-    private static boolean before(Node n, double score, byte[] member) {
-        return n.score < score || (n.score == score && ZsetOrder.compareMembers(n.member, member) < 0);
+    /** Whether {@code n} orders before (score, member). */
+    private boolean before(int n, double score, byte[] member) {
+        double s = score(n);
+        return s < score || (s == score && ZsetOrder.compareMembers(member(n), member) < 0);
     }
 
     @Override
     public void insert(byte[] member, double score) {
-        Node node = Node.of(member, score, randomLevel());
-        link(node);
+        int lvl = randomLevel();
+        int node = allocate(lvl, member);
+        setScore(node, score);
+        link(node, lvl);
         table.put(node);
     }
 
-    /** Links {@code node} (not in the list) at the place of its score and member, at its own level. */
-    private void link(Node node) {
-        double score = node.score;
-        byte[] member = node.member;
-        Node x = head;
+    /** Links {@code node} (not in the list, its score set) at the place of its score and member, at {@code lvl} levels. */
+    private void link(int node, int lvl) {
+        double score = score(node);
+        byte[] member = member(node);
+        int x = NONE;
         for (int i = level - 1; i >= 0; i--) {
             rankAt[i] = i == level - 1 ? 0 : rankAt[i + 1];
-            Node n;
-            while ((n = x.next(i)) != null && before(n, score, member)) {
-                rankAt[i] += x.span(i);
+            int n;
+            while ((n = next(x, i)) != NONE && before(n, score, member)) {
+                rankAt[i] += span(x, i);
                 x = n;
             }
             update[i] = x;
         }
-        int lvl = node.level();
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rankAt[i] = 0;
-                update[i] = head;
-                head.setSpan(i, length);
+                update[i] = NONE;
+                setSpan(NONE, i, length);
             }
             level = lvl;
         }
         for (int i = 0; i < lvl; i++) {
-            node.setNext(i, update[i].next(i));
-            update[i].setNext(i, node);
+            int u = update[i];
+            setNext(node, i, next(u, i));
+            setNext(u, i, node);
             if (i > 0) {
-                node.setSpan(i, update[i].span(i) - (rankAt[0] - rankAt[i]));
-                update[i].setSpan(i, rankAt[0] - rankAt[i] + 1);
+                setSpan(node, i, span(u, i) - (rankAt[0] - rankAt[i]));
+                setSpan(u, i, rankAt[0] - rankAt[i] + 1);
             }
         }
         for (int i = lvl; i < level; i++) {
-            update[i].setSpan(i, update[i].span(i) + 1);
+            setSpan(update[i], i, span(update[i], i) + 1);
         }
-        node.backward = update[0] == head ? null : update[0];
-        if (node.next0 != null) {
-            node.next0.backward = node;
+        rec[node + BACK] = update[0];
+        int after = next(node, 0);
+        if (after != NONE) {
+            rec[after + BACK] = node;
         } else {
             tail = node;
         }
         length++;
-        nodeBytes += node.heapBytes();
-        clearScratch(level);
     }
 
-    /** Drops the scratch references to nodes (levels below {@code used}), so no removed node stays reachable. */
-    private void clearScratch(int used) {
-        java.util.Arrays.fill(update, 0, used, null);
-    }
-
-    /** Unlinks {@code x} given its predecessors in {@code update}. */
-    private void unlink(Node x) {
+    /** Unlinks {@code x} given its predecessors in {@code update}; returns its level. */
+    private int unlink(int x) {
+        int lvl = 0;
         for (int i = 0; i < level; i++) {
-            if (update[i].next(i) == x) {
+            int u = update[i];
+            if (next(u, i) == x) {
+                lvl = i + 1;
                 if (i > 0) {
-                    update[i].setSpan(i, update[i].span(i) + x.span(i) - 1);
+                    setSpan(u, i, span(u, i) + span(x, i) - 1);
                 }
-                update[i].setNext(i, x.next(i));
+                setNext(u, i, next(x, i));
             } else if (i > 0) {
-                update[i].setSpan(i, update[i].span(i) - 1);
+                setSpan(u, i, span(u, i) - 1);
             }
         }
-        if (x.next0 != null) {
-            x.next0.backward = x.backward;
+        int after = next(x, 0);
+        if (after != NONE) {
+            rec[after + BACK] = rec[x + BACK];
         } else {
-            tail = x.backward;
+            tail = rec[x + BACK];
         }
-        while (level > 1 && head.next(level - 1) == null) {
+        while (level > 1 && next(NONE, level - 1) == NONE) {
             level--;
         }
         length--;
-        nodeBytes -= x.heapBytes();
+        return lvl;
     }
 
-    /** Fills {@code update} with the predecessors of (score, member) on every level. */
-    private Node findUpdate(double score, byte[] member) {
-        Node x = head;
+    /** Fills {@code update} with the predecessors of (score, member) on every level; returns the node after them. */
+    private int findUpdate(double score, byte[] member) {
+        int x = NONE;
         for (int i = level - 1; i >= 0; i--) {
-            Node n;
-            while ((n = x.next(i)) != null && before(n, score, member)) {
+            int n;
+            while ((n = next(x, i)) != NONE && before(n, score, member)) {
                 x = n;
             }
             update[i] = x;
         }
-        return x.next0;
+        return next(x, 0);
     }
 
     @Override
     public void update(byte[] member, double old, double score) {
-        Node x = node(member);
+        int x = node(member);
         // stays in place when the neighbours still bracket the new score (Redis does the same);
         // the node's own links tell, no walk needed
-        if ((x.backward == null || x.backward.score < score
-                        || (x.backward.score == score && ZsetOrder.compareMembers(x.backward.member, member) < 0))
-                && (x.next0 == null || x.next0.score > score
-                        || (x.next0.score == score && ZsetOrder.compareMembers(x.next0.member, member) > 0))) {
-            x.score = score;
+        int prev = rec[x + BACK];
+        int after = next(x, 0);
+        if ((prev == NONE || before(prev, score, member))
+                && (after == NONE || score(after) > score
+                        || (score(after) == score && ZsetOrder.compareMembers(member(after), member) > 0))) {
+            setScore(x, score);
             return;
         }
-        // moves: the same node is relinked at its new place (the member table keeps pointing to it)
-        int used = level;
-        findUpdate(x.score, member);
-        unlink(x);
-        clearScratch(used);
-        x.score = score;
-        x.backward = null;
-        link(x);
+        // moves: the same record is relinked at its new place (the member table keeps pointing to it)
+        findUpdate(score(x), member);
+        int lvl = unlink(x);
+        setScore(x, score);
+        link(x, lvl);
     }
 
     @Override
     public boolean delete(byte[] member) {
-        Node n = table.get(member);
-        if (n == null) {
+        int n = table.get(member);
+        if (n == NONE) {
             return false;
         }
-        int used = level;
-        Node x = findUpdate(n.score, member);
-        unlink(x);
-        found = null;
+        int x = findUpdate(score(n), member);
+        int lvl = unlink(x);
+        found = NONE;
         table.remove(member);
-        clearScratch(used);
+        release(x, lvl);
+        compactIfSparse();
         return true;
+    }
+
+    /**
+     * Rebuilds the records when at most a quarter of those handed out are in use (after many
+     * deletions), so the arrays shrink as Redis' freed nodes would.
+     */
+    private void compactIfSparse() {
+        if (ids > 64 && length * 4 <= ids) {
+            SkipListZset c = new SkipListZset(length);
+            for (int n = next(NONE, 0); n != NONE; n = next(n, 0)) {
+                c.insert(member(n), score(n));
+            }
+            rec = c.rec;
+            top = c.top;
+            members = c.members;
+            ids = c.ids;
+            System.arraycopy(c.free, 0, free, 0, free.length);
+            tail = c.tail;
+            level = c.level;
+            memberBytes = c.memberBytes;
+            table = c.table.copy(this);
+            found = NONE;
+        }
     }
 
     @Override
     public int rank(byte[] member, double score) {
         int rank = 0;
-        Node x = head;
+        int x = NONE;
         for (int i = level - 1; i >= 0; i--) {
-            Node n;
-            while ((n = x.next(i)) != null
-                    && (n.score < score || (n.score == score && ZsetOrder.compareMembers(n.member, member) <= 0))) {
-                rank += x.span(i);
+            int n;
+            while ((n = next(x, i)) != NONE) {
+                double s = score(n);
+                if (s > score || (s == score && ZsetOrder.compareMembers(member(n), member) > 0)) {
+                    break;
+                }
+                rank += span(x, i);
                 x = n;
             }
-            if (x != head && x.score == score && java.util.Arrays.equals(x.member, member)) {
+            if (x != NONE && score(x) == score && Arrays.equals(member(x), member)) {
                 return rank - 1;
             }
         }
@@ -350,104 +356,104 @@ final class SkipListZset implements ZsetEncoding {
     @Override
     public int prefixLength(Before before) {
         int rank = 0;
-        Node x = head;
+        int x = NONE;
         for (int i = level - 1; i >= 0; i--) {
-            Node n;
-            while ((n = x.next(i)) != null && before.test(n.member, 0, n.member.length, n.score)) {
-                rank += x.span(i);
+            int n;
+            while ((n = next(x, i)) != NONE) {
+                byte[] m = member(n);
+                if (!before.test(m, 0, m.length, score(n))) {
+                    break;
+                }
+                rank += span(x, i);
                 x = n;
             }
         }
         return rank;
     }
 
-    private Node nodeAt(int rank) {
+    private int nodeAt(int rank) {
         int traversed = 0;
         int target = rank + 1;
-        Node x = head;
+        int x = NONE;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.next(i) != null && traversed + x.span(i) <= target) {
-                traversed += x.span(i);
-                x = x.next(i);
+            int n;
+            while ((n = next(x, i)) != NONE && traversed + span(x, i) <= target) {
+                traversed += span(x, i);
+                x = n;
             }
             if (traversed == target) {
                 return x;
             }
         }
-        return null;
+        return NONE;
     }
 
     @Override
     public ZsetCursor cursor(int rank, boolean reverse) {
-        Node start = nodeAt(rank);
+        int start = nodeAt(rank);
         return new ZsetCursor() {
-            Node n = start;
+            int n = start;
 
             @Override
             public boolean valid() {
-                return n != null;
+                return n != NONE;
             }
 
             @Override
             public byte[] member() {
-                return n.member;
+                return SkipListZset.this.member(n);
             }
 
             @Override
             public double score() {
-                return n.score;
+                return SkipListZset.this.score(n);
             }
 
             @Override
             public void advance() {
-                n = reverse ? n.backward : n.next0;
+                n = reverse ? rec[n + BACK] : next(n, 0);
             }
         };
     }
 
     @Override
     public void deleteRange(int from, int to) {
-        int used = level;
-        Node x = head;
+        int x = NONE;
         int traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.next(i) != null && traversed + x.span(i) < from + 1) {
-                traversed += x.span(i);
-                x = x.next(i);
+            int n;
+            while ((n = next(x, i)) != NONE && traversed + span(x, i) < from + 1) {
+                traversed += span(x, i);
+                x = n;
             }
             update[i] = x;
         }
-        x = x.next0;
-        found = null;
-        for (int r = from; r <= to && x != null; r++) {
-            Node next = x.next0;
-            unlink(x);
-            table.remove(x.member);
-            x = next;
+        x = next(x, 0);
+        found = NONE;
+        for (int r = from; r <= to && x != NONE; r++) {
+            int after = next(x, 0);
+            int lvl = unlink(x);
+            table.remove(member(x));
+            release(x, lvl);
+            x = after;
         }
-        clearScratch(used);
+        compactIfSparse();
     }
 
     @Override
     public long heapBytes() {
-        return 56 + head.heapBytes() + nodeBytes + table.heapBytes() + Memory.arrayBytes(4 * MAX_LEVEL) * 2;
+        return SHALLOW_BYTES + Memory.arrayBytes(4 * rec.length) + Memory.arrayBytes(4 * members.length)
+                + memberBytes + table.heapBytes() + Memory.arrayBytes(4 * free.length)
+                + Memory.arrayBytes(4 * MAX_LEVEL) * 2;
     }
 
     @Override
     public ZsetEncoding copy() {
-        SkipListZset c = new SkipListZset(length);
-        for (Node n = head.next0; n != null; n = n.next0) {
-            c.insert(n.member, n.score);
-        }
-        return c;
+        return new SkipListZset(this);
     }
 
     /** One SCAN step over the member table (see {@link ZsetMemberTable#scan}). */
-    long scan(long cursor, java.util.function.Consumer<Node> visitor) {
-        return table.scan(cursor, visitor);
-    }
-
-    Node random() {
-        return nodeAt(ThreadLocalRandom.current().nextInt(length));
+    long scan(long cursor, BiConsumer<byte[], Double> visitor) {
+        return table.scan(cursor, n -> visitor.accept(member(n), score(n)));
     }
 }

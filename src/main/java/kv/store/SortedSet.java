@@ -205,7 +205,7 @@ public final class SortedSet implements CompoundValue {
     public long scan(long cursor, BiConsumer<byte[], Double> visitor) {
         ZsetEncoding enc = enc();
         if (enc instanceof SkipListZset) {
-            return ((SkipListZset) enc).scan(cursor, n -> visitor.accept(n.member, n.score));
+            return ((SkipListZset) enc).scan(cursor, visitor);
         }
         for (ZsetCursor c = enc.size() == 0 ? null : enc.cursor(0, false); c != null && c.valid(); c.advance()) {
             visitor.accept(c.member(), c.score());

@@ -1,34 +1,48 @@
 package kv.store;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 
 /**
- * Member → skip-list node, open addressing with linear probing and backward-shift deletion (no
+ * Member → skip-list node (the offset of its record in {@link SkipListZset}; 0, the head's, marks
+ * an empty slot), open addressing with linear probing and backward-shift deletion (no
  * tombstones, no entry objects). Capacity is a power of two, at most 3/4 full.
  */
 final class ZsetMemberTable {
-    private SkipListZset.Node[] slots;
+    private static final int EMPTY = 0;
+    private final SkipListZset owner;
+    private int[] slots;
     private int mask;
     private int size;
 
-    ZsetMemberTable(int expected) {
+    ZsetMemberTable(SkipListZset owner, int expected) {
+        this.owner = owner;
         int cap = 8;
         while (cap * 3 / 4 < expected) {
             cap <<= 1;
         }
-        slots = new SkipListZset.Node[cap];
+        slots = new int[cap];
         mask = cap - 1;
+    }
+
+    private ZsetMemberTable(SkipListZset owner, ZsetMemberTable o) {
+        this.owner = owner;
+        slots = o.slots.clone();
+        mask = o.mask;
+        size = o.size;
+    }
+
+    /** This table for {@code owner}, a copy of this table's owner. */
+    ZsetMemberTable copy(SkipListZset owner) {
+        return new ZsetMemberTable(owner, this);
     }
 
     private int indexOf(byte[] member) {
         int i = KeyHash.hash(member) & mask;
-        SkipListZset.Node n;
-        while ((n = slots[i]) != null) {
-            if (Arrays.equals(n.member, member)) {
+        int n;
+        while ((n = slots[i]) != EMPTY) {
+            if (Arrays.equals(owner.member(n), member)) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -36,22 +50,27 @@ final class ZsetMemberTable {
         return -1 - i;
     }
 
-    SkipListZset.Node get(byte[] member) {
+    /** The node of {@code member}, or 0. */
+    int get(byte[] member) {
         int i = indexOf(member);
-        return i >= 0 ? slots[i] : null;
+        return i >= 0 ? slots[i] : EMPTY;
     }
 
-    void put(SkipListZset.Node node) {
+    /** Adds {@code node}, whose member is absent. */
+    void put(int node) {
         if ((size + 1) * 4 > slots.length * 3) {
             resize(slots.length * 2);
         }
-        int i = indexOf(node.member);
-        if (i >= 0) {
-            slots[i] = node;
-            return;
-        }
-        slots[-1 - i] = node;
+        place(node);
         size++;
+    }
+
+    private void place(int node) {
+        int i = KeyHash.hash(owner.member(node)) & mask;
+        while (slots[i] != EMPTY) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = node;
     }
 
     void remove(byte[] member) {
@@ -59,17 +78,17 @@ final class ZsetMemberTable {
         if (i < 0) {
             return;
         }
-        slots[i] = null;
+        slots[i] = EMPTY;
         size--;
         // backward shift: move later entries of the probe run into the hole when their home allows
         int hole = i;
         int j = (i + 1) & mask;
-        SkipListZset.Node n;
-        while ((n = slots[j]) != null) {
-            int home = KeyHash.hash(n.member) & mask;
+        int n;
+        while ((n = slots[j]) != EMPTY) {
+            int home = KeyHash.hash(owner.member(n)) & mask;
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 slots[hole] = n;
-                slots[j] = null;
+                slots[j] = EMPTY;
                 hole = j;
             }
             j = (j + 1) & mask;
@@ -80,22 +99,18 @@ final class ZsetMemberTable {
     }
 
     private void resize(int capacity) {
-        SkipListZset.Node[] old = slots;
-        slots = new SkipListZset.Node[capacity];
+        int[] old = slots;
+        slots = new int[capacity];
         mask = capacity - 1;
-        for (SkipListZset.Node n : old) {
-            if (n != null) {
-                int i = KeyHash.hash(n.member) & mask;
-                while (slots[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = n;
+        for (int n : old) {
+            if (n != EMPTY) {
+                place(n);
             }
         }
     }
 
     long heapBytes() {
-        return 24 + Memory.arrayBytes(4 * slots.length);
+        return Memory.align(12 + 4 * 4) + Memory.arrayBytes(4 * slots.length);
     }
 
     /**
@@ -103,21 +118,27 @@ final class ZsetMemberTable {
      * reverse-binary order of Redis' dict scan, so entries present throughout an iteration are
      * seen even when the table is resized between steps.
      */
-    long scan(long cursor, Consumer<SkipListZset.Node> visitor) {
+    long scan(long cursor, IntConsumer visitor) {
         if (size == 0) {
             return 0;
         }
         int bucket = (int) (cursor & mask);
-        List<SkipListZset.Node> picked = new ArrayList<>();
+        int picked = 0;
+        int[] nodes = new int[8];
         int i = bucket;
-        SkipListZset.Node n;
-        while ((n = slots[i]) != null) {
-            if ((KeyHash.hash(n.member) & mask) == bucket) {
-                picked.add(n);
+        int n;
+        while ((n = slots[i]) != EMPTY) {
+            if ((KeyHash.hash(owner.member(n)) & mask) == bucket) {
+                if (picked == nodes.length) {
+                    nodes = Arrays.copyOf(nodes, picked * 2);
+                }
+                nodes[picked++] = n;
             }
             i = (i + 1) & mask;
         }
-        picked.forEach(visitor);
+        for (int k = 0; k < picked; k++) {
+            visitor.accept(nodes[k]);
+        }
         long v = cursor | ~(long) mask;
         v = Long.reverse(v);
         v++;

@@ -99,4 +99,21 @@ class EncodingLayoutTest {
         check("small sorted set", s -> zset(s, 5));
         check("big sorted set", s -> zset(s, 1000));
     }
+
+    /** A big sorted set after removing all but every {@code keep}-th member. */
+    private static SortedSet thinned(int seed, int keep) {
+        SortedSet z = zset(seed, 1000);
+        for (int i = 0; i < 1000; i++) {
+            if (i % keep != 0) {
+                z.remove(b("m:" + seed + ":" + i));
+            }
+        }
+        return z;
+    }
+
+    @Test
+    void sortedSetsAfterRemovals() {
+        check("big sorted set, half removed", s -> thinned(s, 2));
+        check("big sorted set, nine in ten removed", s -> thinned(s, 10));
+    }
 }

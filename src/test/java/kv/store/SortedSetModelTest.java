@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -185,6 +186,47 @@ class SortedSetModelTest {
             assertEquals(0, z.firstRankByLex(LexBound.MIN));
             assertEquals(4, z.lastRankByLex(LexBound.MAX));
             assertEquals(5, z.firstRankByLex(LexBound.MAX));
+        }
+    }
+
+    @Test
+    void aBigSetThatShrinksAndGrowsAgainKeepsMatchingTheModel() {
+        Random r = new Random(7);
+        SortedSet.Limits limits = new SortedSet.Limits(16, 64);
+        SortedSet z = SortedSet.create(0, 0, limits);
+        Map<String, Double> model = new HashMap<>();
+        putRandom(z, model, r, "m", 5000, 3000, limits);
+        check(7, z, model, r);
+        long grown = z.heapBytes();
+        List<String> members = new ArrayList<>(model.keySet());
+        Collections.shuffle(members, r);
+        for (int i = 0; i < members.size() - 100; i++) {
+            assertTrue(z.remove(bytes(members.get(i))));
+            model.remove(members.get(i));
+            if (i % 400 == 0) {
+                check(7, z, model, r);
+            }
+        }
+        check(7, z, model, r);
+        z.removeRange(10, 89);
+        List<Map.Entry<String, Double>> l = sorted(model);
+        for (int i = 10; i <= 89; i++) {
+            model.remove(l.get(i).getKey());
+        }
+        check(7, z, model, r);
+        assertTrue(z.heapBytes() < grown / 10, z.heapBytes() + " bytes left of " + grown);
+        putRandom(z, model, r, "n", 2000, 1000, limits);
+        check(7, z, model, r);
+    }
+
+    /** {@code count} puts of random scores to members {@code prefix} + [0, {@code range}), on both the set and the model. */
+    private static void putRandom(SortedSet z, Map<String, Double> model, Random r, String prefix, int range, int count,
+            SortedSet.Limits limits) {
+        for (int i = 0; i < count; i++) {
+            String m = prefix + r.nextInt(range);
+            double s = score(r);
+            z.put(bytes(m), s, limits);
+            model.put(m, s + 0.0);
         }
     }
 }
