@@ -38,7 +38,9 @@ public final class Dispatcher {
     public enum Outcome { DONE, PAUSED, BLOCKED }
 
     public Outcome execute(Client client, byte[][] argv, Reply network) {
-        long now = server.keyspace().clock().update();
+        // one nanoTime per command both samples the clock (see Clock.at) and starts its duration
+        long startNanos = System.nanoTime();
+        long now = server.keyspace().clock().at(startNanos);
         client.lastInteractionMs(now);
         boolean muted = client.replyMode() == Client.ReplyMode.OFF || client.replyMode() == Client.ReplyMode.SKIP;
         Reply reply = muted ? new DiscardingReply(network.protocol()) : network;
@@ -107,7 +109,7 @@ public final class Dispatcher {
             if (server.clients().mustWait(client, spec, now)) {
                 return Outcome.PAUSED;
             }
-            return run(spec, client, argv, reply, false) ? Outcome.BLOCKED : Outcome.DONE;
+            return run(spec, client, argv, reply, false, startNanos) ? Outcome.BLOCKED : Outcome.DONE;
         } finally {
             if (client.replyMode() == Client.ReplyMode.SKIP && muted) {
                 client.replyMode(Client.ReplyMode.ON);
@@ -235,7 +237,7 @@ public final class Dispatcher {
         boolean denied = client.denyBlocking();
         client.denyBlocking(true);
         try {
-            run(command.spec(), client, command.argv(), reply, false);
+            run(command.spec(), client, command.argv(), reply, false, System.nanoTime());
         } finally {
             client.denyBlocking(denied);
         }
@@ -246,8 +248,9 @@ public final class Dispatcher {
      * re-executes the command). True if it blocked again (it keeps its place in the queue).
      */
     boolean reexecute(Client client, CommandSpec spec, byte[][] argv, Reply reply) {
-        server.keyspace().clock().update();
-        return run(spec, client, argv, reply, true);
+        long startNanos = System.nanoTime();
+        server.keyspace().clock().at(startNanos);
+        return run(spec, client, argv, reply, true, startNanos);
     }
 
     /** A blocked command ended by timeout or CLIENT UNBLOCK: it counts as one call, as in Redis. */
@@ -292,8 +295,11 @@ public final class Dispatcher {
         return spec;
     }
 
-    /** Runs the handler and its bookkeeping; true if the command blocked (then counted when it ends). */
-    private boolean run(CommandSpec spec, Client client, byte[][] argv, Reply reply, boolean reprocessing) {
+    /**
+     * Runs the handler and its bookkeeping; true if the command blocked (then counted when it ends).
+     * Its duration counts from {@code startNanos} (a request's: from before the dispatcher's checks).
+     */
+    private boolean run(CommandSpec spec, Client client, byte[][] argv, Reply reply, boolean reprocessing, long startNanos) {
         // a command run from inside another one (EXEC, scripts) gets its own Call
         Call call = depth == 0 ? outermost.reset(client, argv, reply, spec) : new Call(server, client, argv, reply, spec);
         depth++;
@@ -305,7 +311,6 @@ public final class Dispatcher {
         long streamedBefore = server.replication().offset();
         // set before running, as Redis does: CLIENT LIST shows the caller's own command
         client.lastCommand(spec.fullName());
-        long start = System.nanoTime();
         boolean failed = false;
         KeyspaceEvents.Context outer = server.keyspaceEvents().begin(spec, argv);
         try {
@@ -342,7 +347,7 @@ public final class Dispatcher {
             client.replOffset(server.replication().offset());
         }
         server.tracking().afterCommand(client, spec, argv);
-        long micros = (System.nanoTime() - start) / 1000;
+        long micros = (System.nanoTime() - startNanos) / 1000;
         spec.calls++;
         spec.micros += micros;
         if (config.latencyTracking()) {
