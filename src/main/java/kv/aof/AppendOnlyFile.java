@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
@@ -31,7 +32,8 @@ import kv.rdb.Snapshot;
  * <ul>
  *   <li>always: an fsync on the fsync thread covers everything written so far, and replies wait
  *       for it ({@link #positionToSync}/{@link #awaitSync}): one fsync per turn, however many
- *       clients wrote in that turn (group commit);</li>
+ *       clients wrote in that turn (group commit). Turns written while an fsync runs get the next
+ *       fsync straight from the fsync thread when it ends, while the loop releases the replies;</li>
  *   <li>everysec: the fsync thread forces the file about once a second; while a force is still
  *       running, writing is postponed up to 2 s, then done anyway (aof_delayed_fsync), as Redis;</li>
  *   <li>no: written each turn, never forced.</li>
@@ -72,7 +74,10 @@ public final class AppendOnlyFile implements Propagator {
     private long appended;
     private long written;
     private long synced;
-    private boolean fsyncRunning;
+    /** An fsync is queued or running on the fsync thread (set by whoever queues it, cleared by that thread). */
+    private final AtomicBoolean fsyncActive = new AtomicBoolean();
+    /** What the data thread has written so far, where the fsync thread reads it to chain the next fsync. */
+    private volatile Written published = new Written(null, 0, false);
     private long lastFsyncStartMs;
     private long postponedSinceMs;
     private long delayedFsyncs;
@@ -87,6 +92,10 @@ public final class AppendOnlyFile implements Propagator {
     private long lastCowSize;
 
     private record Waiter(long position, Runnable release) {
+    }
+
+    /** Bytes written up to {@code position}, the last of them to {@code file}; {@code chain}: appendfsync always. */
+    private record Written(MappedIncrFile file, long position, boolean chain) {
     }
 
     /** How incr files are opened (read-write, for mapping): the seam tests use to make pre-sizes or fsyncs fail. */
@@ -288,7 +297,7 @@ public final class AppendOnlyFile implements Propagator {
         String policy = server.config().appendFsync();
         long now = System.currentTimeMillis();
         if (!buffer.isEmpty()) {
-            if ("everysec".equals(policy) && fsyncRunning && !force) {
+            if ("everysec".equals(policy) && fsyncActive.get() && !force) {
                 // the disk is slow: keep buffering rather than stall on a write behind the fsync
                 if (postponedSinceMs == 0) {
                     postponedSinceMs = now;
@@ -307,7 +316,7 @@ public final class AppendOnlyFile implements Propagator {
                 return;
             }
         }
-        if (written > synced && !fsyncRunning) {
+        if (written > synced && !fsyncActive.get()) {
             if ("always".equals(policy) || ("everysec".equals(policy) && now - lastFsyncStartMs >= 1000)) {
                 startFsync(now);
             }
@@ -344,6 +353,7 @@ public final class AppendOnlyFile implements Propagator {
     private void wrote(long n) {
         written += n;
         incrSizes += n;
+        published = new Written(incr, written, always());
     }
 
     private void writeFailed(IOException e) {
@@ -383,24 +393,52 @@ public final class AppendOnlyFile implements Propagator {
     }
 
     private void startFsync(long now) {
-        MappedIncrFile file = incr;
-        long target = written;
-        fsyncRunning = true;
         lastFsyncStartMs = now;
-        fsyncThread.execute(() -> {
-            IOException failure = null;
-            try {
-                file.channel().force(false);
-            } catch (IOException e) {
-                failure = e;
+        if (fsyncActive.compareAndSet(false, true)) {
+            MappedIncrFile file = incr;
+            long target = written;
+            fsyncThread.execute(() -> fsync(file, target));
+        }
+    }
+
+    /**
+     * Fsync thread: forces {@code file}, which holds everything written up to {@code target}. With
+     * appendfsync always, what the data thread wrote meanwhile (the next turns' commands, whose
+     * replies wait) gets the next fsync at once, queued from here: no hop through the event loop
+     * between two fsyncs, so the disk stays busy while the loop releases this fsync's replies and
+     * runs the next commands. A chained fsync queues behind the file tasks queued before it (a
+     * window's pre-size, the close of a file switched away from, whose force its 'synced' relies on).
+     */
+    private void fsync(MappedIncrFile file, long target) {
+        IOException failure = null;
+        try {
+            file.channel().force(false);
+        } catch (IOException e) {
+            failure = e;
+        }
+        if (failure != null || !chainNext(target)) {
+            fsyncActive.set(false);
+            // a turn that wrote after chainNext looked saw this fsync still active and left its bytes to it
+            if (failure == null && published.position() > target && fsyncActive.compareAndSet(false, true)
+                    && !chainNext(target)) {
+                fsyncActive.set(false);
             }
-            IOException f = failure;
-            loop.execute(() -> fsyncDone(file, target, f));
-        });
+        }
+        IOException f = failure;
+        loop.execute(() -> fsyncDone(file, target, f));
+    }
+
+    /** Fsync thread: queues the fsync of what was written after {@code target} (appendfsync always); false if none is due. */
+    private boolean chainNext(long target) {
+        Written w = published;
+        if (!w.chain() || w.position() <= target) {
+            return false;
+        }
+        fsyncThread.execute(() -> fsync(w.file(), w.position()));
+        return true;
     }
 
     private void fsyncDone(MappedIncrFile ch, long target, IOException failure) {
-        fsyncRunning = false;
         if (failure != null) {
             if (ch == incr) {
                 fsyncFailed(failure);
@@ -415,7 +453,7 @@ public final class AppendOnlyFile implements Propagator {
             }
         }
         releaseWaiters();
-        // data written while this fsync ran: always covers it with the next one at once
+        // what the fsync thread did not chain (after a failure; everysec's due force) starts here
         if (!waiters.isEmpty() || written > synced) {
             flush(false);
         }
@@ -767,7 +805,7 @@ public final class AppendOnlyFile implements Propagator {
     }
 
     public int pendingFsyncs() {
-        return fsyncRunning ? 1 : 0;
+        return fsyncActive.get() ? 1 : 0;
     }
 
     /** aof_last_cow_size: the most memory the last rewrite's snapshot held beyond the live data. */

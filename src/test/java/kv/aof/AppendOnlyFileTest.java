@@ -211,6 +211,39 @@ class AppendOnlyFileTest {
         assertTrue(aof.durable(second));
     }
 
+    /**
+     * Group commit without a hop through the loop between fsyncs: a turn written while an fsync
+     * runs gets the next fsync from the fsync thread itself, and its reply waits for that one.
+     */
+    @Test
+    void alwaysChainsTheFsyncOfATurnWrittenWhileTheLastRanWithoutTheLoop() throws Exception {
+        start("always");
+        FailingChannel ch = current();
+        ch.forceGate = new java.util.concurrent.Semaphore(0);
+        h.call("SET", "a", "1");
+        long first = aof.positionToSync();
+        boolean[] released = new boolean[2];
+        aof.awaitSync(first, () -> released[0] = true);
+        settle(); // the turn is written and its fsync started
+        assertTrue(ch.forcesEntered.tryAcquire(10, TimeUnit.SECONDS));
+        h.call("SET", "b", "2");
+        long second = aof.positionToSync();
+        aof.awaitSync(second, () -> released[1] = true);
+        settle(); // written while the first fsync runs: no second fsync started from the loop
+        assertEquals(1, aof.pendingFsyncs());
+        ch.forceGate.release();
+        // the second fsync starts with the loop's queue not run: only the fsync thread chained it
+        assertTrue(ch.forcesEntered.tryAcquire(10, TimeUnit.SECONDS));
+        turnUntil(() -> released[0]);
+        assertFalse(released[1], "a reply waits for the fsync that covers it");
+        assertFalse(aof.durable(second));
+        java.util.concurrent.Semaphore gate = ch.forceGate;
+        ch.forceGate = null;
+        gate.release();
+        turnUntil(() -> released[1]);
+        assertTrue(aof.durable(second));
+    }
+
     @Test
     void everysecReleasesRepliesOnceTheTurnIsWrittenWithoutWaitingForAnFsync() throws Exception {
         start("everysec");
