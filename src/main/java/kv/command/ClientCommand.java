@@ -70,7 +70,7 @@ final class ClientCommand {
         sb.append(" db=").append(cl.db());
         PubSub pubSub = server.pubSub();
         sb.append(" sub=").append(pubSub.channelsOf(cl)).append(" psub=").append(pubSub.patternsOf(cl));
-        sb.append(" ssub=").append(pubSub.shardChannelsOf(cl)).append(" multi=").append(cl.transaction() == null ? -1 : cl.transaction().queued().size());
+        sb.append(" ssub=").append(pubSub.shardChannelsOf(cl)).append(" multi=").append(cl.transaction() == null ? -1 : cl.transaction().size());
         long qbuf = cl.transport().pendingInput();
         long multiMem = cl.transaction() == null ? 0 : cl.transaction().bytes();
         sb.append(" qbuf=").append(qbuf).append(" qbuf-free=0 argv-mem=0 multi-mem=").append(multiMem);

@@ -1,11 +1,9 @@
 package kv.command;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import kv.engine.Call;
 import kv.engine.Client;
 import kv.engine.CommandTable;
+import kv.engine.EffectBlock;
 import kv.engine.Propagator;
 import kv.engine.Server;
 import kv.engine.Transaction;
@@ -68,38 +66,21 @@ final class TransactionCommands {
             c.reply().nullArray();
             return;
         }
-        List<Transaction.Queued> queued = t.queued();
-        // what the commands propagate is collected, then wrapped in MULTI/EXEC when more than one
-        // thing was propagated, so that a replay applies the transaction atomically too
+        // what the commands propagate is held, then handed on as one block (MULTI/EXEC around more
+        // than one effect), so that a replay applies the transaction atomically too
         Propagator outer = server.propagator();
-        List<Effect> effects = new ArrayList<>();
-        server.propagateTo((db, argv) -> effects.add(new Effect(db, argv)));
+        EffectBlock effects = new EffectBlock();
+        server.propagateTo(effects);
         try {
-            c.reply().array(queued.size());
-            for (Transaction.Queued q : queued) {
-                server.dispatcher().runQueued(client, q, c.reply());
+            int n = t.size();
+            c.reply().array(n);
+            for (int i = 0; i < n; i++) {
+                server.dispatcher().runQueued(client, t.spec(i), t.argv(i), c.reply());
             }
         } finally {
             server.propagateTo(outer);
         }
-        boolean wrap = effects.size() > 1;
-        if (wrap) {
-            outer.propagate(effects.get(0).db(), new byte[][] {bytes("MULTI")});
-        }
-        for (Effect e : effects) {
-            outer.propagate(e.db(), e.argv());
-        }
-        if (wrap) {
-            outer.propagate(effects.get(effects.size() - 1).db(), new byte[][] {bytes("EXEC")});
-        }
-    }
-
-    /** One propagated command of EXEC's queue, held until the block is complete. */
-    private record Effect(int db, byte[][] argv) {
-    }
-
-    private static byte[] bytes(String ascii) {
-        return ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        effects.flushTo(outer);
     }
 
     private static void watch(Call c) {

@@ -21,8 +21,13 @@ public final class Call {
     private byte[][] argv;
     private Reply reply;
     private CommandSpec spec;
-    /** What the handler propagates instead of its own argv; null: the default rule. */
-    private List<byte[][]> propagated;
+    /**
+     * Whether the handler decided what to propagate instead of its own argv (else the default
+     * rule): the first replacement, then any further ones (most handlers give one or none).
+     */
+    private boolean replaced;
+    private byte[][] firstReplacement;
+    private List<byte[][]> moreReplacements;
     /** Set by {@link #block}: the client waits for these keys. */
     private BlockRequest blockRequest;
 
@@ -35,7 +40,9 @@ public final class Call {
         this.argv = argv;
         this.reply = reply;
         this.spec = spec;
-        this.propagated = null;
+        this.replaced = false;
+        this.firstReplacement = null;
+        this.moreReplacements = null;
         this.blockRequest = null;
         return this;
     }
@@ -127,10 +134,15 @@ public final class Call {
      * keys propagates itself as it was called, and anything else propagates nothing.
      */
     public void propagate(byte[]... argv) {
-        if (propagated == null) {
-            propagated = new ArrayList<>(2);
+        if (firstReplacement == null) {
+            firstReplacement = argv;
+        } else {
+            if (moreReplacements == null) {
+                moreReplacements = new ArrayList<>(2);
+            }
+            moreReplacements.add(argv);
         }
-        propagated.add(argv);
+        replaced = true;
     }
 
     /**
@@ -139,14 +151,26 @@ public final class Call {
      * {@link #propagate} still adds its command.
      */
     public void propagateNothing() {
-        if (propagated == null) {
-            propagated = new ArrayList<>(2);
-        }
+        replaced = true;
     }
 
-    /** The replacements given with {@link #propagate}, or null. */
-    List<byte[][]> propagated() {
-        return propagated;
+    /**
+     * Hands what the handler gave with {@link #propagate} to {@code target} in database {@code db};
+     * false if the handler gave nothing and called no {@link #propagateNothing} (the default rule applies).
+     */
+    boolean propagateReplacements(Propagator target, int db) {
+        if (!replaced) {
+            return false;
+        }
+        if (firstReplacement != null) {
+            target.propagate(db, firstReplacement);
+            if (moreReplacements != null) {
+                for (byte[][] argv : moreReplacements) {
+                    target.propagate(db, argv);
+                }
+            }
+        }
+        return true;
     }
 
     /**

@@ -2,7 +2,7 @@ package kv.engine;
 
 import kv.store.WrongTypeException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Arrays;
 
 import org.jboss.logging.Logger;
 
@@ -21,13 +21,17 @@ public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private final Server server;
-    private final Call outermost;
+    /**
+     * One reusable Call per nesting level (0: the outermost command; EXEC's and scripts' commands
+     * run one level down), so running a command allocates none.
+     */
+    private Call[] calls;
     /** How many commands are running, one inside the other (0 between commands). */
     private int depth;
 
     public Dispatcher(Server server) {
         this.server = server;
-        this.outermost = new Call(server, null, null, null, null);
+        this.calls = new Call[] {new Call(server, null, null, null, null), new Call(server, null, null, null, null)};
     }
 
     /**
@@ -232,12 +236,12 @@ public final class Dispatcher {
      * the handler and its bookkeeping run (its reply goes into EXEC's array). Clients blocked on
      * keys the transaction changes are served when EXEC as a whole has completed.
      */
-    public void runQueued(Client client, Transaction.Queued command, Reply reply) {
+    public void runQueued(Client client, CommandSpec spec, byte[][] argv, Reply reply) {
         // inside EXEC a blocking command answers at once, as if its timeout had passed
         boolean denied = client.denyBlocking();
         client.denyBlocking(true);
         try {
-            run(command.spec(), client, command.argv(), reply, false, System.nanoTime());
+            run(spec, client, argv, reply, false, System.nanoTime());
         } finally {
             client.denyBlocking(denied);
         }
@@ -300,8 +304,12 @@ public final class Dispatcher {
      * Its duration counts from {@code startNanos} (a request's: from before the dispatcher's checks).
      */
     private boolean run(CommandSpec spec, Client client, byte[][] argv, Reply reply, boolean reprocessing, long startNanos) {
-        // a command run from inside another one (EXEC, scripts) gets its own Call
-        Call call = depth == 0 ? outermost.reset(client, argv, reply, spec) : new Call(server, client, argv, reply, spec);
+        // a command run from inside another (EXEC, scripts) gets the Call of its level
+        if (depth == calls.length) {
+            calls = Arrays.copyOf(calls, depth + 1);
+            calls[depth] = new Call(server, null, null, null, null);
+        }
+        Call call = calls[depth].reset(client, argv, reply, spec);
         depth++;
         ServerConfig config = server.config();
         Keyspace keyspace = server.keyspace();
@@ -312,7 +320,7 @@ public final class Dispatcher {
         // set before running, as Redis does: CLIENT LIST shows the caller's own command
         client.lastCommand(spec.fullName());
         boolean failed = false;
-        KeyspaceEvents.Context outer = server.keyspaceEvents().begin(spec, argv);
+        server.keyspaceEvents().begin(spec, argv);
         try {
             spec.handler().execute(call);
         } catch (CommandError e) {
@@ -330,7 +338,7 @@ public final class Dispatcher {
             reply.error(message);
             server.stats().error(message);
         } finally {
-            server.keyspaceEvents().end(outer);
+            server.keyspaceEvents().end();
             keyspace.noTouch(false);
             depth--;
         }
@@ -384,13 +392,8 @@ public final class Dispatcher {
      * that changed keys (a read, or a write that changed nothing, propagates nothing).
      */
     private void propagate(Call call, Client client, CommandSpec spec, boolean changed) {
-        List<byte[][]> instead = call.propagated();
         Propagator propagator = server.propagator();
-        if (instead != null) {
-            for (byte[][] argv : instead) {
-                propagator.propagate(client.db(), argv);
-            }
-        } else if (changed && spec.has(CommandSpec.WRITE)) {
+        if (!call.propagateReplacements(propagator, client.db()) && changed && spec.has(CommandSpec.WRITE)) {
             propagator.propagate(client.db(), call.args());
         }
     }

@@ -1,6 +1,7 @@
 package kv.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import kv.config.ServerConfig;
 import kv.store.Db;
@@ -62,33 +63,46 @@ public final class KeyspaceEvents implements KeyspaceListener {
         this.keyeventPrefixes = new byte[config.databases()][];
     }
 
-    /** What a command's changes are reported as, saved around a nested command. */
-    record Context(CommandSpec spec, byte[][] argv, Notice[] override) {
-    }
+    /**
+     * What the commands running around the current one (EXEC, scripts) report their changes as,
+     * saved while it runs: a stack of (spec, argv, override) in parallel arrays, so a nested
+     * command allocates nothing.
+     */
+    private CommandSpec[] savedSpecs = new CommandSpec[4];
+    private byte[][][] savedArgvs = new byte[4][][];
+    private Notice[][] savedOverrides = new Notice[4][];
+    private int nesting;
 
     /**
-     * A command starts: its changes are named by its entry in {@link EventNames}. Returns what a
-     * command running inside another (EXEC, scripts) must restore, null for the outermost one.
+     * A command starts: its changes are named by its entry in {@link EventNames} until the
+     * matching {@link #end}, which restores what a command around it (EXEC, a script) reported as.
      */
-    Context begin(CommandSpec spec, byte[][] argv) {
-        Context saved = this.spec == null ? null : new Context(this.spec, this.argv, override);
+    void begin(CommandSpec spec, byte[][] argv) {
+        if (nesting == savedSpecs.length) {
+            savedSpecs = Arrays.copyOf(savedSpecs, nesting * 2);
+            savedArgvs = Arrays.copyOf(savedArgvs, nesting * 2);
+            savedOverrides = Arrays.copyOf(savedOverrides, nesting * 2);
+        }
+        // outside any command (spec null) there is nothing to restore but nothing
+        boolean outer = this.spec != null;
+        savedSpecs[nesting] = this.spec;
+        savedArgvs[nesting] = outer ? this.argv : null;
+        savedOverrides[nesting] = outer ? override : null;
+        nesting++;
         this.spec = spec;
         this.argv = argv;
         this.override = null;
-        return saved;
     }
 
-    void end(Context saved) {
+    void end() {
         releaseHeld(null, null);
-        if (saved == null) {
-            spec = null;
-            argv = null;
-            override = null;
-            return;
-        }
-        spec = saved.spec;
-        argv = saved.argv;
-        override = saved.override;
+        nesting--;
+        spec = savedSpecs[nesting];
+        argv = savedArgvs[nesting];
+        override = savedOverrides[nesting];
+        savedSpecs[nesting] = null;
+        savedArgvs[nesting] = null;
+        savedOverrides[nesting] = null;
     }
 
     /**

@@ -1,15 +1,18 @@
 package kv.engine;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
-/** A client's MULTI state: the queued commands, and whether a queueing error dooms the EXEC. */
+/**
+ * A client's MULTI state: the queued commands, and whether a queueing error dooms the EXEC. The
+ * queue is two parallel arrays (command, arguments), as Redis keeps an array of command pointers
+ * and argvs: queueing a command allocates nothing but their growth.
+ */
 public final class Transaction {
-    /** One queued command, resolved when it was queued (as Redis keeps the command pointer). */
-    public record Queued(CommandSpec spec, byte[][] argv) {
-    }
+    private static final int INITIAL = 16;
 
-    private final List<Queued> queued = new ArrayList<>();
+    private CommandSpec[] specs = new CommandSpec[INITIAL];
+    private byte[][][] argvs = new byte[INITIAL][][];
+    private int size;
     private boolean failedToQueue;
     /** Estimated heap bytes of the queue (Redis' multi-mem), counted in used_memory. */
     private long bytes;
@@ -20,15 +23,21 @@ public final class Transaction {
 
     /** Queues a command; {@code deniesOom}: it may grow memory (see {@link CommandSpec#deniesOom}). */
     void add(CommandSpec spec, byte[][] argv, boolean deniesOom) {
-        queued.add(new Queued(spec, argv));
+        if (size == specs.length) {
+            specs = Arrays.copyOf(specs, size * 2);
+            argvs = Arrays.copyOf(argvs, size * 2);
+        }
+        specs[size] = spec;
+        argvs[size] = argv;
+        size++;
         bytes += queuedBytes(argv);
         denyOom |= deniesOom;
         write |= spec.has(CommandSpec.WRITE);
     }
 
-    /** A queued command's footprint: the record, the argv array and each argument array. */
+    /** A queued command's footprint: its two slots in the queue, the argv array and each argument array. */
     private static long queuedBytes(byte[][] argv) {
-        long n = 16 + 8 + kv.store.Memory.align(16L + 4L * argv.length);
+        long n = 2L * 4 + kv.store.Memory.align(16L + 4L * argv.length);
         for (byte[] a : argv) {
             n += kv.store.Memory.arrayBytes(a.length);
         }
@@ -47,14 +56,25 @@ public final class Transaction {
         return write;
     }
 
-    public List<Queued> queued() {
-        return queued;
+    /** How many commands are queued. */
+    public int size() {
+        return size;
+    }
+
+    /** The {@code i}th queued command, resolved when it was queued (as Redis keeps the command pointer). */
+    public CommandSpec spec(int i) {
+        return specs[i];
+    }
+
+    /** The {@code i}th queued command's arguments. */
+    public byte[][] argv(int i) {
+        return argvs[i];
     }
 
     /** Whether some queued command has ({@code present}) or lacks (not {@code present}) {@code flag}. */
     boolean anyQueued(int flag, boolean present) {
-        for (Queued q : queued) {
-            if (q.spec().has(flag) == present) {
+        for (int i = 0; i < size; i++) {
+            if (specs[i].has(flag) == present) {
                 return true;
             }
         }

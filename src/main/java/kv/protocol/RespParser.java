@@ -185,6 +185,7 @@ public final class RespParser {
         at = afterNumber;
         byte[][] args = new byte[(int) count][];
         long maxBulk = -1;
+        long maxTotal = 0;
         long total = 0;
         for (int i = 0; i < args.length; i++) {
             if (at >= end || in.getByte(at) != '$') {
@@ -203,10 +204,12 @@ public final class RespParser {
                 return null;
             }
             if (maxBulk < 0) {
+                // the limits are configuration reads: once per request, not per argument
                 maxBulk = limits.maxBulkLength();
+                maxTotal = limits.queryBufferLimit();
             }
             total += len;
-            if (len > maxBulk || len > Integer.MAX_VALUE - 8 || total > limits.queryBufferLimit()) {
+            if (len > maxBulk || len > Integer.MAX_VALUE - 8 || total > maxTotal) {
                 return null;
             }
             byte[] arg = new byte[(int) len];

@@ -30,7 +30,6 @@ import kv.engine.Errors;
 import kv.engine.FunctionLibraryStore;
 import kv.engine.Propagator;
 import kv.engine.Server;
-import kv.engine.Transaction;
 import kv.script.lib.CFunctionError;
 import kv.script.lib.RedisRandom;
 
@@ -47,8 +46,6 @@ public final class ScriptEngine {
     static final String UNKILLABLE = "UNKILLABLE Sorry the script already executed write commands against the dataset. "
             + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
     static final String KILLED = "ERR Script killed by user with SCRIPT KILL...";
-    private static final byte[] MULTI = {'M', 'U', 'L', 'T', 'I'};
-    private static final byte[] EXEC = {'E', 'X', 'E', 'C'};
     /** How often a script past the time limit serves other clients' input. */
     private static final long POLL_NANOS = 10_000_000;
     /** The heap share above which a running script is stopped (after a collection confirms it). */
@@ -472,7 +469,7 @@ public final class ScriptEngine {
         Propagator outer = server.propagator();
         server.propagateTo((db, argv) -> {
             if (run.replication != RedisLib.REPL_NONE) {
-                run.effects.add(new ScriptRun.Effect(db, argv));
+                run.effects.propagate(db, argv);
             }
         });
         running = run;
@@ -507,7 +504,7 @@ public final class ScriptEngine {
                 server.busyError(null);
                 LOG.warnf("Slow script finished after %d ms: %s", run.elapsedMillis(), run.name);
             }
-            propagate(outer, run.effects);
+            run.effects.flushTo(outer);
         }
         if (error != null) {
             throw c.error(error);
@@ -525,19 +522,6 @@ public final class ScriptEngine {
             message = "ERR " + value.tojstring();
         }
         return message.replace('\r', ' ').replace('\n', ' ') + run.errorSuffix(line);
-    }
-
-    private static void propagate(Propagator outer, List<ScriptRun.Effect> effects) {
-        boolean wrap = effects.size() > 1;
-        if (wrap) {
-            outer.propagate(effects.get(0).db(), new byte[][] {MULTI});
-        }
-        for (ScriptRun.Effect e : effects) {
-            outer.propagate(e.db(), e.argv());
-        }
-        if (wrap) {
-            outer.propagate(effects.get(effects.size() - 1).db(), new byte[][] {EXEC});
-        }
     }
 
     /** redis.call ({@code raise}) and redis.pcall. */
@@ -594,7 +578,7 @@ public final class ScriptEngine {
         }
         LuaReplyBuilder reply = new LuaReplyBuilder(run.resp);
         luaClient.protocol(run.resp);
-        server.dispatcher().runQueued(luaClient, new Transaction.Queued(spec, argv), reply);
+        server.dispatcher().runQueued(luaClient, spec, argv, reply);
         LuaValue result = reply.result();
         if (raise && reply.isError()) {
             throw new ScriptError(result, LuaSandbox.currentLine());

@@ -1,16 +1,10 @@
 package kv.script;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import kv.engine.Call;
+import kv.engine.EffectBlock;
 
 /** The script or function running now: who called it, what it may do, what it did. */
 final class ScriptRun {
-    /** One propagated command, held until the script ends (then wrapped in MULTI/EXEC if several). */
-    record Effect(int db, byte[][] argv) {
-    }
-
     final Call caller;
     /** EVAL: the script's SHA1; FCALL: the function's name (Redis' "script: ..." in errors). */
     final String name;
@@ -22,7 +16,8 @@ final class ScriptRun {
     /** The script or function declares allow-oom: denyoom commands run even when memory is full. */
     final boolean allowOom;
     final long startNanos = System.nanoTime();
-    final List<Effect> effects = new ArrayList<>();
+    /** What the script propagates, held until it ends. */
+    final EffectBlock effects = new EffectBlock();
     /** redis.setresp: the protocol of redis.call replies and of the script's own reply. */
     int resp = 2;
     /** redis.set_repl flags: REPL_NONE stops collecting effects. */

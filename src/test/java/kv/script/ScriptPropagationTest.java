@@ -82,4 +82,17 @@ class ScriptPropagationTest {
                 + "redis.call('set', keys[1], 'a') return redis.call('append', keys[1], 'b') end)");
         assertEquals(List.of("0: MULTI", "0: set k a", "0: append k b", "0: EXEC"), run("FCALL", "f", "1", "k"));
     }
+
+    @Test
+    void aScriptInsideExecIsPartOfExecsOneBlock() {
+        // as redis-server 7.0.15 writes it to its AOF: one MULTI/EXEC around the transaction, the
+        // script's own effects unwrapped inside it
+        e.call("MULTI");
+        e.call("EVAL", "redis.call('set', 'a', 1) redis.call('set', 'b', 2)", "0");
+        e.call("SET", "c", "3");
+        assertEquals(List.of("0: MULTI", "0: set a 1", "0: set b 2", "0: SET c 3", "0: EXEC"), run("EXEC"));
+        e.call("MULTI");
+        e.call("EVAL", "redis.call('set', 'a', 1) redis.call('set', 'b', 2)", "0");
+        assertEquals(List.of("0: MULTI", "0: set a 1", "0: set b 2", "0: EXEC"), run("EXEC"));
+    }
 }
