@@ -552,17 +552,17 @@ public final class Db {
      * the data under the limit.
      */
     public long growthReserve() {
-        return main.pendingGrowthBytes(4 + 4) + expires.pendingGrowthBytes(8);
+        return main.pendingGrowthBytes(2, 4 + 4) + expires.pendingGrowthBytes(1, 8);
     }
 
     /** The main table's slot arrays allocated (MEMORY STATS overhead.hashtable.main): value reference and access clock per slot besides the table's own. */
     public long mainIndexBytes() {
-        return main.allocatedTableBytes(4 + 4);
+        return main.allocatedTableBytes(2, 4 + 4);
     }
 
     /** The expiry table's slot arrays allocated and its key records (MEMORY STATS overhead.hashtable.expires). */
     public long expiresIndexBytes() {
-        return expires.allocatedTableBytes(8) + expires.slab().liveBytes();
+        return expires.allocatedTableBytes(1, 8) + expires.slab().liveBytes();
     }
 
     /** Bytes of this database's slab pages, and of the records in use in them (fragmentation). */

@@ -143,6 +143,8 @@ final class HashFieldTable extends OpenKeyTable {
      * ones of a resize in progress), so lookups, which may finish a resize, never change the figure.
      */
     long heapBytes() {
-        return Memory.align(OBJECT_BYTES + 4 + 4 + 8) + 2 * 16 + (long) capacity() * (4 + 4 + (ttls == null ? 0 : 8)) + (ttls == null ? 0 : 16) + entryBytes;
+        int capacity = capacity();
+        int arrays = ttls == null ? 2 : 3;
+        return Memory.align(OBJECT_BYTES + 4 + 4 + 8) + slotArrayBytes(capacity, arrays, chunkCount(capacity), 4 + 4 + (ttls == null ? 0 : 8)) + entryBytes;
     }
 }

@@ -494,46 +494,58 @@ abstract class HashSlots {
     // ---- memory ----
 
     /** Bytes per slot of the key, hash and payload arrays. */
-    private int slotBytes(int payloadBytesPerSlot) {
+    private long slotBytes(int payloadBytesPerSlot) {
         return keyBytesPerSlot() + 4 + payloadBytesPerSlot;
     }
 
     /**
-     * Approximate heap bytes of the slot arrays (key, hash and payload per slot), not of keys or
-     * values, counted as if every chunk were allocated: what the table comes to once the inserts
-     * and the migration of a resize reach all its chunks. Lookups never change it (a collection's
-     * size estimate must not move on a read).
+     * Heap bytes of {@code arrays} chunked slot arrays of a table of {@code capacity} slots, all
+     * {@code chunks} of them allocated, {@code bytesPerSlot} over all the arrays: the arrays of
+     * chunk references, the chunks' headers and their slots.
      */
-    public final long tableBytes(int payloadBytesPerSlot) {
-        long slots = mask + 1L + (oldHashes == null ? 0 : oldMask + 1L);
-        return 2 * 16 + slots * slotBytes(payloadBytesPerSlot);
+    static long slotArrayBytes(int capacity, int arrays, int chunks, long bytesPerSlot) {
+        return arrays * (Memory.align(16L + 4L * chunkCount(capacity)) + 16L * chunks)
+                + (long) chunks * chunkLength(capacity) * bytesPerSlot;
     }
 
     /**
-     * Heap bytes of the slot arrays allocated now: the chunks allocated (of the old table too
-     * during a resize) and the arrays of chunk references.
+     * Heap bytes of the slot arrays (the key and hash arrays and {@code payloadArrays} more of
+     * {@code payloadBytesPerSlot} bytes a slot together), not of keys or values, counted as if
+     * every chunk were allocated: what the table comes to once the inserts and the migration of a
+     * resize reach all its chunks. Lookups never change it (a collection's size estimate must
+     * not move on a read).
      */
-    public final long allocatedTableBytes(int payloadBytesPerSlot) {
-        long slots = (long) chunks * chunkLength(mask + 1)
-                + (oldHashes == null ? 0 : (long) oldChunks * chunkLength(oldMask + 1));
-        int outer = hashes.length + (oldHashes == null ? 0 : oldHashes.length);
-        return 2 * Memory.align(16L + 4L * outer) + 2L * 16 * (chunks + oldChunks) + slots * slotBytes(payloadBytesPerSlot);
+    public final long tableBytes(int payloadArrays, int payloadBytesPerSlot) {
+        int arrays = 2 + payloadArrays;
+        long perSlot = slotBytes(payloadBytesPerSlot);
+        long bytes = slotArrayBytes(mask + 1, arrays, chunkCount(mask + 1), perSlot);
+        return oldHashes == null ? bytes : bytes + slotArrayBytes(oldMask + 1, arrays, chunkCount(oldMask + 1), perSlot);
+    }
+
+    /** {@link #tableBytes} of the chunks allocated now (of the old table too during a resize). */
+    public final long allocatedTableBytes(int payloadArrays, int payloadBytesPerSlot) {
+        int arrays = 2 + payloadArrays;
+        long perSlot = slotBytes(payloadBytesPerSlot);
+        long bytes = slotArrayBytes(mask + 1, arrays, chunks, perSlot);
+        return oldHashes == null ? bytes : bytes + slotArrayBytes(oldMask + 1, arrays, oldChunks, perSlot);
     }
 
     /**
-     * Heap bytes the growth of this table still has to allocate: during a resize, the chunks of
-     * the new table not allocated yet (the inserts and the migration allocate them as they reach
-     * them); before one, once the table is 3/4 full (it grows past 4/5), all of the next table,
-     * twice the size of this one.
+     * Heap bytes the growth of this table still has to allocate (arguments as {@link #tableBytes}):
+     * during a resize, the chunks of the new table not allocated yet (the inserts and the
+     * migration allocate them as they reach them); before one, once the table is 3/4 full (it
+     * grows past 4/5), all of the next table, twice the size of this one.
      */
-    public final long pendingGrowthBytes(int payloadBytesPerSlot) {
+    public final long pendingGrowthBytes(int payloadArrays, int payloadBytesPerSlot) {
+        int arrays = 2 + payloadArrays;
+        long perSlot = slotBytes(payloadBytesPerSlot);
         if (oldHashes != null) {
-            return (long) (hashes.length - chunks) * (chunkLength(mask + 1) * (long) slotBytes(payloadBytesPerSlot) + 2 * 16);
+            return (long) (hashes.length - chunks) * (arrays * 16L + chunkLength(mask + 1) * perSlot);
         }
-        if ((long) size * 4 < (long) (mask + 1) * 3) {
+        if ((long) size * 4 < (long) (mask + 1) * 3 || mask + 1 > 1 << 29) {
             return 0;
         }
-        long slots = 2L * (mask + 1);
-        return slots * slotBytes(payloadBytesPerSlot) + 2L * 16 * chunkCount((int) Math.min(slots, 1 << 30));
+        int next = (mask + 1) * 2;
+        return slotArrayBytes(next, arrays, chunkCount(next), perSlot);
     }
 }

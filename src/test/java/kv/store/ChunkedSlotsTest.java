@@ -39,8 +39,8 @@ class ChunkedSlotsTest {
         int target = 8 * HashSlots.CHUNK;
         int n = fillUntilResizeTo(t, target);
         assertEquals(8, HashSlots.chunkCount(t.capacity()));
-        long allocated = t.allocatedTableBytes(0);
-        long pending = t.pendingGrowthBytes(0);
+        long allocated = t.allocatedTableBytes(0, 0);
+        long pending = t.pendingGrowthBytes(0, 0);
         assertTrue(pending > 0, "chunks of the new table not allocated yet");
         // the insert that started the resize allocated one chunk of the new table, not eight
         long chunkBytes = HashSlots.CHUNK * 8L + 2 * 16;
@@ -51,14 +51,15 @@ class ChunkedSlotsTest {
             t.add(key(n++));
             inserts++;
             if (t.resizing()) {
-                assertEquals(total, t.allocatedTableBytes(0) + t.pendingGrowthBytes(0),
+                assertEquals(total, t.allocatedTableBytes(0, 0) + t.pendingGrowthBytes(0, 0),
                         "allocated and still to allocate add up to the same all through the resize");
             }
         }
         // the old table is gone: the new one is all allocated
-        assertEquals(total - (4 * chunkBytes + Memory.align(16 + 4 * 4)), t.allocatedTableBytes(0));
+        assertEquals(total - HashSlots.slotArrayBytes(4 * HashSlots.CHUNK, 2, 4, 8), t.allocatedTableBytes(0, 0));
+        assertEquals(t.tableBytes(0, 0), t.allocatedTableBytes(0, 0));
         assertTrue(inserts > 1, "the resize took several inserts");
-        assertEquals(0, t.pendingGrowthBytes(0));
+        assertEquals(0, t.pendingGrowthBytes(0, 0));
         for (int i = 0; i < n; i++) {
             assertTrue(t.contains(key(i)), "key " + i);
         }
@@ -72,14 +73,14 @@ class ChunkedSlotsTest {
         while (t.resizing()) {
             t.add(key(n++));
         }
-        assertEquals(0, t.pendingGrowthBytes(0), "under 3/4 full");
+        assertEquals(0, t.pendingGrowthBytes(0, 0), "under 3/4 full");
         while (t.size() * 4L < t.capacity() * 3L) {
             t.add(key(n++));
         }
         long next = 2L * t.capacity() * 8;
-        assertTrue(t.pendingGrowthBytes(0) >= next, "the next table: " + t.pendingGrowthBytes(0));
+        assertTrue(t.pendingGrowthBytes(0, 0) >= next, "the next table: " + t.pendingGrowthBytes(0, 0));
         // all chunks of the current table are in use
-        assertEquals(t.tableBytes(0) - 2 * 16, t.allocatedTableBytes(0) - 2 * Memory.align(16 + 4 * 4) - 4 * 2 * 16);
+        assertEquals(t.tableBytes(0, 0), t.allocatedTableBytes(0, 0));
     }
 
     @Test
@@ -88,9 +89,9 @@ class ChunkedSlotsTest {
         t.reserve(4L * HashSlots.CHUNK);
         int chunks = HashSlots.chunkCount(t.capacity());
         assertTrue(chunks > 4);
-        long empty = t.allocatedTableBytes(0);
+        long empty = t.allocatedTableBytes(0, 0);
         t.add(key(1));
-        assertEquals(empty + HashSlots.CHUNK * 8L + 2 * 16, t.allocatedTableBytes(0), "one chunk allocated");
+        assertEquals(empty + HashSlots.CHUNK * 8L + 2 * 16, t.allocatedTableBytes(0, 0), "one chunk allocated");
         List<byte[]> all = new ArrayList<>();
         t.forEachSlot(slot -> all.add(t.keyAt(slot)));
         assertEquals(1, all.size());
