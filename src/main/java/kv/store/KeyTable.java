@@ -36,12 +36,17 @@ final class KeyTable extends SlabKeyTable {
 
     @Override
     protected void movePayloadFromOld(int from, int to) {
+        copyPayload(oldValues, oldAccess, from, to);
+    }
+
+    /** Copies value and clock of slot {@code from} of the given arrays to slot {@code to} of the current ones. */
+    private void copyPayload(Object[][] fromValues, int[][] fromAccess, int from, int to) {
         int fc = from >>> CHUNK_SHIFT;
         int fi = from & CHUNK_MASK;
         int tc = to >>> CHUNK_SHIFT;
         int ti = to & CHUNK_MASK;
-        values[tc][ti] = oldValues[fc][fi];
-        access[tc][ti] = oldAccess[fc][fi];
+        values[tc][ti] = fromValues[fc][fi];
+        access[tc][ti] = fromAccess[fc][fi];
     }
 
     @Override
@@ -62,12 +67,7 @@ final class KeyTable extends SlabKeyTable {
 
     @Override
     protected void shiftPayload(int from, int to) {
-        int fc = from >>> CHUNK_SHIFT;
-        int fi = from & CHUNK_MASK;
-        int tc = to >>> CHUNK_SHIFT;
-        int ti = to & CHUNK_MASK;
-        values[tc][ti] = values[fc][fi];
-        access[tc][ti] = access[fc][fi];
+        copyPayload(values, access, from, to);
     }
 
     @Override
