@@ -542,32 +542,27 @@ public final class Db {
     }
 
     /**
-     * What the next growth of this database's tables will allocate, once a table is 3/4 full (it
-     * grows past 4/5): a growth allocates slot arrays of twice the capacity at once, two thirds of
-     * what 16-byte keys with 32-byte values already occupy, so eviction makes room for it beforehand
-     * (Redis refuses to expand a dict past maxmemory for the same reason). Counting it only near the
-     * growth leaves at most 1/20 of the slots unused; not counting it let a 2 GiB pod die of
-     * OutOfMemoryError when its table of 16.8M slots grew, with the data under the limit.
+     * What the growth of this database's tables has still to allocate ({@link HashSlots#pendingGrowthBytes}):
+     * once a table is 3/4 full (it grows past 4/5), its next table, twice the capacity, two thirds
+     * of what 16-byte keys with 32-byte values already occupy; during the resize, the chunks of the
+     * new table not allocated yet (the ones allocated count in {@link #mainIndexBytes}). So
+     * eviction makes room for it beforehand (Redis refuses to expand a dict past maxmemory for the
+     * same reason). Counting it only near the growth leaves at most 1/20 of the slots unused; not
+     * counting it let a 2 GiB pod die of OutOfMemoryError when its table of 16.8M slots grew, with
+     * the data under the limit.
      */
     public long growthReserve() {
-        return growthReserve(main, 4 + 4) + growthReserve(expires, 8);
+        return main.pendingGrowthBytes(2, 4 + 4) + expires.pendingGrowthBytes(1, 8);
     }
 
-    private static long growthReserve(SlabKeyTable table, int payloadBytesPerSlot) {
-        if (table.resizing() || (long) table.size() * 4 < (long) table.capacity() * 3) {
-            return 0;
-        }
-        return 2 * table.tableBytes(payloadBytesPerSlot);
-    }
-
-    /** The main table's slot arrays (MEMORY STATS overhead.hashtable.main): value reference and access clock per slot besides the table's own. */
+    /** The main table's slot arrays allocated (MEMORY STATS overhead.hashtable.main): value reference and access clock per slot besides the table's own. */
     public long mainIndexBytes() {
-        return main.tableBytes(4 + 4);
+        return main.allocatedTableBytes(2, 4 + 4);
     }
 
-    /** The expiry table's slot arrays and its key records (MEMORY STATS overhead.hashtable.expires). */
+    /** The expiry table's slot arrays allocated and its key records (MEMORY STATS overhead.hashtable.expires). */
     public long expiresIndexBytes() {
-        return expires.tableBytes(8) + expires.slab().liveBytes();
+        return expires.allocatedTableBytes(1, 8) + expires.slab().liveBytes();
     }
 
     /** Bytes of this database's slab pages, and of the records in use in them (fragmentation). */

@@ -1,22 +1,33 @@
 package kv.store;
 
+import java.util.Arrays;
+
 /**
  * Expiry times (unix milliseconds) of the keys that have one, keyed by their own slab records
  * (key bytes only). Lookups by a main-table slot compare the main record's bytes in place.
  */
 final class ExpireTable extends SlabKeyTable {
-    private long[] whens;
-    private long[] oldWhens;
+    private static final long[] NO_WHENS = new long[CHUNK];
+
+    /** Expiry times, in chunks as the references. */
+    private long[][] whens;
+    private long[][] oldWhens;
 
     @Override
-    protected void allocatePayload(int capacity) {
+    protected void allocatePayload(int chunkCount) {
         oldWhens = whens;
-        whens = new long[capacity];
+        whens = new long[chunkCount][];
+        Arrays.fill(whens, NO_WHENS);
+    }
+
+    @Override
+    protected void allocatePayloadChunk(int c, int length) {
+        whens[c] = new long[length];
     }
 
     @Override
     protected void movePayloadFromOld(int from, int to) {
-        whens[to] = oldWhens[from];
+        whens[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = oldWhens[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
     }
 
     @Override
@@ -36,24 +47,24 @@ final class ExpireTable extends SlabKeyTable {
 
     @Override
     protected void shiftPayload(int from, int to) {
-        whens[to] = whens[from];
+        whens[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = whens[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
     }
 
     @Override
     protected void clearPayload(int slot) {
-        whens[slot] = 0;
+        whens[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = 0;
     }
 
     /** The expiry of {@code key}, or -1 if it has none. */
     long get(byte[] key) {
         int slot = find(key);
-        return slot < 0 ? -1 : whens[slot];
+        return slot < 0 ? -1 : whenAt(slot);
     }
 
     /** {@link #get(byte[])} with the key's hash already computed. */
     long get(byte[] key, int hash) {
         int slot = find(key, hash);
-        return slot < 0 ? -1 : whens[slot];
+        return slot < 0 ? -1 : whenAt(slot);
     }
 
     /** The slot here of the key in slot {@code mainSlot} of {@code main}, or -1. */
@@ -69,11 +80,11 @@ final class ExpireTable extends SlabKeyTable {
             return -1;
         }
         int slot = findKeyOf(main, mainSlot);
-        return slot < 0 ? -1 : whens[slot];
+        return slot < 0 ? -1 : whenAt(slot);
     }
 
     long whenAt(int slot) {
-        return whens[slot];
+        return whens[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
     }
 
     void put(byte[] key, long when) {
@@ -83,7 +94,7 @@ final class ExpireTable extends SlabKeyTable {
             slot = insertAbsent(key, 0, key.length, h, null);
         }
         beforeWrite(refs, slot);
-        whens[slot] = when;
+        whens[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = when;
     }
 
     /** Sets the expiry of the key in slot {@code mainSlot} of {@code main}. */
@@ -95,7 +106,7 @@ final class ExpireTable extends SlabKeyTable {
             slot = insertAbsent(s.pageOf(r), KeySlab.keyOffset(r), s.keyLength(r), main.hashAt(mainSlot), null);
         }
         beforeWrite(refs, slot);
-        whens[slot] = when;
+        whens[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = when;
     }
 
     boolean remove(byte[] key) {

@@ -1,5 +1,7 @@
 package kv.store;
 
+import java.util.Arrays;
+
 /**
  * The "hashtable" encoding of a big hash: the open-addressing arrays of {@link OpenKeyTable},
  * whose key array holds each field with its value as one {@link FieldEntry} array (so a field
@@ -11,8 +13,11 @@ final class HashFieldTable extends OpenKeyTable {
     /** Stored in {@link #ttls} for a field without TTL. */
     static final long NO_TTL = 0;
 
-    private long[] ttls;
-    private long[] oldTtls;
+    private static final long[] NO_TTLS = new long[CHUNK];
+
+    /** Field expiry times in chunks as the keys, null until a field has had a TTL. */
+    private long[][] ttls;
+    private long[][] oldTtls;
     /** Heap bytes of the entry arrays. */
     private long entryBytes;
 
@@ -21,17 +26,25 @@ final class HashFieldTable extends OpenKeyTable {
     }
 
     @Override
-    protected void allocatePayload(int capacity) {
+    protected void allocatePayload(int chunkCount) {
         oldTtls = ttls;
         if (oldTtls != null) {
-            ttls = new long[capacity];
+            ttls = new long[chunkCount][];
+            Arrays.fill(ttls, NO_TTLS);
+        }
+    }
+
+    @Override
+    protected void allocatePayloadChunk(int c, int length) {
+        if (ttls != null) {
+            ttls[c] = new long[length];
         }
     }
 
     @Override
     protected void movePayloadFromOld(int from, int to) {
         if (ttls != null) {
-            ttls[to] = oldTtls[from];
+            ttls[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = oldTtls[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
         }
     }
 
@@ -43,25 +56,35 @@ final class HashFieldTable extends OpenKeyTable {
     @Override
     protected void shiftPayload(int from, int to) {
         if (ttls != null) {
-            ttls[to] = ttls[from];
+            ttls[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = ttls[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
         }
     }
 
     @Override
     protected void clearPayload(int slot) {
         if (ttls != null) {
-            ttls[slot] = NO_TTL;
+            ttls[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = NO_TTL;
         }
     }
 
     /** Allocates the per-field expiry array (the current and, during a resize, the old one). */
     void enableTtls() {
         if (ttls == null) {
-            ttls = new long[capacity()];
+            ttls = ttlChunks(false);
             if (resizing()) {
-                oldTtls = new long[oldCapacity()];
+                oldTtls = ttlChunks(true);
             }
         }
+    }
+
+    /** Expiry chunks for the current (or old) table: allocated where its keys' chunks are. */
+    private long[][] ttlChunks(boolean old) {
+        int capacity = old ? oldCapacity() : capacity();
+        long[][] t = new long[chunkCount(capacity)][];
+        for (int c = 0; c < t.length; c++) {
+            t[c] = chunkAllocated(old, c) ? new long[chunkLength(capacity)] : NO_TTLS;
+        }
+        return t;
     }
 
     boolean ttlsEnabled() {
@@ -84,11 +107,11 @@ final class HashFieldTable extends OpenKeyTable {
     }
 
     long ttlAt(int slot) {
-        return ttls == null ? NO_TTL : ttls[slot];
+        return ttls == null ? NO_TTL : ttls[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
     }
 
     void setTtlAt(int slot, long when) {
-        ttls[slot] = when;
+        ttls[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = when;
     }
 
     /** Inserts or overwrites (the field's TTL is cleared); true if the field is new. */
@@ -104,7 +127,7 @@ final class HashFieldTable extends OpenKeyTable {
         entryBytes += Memory.arrayBytes(entry.length);
         replaceKeyAt(slot, entry);
         if (ttls != null) {
-            ttls[slot] = NO_TTL;
+            ttls[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = NO_TTL;
         }
         return added;
     }
@@ -120,6 +143,8 @@ final class HashFieldTable extends OpenKeyTable {
      * ones of a resize in progress), so lookups, which may finish a resize, never change the figure.
      */
     long heapBytes() {
-        return Memory.align(OBJECT_BYTES + 4 + 4 + 8) + 2 * 16 + (long) capacity() * (4 + 4 + (ttls == null ? 0 : 8)) + (ttls == null ? 0 : 16) + entryBytes;
+        int capacity = capacity();
+        int arrays = ttls == null ? 2 : 3;
+        return Memory.align(OBJECT_BYTES + 4 + 4 + 8) + slotArrayBytes(capacity, arrays, chunkCount(capacity), 4 + 4 + (ttls == null ? 0 : 8)) + entryBytes;
     }
 }

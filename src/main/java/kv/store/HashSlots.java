@@ -1,6 +1,7 @@
 package kv.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -19,6 +20,15 @@ import java.util.random.RandomGenerator;
  * {@link #scanStep} visit entries by home bucket exactly as Redis' chained dict visits buckets: its
  * reverse-binary cursor then gives the same guarantees while the table grows or shrinks.
  *
+ * <p>Every slot array is held in <em>chunks</em> of {@link #CHUNK} slots (a table smaller than
+ * that has one chunk of its capacity): slot {@code i} is element {@code i & CHUNK_MASK} of chunk
+ * {@code i >>> CHUNK_SHIFT}. No array is then big enough to need contiguous heap regions (a
+ * humongous allocation, or a full collection when the collector cannot find them), and a table's
+ * chunks are allocated when the first entry goes into them: until then a chunk is a shared
+ * all-empty array that nothing writes ({@link #NO_HASHES} and the subclasses' like it). So a
+ * growth allocates its new table chunk by chunk as inserts and the migration reach it, not in one
+ * burst.
+ *
  * <p>Resizing is incremental, like Redis' rehashing: a new table is allocated and the old one is
  * drained a few slots per operation (and by the cron), so no single command pays for moving
  * millions of entries. Entries found in the old table are moved on access, so slot numbers handed
@@ -31,6 +41,16 @@ abstract class HashSlots {
     static final int MOVED = 1;
 
     static final int MIN_CAPACITY = 8;
+    /**
+     * Slots per chunk: 2^14, so a chunk of {@code long}s is 128 KiB, below the humongous threshold
+     * of G1 (half a region, regions of 1 MiB and up) and of Shenandoah (a region, 256 KiB and up).
+     */
+    static final int CHUNK_SHIFT = 14;
+    static final int CHUNK = 1 << CHUNK_SHIFT;
+    static final int CHUNK_MASK = CHUNK - 1;
+    /** The hashes of every chunk not allocated yet: all {@link #EMPTY}, never written. */
+    static final int[] NO_HASHES = new int[CHUNK];
+
     /** Old-table slots migrated by each operation while a resize is in progress. */
     private static final int MIGRATE_PER_OP = 16;
     /** The most entries {@link #reserve} sizes a table for. */
@@ -46,14 +66,27 @@ abstract class HashSlots {
         return entries * 5 > capacity * 4;
     }
 
-    protected int[] hashes;
+    /** Chunks of a table of {@code capacity} slots. */
+    static int chunkCount(int capacity) {
+        return capacity <= CHUNK ? 1 : capacity >>> CHUNK_SHIFT;
+    }
+
+    /** Slots per chunk of a table of {@code capacity} slots. */
+    static int chunkLength(int capacity) {
+        return Math.min(capacity, CHUNK);
+    }
+
+    protected int[][] hashes;
     protected int mask;
     protected int size;
+    /** Chunks of the current table allocated so far. */
+    private int chunks;
 
     // The hashes of the table being drained during an incremental resize (null otherwise). It only
     // ever loses entries: each is moved to the current table on access or by the migration sweep.
-    protected int[] oldHashes;
+    protected int[][] oldHashes;
     protected int oldMask;
+    private int oldChunks;
     private int migrateIndex;
 
     /** Resizing is deferred while an iteration that must see stable slots is in progress. */
@@ -66,8 +99,14 @@ abstract class HashSlots {
 
     // ---- what a subclass keeps per slot ----
 
-    /** Allocates fresh key and payload arrays of the given capacity, keeping the current ones as "old". */
-    protected abstract void allocateSlots(int capacity);
+    /**
+     * Sets up fresh key and payload chunk arrays of {@code chunkCount} chunks, each the subclass's
+     * shared empty chunk, keeping the current ones as "old".
+     */
+    protected abstract void allocateSlots(int chunkCount);
+
+    /** Allocates chunk {@code c} ({@code length} slots) of the current key and payload arrays. */
+    protected abstract void allocateSlotChunk(int c, int length);
 
     /** Drops the old arrays once a resize is complete. */
     protected abstract void dropOldSlots();
@@ -83,8 +122,11 @@ abstract class HashSlots {
 
     // the payload, kept by the concrete tables in arrays parallel to the keys; the key hooks above call these
 
-    /** Allocates fresh payload arrays of the given capacity, keeping the current ones aside as "old". */
-    protected abstract void allocatePayload(int capacity);
+    /** Sets up fresh payload chunk arrays (shared empty chunks), keeping the current ones aside as "old". */
+    protected abstract void allocatePayload(int chunkCount);
+
+    /** Allocates chunk {@code c} ({@code length} slots) of the current payload arrays. */
+    protected abstract void allocatePayloadChunk(int c, int length);
 
     /** Moves the payload of slot {@code from} of the old arrays to slot {@code to} of the current ones. */
     protected abstract void movePayloadFromOld(int from, int to);
@@ -126,19 +168,49 @@ abstract class HashSlots {
         return oldHashes != null;
     }
 
+    /** Whether chunk {@code c} of the current (or the old) table is allocated. */
+    protected final boolean chunkAllocated(boolean old, int c) {
+        return (old ? oldHashes : hashes)[c] != NO_HASHES;
+    }
+
+    /** The hash in slot {@code slot} of the current table. */
+    protected final int hashIn(int slot) {
+        return hashes[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
+    }
+
     // ---- insertion and removal ----
 
     /** Moves old slot {@code j}, found by a probe of the old table, into the current table; returns its new slot. */
     protected final int migrate(int j) {
-        int h = oldHashes[j];
-        int i = h & mask;
-        while (hashes[i] != EMPTY) {
-            i = (i + 1) & mask;
-        }
+        int[] oldChunk = oldHashes[j >>> CHUNK_SHIFT];
+        int h = oldChunk[j & CHUNK_MASK];
+        int i = vacantSlot(h);
         moveFromOld(j, i);
-        hashes[i] = h;
-        oldHashes[j] = MOVED;
+        hashes[i >>> CHUNK_SHIFT][i & CHUNK_MASK] = h;
+        oldChunk[j & CHUNK_MASK] = MOVED;
         return i;
+    }
+
+    /** The first empty slot of the current table from the home of hash {@code h} on, its chunk allocated. */
+    private int vacantSlot(int h) {
+        int[][] hs = hashes;
+        int m = mask;
+        int i = h & m;
+        // the hash array is the one a preceding find() just walked, so it is likely cached where the key array is not
+        while (hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK] != EMPTY) {
+            i = (i + 1) & m;
+        }
+        if (hs[i >>> CHUNK_SHIFT] == NO_HASHES) {
+            allocateChunk(i >>> CHUNK_SHIFT);
+        }
+        return i;
+    }
+
+    private void allocateChunk(int c) {
+        int length = chunkLength(mask + 1);
+        hashes[c] = new int[length];
+        chunks++;
+        allocateSlotChunk(c, length);
     }
 
     /**
@@ -158,29 +230,24 @@ abstract class HashSlots {
                 }
             }
         }
-        int i = h & mask;
-        // the hash array is the one a preceding find() just walked, so it is likely cached where the key array is not
-        while (hashes[i] != EMPTY) {
-            i = (i + 1) & mask;
-        }
-        return i;
+        return vacantSlot(h);
     }
 
     /** Completes an insertion at the slot {@link #claimSlot} gave, once the key is stored there. */
     protected final void occupy(int slot, int h) {
-        hashes[slot] = h;
+        hashes[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = h;
         size++;
     }
 
     /** Removes the entry in {@code slot}, closing the gap by shifting later run members back. */
     protected final void removeAt(int slot) {
-        int[] hs = hashes;
+        int[][] hs = hashes;
         int m = mask;
         int gap = slot;
         int i = slot;
         while (true) {
             i = (i + 1) & m;
-            int hi = hs[i];
+            int hi = hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             if (hi == EMPTY) {
                 break;
             }
@@ -189,12 +256,12 @@ abstract class HashSlots {
             boolean homeBetween = gap <= i ? (gap < home && home <= i) : (gap < home || home <= i);
             if (!homeBetween) {
                 shiftSlot(i, gap);
-                hs[gap] = hi;
+                hs[gap >>> CHUNK_SHIFT][gap & CHUNK_MASK] = hi;
                 gap = i;
             }
         }
         clearSlot(gap);
-        hs[gap] = EMPTY;
+        hs[gap >>> CHUNK_SHIFT][gap & CHUNK_MASK] = EMPTY;
         size--;
         if (pauseResize == 0) {
             if (oldHashes != null) {
@@ -221,14 +288,23 @@ abstract class HashSlots {
         }
     }
 
+    /** Chunk arrays of a table of {@code capacity} slots, none allocated. */
+    private static int[][] emptyChunks(int capacity) {
+        int[][] a = new int[chunkCount(capacity)][];
+        Arrays.fill(a, NO_HASHES);
+        return a;
+    }
+
     /** Begins an incremental resize: the current arrays become the old table to drain. */
     private void startResize(int capacity) {
         oldHashes = hashes;
         oldMask = mask;
+        oldChunks = chunks;
         migrateIndex = 0;
-        hashes = new int[capacity];
+        hashes = emptyChunks(capacity);
         mask = capacity - 1;
-        allocateSlots(capacity);
+        chunks = 0;
+        allocateSlots(hashes.length);
         if (size == 0) {
             finishResize();
         }
@@ -236,24 +312,26 @@ abstract class HashSlots {
 
     /** Migrates up to {@code slots} old slots; ends the resize when the old table is drained. */
     private void migrateSome(int slots) {
-        int[] old = oldHashes;
-        int end = Math.min(old.length, migrateIndex + slots);
+        int[][] old = oldHashes;
+        int length = oldMask + 1;
+        int end = Math.min(length, migrateIndex + slots);
         for (int j = migrateIndex; j < end; j++) {
-            int h = old[j];
+            int h = old[j >>> CHUNK_SHIFT][j & CHUNK_MASK];
             if (h != EMPTY && h != MOVED) {
                 migrate(j);
             }
         }
         migrateIndex = end;
-        if (end == old.length) {
+        if (end == length) {
             oldHashes = null;
+            oldChunks = 0;
             dropOldSlots();
         }
     }
 
     protected final void finishResize() {
         if (oldHashes != null) {
-            migrateSome(oldHashes.length);
+            migrateSome(oldMask + 1);
         }
     }
 
@@ -291,11 +369,13 @@ abstract class HashSlots {
 
     /** Empty arrays of {@code capacity} slots, no resize in progress. */
     protected final void resetTo(int capacity) {
-        hashes = new int[capacity];
+        hashes = emptyChunks(capacity);
         mask = capacity - 1;
         size = 0;
+        chunks = 0;
         oldHashes = null;
-        allocateSlots(capacity);
+        oldChunks = 0;
+        allocateSlots(hashes.length);
         dropOldSlots();
     }
 
@@ -359,11 +439,11 @@ abstract class HashSlots {
 
     /** Adds the keys whose home bucket is {@code bucket}: they sit in the run starting there. */
     private void collectBucket(boolean old, int bucket, List<byte[]> out) {
-        int[] hs = old ? oldHashes : hashes;
+        int[][] hs = old ? oldHashes : hashes;
         int m = old ? oldMask : mask;
         int i = bucket;
         int h;
-        while ((h = hs[i]) != EMPTY) {
+        while ((h = hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK]) != EMPTY) {
             if (h != MOVED && (h & m) == bucket) {
                 out.add(lookupKey(old, i));
             }
@@ -374,10 +454,17 @@ abstract class HashSlots {
     /** Visits every entry; the visitor must not insert or remove. Completes a pending resize first. */
     public final void forEachSlot(SlotVisitor visitor) {
         finishResize();
-        int[] hs = hashes;
-        for (int i = 0; i < hs.length; i++) {
-            if (hs[i] != EMPTY) {
-                visitor.visit(i);
+        int[][] hs = hashes;
+        for (int c = 0; c < hs.length; c++) {
+            int[] chunk = hs[c];
+            if (chunk == NO_HASHES) {
+                continue;
+            }
+            int base = c << CHUNK_SHIFT;
+            for (int k = 0; k < chunk.length; k++) {
+                if (chunk[k] != EMPTY) {
+                    visitor.visit(base + k);
+                }
             }
         }
     }
@@ -391,12 +478,12 @@ abstract class HashSlots {
             int total = (mask + 1) + (oldHashes == null ? 0 : oldMask + 1);
             int i = random.nextInt(total);
             if (i <= mask) {
-                if (hashes[i] != EMPTY) {
+                if (hashes[i >>> CHUNK_SHIFT][i & CHUNK_MASK] != EMPTY) {
                     return i;
                 }
             } else {
                 int j = i - mask - 1;
-                int h = oldHashes[j];
+                int h = oldHashes[j >>> CHUNK_SHIFT][j & CHUNK_MASK];
                 if (h != EMPTY && h != MOVED) {
                     return migrate(j);
                 }
@@ -404,9 +491,61 @@ abstract class HashSlots {
         }
     }
 
-    /** Approximate heap bytes of the slot arrays (key, hash and payload per slot), not of keys or values. */
-    public final long tableBytes(int payloadBytesPerSlot) {
-        long slots = mask + 1L + (oldHashes == null ? 0 : oldMask + 1L);
-        return 2 * 16 + slots * (keyBytesPerSlot() + 4 + payloadBytesPerSlot);
+    // ---- memory ----
+
+    /** Bytes per slot of the key, hash and payload arrays. */
+    private long slotBytes(int payloadBytesPerSlot) {
+        return keyBytesPerSlot() + 4 + payloadBytesPerSlot;
+    }
+
+    /**
+     * Heap bytes of {@code arrays} chunked slot arrays of a table of {@code capacity} slots, all
+     * {@code chunks} of them allocated, {@code bytesPerSlot} over all the arrays: the arrays of
+     * chunk references, the chunks' headers and their slots.
+     */
+    static long slotArrayBytes(int capacity, int arrays, int chunks, long bytesPerSlot) {
+        return arrays * (Memory.align(16L + 4L * chunkCount(capacity)) + 16L * chunks)
+                + (long) chunks * chunkLength(capacity) * bytesPerSlot;
+    }
+
+    /**
+     * Heap bytes of the slot arrays (the key and hash arrays and {@code payloadArrays} more of
+     * {@code payloadBytesPerSlot} bytes a slot together), not of keys or values, counted as if
+     * every chunk were allocated: what the table comes to once the inserts and the migration of a
+     * resize reach all its chunks. Lookups never change it (a collection's size estimate must
+     * not move on a read).
+     */
+    public final long tableBytes(int payloadArrays, int payloadBytesPerSlot) {
+        int arrays = 2 + payloadArrays;
+        long perSlot = slotBytes(payloadBytesPerSlot);
+        long bytes = slotArrayBytes(mask + 1, arrays, chunkCount(mask + 1), perSlot);
+        return oldHashes == null ? bytes : bytes + slotArrayBytes(oldMask + 1, arrays, chunkCount(oldMask + 1), perSlot);
+    }
+
+    /** {@link #tableBytes} of the chunks allocated now (of the old table too during a resize). */
+    public final long allocatedTableBytes(int payloadArrays, int payloadBytesPerSlot) {
+        int arrays = 2 + payloadArrays;
+        long perSlot = slotBytes(payloadBytesPerSlot);
+        long bytes = slotArrayBytes(mask + 1, arrays, chunks, perSlot);
+        return oldHashes == null ? bytes : bytes + slotArrayBytes(oldMask + 1, arrays, oldChunks, perSlot);
+    }
+
+    /**
+     * Heap bytes the growth of this table still has to allocate (arguments as {@link #tableBytes}):
+     * during a resize, the chunks of the new table not allocated yet (the inserts and the
+     * migration allocate them as they reach them); before one, once the table is 3/4 full (it
+     * grows past 4/5), all of the next table, twice the size of this one.
+     */
+    public final long pendingGrowthBytes(int payloadArrays, int payloadBytesPerSlot) {
+        int arrays = 2 + payloadArrays;
+        long perSlot = slotBytes(payloadBytesPerSlot);
+        if (oldHashes != null) {
+            return (long) (hashes.length - chunks) * (arrays * 16L + chunkLength(mask + 1) * perSlot);
+        }
+        if ((long) size * 4 < (long) (mask + 1) * 3 || mask + 1 > 1 << 29) {
+            return 0;
+        }
+        int next = (mask + 1) * 2;
+        return slotArrayBytes(next, arrays, chunkCount(next), perSlot);
     }
 }

@@ -10,7 +10,11 @@ import java.util.List;
  */
 public class KeySet extends OpenKeyTable {
     @Override
-    protected void allocatePayload(int capacity) {
+    protected void allocatePayload(int chunkCount) {
+    }
+
+    @Override
+    protected void allocatePayloadChunk(int c, int length) {
     }
 
     @Override

@@ -1,5 +1,6 @@
 package kv.store;
 
+import java.util.Arrays;
 import kv.util.BulkSink;
 
 /**
@@ -8,23 +9,44 @@ import kv.util.BulkSink;
  * any other value is an object in the side array, null for a slot whose value is in its record.
  */
 final class KeyTable extends SlabKeyTable {
-    private Object[] values;
-    private int[] access;
-    private Object[] oldValues;
-    private int[] oldAccess;
+    private static final Object[] NO_VALUES = new Object[CHUNK];
+    private static final int[] NO_ACCESS = new int[CHUNK];
+
+    /** Value objects and access clocks, in chunks as the references. */
+    private Object[][] values;
+    private int[][] access;
+    private Object[][] oldValues;
+    private int[][] oldAccess;
 
     @Override
-    protected void allocatePayload(int capacity) {
+    protected void allocatePayload(int chunkCount) {
         oldValues = values;
         oldAccess = access;
-        values = new Object[capacity];
-        access = new int[capacity];
+        values = new Object[chunkCount][];
+        access = new int[chunkCount][];
+        Arrays.fill(values, NO_VALUES);
+        Arrays.fill(access, NO_ACCESS);
+    }
+
+    @Override
+    protected void allocatePayloadChunk(int c, int length) {
+        values[c] = new Object[length];
+        access[c] = new int[length];
     }
 
     @Override
     protected void movePayloadFromOld(int from, int to) {
-        values[to] = oldValues[from];
-        access[to] = oldAccess[from];
+        copyPayload(oldValues, oldAccess, from, to);
+    }
+
+    /** Copies value and clock of slot {@code from} of the given arrays to slot {@code to} of the current ones. */
+    private void copyPayload(Object[][] fromValues, int[][] fromAccess, int from, int to) {
+        int fc = from >>> CHUNK_SHIFT;
+        int fi = from & CHUNK_MASK;
+        int tc = to >>> CHUNK_SHIFT;
+        int ti = to & CHUNK_MASK;
+        values[tc][ti] = fromValues[fc][fi];
+        access[tc][ti] = fromAccess[fc][fi];
     }
 
     @Override
@@ -45,20 +67,19 @@ final class KeyTable extends SlabKeyTable {
 
     @Override
     protected void shiftPayload(int from, int to) {
-        values[to] = values[from];
-        access[to] = access[from];
+        copyPayload(values, access, from, to);
     }
 
     @Override
     protected void clearPayload(int slot) {
-        values[slot] = null;
-        access[slot] = 0;
+        values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = null;
+        access[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = 0;
     }
 
     /** The value of {@code slot}: a string kept in the record comes out as a fresh array. */
     Object valueAt(int slot) {
-        Object v = values[slot];
-        return v != null ? v : slab.value(refs[slot]);
+        Object v = values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
+        return v != null ? v : slab.value(refAt(slot));
     }
 
     /**
@@ -66,9 +87,9 @@ final class KeyTable extends SlabKeyTable {
      * straight from the slab page; false (nothing written) for a value of another type.
      */
     boolean writeStringAt(int slot, BulkSink out) {
-        Object v = values[slot];
+        Object v = values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
         if (v == null) {
-            slab.writeValue(refs[slot], out);
+            slab.writeValue(refAt(slot), out);
             return true;
         }
         if (!StringValues.isString(v)) {
@@ -80,7 +101,7 @@ final class KeyTable extends SlabKeyTable {
 
     /** The value object of {@code slot}, or null when its value is a string in the record. */
     Object sideValueAt(int slot) {
-        return values[slot];
+        return values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
     }
 
     /**
@@ -89,7 +110,7 @@ final class KeyTable extends SlabKeyTable {
      */
     void replaceSideValueAt(int slot, Object value) {
         beforeWrite(refs, slot);
-        values[slot] = value;
+        values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = value;
     }
 
     /** The value as a snapshot saw it: the side object, else the record's string (null for none). */
@@ -98,30 +119,32 @@ final class KeyTable extends SlabKeyTable {
     }
 
     void setValueAt(int slot, Object value) {
+        Object[] chunk = values[slot >>> CHUNK_SHIFT];
+        int i = slot & CHUNK_MASK;
         if (KeySlab.fits(value)) {
             // the record holds the old string too: overwrite it where it lies if the size class allows
-            if (values[slot] == null && slab.rewriteValue(refs[slot], (byte[]) value)) {
+            if (chunk[i] == null && slab.rewriteValue(refAt(slot), (byte[]) value)) {
                 return;
             }
             replaceRecord(slot, (byte[]) value);
-            values[slot] = null;
+            chunk[i] = null;
             return;
         }
-        if (values[slot] == null) {
+        if (chunk[i] == null) {
             // the record held the old value: a record of the key alone now
             replaceRecord(slot, null);
         } else {
             beforeWrite(refs, slot);
         }
-        values[slot] = value;
+        chunk[i] = value;
     }
 
     int accessAt(int slot) {
-        return access[slot];
+        return access[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
     }
 
     void setAccessAt(int slot, int clock) {
-        access[slot] = clock;
+        access[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = clock;
     }
 
     /** Inserts or overwrites; returns the slot. */
@@ -132,7 +155,7 @@ final class KeyTable extends SlabKeyTable {
             return insert(key, h, value, clock);
         }
         setValueAt(slot, value);
-        access[slot] = clock;
+        setAccessAt(slot, clock);
         return slot;
     }
 
@@ -140,15 +163,15 @@ final class KeyTable extends SlabKeyTable {
     int insert(byte[] key, int hash, Object value, int clock) {
         boolean inRecord = KeySlab.fits(value);
         int slot = insertAbsent(key, 0, key.length, hash, inRecord ? (byte[]) value : null);
-        values[slot] = inRecord ? null : value;
-        access[slot] = clock;
+        values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = inRecord ? null : value;
+        setAccessAt(slot, clock);
         return slot;
     }
 
     /** Estimated bytes of the entry in {@code slot}: its record, and its value object if it has one. */
     long entryBytesAt(int slot) {
-        Object v = values[slot];
-        return slab.recordBytes(refs[slot]) + (v == null ? 0 : Values.heapBytes(v));
+        Object v = sideValueAt(slot);
+        return slab.recordBytes(refAt(slot)) + (v == null ? 0 : Values.heapBytes(v));
     }
 
     /** {@link #entryBytesAt} of an entry of this key length and value, before it is stored. */

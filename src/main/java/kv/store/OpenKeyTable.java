@@ -9,8 +9,12 @@ import java.util.Arrays;
  * its own.
  */
 abstract class OpenKeyTable extends HashSlots {
-    protected byte[][] keys;
-    private byte[][] oldKeys;
+    /** The keys of every chunk not allocated yet: all null, never written. */
+    private static final byte[][] NO_KEYS = new byte[CHUNK][];
+
+    /** The keys in chunks (see {@link HashSlots}). */
+    protected byte[][][] keys;
+    private byte[][][] oldKeys;
 
     /**
      * True when the key array holds {@link FieldEntry} arrays (a big hash's field and value in one
@@ -21,11 +25,11 @@ abstract class OpenKeyTable extends HashSlots {
 
     /**
      * Heap bytes of an instance's header and the fields declared here and in {@link HashSlots}
-     * (four references, five ints, a boolean), before alignment: a subclass's object is
+     * (four references, seven ints, a boolean), before alignment: a subclass's object is
      * {@code Memory.align(OBJECT_BYTES + its own fields)}. Keep in step with the fields
      * (EncodingLayoutTest measures it).
      */
-    static final int OBJECT_BYTES = 12 + 4 * 4 + 5 * 4 + 1;
+    static final int OBJECT_BYTES = 12 + 4 * 4 + 7 * 4 + 1;
 
     OpenKeyTable() {
         this(false);
@@ -36,10 +40,17 @@ abstract class OpenKeyTable extends HashSlots {
     }
 
     @Override
-    protected final void allocateSlots(int capacity) {
+    protected final void allocateSlots(int chunkCount) {
         oldKeys = keys;
-        keys = new byte[capacity][];
-        allocatePayload(capacity);
+        keys = new byte[chunkCount][][];
+        Arrays.fill(keys, NO_KEYS);
+        allocatePayload(chunkCount);
+    }
+
+    @Override
+    protected final void allocateSlotChunk(int c, int length) {
+        keys[c] = new byte[length][];
+        allocatePayloadChunk(c, length);
     }
 
     @Override
@@ -50,26 +61,27 @@ abstract class OpenKeyTable extends HashSlots {
 
     @Override
     protected final void moveFromOld(int from, int to) {
-        keys[to] = oldKeys[from];
-        oldKeys[from] = null;
+        byte[][] oldChunk = oldKeys[from >>> CHUNK_SHIFT];
+        keys[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = oldChunk[from & CHUNK_MASK];
+        oldChunk[from & CHUNK_MASK] = null;
         movePayloadFromOld(from, to);
     }
 
     @Override
     protected final void shiftSlot(int from, int to) {
-        keys[to] = keys[from];
+        keys[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = keys[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
         shiftPayload(from, to);
     }
 
     @Override
     protected final void clearSlot(int slot) {
-        keys[slot] = null;
+        keys[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = null;
         clearPayload(slot);
     }
 
     @Override
     protected final byte[] lookupKey(boolean old, int slot) {
-        byte[] k = old ? oldKeys[slot] : keys[slot];
+        byte[] k = (old ? oldKeys : keys)[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
         return fieldEntries ? FieldEntry.field(k) : k;
     }
 
@@ -103,12 +115,12 @@ abstract class OpenKeyTable extends HashSlots {
      * hash never is, nor {@link #MOVED}), so the key array and the key bytes are only read where the
      * hash matches, one cache miss less per step than testing the key slot for emptiness.
      */
-    private static int probe(byte[][] ks, int[] hs, int m, byte[] key, int h, boolean fieldEntries) {
+    private static int probe(byte[][][] ks, int[][] hs, int m, byte[] key, int h, boolean fieldEntries) {
         int i = h & m;
         while (true) {
-            int hi = hs[i];
+            int hi = hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             if (hi == h) {
-                byte[] k = ks[i];
+                byte[] k = ks[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
                 if (fieldEntries ? FieldEntry.fieldEquals(k, key) : Arrays.equals(k, key)) {
                     return i;
                 }
@@ -130,18 +142,18 @@ abstract class OpenKeyTable extends HashSlots {
             return slot;
         }
         int i = claimSlot(h);
-        keys[i] = key;
+        keys[i >>> CHUNK_SHIFT][i & CHUNK_MASK] = key;
         occupy(i, h);
         return i;
     }
 
     public final byte[] keyAt(int slot) {
-        return keys[slot];
+        return keys[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
     }
 
     /** Replaces the stored key array of {@code slot} by an equal key (a new {@link FieldEntry} of the same field). */
     protected final void replaceKeyAt(int slot, byte[] stored) {
-        keys[slot] = stored;
+        keys[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = stored;
     }
 
     /** Removes everything, returning to the minimum capacity. */

@@ -357,7 +357,7 @@ public final class SetValue implements CompoundValue {
             return SHALLOW + ((PackedMembers) r).heapBytes();
         }
         MemberTable table = (MemberTable) r;
-        return SHALLOW + TABLE_SHALLOW + table.tableBytes(0) + table.memberBytes;
+        return SHALLOW + TABLE_SHALLOW + table.tableBytes(0, 0) + table.memberBytes;
     }
 
     @Override

@@ -13,19 +13,30 @@ import java.util.Arrays;
  * reference array.
  */
 abstract class SlabKeyTable extends HashSlots {
+    /** The references of every chunk not allocated yet: all 0, never written. */
+    static final long[] NO_REFS = new long[CHUNK];
+
     protected KeySlab slab = new KeySlab();
-    protected long[] refs;
+    /** Record references in chunks (see {@link HashSlots}): slot {@code i} is {@code refs[i >>> CHUNK_SHIFT][i & CHUNK_MASK]}. */
+    protected long[][] refs;
     /** The references of the old table during a resize; a migrated slot keeps its (stale) reference, its hash says MOVED. */
-    private long[] oldRefs;
+    private long[][] oldRefs;
 
     private static final SlotCopies[] NO_COPIES = new SlotCopies[0];
     private SlotCopies[] copies = NO_COPIES;
 
     @Override
-    protected final void allocateSlots(int capacity) {
+    protected final void allocateSlots(int chunkCount) {
         oldRefs = refs;
-        refs = new long[capacity];
-        allocatePayload(capacity);
+        refs = new long[chunkCount][];
+        Arrays.fill(refs, NO_REFS);
+        allocatePayload(chunkCount);
+    }
+
+    @Override
+    protected final void allocateSlotChunk(int c, int length) {
+        refs[c] = new long[length];
+        allocatePayloadChunk(c, length);
     }
 
     @Override
@@ -38,28 +49,28 @@ abstract class SlabKeyTable extends HashSlots {
     protected final void moveFromOld(int from, int to) {
         beforeWrite(refs, to);
         beforeWrite(oldRefs, from);
-        refs[to] = oldRefs[from];
+        refs[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = oldRefs[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
         movePayloadFromOld(from, to);
     }
 
     @Override
     protected final void shiftSlot(int from, int to) {
         beforeWrite(refs, to);
-        refs[to] = refs[from];
+        refs[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = refs[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
         shiftPayload(from, to);
     }
 
     @Override
     protected final void clearSlot(int slot) {
         beforeWrite(refs, slot);
-        refs[slot] = 0;
+        refs[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = 0;
         clearPayload(slot);
     }
 
     /** A copy: the record may be freed (and its space reused) before the scan looks the key up again. */
     @Override
     protected final byte[] lookupKey(boolean old, int slot) {
-        return slab.key(old ? oldRefs[slot] : refs[slot]);
+        return slab.key((old ? oldRefs : refs)[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK]);
     }
 
     @Override
@@ -92,12 +103,12 @@ abstract class SlabKeyTable extends HashSlots {
     }
 
     /** As {@link OpenKeyTable}'s probe: by the hash array alone until a hash matches. */
-    private int probe(long[] rs, int[] hs, int m, byte[] key, int off, int len, int h) {
+    private int probe(long[][] rs, int[][] hs, int m, byte[] key, int off, int len, int h) {
         int i = h & m;
         while (true) {
-            int hi = hs[i];
+            int hi = hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             if (hi == h) {
-                if (slab.keyEquals(rs[i], key, off, len)) {
+                if (slab.keyEquals(rs[i >>> CHUNK_SHIFT][i & CHUNK_MASK], key, off, len)) {
                     return i;
                 }
             } else if (hi == EMPTY) {
@@ -111,39 +122,39 @@ abstract class SlabKeyTable extends HashSlots {
     protected final int insertAbsent(byte[] key, int off, int len, int h, byte[] value) {
         int i = claimSlot(h);
         beforeWrite(refs, i);
-        refs[i] = slab.add(key, off, len, value);
+        refs[i >>> CHUNK_SHIFT][i & CHUNK_MASK] = slab.add(key, off, len, value);
         occupy(i, h);
         return i;
     }
 
     /** The record reference of {@code slot} (0 if empty). */
     final long refAt(int slot) {
-        return refs[slot];
+        return refs[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
     }
 
     /** The key's hash in {@code slot}. */
     final int hashAt(int slot) {
-        return hashes[slot];
+        return hashIn(slot);
     }
 
     /** A copy of the key in {@code slot}, or null for an empty slot. */
     public final byte[] keyAt(int slot) {
-        long r = refs[slot];
+        long r = refAt(slot);
         return r == 0 ? null : slab.key(r);
     }
 
     /** Replaces the record of {@code slot} by a new one of the same key and {@code value} (null: none). */
     protected final void replaceRecord(int slot, byte[] value) {
-        long old = refs[slot];
+        long old = refAt(slot);
         long fresh = slab.add(slab.pageOf(old), KeySlab.keyOffset(old), slab.keyLength(old), value);
         beforeWrite(refs, slot);
-        refs[slot] = fresh;
+        refs[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = fresh;
         slab.free(old);
     }
 
     /** Removes the entry in {@code slot} and frees its record. */
     protected final void removeRecordAt(int slot) {
-        slab.free(refs[slot]);
+        slab.free(refAt(slot));
         removeAt(slot);
     }
 
@@ -163,7 +174,8 @@ abstract class SlabKeyTable extends HashSlots {
     protected abstract Object oldPayloadArray();
 
     final SlotCopies keepCopies() {
-        SlotCopies c = new SlotCopies(slab, refs, hashes, payloadArray(), oldRefs, oldHashes, oldPayloadArray());
+        SlotCopies c = new SlotCopies(slab, capacity(), refs, hashes, payloadArray(),
+                resizing() ? oldCapacity() : 0, oldRefs, oldHashes, oldPayloadArray());
         copies = Arrays.copyOf(copies, copies.length + 1);
         copies[copies.length - 1] = c;
         slab.hold();
@@ -179,7 +191,7 @@ abstract class SlabKeyTable extends HashSlots {
     }
 
     /** Every write to a slot goes through here first: a snapshot that still needs the slot copies its chunk. */
-    protected final void beforeWrite(long[] array, int slot) {
+    protected final void beforeWrite(long[][] array, int slot) {
         for (SlotCopies c : copies) {
             c.beforeWrite(array, slot);
         }

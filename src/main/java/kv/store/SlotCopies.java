@@ -5,44 +5,57 @@ import java.util.Arrays;
 /**
  * A {@link SlabKeyTable}'s slot arrays (record references, hashes, payload; the old table's too during a resize) as they were
  * at one instant, without copying them up front: the table calls {@link #beforeWrite} before it
- * changes any slot, and the chunk holding it is copied then, once. Reads come from the copy where
- * one exists, else from the live array, whose chunk is then known to be unchanged. A chunk the
- * reader has {@link #release released} is never copied again. Data thread only.
+ * changes any slot, and the unit of {@link #UNIT} slots holding it is copied then, once. Reads
+ * come from the copy where one exists, else from the live chunk, whose unit is then known to be
+ * unchanged. A unit the reader has {@link #release released} is never copied again. Data thread only.
+ *
+ * <p>The table's arrays of chunk references are copied at capture (a few KiB even for millions of
+ * slots): a chunk the table allocates afterwards stays, for this copy, the shared empty chunk it
+ * was, which nothing writes.
  */
 final class SlotCopies {
     private static final int SHIFT = 12;
-    private static final int CHUNK = 1 << SHIFT;
+    /** Slots per copied unit: a chunk of the table ({@link HashSlots#CHUNK}) holds a whole number of them. */
+    private static final int UNIT = 1 << SHIFT;
 
     /** The records the references point to: it defers frees while copies are kept. */
     private final KeySlab slab;
-    /** [0] the current table at capture, [1] the old one of a resize (or null). */
-    private final long[][] keys = new long[2][];
-    private final int[][] hashes = new int[2][];
+    /** [0] the current table at capture, [1] the old one of a resize (or null): the live reference chunks, to recognise writes. */
+    private final long[][][] live = new long[2][][];
+    /** The chunks as captured. */
+    private final long[][][] keys = new long[2][][];
+    private final int[][][] hashes = new int[2][][];
     private final Object[] payload = new Object[2];
-    private final long[][][] keyChunks = new long[2][][];
-    private final int[][][] hashChunks = new int[2][][];
-    private final Object[][] payloadChunks = new Object[2][];
+    private final int[] capacity = new int[2];
+    private final long[][][] keyUnits = new long[2][][];
+    private final int[][][] hashUnits = new int[2][][];
+    private final Object[][] payloadUnits = new Object[2][];
     private final boolean[][] released = new boolean[2][];
-    /** Heap bytes of the chunk copies held now: the snapshot's share of copy-on-write memory. */
+    /** Heap bytes of the unit copies held now: the snapshot's share of copy-on-write memory. */
     private long copiedBytes;
 
-    SlotCopies(KeySlab slab, long[] k, int[] h, Object p, long[] oldK, int[] oldH, Object oldP) {
+    SlotCopies(KeySlab slab, int capacity, long[][] k, int[][] h, Object p,
+            int oldCapacity, long[][] oldK, int[][] oldH, Object oldP) {
         this.slab = slab;
-        init(0, k, h, p);
+        init(0, capacity, k, h, p);
         if (oldK != null) {
-            init(1, oldK, oldH, oldP);
+            init(1, oldCapacity, oldK, oldH, oldP);
         }
     }
 
-    private void init(int a, long[] k, int[] h, Object p) {
-        keys[a] = k;
-        hashes[a] = h;
-        payload[a] = p;
-        int chunks = (k.length + CHUNK - 1) >>> SHIFT;
-        keyChunks[a] = new long[chunks][];
-        hashChunks[a] = new int[chunks][];
-        payloadChunks[a] = new Object[chunks];
-        released[a] = new boolean[chunks];
+    private void init(int a, int n, long[][] k, int[][] h, Object p) {
+        live[a] = k;
+        keys[a] = k.clone();
+        hashes[a] = h.clone();
+        // the payloads are values (Object[][]) or expiry times (long[][]); no reflection,
+        // so the native image needs no array-class registration
+        payload[a] = p == null ? null : p instanceof long[][] times ? times.clone() : ((Object[][]) p).clone();
+        capacity[a] = n;
+        int units = (n + UNIT - 1) >>> SHIFT;
+        keyUnits[a] = new long[units][];
+        hashUnits[a] = new int[units][];
+        payloadUnits[a] = new Object[units];
+        released[a] = new boolean[units];
     }
 
     /** Number of arrays captured: 1, or 2 during a resize. */
@@ -51,30 +64,29 @@ final class SlotCopies {
     }
 
     int length(int a) {
-        return keys[a].length;
+        return capacity[a];
     }
 
     int mask(int a) {
-        return keys[a].length - 1;
+        return capacity[a] - 1;
     }
 
-    void beforeWrite(long[] array, int slot) {
+    void beforeWrite(long[][] array, int slot) {
         for (int a = 0; a < 2; a++) {
-            if (array == keys[a]) {
-                int c = slot >>> SHIFT;
-                if (keyChunks[a][c] == null && !released[a][c]) {
-                    int from = c << SHIFT;
-                    int to = Math.min(keys[a].length, from + CHUNK);
-                    keyChunks[a][c] = Arrays.copyOfRange(keys[a], from, to);
-                    hashChunks[a][c] = Arrays.copyOfRange(hashes[a], from, to);
+            if (array == live[a]) {
+                int u = slot >>> SHIFT;
+                int c = slot >>> HashSlots.CHUNK_SHIFT;
+                if (keyUnits[a][u] == null && !released[a][u] && hashes[a][c] != HashSlots.NO_HASHES) {
+                    int from = slot & HashSlots.CHUNK_MASK & -UNIT;
+                    int to = from + Math.min(UNIT, capacity[a]);
+                    keyUnits[a][u] = Arrays.copyOfRange(keys[a][c], from, to);
+                    hashUnits[a][u] = Arrays.copyOfRange(hashes[a][c], from, to);
                     if (payload[a] != null) {
-                        // the payloads are values (Object[]) or expiry times (long[]); no reflection,
-                        // so the native image needs no array-class registration
-                        payloadChunks[a][c] = payload[a] instanceof long[] times
-                                ? Arrays.copyOfRange(times, from, to)
-                                : Arrays.copyOfRange((Object[]) payload[a], from, to);
+                        payloadUnits[a][u] = payload[a] instanceof long[][] times
+                                ? Arrays.copyOfRange(times[c], from, to)
+                                : Arrays.copyOfRange(((Object[][]) payload[a])[c], from, to);
                     }
-                    copiedBytes += chunkBytes(a, to - from);
+                    copiedBytes += unitBytes(a, to - from);
                 }
                 return;
             }
@@ -86,8 +98,8 @@ final class SlotCopies {
         if (hashAt(a, slot) == HashSlots.MOVED) {
             return 0;
         }
-        long[] chunk = keyChunks[a][slot >>> SHIFT];
-        return chunk != null ? chunk[slot & (CHUNK - 1)] : keys[a][slot];
+        long[] unit = keyUnits[a][slot >>> SHIFT];
+        return unit != null ? unit[slot & (UNIT - 1)] : keys[a][slot >>> HashSlots.CHUNK_SHIFT][slot & HashSlots.CHUNK_MASK];
     }
 
     /** A copy of the key in slot {@code slot} of table {@code a} at capture: null if empty or migrated. */
@@ -101,18 +113,20 @@ final class SlotCopies {
     }
 
     private int hashAt(int a, int slot) {
-        int[] chunk = hashChunks[a][slot >>> SHIFT];
-        return chunk != null ? chunk[slot & (CHUNK - 1)] : hashes[a][slot];
+        int[] unit = hashUnits[a][slot >>> SHIFT];
+        return unit != null ? unit[slot & (UNIT - 1)] : hashes[a][slot >>> HashSlots.CHUNK_SHIFT][slot & HashSlots.CHUNK_MASK];
     }
 
     Object valueAt(int a, int slot) {
-        Object chunk = payloadChunks[a][slot >>> SHIFT];
-        return chunk != null ? ((Object[]) chunk)[slot & (CHUNK - 1)] : ((Object[]) payload[a])[slot];
+        Object unit = payloadUnits[a][slot >>> SHIFT];
+        return unit != null ? ((Object[]) unit)[slot & (UNIT - 1)]
+                : ((Object[][]) payload[a])[slot >>> HashSlots.CHUNK_SHIFT][slot & HashSlots.CHUNK_MASK];
     }
 
     long longAt(int a, int slot) {
-        Object chunk = payloadChunks[a][slot >>> SHIFT];
-        return chunk != null ? ((long[]) chunk)[slot & (CHUNK - 1)] : ((long[]) payload[a])[slot];
+        Object unit = payloadUnits[a][slot >>> SHIFT];
+        return unit != null ? ((long[]) unit)[slot & (UNIT - 1)]
+                : ((long[][]) payload[a])[slot >>> HashSlots.CHUNK_SHIFT][slot & HashSlots.CHUNK_MASK];
     }
 
     /**
@@ -141,26 +155,26 @@ final class SlotCopies {
         return -1;
     }
 
-    /** A copied chunk of {@code n} slots: record references (8 bytes), hashes (4), payload references or times. */
-    private long chunkBytes(int a, int n) {
-        long payloadBytes = payload[a] == null ? 0 : Memory.align(16L + (payload[a] instanceof long[] ? 8L : 4L) * n);
+    /** A copied unit of {@code n} slots: record references (8 bytes), hashes (4), payload references or times. */
+    private long unitBytes(int a, int n) {
+        long payloadBytes = payload[a] == null ? 0 : Memory.align(16L + (payload[a] instanceof long[][] ? 8L : 4L) * n);
         return Memory.align(16L + 8L * n) + Memory.align(16L + 4L * n) + payloadBytes;
     }
 
-    /** Heap bytes of the chunk copies held now. */
+    /** Heap bytes of the unit copies held now. */
     long copiedBytes() {
         return copiedBytes;
     }
 
-    /** The reader is done with the chunk of {@code slot}: drop its copy, copy it no more. */
+    /** The reader is done with the unit of {@code slot}: drop its copy, copy it no more. */
     void release(int a, int slot) {
-        int c = slot >>> SHIFT;
-        if (keyChunks[a][c] != null) {
-            copiedBytes -= chunkBytes(a, keyChunks[a][c].length);
+        int u = slot >>> SHIFT;
+        if (keyUnits[a][u] != null) {
+            copiedBytes -= unitBytes(a, keyUnits[a][u].length);
         }
-        released[a][c] = true;
-        keyChunks[a][c] = null;
-        hashChunks[a][c] = null;
-        payloadChunks[a][c] = null;
+        released[a][u] = true;
+        keyUnits[a][u] = null;
+        hashUnits[a][u] = null;
+        payloadUnits[a][u] = null;
     }
 }

@@ -338,12 +338,12 @@ class OpenKeyTableTest {
         for (int i = 0; i < t.capacity(); i++) {
             byte[] key = t.keyAt(i);
             if (key == null) {
-                assertEquals(HashSlots.EMPTY, t.hashes[i]);
+                assertEquals(HashSlots.EMPTY, t.hashIn(i));
                 continue;
             }
             n++;
-            assertEquals(KeyHash.hash(key), t.hashes[i]);
-            int home = t.hashes[i] & (t.capacity() - 1);
+            assertEquals(KeyHash.hash(key), t.hashIn(i));
+            int home = t.hashIn(i) & (t.capacity() - 1);
             for (int j = home; j != i; j = (j + 1) & (t.capacity() - 1)) {
                 if (t.keyAt(j) == null) {
                     fail("gap between home " + home + " and slot " + i + " of " + s(key));
