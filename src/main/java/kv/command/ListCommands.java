@@ -163,7 +163,7 @@ final class ListCommands {
             c.reply().nullBulk();
             return;
         }
-        c.reply().bulk(list.pop(head));
+        list.popTo(head, c.reply());
         settle(db, key, list, ListEncoding.shrinking(list, fill(c)));
     }
 
@@ -183,7 +183,7 @@ final class ListCommands {
         long n = Math.min(count, list.size());
         c.reply().array((int) n);
         for (long i = 0; i < n; i++) {
-            c.reply().bulk(list.pop(head));
+            list.popTo(head, c.reply());
         }
         settle(db, key, list, ListEncoding.shrinking(list, fill(c)));
         return n;

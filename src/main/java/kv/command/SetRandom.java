@@ -89,11 +89,12 @@ final class SetRandom {
         }
         byte[] key = c.arg(1);
         Db db = c.db();
-        if (SetCommands.peekSet(c, key) == null) {
+        // one lookup: modify finds nothing (and changes nothing) for an absent key
+        SetValue s = db.modify(key, ValueType.SET);
+        if (s == null) {
             c.reply().nullBulk();
             return;
         }
-        SetValue s = db.modify(key, ValueType.SET);
         byte[] m = s.popRandom(ThreadLocalRandom.current());
         db.modified(key);
         c.propagate(SREM, key, m);

@@ -39,6 +39,13 @@ public final class Db {
     private long modifying;
     private int modifyingSlot;
     private long modifyingBytes;
+    /**
+     * Entries removed from the main table so far (a wrapping count): a record is freed, and may be
+     * reused, only when its entry is removed, so while this count stands still the record that
+     * {@link #modify} found is still that key's.
+     */
+    private int removals;
+    private int modifyingRemovals;
 
     Db(Keyspace keyspace, int index) {
         this.keyspace = keyspace;
@@ -176,6 +183,7 @@ public final class Db {
         beforeChange(key);
         modifying = main.refAt(slot);
         modifyingSlot = slot;
+        modifyingRemovals = removals;
         modifyingBytes = main.entryBytesAt(slot);
         return v;
     }
@@ -265,7 +273,8 @@ public final class Db {
 
     /**
      * The slot {@link #modify} found for {@code key}, without a second lookup: nothing may touch
-     * the table between the two calls, and the slot is checked to hold the same record of that key still.
+     * the table between the two calls, and the slot is checked to hold the same record still (its key
+     * bytes compared only if some entry was removed meanwhile, which could have freed and reused it).
      */
     private int slotOfModified(byte[] key) {
         long stored = modifying;
@@ -274,7 +283,7 @@ public final class Db {
             throw new IllegalStateException("modified() without modify()");
         }
         if (slot < main.capacity() && main.refAt(slot) == stored
-                && main.slab().keyEquals(stored, key, 0, key.length)) {
+                && (removals == modifyingRemovals || main.slab().keyEquals(stored, key, 0, key.length))) {
             return slot;
         }
         slot = main.find(key);
@@ -517,6 +526,7 @@ public final class Db {
     }
 
     private void removeSlot(int slot) {
+        removals++;
         entryBytes -= main.entryBytesAt(slot);
         // before the main record goes: the expiry's lookup reads its key bytes
         expires.removeKeyOf(main, slot);

@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * One field/value pair of a big hash in a single array: the field's length (unsigned LEB128), the
  * field, the value. One array instead of two saves an array header and the alignment padding of
- * one, and the table a slot array for values (about 24 bytes a field). Entries are never changed:
- * a new value is a new entry.
+ * one, and the table a slot array for values (about 24 bytes a field). A new value of the same
+ * length is written over the old one ({@link #rewriteValue}); any other is a new entry. (A value
+ * changed in place is safe: a snapshot holds a copy of the hash made before the change.)
  */
 final class FieldEntry {
     private FieldEntry() {
@@ -62,6 +63,16 @@ final class FieldEntry {
         int len = fieldLength(e);
         int off = prefixSize(len);
         return len == field.length && Arrays.equals(e, off, off + len, field, 0, len);
+    }
+
+    /** Writes {@code value} over the entry's value if it has the same length; false (nothing done) if not. */
+    static boolean rewriteValue(byte[] e, byte[] value) {
+        int off = valueOffset(e);
+        if (e.length - off != value.length) {
+            return false;
+        }
+        System.arraycopy(value, 0, e, off, value.length);
+        return true;
     }
 
     static byte[] field(byte[] e) {

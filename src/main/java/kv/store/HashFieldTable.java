@@ -120,15 +120,19 @@ final class HashFieldTable extends OpenKeyTable {
         // one probe: an absent field is inserted (as the bare field until replaced just below)
         int slot = findOrInsert(field);
         boolean added = size() != before;
+        if (ttls != null) {
+            ttls[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = NO_TTL;
+        }
+        if (!added && FieldEntry.rewriteValue(keyAt(slot), value)) {
+            // a value of the same length: rewritten where it lies, no new entry
+            return false;
+        }
         byte[] entry = FieldEntry.of(field, value);
         if (!added) {
             entryBytes -= Memory.arrayBytes(keyAt(slot).length);
         }
         entryBytes += Memory.arrayBytes(entry.length);
         replaceKeyAt(slot, entry);
-        if (ttls != null) {
-            ttls[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = NO_TTL;
-        }
         return added;
     }
 

@@ -1,5 +1,7 @@
 package kv.store;
 
+import kv.util.BulkSink;
+
 /**
  * A list value, whatever its encoding ({@link PackedList} "listpack" or {@link QuickList}
  * "quicklist"). Indexes are 0-based and in range (commands resolve negative ones first).
@@ -22,6 +24,12 @@ public interface ListValue extends CompoundValue {
 
     /** The removed head or tail element, or null if empty. */
     byte[] pop(boolean head);
+
+    /**
+     * Removes the head or tail element and writes it to {@code out} straight from where it lies
+     * (no copy); false, with nothing written, if the list is empty.
+     */
+    boolean popTo(boolean head, BulkSink out);
 
     /** Inserts {@code value} so that it becomes element {@code index} (0..size). */
     void insert(long index, byte[] value, int fill);

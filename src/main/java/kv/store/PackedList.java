@@ -1,5 +1,7 @@
 package kv.store;
 
+import kv.util.BulkSink;
+
 /**
  * A run of list elements packed into one byte array: the small list encoding ("listpack") and the
  * node of a {@link QuickList}. An entry is {@code len, bytes, len} with both lengths as 7-bit
@@ -367,6 +369,18 @@ public final class PackedList implements ListValue {
         byte[] v = elementAt(off);
         removeAt(off);
         return v;
+    }
+
+    @Override
+    public boolean popTo(boolean head, BulkSink out) {
+        if (count == 0) {
+            return false;
+        }
+        int off = head ? start : prevOf(end);
+        int len = lenAt(off);
+        out.bulk(buf, off + varSize(len), len);
+        removeAt(off);
+        return true;
     }
 
     @Override

@@ -2,6 +2,8 @@ package kv.store;
 
 import java.util.Arrays;
 
+import kv.util.BulkSink;
+
 /**
  * The big list encoding ("quicklist"): a deque of {@link PackedList} nodes, each filled up to the
  * list-max-listpack-size limit as Redis fills its quicklist nodes, so a list of millions of
@@ -187,6 +189,22 @@ public final class QuickList implements ListValue {
             removeNode(i);
         }
         return v;
+    }
+
+    @Override
+    public boolean popTo(boolean head, BulkSink out) {
+        if (count == 0) {
+            return false;
+        }
+        int i = head ? 0 : nodeCount - 1;
+        PackedList n = node(i);
+        // a pop keeps the node's array: its heap size does not change
+        n.popTo(head, out);
+        count--;
+        if (n.isEmpty()) {
+            removeNode(i);
+        }
+        return true;
     }
 
     @Override

@@ -85,21 +85,41 @@ public final class Numbers {
         if (v == Long.MIN_VALUE) {
             return 20;
         }
-        int n = 1;
+        int sign = 0;
         if (v < 0) {
-            n++;
+            sign = 1;
             v = -v;
         }
-        while (v >= 10) {
-            v /= 10;
+        // powers of ten by multiplication: no division per digit
+        int n = 1;
+        long p = 10;
+        while (n < 19 && v >= p) {
+            p *= 10;
             n++;
         }
-        return n;
+        return sign + n;
     }
 
     public static void writeAscii(ByteBuf out, long v) {
         if (v >= 0 && v < 10) {
             out.writeByte('0' + (int) v);
+            return;
+        }
+        if (v > 0 && v < 100_000_000L && out.writableBytes() >= 8) {
+            // up to 8 digits: built in one long and stored at once (big-endian: the first digit in
+            // the first byte); the bytes past the last digit are beyond the writer index
+            int n = digits(v);
+            long word = 0;
+            int shift = 8 * (8 - n);
+            long x = v;
+            do {
+                word |= ('0' + x % 10) << shift;
+                x /= 10;
+                shift += 8;
+            } while (x != 0);
+            int w = out.writerIndex();
+            out.setLong(w, word);
+            out.writerIndex(w + n);
             return;
         }
         int n = digits(v);

@@ -46,7 +46,26 @@ class ListValueModelTest {
                 }
                 case 3, 4 -> {
                     boolean head = rnd.nextBoolean();
-                    byte[] got = list.pop(head);
+                    byte[] got;
+                    if (op == 4) {
+                        // popTo writes the element from where it lies: the sink must see exactly it
+                        byte[][] seen = new byte[1][];
+                        boolean popped = list.popTo(head, new kv.util.BulkSink() {
+                            @Override
+                            public void bulk(byte[] value, int offset, int length) {
+                                seen[0] = Arrays.copyOfRange(value, offset, offset + length);
+                            }
+
+                            @Override
+                            public void bulkLong(long value) {
+                                throw new AssertionError("a list element is bytes");
+                            }
+                        });
+                        assertEquals(popped, seen[0] != null);
+                        got = seen[0];
+                    } else {
+                        got = list.pop(head);
+                    }
                     byte[] want = model.isEmpty() ? null : model.remove(head ? 0 : model.size() - 1);
                     assertArrayEquals(want, got);
                     list = ListEncoding.shrinking(list, fill);

@@ -8,7 +8,13 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Numbers#isLong}/{@link Numbers#parseLong} against a reference of Redis' string2ll rules. */
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * {@link Numbers#isLong}/{@link Numbers#parseLong} against a reference of Redis' string2ll rules;
+ * {@link Numbers#writeAscii}/{@link Numbers#digits} against {@link Long#toString}.
+ */
 class NumbersTest {
     private static final BigInteger MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
@@ -53,6 +59,37 @@ class NumbersTest {
             }
             check(sb.toString());
             check(Long.toString(r.nextLong() >> r.nextInt(64)));
+        }
+    }
+
+    /** The decimal form written into a buffer that already holds a byte, with room to spare or exactly enough. */
+    private static void checkWrite(long v) {
+        String expected = Long.toString(v);
+        assertEquals(expected.length(), Numbers.digits(v), expected);
+        for (int room : new int[] {expected.length(), 64}) {
+            ByteBuf b = Unpooled.buffer(1 + room, 1 + room);
+            b.writeByte(':');
+            Numbers.writeAscii(b, v);
+            assertEquals(":" + expected, b.toString(StandardCharsets.US_ASCII), "room " + room);
+            b.release();
+        }
+    }
+
+    @Test
+    void writesDecimal() {
+        long p = 1;
+        for (int i = 0; i < 19; i++) {
+            for (long v : new long[] {p - 1, p, p + 1, -p + 1, -p, -p - 1}) {
+                checkWrite(v);
+            }
+            p *= 10;
+        }
+        for (long v : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, 99_999_999, 100_000_000}) {
+            checkWrite(v);
+        }
+        Random r = new Random(11);
+        for (int n = 0; n < 100_000; n++) {
+            checkWrite(r.nextLong() >> r.nextInt(64));
         }
     }
 }
