@@ -82,11 +82,18 @@ public final class ReferenceRedis implements AutoCloseable {
         }
     }
 
+    /** Waits for PING's answer: redis-server accepts connections while it loads its files, but answers -LOADING. */
     private void awaitPort() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
+                s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] reply = new byte[5];
+                String head = new String(reply, 0, s.getInputStream().readNBytes(reply, 0, 5), StandardCharsets.US_ASCII);
+                if (head.equals("+PONG") || head.equals("-NOAU")) { // NOAUTH: a server with requirepass is up
+                    return;
+                }
+                throw new IOException("not ready");
             } catch (IOException e) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new AssertionError("reference redis-server did not start on port " + port);
