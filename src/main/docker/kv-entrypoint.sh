@@ -170,23 +170,22 @@ memory_limit() {
 memory_limit
 direct=$((limit / 10))
 
-# redis-server's memory units: k/m/g are powers of 1000, kb/mb/gb of 1024 (any case)
+# redis-server's memory units: k/m/g are powers of 1000, kb/mb/gb of 1024 (any case); sets $bytes
 memory_bytes() {
-    v="$(echo "$1" | tr '[:upper:]' '[:lower:]')"
-    case "$v" in
-        *[!0-9kmgb]*|'') echo 0; return ;;
-        *gb) n="${v%gb}"; unit=1073741824 ;;
-        *mb) n="${v%mb}"; unit=1048576 ;;
-        *kb) n="${v%kb}"; unit=1024 ;;
-        *g) n="${v%g}"; unit=1000000000 ;;
-        *m) n="${v%m}"; unit=1000000 ;;
-        *k) n="${v%k}"; unit=1000 ;;
-        *b) n="${v%b}"; unit=1 ;;
-        *) n="$v"; unit=1 ;;
+    case "$1" in
+        *[!0-9kKmMgGbB]*|'') bytes=0; return ;;
+        *[gG][bB]) n="${1%??}"; unit=1073741824 ;;
+        *[mM][bB]) n="${1%??}"; unit=1048576 ;;
+        *[kK][bB]) n="${1%??}"; unit=1024 ;;
+        *[gG]) n="${1%?}"; unit=1000000000 ;;
+        *[mM]) n="${1%?}"; unit=1000000 ;;
+        *[kK]) n="${1%?}"; unit=1000 ;;
+        *[bB]) n="${1%?}"; unit=1 ;;
+        *) n="$1"; unit=1 ;;
     esac
     case "$n" in
-        ''|*[!0-9]*) echo 0 ;;
-        *) echo $((n * unit)) ;;
+        ''|*[!0-9]*) bytes=0 ;;
+        *) bytes=$((n * unit)) ;;
     esac
 }
 
@@ -194,12 +193,16 @@ memory_bytes() {
 maxmemory=0
 if [ -n "$conf" ] && [ -r "$conf" ]; then
     v="$(awk 'tolower($1) == "maxmemory" && NF >= 2 { m = $2 } END { print m }' "$conf")"
-    [ -n "$v" ] && maxmemory="$(memory_bytes "$v")"
+    if [ -n "$v" ]; then
+        memory_bytes "$v"
+        maxmemory="$bytes"
+    fi
 fi
 prev=""
 for arg in "$@"; do
     if [ "$prev" = "--maxmemory" ]; then
-        maxmemory="$(memory_bytes "$arg")"
+        memory_bytes "$arg"
+        maxmemory="$bytes"
     fi
     prev="$arg"
 done
