@@ -142,7 +142,7 @@ fi
 
 # Files are read with the shell's own `read`, and functions set variables rather than print into
 # $(...): each fork and exec is milliseconds in front of the JVM's start (bench/README.md,
-# "The launcher's own cost").
+# "Where the JVM's creation goes; the launcher's own cost").
 memory_limit() {
     cg="${KVAPP_CGROUP_DIR:-/sys/fs/cgroup}"
     limit=""
