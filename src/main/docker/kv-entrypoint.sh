@@ -140,44 +140,52 @@ if [ "$heap_percent" -lt 10 ] || [ "$heap_percent" -gt 80 ]; then
     die "KVAPP_HEAP_PERCENT=$heap_percent is outside 10..80"
 fi
 
+# Files are read with the shell's own `read`, and functions set variables rather than print into
+# $(...): each fork and exec is milliseconds in front of the JVM's start (bench/README.md,
+# "Where the JVM's creation goes; the launcher's own cost").
 memory_limit() {
     cg="${KVAPP_CGROUP_DIR:-/sys/fs/cgroup}"
+    limit=""
     if [ -r "$cg/memory.max" ]; then
-        v="$(cat "$cg/memory.max")"
+        read -r v < "$cg/memory.max" || true
         if [ "$v" != "max" ]; then
-            echo "$v"
+            limit="$v"
             return
         fi
     elif [ -r "$cg/memory/memory.limit_in_bytes" ]; then
-        v="$(cat "$cg/memory/memory.limit_in_bytes")"
+        read -r v < "$cg/memory/memory.limit_in_bytes" || true
         # cgroup v1 reports "no limit" as a huge number
         if [ "$v" -lt 4611686018427387904 ]; then
-            echo "$v"
+            limit="$v"
             return
         fi
     fi
-    awk '/^MemTotal:/ { printf "%.0f\n", $2 * 1024 }' /proc/meminfo
+    while read -r key value unit; do
+        if [ "$key" = "MemTotal:" ]; then
+            limit=$((value * 1024))
+            return
+        fi
+    done < /proc/meminfo
 }
-limit="$(memory_limit)"
+memory_limit
 direct=$((limit / 10))
 
-# redis-server's memory units: k/m/g are powers of 1000, kb/mb/gb of 1024 (any case)
+# redis-server's memory units: k/m/g are powers of 1000, kb/mb/gb of 1024 (any case); sets $bytes
 memory_bytes() {
-    v="$(echo "$1" | tr '[:upper:]' '[:lower:]')"
-    case "$v" in
-        *[!0-9kmgb]*|'') echo 0; return ;;
-        *gb) n="${v%gb}"; unit=1073741824 ;;
-        *mb) n="${v%mb}"; unit=1048576 ;;
-        *kb) n="${v%kb}"; unit=1024 ;;
-        *g) n="${v%g}"; unit=1000000000 ;;
-        *m) n="${v%m}"; unit=1000000 ;;
-        *k) n="${v%k}"; unit=1000 ;;
-        *b) n="${v%b}"; unit=1 ;;
-        *) n="$v"; unit=1 ;;
+    case "$1" in
+        *[!0-9kKmMgGbB]*|'') bytes=0; return ;;
+        *[gG][bB]) n="${1%??}"; unit=1073741824 ;;
+        *[mM][bB]) n="${1%??}"; unit=1048576 ;;
+        *[kK][bB]) n="${1%??}"; unit=1024 ;;
+        *[gG]) n="${1%?}"; unit=1000000000 ;;
+        *[mM]) n="${1%?}"; unit=1000000 ;;
+        *[kK]) n="${1%?}"; unit=1000 ;;
+        *[bB]) n="${1%?}"; unit=1 ;;
+        *) n="$1"; unit=1 ;;
     esac
     case "$n" in
-        ''|*[!0-9]*) echo 0 ;;
-        *) echo $((n * unit)) ;;
+        ''|*[!0-9]*) bytes=0 ;;
+        *) bytes=$((n * unit)) ;;
     esac
 }
 
@@ -185,12 +193,16 @@ memory_bytes() {
 maxmemory=0
 if [ -n "$conf" ] && [ -r "$conf" ]; then
     v="$(awk 'tolower($1) == "maxmemory" && NF >= 2 { m = $2 } END { print m }' "$conf")"
-    [ -n "$v" ] && maxmemory="$(memory_bytes "$v")"
+    if [ -n "$v" ]; then
+        memory_bytes "$v"
+        maxmemory="$bytes"
+    fi
 fi
 prev=""
 for arg in "$@"; do
     if [ "$prev" = "--maxmemory" ]; then
-        maxmemory="$(memory_bytes "$arg")"
+        memory_bytes "$arg"
+        maxmemory="$bytes"
     fi
     prev="$arg"
 done
@@ -233,9 +245,10 @@ else
     java="java"
 fi
 
-# The JDK's feature version (25 for 25.0.3), read from its release file rather than by starting a
-# JVM; empty when unknown.
+# The JDK's feature version (25 for 25.0.3) in $feature, read from its release file rather than
+# by starting a JVM; empty when unknown.
 java_feature() {
+    feature=""
     home="${JAVA_HOME:-}"
     if [ -z "$home" ]; then
         j="$(command -v java 2>/dev/null || true)"
@@ -244,7 +257,14 @@ java_feature() {
         fi
     fi
     if [ -n "$home" ] && [ -r "$home/release" ]; then
-        sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$home/release"
+        while IFS= read -r line || [ -n "$line" ]; do
+            case "$line" in
+                JAVA_VERSION=\"[0-9]*)
+                    v="${line#JAVA_VERSION=\"}"
+                    feature="${v%%[!0-9]*}"
+                    return ;;
+            esac
+        done < "$home/release"
     fi
 }
 
@@ -276,7 +296,7 @@ else
     fi
     collector="the JVM's default"
     if ! chooses_collector "${JAVA_TOOL_OPTIONS:-}" "${JAVA_OPTS_APPEND:-}"; then
-        feature="$(java_feature)"
+        java_feature
         if [ -n "$feature" ] && [ "$feature" -ge 25 ]; then
             # JDK 25: generational Shenandoah, concurrent, so pauses stay short however many
             # keys the heap holds, and with compressed pointers (ZGC has none: more bytes a

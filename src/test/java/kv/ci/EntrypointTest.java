@@ -165,6 +165,23 @@ class EntrypointTest {
         assertTrue(t.stderr().contains("collector: the JVM's default"), t.stderr());
     }
 
+    /**
+     * With JAVA_HOME set (the images) the entrypoint reaches java on the shell's builtins alone,
+     * maxmemory and all: each fork and exec of a helper program is start-up time in front of the
+     * JVM's. A PATH holding nothing but the fakes proves it.
+     */
+    @Test
+    void reachesJavaWithoutRunningAnyOtherProgram() throws Exception {
+        Result r = run(Map.of("PATH", bin.toString(), "JAVA_HOME", jdk("25.0.3").toString()), "--maxmemory", "300MB");
+        assertEquals(0, r.status(), r.stderr());
+        assertTrue(r.jvmOptions().containsAll(List.of("-Xmx464m", "-XX:MaxDirectMemorySize=" + LIMIT / 10,
+                "-XX:+UseShenandoahGC")), r.jvmOptions().toString());
+        Files.writeString(cgroup.resolve("memory.max"), "max\n");   // the host's memory, from /proc/meminfo
+        Result host = run(Map.of("PATH", bin.toString(), "JAVA_HOME", jdk("25.0.3").toString()));
+        assertEquals(0, host.status(), host.stderr());
+        assertTrue(option(host.jvmOptions(), "-XX:MaxDirectMemorySize=") > 0, host.jvmOptions().toString());
+    }
+
     @Test
     void theHeapFollowsMaxmemoryWhenThatNeedsLess() throws Exception {
         // 300mb (MiB) of data: 4/3 of it plus 64 MiB, well under 60% of the 2 GiB limit

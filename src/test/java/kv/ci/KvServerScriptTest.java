@@ -52,8 +52,13 @@ class KvServerScriptTest {
 
     /** The JVM options (everything before -jar), after checking the server's arguments pass through. */
     List<String> jvmOptions(Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/kv-server").toString(), "--port", "7000")
-                .directory(root.toFile());
+        return jvmOptions(env, "--port", "7000");
+    }
+
+    List<String> jvmOptions(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("bin/kv-server").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
         Map<String, String> e = pb.environment();
         e.keySet().removeIf(k -> k.startsWith("JAVA") || k.startsWith("KV_") || k.equals("JDK_JAVA_OPTIONS"));
         e.put("JAVA_HOME", jdk.toString());
@@ -67,8 +72,9 @@ class KvServerScriptTest {
         assertEquals(0, p.exitValue(), err);
         List<String> argv = List.of(out.split("\n"));
         int jar = argv.indexOf("-jar");
-        assertEquals(List.of(appDir.resolve("quarkus-run.jar").toString(), "--port", "7000"),
-                argv.subList(jar + 1, argv.size()));
+        List<String> expected = new ArrayList<>(List.of(appDir.resolve("quarkus-run.jar").toString()));
+        expected.addAll(List.of(args));
+        assertEquals(expected, argv.subList(jar + 1, argv.size()));
         return argv.subList(0, jar);
     }
 
@@ -168,6 +174,40 @@ class KvServerScriptTest {
         jdkVersion("25.0.3");
         Path mine = root.resolve("elsewhere.jsa");
         assertEquals(mine.toString(), valueOf(jvmOptions(Map.of("KV_CDS_ARCHIVE", mine.toString())), "-XX:SharedArchiveFile="));
+    }
+
+    /**
+     * With JAVA_HOME set (the bench, the usual install) the script reaches java on bash's builtins
+     * alone: each fork and exec of a helper program is start-up time in front of the JVM's. A PATH
+     * holding nothing but java proves it.
+     */
+    @Test
+    void reachesJavaWithoutRunningAnyOtherProgram() throws Exception {
+        jdkVersion("25.0.3");
+        String onlyJava = jdk.resolve("bin").toString();
+        List<String> aot = jvmOptions(Map.of("PATH", onlyJava, "JAVA_OPTS", "-XX:AOTCache=kv.aot"), "--maxmemory", "300mb");
+        assertTrue(aot.containsAll(List.of("-XX:AOTCache=kv.aot", "-Xmx464m", "-Xms32m", "-XX:+UseShenandoahGC")), aot.toString());
+
+        String archive = valueOf(jvmOptions(Map.of("PATH", onlyJava)), "-XX:SharedArchiveFile=");
+        assertTrue(archive != null && archive.startsWith(appDir.resolve("kv-cds-25-").toString()), String.valueOf(archive));
+        Files.writeString(Path.of(archive), "archive");   // in place and newer than every jar
+        assertEquals(archive, valueOf(jvmOptions(Map.of("PATH", onlyJava)), "-XX:SharedArchiveFile="));
+    }
+
+    /** java found on the PATH, directly or through a link (as /usr/bin/java is), is the same JDK as JAVA_HOME's. */
+    @Test
+    void javaOnThePathIsResolvedToItsJdk() throws Exception {
+        jdkVersion("21.0.1");
+        String viaHome = valueOf(jvmOptions(Map.of()), "-XX:SharedArchiveFile=");
+        Map<String, String> direct = new java.util.HashMap<>(Map.of("PATH", jdk.resolve("bin").toString()));
+        direct.put("JAVA_HOME", "");
+        assertEquals(viaHome, valueOf(jvmOptions(direct), "-XX:SharedArchiveFile="));
+
+        Path links = Files.createDirectories(root.resolve("usr-bin"));
+        Files.createSymbolicLink(links.resolve("java"), jdk.resolve("bin/java"));
+        Map<String, String> linked = new java.util.HashMap<>(Map.of("PATH", links + ":" + System.getenv("PATH")));
+        linked.put("JAVA_HOME", "");
+        assertEquals(viaHome, valueOf(jvmOptions(linked), "-XX:SharedArchiveFile="));
     }
 
     @Test
