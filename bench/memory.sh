@@ -11,7 +11,8 @@
 #          SETs overwrite) while bench/latency_probe.py sends 1000 GET/SET a second on a second
 #          connection. RSS is the process's Pss (every resident page once). Both servers get --maxmemory = N x 200 bytes (no eviction; KV's heap then
 #          follows bin/kv-server's rule). Reported: SET/s of the load, used_memory/key, RSS/key
-#          absolute and as growth over the empty server, peak RSS, p99.9 and max of the probe,
+#          absolute and as growth over the empty server, peak RSS, p99.9 and max of the probe (and
+#          p99.9 after the load's first 10 s, once the JIT has compiled the hot path),
 #          and for KV the GC pauses (count, longest; -Xlog:gc,gc+phases) and the longest
 #          safepoint (-Xlog:safepoint: every stop of the application threads, GC or not).
 # pod      a 2 GiB pod: both servers with --maxmemory --pod-maxmemory (default 1536mb, 3/4 of
@@ -21,6 +22,8 @@
 #          (redis-cli --pipe, 500k at a time) until evicted_keys > 0, then one more batch;
 #          reported: keys held, used_memory, RSS and peak RSS (over 2 GiB = the pod would have
 #          been OOM-killed), whether the server still answers.
+# --logs   also keeps the probe's trace (probe-trace.log: wall-clock ms and latency of every
+#          sample) to line slow samples up with the GC and safepoint logs (wall-clock decorations).
 # --jdk    JAVA_HOME for KV (default: java on PATH); --gc  extra JVM options for KV (collector,
 #          tuning; in the pod the entrypoint gets them as JAVA_OPTS_APPEND); --servers  which servers to run
 #          (comparing JVM options needs redis only once); --logs  keep the servers' logs and the GC
@@ -77,7 +80,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-gc_log_opts() { echo "-Xlog:gc,gc+phases=info:file=$1/gc.log -Xlog:safepoint=info:file=$1/safepoint.log"; }
+# wall-clock decorations, to line the logs up with the probe's trace
+gc_log_opts() { echo "-Xlog:gc,gc+phases=info:file=$1/gc.log:time,uptime,level,tags -Xlog:safepoint=info:file=$1/safepoint.log:time,uptime,level,tags"; }
 
 # start_kv DIR PORT MAXMEMORY: bin/kv-server, heap from maxmemory, $gc_opts and the GC logs
 start_kv() {
@@ -142,7 +146,7 @@ density() {
     await_pong "$port" 120 || { tail -5 "$dir/server.log" >&2; exit 1; }
     sleep 1
     rss0=$(resident_bytes); used0=$(info_field "$port" memory used_memory)
-    python3 "$here/latency_probe.py" "$port" 1000 > "$dir/probe.out" &
+    python3 "$here/latency_probe.py" "$port" 1000 ${logs:+"$dir/probe-trace.log"} > "$dir/probe.out" &
     probe_pid=$!
     rps=$(redis-benchmark -p "$port" -t set -r "$n" -n $((n * 3)) -d 32 -P 16 -q 2>/dev/null \
         | tr '\r' '\n' | awk '/^SET: [0-9.]+ requests per second/ { print $2 }' | tail -1)
@@ -160,7 +164,8 @@ density() {
     result[$server,$n,rss0]="$((rss0 / 1048576))"
     result[$server,$n,hwm]="$((hwm / 1048576))"
     result[$server,$n,p999]="$(sed -n 's/.*p99.9_ms=\([0-9.]*\).*/\1/p' <<< "$probe")"
-    result[$server,$n,pmax]="$(sed -n 's/.*max_ms=\([0-9.]*\).*/\1/p' <<< "$probe")"
+    result[$server,$n,pmax]="$(sed -n 's/.* max_ms=\([0-9.]*\).*/\1/p' <<< "$probe")"
+    result[$server,$n,pwarm]="$(sed -n 's/.*warm_p99.9_ms=\([0-9.]*\).*/\1/p' <<< "$probe")"
     if [[ "$server" == kv ]]; then
         result[$server,$n,gc]="$(gc_pauses "$dir")"
         result[$server,$n,sp]="$(max_safepoint "$dir")"
@@ -252,16 +257,16 @@ if [[ -z "$only" || "$only" == density ]]; then
         for server in $servers; do density "$server" "$n"; done
     done
     echo
-    echo "| keys | server | SET/s | used_memory/key | RSS/key (growth) | peak RSS MiB | empty RSS MiB | probe p99.9 / max ms | GC pauses, longest ms | longest safepoint ms |"
+    echo "| keys | server | SET/s | used_memory/key | RSS/key (growth) | peak RSS MiB | empty RSS MiB | probe p99.9 (after 10 s) / max ms | GC pauses, longest ms | longest safepoint ms |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
     for n in $keys_list; do
         for server in $servers; do
             read -r gcn gcmax <<< "${result[$server,$n,gc]}"
             read -r _ spmax spreach spname <<< "${result[$server,$n,sp]}"
-            echo "| ${result[$server,$n,keys]} of $n | $server | ${result[$server,$n,rps]} | ${result[$server,$n,used]} | ${result[$server,$n,rss]} (${result[$server,$n,growth]}) | ${result[$server,$n,hwm]} | ${result[$server,$n,rss0]} | ${result[$server,$n,p999]} / ${result[$server,$n,pmax]} | $gcn, $gcmax | $spmax (reaching ${spreach:-}, ${spname:-}) |"
+            echo "| ${result[$server,$n,keys]} of $n | $server | ${result[$server,$n,rps]} | ${result[$server,$n,used]} | ${result[$server,$n,rss]} (${result[$server,$n,growth]}) | ${result[$server,$n,hwm]} | ${result[$server,$n,rss0]} | ${result[$server,$n,p999]} (${result[$server,$n,pwarm]}) / ${result[$server,$n,pmax]} | $gcn, $gcmax | $spmax (reaching ${spreach:-}, ${spname:-}) |"
         done
         if [[ "$servers" == *kv* && "$servers" == *redis* ]]; then
-            echo "| $n | KV/redis | $(ratio "${result[kv,$n,rps]}" "${result[redis,$n,rps]}") | $(ratio "${result[kv,$n,used]}" "${result[redis,$n,used]}") | $(ratio "${result[kv,$n,rss]}" "${result[redis,$n,rss]}") ($(ratio "${result[kv,$n,growth]}" "${result[redis,$n,growth]}")) | | | $(ratio "${result[kv,$n,p999]}" "${result[redis,$n,p999]}") | | |"
+            echo "| $n | KV/redis | $(ratio "${result[kv,$n,rps]}" "${result[redis,$n,rps]}") | $(ratio "${result[kv,$n,used]}" "${result[redis,$n,used]}") | $(ratio "${result[kv,$n,rss]}" "${result[redis,$n,rss]}") ($(ratio "${result[kv,$n,growth]}" "${result[redis,$n,growth]}")) | | | $(ratio "${result[kv,$n,p999]}" "${result[redis,$n,p999]}") ($(ratio "${result[kv,$n,pwarm]}" "${result[redis,$n,pwarm]}")) | | |"
         fi
     done
 fi

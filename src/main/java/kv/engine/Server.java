@@ -74,6 +74,8 @@ public final class Server {
     private final Watches watches;
     private final OutputLimits outputLimits = new OutputLimits(this);
     private final Eviction eviction = new Eviction(this);
+    /** The collector's soft heap limit, following used_memory (null: this JVM has none to set). */
+    private final SoftHeapLimit softHeapLimit = SoftHeapLimit.forThisVm();
     private final ClientEviction clientEviction = new ClientEviction(this);
     /** Clients' buffers and MULTI queues, summed by the cron (and by INFO): part of used_memory. */
     private long clientMemory;
@@ -354,6 +356,9 @@ public final class Server {
         clientEviction.enforce(config.maxMemoryClients());
         refreshClientMemory();
         eviction.perform(); // memory may have grown without commands (client buffers)
+        if (softHeapLimit != null) {
+            softHeapLimit.follow(usedMemory());
+        }
         rdb.cron();
         clients.closeIdle(keyspace.clock().now(), config.timeoutSeconds());
         stats.sample(System.currentTimeMillis());

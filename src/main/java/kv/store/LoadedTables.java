@@ -26,37 +26,75 @@ public final class LoadedTables {
         Staged staged = new Staged();
     }
 
-    /** A database's entries as they came, until {@link #build}: parallel arrays, appended in order. */
+    /**
+     * A database's entries as they came, until {@link #build}: parallel arrays in blocks of
+     * {@link HashSlots#CHUNK} entries, appended in order. No array grows with the key count (10M
+     * keys staged in N-sized arrays were six arrays of 40-80 MB, humongous for any collector), and
+     * a small load stays small: the first block grows by doubling up to a full one.
+     */
     private static final class Staged {
-        byte[][] keys = new byte[64][];
-        Object[] values = new Object[64];
-        int[] hashes = new int[64];
-        int[] access = new int[64];
-        long[] expireAt = new long[64];
-        long[] offsets = new long[64];
+        Block[] blocks = {new Block(64)};
         int count;
         int expiring;
 
         void add(byte[] key, int hash, Object value, int field, long when, long offset) {
-            if (count == keys.length) {
-                int n = count * 2;
-                keys = Arrays.copyOf(keys, n);
-                values = Arrays.copyOf(values, n);
-                hashes = Arrays.copyOf(hashes, n);
-                access = Arrays.copyOf(access, n);
-                expireAt = Arrays.copyOf(expireAt, n);
-                offsets = Arrays.copyOf(offsets, n);
+            int b = count >>> HashSlots.CHUNK_SHIFT;
+            int i = count & HashSlots.CHUNK_MASK;
+            if (b == blocks.length) {
+                blocks = Arrays.copyOf(blocks, b * 2);
             }
-            keys[count] = key;
-            values[count] = value;
-            hashes[count] = hash;
-            access[count] = field;
-            expireAt[count] = when;
-            offsets[count] = offset;
+            Block block = blocks[b];
+            if (block == null) {
+                block = blocks[b] = new Block(HashSlots.CHUNK);
+            } else if (i == block.keys.length) {
+                block.grow(i * 2);
+            }
+            block.keys[i] = key;
+            block.values[i] = value;
+            block.hashes[i] = hash;
+            block.access[i] = field;
+            block.expireAt[i] = when;
+            block.offsets[i] = offset;
             count++;
             if (when >= 0) {
                 expiring++;
             }
+        }
+
+        Block block(int entry) {
+            return blocks[entry >>> HashSlots.CHUNK_SHIFT];
+        }
+
+        int hash(int entry) {
+            return block(entry).hashes[entry & HashSlots.CHUNK_MASK];
+        }
+    }
+
+    /** {@link HashSlots#CHUNK} (or fewer, the first) staged entries. */
+    private static final class Block {
+        byte[][] keys;
+        Object[] values;
+        int[] hashes;
+        int[] access;
+        long[] expireAt;
+        long[] offsets;
+
+        Block(int length) {
+            keys = new byte[length][];
+            values = new Object[length];
+            hashes = new int[length];
+            access = new int[length];
+            expireAt = new long[length];
+            offsets = new long[length];
+        }
+
+        void grow(int length) {
+            keys = Arrays.copyOf(keys, length);
+            values = Arrays.copyOf(values, length);
+            hashes = Arrays.copyOf(hashes, length);
+            access = Arrays.copyOf(access, length);
+            expireAt = Arrays.copyOf(expireAt, length);
+            offsets = Arrays.copyOf(offsets, length);
         }
     }
 
@@ -91,19 +129,14 @@ public final class LoadedTables {
 
     /**
      * What the file announces for {@code db} (RESIZEDB). The tables are sized by the real count
-     * when they are built, so this only spares the staging arrays their growth; capped, since the
-     * figure comes from the file.
+     * when they are built and the staging grows by blocks, so this only sizes the first block;
+     * capped, since the figure comes from the file.
      */
     public void reserve(int db, long keys, long expiring) {
         Staged st = part(db).staged;
-        int n = (int) Math.min(keys, 1 << 20);
-        if (st != null && st.count == 0 && n > st.keys.length) {
-            st.keys = new byte[n][];
-            st.values = new Object[n];
-            st.hashes = new int[n];
-            st.access = new int[n];
-            st.expireAt = new long[n];
-            st.offsets = new long[n];
+        int n = (int) Math.min(keys, HashSlots.CHUNK);
+        if (st != null && st.count == 0 && n > st.blocks[0].keys.length) {
+            st.blocks[0] = new Block(n);
         }
     }
 
@@ -135,23 +168,25 @@ public final class LoadedTables {
             Staged st = p.staged;
             p.staged = null;
             p.main.reserve(st.count);
-            int[] order = homeOrder(st.hashes, null, st.count, p.main.capacity() - 1);
-            for (int i : order) {
-                if (p.main.find(st.keys[i], st.hashes[i]) >= 0) {
-                    return new Duplicate(db, st.keys[i], st.offsets[i]);
+            int[][] order = homeOrder(st, false, st.count, p.main.capacity() - 1);
+            for (int[] chunk : order) {
+                for (int e : chunk) {
+                    Block b = st.block(e);
+                    int i = e & HashSlots.CHUNK_MASK;
+                    if (p.main.find(b.keys[i], b.hashes[i]) >= 0) {
+                        return new Duplicate(db, b.keys[i], b.offsets[i]);
+                    }
+                    p.main.insert(b.keys[i], b.hashes[i], b.values[i], b.access[i]);
                 }
-                p.main.insert(st.keys[i], st.hashes[i], st.values[i], st.access[i]);
             }
             if (st.expiring > 0) {
-                int[] withTtl = new int[st.expiring];
-                for (int i = 0, n = 0; i < st.count; i++) {
-                    if (st.expireAt[i] >= 0) {
-                        withTtl[n++] = i;
-                    }
-                }
                 p.expires.reserve(st.expiring);
-                for (int i : homeOrder(st.hashes, withTtl, st.expiring, p.expires.capacity() - 1)) {
-                    p.expires.put(st.keys[i], st.expireAt[i]);
+                for (int[] chunk : homeOrder(st, true, st.expiring, p.expires.capacity() - 1)) {
+                    for (int e : chunk) {
+                        Block b = st.block(e);
+                        int i = e & HashSlots.CHUNK_MASK;
+                        p.expires.put(b.keys[i], b.expireAt[i]);
+                    }
                 }
             }
         }
@@ -159,21 +194,33 @@ public final class LoadedTables {
     }
 
     /**
-     * The entries {@code which} (or 0..n-1 when null) sorted by home slot {@code hash & mask}, a
-     * stable counting sort: equal keys keep their file order, so the second copy is the duplicate.
+     * The {@code n} staged entries (those with a TTL if {@code expiringOnly}) in the order of their
+     * home slots {@code hash & mask}, as chunks of at most {@link HashSlots#CHUNK} entry numbers. A
+     * stable counting sort on the top bits of the home slot, at most a chunk's worth of buckets
+     * (each a run of neighbouring slots, a few cache lines of each slot array), so neither the
+     * counts nor the order need an array of the table's or the load's size; equal keys keep their
+     * file order, so the second copy is the one found to be a duplicate.
      */
-    private static int[] homeOrder(int[] hashes, int[] which, int n, int mask) {
-        int[] start = new int[mask + 2];
-        for (int j = 0; j < n; j++) {
-            start[(hashes[which == null ? j : which[j]] & mask) + 1]++;
+    private static int[][] homeOrder(Staged st, boolean expiringOnly, int n, int mask) {
+        int shift = Math.max(0, Integer.numberOfTrailingZeros(mask + 1) - HashSlots.CHUNK_SHIFT);
+        int[] start = new int[(mask >>> shift) + 2];
+        for (int e = 0; e < st.count; e++) {
+            if (!expiringOnly || st.block(e).expireAt[e & HashSlots.CHUNK_MASK] >= 0) {
+                start[((st.hash(e) & mask) >>> shift) + 1]++;
+            }
         }
         for (int b = 1; b < start.length; b++) {
             start[b] += start[b - 1];
         }
-        int[] order = new int[n];
-        for (int j = 0; j < n; j++) {
-            int i = which == null ? j : which[j];
-            order[start[hashes[i] & mask]++] = i;
+        int[][] order = new int[(n + HashSlots.CHUNK - 1) >>> HashSlots.CHUNK_SHIFT][];
+        for (int c = 0; c < order.length; c++) {
+            order[c] = new int[Math.min(HashSlots.CHUNK, n - (c << HashSlots.CHUNK_SHIFT))];
+        }
+        for (int e = 0; e < st.count; e++) {
+            if (!expiringOnly || st.block(e).expireAt[e & HashSlots.CHUNK_MASK] >= 0) {
+                int at = start[(st.hash(e) & mask) >>> shift]++;
+                order[at >>> HashSlots.CHUNK_SHIFT][at & HashSlots.CHUNK_MASK] = e;
+            }
         }
         return order;
     }
