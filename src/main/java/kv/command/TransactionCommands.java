@@ -68,11 +68,12 @@ final class TransactionCommands {
         }
         // what the commands propagate is held, then handed on as one block (MULTI/EXEC around more
         // than one effect), so that a replay applies the transaction atomically too
+        // (a fresh block, not one kept for reuse: stores into a young object cost no G1 barrier)
+        int n = t.size();
         Propagator outer = server.propagator();
-        EffectBlock effects = new EffectBlock();
+        EffectBlock effects = new EffectBlock(n);
         server.propagateTo(effects);
         try {
-            int n = t.size();
             c.reply().array(n);
             for (int i = 0; i < n; i++) {
                 server.dispatcher().runQueued(client, t.spec(i), t.argv(i), c.reply());

@@ -30,16 +30,28 @@ public final class Call {
     private List<byte[][]> moreReplacements;
     /** Set by {@link #block}: the client waits for these keys. */
     private BlockRequest blockRequest;
+    /** What {@link KeyspaceEvents#reportAs} names this command's further changes as (null: its own names). */
+    KeyspaceEvents.Notice[] eventOverride;
 
     /**
-     * Reuses this object for the next command (the dispatcher keeps one for the outermost command,
-     * so the common path allocates none). A Call is only valid while its handler runs.
+     * Reuses this object for the next command (the dispatcher keeps one per nesting level, so the
+     * common path allocates none). A Call is only valid while its handler runs.
      */
     Call reset(Client client, byte[][] argv, Reply reply, CommandSpec spec) {
-        this.client = client;
+        // a reference stored into this long-lived object costs G1's write barrier (a StoreLoad fence
+        // when it crosses regions): skipped when the value is the one already held (the same client,
+        // reply and command all through EXEC's queue or a pipeline of one command)
+        if (this.client != client) {
+            this.client = client;
+        }
         this.argv = argv;
-        this.reply = reply;
-        this.spec = spec;
+        if (this.reply != reply) {
+            this.reply = reply;
+        }
+        if (this.spec != spec) {
+            this.spec = spec;
+        }
+        this.eventOverride = null;
         this.replaced = false;
         this.firstReplacement = null;
         this.moreReplacements = null;

@@ -177,7 +177,11 @@ public final class Client {
     public void transaction(Transaction t) { transaction = t; }
     public boolean transactionDoomed() { return transactionDoomed; }
     public void transactionDoomed(boolean value) { transactionDoomed = value; }
-    public void lastCommand(String fullName) { lastCommand = fullName; }
+    public void lastCommand(String fullName) {
+        if (lastCommand != fullName) { // skips G1's write barrier when the command repeats
+            lastCommand = fullName;
+        }
+    }
     public boolean blocked() { return blocked; }
     void blocked(boolean value) { blocked = value; }
     public boolean denyBlocking() { return denyBlocking; }

@@ -320,7 +320,6 @@ public final class Dispatcher {
         // set before running, as Redis does: CLIENT LIST shows the caller's own command
         client.lastCommand(spec.fullName());
         boolean failed = false;
-        server.keyspaceEvents().begin(spec, argv);
         try {
             spec.handler().execute(call);
         } catch (CommandError e) {
@@ -338,7 +337,7 @@ public final class Dispatcher {
             reply.error(message);
             server.stats().error(message);
         } finally {
-            server.keyspaceEvents().end();
+            server.keyspaceEvents().commandEnded();
             keyspace.noTouch(false);
             depth--;
         }
@@ -396,6 +395,11 @@ public final class Dispatcher {
         if (!call.propagateReplacements(propagator, client.db()) && changed && spec.has(CommandSpec.WRITE)) {
             propagator.propagate(client.db(), call.args());
         }
+    }
+
+    /** The innermost command running (its Call), null between commands. */
+    Call running() {
+        return depth == 0 ? null : calls[depth - 1];
     }
 
     /** An error before the command could run, counted as a rejected call of that command. */

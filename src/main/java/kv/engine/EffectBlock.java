@@ -14,9 +14,19 @@ public final class EffectBlock implements Propagator {
     private static final byte[][] MULTI = {"MULTI".getBytes(StandardCharsets.US_ASCII)};
     private static final byte[][] EXEC = {"EXEC".getBytes(StandardCharsets.US_ASCII)};
 
-    private int[] dbs = new int[8];
-    private byte[][][] argvs = new byte[8][][];
+    private int[] dbs;
+    private byte[][][] argvs;
     private int size;
+
+    /** A block for about {@code expected} effects (EXEC: one per queued command); it grows beyond. */
+    public EffectBlock(int expected) {
+        dbs = new int[Math.max(expected, 2)];
+        argvs = new byte[dbs.length][][];
+    }
+
+    public EffectBlock() {
+        this(8);
+    }
 
     @Override
     public void propagate(int db, byte[][] argv) {

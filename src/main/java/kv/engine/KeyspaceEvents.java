@@ -40,13 +40,11 @@ public final class KeyspaceEvents implements KeyspaceListener {
 
     private final ServerConfig config;
     private final PubSub pubSub;
+    private final Dispatcher dispatcher;
     private final byte[][] keyspacePrefixes;
     private final byte[][] keyeventPrefixes;
-    /** The command whose changes are being reported (null outside commands: the cron). */
-    private CommandSpec spec;
-    private byte[][] argv;
-    /** Names set for the changes that follow by {@link #reportAs}, instead of the command's. */
-    private Notice[] override;
+    /** Names set by {@link #reportAs} for changes outside any command (the cron); a command's are in its {@link Call}. */
+    private Notice[] idleOverride;
     /** The source half of a RENAME or MOVE, published with its destination half (Redis' order). */
     private Db pendingFromDb;
     private byte[] pendingFromKey;
@@ -56,53 +54,39 @@ public final class KeyspaceEvents implements KeyspaceListener {
     private Notice[] heldNames;
     private boolean heldEmptied;
 
-    KeyspaceEvents(ServerConfig config, PubSub pubSub) {
+    KeyspaceEvents(ServerConfig config, PubSub pubSub, Dispatcher dispatcher) {
         this.config = config;
         this.pubSub = pubSub;
+        this.dispatcher = dispatcher;
         this.keyspacePrefixes = new byte[config.databases()][];
         this.keyeventPrefixes = new byte[config.databases()][];
     }
 
-    /**
-     * What the commands running around the current one (EXEC, scripts) report their changes as,
-     * saved while it runs: a stack of (spec, argv, override) in parallel arrays, so a nested
-     * command allocates nothing.
+    /*
+     * The command whose changes are being reported is the dispatcher's running Call (null outside
+     * commands: the cron), read when a change is named rather than copied here per command: a
+     * reference stored into this long-lived object costs a G1 write barrier (with a StoreLoad fence)
+     * on every command, and a command run inside another (EXEC, scripts) would need the outer one's
+     * saved and restored.
      */
-    private CommandSpec[] savedSpecs = new CommandSpec[4];
-    private byte[][][] savedArgvs = new byte[4][][];
-    private Notice[][] savedOverrides = new Notice[4][];
-    private int nesting;
-
-    /**
-     * A command starts: its changes are named by its entry in {@link EventNames} until the
-     * matching {@link #end}, which restores what a command around it (EXEC, a script) reported as.
-     */
-    void begin(CommandSpec spec, byte[][] argv) {
-        if (nesting == savedSpecs.length) {
-            savedSpecs = Arrays.copyOf(savedSpecs, nesting * 2);
-            savedArgvs = Arrays.copyOf(savedArgvs, nesting * 2);
-            savedOverrides = Arrays.copyOf(savedOverrides, nesting * 2);
-        }
-        // outside any command (spec null) there is nothing to restore but nothing
-        boolean outer = this.spec != null;
-        savedSpecs[nesting] = this.spec;
-        savedArgvs[nesting] = outer ? this.argv : null;
-        savedOverrides[nesting] = outer ? override : null;
-        nesting++;
-        this.spec = spec;
-        this.argv = argv;
-        this.override = null;
+    private CommandSpec spec() {
+        Call running = dispatcher.running();
+        return running == null ? null : running.spec();
     }
 
-    void end() {
+    private byte[][] argv() {
+        Call running = dispatcher.running();
+        return running == null ? null : running.args();
+    }
+
+    private Notice[] override() {
+        Call running = dispatcher.running();
+        return running == null ? idleOverride : running.eventOverride;
+    }
+
+    /** A command ends: a change it held back (see {@link #holdBack}) is published now. */
+    void commandEnded() {
         releaseHeld(null, null);
-        nesting--;
-        spec = savedSpecs[nesting];
-        argv = savedArgvs[nesting];
-        override = savedOverrides[nesting];
-        savedSpecs[nesting] = null;
-        savedArgvs[nesting] = null;
-        savedOverrides[nesting] = null;
     }
 
     /**
@@ -110,13 +94,18 @@ public final class KeyspaceEvents implements KeyspaceListener {
      * logic, such as hash fields expiring when a command meets them); returns what to restore.
      */
     public Notice[] reportAs(Notice... names) {
-        Notice[] was = override;
-        override = names;
+        Notice[] was = override();
+        restore(names);
         return was;
     }
 
     public void restore(Notice[] was) {
-        override = was;
+        Call running = dispatcher.running();
+        if (running == null) {
+            idleOverride = was;
+        } else {
+            running.eventOverride = was;
+        }
     }
 
     /** Publishes {@code notice} for {@code key} now (a change the funnel does not see as one). */
@@ -129,7 +118,7 @@ public final class KeyspaceEvents implements KeyspaceListener {
     @Override
     public void keyAdded(Db db, byte[] key) {
         // a list moved onto itself is emptied and refilled here, but Redis never deletes nor re-adds it
-        if (heldKey != null && heldEmptied && heldDb == db && java.util.Arrays.equals(heldKey, key)) {
+        if (heldKey != null && heldEmptied && heldDb == db && Arrays.equals(heldKey, key)) {
             return;
         }
         emit(db, key, NEW);
@@ -151,8 +140,8 @@ public final class KeyspaceEvents implements KeyspaceListener {
                 if (holdBack(db, key, event)) {
                     return;
                 }
-                publishAll(d, key, heldKey != null && EventNames.of(spec) instanceof EventNames.PushFirst p
-                        ? new Notice[] {p.pushed().name(argv, key)} : names(key));
+                publishAll(d, key, heldKey != null && EventNames.of(spec()) instanceof EventNames.PushFirst p
+                        ? new Notice[] {p.pushed().name(argv(), key)} : names(key));
                 if (event == KeyEvent.EMPTIED) {
                     publish(d, key, DEL);
                 }
@@ -185,11 +174,12 @@ public final class KeyspaceEvents implements KeyspaceListener {
     /** Keeps a change back if the command announces it after a later one (see {@link EventNames.PushFirst}). */
     private boolean holdBack(Db db, byte[] key, KeyEvent event) {
         // the pop is the command's first change (also when source and destination are one key)
-        if (override == null && spec != null && heldKey == null && EventNames.of(spec) instanceof EventNames.PushFirst p
-                && p.isSource(argv, key)) {
+        CommandSpec spec = spec();
+        if (override() == null && spec != null && heldKey == null && EventNames.of(spec) instanceof EventNames.PushFirst p
+                && p.isSource(argv(), key)) {
             heldDb = db;
             heldKey = key;
-            heldNames = new Notice[] {p.popped().name(argv, key)};
+            heldNames = new Notice[] {p.popped().name(argv(), key)};
             heldEmptied = event == KeyEvent.EMPTIED;
             return true;
         }
@@ -205,20 +195,22 @@ public final class KeyspaceEvents implements KeyspaceListener {
         heldKey = null;
         publishAll(heldDb.index(), key, heldNames);
         // a list moved onto itself was emptied for an instant only: Redis never deletes it
-        boolean refilled = pushedDb == heldDb && java.util.Arrays.equals(pushedKey, key);
+        boolean refilled = pushedDb == heldDb && Arrays.equals(pushedKey, key);
         if (heldEmptied && !refilled) {
             publish(heldDb.index(), key, DEL);
         }
     }
 
     private Notice[] names(byte[] key) {
+        Notice[] override = override();
         if (override != null) {
             return override;
         }
+        CommandSpec spec = spec();
         if (spec == null) {
             return NOTHING;
         }
-        return EventNames.of(spec).names(argv, key);
+        return EventNames.of(spec).names(argv(), key);
     }
 
     private void publishAll(int db, byte[] key, Notice[] notices) {

@@ -137,7 +137,7 @@ public final class Server {
             commands.rename(rename.getKey(), rename.getValue());
         }
         keyspace.addListener(new ExpiryPropagation(this));
-        this.keyspaceEvents = new KeyspaceEvents(config, pubSub);
+        this.keyspaceEvents = new KeyspaceEvents(config, pubSub, dispatcher);
         // both listen to the funnel only while in use, so the common write path stays as it was
         attachKeyspaceEvents();
         config.addListener("notify-keyspace-events", v -> attachKeyspaceEvents());

@@ -76,8 +76,14 @@ public final class Tracking implements KeyspaceListener {
     /** Heap estimate of the BCAST prefix states, kept as prefixes and their clients come and go. */
     private long prefixBytes;
     private int trackingClients;
-    /** The client whose command is running (NOLOOP), null for the cron. */
-    private Client current;
+    /**
+     * The client whose request is running (NOLOOP) while {@code inRequest}, see {@link #current}. It
+     * is kept between requests and stored only when another client's request begins: a reference
+     * stored into this long-lived object costs G1's write barrier, and most requests come in runs
+     * from one connection.
+     */
+    private Client requester;
+    private boolean inRequest;
     /** FLUSHALL reports every database: the null invalidation goes out once per command. */
     private boolean flushAnnounced;
     /** A delivery of BCAST keys is scheduled for the end of this event-loop turn. */
@@ -132,6 +138,9 @@ public final class Tracking implements KeyspaceListener {
 
     /** CLIENT TRACKING off, and a disconnect. Keys the client read stay in the table until they change. */
     public void disable(Client c) {
+        if (c == requester && !inRequest) {
+            requester = null; // a closed client is not kept reachable (it is called on disconnect)
+        }
         Mode m = c.tracking();
         if (m == null) {
             return;
@@ -188,7 +197,10 @@ public final class Tracking implements KeyspaceListener {
 
     /** A client's command starts (NOLOOP needs to know who changes keys). */
     void begin(Client c) {
-        current = c;
+        if (requester != c) {
+            requester = c;
+        }
+        inRequest = true;
         flushAnnounced = false;
     }
 
@@ -202,6 +214,7 @@ public final class Tracking implements KeyspaceListener {
         }
         // a command a script runs reads for the script's caller: Redis 7.2 tracks the keys a script
         // reads, not the keys EVAL declares (#11770)
+        Client current = current();
         Client reader = c.tracking() == null && current != null && c != current ? current : c;
         Mode m = reader.tracking();
         if (m == null || m.bcast) {
@@ -225,7 +238,12 @@ public final class Tracking implements KeyspaceListener {
         if (m != null && c.transaction() == null && (spec == null || !spec.has(CommandSpec.CLIENT_SUBCOMMAND))) {
             m.caching = false;
         }
-        current = null;
+        inRequest = false;
+    }
+
+    /** The client whose request is running, null for the cron (and while tracking-table-max-keys evicts). */
+    private Client current() {
+        return inRequest ? requester : null;
     }
 
     /**
@@ -238,12 +256,12 @@ public final class Tracking implements KeyspaceListener {
             return;
         }
         List<byte[]> evicted = table.someKeys(table.size() - max);
-        Client was = current;
-        current = null; // an eviction is nobody's write: NOLOOP does not apply
+        boolean was = inRequest;
+        inRequest = false; // an eviction is nobody's write: NOLOOP does not apply
         for (byte[] key : evicted) {
             invalidateReaders(key);
         }
-        current = was;
+        inRequest = was;
     }
 
     // ---- the funnel ----
@@ -284,7 +302,7 @@ public final class Tracking implements KeyspaceListener {
                 if (copy == null) {
                     copy = key.clone();
                 }
-                e.getValue().changed.put(copy, current);
+                e.getValue().changed.put(copy, current());
                 if (!deliveryScheduled) {
                     deliveryScheduled = true;
                     server.lifecycle().afterTurn(this::deliverBroadcasts);
@@ -307,7 +325,7 @@ public final class Tracking implements KeyspaceListener {
             if (c == null || c.tracking() == null || c.tracking().bcast) {
                 continue;
             }
-            if (c.tracking().noloop && c == current) {
+            if (c.tracking().noloop && c == current()) {
                 continue;
             }
             send(c, keys);

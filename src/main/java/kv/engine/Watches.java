@@ -53,6 +53,9 @@ public final class Watches implements KeyspaceListener {
 
     /** UNWATCH, EXEC, DISCARD, RESET, disconnect: forgets the client's keys. */
     public void unwatchAll(Client client) {
+        if (byClient.isEmpty()) {
+            return; // EXEC and DISCARD without any WATCH anywhere: not even a hash lookup
+        }
         List<Watched> mine = byClient.remove(client);
         if (mine == null) {
             return;
@@ -81,6 +84,9 @@ public final class Watches implements KeyspaceListener {
      * EXEC must fail then too, as in Redis.
      */
     public boolean watchedKeyExpired(Client client) {
+        if (byClient.isEmpty()) {
+            return false;
+        }
         for (Watched w : byClient.getOrDefault(client, List.of())) {
             if (!w.expiredWhenWatched && storedButExpired(keyspace.db(w.db), w.key.array())) {
                 return true;
