@@ -267,6 +267,9 @@ final class ValueDecoder {
         if (n > maxEntries) {
             // too many fields: straight to the table, as Redis does, without listpack steps
             h.prepareFor(new byte[][] {new byte[(int) maxValue + 1]}, 0, 0, maxValue);
+        } else {
+            // a listpack sized for all the pairs (or the table if a value is too long for one)
+            h.prepareFor(pairs.toArray(new byte[0][]), 0, pairs.size() - 1, maxValue);
         }
         for (int i = 0; i < n; i++) {
             if (!h.set(pairs.get(2 * i), pairs.get(2 * i + 1), maxEntries, maxValue)) {

@@ -5,7 +5,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * A hash. Small hashes are one packed byte array of field/value pairs ("listpack"): each entry is
- * a varint field length, the field, a varint value length and the value. Once a field-expiration
+ * a varint of the field length plus one (so no entry starts with a zero byte), the field, a varint
+ * value length and the value. The entries may be followed by zero bytes of room for appends (a
+ * zero byte where an entry would start ends them): a field added to an existing hash goes into
+ * that room in place, and a full array grows by a quarter, as an allocator's size classes leave
+ * room in Redis' listpack. Once a field-expiration
  * command touched the hash, every entry also carries an 8-byte expiry time (0: none) and the
  * entries are kept in Redis 8's "listpackex" order: fields with a TTL first, by ascending time,
  * then the fields without one, in insertion order. Past hash-max-listpack-entries fields, or a
@@ -85,6 +89,11 @@ public final class HashValue implements CompoundValue {
         return repr instanceof TtlPacked;
     }
 
+    /** Bytes of room kept when a packed array grows: a quarter, so a hash growing by HSET reallocates every few fields, not on each. */
+    private static int grown(int needed) {
+        return needed + (needed >> 2);
+    }
+
     /** Entries of the packed form, walked. */
     private int count() {
         int n = 0;
@@ -131,7 +140,7 @@ public final class HashValue implements CompoundValue {
     @Override
     public boolean isEmpty() {
         byte[] p = packed();
-        return p != null ? p.length == 0 : big().table.size() == 0;
+        return p != null ? p.length == 0 || p[0] == 0 : big().table.size() == 0;
     }
 
     public int size() {
@@ -186,12 +195,12 @@ public final class HashValue implements CompoundValue {
         boolean at(int o) {
             b = packed();
             ttl = withTtl();
-            if (o >= b.length) {
+            if (o >= b.length || b[o] == 0) {
                 return false;
             }
             start = o;
             long fl = readVarint(b, o);
-            fLen = (int) (fl >>> 3);
+            fLen = (int) (fl >>> 3) - 1;
             fOff = o + (int) (fl & 7);
             long vl = readVarint(b, fOff + fLen);
             vLen = (int) (vl >>> 3);
@@ -262,63 +271,101 @@ public final class HashValue implements CompoundValue {
     }
 
     private int entrySize(int fLen, int vLen) {
-        return varintSize(fLen) + fLen + varintSize(vLen) + vLen + (withTtl() ? 8 : 0);
+        return varintSize(fLen + 1) + fLen + varintSize(vLen) + vLen + (withTtl() ? 8 : 0);
+    }
+
+    /** Writes the entry (field, value, when) at {@code from} of {@code b}. */
+    private void writeEntry(byte[] b, int from, byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen, long when) {
+        int o = writeVarint(b, from, fLen + 1);
+        System.arraycopy(f, fOff, b, o, fLen);
+        o = writeVarint(b, o + fLen, vLen);
+        System.arraycopy(v, vOff, b, o, vLen);
+        if (withTtl()) {
+            writeLong(b, o + vLen, when);
+        }
+    }
+
+    /** Where the packed entries end (the room after them excluded). */
+    private int usedLength() {
+        byte[] b = packed();
+        if (b.length == 0 || b[b.length - 1] != 0) {
+            return b.length; // no room: the last entry ends the array
+        }
+        int end = HEADER;
+        Entry e = new Entry();
+        for (boolean ok = e.at(HEADER); ok; ok = e.next()) {
+            end = e.end;
+        }
+        return end;
     }
 
     /**
-     * Replaces bytes [from, to) of the packed array by the entry (field, value, when), or by
-     * nothing if {@code f} is null, in a new array.
+     * Replaces bytes [from, to) of the packed entries by the entry (field, value, when), or by
+     * nothing if {@code f} is null, in a new array of exactly the entries' size.
      */
     private void splice(int from, int to, byte[] f, int fOff, int fLen, byte[] v, int vOff, int vLen, long when) {
         byte[] old = packed();
-        boolean ttl = withTtl();
+        int used = usedLength();
         int size = f == null ? 0 : entrySize(fLen, vLen);
-        byte[] b = new byte[old.length - (to - from) + size];
+        byte[] b = new byte[used - (to - from) + size];
         System.arraycopy(old, 0, b, 0, from);
         if (f != null) {
-            int o = writeVarint(b, from, fLen);
-            System.arraycopy(f, fOff, b, o, fLen);
-            o = writeVarint(b, o + fLen, vLen);
-            System.arraycopy(v, vOff, b, o, vLen);
-            if (ttl) {
-                writeLong(b, o + vLen, when);
-            }
+            writeEntry(b, from, f, fOff, fLen, v, vOff, vLen, when);
         }
-        System.arraycopy(old, to, b, from + size, old.length - to);
+        System.arraycopy(old, to, b, from + size, used - to);
         packed(b);
+    }
+
+    /**
+     * Adds the entry (field, value, when) after the entries, which end at {@code used}: into the
+     * array's room when it has enough (no new array, no new reference for the collector to
+     * track), else into a new array with room to spare.
+     */
+    private void append(int used, byte[] f, byte[] v, long when) {
+        byte[] b = packed();
+        int size = entrySize(f.length, v.length);
+        if (used + size > b.length) {
+            byte[] nb = new byte[used == 0 ? size : grown(used + size)];
+            System.arraycopy(b, 0, nb, 0, used);
+            packed(nb);
+            b = nb;
+        }
+        writeEntry(b, used, f, 0, f.length, v, 0, v.length, when);
     }
 
     /** The packed entry holding {@code field}, or null. */
     private Entry findPacked(byte[] field) {
-        int at = locate(packed(), withTtl(), field);
+        long at = locate(packed(), withTtl(), field);
         if (at < 0) {
             return null;
         }
         Entry e = new Entry();
-        e.at(at);
+        e.at((int) at);
         return e;
     }
 
     /**
      * Where the entry of {@code field} starts in the packed entries {@code b} (each with an 8-byte
-     * expiry time if {@code ttl}), or, if there is none, -1 minus the number of entries. The hot
-     * walk of HSET/HGET: it decodes one-byte lengths inline and compares a field's last byte
-     * before the whole field (fields of one hash often share a prefix, rarely their end).
+     * expiry time if {@code ttl}), or, if there is none, {@code ~(count << 32 | end)}: the number
+     * of entries and where they end. The hot walk of HSET/HGET: it decodes one-byte lengths inline
+     * and compares a field's last byte before the whole field (fields of one hash often share a
+     * prefix, rarely their end).
      */
-    private static int locate(byte[] b, boolean ttl, byte[] field) {
+    private static long locate(byte[] b, boolean ttl, byte[] field) {
         int n = field.length;
         byte last = n == 0 ? 0 : field[n - 1];
         int tail = ttl ? 8 : 0;
-        int count = 0;
+        long count = 0;
         int o = HEADER;
-        while (o < b.length) {
+        int fLen;
+        while (o < b.length && (fLen = b[o]) != 0) {
             int fOff;
-            int fLen = b[o];
-            if (fLen >= 0) {
+            if (fLen > 0) {
                 fOff = o + 1;
+                fLen--;
             } else {
                 long fl = readVarint(b, o);
-                fLen = (int) (fl >>> 3);
+                fLen = (int) (fl >>> 3) - 1;
                 fOff = o + (int) (fl & 7);
             }
             if (fLen == n && (n == 0 || b[fOff + n - 1] == last) && Arrays.equals(b, fOff, fOff + n, field, 0, n)) {
@@ -334,7 +381,7 @@ public final class HashValue implements CompoundValue {
             }
             count++;
         }
-        return -1 - count;
+        return ~(count << 32 | o);
     }
 
     /** Where an entry expiring at {@code when} goes in listpackex order. */
@@ -346,7 +393,7 @@ public final class HashValue implements CompoundValue {
                 return e.start;
             }
         }
-        return packed().length;
+        return usedLength();
     }
 
     /** Removes a packed entry and re-inserts it with expiry {@code when} at its listpackex place. */
@@ -354,7 +401,7 @@ public final class HashValue implements CompoundValue {
         byte[] f = e.field();
         byte[] v = e.value();
         splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
-        int at = when == HashFieldTable.NO_TTL ? packed().length : sortedPosition(when);
+        int at = when == HashFieldTable.NO_TTL ? usedLength() : sortedPosition(when);
         splice(at, at, f, 0, f.length, v, 0, v.length, when);
     }
 
@@ -478,17 +525,26 @@ public final class HashValue implements CompoundValue {
     /**
      * Converts to "hashtable" now if any of the arguments {@code args[from..to]} a command is
      * about to store is longer than the value limit (Redis 7.0's hashTypeTryConversion; the
-     * entry count is checked after each insertion).
+     * entry count is checked after each insertion). The arguments are field/value pairs: for
+     * several pairs into an empty hash the packed array is sized for all of them at once.
      */
     public void prepareFor(byte[][] args, int from, int to, long maxValue) {
         if (packed() == null) {
             return;
         }
+        int bytes = 0;
         for (int i = from; i <= to; i++) {
             if (args[i].length > maxValue) {
                 convert();
                 return;
             }
+            if (((i - from) & 1) == 1) {
+                bytes += entrySize(args[i - 1].length, args[i].length);
+            }
+        }
+        if (to > from + 1 && isEmpty()) {
+            // several pairs into a new hash: sized exactly, as if one array had been built for them
+            packed(new byte[bytes]);
         }
     }
 
@@ -501,21 +557,24 @@ public final class HashValue implements CompoundValue {
             convert();
         }
         if (packed() != null) {
-            // one walk both finds the field and, when it is absent, counts the entries
-            int at = locate(packed(), withTtl(), field);
+            // one walk both finds the field and, when it is absent, counts the entries and finds their end
+            long at = locate(packed(), withTtl(), field);
             if (at < 0) {
-                splice(packed().length, packed().length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
-                if (-at > maxEntries) {
+                append((int) ~at, field, value, HashFieldTable.NO_TTL);
+                if ((~at >>> 32) + 1 > maxEntries) {
                     convert();
                 }
                 return true;
             }
             Entry e = new Entry();
-            e.at(at);
+            e.at((int) at);
             if (e.when() != HashFieldTable.NO_TTL) {
                 // a field that loses its TTL moves behind the volatile ones, as in Redis 8
                 splice(e.start, e.end, null, 0, 0, null, 0, 0, 0);
-                splice(packed().length, packed().length, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
+                append(usedLength(), field, value, HashFieldTable.NO_TTL);
+            } else if (e.vLen == value.length) {
+                // the same length: rewritten where it lies
+                System.arraycopy(value, 0, e.b, e.vOff, value.length);
             } else {
                 splice(e.start, e.end, field, 0, field.length, value, 0, value.length, HashFieldTable.NO_TTL);
             }
@@ -586,7 +645,7 @@ public final class HashValue implements CompoundValue {
             for (int i = 0; i < pairs[0].length; i++) {
                 byte[] f = pairs[0][i];
                 byte[] v = pairs[1][i];
-                splice(packed().length, packed().length, f, 0, f.length, v, 0, v.length, HashFieldTable.NO_TTL);
+                append(usedLength(), f, v, HashFieldTable.NO_TTL);
             }
         } else if (packed() == null) {
             big().table.enableTtls();
