@@ -27,6 +27,12 @@ public final class Db {
     /** {@link #put(byte[], Object, long)}: the key has no TTL. */
     public static final long NO_TTL = -1;
 
+    /** The main table's payload arrays (value reference, access clock) and their bytes per slot. */
+    private static final int MAIN_ARRAYS = 2;
+    private static final int MAIN_SLOT_BYTES = 4 + 4;
+    /** The expiry table's one payload array (the deadline) and its bytes per slot. */
+    private static final int EXPIRES_SLOT_BYTES = 8;
+
     private final Keyspace keyspace;
     private final int index;
     private KeyTable main = new KeyTable();
@@ -46,6 +52,13 @@ public final class Db {
      */
     private int removals;
     private int modifyingRemovals;
+    /** The tables' slot-array bytes and growth reserve as of the tables and shapes beside them. */
+    private long tableBytes;
+    private long reserveBytes;
+    private KeyTable figuredMain;
+    private ExpireTable figuredExpires;
+    private int mainShape;
+    private int expiresShape;
 
     Db(Keyspace keyspace, int index) {
         this.keyspace = keyspace;
@@ -96,7 +109,9 @@ public final class Db {
     /** Records an access to {@code slot} for LRU/LFU, unless the client asked for NO-TOUCH. */
     private void touch(int slot) {
         if (!keyspace.noTouch()) {
-            main.setAccessAt(slot, keyspace.access().touched(main.accessAt(slot), now()));
+            AccessClock access = keyspace.access();
+            // LRU's clock does not depend on the old one: no read of the access array (a cache miss)
+            main.setAccessAt(slot, access.touched(access.lfu() ? main.accessAt(slot) : 0, now()));
         }
     }
 
@@ -548,7 +563,24 @@ public final class Db {
 
     /** Estimated heap bytes: entries plus both tables. */
     public long heapBytes() {
-        return entryBytes + mainIndexBytes() + expiresIndexBytes();
+        settleTableFigures();
+        return entryBytes + tableBytes + expires.slab().liveBytes();
+    }
+
+    /**
+     * Recomputes {@link #tableBytes} and {@link #reserveBytes} if either table changed shape (or was
+     * replaced) since: eviction asks for both before every command, and they change far more rarely.
+     */
+    private void settleTableFigures() {
+        if (figuredMain != main || figuredExpires != expires
+                || main.shape() != mainShape || expires.shape() != expiresShape) {
+            figuredMain = main;
+            figuredExpires = expires;
+            mainShape = main.shape();
+            expiresShape = expires.shape();
+            tableBytes = main.allocatedTableBytes(MAIN_ARRAYS, MAIN_SLOT_BYTES) + expires.allocatedTableBytes(1, EXPIRES_SLOT_BYTES);
+            reserveBytes = main.pendingGrowthBytes(MAIN_ARRAYS, MAIN_SLOT_BYTES) + expires.pendingGrowthBytes(1, EXPIRES_SLOT_BYTES);
+        }
     }
 
     /**
@@ -562,17 +594,18 @@ public final class Db {
      * the data under the limit.
      */
     public long growthReserve() {
-        return main.pendingGrowthBytes(2, 4 + 4) + expires.pendingGrowthBytes(1, 8);
+        settleTableFigures();
+        return reserveBytes;
     }
 
     /** The main table's slot arrays allocated (MEMORY STATS overhead.hashtable.main): value reference and access clock per slot besides the table's own. */
     public long mainIndexBytes() {
-        return main.allocatedTableBytes(2, 4 + 4);
+        return main.allocatedTableBytes(MAIN_ARRAYS, MAIN_SLOT_BYTES);
     }
 
     /** The expiry table's slot arrays allocated and its key records (MEMORY STATS overhead.hashtable.expires). */
     public long expiresIndexBytes() {
-        return expires.allocatedTableBytes(1, 8) + expires.slab().liveBytes();
+        return expires.allocatedTableBytes(1, EXPIRES_SLOT_BYTES) + expires.slab().liveBytes();
     }
 
     /** Bytes of this database's slab pages, and of the records in use in them (fragmentation). */

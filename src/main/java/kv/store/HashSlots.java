@@ -92,6 +92,13 @@ abstract class HashSlots {
     /** Resizing is deferred while an iteration that must see stable slots is in progress. */
     private int pauseResize;
 
+    /**
+     * Changes whenever what {@link #allocatedTableBytes} or {@link #pendingGrowthBytes} return may
+     * change (a chunk allocated, a resize begun or ended, the fill crossing 3/4), so a caller can keep
+     * those figures and recompute them only then.
+     */
+    private int shape;
+
     /** The hooks run before the subclass's field initialisers: they must not rely on them. */
     HashSlots() {
         resetTo(MIN_CAPACITY);
@@ -154,6 +161,11 @@ abstract class HashSlots {
         return size;
     }
 
+    /** See {@link #shape}: equal results mean equal table byte figures. */
+    final int shape() {
+        return shape;
+    }
+
     /** Capacity of the current table (slot numbers are below it). */
     public final int capacity() {
         return mask + 1;
@@ -210,6 +222,7 @@ abstract class HashSlots {
         int length = chunkLength(mask + 1);
         hashes[c] = new int[length];
         chunks++;
+        shape++;
         allocateSlotChunk(c, length);
     }
 
@@ -236,7 +249,16 @@ abstract class HashSlots {
     /** Completes an insertion at the slot {@link #claimSlot} gave, once the key is stored there. */
     protected final void occupy(int slot, int h) {
         hashes[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = h;
+        boolean near = nearGrowth();
         size++;
+        if (nearGrowth() != near) {
+            shape++;
+        }
+    }
+
+    /** Whether the table is 3/4 full or more, where {@link #pendingGrowthBytes} counts its next table. */
+    private boolean nearGrowth() {
+        return (long) size * 4 >= (long) (mask + 1) * 3;
     }
 
     /** Removes the entry in {@code slot}, closing the gap by shifting later run members back. */
@@ -262,7 +284,11 @@ abstract class HashSlots {
         }
         clearSlot(gap);
         hs[gap >>> CHUNK_SHIFT][gap & CHUNK_MASK] = EMPTY;
+        boolean near = nearGrowth();
         size--;
+        if (nearGrowth() != near) {
+            shape++;
+        }
         if (pauseResize == 0) {
             if (oldHashes != null) {
                 migrateSome(MIGRATE_PER_OP);
@@ -297,6 +323,7 @@ abstract class HashSlots {
 
     /** Begins an incremental resize: the current arrays become the old table to drain. */
     private void startResize(int capacity) {
+        shape++;
         oldHashes = hashes;
         oldMask = mask;
         oldChunks = chunks;
@@ -323,6 +350,7 @@ abstract class HashSlots {
         }
         migrateIndex = end;
         if (end == length) {
+            shape++;
             oldHashes = null;
             oldChunks = 0;
             dropOldSlots();
@@ -369,6 +397,7 @@ abstract class HashSlots {
 
     /** Empty arrays of {@code capacity} slots, no resize in progress. */
     protected final void resetTo(int capacity) {
+        shape++;
         hashes = emptyChunks(capacity);
         mask = capacity - 1;
         size = 0;

@@ -7,12 +7,14 @@ import kv.util.BulkSink;
 /**
  * Records of a key and, optionally, a small string value, packed into a few large {@code byte[]}
  * pages instead of one heap object each, so that the number of heap objects (and the collector's
- * work) does not grow with the key count. A record is addressed by a {@code long} reference:
- * page index in the high 32 bits, offset in the low 32; 0 is never a reference (page 0 is unused).
+ * work) does not grow with the key count. A record is addressed by a {@code long} reference: the
+ * offset in bits 0-19 (a page is under 1 MiB), the page index in bits 32-55; 0 is never a reference
+ * (page 0 is unused). The other 20 bits are free for the key tables' tag ({@link #TAG_MASK}): every method here
+ * ignores them, and a reference given back by {@link #free} loses them before it is reused.
  *
  * <p>Layout of a record: key length (4 bytes, little-endian), value length (1 byte; {@link #NO_VALUE}
- * when the value lives elsewhere), the key bytes, the value bytes. Records are immutable: a new value
- * is a new record. Space is handed out in size classes of 8 bytes up to {@link #MAX_CLASS_BYTES},
+ * when the value lives elsewhere), the key bytes, the value bytes. A new value is a new record, or
+ * overwrites the old one where it lies when it needs the same space ({@link #rewriteValue}). Space is handed out in size classes of 8 bytes up to {@link #MAX_CLASS_BYTES},
  * with a free list (a stack of references) per class; a bigger record gets a page of its own,
  * dropped when it is freed.
  *
@@ -39,6 +41,11 @@ final class KeySlab {
     static final int MAX_VALUE_BYTES = StringValues.EMBSTR_LIMIT;
     static final int NO_VALUE = 0xff;
     private static final int HEADER = 5;
+    /** The bits of a reference the slab leaves to its users (see {@link SlabKeyTable}'s probe). */
+    static final long TAG_MASK = 0xFF000000_FFF00000L;
+    private static final int OFFSET_MASK = (1 << 20) - 1;
+    /** Page indexes fit in 24 bits: 16M pages, 16 TiB of shared pages. */
+    private static final int MAX_PAGES = 1 << 24;
 
     private byte[][] pages = new byte[4][];
     private int pageCount = 1;
@@ -94,11 +101,11 @@ final class KeySlab {
     }
 
     private static int page(long ref) {
-        return (int) (ref >>> 32);
+        return (int) (ref >>> 32) & (MAX_PAGES - 1);
     }
 
     private static int offset(long ref) {
-        return (int) ref;
+        return (int) ref & OFFSET_MASK;
     }
 
     /** The page holding {@code ref}: read key bytes at {@link #keyOffset} for {@link #keyLength}. */
@@ -186,7 +193,8 @@ final class KeySlab {
     }
 
     /** Gives the record's space back (later, if a snapshot holds the slab). */
-    void free(long ref) {
+    void free(long tagged) {
+        long ref = tagged & ~TAG_MASK;
         int size = recordLength(ref);
         liveBytes -= spaceOf(size);
         if (holds > 0) {
@@ -317,6 +325,9 @@ final class KeySlab {
         if (freePageCount > 0) {
             index = freePages[--freePageCount];
         } else {
+            if (pageCount == MAX_PAGES) {
+                throw new IllegalStateException("key slab: more than " + MAX_PAGES + " pages");
+            }
             if (pageCount == pages.length) {
                 pages = Arrays.copyOf(pages, pageCount * 2);
                 pageRecords = Arrays.copyOf(pageRecords, pageCount * 2);

@@ -87,11 +87,14 @@ final class KeyTable extends SlabKeyTable {
      * straight from the slab page; false (nothing written) for a value of another type.
      */
     boolean writeStringAt(int slot, BulkSink out) {
-        Object v = values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
-        if (v == null) {
-            slab.writeValue(refAt(slot), out);
+        // the record, which the lookup has just read, says whether the value is there: the side
+        // array (a cache miss of its own) is read only when it holds the value
+        long r = refAt(slot);
+        if (slab.hasValue(r)) {
+            slab.writeValue(r, out);
             return true;
         }
+        Object v = values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
         if (!StringValues.isString(v)) {
             return false;
         }
@@ -122,8 +125,8 @@ final class KeyTable extends SlabKeyTable {
         Object[] chunk = values[slot >>> CHUNK_SHIFT];
         int i = slot & CHUNK_MASK;
         if (KeySlab.fits(value)) {
-            // the record holds the old string too: overwrite it where it lies if the size class allows
-            if (chunk[i] == null && slab.rewriteValue(refAt(slot), (byte[]) value)) {
+            // if the record holds the old string too, overwrite it where it lies if the size class allows
+            if (slab.rewriteValue(refAt(slot), (byte[]) value)) {
                 return;
             }
             replaceRecord(slot, (byte[]) value);
@@ -170,8 +173,12 @@ final class KeyTable extends SlabKeyTable {
 
     /** Estimated bytes of the entry in {@code slot}: its record, and its value object if it has one. */
     long entryBytesAt(int slot) {
+        long r = refAt(slot);
+        if (slab.hasValue(r)) {
+            return slab.recordBytes(r);
+        }
         Object v = sideValueAt(slot);
-        return slab.recordBytes(refAt(slot)) + (v == null ? 0 : Values.heapBytes(v));
+        return slab.recordBytes(r) + (v == null ? 0 : Values.heapBytes(v));
     }
 
     /** {@link #entryBytesAt} of an entry of this key length and value, before it is stored. */
