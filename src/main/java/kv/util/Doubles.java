@@ -14,14 +14,9 @@ public final class Doubles {
     }
 
     public static String format(double v) {
-        if (Double.isNaN(v)) {
-            return "nan";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        if (v == 0) {
-            return (1 / v < 0) ? "-0" : "0";
+        String special = special(v);
+        if (special != null) {
+            return special;
         }
         BigDecimal shortest = shortest(v);
         BigDecimal unscaledDigits = new BigDecimal(shortest.unscaledValue().abs());
@@ -36,6 +31,17 @@ public final class Doubles {
      * digits, trailing zeros dropped, the same layout as {@link #format}.
      */
     public static String format17g(double v) {
+        String special = special(v);
+        if (special != null) {
+            return special;
+        }
+        BigDecimal r = new BigDecimal(v).round(new MathContext(17));
+        String digits = r.unscaledValue().abs().toString().replaceAll("0+$", "");
+        return layout(v < 0, digits.isEmpty() ? "0" : digits, r.precision() - r.scale() - 1);
+    }
+
+    /** NaN, the infinities and the two zeros, which both formats print alike; null for any other value. */
+    private static String special(double v) {
         if (Double.isNaN(v)) {
             return "nan";
         }
@@ -45,9 +51,7 @@ public final class Doubles {
         if (v == 0) {
             return (1 / v < 0) ? "-0" : "0";
         }
-        BigDecimal r = new BigDecimal(v).round(new MathContext(17));
-        String digits = r.unscaledValue().abs().toString().replaceAll("0+$", "");
-        return layout(v < 0, digits.isEmpty() ? "0" : digits, r.precision() - r.scale() - 1);
+        return null;
     }
 
     /** {@code digits} (no trailing zeros) with the decimal exponent of the first, laid out as %g does. */

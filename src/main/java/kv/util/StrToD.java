@@ -101,16 +101,7 @@ public final class StrToD {
         }
         int mantissaEnd = i;
         if (i < to && (b[i] == 'e' || b[i] == 'E')) {
-            int j = i + 1;
-            if (j < to && (b[j] == '+' || b[j] == '-')) {
-                j++;
-            }
-            if (j < to && isDigit(b[j])) {
-                while (j < to && isDigit(b[j])) {
-                    j++;
-                }
-                i = j;
-            }
+            i = exponentEnd(b, i, to);
         }
         String text = new String(b, start, i - start, java.nio.charset.StandardCharsets.ISO_8859_1);
         if (mantissaEnd - start > 0 && text.startsWith(".")) {
@@ -139,16 +130,10 @@ public final class StrToD {
         }
         String exp = "p0";
         if (i < to && (b[i] == 'p' || b[i] == 'P')) {
-            int j = i + 1;
-            if (j < to && (b[j] == '+' || b[j] == '-')) {
-                j++;
-            }
-            if (j < to && isDigit(b[j])) {
-                while (j < to && isDigit(b[j])) {
-                    j++;
-                }
-                exp = "p" + new String(b, i + 1, j - i - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
-                i = j;
+            int end = exponentEnd(b, i, to);
+            if (end > i) {
+                exp = "p" + new String(b, i + 1, end - i - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
+                i = end;
             }
         }
         double v;
@@ -159,6 +144,25 @@ public final class StrToD {
         }
         rangeError = Double.isInfinite(v) || (v == 0 && nonZero);
         set(negative ? -v : v, i);
+    }
+
+    /**
+     * The end of the exponent whose marker ('e' or 'p') is at {@code marker}: an optional sign and
+     * at least one digit; {@code marker} itself when no digit follows, as the marker is then not
+     * part of the number.
+     */
+    private static int exponentEnd(byte[] b, int marker, int to) {
+        int j = marker + 1;
+        if (j < to && (b[j] == '+' || b[j] == '-')) {
+            j++;
+        }
+        if (j == to || !isDigit(b[j])) {
+            return marker;
+        }
+        while (j < to && isDigit(b[j])) {
+            j++;
+        }
+        return j;
     }
 
     private static boolean hexStart(byte[] b, int i, int to) {

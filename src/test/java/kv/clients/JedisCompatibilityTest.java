@@ -69,8 +69,11 @@ class JedisCompatibilityTest {
             assertEquals(2L, j.exists("jedis:k1", "jedis:k2"));
             assertEquals("string", j.type("jedis:k1"));
             assertEquals(1L, j.expire("jedis:k1", 100));
-            assertEquals(100L, j.ttl("jedis:k1"));
-            assertTrue(j.pttl("jedis:k1") > 99_000);
+            // TTL rounds to the nearest second: a loaded machine may take over half a second to the next command
+            long ttl = j.ttl("jedis:k1");
+            assertTrue(ttl >= 90 && ttl <= 100, "TTL " + ttl);
+            long pttl = j.pttl("jedis:k1");
+            assertTrue(pttl > 90_000 && pttl <= 100_000, "PTTL " + pttl);
             assertEquals(1L, j.persist("jedis:k1"));
             assertEquals(-1L, j.ttl("jedis:k1"));
             assertEquals(-2L, j.ttl("jedis:nope"));
