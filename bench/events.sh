@@ -6,13 +6,19 @@
 # every test against every server one right after the other (the order rotates per round) and
 # records operations/s and the server's CPU time per operation: user + system time of all its
 # threads (/proc/PID/stat fields 14 and 15, GC and JIT threads included) over the run, divided by
-# the operations. CPU per operation is what machine load disturbs least. Tests:
+# the operations, and apart from it the CPU of the thread that runs the commands (redis' main
+# thread, KV's event loop), which the JIT and the collector do not disturb. CPU per operation is
+# what machine load disturbs least. No run frees what an earlier one left: nothing is deleted
+# between runs (each round's XADD writes a stream of its own, which XREADGROUP reads; the SETs of
+# multi overwrite the same keys), since KV's frees are the collector's work in whatever run comes
+# next; and before each run the script waits (up to 10 s) until the server's CPU is idle, so
+# that compilations and collections a run set off are charged to it and not to the next. Tests:
 #   publish     PUBLISH from one connection (-c 1 -P 16) to 50 redis-cli SUBSCRIBE processes;
 #               one operation = one publish (50 messages delivered)
 #   multi       MULTI + 10 SET + EXEC through bench/multi_exec.py (50 connections, 16 in
 #               flight each); one operation = one transaction
-#   xadd        XADD s * f v, -c 50 -P 16
-#   xreadgroup  XREADGROUP GROUP g c COUNT 1 STREAMS s > over what xadd added, -c 50 -P 16
+#   xadd        XADD s * f v into a new stream per round, -c 50 -P 16
+#   xreadgroup  XREADGROUP GROUP g c COUNT 1 STREAMS s > over what that round's xadd added, -c 50 -P 16
 # With --stream-memory N, also loads N entries (XADD s * f <8 digits>) into a fresh server of each
 # kind through redis-cli --pipe and reports bytes per entry (used_memory and VmRSS deltas).
 #
@@ -40,7 +46,7 @@ while [[ $# -gt 0 ]]; do
         --warmup) warmup="$2"; shift 2 ;;
         --stream-memory) stream_entries="$2"; shift 2 ;;
         --jar) JARS+=("$2"); shift 2 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
         *) echo "events.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
@@ -81,18 +87,42 @@ ops_of() {                    # ops_of TEST N → operations one run of TEST per
     case "$1" in publish|multi) echo $(( $2 / 5 )) ;; *) echo "$2" ;; esac
 }
 
-run_test() {                  # run_test TEST PORT N → ops/s
-    local t=$1 port=$2 n=$3
+run_test() {                  # run_test TEST PORT N STREAM → ops/s
+    local t=$1 port=$2 n=$3 stream=$4
     case "$t" in
         publish) benchmark "$port" -c 1 -P 16 -n "$n" PUBLISH bench:fanout hello ;;
         multi) timeout 900 python3 "$root/bench/multi_exec.py" "$host" "$port" 50 "$n" 16 ;;
-        xadd) benchmark "$port" -c 50 -P 16 -n "$n" XADD bench:stream '*' f v ;;
-        xreadgroup) benchmark "$port" -c 50 -P 16 -n "$n" XREADGROUP GROUP g c COUNT 1 STREAMS bench:stream '>' ;;
+        xadd) benchmark "$port" -c 50 -P 16 -n "$n" XADD "$stream" '*' f v ;;
+        xreadgroup) benchmark "$port" -c 50 -P 16 -n "$n" XREADGROUP GROUP g c COUNT 1 STREAMS "$stream" '>' ;;
     esac
 }
 
-prepare() {                   # prepare TEST PORT N: state the test starts from (outside the timed part)
-    local t=$1 port=$2 n=$3 i
+# command_thread NAME → the id of the thread that runs the server's commands: redis' main thread,
+# KV's (single) Vert.x event loop
+command_thread() {
+    local pid=${PID[$1]} t
+    if [[ $1 != redis ]]; then
+        for t in /proc/"$pid"/task/*; do
+            [[ "$(cat "$t/comm" 2>/dev/null)" == vert.x-eventloo* ]] && { echo "${t##*/}"; return; }
+        done
+    fi
+    echo "$pid"
+}
+
+thread_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$2/stat"; }
+
+settle() {                    # settle PID: returns once PID used at most 1 tick in 0.5 s (at most 10 s)
+    local a b i
+    b=$(cpu_ticks "$1")
+    for ((i = 0; i < 20; i++)); do
+        sleep 0.5
+        a=$b; b=$(cpu_ticks "$1")
+        (( b - a <= 1 )) && return 0
+    done
+}
+
+prepare() {                   # prepare TEST PORT N STREAM: state the test starts from (outside the timed part)
+    local t=$1 port=$2 n=$3 stream=$4 i
     case "$t" in
         publish)
             for ((i = 0; i < fanout; i++)); do
@@ -104,17 +134,13 @@ prepare() {                   # prepare TEST PORT N: state the test starts from 
                 sleep 0.01
             done
             ;;
-        xadd) cli "$port" DEL bench:stream >/dev/null ;;
         xreadgroup)
-            # a group at the start of a stream of n entries (xadd's, or added here)
-            if [[ "$(cli "$port" XLEN bench:stream)" -lt "$n" ]]; then
-                cli "$port" DEL bench:stream >/dev/null
-                benchmark "$port" -c 50 -P 16 -n "$n" XADD bench:stream '*' f v >/dev/null
+            # a group at the start of the round's stream (xadd's, or added here when xadd did not run)
+            if [[ "$(cli "$port" XLEN "$stream")" -lt "$n" ]]; then
+                benchmark "$port" -c 50 -P 16 -n "$n" XADD "$stream" '*' f v >/dev/null
             fi
-            cli "$port" XGROUP DESTROY bench:stream g >/dev/null
-            cli "$port" XGROUP CREATE bench:stream g 0 >/dev/null
+            cli "$port" XGROUP CREATE "$stream" g 0 >/dev/null
             ;;
-        multi) cli "$port" FLUSHALL >/dev/null ;;
     esac
 }
 
@@ -124,6 +150,8 @@ for j in "${JARS[@]}"; do
     start_named_server "${j%%=*}" "${j#*=}"
     names+=("${j%%=*}")
 done
+declare -A LOOP=()
+for s in "${names[@]}"; do LOOP[$s]=$(command_thread "$s"); done
 
 : >"$tsv"
 if [[ -n $tests ]]; then
@@ -131,8 +159,8 @@ if [[ -n $tests ]]; then
     for s in "${names[@]}"; do
         for t in ${tests//,/ }; do
             n=$(ops_of "$t" "$warmup")
-            prepare "$t" "${PORT[$s]}" "$n"
-            run_test "$t" "${PORT[$s]}" "$n" >/dev/null || true
+            prepare "$t" "${PORT[$s]}" "$n" bench:stream:warmup
+            run_test "$t" "${PORT[$s]}" "$n" bench:stream:warmup >/dev/null || true
             stop_subscribers
         done
     done
@@ -143,13 +171,16 @@ for ((r = 1; r <= rounds; r++)); do
         n=$(ops_of "$t" "$requests")
         order=("${names[@]:r % ${#names[@]}}" "${names[@]:0:r % ${#names[@]}}")
         for s in "${order[@]}"; do
-            prepare "$t" "${PORT[$s]}" "$n"
-            c0=$(cpu_ticks "${PID[$s]}")
-            ops=$(run_test "$t" "${PORT[$s]}" "$n") || true
+            prepare "$t" "${PORT[$s]}" "$n" "bench:stream:$r"
+            settle "${PID[$s]}"
+            c0=$(cpu_ticks "${PID[$s]}"); l0=$(thread_ticks "${PID[$s]}" "${LOOP[$s]}")
+            ops=$(run_test "$t" "${PORT[$s]}" "$n" "bench:stream:$r") || true
+            settle "${PID[$s]}"
             cpu=$(awk -v a="$c0" -v b="$(cpu_ticks "${PID[$s]}")" -v t="$tick_us" -v n="$n" 'BEGIN { printf "%.3f", (b - a) * t / n }')
+            loop=$(awk -v a="$l0" -v b="$(thread_ticks "${PID[$s]}" "${LOOP[$s]}")" -v t="$tick_us" -v n="$n" 'BEGIN { printf "%.3f", (b - a) * t / n }')
             stop_subscribers
-            printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$r" "$t" "${ops:-0}" "$cpu" >>"$tsv"
-            log "round $r $t $s: $ops ops/s, $cpu us CPU/op"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$r" "$t" "${ops:-0}" "$cpu" "$loop" >>"$tsv"
+            log "round $r $t $s: $ops ops/s, $cpu us CPU/op, $loop us on the command thread"
         done
     done
 done
@@ -175,17 +206,20 @@ fi
 {
     echo "bench/events.sh $(date -u +%FT%TZ) -n $requests, $rounds rounds (medians), load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "ops: publish = one PUBLISH to $fanout subscribers; multi = MULTI + 10 SET + EXEC; us/op = server CPU per op"
-    echo "min us/op: the least CPU of the rounds (load only ever adds to it)"
-    printf '%-11s %-8s %10s %8s %9s %8s %9s %8s\n' test server 'ops/s' 'ops/r' 'us/op' 'cpu/r' 'min us/op' 'min/r'
+    echo "min us/op: the least CPU of the rounds (load only ever adds to it); loop us/op: CPU per op of the"
+    echo "thread that runs the commands (redis' main thread, KV's event loop), median"
+    printf '%-11s %-8s %10s %8s %9s %8s %9s %8s %9s %8s\n' test server 'ops/s' 'ops/r' 'us/op' 'cpu/r' 'min us/op' 'min/r' 'loop us' 'loop/r'
     for t in ${tests//,/ }; do
         rr=$(awk -v t="$t" '$1 == "redis" && $3 == t { print $4 }' "$tsv" | median)
         rc=$(awk -v t="$t" '$1 == "redis" && $3 == t { print $5 }' "$tsv" | median)
         rm=$(awk -v t="$t" '$1 == "redis" && $3 == t { print $5 }' "$tsv" | sort -g | head -n 1)
+        rl=$(awk -v t="$t" '$1 == "redis" && $3 == t { print $6 }' "$tsv" | median)
         for s in "${names[@]}"; do
             v=$(awk -v s="$s" -v t="$t" '$1 == s && $3 == t { print $4 }' "$tsv" | median)
             c=$(awk -v s="$s" -v t="$t" '$1 == s && $3 == t { print $5 }' "$tsv" | median)
             m=$(awk -v s="$s" -v t="$t" '$1 == s && $3 == t { print $5 }' "$tsv" | sort -g | head -n 1)
-            printf '%-11s %-8s %10s %8s %9s %8s %9s %8s\n' "$t" "$s" "$v" "$(ratio "$v" "$rr")" "$c" "$(ratio "$c" "$rc")" "$m" "$(ratio "$m" "$rm")"
+            l=$(awk -v s="$s" -v t="$t" '$1 == s && $3 == t { print $6 }' "$tsv" | median)
+            printf '%-11s %-8s %10s %8s %9s %8s %9s %8s %9s %8s\n' "$t" "$s" "$v" "$(ratio "$v" "$rr")" "$c" "$(ratio "$c" "$rc")" "$m" "$(ratio "$m" "$rm")" "$l" "$(ratio "$l" "$rl")"
         done
     done
     if [[ $stream_entries -gt 0 ]]; then
