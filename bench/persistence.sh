@@ -112,6 +112,8 @@ load() {
     fi
     [[ "$(redis-cli -p "$port" dbsize)" == "$keys" ]] || echo "$name did not load $keys keys" >&2
     stop "$port"
+    # KV's line also splits the time (read on a worker thread, installed on the data thread)
+    [[ "$name" == kv ]] && grep -o 'DB loaded from .*' "$dir.log" | sed "s/^/  kv round $3: /" >&2
     grep -o "$line" "$dir.log" | awk '{print $NF}'
     rm -rf "$dir" "$dir.log"
 }
