@@ -5,7 +5,6 @@ import kv.engine.Client;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.nio.AbstractNioChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -458,8 +457,8 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     public void pollInput() {
         // the event loop is this thread, stuck in a script: run Netty's own read for this channel, which
         // delivers the bytes to onMessage as a selector wake-up would
-        if (!closing && socket.channelHandlerContext().channel().unsafe() instanceof AbstractNioChannel.NioUnsafe nio) {
-            nio.read();
+        if (!closing) {
+            ImmediateRead.read(socket.channelHandlerContext().channel());
         }
     }
 

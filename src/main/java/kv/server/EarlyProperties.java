@@ -42,6 +42,27 @@ final class EarlyProperties {
         return props;
     }
 
+    /**
+     * One Quarkus property as Quarkus will read it, from the same sources in the same order (its
+     * environment variable is the name upper-cased with {@code _} for every other character), or
+     * {@code defaultValue}.
+     */
+    static String quarkusProperty(String name, String defaultValue) {
+        String profile = System.getProperty("quarkus.profile", System.getenv().getOrDefault("QUARKUS_PROFILE", "prod"));
+        String envName = name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        List<Map<String, String>> sources = List.of(systemProperties(), Map.of(name, System.getenv().getOrDefault(envName, "")),
+                workingDirectoryFile(), applicationFile());
+        for (Map<String, String> source : sources) {
+            for (String key : List.of("%" + profile + "." + name, name)) {
+                String value = source.get(key);
+                if (value != null && !value.isEmpty()) {
+                    return value;
+                }
+            }
+        }
+        return defaultValue;
+    }
+
     private static Map<String, String> systemProperties() {
         Map<String, String> map = new HashMap<>();
         System.getProperties().forEach((k, v) -> map.put(k.toString(), v.toString()));

@@ -149,6 +149,7 @@ final class Engine {
     private Future<Void> start(ServerConfig config) {
         LogSettings.apply(config);
         config.addListener("loglevel", v -> LogSettings.apply(config));
+        logTransport();
         server = new Server(config, new VertxLifecycle(), Commands::registerAll);
         // the data thread's own event loop: every client socket is served by it
         pushFlusher = new PushFlusher(((ContextInternal) context).nettyEventLoop());
@@ -260,6 +261,16 @@ final class Engine {
                     done.complete();
                 });
         return done.future();
+    }
+
+    /** Which transport serves the sockets: epoll where Netty's native library loads (Linux), else NIO. */
+    private void logTransport() {
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.info("Network transport: epoll");
+        } else {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            LOG.infof("Network transport: NIO%s", cause == null ? "" : " (the native transport is unavailable: " + cause + ")");
+        }
     }
 
     /** (Re)starts the cron at hz ticks a second. */

@@ -13,6 +13,7 @@ import kv.config.ServerConfig;
  * main method ({@code @QuarkusTest}), RespServer starts it on Quarkus' Vert.x from its StartupEvent.
  */
 final class EngineLauncher {
+    static final String PREFER_NATIVE_TRANSPORT = "quarkus.vertx.prefer-native-transport";
     private static volatile Engine early;
     private static volatile Vertx earlyVertx;
     private static final Object EXIT_LOCK = new Object();
@@ -35,6 +36,8 @@ final class EngineLauncher {
     static void startEarly(ServerConfig config) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(1)
+                // the switch of Quarkus' own Vert.x, so one setting decides for both
+                .setPreferNativeTransport(Boolean.parseBoolean(EarlyProperties.quarkusProperty(PREFER_NATIVE_TRANSPORT, "false")))
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         earlyVertx = vertx;
         early = start(vertx, config);

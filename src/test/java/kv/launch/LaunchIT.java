@@ -32,11 +32,17 @@ class LaunchIT {
      * working directory (dir defaults to it), and that must not land in the sources.
      */
     private static Process start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    private static Process start(java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.management.port=0", "-jar", JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         Path work = java.nio.file.Files.createDirectories(Path.of("target", "launch-it"));
-        return new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     private static int freePort() throws IOException {
@@ -110,6 +116,40 @@ class LaunchIT {
         String out = output(p);
         int ready = out.indexOf("ready to accept connections");
         assertTrue(ready < 0 || ready < out.indexOf("bye bye"), out);
+    }
+
+    /**
+     * epoll where Netty's native library loads (the test machines: Linux x86-64 or aarch64); NIO when
+     * switched off, and when the library cannot be used (Netty told not to load it, as on a platform
+     * without one): the server starts and serves either way, and says which one it runs.
+     */
+    @Test
+    void transportIsEpollWhereItLoadsAndNioOtherwise() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && List.of("amd64", "x86_64", "aarch64").contains(System.getProperty("os.arch")));
+        assertEquals("Network transport: epoll", transportServing(java.util.Map.of()));
+        assertEquals("Network transport: NIO", transportServing(java.util.Map.of("QUARKUS_VERTX_PREFER_NATIVE_TRANSPORT", "false")));
+        assertEquals("Network transport: NIO", transportServing(java.util.Map.of("JAVA_TOOL_OPTIONS", "-Dio.netty.transport.noNative=true")));
+    }
+
+    /** Starts a server with {@code environment}, runs a few commands, shuts it down; its transport line. */
+    private String transportServing(java.util.Map<String, String> environment) throws Exception {
+        int port = freePort();
+        Path log = dir.resolve("kv-" + port + ".log");
+        Process p = start(environment, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+                "--logfile", log.toString());
+        try (RespTestClient c = connect(port, p)) {
+            assertEquals("+OK\r\n", c.call("SET", "k", "v"));
+            assertEquals("$1\r\nv\r\n", c.call("GET", "k"));
+            c.send(RespTestClient.encode("SHUTDOWN"));
+            assertTrue(c.isClosedByServer());
+        } finally {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        return Files.readAllLines(log).stream().filter(l -> l.contains("Network transport:"))
+                .map(l -> l.substring(l.indexOf("Network transport:"))).findFirst().orElse("no transport line");
     }
 
     @Test

@@ -36,6 +36,19 @@ class EarlyPropertiesTest {
     }
 
     @Test
+    void aQuarkusPropertyComesFromTheSystemPropertyThenThePackagedFile() {
+        String name = "quarkus.vertx.prefer-native-transport";
+        assertEquals("true", EarlyProperties.quarkusProperty(name, "false"), "application.properties' value");
+        assertEquals("dflt", EarlyProperties.quarkusProperty("quarkus.kv-test.unset", "dflt"));
+        try {
+            System.setProperty(name, "false");
+            assertEquals("false", EarlyProperties.quarkusProperty(name, "true"));
+        } finally {
+            System.clearProperty(name);
+        }
+    }
+
+    @Test
     void theApplicationsOwnPropertiesOfAnotherProfileAreNotRead() {
         // application.properties has %test.kv.port=0 and %test.kv.bind; the packaged server runs as prod
         String profile = System.getProperty("quarkus.profile");
