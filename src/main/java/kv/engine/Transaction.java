@@ -2,6 +2,8 @@ package kv.engine;
 
 import java.util.Arrays;
 
+import kv.store.Memory;
+
 /**
  * A client's MULTI state: the queued commands, and whether a queueing error dooms the EXEC. The
  * queue is two parallel arrays (command, arguments), as Redis keeps an array of command pointers
@@ -37,9 +39,9 @@ public final class Transaction {
 
     /** A queued command's footprint: its two slots in the queue, the argv array and each argument array. */
     private static long queuedBytes(byte[][] argv) {
-        long n = 2L * 4 + kv.store.Memory.align(16L + 4L * argv.length);
+        long n = 2L * 4 + Memory.align(16L + 4L * argv.length);
         for (byte[] a : argv) {
-            n += kv.store.Memory.arrayBytes(a.length);
+            n += Memory.arrayBytes(a.length);
         }
         return n;
     }
