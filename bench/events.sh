@@ -126,7 +126,9 @@ prepare() {                   # prepare TEST PORT N STREAM: state the test start
     case "$t" in
         publish)
             for ((i = 0; i < fanout; i++)); do
-                cli "$port" SUBSCRIBE bench:fanout >/dev/null 2>&1 &
+                # redis-cli itself in the background, not the cli function: a function runs in a
+                # subshell, and killing that subshell would leave redis-cli subscribed
+                redis-cli -h "$host" -p "$port" SUBSCRIBE bench:fanout >/dev/null 2>&1 &
                 SUBS+=("$!")
             done
             for ((i = 0; i < 500; i++)); do
