@@ -106,7 +106,7 @@ final class ClientCommand {
         if (cl.transaction() != null) {
             f.append('x');
         }
-        if (cl.blocked()) {
+        if (cl.blocked() || cl.postponed()) {
             f.append('b');
         }
         if (cl.tracking() != null) {

@@ -148,7 +148,7 @@ public final class Info {
             maxOut = Math.max(maxOut, c.transport().pendingOutput());
         }
         field(sb, "client_recent_max_output_buffer", maxOut);
-        field(sb, "blocked_clients", s.blocking().blockedClients());
+        field(sb, "blocked_clients", s.blocking().blockedClients() + s.clients().postponedClients());
         field(sb, "tracking_clients", s.tracking().trackingClients());
         field(sb, "pubsub_clients", 0);
         field(sb, "watching_clients", 0);

@@ -110,6 +110,8 @@ public final class Client {
     private boolean closeScheduled;
     /** Waiting in a blocking command (CLIENT LIST flag b). */
     private boolean blocked;
+    /** Holding a command back while CLIENT PAUSE lasts (flag b and blocked_clients, as in Redis). */
+    private boolean postponed;
     /** Blocking commands answer at once (set by MULTI, scripts: Redis' CLIENT_DENY_BLOCKING). */
     private boolean denyBlocking;
     /** CLIENT TRACKING options, null while tracking is off. */
@@ -184,6 +186,8 @@ public final class Client {
     }
     public boolean blocked() { return blocked; }
     void blocked(boolean value) { blocked = value; }
+    public boolean postponed() { return postponed; }
+    void postponed(boolean value) { postponed = value; }
     public boolean denyBlocking() { return denyBlocking; }
     /** Client-side caching options, null while tracking is off. */
     public Tracking.Mode tracking() { return tracking; }

@@ -16,6 +16,7 @@ import kv.util.Repr;
 /** The connected clients, MONITOR subscribers and CLIENT PAUSE state. Data thread only. */
 public final class Clients {
     private final Map<Long, Client> byId = new LinkedHashMap<>();
+    private int postponedClients;
     private final List<Client> monitors = new ArrayList<>();
     private final List<Runnable> waitingForUnpause = new ArrayList<>();
     private final Scheduler scheduler;
@@ -69,6 +70,9 @@ public final class Clients {
             action.accept(c);
         }
         byId.remove(c.id());
+        if (c.postponed()) {
+            postponedClients--;
+        }
         if (c.monitor()) {
             monitors.remove(c);
         }
@@ -156,17 +160,39 @@ public final class Clients {
         waiters.forEach(Runnable::run);
     }
 
-    /** True if the client must hold this command back because of CLIENT PAUSE. */
+    /**
+     * True if the client must hold this command back because of CLIENT PAUSE; the client is then
+     * marked postponed until it asks again and may go on.
+     */
     public boolean mustWait(Client client, CommandSpec spec, long nowMs) {
         if (pauses.isEmpty()) {
-            return false; // every command asks: no iterator when nothing pauses
+            // every command asks: no iterator when nothing pauses
+            if (client.postponed()) {
+                postponed(client, false);
+            }
+            return false;
         }
+        boolean wait = false;
         for (Pause p : pauses.values()) {
             if (p.untilMs > nowMs && (p.all || spec.has(CommandSpec.WRITE))) {
-                return true;
+                wait = true;
+                break;
             }
         }
-        return false;
+        postponed(client, wait);
+        return wait;
+    }
+
+    private void postponed(Client client, boolean value) {
+        if (client.postponed() != value) {
+            client.postponed(value);
+            postponedClients += value ? 1 : -1;
+        }
+    }
+
+    /** Clients holding a command back for CLIENT PAUSE: Redis counts them in blocked_clients. */
+    public int postponedClients() {
+        return postponedClients;
     }
 
     /** Closes normal clients idle for longer than {@code timeoutSeconds} (0 = never). */
@@ -176,7 +202,7 @@ public final class Clients {
         }
         for (Client c : new ArrayList<>(byId.values())) {
             // replicas and the master are exempt, as in Redis: a replica loading a big RDB sends nothing for a while
-            if (!c.monitor() && !c.blocked() && !c.replica() && !c.isMaster() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
+            if (!c.monitor() && !c.blocked() && !c.postponed() && !c.replica() && !c.isMaster() && nowMs - c.lastInteractionMs() > timeoutSeconds * 1000) {
                 c.transport().closeAfterReply();
             }
         }

@@ -56,7 +56,7 @@ public final class Dispatcher {
         }
         CommandSpec spec = null;
         try {
-            spec = resolve(argv, reply);
+            spec = resolve(argv, reply, outermost ? client : null);
             if (spec == null) {
                 if (multi != null) {
                     multi.failedToQueue();
@@ -270,14 +270,22 @@ public final class Dispatcher {
     }
 
     /** Finds the command or subcommand and checks arity; replies with the error and returns null if unusable. */
-    private CommandSpec resolve(byte[][] argv, Reply reply) {
+    /**
+     * Looks the command up and checks its arity. The {@code caller} of a request (null for a command
+     * run from inside another) gets the command found as its last one, whatever is refused after,
+     * as Redis records it at lookup: CLIENT LIST shows a queued, paused or refused command, and
+     * NULL after an unknown one.
+     */
+    private CommandSpec resolve(byte[][] argv, Reply reply, Client caller) {
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
+            named(caller, null);
             refuse(reply, Errors.unknownCommand(argv));
             return null;
         }
         if (spec.isContainer()) {
             if (argv.length == 1) {
+                named(caller, spec);
                 // a container with its own handler (COMMAND) runs it when called alone
                 if (spec.handler() != null && spec.arityAccepts(1)) {
                     return spec;
@@ -287,16 +295,24 @@ public final class Dispatcher {
             }
             CommandSpec sub = spec.subcommand(new String(argv[1], StandardCharsets.UTF_8));
             if (sub == null || sub.handler() == null) {
+                named(caller, null);
                 refuse(reply, Errors.unknownSubcommand(argv[1], spec.fullName()));
                 return null;
             }
             spec = sub;
         }
+        named(caller, spec);
         if (!spec.arityAccepts(argv.length)) {
             reject(spec, reply, Errors.wrongArity(spec.fullName()));
             return null;
         }
         return spec;
+    }
+
+    private static void named(Client caller, CommandSpec spec) {
+        if (caller != null) {
+            caller.lastCommand(spec == null ? "NULL" : spec.fullName());
+        }
     }
 
     /**
@@ -317,8 +333,6 @@ public final class Dispatcher {
         keyspace.noTouch(client.noTouch() && !spec.has(CommandSpec.TOUCH));
         long changesBefore = keyspace.changes();
         long streamedBefore = server.replication().offset();
-        // set before running, as Redis does: CLIENT LIST shows the caller's own command
-        client.lastCommand(spec.fullName());
         boolean failed = false;
         try {
             spec.handler().execute(call);

@@ -406,7 +406,7 @@ public final class Server {
                 rdb.changesSinceLastSave(), rdb.lastSaveSeconds(), rdb.bgsaveInProgress(), false);
         KeyspaceStats ks = keyspace.stats();
         return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
-                clients.count(), blocking.blockedClients(), config.maxClients(), 0 /* no replication yet */,
+                clients.count(), blocking.blockedClients() + clients.postponedClients(), config.maxClients(), 0 /* no replication yet */,
                 usedMemory(), peakMemory, config.maxMemory(), config.maxMemoryPolicy(),
                 stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
                 stats.netInputBytes, stats.netOutputBytes, stats.errorReplies,

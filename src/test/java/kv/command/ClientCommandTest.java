@@ -123,8 +123,9 @@ class ClientCommandTest {
             // WRITE: reads pass, writes wait
             assertEquals("+OK\r\n", a.call("CLIENT", "PAUSE", "10000", "WRITE"));
             assertEquals("$-1\r\n", b.call("GET", "pause-key"));
+            long held = id(b);
             b.send(RespTestClient.encode("SET", "pause-key", "v"));
-            Thread.sleep(200);
+            awaitHeld(a, held);
             assertEquals("$-1\r\n", a.call("GET", "pause-key"));
             assertEquals("+OK\r\n", a.call("CLIENT", "UNPAUSE"));
             assertEquals("+OK\r\n", b.readReply());
@@ -139,6 +140,50 @@ class ClientCommandTest {
         }
     }
 
+    /**
+     * Waits until the client holds a command back for CLIENT PAUSE, which Redis shows as flag b with
+     * the held command, counted in blocked_clients.
+     */
+    private static void awaitHeld(RespTestClient admin, long id) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        String line;
+        while (!(line = body(admin.call("CLIENT", "LIST", "ID", Long.toString(id)))).contains(" flags=b ")) {
+            assertTrue(System.nanoTime() < deadline, "never held: " + line);
+            Thread.sleep(5);
+        }
+        assertTrue(line.contains(" cmd=set "), line);
+        assertTrue(admin.call("INFO", "clients").contains("\r\nblocked_clients:1\r\n"));
+    }
+
+    @Test
+    void lastCommandIsRecordedWhenLookedUpAsRedisDoes() throws Exception {
+        try (RespTestClient a = client(); RespTestClient b = client()) {
+            String id = Long.toString(id(a));
+            java.util.function.Supplier<String> cmd = () -> {
+                try {
+                    String line = body(b.call("CLIENT", "LIST", "ID", id));
+                    return line.substring(line.indexOf(" cmd=") + 5, line.indexOf(' ', line.indexOf(" cmd=") + 1));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            a.call("GET", "last-cmd");
+            assertEquals("get", cmd.get());
+            a.call("NOSUCHCOMMAND");
+            assertEquals("NULL", cmd.get());
+            a.call("CLIENT", "NOSUCHSUB");
+            assertEquals("NULL", cmd.get());
+            a.call("SET", "last-cmd");                 // refused for its arity: still looked up
+            assertEquals("set", cmd.get());
+            assertEquals("+OK\r\n", a.call("MULTI"));
+            assertEquals("+QUEUED\r\n", a.call("INCR", "last-cmd"));
+            assertEquals("incr", cmd.get());
+            assertEquals("*1\r\n:1\r\n", a.call("EXEC"));
+            assertEquals("exec", cmd.get());
+            assertEquals(":1\r\n", a.call("DEL", "last-cmd"));
+        }
+    }
+
     @Test
     void killClosesAClientHeldByPauseAndItsHeldCommandNeverRuns() throws Exception {
         try (RespTestClient a = client(); RespTestClient b = client()) {
@@ -146,9 +191,10 @@ class ClientCommandTest {
             assertEquals("+OK\r\n", a.call("CLIENT", "PAUSE", "10000", "WRITE"));
             try {
                 b.send(RespTestClient.encode("SET", "held-key", "v"));
-                Thread.sleep(100);
+                awaitHeld(a, Long.parseLong(id));
                 assertEquals(":1\r\n", a.call("CLIENT", "KILL", "ID", id));
                 assertTrue(b.isClosedByServer(), "killed while held by CLIENT PAUSE");
+                assertTrue(a.call("INFO", "clients").contains("\r\nblocked_clients:0\r\n"), "a killed client is not counted");
             } finally {
                 assertEquals("+OK\r\n", a.call("CLIENT", "UNPAUSE"));
             }
