@@ -213,13 +213,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
             flush();
             return;
         }
-        ByteBuf rest = held;
-        held = null;
-        if (rest != null) {
-            process(rest);
-        } else {
-            flush();
-        }
+        processHeld();
     }
 
     /** The blocked command has its reply: write it and go on with the input that waited. */
@@ -228,16 +222,21 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
             return;
         }
         blocked = false;
+        processHeld();
+    }
+
+    /** Goes on with the input kept while the client was paused or blocked; the copy is released here. */
+    private void processHeld() {
         ByteBuf rest = held;
         held = null;
-        if (rest != null) {
-            try {
-                process(rest);
-            } finally {
-                rest.release();
-            }
-        } else {
+        if (rest == null) {
             flush();
+            return;
+        }
+        try {
+            process(rest);
+        } finally {
+            rest.release();
         }
     }
 
