@@ -3,6 +3,7 @@ package kv.server;
 import kv.engine.Server;
 import kv.engine.Client;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.Context;
@@ -196,7 +197,8 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
             return;
         }
         if (held == null) {
-            held = Unpooled.buffer(in.readableBytes());
+            // from Netty's pooled allocator, whose leak detection would report a copy never released
+            held = ByteBufAllocator.DEFAULT.heapBuffer(in.readableBytes());
         }
         held.writeBytes(in);
     }
