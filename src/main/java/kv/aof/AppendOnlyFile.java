@@ -333,7 +333,7 @@ public final class AppendOnlyFile implements Propagator {
         ByteBuffer b = buffer.view();
         int n = b.remaining();
         try {
-            if (!incr.append(b, wait)) {
+            if (!incr.append(b, wait, always())) {
                 return false; // windowReady() goes on
             }
         } catch (IOException e) {
