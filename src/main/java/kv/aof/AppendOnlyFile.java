@@ -45,7 +45,8 @@ import kv.rdb.Snapshot;
  * pre-sized with real writes of filler redis-server skips (a full disk fails there, as a write
  * error, not as a SIGBUS under the mapping), unmapped explicitly, and the file trimmed to its data
  * on close; start-up trims the filler tail of a file that was never closed. A turn costs a memory
- * copy, no syscall.
+ * copy, no syscall; with appendfsync always one positional write into the pre-sized window instead
+ * (each fsync write-protects the mapped pages again, so a copy would take a write fault per turn).
  */
 public final class AppendOnlyFile implements Propagator {
     private static final Logger LOG = Logger.getLogger(AppendOnlyFile.class);
@@ -333,7 +334,7 @@ public final class AppendOnlyFile implements Propagator {
         ByteBuffer b = buffer.view();
         int n = b.remaining();
         try {
-            if (!incr.append(b, wait)) {
+            if (!incr.append(b, wait, always())) {
                 return false; // windowReady() goes on
             }
         } catch (IOException e) {

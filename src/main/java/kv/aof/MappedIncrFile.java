@@ -12,7 +12,10 @@ import org.jboss.logging.Logger;
 
 /**
  * An incr file appended through memory-mapped windows. The data thread copies each turn's bytes
- * into the current window ({@link #append}); the file thread (the AOF's fsync thread, one thread,
+ * into the current window ({@link #append}), or, when every turn is forced (appendfsync always),
+ * writes them at the same place with one positional write: each fsync write-protects the pages it
+ * cleans, so the next copy into the mapping takes a write fault (with page_mkwrite and the mtime
+ * update), several times the cost of the write on this kind of VM. The file thread (the AOF's fsync thread, one thread,
  * so its tasks run in order) pre-sizes the next window, unmaps retired ones and closes the file.
  * <ul>
  *   <li>A window is pre-sized by writing filler over its whole range before it is mapped: the blocks
@@ -95,9 +98,11 @@ final class MappedIncrFile {
     /**
      * Copies all of {@code src} into the mapped windows and returns true, or copies nothing and
      * returns false when that needs a window not pre-sized yet ({@code wait}: waits for it instead).
-     * Throws, copying nothing, when pre-sizing failed.
+     * Throws, copying nothing, when pre-sizing failed. {@code write}: through a positional write of
+     * the file instead of the mapping; if that write fails it throws, nothing counted as appended
+     * (a retry writes the same bytes at the same place).
      */
-    boolean append(ByteBuffer src, boolean wait) throws IOException {
+    boolean append(ByteBuffer src, boolean wait, boolean write) throws IOException {
         int n = src.remaining();
         if (n == 0) {
             return true;
@@ -106,7 +111,7 @@ final class MappedIncrFile {
             int room = bytes == null ? 0 : bytes.remaining();
             // ending on a window's last byte (its newline) needs the next window's filler behind it
             if (n == room || n < room - 1 || n == room - 1 && nextReady()) {
-                copy(src, n);
+                place(src, n, write);
                 break;
             }
             if (next == null) {
@@ -117,7 +122,7 @@ final class MappedIncrFile {
             }
             Mapping following = take();
             if (n <= room) {
-                copy(src, n); // up to the window's last byte, with the next window's filler behind it now
+                place(src, n, write); // up to the window's last byte, with the next window's filler behind it now
                 break;
             }
             if (n - room > following.buffer().capacity() - 2 && n - room != following.buffer().capacity()) {
@@ -125,15 +130,27 @@ final class MappedIncrFile {
                 advance(following);
                 if (room == 1) {
                     // its one byte left is the '#' after the data: the newline goes first in the next
-                    bytes.put(0, (byte) '\n');
+                    if (write) {
+                        writeByte(windowStart, (byte) '\n');
+                    } else {
+                        bytes.put(0, (byte) '\n');
+                    }
                     bytes.position(1);
                 }
                 continue;
             }
+            if (write) {
+                // the next window follows this one in the file: one write covers both parts
+                long end = windowStart + (bytes == null ? 0 : bytes.capacity()) + n - room;
+                if (n - room == following.buffer().capacity() - 1) {
+                    writeByte(end, FILLER);
+                }
+                writeAt(src, n, end - n);
+            }
             int first = room;
-            copy(src, first);
+            copy(src, first, !write);
             advance(following);
-            copy(src, n - first);
+            copy(src, n - first, !write);
             break;
         }
         if (next == null && bytes.position() >= bytes.capacity() / 2) {
@@ -146,17 +163,55 @@ final class MappedIncrFile {
         return next != null && next.isDone() && !next.isCompletedExceptionally();
     }
 
-    private void copy(ByteBuffer src, int n) {
+    /**
+     * {@code n} bytes of {@code src} at the data end of the current window, by a write or a copy. A
+     * write puts the '#' after the data first (see {@link #copy}): should the data's write fail,
+     * that filler line merely runs on into the next window's.
+     */
+    private void place(ByteBuffer src, int n, boolean write) throws IOException {
+        if (write) {
+            int end = bytes.position() + n;
+            if (end == bytes.capacity() - 1) {
+                writeByte(windowStart + end, FILLER);
+            }
+            writeAt(src, n, windowStart + bytes.position());
+        }
+        copy(src, n, !write);
+    }
+
+    /** Writes {@code n} bytes of {@code src} at {@code at} in the file, leaving {@code src}'s position. */
+    private void writeAt(ByteBuffer src, int n, long at) throws IOException {
+        ByteBuffer part = src.slice(src.position(), n);
+        while (part.hasRemaining()) {
+            at += channel.write(part, at);
+        }
+    }
+
+    /**
+     * Moves the data end {@code n} bytes on, copying them from {@code src} first if {@code copy}
+     * (else they were written already).
+     */
+    private void copy(ByteBuffer src, int n, boolean copy) {
         if (n == 0) {
             return;
         }
-        bytes.put(bytes.position(), src, src.position(), n);
+        if (copy) {
+            bytes.put(bytes.position(), src, src.position(), n);
+        }
         bytes.position(bytes.position() + n);
         src.position(src.position() + n);
         dataEnd = windowStart + bytes.position();
         // the window's last byte is its newline: where data ends there, a '#' starts the filler line
-        if (bytes.hasRemaining() && bytes.get(bytes.position()) == '\n') {
+        // (known by position, not read: a read through the mapping faults the page in)
+        if (copy && bytes.position() == bytes.capacity() - 1) {
             bytes.put(bytes.position(), FILLER);
+        }
+    }
+
+    private void writeByte(long at, byte b) throws IOException {
+        ByteBuffer one = ByteBuffer.wrap(new byte[] {b});
+        while (one.hasRemaining()) {
+            channel.write(one, at);
         }
     }
 

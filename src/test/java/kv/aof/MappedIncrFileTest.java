@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * After every append the file is what a killed KV would leave: read as redis-server's loader does
  * (lines starting with {@code #} skipped), it holds exactly the commands appended, and KV's own
- * loader finds where they end.
+ * loader finds where they end; whether turns are copied into the mapping or written (appendfsync
+ * always), in any mix, since CONFIG SET may switch between them.
  */
 class MappedIncrFileTest {
     @TempDir
@@ -52,7 +53,7 @@ class MappedIncrFileTest {
                 byte[] turn = turn(rnd);
                 boolean wait = rnd.nextInt(4) == 0;
                 ByteBuffer src = ByteBuffer.wrap(turn);
-                boolean ok = mapped.append(src, wait);
+                boolean ok = mapped.append(src, wait, rnd.nextBoolean());
                 if (ok) {
                     assertFalse(src.hasRemaining());
                     data.writeBytes(turn);
@@ -70,6 +71,60 @@ class MappedIncrFileTest {
             byte[] closed = Files.readAllBytes(file);
             assertEquals(mapped.end(), closed.length, "trimmed on close");
             assertEquals(new String(data.toByteArray(), StandardCharsets.ISO_8859_1), redisReads(closed));
+        }
+    }
+
+    /**
+     * A write that fails (a short write, then an error) counts nothing: the turn stays whole in its
+     * buffer, the data end stays, and the retry writes it at the same place, so the file is as if
+     * the first attempt never happened.
+     */
+    @Test
+    void aFailedWriteCountsNothingAndItsRetryOverwritesWhatItLeft() throws Exception {
+        for (long seed = 1; seed <= 20; seed++) {
+            Path file = tmp.resolve("failing-" + seed);
+            Random rnd = new Random(seed);
+            FailingChannel channel = new FailingChannel(FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE));
+            MappedIncrFile written = new MappedIncrFile(channel, fileThread, () -> { }, 64);
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            for (int i = 0; i < 200; i++) {
+                byte[] turn = turn(rnd);
+                ByteBuffer src = ByteBuffer.wrap(turn);
+                long end = written.end();
+                if (rnd.nextInt(3) == 0) {
+                    channel.acceptBeforeFailure = rnd.nextInt(turn.length + 1);
+                    channel.failWrites = true; // this write, or a window's pre-size meanwhile
+                    boolean ok = appendOrNothing(written, src, end);
+                    channel.failWrites = false;
+                    if (ok) {
+                        data.writeBytes(turn); // everything it needed was accepted
+                        continue;
+                    }
+                }
+                // a pre-size that failed while writes failed shows once, when its window is needed
+                assertTrue(appendOrNothing(written, src, end) || appendOrNothing(written, src, end));
+                data.writeBytes(turn);
+                byte[] now = Files.readAllBytes(file);
+                assertEquals(new String(data.toByteArray(), StandardCharsets.ISO_8859_1), redisReads(now), "seed " + seed);
+                assertEquals(written.end(), FillerTail.dataEnd(file), "seed " + seed + " turn " + i);
+            }
+            written.close();
+            fileThread.submit(() -> { }).get();
+            assertEquals(new String(data.toByteArray(), StandardCharsets.ISO_8859_1), redisReads(Files.readAllBytes(file)));
+        }
+    }
+
+    /** Appends {@code src} by a write and says so, or says it failed having counted nothing. */
+    private static boolean appendOrNothing(MappedIncrFile file, ByteBuffer src, long end) {
+        int n = src.remaining();
+        try {
+            assertTrue(file.append(src, true, true));
+            return true;
+        } catch (java.io.IOException e) {
+            assertEquals(n, src.remaining(), "nothing taken from the turn");
+            assertEquals(end, file.end(), "the data end stays");
+            return false;
         }
     }
 
