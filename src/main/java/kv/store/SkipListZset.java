@@ -261,17 +261,21 @@ final class SkipListZset implements ZsetEncoding {
         return lvl;
     }
 
-    /** Fills {@code update} with the predecessors of (score, member) on every level; returns the node after them. */
-    private int findUpdate(double score, byte[] member) {
+    /**
+     * Fills {@code update} with the predecessors of {@code target}, a node in the list, on every
+     * level. Reaching the target itself ends a level without comparing its member with itself.
+     */
+    private void findUpdate(int target) {
+        double score = score(target);
+        byte[] member = member(target);
         int x = NONE;
         for (int i = level - 1; i >= 0; i--) {
             int n;
-            while ((n = next(x, i)) != NONE && before(n, score, member)) {
+            while ((n = next(x, i)) != target && n != NONE && before(n, score, member)) {
                 x = n;
             }
             update[i] = x;
         }
-        return next(x, 0);
     }
 
     @Override
@@ -288,7 +292,7 @@ final class SkipListZset implements ZsetEncoding {
             return;
         }
         // moves: the same record is relinked at its new place (the member table keeps pointing to it)
-        findUpdate(score(x), member);
+        findUpdate(x);
         int lvl = unlink(x);
         setScore(x, score);
         link(x, lvl);
@@ -300,11 +304,11 @@ final class SkipListZset implements ZsetEncoding {
         if (n == NONE) {
             return false;
         }
-        int x = findUpdate(score(n), member);
-        int lvl = unlink(x);
+        findUpdate(n);
+        int lvl = unlink(n);
         found = NONE;
         table.remove(member);
-        release(x, lvl);
+        release(n, lvl);
         compactIfSparse();
         return true;
     }
