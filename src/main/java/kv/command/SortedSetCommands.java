@@ -36,46 +36,58 @@ final class SortedSetCommands {
         GeoCommands.register(t);
     }
 
-    /** ZADD flags. */
-    static final class AddFlags {
-        boolean nx;
-        boolean xx;
-        boolean gt;
-        boolean lt;
-        boolean ch;
-        boolean incr;
+    // ZADD's flags, bits of one int
+    private static final int NX = 1;
+    private static final int XX = 2;
+    private static final int GT = 4;
+    private static final int LT = 8;
+    private static final int CH = 16;
+    private static final int INCR = 32;
+
+    private static int flag(byte[] arg) {
+        if (Tokens.equalsIgnoreCase(arg, "nx")) {
+            return NX;
+        } else if (Tokens.equalsIgnoreCase(arg, "xx")) {
+            return XX;
+        } else if (Tokens.equalsIgnoreCase(arg, "ch")) {
+            return CH;
+        } else if (Tokens.equalsIgnoreCase(arg, "incr")) {
+            return INCR;
+        } else if (Tokens.equalsIgnoreCase(arg, "gt")) {
+            return GT;
+        } else if (Tokens.equalsIgnoreCase(arg, "lt")) {
+            return LT;
+        }
+        return 0;
     }
 
-    /** What one score-member pair did. */
-    enum Outcome { NOP, ADDED, UPDATED, UNCHANGED }
-
     /**
-     * The effect of adding (score, member) with {@code f} when the member's current score is
-     * {@code current} (NaN: absent); {@code result[0]} receives the resulting score. Throws the
-     * NaN error when INCR yields NaN (inf + -inf).
+     * The score a member whose current score is {@code current} (NaN: absent) ends with after
+     * adding {@code score} under the flags {@code f}; NaN when the pair is skipped (NX, XX, GT,
+     * LT). Throws the NaN error when INCR yields NaN (inf + -inf).
      */
-    static Outcome decide(Call c, AddFlags f, double current, double score, double[] result) {
-        if (!Double.isNaN(current)) {
-            if (f.nx) {
-                return Outcome.NOP;
-            }
-            if (f.incr) {
-                score += current;
-                if (Double.isNaN(score)) {
-                    throw c.error(ZsetArgs.NAN_RESULT);
-                }
-            }
-            if ((f.lt && score >= current) || (f.gt && score <= current)) {
-                return Outcome.NOP;
-            }
-            result[0] = score;
-            return score != current ? Outcome.UPDATED : Outcome.UNCHANGED;
+    private static double decide(Call c, int f, double current, double score) {
+        if (Double.isNaN(current)) {
+            return (f & XX) != 0 ? Double.NaN : score;
         }
-        if (f.xx) {
-            return Outcome.NOP;
+        if ((f & NX) != 0) {
+            return Double.NaN;
         }
-        result[0] = score;
-        return Outcome.ADDED;
+        if ((f & INCR) != 0) {
+            score += current;
+            if (Double.isNaN(score)) {
+                throw c.error(ZsetArgs.NAN_RESULT);
+            }
+        }
+        if (((f & LT) != 0 && score >= current) || ((f & GT) != 0 && score <= current)) {
+            return Double.NaN;
+        }
+        return score;
+    }
+
+    /** Whether a pair that {@link #decide} let through as {@code result} adds or changes its member. */
+    private static boolean changes(double current, double result) {
+        return !Double.isNaN(result) && (Double.isNaN(current) || result != current);
     }
 
     /**
@@ -83,25 +95,10 @@ final class SortedSetCommands {
      * true if the key changed.
      */
     static boolean zadd(Call c, byte[][] a, int scoreIdx, boolean zincrby) {
-        AddFlags f = new AddFlags();
-        f.incr = zincrby;
+        int f = zincrby ? INCR : 0;
         if (!zincrby) {
-            for (; scoreIdx < a.length; scoreIdx++) {
-                if (Tokens.equalsIgnoreCase(a[scoreIdx], "nx")) {
-                    f.nx = true;
-                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "xx")) {
-                    f.xx = true;
-                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "ch")) {
-                    f.ch = true;
-                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "incr")) {
-                    f.incr = true;
-                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "gt")) {
-                    f.gt = true;
-                } else if (Tokens.equalsIgnoreCase(a[scoreIdx], "lt")) {
-                    f.lt = true;
-                } else {
-                    break;
-                }
+            for (int flag; scoreIdx < a.length && (flag = flag(a[scoreIdx])) != 0; scoreIdx++) {
+                f |= flag;
             }
         }
         int elements = a.length - scoreIdx;
@@ -109,13 +106,13 @@ final class SortedSetCommands {
             throw c.error(Errors.SYNTAX);
         }
         elements /= 2;
-        if (f.nx && f.xx) {
+        if ((f & (NX | XX)) == (NX | XX)) {
             throw c.error("ERR XX and NX options at the same time are not compatible");
         }
-        if ((f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt)) {
+        if (Integer.bitCount(f & (NX | GT | LT)) > 1) {
             throw c.error("ERR GT, LT, and/or NX options at the same time are not compatible");
         }
-        if (f.incr && elements > 1) {
+        if ((f & INCR) != 0 && elements > 1) {
             throw c.error("ERR INCR option supports a single increment-element pair");
         }
         double[] scores = new double[elements];
@@ -131,20 +128,18 @@ final class SortedSetCommands {
         Db db = c.db();
         // one key lookup: a ZADD that changes nothing ends the modification as unmodified
         SortedSet z = db.modify(key, kv.store.ValueType.ZSET);
-        double[] result = new double[1];
         boolean create = z == null;
         // the first pair's current score, looked up once (no earlier pair can change it)
         double first = create ? Double.NaN : z.score(a[scoreIdx + 1]);
         if (create) {
-            if (f.xx) {
-                replyAdd(c, f, 0, 0, false, 0);
+            if ((f & XX) != 0) {
+                replyAdd(c, f, 0, 0, Double.NaN);
                 return false;
             }
-        } else if (!wouldChange(c, f, z, a, scoreIdx, scores, first, result)) {
+        } else if (!wouldChange(c, f, z, a, scoreIdx, scores, first)) {
             // nothing changes: no change counted, propagated or notified
             db.unmodified(key);
-            boolean processed = f.incr && decide(c, f, first, scores[0], result) != Outcome.NOP;
-            replyAdd(c, f, 0, 0, processed, result[0]);
+            replyAdd(c, f, 0, 0, (f & INCR) != 0 ? decide(c, f, first, scores[0]) : Double.NaN);
             return false;
         }
         SortedSet.Limits limits = ZsetArgs.limits(c);
@@ -153,25 +148,23 @@ final class SortedSetCommands {
         }
         int added = 0;
         int updated = 0;
-        boolean processed = false;
-        double last = 0;
+        double last = Double.NaN;
         try {
             for (int j = 0; j < elements; j++) {
                 byte[] member = a[scoreIdx + 2 * j + 1];
                 double current = j == 0 ? first : z.score(member);
-                Outcome o = decide(c, f, current, scores[j], result);
-                if (o == Outcome.NOP) {
+                double result = decide(c, f, current, scores[j]);
+                if (Double.isNaN(result)) {
                     continue;
                 }
-                processed = true;
-                last = result[0];
-                if (o == Outcome.ADDED) {
-                    added++;
-                } else if (o == Outcome.UPDATED) {
-                    updated++;
-                }
-                if (o != Outcome.UNCHANGED) {
-                    z.put(member, result[0], current, limits);
+                last = result;
+                if (changes(current, result)) {
+                    if (Double.isNaN(current)) {
+                        added++;
+                    } else {
+                        updated++;
+                    }
+                    z.put(member, result, current, limits);
                 }
             }
         } finally {
@@ -181,30 +174,31 @@ final class SortedSetCommands {
                 db.modified(key);
             }
         }
-        replyAdd(c, f, added, updated, processed, last);
+        replyAdd(c, f, added, updated, last);
         return true;
     }
 
     /** True if some pair, applied in order, would add or change a member. */
-    private static boolean wouldChange(Call c, AddFlags f, SortedSet z, byte[][] a, int scoreIdx, double[] scores, double first, double[] result) {
+    private static boolean wouldChange(Call c, int f, SortedSet z, byte[][] a, int scoreIdx, double[] scores, double first) {
         for (int j = 0; j < scores.length; j++) {
-            Outcome o = decide(c, f, j == 0 ? first : z.score(a[scoreIdx + 2 * j + 1]), scores[j], result);
-            if (o == Outcome.ADDED || o == Outcome.UPDATED) {
+            double current = j == 0 ? first : z.score(a[scoreIdx + 2 * j + 1]);
+            if (changes(current, decide(c, f, current, scores[j]))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static void replyAdd(Call c, AddFlags f, int added, int updated, boolean processed, double score) {
-        if (f.incr) {
-            if (processed) {
-                ZsetArgs.replyScore(c, score);
-            } else {
+    /** The reply: INCR's resulting score ({@code score}; NaN when the pair was skipped: nil), else the count. */
+    private static void replyAdd(Call c, int f, int added, int updated, double score) {
+        if ((f & INCR) != 0) {
+            if (Double.isNaN(score)) {
                 c.reply().nullBulk();
+            } else {
+                ZsetArgs.replyScore(c, score);
             }
         } else {
-            c.reply().integer(f.ch ? added + updated : added);
+            c.reply().integer((f & CH) != 0 ? added + updated : added);
         }
     }
 

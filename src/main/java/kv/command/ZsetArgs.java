@@ -25,11 +25,33 @@ final class ZsetArgs {
         if (a.length == 0 || StrToD.isSpace(a[0])) {
             return Double.NaN;
         }
+        long plain = plainInteger(a);
+        if (plain >= 0) {
+            return plain;
+        }
         StrToD d = new StrToD().parse(a, 0, a.length);
         if (d.end != a.length || (d.rangeError && (Double.isInfinite(d.value) || d.value == 0))) {
             return Double.NaN;
         }
         return d.value;
+    }
+
+    /**
+     * The value of {@code a} when it is 1 to 15 decimal digits (leading zeros allowed), which
+     * strtod reads exactly; -1 for anything else.
+     */
+    private static long plainInteger(byte[] a) {
+        if (a.length > 15) {
+            return -1;
+        }
+        long v = 0;
+        for (byte b : a) {
+            if (b < '0' || b > '9') {
+                return -1;
+            }
+            v = v * 10 + (b - '0');
+        }
+        return v;
     }
 
     /** Argument {@code i} as a score or weight; {@code error} when invalid. */
@@ -74,8 +96,18 @@ final class ZsetArgs {
         throw c.error(LEX_RANGE);
     }
 
+    /** The last limits handed out: immutable, so any thread may reuse or replace them. */
+    private static SortedSet.Limits lastLimits = new SortedSet.Limits(-1, -1);
+
     static SortedSet.Limits limits(Call c) {
-        return new SortedSet.Limits(c.server().config().zsetMaxListpackEntries(), c.server().config().zsetMaxListpackValue());
+        long entries = c.server().config().zsetMaxListpackEntries();
+        long value = c.server().config().zsetMaxListpackValue();
+        SortedSet.Limits l = lastLimits;
+        if (l.maxEntries() != entries || l.maxValue() != value) {
+            l = new SortedSet.Limits(entries, value);
+            lastLimits = l;
+        }
+        return l;
     }
 
     /** The sorted set at {@code key} for reading (counts a hit or miss), null if absent. */

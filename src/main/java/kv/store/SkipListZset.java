@@ -26,7 +26,7 @@ final class SkipListZset implements ZsetEncoding {
     private static final int NEXT0 = 4;
     private static final int HEAD_INTS = recordInts(MAX_LEVEL);
     /** Object header and fields of this class. */
-    private static final long SHALLOW_BYTES = Memory.align(12 + 6 * 4 + 6 * 4 + 8);
+    private static final long SHALLOW_BYTES = Memory.align(12 + 6 * 4 + 8 * 4 + 8);
 
     private int[] rec;
     /** First unused int of {@link #rec}. */
@@ -46,6 +46,9 @@ final class SkipListZset implements ZsetEncoding {
     // scratch for insert/delete (one thread owns the data)
     private final int[] update = new int[MAX_LEVEL];
     private final int[] rankAt = new int[MAX_LEVEL];
+    // scratch for a move: the predecessors of a node's new place, and the ranks of those in update
+    private final int[] moveTo = new int[MAX_LEVEL];
+    private final int[] rankOld = new int[MAX_LEVEL];
     /** The node the last {@link #score} call found (or NONE); cleared whenever a node leaves the list. */
     private int found;
 
@@ -203,16 +206,24 @@ final class SkipListZset implements ZsetEncoding {
             }
             update[i] = x;
         }
+        linkAfter(node, lvl, update);
+    }
+
+    /**
+     * Links {@code node} at {@code lvl} levels after {@code preds}, its predecessor on every level,
+     * whose ranks are in {@link #rankAt}.
+     */
+    private void linkAfter(int node, int lvl, int[] preds) {
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rankAt[i] = 0;
-                update[i] = NONE;
+                preds[i] = NONE;
                 setSpan(NONE, i, length);
             }
             level = lvl;
         }
         for (int i = 0; i < lvl; i++) {
-            int u = update[i];
+            int u = preds[i];
             setNext(node, i, next(u, i));
             setNext(u, i, node);
             if (i > 0) {
@@ -221,9 +232,9 @@ final class SkipListZset implements ZsetEncoding {
             }
         }
         for (int i = lvl; i < level; i++) {
-            setSpan(update[i], i, span(update[i], i) + 1);
+            setSpan(preds[i], i, span(preds[i], i) + 1);
         }
-        rec[node + BACK] = update[0];
+        rec[node + BACK] = preds[0];
         int after = next(node, 0);
         if (after != NONE) {
             rec[after + BACK] = node;
@@ -261,17 +272,21 @@ final class SkipListZset implements ZsetEncoding {
         return lvl;
     }
 
-    /** Fills {@code update} with the predecessors of (score, member) on every level; returns the node after them. */
-    private int findUpdate(double score, byte[] member) {
+    /**
+     * Fills {@code update} with the predecessors of {@code target}, a node in the list, on every
+     * level. Reaching the target itself ends a level without comparing its member with itself.
+     */
+    private void findUpdate(int target) {
+        double score = score(target);
+        byte[] member = member(target);
         int x = NONE;
         for (int i = level - 1; i >= 0; i--) {
             int n;
-            while ((n = next(x, i)) != NONE && before(n, score, member)) {
+            while ((n = next(x, i)) != target && n != NONE && before(n, score, member)) {
                 x = n;
             }
             update[i] = x;
         }
-        return next(x, 0);
     }
 
     @Override
@@ -288,10 +303,66 @@ final class SkipListZset implements ZsetEncoding {
             return;
         }
         // moves: the same record is relinked at its new place (the member table keeps pointing to it)
-        findUpdate(score(x), member);
+        findMove(x, score);
         int lvl = unlink(x);
+        int rankX = rankOld[0] + 1;
+        for (int i = 0; i < level; i++) {
+            // the ranks of the new place's predecessors as they are without x
+            if (moveTo[i] == x) {
+                moveTo[i] = update[i];
+                rankAt[i] = rankOld[i];
+            } else if (rankAt[i] > rankX) {
+                rankAt[i]--;
+            }
+        }
         setScore(x, score);
-        link(x, lvl);
+        linkAfter(x, lvl, moveTo);
+    }
+
+    /**
+     * The two walks of moving {@code x} (in the list) to {@code score}, taken down the levels
+     * together, step for step, so that the cache misses of one overlap those of the other: fills
+     * {@link #update} with x's predecessors and {@link #rankOld} with their ranks, {@link #moveTo}
+     * with the predecessors of (score, x's member) among the nodes as they are (x included) and
+     * {@link #rankAt} with theirs.
+     */
+    private void findMove(int x, double score) {
+        double old = score(x);
+        byte[] member = member(x);
+        // x itself lies before the new place when its score grows (the members are equal)
+        boolean xBefore = old < score;
+        int xo = NONE;
+        int xn = NONE;
+        int ro = 0;
+        int rn = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            boolean walkOld = true;
+            boolean walkNew = true;
+            while (walkOld || walkNew) {
+                if (walkOld) {
+                    int n = next(xo, i);
+                    if (n != x && n != NONE && before(n, old, member)) {
+                        ro += span(xo, i);
+                        xo = n;
+                    } else {
+                        walkOld = false;
+                    }
+                }
+                if (walkNew) {
+                    int n = next(xn, i);
+                    if (n != NONE && (n == x ? xBefore : before(n, score, member))) {
+                        rn += span(xn, i);
+                        xn = n;
+                    } else {
+                        walkNew = false;
+                    }
+                }
+            }
+            update[i] = xo;
+            rankOld[i] = ro;
+            moveTo[i] = xn;
+            rankAt[i] = rn;
+        }
     }
 
     @Override
@@ -300,11 +371,11 @@ final class SkipListZset implements ZsetEncoding {
         if (n == NONE) {
             return false;
         }
-        int x = findUpdate(score(n), member);
-        int lvl = unlink(x);
+        findUpdate(n);
+        int lvl = unlink(n);
         found = NONE;
         table.remove(member);
-        release(x, lvl);
+        release(n, lvl);
         compactIfSparse();
         return true;
     }
@@ -444,7 +515,7 @@ final class SkipListZset implements ZsetEncoding {
     public long heapBytes() {
         return SHALLOW_BYTES + Memory.arrayBytes(4 * rec.length) + Memory.arrayBytes(4 * members.length)
                 + memberBytes + table.heapBytes() + Memory.arrayBytes(4 * free.length)
-                + Memory.arrayBytes(4 * MAX_LEVEL) * 2;
+                + Memory.arrayBytes(4 * MAX_LEVEL) * 4;
     }
 
     @Override

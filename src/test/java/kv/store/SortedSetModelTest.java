@@ -65,6 +65,19 @@ class SortedSetModelTest {
     }
 
     @Test
+    void scoreChangesInABigSetKeepRanksAndOrder() {
+        // moves of tall and short nodes, up and down, onto ties: the spans must stay exact
+        Random r = new Random(11);
+        SortedSet.Limits limits = new SortedSet.Limits(16, 64);
+        SortedSet z = SortedSet.create(0, 0, limits);
+        Map<String, Double> model = new HashMap<>();
+        for (int round = 0; round < 5; round++) {
+            putRandom(z, model, r, "m", 2000, 4000, limits);
+            check(11, z, model, r);
+        }
+    }
+
+    @Test
     void randomOperationsMatchTheModel() {
         for (long seed = 1; seed <= 40; seed++) {
             run(seed, seed % 3 == 0 ? 600 : 300);
