@@ -8,7 +8,7 @@
 # by the requests. CPU per request is what machine load disturbs least; rps is shown too.
 # Report: medians over the rounds, and each KV's ratio to redis (CPU: KV/redis, lower is better).
 #
-# Usage: bench/hotpath.sh [--rounds N] [-n N] [-P N] [-r N] [-t LIST] [--warmup N] [--jar NAME=PATH ...] [--cmd NAME=COMMAND ...]
+# Usage: bench/hotpath.sh [--rounds N] [-n N] [-P N] [-r N] [-t LIST] [--warmup N] [--jar NAME=PATH ...] [--opts NAME=OPTIONS ...] [--cmd NAME=COMMAND ...]
 #   --rounds N   interleaved rounds, median taken (default 5)
 #   -n N         requests per run (default 2000000)
 #   -P N         pipeline depth (default 16)
@@ -17,6 +17,9 @@
 #   --warmup N   untimed requests of each test per server first (default 2000000: JIT settled)
 #   --jar N=P    a KV build to measure as N (repeatable; default kv=target/quarkus-app/quarkus-run.jar),
 #                e.g. --jar before=/tmp/before/quarkus-run.jar --jar after=target/quarkus-app/quarkus-run.jar
+#   --opts N=O   JVM options for the KV named N only, after JAVA_OPTS (repeatable); one jar under two
+#                names then compares settings, e.g. --jar nio=J --jar epoll=J
+#                --opts nio=-Dquarkus.vertx.prefer-native-transport=false
 #   --cmd N=C    a test N (name it in -t) that runs the command line C instead of a built-in test
 #                (repeatable), e.g. --cmd hsets='HSET hash:__rand_int__ field:__rand_int__ value'
 # JAVA_OPTS is passed to every KV. Output: bench/out/hotpath-<ts>.txt and .tsv.
@@ -28,7 +31,7 @@ source "$root/bench/lib.sh"
 
 rounds=5; requests=2000000; warmup=2000000; pipeline=16; keyspace=100000; tests="get,set,incr,lpush,lpop,mset"
 declare -a JARS=()
-declare -A CMD=()
+declare -A CMD=() OPTS=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --rounds) rounds="$2"; shift 2 ;;
@@ -38,8 +41,9 @@ while [[ $# -gt 0 ]]; do
         -t) tests="$2"; shift 2 ;;
         --warmup) warmup="$2"; shift 2 ;;
         --jar) JARS+=("$2"); shift 2 ;;
+        --opts) OPTS["${2%%=*}"]="${2#*=}"; shift 2 ;;
         --cmd) CMD["${2%%=*}"]="${2#*=}"; shift 2 ;;
-        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) echo "hotpath.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
@@ -66,7 +70,7 @@ declare -A PORT=() PID=()
 names=(redis)
 start_named_server redis
 for j in "${JARS[@]}"; do
-    start_named_server "${j%%=*}" "${j#*=}"
+    start_named_server "${j%%=*}" "${j#*=}" "${OPTS[${j%%=*}]:-}"
     names+=("${j%%=*}")
 done
 

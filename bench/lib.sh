@@ -31,10 +31,10 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (
 # ratio A B → A/B to two decimals, "-" when A is missing or B is zero
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "-") print "-"; else printf "%.2f\n", a / b }'; }
 
-# start_named_server NAME [JAR] → redis-server (NAME redis) or the KV jar JAR on a free port of $host,
+# start_named_server NAME [JAR [OPTIONS]] → redis-server (NAME redis) or the KV jar JAR on a free port of $host,
 # working in $workdir, logging to $workdir/NAME.log; records PORT[NAME], PID[NAME] and PIDS (the
 # caller declares them: declare -A PORT=() PID=(); PIDS=()) and waits for its PONG. KV runs with
-# $java and $JAVA_OPTS, without persistence.
+# $java, $JAVA_OPTS and then OPTIONS (JVM options for this server only), without persistence.
 # shellcheck disable=SC2154,SC2034,SC2004 # host, workdir, java and the arrays (associative) are the caller's
 start_named_server() {
     local name=$1 port
@@ -43,8 +43,8 @@ start_named_server() {
         redis-server --port "$port" --bind "$host" --save "" --appendonly no --daemonize no \
             --dir "$workdir" --logfile "" >"$workdir/$name.log" 2>&1 &
     else
-        # shellcheck disable=SC2086 # JAVA_OPTS is split on whitespace, as bin/kv-server does
-        (cd "$workdir" && exec "$java" ${JAVA_OPTS:-} -Dquarkus.http.port=0 -Dquarkus.management.port=0 \
+        # shellcheck disable=SC2086 # JAVA_OPTS and OPTIONS are split on whitespace, as bin/kv-server does
+        (cd "$workdir" && exec "$java" ${JAVA_OPTS:-} ${3:-} -Dquarkus.http.port=0 -Dquarkus.management.port=0 \
             -jar "$2" --port "$port" --save "" --appendonly no) >"$workdir/$name.log" 2>&1 &
     fi
     PIDS+=("$!"); PID[$name]=$!; PORT[$name]=$port

@@ -100,6 +100,22 @@ public final class Numbers {
         return sign + n;
     }
 
+    /**
+     * The decimal digits of {@code 0 <= v < 10^8} as ASCII in the low {@link #digits(long) digits(v)} bytes
+     * of a long, the first digit in the highest of them: shifted into place, one store writes them.
+     */
+    public static long asciiWord(long v) {
+        long word = 0;
+        int shift = 0;
+        long x = v;
+        do {
+            word |= ('0' + x % 10) << shift;
+            x /= 10;
+            shift += 8;
+        } while (x != 0);
+        return word;
+    }
+
     public static void writeAscii(ByteBuf out, long v) {
         if (v >= 0 && v < 10) {
             out.writeByte('0' + (int) v);
@@ -109,16 +125,8 @@ public final class Numbers {
             // up to 8 digits: built in one long and stored at once (big-endian: the first digit in
             // the first byte); the bytes past the last digit are beyond the writer index
             int n = digits(v);
-            long word = 0;
-            int shift = 8 * (8 - n);
-            long x = v;
-            do {
-                word |= ('0' + x % 10) << shift;
-                x /= 10;
-                shift += 8;
-            } while (x != 0);
             int w = out.writerIndex();
-            out.setLong(w, word);
+            out.setLong(w, asciiWord(v) << 8 * (8 - n));
             out.writerIndex(w + n);
             return;
         }

@@ -124,6 +124,39 @@ class RespWriterChunksTest {
     }
 
     @Test
+    void shortBulksAndHeadersOfEveryWidthAcrossTheChunkEnd() {
+        // short values are gathered into one long and headers of up to five digits stored as one:
+        // every length, any byte value, values at the very end of their array, each over the chunk end
+        byte[] source = new byte[12];
+        for (int i = 0; i < source.length; i++) {
+            source[i] = (byte) (i % 2 == 0 ? 0xFF - i : '\r' + i % 3);
+        }
+        long[] counts = {0, 9, 10, 99, 100, 9_999, 10_000, 99_999, 100_000, 12_345_678, 123_456_789_012L};
+        for (int room = 0; room <= 24; room++) {
+            int filler = CHUNK - room - ("$" + (CHUNK - room) + "\r\n\r\n").length();
+            byte[] fill = pattern(Math.max(0, filler));
+            writer.bulk(fill);
+            expectBulk(fill);
+            for (int length = 0; length <= 10; length++) {
+                int offset = source.length - length;
+                writer.bulk(source, offset, length);
+                expectBulk(Arrays.copyOfRange(source, offset, source.length));
+                writer.bulk(source, 0, length);
+                expectBulk(Arrays.copyOf(source, length));
+            }
+            for (long n : counts) {
+                writer.array((int) Math.min(n, Integer.MAX_VALUE));
+                expect("*" + Math.min(n, Integer.MAX_VALUE) + "\r\n");
+                writer.integer(n);
+                expect(":" + n + "\r\n");
+                writer.integer(-n);
+                expect(":" + (-n) + "\r\n");
+            }
+            takeAndCheck();
+        }
+    }
+
+    @Test
     void resp3RepliesAcrossChunks() {
         RespWriter resp3 = new RespWriter(allocator, () -> 3);
         byte[] text = pattern(2 * CHUNK);
