@@ -180,7 +180,11 @@ class MaxmemoryIT {
         c.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
         long evictedBefore = info("evicted_keys");
         List<String> replies = fill("k:", 80000, 0);
-        assertTrue(replies.get(replies.size() - 1).startsWith("-OOM command not allowed"), replies.get(replies.size() - 1));
+        // not necessarily the last: the filling client's own reply buffer counts in used_memory, and
+        // as it drains a later SET can fit again, as in Redis
+        long refused = replies.stream().filter(r -> r.startsWith("-OOM command not allowed when used memory > 'maxmemory'.")).count();
+        assertTrue(refused > 0, "no SET refused of " + replies.size());
+        assertTrue(replies.stream().allMatch(r -> r.equals("+OK\r\n") || r.startsWith("-OOM ")), "only +OK and -OOM replies");
         assertUnderLimit();
         assertEquals("$500\r\n" + VALUE + "\r\n", c.call("GET", "k:1"));
         assertEquals(evictedBefore, info("evicted_keys"));
