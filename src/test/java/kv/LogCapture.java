@@ -1,5 +1,6 @@
 package kv;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,21 @@ public final class LogCapture extends Handler {
 
     public void remove() {
         Logger.getLogger("").removeHandler(this);
+    }
+
+    /**
+     * Lets Netty report leaks: it does so once a leaked buffer has been collected and another one is
+     * allocated, so this collects and has the server answer a PING (which allocates), three times.
+     */
+    public static void provokeLeakReports(RespTestClient server) throws IOException, InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+            String pong = server.call("PING");
+            if (!pong.equals("+PONG\r\n")) {
+                throw new AssertionError("PING answered " + pong);
+            }
+        }
     }
 
     public List<String> problems() {
