@@ -95,7 +95,6 @@ public final class SortedSet implements CompoundValue {
      * ({@code old}, NaN if absent; the set unchanged since), saving a lookup.
      */
     public boolean put(byte[] member, double score, double old, Limits limits) {
-        score += 0.0; // -0 is stored as 0, as Redis does
         ZsetEncoding enc = enc();
         if (!Double.isNaN(old)) {
             if (old != score) {
