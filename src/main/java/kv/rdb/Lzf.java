@@ -1,5 +1,7 @@
 package kv.rdb;
 
+import java.util.Arrays;
+
 /**
  * LZF, the compression of RDB strings: a stream of literal runs (control byte {@code 0..31}: that
  * many plus one literal bytes follow) and back references (top 3 bits: length - 2, 7 meaning an
@@ -10,6 +12,7 @@ public final class Lzf {
     private static final int MAX_REF = (1 << 8) + (1 << 3);
     private static final int MAX_LITERAL = 1 << 5;
     private static final int HASH_LOG = 16;
+    private static final ThreadLocal<Compressor> COMPRESSORS = ThreadLocal.withInitial(Compressor::new);
 
     private Lzf() {
     }
@@ -65,53 +68,115 @@ public final class Lzf {
         if (n == 0 || maxOut <= 0) {
             return null;
         }
-        byte[] out = new byte[maxOut + 8];
-        int outEnd = maxOut;
-        int[] table = new int[1 << HASH_LOG]; // 0 = empty: position 0 is never a reference
-        int ip = 0;
-        int op = 1; // the first literal run's control byte goes at 0
-        int lit = 0;
-        int hval = first(in, ip);
-        while (ip < n - 2) {
-            hval = next(hval, in, ip);
-            int slot = index(hval);
-            int ref = table[slot];
-            table[slot] = ip;
-            int off = ip - ref - 1;
-            if (ref > 0 && off < MAX_OFFSET && in[ref + 2] == in[ip + 2] && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
-                int maxlen = Math.min(n - ip - 2, MAX_REF);
-                if (op + 3 + 1 >= outEnd && op - (lit == 0 ? 1 : 0) + 3 + 1 >= outEnd) {
-                    return null;
-                }
-                out[op - lit - 1] = (byte) (lit - 1);
-                op -= lit == 0 ? 1 : 0;
-                int len = matchLength(in, ref, ip, maxlen);
-                len -= 2;
-                ip++;
-                if (len < 7) {
-                    out[op++] = (byte) ((off >>> 8) + (len << 5));
-                } else {
-                    out[op++] = (byte) ((off >>> 8) + (7 << 5));
-                    out[op++] = (byte) (len - 7);
-                }
-                out[op++] = (byte) off;
-                lit = 0;
-                op++;
-                ip += len + 1;
-                if (ip >= n - 2) {
-                    break;
-                }
-                ip -= 2;
-                hval = first(in, ip);
-                for (int k = 0; k < 2; k++) {
-                    hval = next(hval, in, ip);
-                    table[index(hval)] = ip;
+        return COMPRESSORS.get().compress(in, n, maxOut);
+    }
+
+    /**
+     * One thread's reusable state: the 64Ki-entry hash table (256 KiB, too much to allocate and
+     * clear per string: a SAVE compresses every string over 20 bytes) and an output buffer.
+     * Instead of clearing, the table holds positions offset by {@code base}, which moves past each
+     * input; an entry below the current base (left by an earlier input) reads as empty, so the
+     * output is the same as with a cleared table.
+     */
+    static final class Compressor {
+        private static final int KEPT_OUTPUT = 1 << 16;
+        private final int[] table = new int[1 << HASH_LOG];
+        private int base;
+        private byte[] out = new byte[64];
+
+        Compressor() {
+        }
+
+        /** A compressor whose positions start at {@code base} (tests: the wrap-around). */
+        Compressor(int base) {
+            this.base = base;
+        }
+
+        byte[] compress(byte[] in, int n, int maxOut) {
+            if (base > Integer.MAX_VALUE - n - 1) {
+                Arrays.fill(table, 0);
+                base = 0;
+            }
+            try {
+                return run(in, n, maxOut);
+            } finally {
+                base += n;
+            }
+        }
+
+        /** Output space: the kept buffer, grown up to {@link #KEPT_OUTPUT}; beyond it a one-off array. */
+        private byte[] buffer(int size) {
+            if (size > KEPT_OUTPUT) {
+                return new byte[size];
+            }
+            if (out.length < size) {
+                out = new byte[Math.min(KEPT_OUTPUT, Math.max(size, out.length * 2))];
+            }
+            return out;
+        }
+
+        private byte[] run(byte[] in, int n, int maxOut) {
+            byte[] out = buffer(maxOut + 8);
+            int[] table = this.table;
+            int base = this.base;
+            int outEnd = maxOut;
+            int ip = 0;
+            int op = 1; // the first literal run's control byte goes at 0
+            int lit = 0;
+            int hval = first(in, ip);
+            while (ip < n - 2) {
+                hval = next(hval, in, ip);
+                int slot = index(hval);
+                int ref = table[slot] - base; // <= 0: empty (position 0 is never a reference)
+                table[slot] = base + ip;
+                int off = ip - ref - 1;
+                if (ref > 0 && off < MAX_OFFSET && in[ref + 2] == in[ip + 2] && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
+                    int maxlen = Math.min(n - ip - 2, MAX_REF);
+                    if (op + 3 + 1 >= outEnd && op - (lit == 0 ? 1 : 0) + 3 + 1 >= outEnd) {
+                        return null;
+                    }
+                    out[op - lit - 1] = (byte) (lit - 1);
+                    op -= lit == 0 ? 1 : 0;
+                    int len = matchLength(in, ref, ip, maxlen);
+                    len -= 2;
                     ip++;
+                    if (len < 7) {
+                        out[op++] = (byte) ((off >>> 8) + (len << 5));
+                    } else {
+                        out[op++] = (byte) ((off >>> 8) + (7 << 5));
+                        out[op++] = (byte) (len - 7);
+                    }
+                    out[op++] = (byte) off;
+                    lit = 0;
+                    op++;
+                    ip += len + 1;
+                    if (ip >= n - 2) {
+                        break;
+                    }
+                    ip -= 2;
+                    hval = first(in, ip);
+                    for (int k = 0; k < 2; k++) {
+                        hval = next(hval, in, ip);
+                        table[index(hval)] = base + ip;
+                        ip++;
+                    }
+                } else {
+                    if (op >= outEnd) {
+                        return null;
+                    }
+                    lit++;
+                    out[op++] = in[ip++];
+                    if (lit == MAX_LITERAL) {
+                        out[op - lit - 1] = (byte) (lit - 1);
+                        lit = 0;
+                        op++;
+                    }
                 }
-            } else {
-                if (op >= outEnd) {
-                    return null;
-                }
+            }
+            if (op + 3 > outEnd) {
+                return null;
+            }
+            while (ip < n) {
                 lit++;
                 out[op++] = in[ip++];
                 if (lit == MAX_LITERAL) {
@@ -120,22 +185,10 @@ public final class Lzf {
                     op++;
                 }
             }
+            out[op - lit - 1] = (byte) (lit - 1);
+            op -= lit == 0 ? 1 : 0;
+            return Arrays.copyOf(out, op);
         }
-        if (op + 3 > outEnd) {
-            return null;
-        }
-        while (ip < n) {
-            lit++;
-            out[op++] = in[ip++];
-            if (lit == MAX_LITERAL) {
-                out[op - lit - 1] = (byte) (lit - 1);
-                lit = 0;
-                op++;
-            }
-        }
-        out[op - lit - 1] = (byte) (lit - 1);
-        op -= lit == 0 ? 1 : 0;
-        return java.util.Arrays.copyOf(out, op);
     }
 
     /** Length of the match at {@code ip} (3 bytes known equal), scanned as the reference does. */

@@ -63,6 +63,24 @@ class RdbCodecTest {
     }
 
     @Test
+    void lzfOutputDoesNotDependOnEarlierInputs() {
+        // the hash table is reused without clearing; near the end of the position range it is cleared
+        for (Lzf.Compressor reused : new Lzf.Compressor[] {new Lzf.Compressor(), new Lzf.Compressor(Integer.MAX_VALUE - 20_000)}) {
+            Random r = new Random(11);
+            for (int i = 0; i < 300; i++) {
+                byte[] in = new byte[r.nextInt(2000) + 21];
+                int alphabet = 1 + r.nextInt(i % 2 == 0 ? 3 : 64);
+                for (int k = 0; k < in.length; k++) {
+                    in[k] = (byte) r.nextInt(alphabet);
+                }
+                int maxOut = i % 3 == 0 ? in.length + 64 : in.length - 4;
+                byte[] fresh = new Lzf.Compressor().compress(in, in.length, maxOut);
+                assertArrayEquals(fresh, reused.compress(in, in.length, maxOut), "input " + i);
+            }
+        }
+    }
+
+    @Test
     void lzfOfRepetitiveTextMatchesRedis() {
         // what redis-server 7.0.15 stores for SET k <"abcdefghij" x 20> (DUMP, between length bytes and footer)
         byte[] in = "abcdefghij".repeat(20).getBytes(StandardCharsets.US_ASCII);
