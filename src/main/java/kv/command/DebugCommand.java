@@ -2,6 +2,7 @@ package kv.command;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -29,8 +30,10 @@ import kv.store.DataDigest;
 import kv.store.Db;
 import kv.store.Keyspace;
 import kv.store.RdbLength;
+import kv.store.StringValues;
 import kv.store.Values;
 import kv.util.ClientText;
+import kv.util.Numbers;
 
 /**
  * DEBUG: the subcommands operators and Redis' own test tooling rely on, where they make sense for
@@ -75,6 +78,7 @@ final class DebugCommand {
                 x.server().cronPaused(atoi(x.arg(2)) != 0);
                 x.reply().ok();
             });
+            case "populate" -> requireArgs(c, argc >= 3 && argc <= 5, DebugCommand::populate);
             case "replybuffer" -> requireArgs(c, argc == 4, DebugCommand::replyBuffer);
             case "change-repl-id" -> requireArgs(c, argc == 2, x -> {
                 LOG.info("Changing replication IDs after receiving DEBUG change-repl-id");
@@ -224,6 +228,9 @@ final class DebugCommand {
                 "    Low level details of the value of <key>: encoding, serialized length, access clock.",
                 "PAUSE-CRON <0|1>",
                 "    1 stops the periodic tasks (active expiry, resizing, timeouts, statistics), 0 resumes them.",
+                "POPULATE <count> [<prefix>] [<size>]",
+                "    Create <count> string keys <prefix>:<num> (prefix \"key\" by default) holding \"value:<num>\",",
+                "    cut or padded with zero bytes to <size>; existing keys are left alone. Not propagated.",
                 "REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|milliseconds>",
                 "    How often the peak use of a client's reply buffer (CLIENT LIST rbp) starts over; RESET restores 5000.",
                 "REPLYBUFFER RESIZING <0|1>",
@@ -237,6 +244,44 @@ final class DebugCommand {
                 "    0 leaves expired keys in place until they are accessed, 1 removes them in the background again.",
                 "SLEEP <seconds>",
                 "    Hold every client for <seconds> (decimals allowed), then reply OK.");
+    }
+
+    // ---- POPULATE ----
+
+    private static final byte[] POPULATE_PREFIX = "key".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] POPULATE_VALUE = "value:".getBytes(StandardCharsets.US_ASCII);
+    /** A generous estimate of what a small string entry costs beyond its key and value bytes. */
+    private static final long POPULATE_ENTRY_BYTES = 128;
+
+    /**
+     * POPULATE count [prefix] [size]: string keys "prefix:N" holding "value:N" (cut or padded with
+     * zero bytes to size when size is given) for N below count; existing keys keep their values.
+     * As in Redis these are not counted as changes nor propagated. Where Redis would abort when
+     * memory runs out, a count that cannot fit in the heap is refused before anything is added.
+     */
+    private static void populate(Call c) {
+        long count = c.positiveLongArg(2);
+        byte[] prefix = c.argc() > 3 ? c.arg(3) : POPULATE_PREFIX;
+        long size = c.argc() > 4 ? c.positiveLongArg(4) : 0;
+        long perKey = POPULATE_ENTRY_BYTES + prefix.length + 21 + Math.max(size, POPULATE_VALUE.length + 20);
+        long room = Server.HEAP_DATA_LIMIT - c.server().usedMemory();
+        if (count > 0 && (size > Integer.MAX_VALUE - 16 || count > room / perKey)) {
+            throw c.error("ERR OOM in dictTryExpand");
+        }
+        Db db = c.db();
+        for (long j = 0; j < count; j++) {
+            byte[] number = Numbers.toBytes(j);
+            byte[] key = new byte[prefix.length + 1 + number.length];
+            System.arraycopy(prefix, 0, key, 0, prefix.length);
+            key[prefix.length] = ':';
+            System.arraycopy(number, 0, key, prefix.length + 1, number.length);
+            byte[] text = new byte[POPULATE_VALUE.length + number.length];
+            System.arraycopy(POPULATE_VALUE, 0, text, 0, POPULATE_VALUE.length);
+            System.arraycopy(number, 0, text, POPULATE_VALUE.length, number.length);
+            byte[] value = size == 0 ? text : Arrays.copyOf(text, (int) size);
+            db.populate(key, StringValues.of(value));
+        }
+        c.reply().ok();
     }
 
     // ---- REPLYBUFFER ----

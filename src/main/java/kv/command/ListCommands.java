@@ -146,7 +146,7 @@ final class ListCommands {
             throw c.error(Errors.wrongArity(c.spec().fullName()));
         }
         if (c.argc() == 3) {
-            long count = positive(c, 2);
+            long count = c.positiveLongArg(2);
             ListValue list = readForWrite(c, key);
             if (list == null) {
                 c.reply().nullArray();
@@ -165,15 +165,6 @@ final class ListCommands {
         }
         list.popTo(head, c.reply());
         settle(db, key, list, ListEncoding.shrinking(list, fill(c)));
-    }
-
-    /** A non-negative integer argument, else Redis' "must be positive" errors. */
-    private static long positive(Call c, int i) {
-        long v = c.longArg(i, Errors.NOT_POSITIVE);
-        if (v < 0) {
-            throw c.error(Errors.NOT_POSITIVE);
-        }
-        return v;
     }
 
     /** Pops up to {@code count} elements of an existing list and replies them as an array. */

@@ -291,7 +291,7 @@ public final class Blocking implements KeyspaceListener {
             return;
         }
         switch (event) {
-            case MODIFIED, RENAMED_TO, MOVED_TO -> markReady(db.index(), key);
+            case MODIFIED, POPULATED, RENAMED_TO, MOVED_TO -> markReady(db.index(), key);
             case DELETED, EXPIRED, EVICTED, RENAMED_FROM, MOVED_FROM -> {
                 if (noKeyWaiters > 0) {
                     markReady(db.index(), key);

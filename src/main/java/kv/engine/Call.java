@@ -131,6 +131,15 @@ public final class Call {
         return Numbers.parseLong(a);
     }
 
+    /** Argument {@code i} as an integer of at least 0, else Redis' "must be positive" error. */
+    public long positiveLongArg(int i) {
+        long v = longArg(i, Errors.NOT_POSITIVE);
+        if (v < 0) {
+            throw new CommandError(Errors.NOT_POSITIVE);
+        }
+        return v;
+    }
+
     /** Argument {@code i} as an int within [min, max], else {@code error}. */
     public int intArg(int i, long min, long max, String error) {
         long v = longArg(i, error);

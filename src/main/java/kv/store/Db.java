@@ -324,10 +324,7 @@ public final class Db {
         int slot = liveSlot(key, hash);
         AccessClock access = keyspace.access();
         if (slot < 0) {
-            slot = main.insert(key, hash, value, access.initial(now()));
-            keyspace.inUse(index);
-            entryBytes += main.entryBytesAt(slot);
-            keyspace.keyAdded(this, key);
+            slot = insertNew(key, hash, value);
         } else {
             beforeChange(key);
             long before = main.entryBytesAt(slot);
@@ -350,6 +347,29 @@ public final class Db {
         }
         trackFieldTtls(key, value);
         changed(key, KeyEvent.MODIFIED);
+    }
+
+    /**
+     * Adds {@code key} with {@code value} unless a live key has that name (DEBUG POPULATE); true if
+     * it was added.
+     */
+    public boolean populate(byte[] key, Object value) {
+        int hash = KeyHash.hash(key);
+        if (liveSlot(key, hash) >= 0) {
+            return false;
+        }
+        insertNew(key, hash, value);
+        changed(key, KeyEvent.POPULATED);
+        return true;
+    }
+
+    /** Inserts an absent key; the caller reports the change. Returns its slot. */
+    private int insertNew(byte[] key, int hash, Object value) {
+        int slot = main.insert(key, hash, value, keyspace.access().initial(now()));
+        keyspace.inUse(index);
+        entryBytes += main.entryBytesAt(slot);
+        keyspace.keyAdded(this, key);
+        return slot;
     }
 
     /**

@@ -4,6 +4,11 @@ package kv.store;
 public enum KeyEvent {
     /** Created, overwritten, changed in place, or its TTL set or removed. */
     MODIFIED(true),
+    /**
+     * Created by DEBUG POPULATE: WATCH, tracking and blocked clients hear of it, but Redis neither
+     * counts it as a change nor notifies it (beyond "new").
+     */
+    POPULATED(false),
     /** Removed by a command. */
     DELETED(true),
     /**

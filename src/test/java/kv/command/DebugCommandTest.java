@@ -43,6 +43,18 @@ class DebugCommandTest {
     }
 
     @Test
+    void populateBeyondTheHeapIsRefusedBeforeAddingAnything() throws Exception {
+        // Redis would abort on allocation failure; KV refuses up front and keeps serving
+        try (RespTestClient c = client(13)) {
+            assertEquals("-ERR OOM in dictTryExpand\r\n", c.call("DEBUG", "POPULATE", "100000000000000"));
+            assertEquals("-ERR OOM in dictTryExpand\r\n", c.call("DEBUG", "POPULATE", "1", "k", "4294967296"));
+            assertEquals(":0\r\n", c.call("DBSIZE"));
+            assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "1000", "k", "100"));
+            assertEquals(":1000\r\n", c.call("DBSIZE"));
+        }
+    }
+
+    @Test
     void objectReportsRefcountEncodingLengthAndAccessClock() throws Exception {
         try (RespTestClient c = client(12)) {
             c.call("SET", "s", "hello");
