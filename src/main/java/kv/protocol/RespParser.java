@@ -33,6 +33,8 @@ public final class RespParser {
     }
 
     private final Limits limits;
+    /** The first argument of a whole request, shared with earlier requests that sent the same name. */
+    private final RecentNames names = new RecentNames();
 
     private byte[] line = new byte[64];
     private int lineLength;
@@ -212,8 +214,13 @@ public final class RespParser {
             if (len > maxBulk || len > Integer.MAX_VALUE - 8 || total > maxTotal) {
                 return null;
             }
-            byte[] arg = new byte[(int) len];
-            in.getBytes(at, arg);
+            byte[] arg;
+            if (i == 0) {
+                arg = names.take(in, at, (int) len);
+            } else {
+                arg = new byte[(int) len];
+                in.getBytes(at, arg);
+            }
             args[i] = arg;
             at += (int) len + 2;
         }
@@ -227,6 +234,24 @@ public final class RespParser {
      * sign, no leading zero, at most 18 digits).
      */
     private long digitsBeforeCrlf(ByteBuf in, int at, int end) {
+        if (end - at >= 4) {
+            // one or two digits (most headers) from a single read of four bytes
+            int w = in.getInt(at);
+            int d0 = (w >>> 24) - '0';
+            int b1 = (w >>> 16) & 0xff;
+            int b2 = (w >>> 8) & 0xff;
+            if (d0 >= 0 && d0 <= 9) {
+                if (b1 == '\r' && b2 == '\n') {
+                    afterNumber = at + 3;
+                    return d0;
+                }
+                int d1 = b1 - '0';
+                if (d0 != 0 && d1 >= 0 && d1 <= 9 && b2 == '\r' && (w & 0xff) == '\n') {
+                    afterNumber = at + 4;
+                    return d0 * 10 + d1;
+                }
+            }
+        }
         long n = 0;
         int i = at;
         int limit = Math.min(end, at + 18);

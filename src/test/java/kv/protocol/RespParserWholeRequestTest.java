@@ -122,10 +122,31 @@ class RespParserWholeRequestTest {
     }
 
     @Test
+    void lengthsOfOneTwoAndThreeDigits() {
+        List<String> expected = new ArrayList<>();
+        StringBuilder stream = new StringBuilder();
+        for (int n = 0; n <= 120; n++) {
+            expected.add("ECHO " + "x".repeat(n));
+            stream.append(command("ECHO", "x".repeat(n)));
+        }
+        String[] many = new String[12];
+        java.util.Arrays.fill(many, "a");
+        expected.add(String.join(" ", many));
+        stream.append(command(many));
+        same(expected, stream.toString(), OPEN);
+    }
+
+    @Test
     void malformedLengths() {
         same(List.of("error: ERR Protocol error: invalid bulk length"), "*1\r\n$03\r\nGET\r\n", OPEN);
         same(List.of("error: ERR Protocol error: invalid bulk length"), "*1\r\n$-3\r\nGET\r\n", OPEN);
         same(List.of("error: ERR Protocol error: invalid multibulk length"), "*1x\r\n$3\r\nGET\r\n", OPEN);
         same(List.of("error: ERR Protocol error: expected '$', got 'G'"), "*1\r\nGET\r\n", OPEN);
+        // one and two digits are read apart from longer numbers: the same rules hold there
+        same(List.of("error: ERR Protocol error: invalid bulk length"), "*1\r\n$00\r\n\r\n", OPEN);
+        same(List.of("error: ERR Protocol error: invalid bulk length"), "*1\r\n$05\r\nhello\r\n", OPEN);
+        same(List.of("error: ERR Protocol error: invalid multibulk length"), "*01\r\n$4\r\nPING\r\n", OPEN);
+        same(List.of("error: ERR Protocol error: invalid bulk length"), "*1\r\n$4\rx\r\nPING\r\n", OPEN);
+        same(List.of("error: ERR Protocol error: invalid bulk length"), "*1\r\n$1x\r\nPING\r\n", OPEN);
     }
 }
