@@ -331,5 +331,11 @@ if [ "$aot" != "none" ] && [ -f "$aot" ]; then
     opts="$opts -XX:AOTCache=$aot"
 fi
 
+# malloc'd memory of the JVM (GC structures, JIT arenas) in transparent huge pages: a quarter fewer
+# page faults before the first PONG on JDK 25 (bin/kv-server explains it); an explicit setting stays.
+case ":${GLIBC_TUNABLES:-}:" in
+    *:glibc.malloc.hugetlb=*) ;;
+    *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;;
+esac
 # shellcheck disable=SC2086  # option lists are split on whitespace on purpose
 exec "$java" $opts ${JAVA_OPTS_APPEND:-} -jar "$jar" "$@"

@@ -302,4 +302,14 @@ class EntrypointTest {
         assertEquals(List.of("native", "-XX:MaximumHeapSizePercent=50", "-XX:MaxDirectMemorySize=" + LIMIT / 10,
                 "--port", "7000"), r.argv());
     }
+
+    /** The JVM's malloc gets transparent huge pages, unless GLIBC_TUNABLES already decides it. */
+    @Test
+    void mallocGetsHugePagesUnlessTheTunablesSayOtherwise() throws Exception {
+        Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"${GLIBC_TUNABLES-unset}\"\n");
+        assertEquals(List.of("glibc.malloc.hugetlb=1"), run(Map.of("GLIBC_TUNABLES", "")).argv());
+        assertEquals(List.of("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1"),
+                run(Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")).argv());
+        assertEquals(List.of("glibc.malloc.hugetlb=0"), run(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0")).argv());
+    }
 }

@@ -217,4 +217,18 @@ class KvServerScriptTest {
         Files.delete(jdk.resolve("release"));
         assertEquals(List.of(), archiveOptions(jvmOptions(Map.of())));
     }
+
+    /** glibc's malloc is asked for transparent huge pages, unless GLIBC_TUNABLES already decides it. */
+    @Test
+    void mallocGetsHugePagesUnlessTheTunablesSayOtherwise() throws Exception {
+        jdkVersion("25.0.3");
+        Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nprintf 'GLIBC_TUNABLES=%s\\n' \"${GLIBC_TUNABLES-unset}\"\n"
+                + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        String onlyJava = jdk.resolve("bin").toString();
+        assertEquals("glibc.malloc.hugetlb=1", valueOf(jvmOptions(Map.of("PATH", onlyJava, "GLIBC_TUNABLES", "")), "GLIBC_TUNABLES="));
+        assertEquals("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1",
+                valueOf(jvmOptions(Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")), "GLIBC_TUNABLES="));
+        assertEquals("glibc.malloc.hugetlb=0",
+                valueOf(jvmOptions(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0")), "GLIBC_TUNABLES="));
+    }
 }
