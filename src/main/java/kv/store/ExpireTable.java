@@ -69,9 +69,7 @@ final class ExpireTable extends SlabKeyTable {
 
     /** The slot here of the key in slot {@code mainSlot} of {@code main}, or -1. */
     int findKeyOf(SlabKeyTable main, int mainSlot) {
-        long r = main.refAt(mainSlot);
-        KeySlab s = main.slab();
-        return find(s.pageOf(r), KeySlab.keyOffset(r), s.keyLength(r), main.hashAt(mainSlot));
+        return findKeyOf(main.slab(), main.refAt(mainSlot), main.hashAt(mainSlot));
     }
 
     /** The expiry of the key in slot {@code mainSlot} of {@code main}, or -1. */
@@ -106,6 +104,12 @@ final class ExpireTable extends SlabKeyTable {
             slot = insertAbsent(s.pageOf(r), KeySlab.keyOffset(r), s.keyLength(r), main.hashAt(mainSlot), null);
         }
         beforeWrite(refs, slot);
+        whens[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = when;
+    }
+
+    /** Sets the expiry of the key of record {@code ref} of {@code s} (hash {@code h}), known to have none here. */
+    void insertKeyOf(KeySlab s, long ref, int h, long when) {
+        int slot = insertAbsent(s.pageOf(ref), KeySlab.keyOffset(ref), s.keyLength(ref), h, null);
         whens[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = when;
     }
 

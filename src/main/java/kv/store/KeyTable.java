@@ -171,6 +171,25 @@ final class KeyTable extends SlabKeyTable {
         return slot;
     }
 
+    /** Writes the record of {@code key} (with {@code value} if it fits) into the slab, not into the table yet. */
+    long addRecord(byte[] key, Object value) {
+        return slab.add(key, 0, key.length, KeySlab.fits(value) ? (byte[]) value : null);
+    }
+
+    /**
+     * Inserts the key of {@link #addRecord record} {@code ref}, known to be absent, with the value
+     * object the record does not hold ({@code side}; null when it holds the value). Returns the slot.
+     */
+    int insertRecord(long ref, int hash, Object side, int clock) {
+        int slot = insertRecord(ref, hash);
+        if (side != null) {
+            // a vacant slot's side value is already null (cleared when it was vacated)
+            values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = side;
+        }
+        setAccessAt(slot, clock);
+        return slot;
+    }
+
     /** Estimated bytes of the entry in {@code slot}: its record, and its value object if it has one. */
     long entryBytesAt(int slot) {
         long r = refAt(slot);

@@ -163,6 +163,23 @@ abstract class SlabKeyTable extends HashSlots {
         return i;
     }
 
+    /**
+     * Inserts a key known to be absent whose record {@code ref} (untagged) is already in this
+     * table's slab (a load writes the records first, then fills the table); returns its slot.
+     */
+    protected final int insertRecord(long ref, int h) {
+        int i = claimSlot(h);
+        beforeWrite(refs, i);
+        refs[i >>> CHUNK_SHIFT][i & CHUNK_MASK] = ref | tag(h);
+        occupy(i, h);
+        return i;
+    }
+
+    /** The slot holding the key of record {@code ref} of {@code s} (whose hash is {@code h}), or -1. */
+    final int findKeyOf(KeySlab s, long ref, int h) {
+        return find(s.pageOf(ref), KeySlab.keyOffset(ref), s.keyLength(ref), h);
+    }
+
     /** The record reference of {@code slot} (0 if empty). */
     final long refAt(int slot) {
         return refs[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];

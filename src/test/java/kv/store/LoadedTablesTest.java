@@ -42,6 +42,32 @@ class LoadedTablesTest {
         }
     }
 
+    /** Short strings share the key's record; long ones and integers stay objects; idle times restore the access field. */
+    @Test
+    void valuesInAndOutOfTheRecordAndAccessFieldsArriveAsStaged() {
+        AccessClock clock = new AccessClock();
+        LoadedTables load = new LoadedTables(clock, 0);
+        byte[] longString = new byte[StringValues.EMBSTR_LIMIT + 1];
+        for (int i = 0; i < KEYS; i++) {
+            byte[] v = i % 3 == 0 ? key(i) : i % 3 == 1 ? longString : Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+            load.add(0, key(i), StringValues.of(v), -1, i % 5 == 0 ? i % 1000 : -1, -1, i);
+        }
+        assertNull(load.build());
+        Keyspace ks = new Keyspace(16);
+        load.installInto(ks);
+        Db d = ks.db(0);
+        for (int i = 0; i < KEYS; i++) {
+            int field = i % 5 == 0 ? clock.restored(i % 1000, -1, 0) : clock.initial(0);
+            assertEquals(field, d.accessField(key(i)), "key " + i);
+            Object v = d.read(key(i));
+            switch (i % 3) {
+                case 0 -> assertArrayEquals(key(i), (byte[]) v, "key " + i);
+                case 1 -> assertArrayEquals(longString, (byte[]) v, "key " + i);
+                default -> assertEquals((long) i, StringValues.longValue(v), "key " + i);
+            }
+        }
+    }
+
     @Test
     void theSecondCopyOfAKeyIsTheDuplicateWhateverBlockItIsIn() {
         LoadedTables load = staged(KEYS);
