@@ -109,6 +109,25 @@ class KvServerScriptTest {
     }
 
     @Test
+    void theCollectorFollowsTheJdkUnlessJavaOptsNameOne() throws Exception {
+        jdkVersion("25.0.3");
+        List<String> jdk25 = jvmOptions(Map.of());
+        assertTrue(jdk25.containsAll(List.of("-XX:+UseShenandoahGC", "-XX:ShenandoahGCMode=generational",
+                "-XX:+UseCompactObjectHeaders", "-XX:+UnlockExperimentalVMOptions", "-XX:ShenandoahUncommitDelay=1000")),
+                jdk25.toString());
+        // the user's own setting comes later on the command line, so it wins
+        List<String> mine = jvmOptions(Map.of("JAVA_OPTS", "-XX:ShenandoahUncommitDelay=60000"));
+        int ours = mine.indexOf("-XX:ShenandoahUncommitDelay=1000");
+        assertTrue(ours >= 0 && mine.indexOf("-XX:ShenandoahUncommitDelay=60000") > ours, mine.toString());
+        List<String> z = jvmOptions(Map.of("JAVA_OPTS", "-XX:+UseZGC"));
+        assertFalse(z.stream().anyMatch(o -> o.contains("Shenandoah") || o.contains("Unlock")), z.toString());
+        jdkVersion("17.0.15");
+        List<String> jdk17 = jvmOptions(Map.of());
+        assertTrue(jdk17.containsAll(List.of("-XX:+UseG1GC", "-XX:MaxHeapFreeRatio=30")), jdk17.toString());
+        assertFalse(jdk17.stream().anyMatch(o -> o.contains("Shenandoah") || o.contains("CompactObjectHeaders")), jdk17.toString());
+    }
+
+    @Test
     void jdk17MakesTheArchiveOnceThenMapsIt() throws Exception {
         jdkVersion("17.0.15");
         String archive = valueOf(jvmOptions(Map.of()), "-XX:ArchiveClassesAtExit=");
