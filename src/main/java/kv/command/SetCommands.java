@@ -34,10 +34,21 @@ final class SetCommands {
         SetRandom.register(t);
     }
 
-    /** The live conversion thresholds (CONFIG SET changes them). */
+    /** The thresholds last handed out, reused while the configuration says the same (as ZsetArgs.limits). */
+    private static SetValue.Limits lastLimits = new SetValue.Limits(-1, -1, -1);
+
+    /** The live conversion thresholds (CONFIG SET changes them); no allocation per call while they stand. */
     static SetValue.Limits limits(Call c) {
         var config = c.server().config();
-        return new SetValue.Limits(config.setMaxIntsetEntries(), config.setMaxListpackEntries(), config.setMaxListpackValue());
+        long intset = config.setMaxIntsetEntries();
+        long entries = config.setMaxListpackEntries();
+        long value = config.setMaxListpackValue();
+        SetValue.Limits l = lastLimits;
+        if (l.maxIntsetEntries() != intset || l.maxListpackEntries() != entries || l.maxListpackValue() != value) {
+            l = new SetValue.Limits(intset, entries, value);
+            lastLimits = l;
+        }
+        return l;
     }
 
     static SetValue readSet(Call c, byte[] key) {

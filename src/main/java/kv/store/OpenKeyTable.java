@@ -111,16 +111,18 @@ abstract class OpenKeyTable extends HashSlots {
     }
 
     /**
-     * Walks the probe run by the hash array alone: an empty slot has hash {@link #EMPTY} (a key's
-     * hash never is, nor {@link #MOVED}), so the key array and the key bytes are only read where the
-     * hash matches, one cache miss less per step than testing the key slot for emptiness.
+     * Walks the probe run by the hash array: an empty slot has hash {@link #EMPTY} (a key's hash
+     * never is, nor {@link #MOVED}), so the key bytes are only read where the hash matches. The
+     * key reference of a slot is loaded before its hash is tested, not only on a match: the two
+     * arrays' cache misses (the first slot of a probe is a random one of a big table) then overlap
+     * instead of following each other; the next slots of the run are in the same cache lines.
      */
     private static int probe(byte[][][] ks, int[][] hs, int m, byte[] key, int h, boolean fieldEntries) {
         int i = h & m;
         while (true) {
+            byte[] k = ks[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             int hi = hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             if (hi == h) {
-                byte[] k = ks[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
                 if (fieldEntries ? FieldEntry.fieldEquals(k, key) : Arrays.equals(k, key)) {
                     return i;
                 }
