@@ -5,6 +5,7 @@
 #            writes it with aof-use-rdb-preamble no), from each server's "DB loaded from append only
 #            file" log line
 #   rdbload  the same for the dump.rdb redis-server SAVEs of the same data ("DB loaded from disk")
+#   save     seconds a SAVE of the data takes on each server (strings over 20 bytes are LZF-compressed)
 #   rss      memory during BGSAVE and BGREWRITEAOF while redis-benchmark overwrites the keys
 #            (SET -r KEYS -c 50 -P 16): before the dump, the peak while it runs, and the peak's growth.
 #            Memory = the sum of Pss (/proc/PID/smaps_rollup) over the server and its children, so
@@ -14,7 +15,7 @@
 # test overwrites them) with VALUE-byte values, fed through redis-cli --pipe. Rounds alternate which
 # server goes first; the report gives each round and the medians.
 #
-#   bench/persistence.sh [--keys N] [--value BYTES] [--rounds N] [--only aofload,rdbload,rss]
+#   bench/persistence.sh [--keys N] [--value BYTES] [--rounds N] [--only aofload,rdbload,save,rss]
 # Needs a built jar (./mvnw -B -q package -DskipTests; KV starts through bin/kv-server, JAVA_OPTS
 # passed on), redis-server, redis-cli, redis-benchmark, python3.
 set -euo pipefail
@@ -25,7 +26,7 @@ jar="$root/target/quarkus-app/quarkus-run.jar"
 keys=1000000
 value=16
 rounds=3
-only="aofload,rdbload,rss"
+only="aofload,rdbload,save,rss"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --keys) keys="$2"; shift 2 ;;
@@ -118,12 +119,28 @@ load() {
     rm -rf "$dir" "$dir.log"
 }
 
-load_rounds() {
-    local kind="$1" kv=() rs=()
-    echo "## $kind load, $keys keys (seconds, from each server's log)"
+# save_time NAME ROUND → seconds a SAVE of the data set takes (redis-cli's round trip)
+save_time() {
+    local name="$1" dir="$work/$1-save-$2" t0 t1
+    rm -rf "$dir"; mkdir -p "$dir"
+    start "$name" "$dir" --appendonly no
+    redis-cli -p "$port" --pipe < "$work/data.resp" > /dev/null
+    t0=$(date +%s.%N)
+    redis-cli -p "$port" save > /dev/null
+    t1=$(date +%s.%N)
+    stop "$port"
+    rm -rf "$dir" "$dir.log"
+    awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f\n", t1 - t0 }'
+}
+
+# timed_rounds TITLE COMMAND [ARG] → runs COMMAND [ARG] NAME ROUND (seconds) for both servers,
+# alternating which goes first, and prints each round and the medians
+timed_rounds() {
+    local title="$1" kv=() rs=(); shift
+    echo "## $title"
     for r in $(seq 1 "$rounds"); do
-        if (( r % 2 )); then kv+=("$(load "$kind" kv "$r")"); rs+=("$(load "$kind" redis "$r")")
-        else rs+=("$(load "$kind" redis "$r")"); kv+=("$(load "$kind" kv "$r")"); fi
+        if (( r % 2 )); then kv+=("$("$@" kv "$r")"); rs+=("$("$@" redis "$r")")
+        else rs+=("$("$@" redis "$r")"); kv+=("$("$@" kv "$r")"); fi
         echo "round $r: kv ${kv[-1]} s, redis ${rs[-1]} s"
     done
     local k r2; k=$(median_of "${kv[@]}"); r2=$(median_of "${rs[@]}")
@@ -131,8 +148,9 @@ load_rounds() {
     echo
 }
 
-section aofload && load_rounds aof
-section rdbload && load_rounds rdb
+section aofload && timed_rounds "aof load, $keys keys (seconds, from each server's log)" load aof
+section rdbload && timed_rounds "rdb load, $keys keys (seconds, from each server's log)" load rdb
+section save && timed_rounds "SAVE of $keys keys (seconds, the command's round trip)" save_time
 
 # kib PID → Pss in KiB of PID and its children (redis-server's fork)
 kib() {
