@@ -32,6 +32,7 @@ import kv.store.Keyspace;
 import kv.store.RdbLength;
 import kv.store.StringValues;
 import kv.store.Values;
+import kv.util.Bytes;
 import kv.util.ClientText;
 import kv.util.Numbers;
 
@@ -250,6 +251,7 @@ final class DebugCommand {
 
     private static final byte[] POPULATE_PREFIX = "key".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] POPULATE_VALUE = "value:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COLON = {':'};
     /** A generous estimate of what a small string entry costs beyond its key and value bytes. */
     private static final long POPULATE_ENTRY_BYTES = 128;
 
@@ -269,17 +271,12 @@ final class DebugCommand {
             throw c.error("ERR OOM in dictTryExpand");
         }
         Db db = c.db();
+        byte[] keyHead = Bytes.concat(prefix, COLON);
         for (long j = 0; j < count; j++) {
             byte[] number = Numbers.toBytes(j);
-            byte[] key = new byte[prefix.length + 1 + number.length];
-            System.arraycopy(prefix, 0, key, 0, prefix.length);
-            key[prefix.length] = ':';
-            System.arraycopy(number, 0, key, prefix.length + 1, number.length);
-            byte[] text = new byte[POPULATE_VALUE.length + number.length];
-            System.arraycopy(POPULATE_VALUE, 0, text, 0, POPULATE_VALUE.length);
-            System.arraycopy(number, 0, text, POPULATE_VALUE.length, number.length);
+            byte[] text = Bytes.concat(POPULATE_VALUE, number);
             byte[] value = size == 0 ? text : Arrays.copyOf(text, (int) size);
-            db.populate(key, StringValues.of(value));
+            db.populate(Bytes.concat(keyHead, number), StringValues.of(value));
         }
         c.reply().ok();
     }

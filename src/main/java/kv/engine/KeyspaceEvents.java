@@ -7,6 +7,7 @@ import kv.config.ServerConfig;
 import kv.store.Db;
 import kv.store.KeyEvent;
 import kv.store.KeyspaceListener;
+import kv.util.Bytes;
 
 /**
  * Redis' keyspace notifications (notify-keyspace-events) as a listener of the mutation funnel: the
@@ -226,10 +227,10 @@ public final class KeyspaceEvents implements KeyspaceListener {
             return;
         }
         if ((flags & ServerConfig.NOTIFY_KEYSPACE) != 0) {
-            pubSub.publish(concat(prefix(keyspacePrefixes, "__keyspace@", db), key), notice.name(), false);
+            pubSub.publish(Bytes.concat(prefix(keyspacePrefixes, "__keyspace@", db), key), notice.name(), false);
         }
         if ((flags & ServerConfig.NOTIFY_KEYEVENT) != 0) {
-            pubSub.publish(concat(prefix(keyeventPrefixes, "__keyevent@", db), notice.name()), key, false);
+            pubSub.publish(Bytes.concat(prefix(keyeventPrefixes, "__keyevent@", db), notice.name()), key, false);
         }
     }
 
@@ -241,12 +242,5 @@ public final class KeyspaceEvents implements KeyspaceListener {
             cache[db] = p;
         }
         return p;
-    }
-
-    private static byte[] concat(byte[] p, byte[] tail) {
-        byte[] out = new byte[p.length + tail.length];
-        System.arraycopy(p, 0, out, 0, p.length);
-        System.arraycopy(tail, 0, out, p.length, tail.length);
-        return out;
     }
 }

@@ -17,6 +17,7 @@ import kv.engine.Server;
 import kv.protocol.ProtocolException;
 import kv.protocol.RespEncoder;
 import kv.rdb.LoadedDataset;
+import kv.util.Bytes;
 
 /**
  * One connection to the master, from the connect to its close: Redis' handshake (PING, AUTH,
@@ -138,10 +139,7 @@ final class MasterLink implements RdbTransfer.Owner {
                 applier.feed(bytes, 0, bytes.length);
                 return;
             }
-            byte[] joined = new byte[inbox.length + bytes.length];
-            System.arraycopy(inbox, 0, joined, 0, inbox.length);
-            System.arraycopy(bytes, 0, joined, inbox.length, bytes.length);
-            inbox = joined;
+            inbox = Bytes.concat(inbox, bytes);
             process();
         } catch (ProtocolException e) {
             fail("Protocol error in the master's stream: " + e.getMessage());
