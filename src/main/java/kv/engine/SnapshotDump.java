@@ -67,7 +67,14 @@ public final class SnapshotDump {
         this.snap = snap;
         this.completion = completion;
         this.total = snap.keyCount();
-        this.file = new WriterThread(temp, kind);
+        WriterThread w;
+        try {
+            w = new WriterThread(temp, kind);
+        } catch (IOException | RuntimeException e) {
+            snap.close(); // an open snapshot would copy every later write for a dump that never runs
+            throw e;
+        }
+        this.file = w;
         Format f;
         try {
             f = factory.open(file);

@@ -172,6 +172,11 @@ public final class Snapshot implements KeyspaceListener {
         return true;
     }
 
+    /** Whether it stopped guarding the keyspace (done, aborted, or never started). */
+    public boolean closed() {
+        return closed;
+    }
+
     /** Stops guarding the keyspace and drops every reference. Idempotent. */
     public void close() {
         if (!closed) {
