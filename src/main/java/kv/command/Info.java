@@ -302,12 +302,12 @@ public final class Info {
         field(sb, "instantaneous_ops_per_sec", st.instantaneousOps());
         field(sb, "total_net_input_bytes", st.netInputBytes);
         field(sb, "total_net_output_bytes", st.netOutputBytes);
-        field(sb, "total_net_repl_input_bytes", 0);
-        field(sb, "total_net_repl_output_bytes", 0);
+        field(sb, "total_net_repl_input_bytes", st.replInputBytes);
+        field(sb, "total_net_repl_output_bytes", st.replOutputBytes);
         field(sb, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousInputKbps()));
         field(sb, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousOutputKbps()));
-        field(sb, "instantaneous_input_repl_kbps", "0.00");
-        field(sb, "instantaneous_output_repl_kbps", "0.00");
+        field(sb, "instantaneous_input_repl_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousReplInputKbps()));
+        field(sb, "instantaneous_output_repl_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousReplOutputKbps()));
         field(sb, "rejected_connections", st.rejectedConnections);
         field(sb, "sync_full", st.syncFull);
         field(sb, "sync_partial_ok", st.syncPartialOk);

@@ -10,6 +10,9 @@ public final class ServerStats {
     public long commandsProcessed;
     public long netInputBytes;
     public long netOutputBytes;
+    /** Bytes read from this replica's master and written to this master's replicas (sync and stream). */
+    public long replInputBytes;
+    public long replOutputBytes;
     public long errorReplies;
     /** Clients closed by maxmemory-clients (Redis' stat_evictedclients). */
     public long evictedClients;
@@ -26,8 +29,9 @@ public final class ServerStats {
 
     // instantaneous_* metrics: Redis samples every 100 ms and averages the last 16 samples
     private static final int SAMPLES = 16;
-    private final long[][] samples = new long[3][SAMPLES];
-    private final long[] lastValue = new long[3];
+    private static final int METRICS = 5;
+    private final long[][] samples = new long[METRICS][SAMPLES];
+    private final long[] lastValue = new long[METRICS];
     private long lastSampleMs;
     private int sampleIndex;
     private final Map<String, Long> errorsByCode = new TreeMap<>();
@@ -45,19 +49,17 @@ public final class ServerStats {
 
     /** Called from the cron; takes a sample when at least 100 ms have passed since the last one. */
     public void sample(long nowMs) {
+        long[] now = {commandsProcessed, netInputBytes, netOutputBytes, replInputBytes, replOutputBytes};
         if (lastSampleMs == 0) {
             lastSampleMs = nowMs;
-            lastValue[0] = commandsProcessed;
-            lastValue[1] = netInputBytes;
-            lastValue[2] = netOutputBytes;
+            System.arraycopy(now, 0, lastValue, 0, METRICS);
             return;
         }
         long elapsed = nowMs - lastSampleMs;
         if (elapsed < 100) {
             return;
         }
-        long[] now = {commandsProcessed, netInputBytes, netOutputBytes};
-        for (int m = 0; m < 3; m++) {
+        for (int m = 0; m < METRICS; m++) {
             // per second (ops) or per second in bytes (kbps converts later)
             samples[m][sampleIndex] = Math.max(0, now[m] - lastValue[m]) * 1000 / elapsed;
             lastValue[m] = now[m];
@@ -86,6 +88,14 @@ public final class ServerStats {
         return average(2) / 1024.0;
     }
 
+    public double instantaneousReplInputKbps() {
+        return average(3) / 1024.0;
+    }
+
+    public double instantaneousReplOutputKbps() {
+        return average(4) / 1024.0;
+    }
+
     public Map<String, Long> errorsByCode() {
         return errorsByCode;
     }
@@ -96,6 +106,8 @@ public final class ServerStats {
         commandsProcessed = 0;
         netInputBytes = 0;
         netOutputBytes = 0;
+        replInputBytes = 0;
+        replOutputBytes = 0;
         errorReplies = 0;
         evictedClients = 0;
         readsProcessed = 0;

@@ -134,6 +134,7 @@ final class MasterLink implements RdbTransfer.Owner {
         }
         lastIoMs = System.currentTimeMillis();
         byte[] bytes = data.getBytes();
+        server.stats().replInputBytes += bytes.length;
         try {
             if (phase == Phase.STREAM) {
                 applier.feed(bytes, 0, bytes.length);

@@ -247,7 +247,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
         ByteBuf out = writer.take();
         if (out != null) {
             wroteSinceIdleCheck = true;
-            server.stats().netOutputBytes += out.readableBytes();
+            countOutput(out.readableBytes());
             server.stats().writesProcessed++;
             // no completion handler: the void promise saves a future per write
             socket.writeMessage(out, null);
@@ -482,7 +482,17 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
             return;
         }
         writeOut(); // whatever was replied before comes first
+        server.stats().replOutputBytes += bytes.readableBytes();
         socket.writeMessage(bytes, null);
+    }
+
+    /** As Redis counts it: what a replica is sent is replication output, not client output. */
+    private void countOutput(long bytes) {
+        if (client != null && client.replica()) {
+            server.stats().replOutputBytes += bytes;
+        } else {
+            server.stats().netOutputBytes += bytes;
+        }
     }
 
     @Override
@@ -492,6 +502,7 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
             return;
         }
         writeOut();
+        server.stats().replOutputBytes += length;
         socket.writeMessage(new io.netty.channel.DefaultFileRegion(file.toFile(), 0, length))
                 .onComplete(ar -> done.accept(ar.succeeded()));
     }

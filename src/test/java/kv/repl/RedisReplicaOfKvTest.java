@@ -1,5 +1,6 @@
 package kv.repl;
 
+import static kv.repl.ReplicaOfRedisTest.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,9 +76,17 @@ class RedisReplicaOfKvTest {
     private void fullSyncThenStream() throws Exception {
         populateEveryType(kv);
         long fullBefore = stat(kv.call("INFO", "stats"), "sync_full");
+        long sentBefore = stat(kv.call("INFO", "stats"), "total_net_repl_output_bytes");
         try (ReferenceRedis replica = startReplica();
                 RespTestClient r = new RespTestClient(replica.port())) {
             awaitInSync(r);
+            // what KV sent its replica is what redis read from its master, plus the lines redis
+            // reads before the payload (+FULLRESYNC, the bulk header) and does not count
+            awaitTrue(() -> {
+                long sent = stat(kv.call("INFO", "stats"), "total_net_repl_output_bytes") - sentBefore;
+                long read = stat(r.call("INFO", "stats"), "total_net_repl_input_bytes");
+                return read > 1000 && sent >= read && sent - read <= 200;
+            });
             assertEquals(fullBefore + 1, stat(kv.call("INFO", "stats"), "sync_full"));
             assertEquals(kv.call("FUNCTION", "LIST", "WITHCODE"), r.call("FUNCTION", "LIST", "WITHCODE"));
             String info = kv.call("INFO", "replication");

@@ -48,6 +48,7 @@ class ReplicaOfRedisTest {
         try (ReferenceRedis redis = ReferenceRedis.startOrSkip("--repl-diskless-sync-delay", "0"); Jedis master = new Jedis("127.0.0.1", redis.port());
                 RespTestClient replica = new RespTestClient(kv.port())) {
             populateEveryType(master);
+            long readBefore = stat(replica.call("INFO", "stats"), "total_net_repl_input_bytes");
             assertEquals("+OK\r\n", replica.call("REPLICAOF", "127.0.0.1", Integer.toString(redis.port())));
             assertEquals("+OK Already connected to specified master\r\n",
                     replica.call("REPLICAOF", "127.0.0.1", Integer.toString(redis.port())));
@@ -59,6 +60,12 @@ class ReplicaOfRedisTest {
                     + redis.port() + "\r\nmaster_link_status:up\r\n"));
             mixedWrites(master, new Random(20), 10_000);
             awaitSameData(master, replica);
+            // KV counts every byte of the link; redis leaves out the handshake and the lines before the payload
+            awaitTrue(() -> {
+                long read = stat(replica.call("INFO", "stats"), "total_net_repl_input_bytes") - readBefore;
+                long sent = stat(master.info("stats"), "total_net_repl_output_bytes");
+                return sent > 100_000 && read >= sent && read - sent <= 300;
+            });
             assertTrue(replica.call("ROLE").startsWith("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:" + redis.port()
                     + "\r\n$9\r\nconnected\r\n:"));
         }
