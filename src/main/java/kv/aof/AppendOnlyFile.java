@@ -48,7 +48,7 @@ import kv.rdb.Snapshot;
  * copy, no syscall; with appendfsync always one positional write into the pre-sized window instead
  * (each fsync write-protects the mapped pages again, so a copy would take a write fault per turn).
  */
-public final class AppendOnlyFile implements Propagator {
+public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
     private static final Logger LOG = Logger.getLogger(AppendOnlyFile.class);
     private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
     private static final long POSTPONE_LIMIT_MS = 2000;
@@ -511,8 +511,14 @@ public final class AppendOnlyFile implements Propagator {
         return startRewrite() ? RewriteStart.STARTED : RewriteStart.FAILED;
     }
 
+    @Override
     public boolean rewriteInProgress() {
         return rewrite != null;
+    }
+
+    @Override
+    public boolean lastRewriteOk() {
+        return rewrites.lastOk();
     }
 
     public boolean rewriteScheduled() {

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import kv.config.ServerConfig;
+import kv.observe.AofState;
 import kv.observe.LatencyMonitor;
 import kv.observe.ReadinessState;
 import kv.observe.ServerStats;
@@ -401,12 +402,14 @@ public final class Server {
             rejected[i] = spec.rejectedCalls();
         }
         Map<String, Long> errors = stats.errorsByCode().isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(stats.errorsByCode()));
+        AofState aof = component(AofState.class);
         StatsSnapshot.Persistence persistence = new StatsSnapshot.Persistence(
                 "yes".equalsIgnoreCase(config.get("appendonly")), readiness.loading(), readiness.persistenceWritable(),
-                rdb.changesSinceLastSave(), rdb.lastSaveSeconds(), rdb.bgsaveInProgress(), false);
+                rdb.changesSinceLastSave(), rdb.lastSaveSeconds(), rdb.bgsaveInProgress(), rdb.lastBgsaveOk(),
+                aof != null && aof.rewriteInProgress(), aof == null || aof.lastRewriteOk());
         KeyspaceStats ks = keyspace.stats();
         return new StatsSnapshot(System.currentTimeMillis(), startMs, config.hz(),
-                clients.count(), blocking.blockedClients() + clients.postponedClients(), config.maxClients(), 0 /* no replication yet */,
+                clients.count(), blocking.blockedClients() + clients.postponedClients(), config.maxClients(),
                 usedMemory(), peakMemory, config.maxMemory(), config.maxMemoryPolicy(),
                 stats.connectionsReceived, stats.rejectedConnections, stats.commandsProcessed,
                 stats.netInputBytes, stats.netOutputBytes, stats.errorReplies,

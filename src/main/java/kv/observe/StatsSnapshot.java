@@ -15,7 +15,6 @@ public record StatsSnapshot(
         int connectedClients,
         int blockedClients,
         int maxClients,
-        int connectedSlaves,
         long usedMemory,
         long peakMemory,
         long maxMemory,
@@ -49,9 +48,8 @@ public record StatsSnapshot(
     }
 
     /**
-     * What INFO persistence reports, as far as KV knows it. There is no AOF or RDB writer yet, so
-     * no save or rewrite is ever in progress and none has failed; the last save time is the start
-     * time (Redis reports lastsave as its start-up time until it saves).
+     * The INFO persistence figures the metrics export. The last save time is the start time until
+     * a save succeeds, as Redis reports it.
      *
      * @param aofEnabled           the {@code appendonly} directive
      * @param loading              a data file is being loaded ({@link ReadinessState#loading()})
@@ -59,13 +57,16 @@ public record StatsSnapshot(
      * @param changesSinceLastSave keys changed since the last save or load
      * @param lastSaveUnixSeconds  the last successful save (start-up time until one happens)
      * @param rdbSaveInProgress    a BGSAVE is running
+     * @param lastBgsaveOk         the last BGSAVE succeeded, or none ran
      * @param aofRewriteInProgress a BGREWRITEAOF is running
+     * @param lastRewriteOk        the last AOF rewrite succeeded, or none ran
      */
     public record Persistence(boolean aofEnabled, boolean loading, boolean aofLastWriteOk, long changesSinceLastSave,
-            long lastSaveUnixSeconds, boolean rdbSaveInProgress, boolean aofRewriteInProgress) {
-        public static final Persistence NONE = new Persistence(false, false, true, 0, 0, false, false);
+            long lastSaveUnixSeconds, boolean rdbSaveInProgress, boolean lastBgsaveOk,
+            boolean aofRewriteInProgress, boolean lastRewriteOk) {
+        public static final Persistence NONE = new Persistence(false, false, true, 0, 0, false, true, false, true);
     }
 
-    public static final StatsSnapshot EMPTY = new StatsSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    public static final StatsSnapshot EMPTY = new StatsSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, new long[0], new long[0], CommandCounters.NONE, Map.of(), Persistence.NONE);
 }

@@ -133,10 +133,10 @@ public class RedisMetrics {
         gauge("redis_rdb_bgsave_in_progress", "1 while a BGSAVE runs", s -> flag(s.persistence().rdbSaveInProgress()));
         gauge("redis_rdb_last_save_timestamp_seconds", "Time of the last save, unix seconds (start time until one happens)",
                 s -> s.persistence().lastSaveUnixSeconds());
-        gauge("redis_rdb_last_bgsave_status", "1 if the last BGSAVE succeeded (or none ran)", s -> 1);
+        gauge("redis_rdb_last_bgsave_status", "1 if the last BGSAVE succeeded (or none ran)", s -> flag(s.persistence().lastBgsaveOk()));
         gauge("redis_aof_enabled", "The appendonly directive", s -> flag(s.persistence().aofEnabled()));
         gauge("redis_aof_rewrite_in_progress", "1 while a BGREWRITEAOF runs", s -> flag(s.persistence().aofRewriteInProgress()));
-        gauge("redis_aof_last_bgrewrite_status", "1 if the last BGREWRITEAOF succeeded (or none ran)", s -> 1);
+        gauge("redis_aof_last_bgrewrite_status", "1 if the last BGREWRITEAOF succeeded (or none ran)", s -> flag(s.persistence().lastRewriteOk()));
         gauge("redis_aof_last_write_status", "1 while persistence writes succeed", s -> flag(s.persistence().aofLastWriteOk()));
 
         // Replication

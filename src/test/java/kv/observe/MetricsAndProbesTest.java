@@ -150,15 +150,16 @@ class MetricsAndProbesTest {
         // DEBUG SLEEP would not do: KV emulates it without blocking the loop
         var stall = server.onDataThread(() -> {
             try {
-                Thread.sleep(4500);
+                Thread.sleep(6500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return null;
         });
         int status = 200;
-        // the snapshot stops at most 3 s after the stall began (HealthChecks.MIN_STALL_MS); the stall lasts 4.5 s
-        for (int i = 0; i < 80 && status == 200 && !stall.isComplete(); i++) {
+        // the snapshot stops at most 3 s after the stall began (HealthChecks.MIN_STALL_MS); the stall lasts 6.5 s, so
+        // a loaded machine still has seconds to see the 503
+        for (int i = 0; i < 120 && status == 200 && !stall.isComplete(); i++) {
             Thread.sleep(50);
             status = given().baseUri(base()).get("/q/health/ready").then().extract().statusCode();
         }
@@ -312,6 +313,44 @@ class MetricsAndProbesTest {
         }
     }
 
+    /**
+     * The last-save status follows what INFO says: a BGSAVE whose temporary file cannot be created
+     * (a directory has its name) fails, the next one succeeds.
+     */
+    @Test
+    void lastBgsaveStatusFollowsAFailedSave() throws Exception {
+        try (RespTestClient c = new RespTestClient(server.port())) {
+            java.nio.file.Path dir = java.nio.file.Path.of(c.call("CONFIG", "GET", "dir").split("\r\n")[4]);
+            java.nio.file.Path blocker = dir.resolve("temp-bg-" + ProcessHandle.current().pid() + ".rdb");
+            java.nio.file.Files.createDirectories(blocker);
+            try {
+                // KV opens the file before it replies: the reply is Redis' to a failed fork
+                assertEquals("-ERR\r\n", c.call("BGSAVE"));
+                awaitUntil(() -> c.call("INFO", "persistence").contains("rdb_last_bgsave_status:err\r\n"));
+                awaitUntil(() -> sample("redis_rdb_last_bgsave_status").equals("0"));
+            } finally {
+                java.nio.file.Files.delete(blocker);
+            }
+            assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+            awaitUntil(() -> c.call("INFO", "persistence").contains("rdb_last_bgsave_status:ok\r\n"));
+            awaitUntil(() -> sample("redis_rdb_last_bgsave_status").equals("1"));
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitUntil(Condition condition) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!condition.holds()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("not reached in 20 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void constantsAreTheServersRealState() throws Exception {
         assertEquals("1", sample("redis_up"));
@@ -319,6 +358,7 @@ class MetricsAndProbesTest {
         assertEquals("0", sample("redis_connected_slaves"));
         assertEquals("0", sample("redis_rdb_bgsave_in_progress"));
         assertEquals("0", sample("redis_aof_rewrite_in_progress"));
+        assertEquals("1", sample("redis_aof_last_bgrewrite_status"));
         assertEquals("1", sample("redis_aof_last_write_status"));
         String lastSave = sample("redis_rdb_last_save_timestamp_seconds");
         assertTrue(Long.parseLong(lastSave) >= Long.parseLong(sample("redis_start_time_seconds")), "start time until a save");
