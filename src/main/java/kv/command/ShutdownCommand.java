@@ -150,7 +150,7 @@ final class ShutdownCommand {
     private boolean finish() {
         MasterSide master = server.component(MasterSide.class);
         if (master != null) {
-            logReplicasInSync(master);
+            master.logInSyncAtShutdown();
         }
         if (!nosave && (save || !server.config().saveParams().isEmpty())) {
             LOG.info("Saving the final RDB snapshot before exiting.");
@@ -173,24 +173,6 @@ final class ShutdownCommand {
         LOG.info("Redis is now ready to exit, bye bye...");
         server.lifecycle().shutdown(0);
         return true;
-    }
-
-    private void logReplicasInSync(MasterSide master) {
-        List<MasterSide.ReplicaView> replicas = master.replicas(false);
-        if (replicas.isEmpty()) {
-            return;
-        }
-        long offset = server.replication().offset();
-        int inSync = 0;
-        for (MasterSide.ReplicaView r : replicas) {
-            if (r.ackOffset() == offset) {
-                inSync++;
-            } else {
-                LOG.warnf("Lagging replica %s:%d reported offset %d behind master, lag=%d, state=%s.", r.ip(), r.port(),
-                        offset - r.ackOffset(), r.lagSeconds(), r.state());
-            }
-        }
-        LOG.infof("%d of %d replicas are in sync when shutting down.", inSync, replicas.size());
     }
 
     /** INFO server's shutdown_in_milliseconds, written only while a shutdown waits (as Redis). */

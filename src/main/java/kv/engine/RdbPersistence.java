@@ -141,6 +141,11 @@ public final class RdbPersistence {
         shutdownHandled = true;
     }
 
+    /** A SHUTDOWN command already decided how this process exits (the wait for replicas, the save). */
+    public boolean shutdownDecided() {
+        return shutdownHandled;
+    }
+
     /** Whether a process exit (SIGTERM) should save: save points exist and SHUTDOWN did not already decide. */
     public boolean saveOnExit() {
         return !shutdownHandled && !server.config().saveParams().isEmpty();

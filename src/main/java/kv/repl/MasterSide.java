@@ -490,6 +490,25 @@ public final class MasterSide implements ReplicationLog.StreamListener {
         return true;
     }
 
+    /** What Redis logs when it exits as a master: each lagging replica, then how many are in sync. */
+    public void logInSyncAtShutdown() {
+        List<ReplicaView> replicas = replicas(false);
+        if (replicas.isEmpty()) {
+            return;
+        }
+        long offset = log.offset();
+        int inSync = 0;
+        for (ReplicaView r : replicas) {
+            if (r.ackOffset() == offset) {
+                inSync++;
+            } else {
+                LOG.warnf("Lagging replica %s:%d reported offset %d behind master, lag=%d, state=%s.", r.ip(), r.port(),
+                        offset - r.ackOffset(), r.lagSeconds(), r.state());
+            }
+        }
+        LOG.infof("%d of %d replicas are in sync when shutting down.", inSync, replicas.size());
+    }
+
     /** The replicas, all ({@code onlineOnly} false) or only the online ones (ROLE lists only those). */
     public List<ReplicaView> replicas(boolean onlineOnly) {
         long now = System.currentTimeMillis();

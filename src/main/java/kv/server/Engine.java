@@ -104,8 +104,12 @@ final class Engine {
         CommandFacts.preloadInBackground();
     }
 
-    /** SHUTDOWN and SIGTERM alike: the listeners closed, the AOF flushed, the final RDB save if configured. */
+    /**
+     * SHUTDOWN and SIGTERM alike: the listeners closed, the AOF flushed, the final RDB save if
+     * configured. On SIGTERM a master first gives lagging replicas their chance, as SHUTDOWN does.
+     */
     void stop() {
+        awaitReplicasOnSignal();
         accepting = false;
         for (NetServer s : listeners) {
             s.close();
@@ -122,6 +126,48 @@ final class Engine {
             }
         }
         saveOnExit();
+    }
+
+    /**
+     * SIGTERM as Redis 7 takes it (SHUTDOWN without NOW): a master whose replicas have not
+     * acknowledged the whole stream pauses writes and waits up to shutdown-timeout for them, so a
+     * pod stopped for an upgrade does not leave its replicas short of acknowledged writes. Nothing
+     * to do when a SHUTDOWN already decided (it waited itself, or was told NOW).
+     */
+    private void awaitReplicasOnSignal() {
+        Server s = server;
+        kv.repl.MasterSide master = this.master;
+        if (s == null || master == null) {
+            return;
+        }
+        try {
+            long deadline = onDataThread(() -> {
+                long timeoutSeconds = s.config().shutdownTimeoutSeconds();
+                if (s.rdb().shutdownDecided() || timeoutSeconds == 0 || master.replicasCaughtUp()) {
+                    return 0L;
+                }
+                long now = System.currentTimeMillis();
+                s.clients().pause(kv.engine.Clients.PauseSource.SHUTDOWN, Long.MAX_VALUE, false, now);
+                master.requestAcks();
+                LOG.info("Received SIGTERM: waiting for replicas before shutting down.");
+                return now + timeoutSeconds * 1000;
+            }).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            if (deadline == 0) {
+                return;
+            }
+            while (System.currentTimeMillis() < deadline
+                    && !onDataThread(master::replicasCaughtUp).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)) {
+                Thread.sleep(100);
+            }
+            onDataThread(() -> {
+                master.logInSyncAtShutdown();
+                return null;
+            }).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("Waiting for replicas at shutdown failed: %s", e.toString());
+        }
     }
 
     /** SIGTERM with save points (and no SHUTDOWN that already decided): the final RDB save, as Redis does. */
@@ -156,6 +202,7 @@ final class Engine {
         acceptWhileBusy = new AcceptWhileBusy((io.netty.util.concurrent.SingleThreadEventExecutor) ((ContextInternal) context).nettyEventLoop());
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
+        server.attach(kv.observe.AofState.class, aof);
         server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
         master = new kv.repl.MasterSide(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(kv.repl.MasterSide.class, master);

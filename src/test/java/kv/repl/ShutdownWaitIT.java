@@ -87,6 +87,41 @@ class ShutdownWaitIT {
         }
     }
 
+    /** SIGTERM (what Kubernetes sends) waits for a lagging replica as SHUTDOWN does, and shutdown-timeout bounds it. */
+    @Test
+    void sigtermWaitsForTheReplicaAsShutdownDoes() throws Exception {
+        try (KvProcess kv = KvProcess.start(tmp, "--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "3600",
+                "--shutdown-timeout", "3600");
+                RespTestClient admin = kv.connect()) {
+            RespTestClient replica = laggingReplica(kv, admin);
+            awaitBooted(kv);
+            kv.process.destroy();
+            await(() -> kv.output().contains("waiting for replicas before shutting down."));
+            assertFalse(kv.process.waitFor(300, TimeUnit.MILLISECONDS), "exited without waiting for the replica");
+            // the stream now ends with the GETACK the wait sent; the server still answers meanwhile
+            String offset = ReplicaOfRedisTest.info(admin, "master_repl_offset");
+            replica.send(RespTestClient.encode("REPLCONF", "ACK", offset));
+            kv.awaitExit();
+            assertTrue(kv.output().contains("1 of 1 replicas are in sync when shutting down."), kv.output());
+        }
+        try (KvProcess kv = KvProcess.start(tmp, "--repl-diskless-sync-delay", "0", "--shutdown-timeout", "1");
+                RespTestClient admin = kv.connect()) {
+            laggingReplica(kv, admin);
+            awaitBooted(kv);
+            kv.process.destroy();
+            kv.awaitExit();
+            assertTrue(kv.output().contains("0 of 1 replicas are in sync when shutting down."), kv.output());
+        }
+    }
+
+    /**
+     * SIGTERM reaches KV's shutdown once Quarkus has booted (the RESP port answers earlier); its
+     * log is written from then on too.
+     */
+    private static void awaitBooted(KvProcess kv) throws Exception {
+        await(() -> kv.output().contains("ready to accept connections"));
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }
