@@ -1,6 +1,7 @@
 package kv.command;
 
 import kv.engine.Call;
+import kv.engine.CommandError;
 import kv.engine.CommandTable;
 import kv.engine.Errors;
 import java.security.MessageDigest;
@@ -68,7 +69,7 @@ final class ConnectionCommands {
             password = c.arg(1);
         } else if (c.argc() == 3) {
             if (!c.is(1, "default")) {
-                throw c.error("WRONGPASS invalid username-password pair or user is disabled.");
+                throw wrongPass(c);
             }
             password = c.arg(2);
         } else {
@@ -79,6 +80,12 @@ final class ConnectionCommands {
         }
         checkPassword(c, password);
         c.reply().ok();
+    }
+
+    /** A failed authentication: counted as INFO's acl_access_denied_auth counts them. */
+    private static CommandError wrongPass(Call c) {
+        c.server().stats().authFailures++;
+        return c.error("WRONGPASS invalid username-password pair or user is disabled.");
     }
 
     /**
@@ -95,7 +102,7 @@ final class ConnectionCommands {
         }
         // constant-time comparison, as password checks should be
         if (!MessageDigest.isEqual(expected, password)) {
-            throw c.error("WRONGPASS invalid username-password pair or user is disabled.");
+            throw wrongPass(c);
         }
         c.client().authenticated(true);
     }
@@ -120,8 +127,8 @@ final class ConnectionCommands {
         for (; i < c.argc(); i++) {
             int left = c.argc() - i - 1;
             if (c.is(i, "AUTH") && left >= 2) {
-                if (!c.is(i + 1, "default") && c.server().authRequired()) {
-                    throw c.error("WRONGPASS invalid username-password pair or user is disabled.");
+                if (!c.is(i + 1, "default")) {
+                    throw wrongPass(c); // no such user, password or not (as AUTH)
                 }
                 checkPassword(c, c.arg(i + 2));
                 i += 2;

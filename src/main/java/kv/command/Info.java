@@ -25,6 +25,7 @@ import kv.engine.Server;
 import kv.repl.Failover;
 import kv.repl.MasterSide;
 import kv.repl.ReplicaSide;
+import kv.script.ScriptEngine;
 import kv.store.Db;
 import kv.store.Keyspace;
 import kv.util.HumanBytes;
@@ -150,10 +151,16 @@ public final class Info {
         field(sb, "client_recent_max_output_buffer", maxOut);
         field(sb, "blocked_clients", s.blocking().blockedClients() + s.clients().postponedClients());
         field(sb, "tracking_clients", s.tracking().trackingClients());
-        field(sb, "pubsub_clients", 0);
-        field(sb, "watching_clients", 0);
+        int pubsubClients = 0;
+        for (Client c : s.clients().all()) {
+            if (s.pubSub().subscribed(c)) {
+                pubsubClients++;
+            }
+        }
+        field(sb, "pubsub_clients", pubsubClients);
+        field(sb, "watching_clients", s.watches().watchingClients());
         field(sb, "clients_in_timeout_table", s.blocking().timedClients());
-        field(sb, "total_watched_keys", 0);
+        field(sb, "total_watched_keys", s.watches().watchedKeys());
         field(sb, "total_blocking_keys", s.blocking().blockingKeys());
         field(sb, "total_blocking_keys_on_nokey", s.blocking().blockingKeysOnNoKey());
     }
@@ -180,20 +187,23 @@ public final class Info {
         field(sb, "allocator_resident", rss);
         field(sb, "total_system_memory", m.totalSystem());
         field(sb, "total_system_memory_human", human(m.totalSystem()));
-        // no scripting engine yet: its figures stay zero
+        // the Lua states live on the Java heap and are not measured apart: the vm figures stay 0
+        ScriptEngine scripts = s.component(ScriptEngine.class);
+        long scriptsEval = scripts == null ? 0 : scripts.cachedScriptBytes();
+        long functions = scripts == null ? 0 : scripts.libraryBytes();
         field(sb, "used_memory_lua", 0);
         field(sb, "used_memory_vm_eval", 0);
         field(sb, "used_memory_lua_human", human(0));
-        field(sb, "used_memory_scripts_eval", 0);
-        field(sb, "number_of_cached_scripts", 0);
-        field(sb, "number_of_functions", 0);
-        field(sb, "number_of_libraries", 0);
+        field(sb, "used_memory_scripts_eval", scriptsEval);
+        field(sb, "number_of_cached_scripts", scripts == null ? 0 : scripts.cachedScriptCount());
+        field(sb, "number_of_functions", scripts == null ? 0 : scripts.functionCount());
+        field(sb, "number_of_libraries", scripts == null ? 0 : scripts.libraryCount());
         field(sb, "used_memory_vm_functions", 0);
         field(sb, "used_memory_vm_total", 0);
         field(sb, "used_memory_vm_total_human", human(0));
-        field(sb, "used_memory_functions", 0);
-        field(sb, "used_memory_scripts", 0);
-        field(sb, "used_memory_scripts_human", human(0));
+        field(sb, "used_memory_functions", functions);
+        field(sb, "used_memory_scripts", scriptsEval + functions);
+        field(sb, "used_memory_scripts_human", human(scriptsEval + functions));
         long maxmemory = s.config().maxMemory();
         field(sb, "maxmemory", maxmemory);
         field(sb, "maxmemory_human", human(maxmemory));
@@ -207,7 +217,8 @@ public final class Info {
         field(sb, "mem_fragmentation_ratio", twoDigits(m.fragmentation()));
         field(sb, "mem_fragmentation_bytes", rss - used);
         field(sb, "mem_not_counted_for_evict", 0);
-        field(sb, "mem_replication_backlog", 0);
+        ReplicationBacklog backlog = s.replication().backlog();
+        field(sb, "mem_replication_backlog", backlog == null ? 0 : backlog.size());
         field(sb, "mem_total_replication_buffers", 0);
         field(sb, "mem_clients_slaves", 0);
         field(sb, "mem_clients_normal", m.clients());
@@ -322,9 +333,9 @@ public final class Info {
         field(sb, "current_eviction_exceeded_time", s.eviction().currentExceededMs());
         field(sb, "keyspace_hits", ks.stats().hits);
         field(sb, "keyspace_misses", ks.stats().misses);
-        field(sb, "pubsub_channels", 0);
-        field(sb, "pubsub_patterns", 0);
-        field(sb, "pubsubshard_channels", 0);
+        field(sb, "pubsub_channels", s.pubSub().channelCount());
+        field(sb, "pubsub_patterns", s.pubSub().patternCount());
+        field(sb, "pubsubshard_channels", s.pubSub().shardChannelCount());
         field(sb, "latest_fork_usec", 0);
         field(sb, "total_forks", 0);
         field(sb, "migrate_cached_sockets", 0);
@@ -347,7 +358,7 @@ public final class Info {
         field(sb, "io_threaded_writes_processed", 0);
         field(sb, "reply_buffer_shrinks", s.stats().replyBufferShrinks);
         field(sb, "reply_buffer_expands", s.stats().replyBufferExpands);
-        field(sb, "acl_access_denied_auth", 0);
+        field(sb, "acl_access_denied_auth", st.authFailures);
         field(sb, "acl_access_denied_cmd", 0);
         field(sb, "acl_access_denied_key", 0);
         field(sb, "acl_access_denied_channel", 0);

@@ -51,6 +51,20 @@ public final class Watches implements KeyspaceListener {
         byDb.get(db).computeIfAbsent(k, x -> new ArrayList<>()).add(client);
     }
 
+    /** INFO's watching_clients: clients with at least one watched key. */
+    public int watchingClients() {
+        return byClient.size();
+    }
+
+    /** INFO's total_watched_keys: distinct keys watched, per database. */
+    public long watchedKeys() {
+        long n = 0;
+        for (Map<ByteBuffer, List<Client>> keys : byDb) {
+            n += keys.size();
+        }
+        return n;
+    }
+
     /** UNWATCH, EXEC, DISCARD, RESET, disconnect: forgets the client's keys. */
     public void unwatchAll(Client client) {
         if (byClient.isEmpty()) {

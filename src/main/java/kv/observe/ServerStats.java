@@ -14,6 +14,8 @@ public final class ServerStats {
     public long replInputBytes;
     public long replOutputBytes;
     public long errorReplies;
+    /** AUTH and HELLO AUTH attempts refused with WRONGPASS (acl_access_denied_auth). */
+    public long authFailures;
     /** Clients closed by maxmemory-clients (Redis' stat_evictedclients). */
     public long evictedClients;
     /** Read events that carried bytes, and socket writes of replies (total_reads/writes_processed). */
@@ -109,6 +111,7 @@ public final class ServerStats {
         replInputBytes = 0;
         replOutputBytes = 0;
         errorReplies = 0;
+        authFailures = 0;
         evictedClients = 0;
         readsProcessed = 0;
         writesProcessed = 0;

@@ -57,6 +57,8 @@ public final class ScriptEngine {
     private final LuaTable redisApi;
     private LuaSandbox scripts;
     private final Map<String, CachedScript> cache = new HashMap<>();
+    /** The bodies of the cached scripts, summed (INFO memory's used_memory_scripts_eval). */
+    private long cachedBodyBytes;
     /** Size of the EVALSHA lookup cache in front of {@link #cache} (a power of two). */
     private static final int RECENT = 64;
     private final byte[][] recentSha = new byte[RECENT][];
@@ -78,6 +80,9 @@ public final class ScriptEngine {
         this.scripts = new LuaSandbox(redisApi, random);
         this.functions = new FunctionLibraries(redisApi, random);
     }
+
+    /** What a hash-table entry with its key and value holders costs (a HashMap node and two headers). */
+    private static final int TABLE_ENTRY_BYTES = 64;
 
     /** The engine of {@code server}, created on first use. */
     public static ScriptEngine of(Server server) {
@@ -168,7 +173,7 @@ public final class ScriptEngine {
      * A compiled script and what its {@code #!lua flags=...} shebang declares (Redis 7: a script
      * with a shebang is checked against its flags; one without keeps the old, permissive rules).
      */
-    private record CachedScript(String sha, LuaFunction function, ScriptFlags flags) {
+    private record CachedScript(String sha, LuaFunction function, ScriptFlags flags, int bodyBytes) {
         boolean declaresFlags() {
             return flags != null;
         }
@@ -194,8 +199,9 @@ public final class ScriptEngine {
     private CachedScript load(byte[] body, String sha) {
         ScriptFlags flags = shebangFlags(body);
         byte[] source = flags == null ? body : commentedFirstLine(body);
-        CachedScript script = new CachedScript(sha, compile(source, "@user_script", scripts.globals()), flags);
+        CachedScript script = new CachedScript(sha, compile(source, "@user_script", scripts.globals()), flags, body.length);
         cache.put(sha, script);
+        cachedBodyBytes += body.length;
         return script;
     }
 
@@ -318,6 +324,7 @@ public final class ScriptEngine {
     /** SCRIPT FLUSH: forgets every script and starts a fresh Lua environment, as Redis resets its Lua state. */
     public void flush() {
         cache.clear();
+        cachedBodyBytes = 0;
         java.util.Arrays.fill(recentSha, null);
         java.util.Arrays.fill(recent, null);
         scripts = new LuaSandbox(redisApi, random);
@@ -369,6 +376,35 @@ public final class ScriptEngine {
 
     public int functionCount() {
         return functions.functionCount();
+    }
+
+    public int libraryCount() {
+        return functions.libraries().size();
+    }
+
+    /** INFO memory's number_of_cached_scripts: what EVAL and SCRIPT LOAD cached until SCRIPT FLUSH. */
+    public int cachedScriptCount() {
+        return cache.size();
+    }
+
+    /**
+     * INFO memory's used_memory_scripts_eval, counted as Redis counts it: each cached script's body
+     * and SHA1 key with a table entry (the compiled function lives in the Lua state, not here).
+     */
+    public long cachedScriptBytes() {
+        return cachedBodyBytes + (long) cache.size() * (40 + TABLE_ENTRY_BYTES);
+    }
+
+    /** INFO memory's used_memory_functions: the libraries' code and names, and an entry per library and function. */
+    public long libraryBytes() {
+        long bytes = 0;
+        for (Library lib : functions.libraries()) {
+            bytes += lib.code().length + lib.name().length() + TABLE_ENTRY_BYTES;
+            for (LibraryFunction f : lib.functions()) {
+                bytes += f.name().length() + TABLE_ENTRY_BYTES;
+            }
+        }
+        return bytes;
     }
 
     /**
