@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -30,10 +31,12 @@ import kv.rdb.Snapshot;
  * event-loop turn, after the turn's reads and before any of their replies leave, the buffer is
  * written to the current incr file, and by appendfsync:
  * <ul>
- *   <li>always: an fsync on the fsync thread covers everything written so far, and replies wait
- *       for it ({@link #positionToSync}/{@link #awaitSync}): one fsync per turn, however many
- *       clients wrote in that turn (group commit). Turns written while an fsync runs get the next
- *       fsync straight from the fsync thread when it ends, while the loop releases the replies;</li>
+ *   <li>always: the data thread itself forces the file right after writing the turn, and the
+ *       replies waiting for it ({@link #positionToSync}/{@link #awaitSync}) go out in the same task:
+ *       one fsync per turn, however many clients wrote in that turn (group commit). The loop blocks
+ *       for the fsync, as redis-server's does under always: handing it to a thread made the
+ *       replies wait for two wake-ups (fsync thread, then loop), so fewer requests reached the next
+ *       fsync;</li>
  *   <li>everysec: the fsync thread forces the file about once a second; while a force is still
  *       running, writing is postponed up to 2 s, then done anyway (aof_delayed_fsync), as Redis;</li>
  *   <li>no: written each turn, never forced.</li>
@@ -77,8 +80,8 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
     private long synced;
     /** An fsync is queued or running on the fsync thread (set by whoever queues it, cleared by that thread). */
     private final AtomicBoolean fsyncActive = new AtomicBoolean();
-    /** What the data thread has written so far, where the fsync thread reads it to chain the next fsync. */
-    private volatile Written published = new Written(null, 0, false);
+    /** The close (trim, force) of the incr file appended to before the current one, on the fsync thread. */
+    private CompletableFuture<Void> previousClosed = CompletableFuture.completedFuture(null);
     private long lastFsyncStartMs;
     private long postponedSinceMs;
     private long delayedFsyncs;
@@ -93,10 +96,6 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
     private long lastCowSize;
 
     private record Waiter(long position, Runnable release) {
-    }
-
-    /** Bytes written up to {@code position}, the last of them to {@code file}; {@code chain}: appendfsync always. */
-    private record Written(MappedIncrFile file, long position, boolean chain) {
     }
 
     /** How incr files are opened (read-write, for mapping): the seam tests use to make pre-sizes or fsyncs fail. */
@@ -317,12 +316,36 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
                 return;
             }
         }
-        if (written > synced && !fsyncActive.get()) {
-            if ("always".equals(policy) || ("everysec".equals(policy) && now - lastFsyncStartMs >= 1000)) {
+        if (written > synced) {
+            if ("always".equals(policy)) {
+                forceNow();
+            } else if ("everysec".equals(policy) && now - lastFsyncStartMs >= 1000 && !fsyncActive.get()) {
                 startFsync(now);
             }
         }
         releaseWaiters();
+    }
+
+    /**
+     * appendfsync always, on the data thread: forces the incr file, which then holds everything
+     * written: under always a rewrite switches files only once the old one is forced
+     * ({@link #beginRewrite}), and a switch made under another policy is covered by the old file's
+     * close. A failure keeps the replies held and writes refused; the next turn or cron tick tries again.
+     */
+    private void forceNow() {
+        long target = written;
+        try {
+            previousClosed.join(); // normally long done: a no-op
+            incr.channel().force(false);
+        } catch (IOException e) {
+            fsyncFailed(e);
+            return;
+        }
+        synced = target;
+        if (fsyncError != null) {
+            fsyncError = null;
+            errorStateChanged();
+        }
     }
 
     /**
@@ -354,7 +377,6 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
     private void wrote(long n) {
         written += n;
         incrSizes += n;
-        published = new Written(incr, written, always());
     }
 
     private void writeFailed(IOException e) {
@@ -402,14 +424,7 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
         }
     }
 
-    /**
-     * Fsync thread: forces {@code file}, which holds everything written up to {@code target}. With
-     * appendfsync always, what the data thread wrote meanwhile (the next turns' commands, whose
-     * replies wait) gets the next fsync at once, queued from here: no hop through the event loop
-     * between two fsyncs, so the disk stays busy while the loop releases this fsync's replies and
-     * runs the next commands. A chained fsync queues behind the file tasks queued before it (a
-     * window's pre-size, the close of a file switched away from, whose force its 'synced' relies on).
-     */
+    /** Fsync thread (everysec): forces {@code file}, which holds everything written up to {@code target}. */
     private void fsync(MappedIncrFile file, long target) {
         IOException failure = null;
         try {
@@ -417,26 +432,9 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
         } catch (IOException e) {
             failure = e;
         }
-        if (failure != null || !chainNext(target)) {
-            fsyncActive.set(false);
-            // a turn that wrote after chainNext looked saw this fsync still active and left its bytes to it
-            if (failure == null && published.position() > target && fsyncActive.compareAndSet(false, true)
-                    && !chainNext(target)) {
-                fsyncActive.set(false);
-            }
-        }
+        fsyncActive.set(false);
         IOException f = failure;
         loop.execute(() -> fsyncDone(file, target, f));
-    }
-
-    /** Fsync thread: queues the fsync of what was written after {@code target} (appendfsync always); false if none is due. */
-    private boolean chainNext(long target) {
-        Written w = published;
-        if (!w.chain() || w.position() <= target) {
-            return false;
-        }
-        fsyncThread.execute(() -> fsync(w.file(), w.position()));
-        return true;
     }
 
     private void fsyncDone(MappedIncrFile ch, long target, IOException failure) {
@@ -454,7 +452,7 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
             }
         }
         releaseWaiters();
-        // what the fsync thread did not chain (after a failure; everysec's due force) starts here
+        // an everysec force that came due meanwhile (or the policy is always now) starts here
         if (!waiters.isEmpty() || written > synced) {
             flush(false);
         }
@@ -563,6 +561,10 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
         Path tempIncr = dir.resolve("temp-" + prefix() + ".incr");
         if (enabled) {
             flush(true);
+            if (always() && written > synced) {
+                // the fsyncs after the switch force only the new file
+                throw new IOException("the AOF file could not be forced: " + fsyncError);
+            }
             newIncr = new AofManifest.Entry(AofManifest.incrName(prefix(), old.incrSeq() + 1), old.incrSeq() + 1,
                     AofManifest.Type.INCR);
             if (completesEnable) {
@@ -655,14 +657,17 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
         }
     }
 
-    /** Appends go to {@code file} from now on; what went to the previous file is forced before later fsyncs count. */
+    /**
+     * Appends go to {@code file} from now on; what went to the previous file is forced before later
+     * fsyncs count: under always before the switch ({@link #beginRewrite}), else by the previous
+     * file's close, which the fsync thread runs before any later fsync.
+     */
     private void switchIncr(Path file) throws IOException {
         MappedIncrFile previous = incr;
         incr = openMapped(file);
         selectedDb = -1;
         if (previous != null) {
-            // the fsync thread runs tasks in order: a later fsync's 'synced' covers the old file too
-            previous.close();
+            previousClosed = previous.close();
         }
     }
 

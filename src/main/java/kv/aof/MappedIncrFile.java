@@ -284,16 +284,17 @@ final class MappedIncrFile {
 
     /**
      * Data thread: no more appends. On the file thread, after every task queued before: the
-     * windows are unmapped, the file is cut to its data and forced, and closed.
+     * windows are unmapped, the file is cut to its data and forced, and closed; the future
+     * completes then.
      */
-    void close() {
+    CompletableFuture<Void> close() {
         Mapping current = window;
         CompletableFuture<Mapping> pending = next;
         long size = end();
         window = null;
         bytes = null;
         next = null;
-        fileThread.execute(() -> {
+        return CompletableFuture.runAsync(() -> {
             if (current != null) {
                 current.unmap();
             }
@@ -311,6 +312,6 @@ final class MappedIncrFile {
             } catch (IOException e) {
                 LOG.debugf("closing an AOF file: %s", e.getMessage());
             }
-        });
+        }, fileThread);
     }
 }

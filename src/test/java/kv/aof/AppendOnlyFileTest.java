@@ -212,36 +212,75 @@ class AppendOnlyFileTest {
     }
 
     /**
-     * Group commit without a hop through the loop between fsyncs: a turn written while an fsync
-     * runs gets the next fsync from the fsync thread itself, and its reply waits for that one.
+     * Group commit as redis-server does it: the task that writes a turn forces the file itself, on
+     * the loop's thread, and the replies waiting for it are released in that same task (no hop
+     * through another thread and back); the turn's commands share that one fsync.
      */
     @Test
-    void alwaysChainsTheFsyncOfATurnWrittenWhileTheLastRanWithoutTheLoop() throws Exception {
+    void alwaysForcesOnTheLoopAndReleasesTheTurnsRepliesInTheSameTask() throws Exception {
         start("always");
-        FailingChannel ch = current();
-        ch.forceGate = new java.util.concurrent.Semaphore(0);
+        for (int round = 0; round < 3; round++) {
+            FailingChannel ch = current();
+            int before = ch.forces;
+            h.call("SET", "a" + round, "1");
+            h.call("INCR", "n");
+            boolean[] released = new boolean[2];
+            aof.awaitSync(aof.positionToSync(), () -> released[0] = true);
+            h.call("SET", "b" + round, "2");
+            aof.awaitSync(aof.positionToSync(), () -> released[1] = true);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!released[1]) {
+                assertTrue(System.nanoTime() < deadline, "the turn's replies were not released");
+                Runnable task;
+                synchronized (loop) {
+                    task = loop.poll();
+                    if (task == null) {
+                        loop.wait(10); // a window being pre-sized on the fsync thread
+                        continue;
+                    }
+                }
+                int forcesBefore = ch.forces;
+                task.run();
+                if (ch.forces > forcesBefore) {
+                    assertTrue(released[0] && released[1], "released by the task that forced");
+                    assertEquals(Thread.currentThread(), ch.lastForceThread);
+                } else {
+                    assertFalse(released[0] || released[1], "released before an fsync");
+                }
+            }
+            assertEquals(before + 1, ch.forces, "one fsync for the turn's three commands");
+            assertEquals(-1, aof.positionToSync());
+            assertEquals(0, aof.pendingFsyncs());
+        }
+        assertTrue(incr().endsWith("$2\r\nb2\r\n$1\r\n2\r\n"), incr());
+    }
+
+    /**
+     * A rewrite under always switches to a new incr file only once the old one is forced: the
+     * fsyncs that follow cover only the new file. While that force fails, the rewrite does not
+     * start and the reply stays held.
+     */
+    @Test
+    void alwaysSwitchesIncrFilesOnlyOnceTheOldOneIsOnDisk() throws Exception {
+        start("always");
+        current().failForce = true;
         h.call("SET", "a", "1");
-        long first = aof.positionToSync();
-        boolean[] released = new boolean[2];
-        aof.awaitSync(first, () -> released[0] = true);
-        settle(); // the turn is written and its fsync started
-        assertTrue(ch.forcesEntered.tryAcquire(10, TimeUnit.SECONDS));
+        boolean[] released = new boolean[1];
+        aof.awaitSync(aof.positionToSync(), () -> released[0] = true);
+        settle();
+        assertFalse(released[0]);
+        assertEquals(AppendOnlyFile.RewriteStart.FAILED, aof.requestRewrite());
+        assertEquals(1, channels.size(), "still appending to the first incr file");
+        assertFalse(released[0]);
+
+        current().failForce = false;
+        assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
+        assertTrue(released[0], "forced before the switch");
+        assertEquals(2, channels.size());
+        finishRewrite();
         h.call("SET", "b", "2");
-        long second = aof.positionToSync();
-        aof.awaitSync(second, () -> released[1] = true);
-        settle(); // written while the first fsync runs: no second fsync started from the loop
-        assertEquals(1, aof.pendingFsyncs());
-        ch.forceGate.release();
-        // the second fsync starts with the loop's queue not run: only the fsync thread chained it
-        assertTrue(ch.forcesEntered.tryAcquire(10, TimeUnit.SECONDS));
-        turnUntil(() -> released[0]);
-        assertFalse(released[1], "a reply waits for the fsync that covers it");
-        assertFalse(aof.durable(second));
-        java.util.concurrent.Semaphore gate = ch.forceGate;
-        ch.forceGate = null;
-        gate.release();
-        turnUntil(() -> released[1]);
-        assertTrue(aof.durable(second));
+        settle();
+        assertTrue(incr().endsWith("$1\r\nb\r\n$1\r\n2\r\n"), incr());
     }
 
     @Test

@@ -7,14 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.Semaphore;
 
 /**
  * A file channel that fails on demand, as a full disk or a dying device would: {@link #failWrites}
  * makes writes throw after accepting {@link #acceptBeforeFailure} bytes (a short write), and
- * {@link #failForce} makes fsync throw. With {@link #forceGate} set, each fsync first releases
- * {@link #forcesEntered} and then waits for a permit of the gate (a slow disk the test paces).
- * Everything else goes to the real channel.
+ * {@link #failForce} makes fsync throw. Each fsync is counted ({@link #forces}) with the thread
+ * that ran it. Everything else goes to the real channel.
  */
 final class FailingChannel extends FileChannel {
     static final String ENOSPC = "No space left on device";
@@ -25,8 +23,9 @@ final class FailingChannel extends FileChannel {
     volatile boolean failForce;
     volatile boolean failTruncate;
     volatile int acceptBeforeFailure;
-    volatile Semaphore forceGate;
-    final Semaphore forcesEntered = new Semaphore(0);
+    /** Fsyncs that succeeded, and the thread of the last one. */
+    volatile int forces;
+    volatile Thread lastForceThread;
 
     FailingChannel(FileChannel real) {
         this.real = real;
@@ -51,15 +50,12 @@ final class FailingChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
-        Semaphore gate = forceGate;
-        if (gate != null) {
-            forcesEntered.release();
-            gate.acquireUninterruptibly();
-        }
         if (failForce) {
             throw new IOException(EIO);
         }
         real.force(metaData);
+        lastForceThread = Thread.currentThread();
+        forces++;
     }
 
     @Override
