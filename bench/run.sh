@@ -168,7 +168,7 @@ free_port() {                 # sets PORT to a port nobody listens on (20000-319
 # wait_pong polls every few milliseconds while a server starts, so neither ping_once nor the loop
 # forks: a fork of this shell (or an exec of sleep) costs milliseconds of CPU here (page faults at
 # ~11 us each), and three per poll took most of a core from the server being timed (bench/README.md,
-# "Start-up: the poller's own cost").
+# "First PONG, third pass").
 nap_fifo="$rundir/nap.fifo"
 mkfifo "$nap_fifo"
 exec {nap_fd}<>"$nap_fifo"   # nobody writes to it: a read with a timeout is a sleep without a fork
@@ -180,7 +180,9 @@ ping_once() {                 # one RESP PING over bash's /dev/tcp, in this shel
     { exec {fd}<>"/dev/tcp/$host/$1"; } 2>/dev/null || return 1
     trap '' PIPE              # a server that closed the socket must not end this script
     # shellcheck disable=SC2016  # literal RESP, "$4" is the bulk length
-    { printf '*1\r\n$4\r\nPING\r\n' >&"$fd"; } 2>/dev/null && IFS= read -r -t 2 -u "$fd" reply 2>/dev/null || true
+    if { printf '*1\r\n$4\r\nPING\r\n' >&"$fd"; } 2>/dev/null; then
+        IFS= read -r -t 2 -u "$fd" reply 2>/dev/null || true
+    fi
     trap - PIPE
     exec {fd}>&-
     [[ "$reply" == "+PONG"* ]]
