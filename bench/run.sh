@@ -114,7 +114,8 @@ if [[ -n "${JAVA_HOME:-}" ]]; then java17="$JAVA_HOME/bin/java"; else java17="$(
 
 log()  { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 out()  { printf '%s\n' "$*" >>"$report"; }   # the report is printed in full at the end
-now_us() { local t=${EPOCHREALTIME/./}; echo "$((10#$t))"; }
+clock_us() { local t=${EPOCHREALTIME/./}; REPLY=$((10#$t)); }   # sets REPLY, no subshell
+now_us() { clock_us; echo "$REPLY"; }
 
 # ------------------------------------------------------------------------------- processes
 declare -a PIDS=()
@@ -164,14 +165,27 @@ free_port() {                 # sets PORT to a port nobody listens on (20000-319
     exit 1
 }
 
-ping_once() {                 # one RESP PING over bash's /dev/tcp; true on +PONG
-    (
-        exec 3<>"/dev/tcp/$host/$1" || exit 1
-        # shellcheck disable=SC2016  # literal RESP, "$4" is the bulk length
-        printf '*1\r\n$4\r\nPING\r\n' >&3
-        IFS= read -r -t 2 reply <&3 || exit 1
-        [[ "$reply" == "+PONG"* ]]
-    ) 2>/dev/null
+# wait_pong polls every few milliseconds while a server starts, so neither ping_once nor the loop
+# forks: a fork of this shell (or an exec of sleep) costs milliseconds of CPU here (page faults at
+# ~11 us each), and three per poll took most of a core from the server being timed (bench/README.md,
+# "First PONG, third pass").
+nap_fifo="$rundir/nap.fifo"
+mkfifo "$nap_fifo"
+exec {nap_fd}<>"$nap_fifo"   # nobody writes to it: a read with a timeout is a sleep without a fork
+rm -f "$nap_fifo"
+nap() { read -r -t "$1" -u "$nap_fd" _ || true; }
+
+ping_once() {                 # one RESP PING over bash's /dev/tcp, in this shell; true on +PONG
+    local fd reply=""
+    { exec {fd}<>"/dev/tcp/$host/$1"; } 2>/dev/null || return 1
+    trap '' PIPE              # a server that closed the socket must not end this script
+    # shellcheck disable=SC2016  # literal RESP, "$4" is the bulk length
+    if { printf '*1\r\n$4\r\nPING\r\n' >&"$fd"; } 2>/dev/null; then
+        IFS= read -r -t 2 -u "$fd" reply 2>/dev/null || true
+    fi
+    trap - PIPE
+    exec {fd}>&-
+    [[ "$reply" == "+PONG"* ]]
 }
 
 CR=$'\r'
@@ -199,12 +213,14 @@ inline_cmd() {                # inline_cmd PORT LINE: one inline command, prints
 
 wait_pong() {                 # wait_pong PORT PID DEADLINE_S: poll every ~5 ms; false if it dies or times out
     local port=$1 pid=$2 deadline_us i
-    deadline_us=$(( $(now_us) + $3 * 1000000 ))
+    clock_us
+    deadline_us=$(( REPLY + $3 * 1000000 ))
     for ((i = 0; i < 100000; i++)); do
         ping_once "$port" && return 0
         kill -0 "$pid" 2>/dev/null || return 1
-        (( $(now_us) < deadline_us )) || return 1
-        sleep 0.005
+        clock_us
+        (( REPLY < deadline_us )) || return 1
+        nap 0.005
     done
     return 1
 }
@@ -482,7 +498,7 @@ fi
 launch_once() {               # launch_once VARIANT: sets LAUNCH_MS to milliseconds to first PONG, or "-"
     local v=$1 port t0 t1 pid logf="$logdir/startup-$1.log"
     free_port; port=$PORT
-    t0=$(now_us)
+    clock_us; t0=$REPLY
     case "$v" in
         redis)       start_redis "$port" "$logf" ;;
         kv-jdk17)    start_kv "$port" "$logf" "" "" ;;
@@ -492,7 +508,7 @@ launch_once() {               # launch_once VARIANT: sets LAUNCH_MS to milliseco
     pid=$SPID
     LAUNCH_CPU_MS="-"; LAUNCH_RSS_MB="-"
     if wait_pong "$port" "$pid" 60; then
-        t1=$(now_us)
+        clock_us; t1=$REPLY
         LAUNCH_MS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }')
         # CPU of all the process' threads (utime + stime, fields 14 and 15) and its peak RSS so far:
         # the launcher exec's the server, so $pid is the server's

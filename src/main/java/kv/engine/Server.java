@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import kv.config.ServerConfig;
 import kv.observe.AofState;
@@ -41,7 +42,7 @@ public final class Server {
 
     private final ServerConfig config;
     private final Keyspace keyspace;
-    private final CommandTable commands = new CommandTable();
+    private final CommandTable commands;
     private final Dispatcher dispatcher;
     private final Clients clients;
     private final Blocking blocking;
@@ -124,6 +125,19 @@ public final class Server {
 
     /** {@code families} registers the command handlers (the command layer sits above the engine). */
     public Server(ServerConfig config, Lifecycle lifecycle, Consumer<CommandTable> families) {
+        this(config, lifecycle, () -> {
+            CommandTable table = new CommandTable();
+            families.accept(table);
+            return table;
+        });
+    }
+
+    /**
+     * {@code table} gives the table with the command handlers registered, taken once after the
+     * server's own state is built (the launcher fills it on another thread meanwhile); the server
+     * owns it from then on and applies rename-command to it.
+     */
+    public Server(ServerConfig config, Lifecycle lifecycle, Supplier<CommandTable> table) {
         this.config = config;
         this.lifecycle = lifecycle;
         this.keyspace = new Keyspace(config.databases());
@@ -133,7 +147,7 @@ public final class Server {
         this.hashFieldExpiry = new HashFieldExpiry(this);
         this.runId = ReplicationLog.randomId();
         propagationTargets.add(replication);
-        families.accept(commands);
+        this.commands = table.get();
         for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
             commands.rename(rename.getKey(), rename.getValue());
         }

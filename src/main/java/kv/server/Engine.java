@@ -5,7 +5,6 @@ import kv.aof.AofLoader;
 import kv.aof.AofStartup;
 import kv.aof.AppendOnlyFile;
 import kv.aof.RdbBaseFile;
-import kv.command.Commands;
 import kv.engine.CommandFacts;
 import kv.engine.Server;
 import kv.engine.Client;
@@ -60,9 +59,13 @@ final class Engine {
     private final CompletableFuture<Void> listening = new CompletableFuture<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
-    Engine(Vertx vertx, ServerConfig config) {
+    /** The command table the server takes (built meanwhile on another thread by the main method). */
+    private final Supplier<kv.engine.CommandTable> commands;
+
+    Engine(Vertx vertx, ServerConfig config, Supplier<kv.engine.CommandTable> commands) {
         this.vertx = vertx;
         this.config = config;
+        this.commands = commands;
         this.context = vertx.getOrCreateContext();
     }
 
@@ -196,7 +199,7 @@ final class Engine {
         LogSettings.apply(config);
         config.addListener("loglevel", v -> LogSettings.apply(config));
         logTransport();
-        server = new Server(config, new VertxLifecycle(), Commands::registerAll);
+        server = new Server(config, new VertxLifecycle(), commands);
         // the data thread's own event loop: every client socket is served by it
         pushFlusher = new PushFlusher(((ContextInternal) context).nettyEventLoop());
         acceptWhileBusy = new AcceptWhileBusy((io.netty.util.concurrent.SingleThreadEventExecutor) ((ContextInternal) context).nettyEventLoop());

@@ -4,7 +4,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 
+import java.util.function.Supplier;
+
+import kv.command.Commands;
 import kv.config.ServerConfig;
+import kv.engine.CommandTable;
 
 /**
  * The one way the engine starts. The main method starts it on a Vert.x of its own before Quarkus
@@ -25,22 +29,36 @@ final class EngineLauncher {
     private EngineLauncher() {
     }
 
+    /** A command table with every family's handlers registered. */
+    static CommandTable commandTable() {
+        CommandTable table = new CommandTable();
+        Commands.registerAll(table);
+        return table;
+    }
+
     /** Creates the engine on {@code vertx} and waits for its listeners (not for the data files to load). */
     static Engine start(Vertx vertx, ServerConfig config) throws Exception {
-        Engine engine = new Engine(vertx, config);
+        return start(vertx, config, EngineLauncher::commandTable);
+    }
+
+    private static Engine start(Vertx vertx, ServerConfig config, Supplier<CommandTable> commands) throws Exception {
+        Engine engine = new Engine(vertx, config, commands);
         engine.startListening();
         return engine;
     }
 
-    /** Called by the main method: the engine on a Vert.x of its own (one event loop: the data thread). */
-    static void startEarly(ServerConfig config) throws Exception {
+    /**
+     * Called by the main method: the engine on a Vert.x of its own (one event loop: the data thread),
+     * with the command table {@code commands} gives (the main method builds it on another thread).
+     */
+    static void startEarly(ServerConfig config, Supplier<CommandTable> commands) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(1)
                 // the switch of Quarkus' own Vert.x, so one setting decides for both
                 .setPreferNativeTransport(Boolean.parseBoolean(EarlyProperties.quarkusProperty(PREFER_NATIVE_TRANSPORT, "false")))
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         earlyVertx = vertx;
-        early = start(vertx, config);
+        early = start(vertx, config, commands);
     }
 
     /** Closes the main method's Vert.x once the engine has stopped (its event loop threads are not daemons). */

@@ -6,12 +6,15 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
+import io.netty.channel.ChannelDuplexHandler;
 
+import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import kv.engine.CommandTable;
 import kv.engine.ReplicationLog;
-import kv.command.Commands;
 import kv.config.ConfigException;
 import kv.config.ConfigSource;
 import kv.config.ServerConfig;
@@ -26,6 +29,10 @@ import kv.util.Version;
 public class KvMain implements QuarkusApplication {
 
     public static void main(String... args) {
+        // logging is set up on this thread before the warm-up thread starts: the two initialised it at once
+        // (a command class's logger there, Vert.x's here) and deadlocked on the log manager's locks
+        java.util.logging.LogManager.getLogManager();
+        FutureTask<CommandTable> commands = warmUp();
         ServerConfig config = null;
         try {
             // file and flags first: their errors must stop start-up before anything else happens
@@ -41,13 +48,9 @@ public class KvMain implements QuarkusApplication {
             System.exit(1);
         }
         LaunchConfig.arguments(args);
-        // logging is set up on this thread before the warm-up thread starts: the two initialised it at once
-        // (a command class's logger there, Vert.x's here) and deadlocked on the log manager's locks
-        java.util.logging.LogManager.getLogManager();
-        warmUp();
         try {
             // the data port answers from here on, while Quarkus boots (RespServer adopts the engine)
-            EngineLauncher.startEarly(config);
+            EngineLauncher.startEarly(config, () -> built(commands));
         } catch (Exception e) {
             // the listeners not up within their deadline; a failed bind is reported by RespServer, as in tests
             System.err.println("KV could not start: " + e);
@@ -66,19 +69,47 @@ public class KvMain implements QuarkusApplication {
     }
 
     /**
-     * Work the data thread would otherwise do on the way to its first reply, done on a second
-     * thread while Quarkus boots on this one: the first SecureRandom (the server's run and
-     * replication ids; setting up the security providers costs tens of milliseconds), and a
-     * throw-away command table, which loads the command classes and links their handler lambdas
-     * (some 400 call sites).
+     * Work on the way to the first reply, done on a second thread while this one reads the
+     * configuration and creates Vert.x, in the order it is needed: the first SecureRandom (Vert.x
+     * takes a random UUID, the server its run and replication ids; setting up the security providers
+     * costs tens of milliseconds); the server's command table (loading the command classes and
+     * linking their handler lambdas, some 400 call sites), which the data thread takes once it has
+     * built the rest of the server; then Netty's handler annotations, which the data thread's first
+     * bind would read.
      */
-    private static void warmUp() {
+    private static FutureTask<CommandTable> warmUp() {
+        FutureTask<CommandTable> commands = new FutureTask<>(EngineLauncher::commandTable);
         Thread warmUp = new Thread(() -> {
             ReplicationLog.randomId();
-            Commands.registerAll(new CommandTable());
+            commands.run();
+            readHandlerAnnotations();
         }, "kv-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
+        return commands;
+    }
+
+    /**
+     * Netty picks the handler methods a pipeline calls by their {@code @Skip} annotations, read by
+     * reflection the first time a thread adds a handler class to a pipeline (the data thread: at its
+     * first bind). Reading the adapters' annotations once here makes the JDK's proxy class for the
+     * annotation and caches each inherited method's annotations, so the data thread finds them.
+     */
+    private static void readHandlerAnnotations() {
+        for (Method method : ChannelDuplexHandler.class.getMethods()) {
+            method.getAnnotations();
+        }
+    }
+
+    private static CommandTable built(FutureTask<CommandTable> commands) {
+        try {
+            return commands.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("building the command table failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the command table", e);
+        }
     }
 
     /** rename-command names are checked against the command table before anything starts. */
@@ -86,8 +117,7 @@ public class KvMain implements QuarkusApplication {
         if (config.renamedCommands().isEmpty()) {
             return; // the table is built once, by the server, unless there is something to check
         }
-        CommandTable table = new CommandTable();
-        Commands.registerAll(table);
+        CommandTable table = EngineLauncher.commandTable();
         for (Map.Entry<String, String> rename : config.renamedCommands().entrySet()) {
             try {
                 table.rename(rename.getKey(), rename.getValue());

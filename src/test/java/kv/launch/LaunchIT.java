@@ -132,12 +132,17 @@ class LaunchIT {
         assertEquals("Network transport: NIO", transportServing(java.util.Map.of("JAVA_TOOL_OPTIONS", "-Dio.netty.transport.noNative=true")));
     }
 
-    /** Starts a server with {@code environment}, runs a few commands, shuts it down; its transport line. */
+    /**
+     * Starts a server with {@code environment}, runs a few commands, shuts it down; its transport line.
+     * Each server gets a data directory of its own: a dump.rdb another test left in the shared working
+     * directory would be loaded, and the port answers LOADING meanwhile.
+     */
     private String transportServing(java.util.Map<String, String> environment) throws Exception {
         int port = freePort();
         Path log = dir.resolve("kv-" + port + ".log");
+        Path data = java.nio.file.Files.createDirectories(dir.resolve("data-" + port));
         Process p = start(environment, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                "--logfile", log.toString());
+                "--dir", data.toString(), "--logfile", log.toString());
         try (RespTestClient c = connect(port, p)) {
             assertEquals("+OK\r\n", c.call("SET", "k", "v"));
             assertEquals("$1\r\nv\r\n", c.call("GET", "k"));
