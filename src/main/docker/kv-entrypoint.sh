@@ -38,8 +38,9 @@
 # (limit, heap, the caps, what is left) is logged at start.
 #
 # Collector (bench/README.md, "JVM memory and pauses"): on JDK 25 (the images' JDK, read from
-# $JAVA_HOME/release) generational Shenandoah with compact object headers, empty heap regions
-# given back after a second (ShenandoahUncommitDelay=1000); on older JDKs G1 with
+# $JAVA_HOME/release) generational Shenandoah with compact object headers, a young collection
+# at least every second (ShenandoahGuaranteedYoungGCInterval=1000), empty heap regions given back
+# after a second (ShenandoahUncommitDelay=1000); on older JDKs G1 with
 # a periodic collection so an idle heap shrinks. A collector chosen in JAVA_TOOL_OPTIONS or
 # JAVA_OPTS_APPEND (-XX:+Use...GC) replaces the default.
 #
@@ -302,11 +303,14 @@ else
             # JDK 25: generational Shenandoah, concurrent, so pauses stay short however many
             # keys the heap holds, and with compressed pointers (ZGC has none: more bytes a
             # key); compact object headers (8 bytes, not 12: the store is many small objects).
-            # Regions left empty for a second (ShenandoahUncommitDelay, default 5 minutes) go
-            # back to the system: its young cycles start only when the heap nears -Xmx, so the
-            # committed heap would otherwise stay at that peak (bench/README.md, issue 18).
+            # A young collection at least every second, and regions left empty for a second
+            # (ShenandoahUncommitDelay, default 5 minutes) go back to the system: its young
+            # cycles otherwise start only when the young generation (all the heap the old one
+            # leaves) is nearly full, so the heap swung between the data and -Xmx under
+            # overwrites (bench/README.md, issue 18).
             collector="-XX:+UseShenandoahGC -XX:ShenandoahGCMode=generational -XX:+UseCompactObjectHeaders"
             collector="$collector -XX:+UnlockExperimentalVMOptions -XX:ShenandoahUncommitDelay=1000"
+            collector="$collector -XX:ShenandoahGuaranteedYoungGCInterval=1000"
         else
             # Older JDKs: G1 (named, or a 1-CPU container gets the serial collector), which
             # only gives memory back after a collection: one a minute while idle, shrinking

@@ -148,7 +148,8 @@ class EntrypointTest {
     void theCollectorFollowsTheJdkUnlessOneIsNamed() throws Exception {
         List<String> jdk25 = run(Map.of("JAVA_HOME", jdk("25.0.3").toString())).jvmOptions();
         assertTrue(jdk25.containsAll(List.of("-XX:+UseShenandoahGC", "-XX:ShenandoahGCMode=generational",
-                "-XX:+UseCompactObjectHeaders", "-XX:+UnlockExperimentalVMOptions", "-XX:ShenandoahUncommitDelay=1000")),
+                "-XX:+UseCompactObjectHeaders", "-XX:+UnlockExperimentalVMOptions", "-XX:ShenandoahUncommitDelay=1000",
+                "-XX:ShenandoahGuaranteedYoungGCInterval=1000")),
                 jdk25.toString());
         assertFalse(jdk25.contains("-XX:+UseG1GC"), jdk25.toString());
         // older JDKs (and a java whose version is unknown): G1, named, shrinking while idle

@@ -113,7 +113,8 @@ class KvServerScriptTest {
         jdkVersion("25.0.3");
         List<String> jdk25 = jvmOptions(Map.of());
         assertTrue(jdk25.containsAll(List.of("-XX:+UseShenandoahGC", "-XX:ShenandoahGCMode=generational",
-                "-XX:+UseCompactObjectHeaders", "-XX:+UnlockExperimentalVMOptions", "-XX:ShenandoahUncommitDelay=1000")),
+                "-XX:+UseCompactObjectHeaders", "-XX:+UnlockExperimentalVMOptions", "-XX:ShenandoahUncommitDelay=1000",
+                "-XX:ShenandoahGuaranteedYoungGCInterval=1000")),
                 jdk25.toString());
         // the user's own setting comes later on the command line, so it wins
         List<String> mine = jvmOptions(Map.of("JAVA_OPTS", "-XX:ShenandoahUncommitDelay=60000"));
