@@ -330,7 +330,9 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
      * appendfsync always, on the data thread: forces the incr file, which then holds everything
      * written: under always a rewrite switches files only once the old one is forced
      * ({@link #beginRewrite}), and a switch made under another policy is covered by the old file's
-     * close. A failure keeps the replies held and writes refused; the next turn or cron tick tries again.
+     * close. A failure ends the process as Redis does: the kernel may have dropped the pages
+     * it could not write back, so a later fsync that succeeds would prove nothing, and the turn's
+     * replies (held until now) must never go.
      */
     private void forceNow() {
         long target = written;
@@ -338,7 +340,9 @@ public final class AppendOnlyFile implements Propagator, kv.observe.AofState {
             previousClosed.join(); // normally long done: a no-op
             incr.channel().force(false);
         } catch (IOException e) {
-            fsyncFailed(e);
+            LOG.errorf("Can't persist AOF for fsync error when the AOF fsync policy is 'always': %s. Exiting...", message(e));
+            server.lifecycle().halt(1);
+            fsyncFailed(e); // only where halt returns (a test's harness)
             return;
         }
         synced = target;

@@ -108,6 +108,12 @@ public final class Server {
         void shutdown(int exitCode);
 
         /**
+         * Ends the process at once: no shutdown hooks, no further replies (Redis' exit(1) where
+         * carrying on could acknowledge what is not on disk).
+         */
+        void halt(int exitCode);
+
+        /**
          * Runs {@code task} on the data thread once the current event-loop turn has handled its
          * reads (Redis' beforeSleep): what is batched per turn, such as BCAST invalidations.
          */

@@ -494,6 +494,12 @@ final class Engine {
         }
 
         @Override
+        public void halt(int exitCode) {
+            System.err.flush();
+            Runtime.getRuntime().halt(exitCode);
+        }
+
+        @Override
         public void shutdown(int exitCode) {
             accepting = false;
             if (!EngineLauncher.exitOnceStarted(Engine.this, exitCode)) {

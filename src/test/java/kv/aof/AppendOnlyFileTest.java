@@ -257,23 +257,15 @@ class AppendOnlyFileTest {
 
     /**
      * A rewrite under always switches to a new incr file only once the old one is forced: the
-     * fsyncs that follow cover only the new file. While that force fails, the rewrite does not
-     * start and the reply stays held.
+     * fsyncs that follow cover only the new file. The forced turn's reply goes before the switch.
      */
     @Test
     void alwaysSwitchesIncrFilesOnlyOnceTheOldOneIsOnDisk() throws Exception {
         start("always");
-        current().failForce = true;
         h.call("SET", "a", "1");
         boolean[] released = new boolean[1];
         aof.awaitSync(aof.positionToSync(), () -> released[0] = true);
-        settle();
         assertFalse(released[0]);
-        assertEquals(AppendOnlyFile.RewriteStart.FAILED, aof.requestRewrite());
-        assertEquals(1, channels.size(), "still appending to the first incr file");
-        assertFalse(released[0]);
-
-        current().failForce = false;
         assertEquals(AppendOnlyFile.RewriteStart.STARTED, aof.requestRewrite());
         assertTrue(released[0], "forced before the switch");
         assertEquals(2, channels.size());
@@ -281,6 +273,19 @@ class AppendOnlyFileTest {
         h.call("SET", "b", "2");
         settle();
         assertTrue(incr().endsWith("$1\r\nb\r\n$1\r\n2\r\n"), incr());
+    }
+
+    /** A failed fsync under always ends the process, as Redis' exit(1): the held reply never goes. */
+    @Test
+    void alwaysHaltsOnAFailedFsyncWithoutReleasingTheReply() throws Exception {
+        start("always");
+        current().failForce = true;
+        h.call("SET", "a", "1");
+        boolean[] released = new boolean[1];
+        aof.awaitSync(aof.positionToSync(), () -> released[0] = true);
+        settle();
+        assertEquals(1, h.haltedWith);
+        assertFalse(released[0]);
     }
 
     @Test
@@ -681,7 +686,7 @@ class AppendOnlyFileTest {
     }
 
     @Test
-    void withAlwaysAFailedWriteOrFsyncNeverReleasesTheReplyUntilTheDataIsOnDisk() throws Exception {
+    void withAlwaysAFailedWriteNeverReleasesTheReplyUntilTheDataIsOnDisk() throws Exception {
         start("always", true);
         h.call("SET", "a", "1");
         boolean[] released = new boolean[2];
@@ -692,22 +697,16 @@ class AppendOnlyFileTest {
         assertFalse(released[0]);
         assertEquals(MISCONF_ENOSPC, h.call("SET", "b", "2"));
 
-        // the write goes through but the fsync fails: still held, still refused (EIO now)
-        current().failForce = true;
+        // the write goes through and is forced: released, writes accepted again
         current().failWrites = false;
         recoverWrites();
-        turnUntil(() -> "err".equals(persistenceField("aof_last_write_status")) && loop.isEmpty());
-        assertFalse(released[0]);
-        assertEquals("-MISCONF Errors writing to the AOF file: Input/output error\r\n", h.call("DEL", "a"));
-
-        current().failForce = false;
-        aof.cron();
         turnUntil(() -> released[0]);
         assertEquals("ok", persistenceField("aof_last_write_status"));
         assertEquals("+OK\r\n", h.call("SET", "b", "2"));
         aof.awaitSync(aof.positionToSync(), () -> released[1] = true);
         turnUntil(() -> released[1]);
         assertTrue(incr().endsWith("$1\r\nb\r\n$1\r\n2\r\n"), incr());
+        assertEquals(-1, h.haltedWith, "a failed write is retried, not fatal: nothing was acknowledged");
     }
 
     @Test

@@ -63,6 +63,7 @@ class BlockingTest {
         }
         @Override public void cancel(long timerId) { timers.remove(timerId); }
         @Override public void shutdown(int exitCode) { }
+        @Override public void halt(int exitCode) { throw new AssertionError("halted with " + exitCode); }
     }
 
     /** One client: its replies accumulate until read; resumed() counts unblock notifications. */

@@ -124,4 +124,12 @@ public final class EngineHarness implements Server.Lifecycle {
     @Override
     public void shutdown(int exitCode) {
     }
+
+    /** The exit code the server halted with (-1: it did not); the harness itself goes on. */
+    public int haltedWith = -1;
+
+    @Override
+    public void halt(int exitCode) {
+        haltedWith = exitCode;
+    }
 }

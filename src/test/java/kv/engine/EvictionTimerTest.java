@@ -37,6 +37,11 @@ class EvictionTimerTest implements Server.Lifecycle {
     public void shutdown(int exitCode) {
     }
 
+    @Override
+    public void halt(int exitCode) {
+        throw new AssertionError("halted with " + exitCode);
+    }
+
     private void call(String... args) {
         byte[][] argv = new byte[args.length][];
         for (int i = 0; i < args.length; i++) {

@@ -33,6 +33,11 @@ class PrebuiltCommandTableTest implements Server.Lifecycle {
     public void shutdown(int exitCode) {
     }
 
+    @Override
+    public void halt(int exitCode) {
+        throw new AssertionError("halted with " + exitCode);
+    }
+
     @Test
     void theServerRunsOnTheTableItIsGivenWithRenamesApplied() throws Exception {
         CommandTable table = new CommandTable();
