@@ -40,6 +40,13 @@ public final class LoadedDataset {
         loaded++;
     }
 
+    /** {@link LoadedTables#addString}: a string key read into reused arrays. */
+    void addString(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAtMs, long idleSeconds,
+            int frequency, long offset) {
+        tables.addString(db, key, keyLen, value, valueLen, expireAtMs, idleSeconds, frequency, offset);
+        loaded++;
+    }
+
     /** Builds the tables once every key is read: a key the file holds twice in a database is an error. */
     void finish() throws RdbException {
         LoadedTables.Duplicate d = tables.build();

@@ -169,12 +169,53 @@ final class RdbInput {
         throw error("unknown length encoding " + first);
     }
 
+    /**
+     * A string read into an array the caller reuses: {@link #bytes} is that array when the string
+     * is plain, at most its length and whole in the read buffer (no allocation), else a new array
+     * of exactly {@link #length} bytes.
+     */
+    static final class Scratch {
+        private final byte[] own;
+        byte[] bytes;
+        int length;
+
+        Scratch(int capacity) {
+            own = new byte[capacity];
+        }
+    }
+
+    /** {@link #string()} into {@code into}. */
+    void string(Scratch into) throws IOException, RdbException {
+        int first = u8();
+        byte[] b;
+        if (((first & 0xC0) >> 6) != ENCVAL) {
+            long n = lengthRest(first);
+            if (n <= into.own.length && n <= limit - pos) {
+                System.arraycopy(buf, pos, into.own, 0, (int) n);
+                pos += (int) n;
+                into.bytes = into.own;
+                into.length = (int) n;
+                return;
+            }
+            b = bytes(n);
+        } else {
+            b = encoded(first);
+        }
+        into.bytes = b;
+        into.length = b.length;
+    }
+
     /** A string in any of its encodings (plain, integer, LZF), as bytes. */
     byte[] string() throws IOException, RdbException {
         int first = u8();
         if (((first & 0xC0) >> 6) != ENCVAL) {
             return bytes(lengthRest(first));
         }
+        return encoded(first);
+    }
+
+    /** The rest of a string whose first byte {@code first} says it is an integer or LZF-compressed. */
+    private byte[] encoded(int first) throws IOException, RdbException {
         int enc = first & 0x3F;
         switch (enc) {
             case ENC_INT8:

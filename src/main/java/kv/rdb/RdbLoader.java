@@ -3,11 +3,13 @@ package kv.rdb;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
 import kv.store.AccessClock;
 import kv.store.LoadedTables;
+import kv.store.StringValues;
 
 /**
  * Reads a whole RDB file (versions 1 to {@link RdbFormat#MAX_READ_VERSION}) into a
@@ -70,6 +72,10 @@ public final class RdbLoader {
         }
         out.version(version);
         ValueDecoder values = new ValueDecoder(r, limits, nowMs);
+        // keys, and string values short enough for the key's record, are read into these: no
+        // object per key (the tables copy them into their slab)
+        RdbInput.Scratch key = new RdbInput.Scratch(256);
+        RdbInput.Scratch string = new RdbInput.Scratch(StringValues.EMBSTR_LIMIT);
         int db = 0;
         long expireAt = -1;
         long idle = -1;
@@ -122,26 +128,32 @@ public final class RdbLoader {
                 case RdbFormat.OPCODE_MODULE_AUX:
                     throw new RdbException("module auxiliary data (opcode 247) cannot be loaded: KV has no modules", at);
                 default: {
-                    byte[] key;
                     try {
-                        key = r.string();
+                        r.string(key);
                     } catch (RdbException e) {
                         throw new RdbException("reading a key of type " + RdbFormat.typeName(type) + ": "
                                 + strip(e), e.offset());
                     }
-                    Object value;
+                    Object value = null;
                     try {
-                        value = values.read(type);
+                        if (type == RdbFormat.STRING) {
+                            r.string(string);
+                        } else {
+                            value = values.read(type);
+                        }
                     } catch (RdbException e) {
-                        throw new RdbException("key '" + printable(key) + "' (db " + db + ", " + RdbFormat.typeName(type)
-                                + " starting at offset " + at + "): " + strip(e), e.offset());
+                        throw new RdbException("key '" + printable(Arrays.copyOf(key.bytes, key.length)) + "' (db " + db + ", "
+                                + RdbFormat.typeName(type) + " starting at offset " + at + "): " + strip(e), e.offset());
                     }
-                    if (value == null) {
-                        // an empty aggregate: Redis skips it too
-                    } else if (expireAt >= 0 && expireAt <= nowMs && !keepExpired) {
-                        out.expiredSkipped();
-                    } else {
-                        out.add(db, key, value, expireAt, idle, freq, at);
+                    if (expireAt >= 0 && expireAt <= nowMs && !keepExpired) {
+                        if (type == RdbFormat.STRING || value != null) {
+                            out.expiredSkipped();
+                        }
+                    } else if (type == RdbFormat.STRING) {
+                        out.addString(db, key.bytes, key.length, string.bytes, string.length, expireAt, idle, freq, at);
+                    } else if (value != null) {
+                        // (null: an empty aggregate, which Redis skips too)
+                        out.add(db, Arrays.copyOf(key.bytes, key.length), value, expireAt, idle, freq, at);
                     }
                     expireAt = -1;
                     idle = -1;

@@ -78,7 +78,11 @@ final class KeySlab {
 
     /** A new record of {@code key} and {@code value} (null: none); returns its reference. */
     long add(byte[] key, int keyOff, int keyLen, byte[] value) {
-        int valueLen = value == null ? 0 : value.length;
+        return add(key, keyOff, keyLen, value, value == null ? 0 : value.length);
+    }
+
+    /** A new record of {@code key} and the first {@code valueLen} bytes of {@code value} (null: none). */
+    long add(byte[] key, int keyOff, int keyLen, byte[] value, int valueLen) {
         int size = HEADER + keyLen + valueLen;
         long ref = allocate(size);
         byte[] page = pages[page(ref)];
@@ -185,7 +189,12 @@ final class KeySlab {
 
     /** Bytes a record of {@code keyLen} and {@code value} would occupy. */
     static long recordBytes(int keyLen, Object value) {
-        return spaceOf(HEADER + keyLen + (fits(value) ? ((byte[]) value).length : 0));
+        return recordBytes(keyLen, fits(value) ? ((byte[]) value).length : 0);
+    }
+
+    /** Bytes a record of {@code keyLen} and a value of {@code valueLen} bytes held in it would occupy. */
+    static long recordBytes(int keyLen, int valueLen) {
+        return spaceOf(HEADER + keyLen + valueLen);
     }
 
     private static int spaceOf(int size) {

@@ -176,6 +176,11 @@ final class KeyTable extends SlabKeyTable {
         return slab.add(key, 0, key.length, KeySlab.fits(value) ? (byte[]) value : null);
     }
 
+    /** {@link #addRecord} of the first {@code keyLen} bytes of {@code key}, with {@code valueLen} of {@code value} (null: none). */
+    long addRecord(byte[] key, int keyLen, byte[] value, int valueLen) {
+        return slab.add(key, 0, keyLen, value, valueLen);
+    }
+
     /**
      * Inserts the key of {@link #addRecord record} {@code ref}, known to be absent, with the value
      * object the record does not hold ({@code side}; null when it holds the value). Returns the slot.

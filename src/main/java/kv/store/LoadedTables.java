@@ -43,6 +43,7 @@ public final class LoadedTables {
         int count;
         int expiring;
 
+        /** Stages the entry of record {@code ref}; {@code value} is the value object the record does not hold, else null. */
         void add(long ref, int hash, Object value, int field, long when, long offset) {
             int b = count >>> HashSlots.CHUNK_SHIFT;
             int i = count & HashSlots.CHUNK_MASK;
@@ -55,7 +56,7 @@ public final class LoadedTables {
             } else if (i == block.values.length) {
                 block.grow(i * 2);
             }
-            boolean side = !KeySlab.fits(value);
+            boolean side = value != null;
             block.entries[2 * i] = side ? ref | Block.SIDE : ref;
             block.entries[2 * i + 1] = (long) hash << 32 | (field & 0xffffffffL);
             if (side) {
@@ -174,13 +175,33 @@ public final class LoadedTables {
      */
     public void add(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency, long offset) {
         Part p = part(db);
-        int field = idleSeconds >= 0 || frequency >= 0 ? access.restored(idleSeconds, frequency, nowMs) : -1;
-        p.staged.add(p.main.addRecord(key, value), KeyHash.hash(key), value, field >= 0 ? field : access.initial(nowMs),
+        stage(p, p.main.addRecord(key, value), KeyHash.hash(key), KeySlab.fits(value) ? null : value, idleSeconds, frequency,
                 expireAtMs, offset);
         p.entryBytes += KeyTable.entryBytes(key.length, value);
         if (value instanceof HashValue h && h.hasFieldTtls()) {
             p.volatileHashes.add(key);
         }
+    }
+
+    /**
+     * {@link #add} of a string value as bytes: the first {@code keyLen} of {@code key} and
+     * {@code valueLen} of {@code value}, arrays the caller reuses (nothing here keeps them), except
+     * a value longer than {@link StringValues#EMBSTR_LIMIT} bytes, which must be an array of exactly
+     * its length and is kept. The value is stored as {@link StringValues#of} makes it; a key with a
+     * short value then costs no object at all, not even the two arrays a file is read into.
+     */
+    public void addString(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAtMs, long idleSeconds,
+            int frequency, long offset) {
+        Object side = valueLen > StringValues.EMBSTR_LIMIT ? value : StringValues.asLong(value, valueLen);
+        Part p = part(db);
+        long ref = side == null ? p.main.addRecord(key, keyLen, value, valueLen) : p.main.addRecord(key, keyLen, null, 0);
+        stage(p, ref, KeyHash.hash(key, 0, keyLen), side, idleSeconds, frequency, expireAtMs, offset);
+        p.entryBytes += side == null ? KeySlab.recordBytes(keyLen, valueLen) : KeyTable.entryBytes(keyLen, side);
+    }
+
+    private void stage(Part p, long ref, int hash, Object side, long idleSeconds, int frequency, long expireAtMs, long offset) {
+        int field = idleSeconds >= 0 || frequency >= 0 ? access.restored(idleSeconds, frequency, nowMs) : -1;
+        p.staged.add(ref, hash, side, field >= 0 ? field : access.initial(nowMs), expireAtMs, offset);
     }
 
     /**

@@ -112,16 +112,25 @@ abstract class SlabKeyTable extends HashSlots {
      * array or the key's record. One cache miss less per lookup than probing hashes, then references.
      */
     private int probeRefs(byte[] key, int off, int len, int h) {
+        long tag = tag(h);
+        for (int i = nextTagged(tag, h & mask); i >= 0; i = nextTagged(tag, (i + 1) & mask)) {
+            if (slab.keyEquals(refs[i >>> CHUNK_SHIFT][i & CHUNK_MASK], key, off, len)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** From slot {@code i} of the current table on, the first slot whose reference carries {@code tag}; -1 at an empty slot. */
+    private int nextTagged(long tag, int i) {
         long[][] rs = refs;
         int m = mask;
-        long tag = tag(h);
-        int i = h & m;
         while (true) {
             long r = rs[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             if (r == 0) {
                 return -1;
             }
-            if ((r & KeySlab.TAG_MASK) == tag && slab.keyEquals(r, key, off, len)) {
+            if ((r & KeySlab.TAG_MASK) == tag) {
                 return i;
             }
             i = (i + 1) & m;
@@ -177,7 +186,18 @@ abstract class SlabKeyTable extends HashSlots {
 
     /** The slot holding the key of record {@code ref} of {@code s} (whose hash is {@code h}), or -1. */
     final int findKeyOf(KeySlab s, long ref, int h) {
-        return find(s.pageOf(ref), KeySlab.keyOffset(ref), s.keyLength(ref), h);
+        if (oldHashes != null) {
+            return find(s.pageOf(ref), KeySlab.keyOffset(ref), s.keyLength(ref), h);
+        }
+        // the record is read only where a tag matches: a load's check for duplicates, which finds
+        // none, then costs no cache miss in the slab per key
+        long tag = tag(h);
+        for (int i = nextTagged(tag, h & mask); i >= 0; i = nextTagged(tag, (i + 1) & mask)) {
+            if (slab.keyEquals(refs[i >>> CHUNK_SHIFT][i & CHUNK_MASK], s.pageOf(ref), KeySlab.keyOffset(ref), s.keyLength(ref))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The record reference of {@code slot} (0 if empty). */

@@ -18,10 +18,13 @@ public final class StringValues {
 
     /** The compact value for {@code bytes}: a Long if it is a canonical integer, else the array itself. */
     public static Object of(byte[] bytes) {
-        if (bytes.length <= 20 && Numbers.isLong(bytes)) {
-            return Numbers.parseLong(bytes);
-        }
-        return bytes;
+        Long n = asLong(bytes, bytes.length);
+        return n != null ? n : bytes;
+    }
+
+    /** The integer that {@link #of} makes of the first {@code len} bytes of {@code b}, or null where it keeps bytes. */
+    static Long asLong(byte[] b, int len) {
+        return len <= 20 && Numbers.isLong(b, 0, len) ? Numbers.parseLong(b, 0, len) : null;
     }
 
     /** A string value that is a 64-bit integer (by Redis' string2ll rules) reports it here. */

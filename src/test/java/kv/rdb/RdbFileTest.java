@@ -89,6 +89,42 @@ class RdbFileTest {
         }
     }
 
+    /**
+     * String keys and values of every encoding and of lengths around the loader's reused arrays
+     * (256-byte keys, 44-byte values), enough of them that many straddle the 64 KiB read buffer:
+     * they load as written, with the memory estimate of the same keys stored one by one.
+     */
+    @Test
+    void stringsOfEveryFormAndLengthLoadAsWritten() throws Exception {
+        Keyspace ks = new Keyspace(16);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 6000; i++) {
+            byte[] key = new byte[1 + random.nextInt(i % 10 == 0 ? 600 : 40)];
+            random.nextBytes(key);
+            key[0] = (byte) i;
+            key[key.length - 1] = (byte) (i >>> 8);
+            byte[] value = switch (i % 5) {
+                case 0 -> Long.toString(random.nextLong() >> random.nextInt(64)).getBytes();  // int-encoded up to 32 bits
+                case 1 -> "x".repeat(random.nextInt(120)).getBytes();                          // LZF from 21 bytes on
+                case 2 -> "007".getBytes();                                                    // digits that stay a string
+                default -> {
+                    byte[] b = new byte[random.nextInt(90)];
+                    random.nextBytes(b);
+                    yield b;
+                }
+            };
+            ks.db(i % 3).put(key, kv.store.StringValues.of(value), i % 7 == 0 ? NOW + 100_000 + i : Db.NO_TTL);
+        }
+        LoadedDataset data = read(write(ks, false));
+        Keyspace back = new Keyspace(16);
+        data.applyTo(back);
+        assertEquals(contents(ks), contents(back));
+        for (int db = 0; db < 3; db++) {
+            assertEquals(ks.db(db).heapBytes(), back.db(db).heapBytes(), "db " + db);
+        }
+        assertEquals(ks.db(0).size() + ks.db(1).size() + ks.db(2).size(), data.keysLoaded());
+    }
+
     @Test
     void expiredKeysAreSkippedAndCounted() throws Exception {
         Keyspace ks = new Keyspace(16);
