@@ -57,7 +57,7 @@ final class SetAlgebra {
         }
         Arrays.sort(sets, Comparator.comparingInt(SetValue::size));
         SetValue result = SetValue.emptyIntset();
-        SetValue.Limits limits = SetCommands.limits(c);
+        SetValue.Limits limits = c.server().setLimits();
         List<byte[]> members = new ArrayList<>();
         sets[0].forEach(m -> {
             if (inAll(sets, m)) {
@@ -127,7 +127,7 @@ final class SetAlgebra {
 
     private static void unionDiff(Call c, int from, byte[] dst, boolean diff) {
         SetValue[] sets = lookup(c, from, c.argc());
-        SetValue.Limits limits = SetCommands.limits(c);
+        SetValue.Limits limits = c.server().setLimits();
         SetValue result = SetValue.emptyIntset();
         if (!diff) {
             for (SetValue s : sets) {

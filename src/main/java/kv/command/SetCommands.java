@@ -34,23 +34,6 @@ final class SetCommands {
         SetRandom.register(t);
     }
 
-    /** The thresholds last handed out, reused while the configuration says the same (as ZsetArgs.limits). */
-    private static SetValue.Limits lastLimits = new SetValue.Limits(-1, -1, -1);
-
-    /** The live conversion thresholds (CONFIG SET changes them); no allocation per call while they stand. */
-    static SetValue.Limits limits(Call c) {
-        var config = c.server().config();
-        long intset = config.setMaxIntsetEntries();
-        long entries = config.setMaxListpackEntries();
-        long value = config.setMaxListpackValue();
-        SetValue.Limits l = lastLimits;
-        if (l.maxIntsetEntries() != intset || l.maxListpackEntries() != entries || l.maxListpackValue() != value) {
-            l = new SetValue.Limits(intset, entries, value);
-            lastLimits = l;
-        }
-        return l;
-    }
-
     static SetValue readSet(Call c, byte[] key) {
         return c.db().read(key, ValueType.SET);
     }
@@ -63,7 +46,7 @@ final class SetCommands {
     private static void sadd(Call c) {
         byte[] key = c.arg(1);
         Db db = c.db();
-        SetValue.Limits limits = limits(c);
+        SetValue.Limits limits = c.server().setLimits();
         // one key lookup and one member lookup each: a SADD that adds nothing (add changes
         // nothing then, not even the encoding) ends the modification as unmodified
         SetValue s = db.modify(key, ValueType.SET);
@@ -132,7 +115,7 @@ final class SetCommands {
         db.modify(src, ValueType.SET);
         from.remove(member);
         db.modified(src);
-        SetValue.Limits limits = limits(c);
+        SetValue.Limits limits = c.server().setLimits();
         if (to == null) {
             to = SetValue.create(member, 1, limits);
             to.add(member, limits);

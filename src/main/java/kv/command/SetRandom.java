@@ -133,7 +133,7 @@ final class SetRandom {
             db.modified(key);
         } else {
             // popping most of the set: keep a few members in a new set and hand out the rest
-            SetValue kept = s.keepRandom(remaining, SetCommands.limits(c), random);
+            SetValue kept = s.keepRandom(remaining, c.server().setLimits(), random);
             s.forEach(popped::add);
             db.modified(key, kept);
         }

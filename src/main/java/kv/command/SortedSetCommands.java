@@ -142,7 +142,7 @@ final class SortedSetCommands {
             replyAdd(c, f, 0, 0, (f & INCR) != 0 ? decide(c, f, first, scores[0]) : Double.NaN);
             return false;
         }
-        SortedSet.Limits limits = ZsetArgs.limits(c);
+        SortedSet.Limits limits = c.server().zsetLimits();
         if (create) {
             z = SortedSet.create(elements, maxLen, limits);
         }

@@ -155,7 +155,7 @@ final class ZRangeCommands {
             c.reply().integer(0);
             return;
         }
-        SortedSet.Limits limits = ZsetArgs.limits(c);
+        SortedSet.Limits limits = c.server().zsetLimits();
         SortedSet out = SortedSet.create(r.size(), 0, limits);
         for (int i = 0; i < r.size(); i++) {
             out.put(r.members.get(i), r.scores.get(i), limits);

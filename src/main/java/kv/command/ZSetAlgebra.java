@@ -223,7 +223,7 @@ final class ZSetAlgebra {
             c.reply().integer(cardinality);
             return;
         }
-        SortedSet.Limits limits = ZsetArgs.limits(c);
+        SortedSet.Limits limits = c.server().zsetLimits();
         // build the result as a big set (sorted), then compact it as Redis does for stores
         SortedSet result = SortedSet.create(order.size(), Long.MAX_VALUE, limits);
         for (byte[] m : order) {

@@ -96,20 +96,6 @@ final class ZsetArgs {
         throw c.error(LEX_RANGE);
     }
 
-    /** The last limits handed out: immutable, so any thread may reuse or replace them. */
-    private static SortedSet.Limits lastLimits = new SortedSet.Limits(-1, -1);
-
-    static SortedSet.Limits limits(Call c) {
-        long entries = c.server().config().zsetMaxListpackEntries();
-        long value = c.server().config().zsetMaxListpackValue();
-        SortedSet.Limits l = lastLimits;
-        if (l.maxEntries() != entries || l.maxValue() != value) {
-            l = new SortedSet.Limits(entries, value);
-            lastLimits = l;
-        }
-        return l;
-    }
-
     /** The sorted set at {@code key} for reading (counts a hit or miss), null if absent. */
     static SortedSet read(Call c, byte[] key) {
         return c.db().read(key, ValueType.ZSET);

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import kv.config.Params.BindParam;
 import kv.config.Params.BoolParam;
@@ -383,6 +384,19 @@ public final class ServerConfig {
             throw new Invalid("supervised " + v + " is not supported by KV: it does not talk to "
                     + "upstart/systemd; use 'supervised no'");
         }
+    }
+
+    /**
+     * A value computed from this configuration by {@code compute}, computed again only after the
+     * values changed (thresholds objects the hot path would otherwise rebuild or compare per call).
+     */
+    public <T> Derived<T> derive(Function<ServerConfig, T> compute) {
+        return new Derived<>(this, compute);
+    }
+
+    /** The current values array: a new one replaces it on every change, so its identity says "unchanged". */
+    Object[] valuesSnapshot() {
+        return values;
     }
 
     // ---- typed getters ------------------------------------------------------------------

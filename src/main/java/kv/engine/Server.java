@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import kv.config.Derived;
 import kv.config.ServerConfig;
 import kv.observe.AofState;
 import kv.observe.LatencyMonitor;
@@ -19,6 +20,8 @@ import kv.observe.StatsSnapshot;
 import kv.store.ActiveExpiry;
 import kv.store.Keyspace;
 import kv.store.KeyspaceStats;
+import kv.store.SetValue;
+import kv.store.SortedSet;
 
 /**
  * Everything a command can reach: configuration, keyspace, command table, clients and the
@@ -41,6 +44,9 @@ public final class Server {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Server.class);
 
     private final ServerConfig config;
+    /** The sets' and sorted sets' conversion thresholds in force, built again only after a CONFIG SET. */
+    private final Derived<SetValue.Limits> setLimits;
+    private final Derived<SortedSet.Limits> zsetLimits;
     private final Keyspace keyspace;
     private final CommandTable commands;
     private final Dispatcher dispatcher;
@@ -145,6 +151,9 @@ public final class Server {
      */
     public Server(ServerConfig config, Lifecycle lifecycle, Supplier<CommandTable> table) {
         this.config = config;
+        this.setLimits = config.derive(c -> new SetValue.Limits(c.setMaxIntsetEntries(), c.setMaxListpackEntries(),
+                c.setMaxListpackValue()));
+        this.zsetLimits = config.derive(c -> new SortedSet.Limits(c.zsetMaxListpackEntries(), c.zsetMaxListpackValue()));
         this.lifecycle = lifecycle;
         this.keyspace = new Keyspace(config.databases());
         this.clients = new Clients(lifecycle);
@@ -236,6 +245,10 @@ public final class Server {
     }
 
     public ServerConfig config() { return config; }
+    /** set-max-intset-entries, set-max-listpack-entries and -value as they stand. */
+    public SetValue.Limits setLimits() { return setLimits.get(); }
+    /** zset-max-listpack-entries and -value as they stand. */
+    public SortedSet.Limits zsetLimits() { return zsetLimits.get(); }
     public Keyspace keyspace() { return keyspace; }
     public CommandTable commands() { return commands; }
     public Dispatcher dispatcher() { return dispatcher; }

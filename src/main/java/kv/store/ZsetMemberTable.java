@@ -5,14 +5,16 @@ import java.util.function.IntConsumer;
 
 
 /**
- * Member → skip-list node (the offset of its record in {@link SkipListZset}; 0, the head's, marks
- * an empty slot), open addressing with linear probing and backward-shift deletion (no
- * tombstones, no entry objects). Capacity is a power of two, at most 3/4 full.
+ * Member → skip-list node (the offset of its record in {@link SkipListZset}), open addressing with
+ * linear probing and backward-shift deletion (no tombstones, no entry objects). A slot holds the
+ * member's hash in its high half and the node in its low half (0, as no hash is 0, marks an empty
+ * slot), so a probe reads a node's record and member only where the hash matches, and removals
+ * and resizes never read members. Capacity is a power of two, at most 3/4 full.
  */
 final class ZsetMemberTable {
-    private static final int EMPTY = 0;
+    private static final long EMPTY = 0;
     private final SkipListZset owner;
-    private int[] slots;
+    private long[] slots;
     private int mask;
     private int size;
 
@@ -22,7 +24,7 @@ final class ZsetMemberTable {
         while (cap * 3 / 4 < expected) {
             cap <<= 1;
         }
-        slots = new int[cap];
+        slots = new long[cap];
         mask = cap - 1;
     }
 
@@ -38,11 +40,20 @@ final class ZsetMemberTable {
         return new ZsetMemberTable(owner, this);
     }
 
+    private static int hashOf(long slot) {
+        return (int) (slot >>> 32);
+    }
+
+    private static int nodeOf(long slot) {
+        return (int) slot;
+    }
+
     private int indexOf(byte[] member) {
-        int i = KeyHash.hash(member) & mask;
-        int n;
-        while ((n = slots[i]) != EMPTY) {
-            if (Arrays.equals(owner.member(n), member)) {
+        int h = KeyHash.hash(member);
+        int i = h & mask;
+        long s;
+        while ((s = slots[i]) != EMPTY) {
+            if (hashOf(s) == h && Arrays.equals(owner.member(nodeOf(s)), member)) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -53,7 +64,7 @@ final class ZsetMemberTable {
     /** The node of {@code member}, or 0. */
     int get(byte[] member) {
         int i = indexOf(member);
-        return i >= 0 ? slots[i] : EMPTY;
+        return i >= 0 ? nodeOf(slots[i]) : 0;
     }
 
     /** Adds {@code node}, whose member is absent. */
@@ -61,16 +72,16 @@ final class ZsetMemberTable {
         if ((size + 1) * 4 > slots.length * 3) {
             resize(slots.length * 2);
         }
-        place(node);
+        place((long) KeyHash.hash(owner.member(node)) << 32 | (node & 0xffffffffL));
         size++;
     }
 
-    private void place(int node) {
-        int i = KeyHash.hash(owner.member(node)) & mask;
+    private void place(long slot) {
+        int i = hashOf(slot) & mask;
         while (slots[i] != EMPTY) {
             i = (i + 1) & mask;
         }
-        slots[i] = node;
+        slots[i] = slot;
     }
 
     void remove(byte[] member) {
@@ -83,11 +94,11 @@ final class ZsetMemberTable {
         // backward shift: move later entries of the probe run into the hole when their home allows
         int hole = i;
         int j = (i + 1) & mask;
-        int n;
-        while ((n = slots[j]) != EMPTY) {
-            int home = KeyHash.hash(owner.member(n)) & mask;
+        long s;
+        while ((s = slots[j]) != EMPTY) {
+            int home = hashOf(s) & mask;
             if (((j - home) & mask) >= ((j - hole) & mask)) {
-                slots[hole] = n;
+                slots[hole] = s;
                 slots[j] = EMPTY;
                 hole = j;
             }
@@ -99,18 +110,18 @@ final class ZsetMemberTable {
     }
 
     private void resize(int capacity) {
-        int[] old = slots;
-        slots = new int[capacity];
+        long[] old = slots;
+        slots = new long[capacity];
         mask = capacity - 1;
-        for (int n : old) {
-            if (n != EMPTY) {
-                place(n);
+        for (long s : old) {
+            if (s != EMPTY) {
+                place(s);
             }
         }
     }
 
     long heapBytes() {
-        return Memory.align(12 + 4 * 4) + Memory.arrayBytes(4 * slots.length);
+        return Memory.align(12 + 4 * 4) + Memory.arrayBytes(8 * slots.length);
     }
 
     /**
@@ -126,13 +137,13 @@ final class ZsetMemberTable {
         int picked = 0;
         int[] nodes = new int[8];
         int i = bucket;
-        int n;
-        while ((n = slots[i]) != EMPTY) {
-            if ((KeyHash.hash(owner.member(n)) & mask) == bucket) {
+        long s;
+        while ((s = slots[i]) != EMPTY) {
+            if ((hashOf(s) & mask) == bucket) {
                 if (picked == nodes.length) {
                     nodes = Arrays.copyOf(nodes, picked * 2);
                 }
-                nodes[picked++] = n;
+                nodes[picked++] = nodeOf(s);
             }
             i = (i + 1) & mask;
         }

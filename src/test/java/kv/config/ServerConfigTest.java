@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -403,6 +405,29 @@ class ServerConfigTest {
         assertEquals("20000", c.get("repl-backlog-size"));
         assertEquals("ERR CONFIG SET failed (possibly related to argument 'repl-backlog-size') - "
                 + "argument must be between 1 and 9223372036854775807 inclusive", setError(c, "repl-backlog-size", "0"));
+    }
+
+    /** A derived value is the same object while the configuration stands, and follows every CONFIG SET. */
+    @Test
+    void derivedValueIsComputedAgainOnlyAfterASet() throws Exception {
+        ServerConfig c = text("zset-max-listpack-entries 7\n");
+        List<Long> computed = new ArrayList<>();
+        Derived<long[]> d = c.derive(cfg -> {
+            computed.add(cfg.zsetMaxListpackEntries());
+            return new long[] {cfg.zsetMaxListpackEntries(), cfg.zsetMaxListpackValue()};
+        });
+        long[] first = d.get();
+        assertSame(first, d.get());
+        assertEquals(7, first[0]);
+        c.set(b("zset-max-listpack-value", "9"));
+        long[] second = d.get();
+        assertNotSame(first, second);
+        assertEquals(7, second[0]);
+        assertEquals(9, second[1]);
+        assertSame(second, d.get());
+        setError(c, "zset-max-listpack-entries", "-1");
+        assertSame(second, d.get(), "a refused SET changes nothing");
+        assertEquals(List.of(7L, 7L), computed);
     }
 
     /** CONFIG SET error strings of redis-server 7.0.15. */
