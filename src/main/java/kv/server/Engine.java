@@ -58,6 +58,8 @@ final class Engine {
     private volatile boolean accepting;
     private final CompletableFuture<Void> listening = new CompletableFuture<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     /** The command table the server takes (built meanwhile on another thread by the main method). */
     private final Supplier<kv.engine.CommandTable> commands;
@@ -112,6 +114,18 @@ final class Engine {
      * configured. On SIGTERM a master first gives lagging replicas their chance, as SHUTDOWN does.
      */
     void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            stopped.join(); // the early-exit hook and Quarkus' shutdown may both get here: one stops, the other waits
+            return;
+        }
+        try {
+            stopOnce();
+        } finally {
+            stopped.complete(null);
+        }
+    }
+
+    private void stopOnce() {
         awaitReplicasOnSignal();
         accepting = false;
         for (NetServer s : listeners) {

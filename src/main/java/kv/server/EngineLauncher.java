@@ -97,6 +97,23 @@ final class EngineLauncher {
         }
     }
 
+    /**
+     * A shutdown hook of the main method's: a SIGTERM that comes after the data port answers but
+     * before Quarkus has started never reaches {@code RespServer}'s shutdown, so the engine's stop
+     * (the AOF flushed, the final save, the wait for replicas) runs from here then.
+     */
+    static void stopIfStillBooting() {
+        synchronized (EXIT_LOCK) {
+            if (applicationRunning) {
+                return; // Quarkus' shutdown stops the engine
+            }
+        }
+        Engine engine = early;
+        if (engine != null) {
+            engine.stop();
+        }
+    }
+
     /** The engine the main method started, or null. */
     static Engine early() {
         return early;

@@ -51,6 +51,7 @@ public class KvMain implements QuarkusApplication {
         try {
             // the data port answers from here on, while Quarkus boots (RespServer adopts the engine)
             EngineLauncher.startEarly(config, () -> built(commands));
+            Runtime.getRuntime().addShutdownHook(new Thread(EngineLauncher::stopIfStillBooting, "kv-stop-while-booting"));
         } catch (Exception e) {
             // the listeners not up within their deadline; a failed bind is reported by RespServer, as in tests
             System.err.println("KV could not start: " + e);

@@ -1,0 +1,40 @@
+package kv.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import kv.KvProcess;
+import kv.RespTestClient;
+
+/**
+ * SIGTERM at any moment after the data port answers runs KV's shutdown: with save points the
+ * final RDB save keeps a write made a moment before. A SIGTERM right after the first reply
+ * usually lands while Quarkus still boots (the port answers before it has started), where only
+ * the launcher's own shutdown hook stops the engine.
+ */
+class SigtermIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigtermRightAfterTheFirstWriteSavesIt() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        try (KvProcess kv = KvProcess.start(dir, "--save", "3600 1")) {
+            try (RespTestClient c = kv.connect()) {
+                assertEquals("+OK\r\n", c.call("SET", "written", "before the signal"));
+            }
+            kv.process.destroy();
+            kv.awaitExit();
+        }
+        assertTrue(Files.exists(dir.resolve("dump.rdb")), "no final save");
+        try (KvProcess again = KvProcess.start(dir); RespTestClient c = again.connect()) {
+            assertEquals("$17\r\nbefore the signal\r\n", c.call("GET", "written"));
+        }
+    }
+}
