@@ -13,11 +13,23 @@ public final class Doubles {
     private Doubles() {
     }
 
+    /** Integral doubles up to here are exactly a long, printed plain by both layouts (at most 16 digits). */
+    private static final double EXACT_LONG_LIMIT = 0x1p53;
+
     public static String format(double v) {
         String special = special(v);
         if (special != null) {
             return special;
         }
+        if (Math.abs(v) < EXACT_LONG_LIMIT && v == Math.rint(v)) {
+            // the common score (counters, timestamps): the search below allocates a dozen BigDecimals
+            return Long.toString((long) v);
+        }
+        return shortestLayout(v);
+    }
+
+    /** {@link #format}'s general path: the shortest round-tripping digits, laid out as %g. */
+    static String shortestLayout(double v) {
         BigDecimal shortest = shortest(v);
         BigDecimal unscaledDigits = new BigDecimal(shortest.unscaledValue().abs());
         String digits = unscaledDigits.stripTrailingZeros().unscaledValue().toString();
