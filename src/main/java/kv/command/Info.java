@@ -324,9 +324,9 @@ public final class Info {
         field(sb, "sync_partial_ok", st.syncPartialOk);
         field(sb, "sync_partial_err", st.syncPartialErr);
         field(sb, "expired_keys", ks.stats().expiredKeys);
-        field(sb, "expired_stale_perc", "0.00");
-        field(sb, "expired_time_cap_reached_count", 0);
-        field(sb, "expire_cycle_cpu_milliseconds", 0);
+        field(sb, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", ks.stats().expiredStaleShare * 100));
+        field(sb, "expired_time_cap_reached_count", ks.stats().expireCycleTimeCapReached);
+        field(sb, "expire_cycle_cpu_milliseconds", ks.stats().expireCycleNanos / 1_000_000);
         field(sb, "evicted_keys", ks.stats().evictedKeys);
         field(sb, "evicted_clients", s.stats().evictedClients);
         field(sb, "total_eviction_exceeded_time", s.eviction().totalExceededMs());

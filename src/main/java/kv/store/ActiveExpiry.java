@@ -25,7 +25,22 @@ public final class ActiveExpiry {
      * @param effort 1..10 like active-expire-effort: more keys per slice, lower tolerated stale share
      */
     public void run(long budgetNanos, int effort) {
-        long deadline = System.nanoTime() + budgetNanos;
+        long start = System.nanoTime();
+        long deadline = start + budgetNanos;
+        long[] sampled = new long[2];
+        boolean capped = cycle(deadline, effort, sampled);
+        KeyspaceStats stats = keyspace.stats();
+        stats.expireCycleNanos += System.nanoTime() - start;
+        if (capped) {
+            stats.expireCycleTimeCapReached++;
+        }
+        // a slow-moving average of what this run saw, as Redis keeps stat_expired_stale_perc
+        double share = sampled[0] == 0 ? 0 : (double) sampled[1] / sampled[0];
+        stats.expiredStaleShare = share * 0.05 + stats.expiredStaleShare * 0.95;
+    }
+
+    /** The slices of one run; {@code sampled} gets the keys examined and expired. True if it stopped at the deadline. */
+    private boolean cycle(long deadline, int effort, long[] sampled) {
         keyspace.clock().update();
         int perSlice = KEYS_PER_SLICE + KEYS_PER_SLICE / 4 * (effort - 1);
         int staleTolerancePercent = 10 - effort + 1;
@@ -41,13 +56,16 @@ public final class ActiveExpiry {
                 counts[1] = 0;
                 cursors[index] = db.expireCycle(cursors[index], perSlice, counts);
                 keyspace.stats().expiredByCycle += counts[1];
+                sampled[0] += counts[0];
+                sampled[1] += counts[1];
                 if (++slices % SLICES_BETWEEN_CLOCK_CHECKS == 0 && System.nanoTime() > deadline) {
-                    return;
+                    return true;
                 }
                 if (counts[0] == 0 || counts[1] * 100 <= counts[0] * staleTolerancePercent) {
                     break;
                 }
             }
         }
+        return false;
     }
 }
