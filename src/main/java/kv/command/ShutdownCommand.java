@@ -96,13 +96,9 @@ final class ShutdownCommand {
         nosave = nosaveArg;
         force = forceArg;
         MasterSide master = server.component(MasterSide.class);
-        long timeoutSeconds = server.config().shutdownTimeoutSeconds();
-        if (!now && timeoutSeconds != 0 && master != null && !master.replicasCaughtUp()) {
-            long nowMs = System.currentTimeMillis();
-            deadlineMs = nowMs + timeoutSeconds * 1000;
-            server.clients().pause(Clients.PauseSource.SHUTDOWN, Long.MAX_VALUE, false, nowMs);
-            master.requestAcks();
-            LOG.info("Waiting for replicas before shutting down.");
+        long waitUntil = now || master == null ? 0 : master.beginShutdownWait(System.currentTimeMillis());
+        if (waitUntil != 0) {
+            deadlineMs = waitUntil;
             block(c);
             server.lifecycle().schedule(CHECK_MS, this::check);
             return;

@@ -490,6 +490,23 @@ public final class MasterSide implements ReplicationLog.StreamListener {
         return true;
     }
 
+    /**
+     * The start of a shutdown's wait for replicas (SHUTDOWN without NOW, SIGTERM): unless
+     * shutdown-timeout is 0 or every replica has acknowledged the whole stream, pauses writes and
+     * asks the replicas for their offsets. When the wait ends at the latest (unix ms), or 0 when
+     * there is nothing to wait for.
+     */
+    public long beginShutdownWait(long nowMs) {
+        long timeoutSeconds = server.config().shutdownTimeoutSeconds();
+        if (timeoutSeconds == 0 || replicasCaughtUp()) {
+            return 0;
+        }
+        server.clients().pause(kv.engine.Clients.PauseSource.SHUTDOWN, Long.MAX_VALUE, false, nowMs);
+        requestAcks();
+        LOG.info("Waiting for replicas before shutting down.");
+        return nowMs + timeoutSeconds * 1000;
+    }
+
     /** What Redis logs when it exits as a master: each lagging replica, then how many are in sync. */
     public void logInSyncAtShutdown() {
         List<ReplicaView> replicas = replicas(false);

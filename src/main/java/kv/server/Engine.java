@@ -158,17 +158,8 @@ final class Engine {
             return;
         }
         try {
-            long deadline = onDataThread(() -> {
-                long timeoutSeconds = s.config().shutdownTimeoutSeconds();
-                if (s.rdb().shutdownDecided() || timeoutSeconds == 0 || master.replicasCaughtUp()) {
-                    return 0L;
-                }
-                long now = System.currentTimeMillis();
-                s.clients().pause(kv.engine.Clients.PauseSource.SHUTDOWN, Long.MAX_VALUE, false, now);
-                master.requestAcks();
-                LOG.info("Received SIGTERM: waiting for replicas before shutting down.");
-                return now + timeoutSeconds * 1000;
-            }).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            long deadline = onDataThread(() -> s.rdb().shutdownDecided() ? 0L : master.beginShutdownWait(System.currentTimeMillis()))
+                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             if (deadline == 0) {
                 return;
             }

@@ -96,7 +96,7 @@ class ShutdownWaitIT {
             RespTestClient replica = laggingReplica(kv, admin);
             awaitBooted(kv);
             kv.process.destroy();
-            await(() -> kv.output().contains("waiting for replicas before shutting down."));
+            await(() -> kv.output().contains("Waiting for replicas before shutting down."));
             assertFalse(kv.process.waitFor(300, TimeUnit.MILLISECONDS), "exited without waiting for the replica");
             // the stream now ends with the GETACK the wait sent; the server still answers meanwhile
             String offset = ReplicaOfRedisTest.info(admin, "master_repl_offset");
