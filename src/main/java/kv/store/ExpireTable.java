@@ -22,7 +22,12 @@ final class ExpireTable extends SlabKeyTable {
 
     @Override
     protected void allocatePayloadChunk(int c, int length) {
-        whens[c] = new long[length];
+        whens[c] = longChunk(length);
+    }
+
+    @Override
+    protected void stockPayloadChunk(ChunkStock stock) {
+        stock.addLongs();
     }
 
     @Override

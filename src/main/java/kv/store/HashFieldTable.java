@@ -37,7 +37,14 @@ final class HashFieldTable extends OpenKeyTable {
     @Override
     protected void allocatePayloadChunk(int c, int length) {
         if (ttls != null) {
-            ttls[c] = new long[length];
+            ttls[c] = longChunk(length);
+        }
+    }
+
+    @Override
+    protected void stockPayloadChunk(ChunkStock stock) {
+        if (ttls != null) {
+            stock.addLongs();
         }
     }
 

@@ -26,8 +26,10 @@ import java.util.random.RandomGenerator;
  * humongous allocation, or a full collection when the collector cannot find them), and a table's
  * chunks are allocated when the first entry goes into them: until then a chunk is a shared
  * all-empty array that nothing writes ({@link #NO_HASHES} and the subclasses' like it). So a
- * growth allocates its new table chunk by chunk as inserts and the migration reach it, not in one
- * burst.
+ * growth allocates its new table chunk by chunk as inserts and the migration reach it. Because
+ * inserts reach random chunks, a big table's next chunks are allocated ahead into a
+ * {@link ChunkStock} while it fills from 3/4 to 4/5 ({@link #stockAhead}), so the growth takes
+ * them instead of allocating the whole new table in its first few thousand inserts.
  *
  * <p>Resizing is incremental, like Redis' rehashing: a new table is allocated and the old one is
  * drained a few slots per operation (and by the cron), so no single command pays for moving
@@ -92,6 +94,9 @@ abstract class HashSlots {
     /** Resizing is deferred while an iteration that must see stable slots is in progress. */
     private int pauseResize;
 
+    /** Chunks allocated ahead of the next growth; null while there are none. */
+    private ChunkStock stock;
+
     /**
      * Changes whenever what {@link #allocatedTableBytes} or {@link #pendingGrowthBytes} return may
      * change (a chunk allocated, a resize begun or ended, the fill crossing 3/4), so a caller can keep
@@ -112,8 +117,14 @@ abstract class HashSlots {
      */
     protected abstract void allocateSlots(int chunkCount);
 
-    /** Allocates chunk {@code c} ({@code length} slots) of the current key and payload arrays. */
+    /**
+     * Allocates chunk {@code c} ({@code length} slots) of the current key and payload arrays, each
+     * through {@link #intChunk} and its siblings (which take stocked chunks first).
+     */
     protected abstract void allocateSlotChunk(int c, int length);
+
+    /** Adds one chunk of each key and payload array to {@code stock}, the types {@link #allocateSlotChunk} takes. */
+    protected abstract void stockSlotChunk(ChunkStock stock);
 
     /** Drops the old arrays once a resize is complete. */
     protected abstract void dropOldSlots();
@@ -134,6 +145,9 @@ abstract class HashSlots {
 
     /** Allocates chunk {@code c} ({@code length} slots) of the current payload arrays. */
     protected abstract void allocatePayloadChunk(int c, int length);
+
+    /** Adds one chunk of each payload array to {@code stock}. */
+    protected abstract void stockPayloadChunk(ChunkStock stock);
 
     /** Moves the payload of slot {@code from} of the old arrays to slot {@code to} of the current ones. */
     protected abstract void movePayloadFromOld(int from, int to);
@@ -220,10 +234,68 @@ abstract class HashSlots {
 
     private void allocateChunk(int c) {
         int length = chunkLength(mask + 1);
-        hashes[c] = new int[length];
+        boolean stocked = stock != null && length == CHUNK;
+        if (stocked) {
+            stock.takingSet();
+        }
+        hashes[c] = intChunk(length);
         chunks++;
         shape++;
         allocateSlotChunk(c, length);
+        if (stocked && stock.sets() == 0) {
+            stock = null;
+        }
+    }
+
+    // The chunk allocators of allocateSlotChunk: a stocked chunk when there is one.
+
+    protected final int[] intChunk(int length) {
+        return stock != null ? stock.ints(length) : new int[length];
+    }
+
+    protected final long[] longChunk(int length) {
+        return stock != null ? stock.longs(length) : new long[length];
+    }
+
+    protected final Object[] objectChunk(int length) {
+        return stock != null ? stock.objects(length) : new Object[length];
+    }
+
+    protected final byte[][] keyChunk(int length) {
+        return stock != null ? stock.keyArrays(length) : new byte[length][];
+    }
+
+    /**
+     * While the table fills from 3/4 to 4/5 (where it grows), allocates the next table's chunks in
+     * proportion to the fill, so they are all in stock when the growth begins.
+     */
+    private void stockAhead() {
+        int capacity = mask + 1;
+        int next = capacity * 2;
+        if (chunkLength(next) != CHUNK || oldHashes != null || !nearGrowth() || capacity > 1 << 29) {
+            return;
+        }
+        long from = capacity * 3L / 4;
+        long span = Math.max(1, capacity * 4L / 5 - from);
+        int wanted = chunkCount(next);
+        long due = Math.min(wanted, (size - from + 1) * wanted / span + 1);
+        while ((stock == null ? 0 : stock.sets()) < due) {
+            if (stock == null) {
+                stock = new ChunkStock();
+            }
+            stock.addInts();
+            stockSlotChunk(stock);
+            stock.addedSet();
+            shape++;
+        }
+    }
+
+    /** Drops stocked chunks a table that shrank far from its growth no longer needs. */
+    private void dropStock() {
+        if (stock != null) {
+            stock = null;
+            shape++;
+        }
     }
 
     /**
@@ -243,6 +315,7 @@ abstract class HashSlots {
                 }
             }
         }
+        stockAhead();
         return vacantSlot(h);
     }
 
@@ -302,6 +375,9 @@ abstract class HashSlots {
 
     private void maybeShrink() {
         int capacity = mask + 1;
+        if (stock != null && (long) size * 2 < capacity) {
+            dropStock();
+        }
         if (capacity > MIN_CAPACITY && size * 8L < capacity) {
             int target = MIN_CAPACITY;
             // leave room to grow: aim for at most half full
@@ -398,6 +474,7 @@ abstract class HashSlots {
     /** Empty arrays of {@code capacity} slots, no resize in progress. */
     protected final void resetTo(int capacity) {
         shape++;
+        stock = null;
         hashes = emptyChunks(capacity);
         mask = capacity - 1;
         size = 0;
@@ -555,8 +632,13 @@ abstract class HashSlots {
     public final long allocatedTableBytes(int payloadArrays, int payloadBytesPerSlot) {
         int arrays = 2 + payloadArrays;
         long perSlot = slotBytes(payloadBytesPerSlot);
-        long bytes = slotArrayBytes(mask + 1, arrays, chunks, perSlot);
+        long bytes = slotArrayBytes(mask + 1, arrays, chunks, perSlot) + stockedBytes(arrays, perSlot);
         return oldHashes == null ? bytes : bytes + slotArrayBytes(oldMask + 1, arrays, oldChunks, perSlot);
+    }
+
+    /** Heap bytes of the stocked chunks: allocated, so counted, and no longer pending. */
+    private long stockedBytes(int arrays, long perSlot) {
+        return stock == null ? 0 : stock.sets() * (arrays * 16L + CHUNK * perSlot);
     }
 
     /**
@@ -569,12 +651,13 @@ abstract class HashSlots {
         int arrays = 2 + payloadArrays;
         long perSlot = slotBytes(payloadBytesPerSlot);
         if (oldHashes != null) {
-            return (long) (hashes.length - chunks) * (arrays * 16L + chunkLength(mask + 1) * perSlot);
+            return (long) (hashes.length - chunks) * (arrays * 16L + chunkLength(mask + 1) * perSlot)
+                    - stockedBytes(arrays, perSlot);
         }
         if ((long) size * 4 < (long) (mask + 1) * 3 || mask + 1 > 1 << 29) {
             return 0;
         }
         int next = (mask + 1) * 2;
-        return slotArrayBytes(next, arrays, chunkCount(next), perSlot);
+        return slotArrayBytes(next, arrays, chunkCount(next), perSlot) - stockedBytes(arrays, perSlot);
     }
 }

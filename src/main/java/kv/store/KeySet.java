@@ -18,6 +18,10 @@ public class KeySet extends OpenKeyTable {
     }
 
     @Override
+    protected void stockPayloadChunk(ChunkStock stock) {
+    }
+
+    @Override
     protected void movePayloadFromOld(int from, int to) {
     }
 

@@ -30,8 +30,14 @@ final class KeyTable extends SlabKeyTable {
 
     @Override
     protected void allocatePayloadChunk(int c, int length) {
-        values[c] = new Object[length];
-        access[c] = new int[length];
+        values[c] = objectChunk(length);
+        access[c] = intChunk(length);
+    }
+
+    @Override
+    protected void stockPayloadChunk(ChunkStock stock) {
+        stock.addObjects();
+        stock.addInts();
     }
 
     @Override

@@ -25,11 +25,11 @@ abstract class OpenKeyTable extends HashSlots {
 
     /**
      * Heap bytes of an instance's header and the fields declared here and in {@link HashSlots}
-     * (four references, seven ints, a boolean), before alignment: a subclass's object is
+     * (five references, eight ints, a boolean), before alignment: a subclass's object is
      * {@code Memory.align(OBJECT_BYTES + its own fields)}. Keep in step with the fields
      * (EncodingLayoutTest measures it).
      */
-    static final int OBJECT_BYTES = 12 + 4 * 4 + 7 * 4 + 1;
+    static final int OBJECT_BYTES = 12 + 5 * 4 + 8 * 4 + 1;
 
     OpenKeyTable() {
         this(false);
@@ -49,8 +49,14 @@ abstract class OpenKeyTable extends HashSlots {
 
     @Override
     protected final void allocateSlotChunk(int c, int length) {
-        keys[c] = new byte[length][];
+        keys[c] = keyChunk(length);
         allocatePayloadChunk(c, length);
+    }
+
+    @Override
+    protected final void stockSlotChunk(ChunkStock stock) {
+        stock.addKeyArrays();
+        stockPayloadChunk(stock);
     }
 
     @Override

@@ -38,8 +38,14 @@ abstract class SlabKeyTable extends HashSlots {
 
     @Override
     protected final void allocateSlotChunk(int c, int length) {
-        refs[c] = new long[length];
+        refs[c] = longChunk(length);
         allocatePayloadChunk(c, length);
+    }
+
+    @Override
+    protected final void stockSlotChunk(ChunkStock stock) {
+        stock.addLongs();
+        stockPayloadChunk(stock);
     }
 
     @Override

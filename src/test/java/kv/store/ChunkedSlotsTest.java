@@ -14,10 +14,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tables bigger than one chunk of {@link HashSlots#CHUNK} slots: a growth allocates the new
- * table's chunks as inserts and the migration reach them, and what it still has to allocate
- * ({@link HashSlots#pendingGrowthBytes}, eviction's reserve) plus what it has allocated stays the
- * same all through the resize.
+ * Tables bigger than one chunk of {@link HashSlots#CHUNK} slots: the next table's chunks are
+ * allocated ahead, a few at a time, while the table fills from 3/4 to 4/5, and the growth takes
+ * them; what it still has to allocate ({@link HashSlots#pendingGrowthBytes}, eviction's reserve)
+ * plus what it has allocated stays the same all through the resize.
  */
 class ChunkedSlotsTest {
     private static byte[] key(int i) {
@@ -33,19 +33,18 @@ class ChunkedSlotsTest {
         return n;
     }
 
+    /** Heap bytes of one chunk of a {@link KeySet}'s two arrays (hashes and keys). */
+    private static final long CHUNK_BYTES = HashSlots.CHUNK * 8L + 2 * 16;
+
     @Test
-    void aGrowthAllocatesTheNewChunksAsItGoes() {
+    void aGrowthFindsTheNewChunksInStock() {
         KeySet t = new KeySet();
         int target = 8 * HashSlots.CHUNK;
         int n = fillUntilResizeTo(t, target);
         assertEquals(8, HashSlots.chunkCount(t.capacity()));
         long allocated = t.allocatedTableBytes(0, 0);
-        long pending = t.pendingGrowthBytes(0, 0);
-        assertTrue(pending > 0, "chunks of the new table not allocated yet");
-        // the insert that started the resize allocated one chunk of the new table, not eight
-        long chunkBytes = HashSlots.CHUNK * 8L + 2 * 16;
-        assertEquals(7 * chunkBytes, pending);
-        long total = allocated + pending;
+        assertEquals(0, t.pendingGrowthBytes(0, 0), "every chunk of the new table allocated before the growth");
+        long total = allocated;
         int inserts = 0;
         while (t.resizing()) {
             t.add(key(n++));
@@ -79,8 +78,45 @@ class ChunkedSlotsTest {
         }
         long next = 2L * t.capacity() * 8;
         assertTrue(t.pendingGrowthBytes(0, 0) >= next, "the next table: " + t.pendingGrowthBytes(0, 0));
-        // all chunks of the current table are in use
+        // all chunks of the current table are in use, none of the next one is stocked yet
         assertEquals(t.tableBytes(0, 0), t.allocatedTableBytes(0, 0));
+    }
+
+    @Test
+    void theNextTableIsAllocatedAFewChunksAtATime() {
+        KeySet t = new KeySet();
+        int inserts = 8 * HashSlots.CHUNK * 4 / 5 + 4096;
+        long[] allocated = new long[inserts];
+        for (int i = 0; i < inserts; i++) {
+            t.add(key(i));
+            allocated[i] = t.allocatedTableBytes(0, 0);
+        }
+        assertEquals(16 * HashSlots.CHUNK, t.capacity(), "grown to 16 chunks");
+        // without the stock, the first few hundred inserts of a growth reach every chunk of the new table
+        int window = 256;
+        for (int i = window; i < inserts; i++) {
+            long grew = allocated[i] - allocated[i - window];
+            assertTrue(grew <= 2 * CHUNK_BYTES + 1024,
+                    "inserts " + (i - window) + ".." + i + " allocated " + grew / CHUNK_BYTES + " chunks");
+        }
+    }
+
+    @Test
+    void aTableThatShrinksBackDropsItsStock() {
+        KeySet t = new KeySet();
+        int n = 0;
+        while (t.capacity() < 4 * HashSlots.CHUNK || t.resizing()) {
+            t.add(key(n++));
+        }
+        long full = t.tableBytes(0, 0);
+        while (t.size() * 5L < t.capacity() * 4L - 64) {
+            t.add(key(n++));
+        }
+        assertTrue(t.allocatedTableBytes(0, 0) > full, "chunks of the next table in stock");
+        for (int i = 0; t.size() * 2L >= t.capacity(); i++) {
+            t.remove(key(i));
+        }
+        assertEquals(t.tableBytes(0, 0), t.allocatedTableBytes(0, 0), "the stock dropped");
     }
 
     @Test
