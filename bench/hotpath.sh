@@ -13,7 +13,9 @@
 #   -n N         requests per run (default 2000000)
 #   -P N         pipeline depth (default 16)
 #   -r N         random keys over N (default 100000; 0: one key per test)
-#   -t LIST      redis-benchmark tests (default get,set,incr,lpush,lpop,mset)
+#   -t LIST      redis-benchmark tests (default get,set,incr,lpush,lpop,mset); the lrange_* tests run an
+#                LPUSH prefill of N first: rps is LRANGE's, CPU/request counts both (2N requests over N),
+#                so measure LRANGE alone with --cmd lr100='LRANGE mylist 0 99' after an lpush test
 #   --warmup N   untimed requests of each test per server first (default 2000000: JIT settled)
 #   --jar N=P    a KV build to measure as N (repeatable; default kv=target/quarkus-app/quarkus-run.jar),
 #                e.g. --jar before=/tmp/before/quarkus-run.jar --jar after=target/quarkus-app/quarkus-run.jar
@@ -43,7 +45,7 @@ while [[ $# -gt 0 ]]; do
         --jar) JARS+=("$2"); shift 2 ;;
         --opts) OPTS["${2%%=*}"]="${2#*=}"; shift 2 ;;
         --cmd) CMD["${2%%=*}"]="${2#*=}"; shift 2 ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "hotpath.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
@@ -96,7 +98,8 @@ for ((r = 1; r <= rounds; r++)); do
         order=("${names[@]:r % ${#names[@]}}" "${names[@]:0:r % ${#names[@]}}")
         for s in "${order[@]}"; do
             c0=$(cpu_ticks "${PID[$s]}")
-            rps=$(bench "${PORT[$s]}" "$t" "$requests" | awk -F'","' 'NR == 2 { print $2 + 0 }') || true
+            # the last CSV row: the lrange tests print redis-benchmark's LPUSH prefill row first
+            rps=$(bench "${PORT[$s]}" "$t" "$requests" | awk -F'","' 'NR > 1 { r = $2 + 0 } END { print r }') || true
             cpu=$(awk -v a="$c0" -v b="$(cpu_ticks "${PID[$s]}")" -v t="$tick_us" -v n="$requests" 'BEGIN { printf "%.3f", (b - a) * t / n }')
             printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$r" "$t" "${rps:-0}" "$cpu" >>"$tsv"
             log "round $r $t $s: $rps rps, $cpu us CPU/request"

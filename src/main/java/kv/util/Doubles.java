@@ -15,6 +15,11 @@ public final class Doubles {
 
     /** Integral doubles up to here are exactly a long, printed plain by both layouts (at most 16 digits). */
     private static final double EXACT_LONG_LIMIT = 0x1p53;
+    /**
+     * Since JDK 19 {@link Double#toString} prints the shortest decimal that reads back as the
+     * double, the closest of them to it (JDK-4511638); before, it could print more digits.
+     */
+    static final boolean SHORTEST_TO_STRING = Runtime.version().feature() >= 19;
 
     public static String format(double v) {
         String special = special(v);
@@ -25,7 +30,67 @@ public final class Doubles {
             // the common score (counters, timestamps): the search below allocates a dozen BigDecimals
             return Long.toString((long) v);
         }
+        if (SHORTEST_TO_STRING) {
+            String fast = layoutOfToString(v);
+            if (fast != null) {
+                return fast;
+            }
+        }
         return shortestLayout(v);
+    }
+
+    /**
+     * {@link #shortestLayout} from the digits of {@link Double#toString} (JDK 19 and later only),
+     * or null where those digits may differ from the search's: Java picks the closest decimal of
+     * the shortest length that reads back, the search the closest decimal of each length until
+     * one reads back. These differ only
+     * <ul>
+     * <li>at powers of two, whose rounding interval is narrower below the value than above it, so
+     * the closest decimal of a length may fall outside while a farther one above is inside;</li>
+     * <li>for subnormals, where a one-digit decimal reads back but Java, which then picks among
+     * one- and two-digit decimals, prints two digits (2 * MIN_VALUE: "9.9E-324", not 1e-323).</li>
+     * </ul>
+     * Finite, non-zero values only.
+     */
+    static String layoutOfToString(double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        boolean subnormal = (bits & 0x7ff0000000000000L) == 0;
+        if ((bits & 0x000fffffffffffffL) == 0 && !subnormal) {
+            return null;
+        }
+        String s = Double.toString(v);
+        // "[-]I.F" or "[-]D.FE[-]X": significant digits, and the decimal exponent of the first
+        StringBuilder digits = new StringBuilder(20);
+        int i = v < 0 ? 1 : 0;
+        int integerDigits = -1;
+        int position = 0;
+        int exponent = 0;
+        for (; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '.') {
+                integerDigits = position;
+            } else if (ch == 'E') {
+                exponent += Integer.parseInt(s, i + 1, s.length(), 10);
+                break;
+            } else {
+                if (digits.length() == 0 && ch == '0') {
+                    exponent--;
+                } else {
+                    digits.append(ch);
+                }
+                position++;
+            }
+        }
+        exponent += integerDigits - 1;
+        int end = digits.length();
+        while (digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        digits.setLength(end);
+        if (subnormal && end <= 2) {
+            return null;
+        }
+        return layout(v < 0, digits, exponent);
     }
 
     /** {@link #format}'s general path: the shortest round-tripping digits, laid out as %g. */
@@ -67,7 +132,7 @@ public final class Doubles {
     }
 
     /** {@code digits} (no trailing zeros) with the decimal exponent of the first, laid out as %g does. */
-    private static String layout(boolean negative, String digits, int exponent) {
+    private static String layout(boolean negative, CharSequence digits, int exponent) {
         StringBuilder sb = new StringBuilder(24);
         if (negative) {
             sb.append('-');
