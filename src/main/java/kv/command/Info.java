@@ -21,11 +21,11 @@ import kv.engine.Client;
 import kv.aof.AppendOnlyFile;
 import kv.engine.ReplicationBacklog;
 import kv.engine.ReplicationLog;
+import kv.engine.ScriptMemory;
 import kv.engine.Server;
 import kv.repl.Failover;
 import kv.repl.MasterSide;
 import kv.repl.ReplicaSide;
-import kv.script.ScriptEngine;
 import kv.store.Db;
 import kv.store.Keyspace;
 import kv.util.HumanBytes;
@@ -188,7 +188,7 @@ public final class Info {
         field(sb, "total_system_memory", m.totalSystem());
         field(sb, "total_system_memory_human", human(m.totalSystem()));
         // the Lua states live on the Java heap and are not measured apart: the vm figures stay 0
-        ScriptEngine scripts = s.component(ScriptEngine.class);
+        ScriptMemory scripts = s.component(ScriptMemory.class);
         long scriptsEval = scripts == null ? 0 : scripts.cachedScriptBytes();
         long functions = scripts == null ? 0 : scripts.libraryBytes();
         field(sb, "used_memory_lua", 0);

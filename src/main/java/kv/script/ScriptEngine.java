@@ -27,8 +27,8 @@ import kv.engine.CommandError;
 import kv.engine.CommandSpec;
 import kv.engine.DetachedTransport;
 import kv.engine.Errors;
-import kv.engine.FunctionLibraryStore;
 import kv.engine.Propagator;
+import kv.engine.ScriptMemory;
 import kv.engine.Server;
 import kv.script.lib.CFunctionError;
 import kv.script.lib.RedisRandom;
@@ -38,7 +38,7 @@ import kv.script.lib.RedisRandom;
  * libraries, the script cache by SHA1, and the run of a script or function on the data thread,
  * with Redis' conversions, errors, effects propagation, time limit and SCRIPT/FUNCTION KILL.
  */
-public final class ScriptEngine {
+public final class ScriptEngine implements ScriptMemory {
     private static final Logger LOG = Logger.getLogger(ScriptEngine.class);
     static final String BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
     static final String BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
@@ -86,28 +86,11 @@ public final class ScriptEngine {
 
     /** The engine of {@code server}, created on first use. */
     public static ScriptEngine of(Server server) {
-        return server.service(ScriptEngine.class, ScriptEngine::new);
-    }
-
-    /**
-     * The libraries as RDB files and FUNCTION DUMP see them; the engine (a Lua state) is created
-     * only when there is something to load.
-     */
-    public static FunctionLibraryStore libraryStore(Server server) {
-        return new FunctionLibraryStore() {
-            @Override
-            public List<byte[]> libraryCodes() {
-                ScriptEngine engine = server.component(ScriptEngine.class);
-                return engine == null ? List.of() : engine.functions.codes();
-            }
-
-            @Override
-            public void replaceAll(List<byte[]> codes) {
-                if (!codes.isEmpty() || server.component(ScriptEngine.class) != null) {
-                    of(server).functions.restore(codes, FunctionLibraries.RestorePolicy.FLUSH);
-                }
-            }
-        };
+        return server.service(ScriptEngine.class, s -> {
+            ScriptEngine engine = new ScriptEngine(s);
+            s.attach(ScriptMemory.class, engine);
+            return engine;
+        });
     }
 
     Server server() {
@@ -374,15 +357,18 @@ public final class ScriptEngine {
         return functions.libraries();
     }
 
+    @Override
     public int functionCount() {
         return functions.functionCount();
     }
 
+    @Override
     public int libraryCount() {
         return functions.libraries().size();
     }
 
     /** INFO memory's number_of_cached_scripts: what EVAL and SCRIPT LOAD cached until SCRIPT FLUSH. */
+    @Override
     public int cachedScriptCount() {
         return cache.size();
     }
@@ -391,11 +377,13 @@ public final class ScriptEngine {
      * INFO memory's used_memory_scripts_eval, counted as Redis counts it: each cached script's body
      * and SHA1 key with a table entry (the compiled function lives in the Lua state, not here).
      */
+    @Override
     public long cachedScriptBytes() {
         return cachedBodyBytes + (long) cache.size() * (40 + TABLE_ENTRY_BYTES);
     }
 
     /** INFO memory's used_memory_functions: the libraries' code and names, and an entry per library and function. */
+    @Override
     public long libraryBytes() {
         long bytes = 0;
         for (Library lib : functions.libraries()) {

@@ -211,7 +211,7 @@ final class Engine {
         aof = new AppendOnlyFile(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(AppendOnlyFile.class, aof);
         server.attach(kv.observe.AofState.class, aof);
-        server.attach(kv.engine.FunctionLibraryStore.class, kv.script.ScriptEngine.libraryStore(server));
+        server.attach(kv.engine.FunctionLibraryStore.class, new kv.script.ScriptLibraryStore(server));
         master = new kv.repl.MasterSide(server, ((ContextInternal) context).nettyEventLoop());
         server.attach(kv.repl.MasterSide.class, master);
         kv.repl.ReplicaSide replicaSide = new kv.repl.ReplicaSide(server, vertx);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import kv.engine.EngineHarness;
 import kv.engine.FunctionLibraryStore;
-import kv.script.ScriptEngine;
+import kv.script.ScriptLibraryStore;
 
 /**
  * What the AOF gets of function libraries: FUNCTION LOAD/DELETE/FLUSH/RESTORE as called when they
@@ -28,7 +28,7 @@ class FunctionAofTest {
 
     private static EngineHarness harness() {
         EngineHarness e = new EngineHarness();
-        e.server.attach(FunctionLibraryStore.class, ScriptEngine.libraryStore(e.server));
+        e.server.attach(FunctionLibraryStore.class, new ScriptLibraryStore(e.server));
         return e;
     }
 

@@ -18,6 +18,7 @@ import kv.engine.EngineHarness;
 import kv.engine.FunctionLibraryStore;
 import kv.engine.RdbPersistence;
 import kv.script.ScriptEngine;
+import kv.script.ScriptLibraryStore;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.resps.LibraryInfo;
 
@@ -41,7 +42,7 @@ class FunctionRdbInteropTest {
     private static EngineHarness kv(Path dir) throws Exception {
         EngineHarness e = new EngineHarness(ServerConfig.load(ConfigSource.fromString("dir \"" + dir + "\"")));
         // as the Quarkus wiring attaches it
-        e.server.attach(FunctionLibraryStore.class, ScriptEngine.libraryStore(e.server));
+        e.server.attach(FunctionLibraryStore.class, new ScriptLibraryStore(e.server));
         return e;
     }
 
