@@ -143,12 +143,8 @@ public final class Info {
         field(sb, "connected_clients", s.clients().count() - (master == null ? 0 : master.replicaCount()));
         field(sb, "cluster_connections", 0);
         field(sb, "maxclients", s.config().maxClients());
-        field(sb, "client_recent_max_input_buffer", 0);
-        long maxOut = 0;
-        for (Client c : s.clients().all()) {
-            maxOut = Math.max(maxOut, c.transport().pendingOutput());
-        }
-        field(sb, "client_recent_max_output_buffer", maxOut);
+        field(sb, "client_recent_max_input_buffer", s.clientPeaks().maxInput());
+        field(sb, "client_recent_max_output_buffer", s.clientPeaks().maxOutput());
         field(sb, "blocked_clients", s.blocking().blockedClients() + s.clients().postponedClients());
         field(sb, "tracking_clients", s.tracking().trackingClients());
         int pubsubClients = 0;
