@@ -213,8 +213,7 @@ public final class Info {
         field(sb, "mem_fragmentation_ratio", twoDigits(m.fragmentation()));
         field(sb, "mem_fragmentation_bytes", rss - used);
         field(sb, "mem_not_counted_for_evict", 0);
-        ReplicationBacklog backlog = s.replication().backlog();
-        field(sb, "mem_replication_backlog", backlog == null ? 0 : backlog.size());
+        field(sb, "mem_replication_backlog", m.replBacklog());
         field(sb, "mem_total_replication_buffers", 0);
         field(sb, "mem_clients_slaves", 0);
         field(sb, "mem_clients_normal", m.clients());

@@ -493,10 +493,10 @@ public final class Server {
 
     /**
      * INFO used_memory: the keyspace estimate, clients' memory as the cron last summed it, the
-     * client-tracking table and {@link #BASELINE_MEMORY}; tracks the peak.
+     * client-tracking table, the replication backlog and {@link #BASELINE_MEMORY}; tracks the peak.
      */
     public long usedMemory() {
-        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory + tracking.heapBytes();
+        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory + tracking.heapBytes() + replication.backlogBytes();
         if (used > peakMemory) {
             peakMemory = used;
         }

@@ -95,6 +95,21 @@ class ReplicationLogTest {
     }
 
     @Test
+    void theBacklogAllocatesAsItsHistoryGrows() {
+        ReplicationLog log = new ReplicationLog();
+        log.createBacklog(1 << 20);
+        assertEquals(0, log.backlogBytes());
+        byte[] chunk = new byte[100_000];
+        log.feedRaw(chunk, 0, chunk.length);
+        assertTrue(log.backlogBytes() >= chunk.length && log.backlogBytes() < 256 * 1024, "after 100 KB: " + log.backlogBytes());
+        for (int i = 0; i < 12; i++) {
+            log.feedRaw(chunk, 0, chunk.length);
+        }
+        assertEquals(1 << 20, log.backlogBytes());
+        assertEquals(1 << 20, log.backlog().histlen());
+    }
+
+    @Test
     void backlogRingMatchesAModelUnderRandomAppendsAndResizes() {
         Random rnd = new Random(7);
         ReplicationBacklog backlog = new ReplicationBacklog(100, 1);
