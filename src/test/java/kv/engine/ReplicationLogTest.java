@@ -1,5 +1,6 @@
 package kv.engine;
 
+import static kv.engine.EngineHarness.argv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,14 +14,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ReplicationLogTest {
-    private static byte[][] argv(String... a) {
-        byte[][] r = new byte[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = a[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return r;
-    }
-
     @Test
     void nothingIsCountedWithoutBacklogOrListener() {
         ReplicationLog log = new ReplicationLog();
