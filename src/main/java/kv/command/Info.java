@@ -143,12 +143,8 @@ public final class Info {
         field(sb, "connected_clients", s.clients().count() - (master == null ? 0 : master.replicaCount()));
         field(sb, "cluster_connections", 0);
         field(sb, "maxclients", s.config().maxClients());
-        field(sb, "client_recent_max_input_buffer", 0);
-        long maxOut = 0;
-        for (Client c : s.clients().all()) {
-            maxOut = Math.max(maxOut, c.transport().pendingOutput());
-        }
-        field(sb, "client_recent_max_output_buffer", maxOut);
+        field(sb, "client_recent_max_input_buffer", s.clientPeaks().maxInput());
+        field(sb, "client_recent_max_output_buffer", s.clientPeaks().maxOutput());
         field(sb, "blocked_clients", s.blocking().blockedClients() + s.clients().postponedClients());
         field(sb, "tracking_clients", s.tracking().trackingClients());
         int pubsubClients = 0;
@@ -217,8 +213,7 @@ public final class Info {
         field(sb, "mem_fragmentation_ratio", twoDigits(m.fragmentation()));
         field(sb, "mem_fragmentation_bytes", rss - used);
         field(sb, "mem_not_counted_for_evict", 0);
-        ReplicationBacklog backlog = s.replication().backlog();
-        field(sb, "mem_replication_backlog", backlog == null ? 0 : backlog.size());
+        field(sb, "mem_replication_backlog", m.replBacklog());
         field(sb, "mem_total_replication_buffers", 0);
         field(sb, "mem_clients_slaves", 0);
         field(sb, "mem_clients_normal", m.clients());

@@ -83,7 +83,7 @@ final class MemoryCommand {
         entry(c, "peak.allocated", m.peak());
         entry(c, "total.allocated", m.used());
         entry(c, "startup.allocated", m.startup());
-        entry(c, "replication.backlog", 0);
+        entry(c, "replication.backlog", m.replBacklog());
         entry(c, "clients.slaves", 0);
         entry(c, "clients.normal", m.clients());
         entry(c, "cluster.links", 0);

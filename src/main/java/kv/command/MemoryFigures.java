@@ -11,20 +11,20 @@ import kv.observe.ProcessInfo;
  * own estimate (data, indexes, client buffers, a fixed start-up part); the allocator figures are the
  * JVM heap's (used, committed), resident is the process RSS.
  */
-record MemoryFigures(long used, long peak, long startup, long clients, long index, long rss,
+record MemoryFigures(long used, long peak, long startup, long clients, long replBacklog, long index, long rss,
         long heapUsed, long heapCommitted, long heapMax, long totalSystem, long keys) {
 
     static MemoryFigures of(Server s) {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long used = s.usedMemory();
-        return new MemoryFigures(used, s.peakMemory(), Server.BASELINE_MEMORY, s.clientMemory(),
+        return new MemoryFigures(used, s.peakMemory(), Server.BASELINE_MEMORY, s.clientMemory(), s.replication().backlogBytes(),
                 s.keyspace().indexBytes(), ProcessInfo.residentSetBytes(), heap.getUsed(), heap.getCommitted(),
                 heap.getMax(), ProcessInfo.totalSystemMemory(), s.keyspace().keyCount());
     }
 
-    /** What is not data: the fixed part, client buffers and the key tables' slot arrays. */
+    /** What is not data: the fixed part, client buffers, the replication backlog and the key tables' slot arrays. */
     long overhead() {
-        return startup + clients + index;
+        return startup + clients + replBacklog + index;
     }
 
     long dataset() {

@@ -56,6 +56,14 @@ public final class Client {
         }
 
         /**
+         * The most input held since the previous call: the largest request parsed meanwhile (its
+         * arguments' bytes), or {@link #pendingInput()} if more; the cron asks for it once per pass.
+         */
+        default long takeInputPeak() {
+            return pendingInput();
+        }
+
+        /**
          * Queues an out-of-band message (MONITOR lines, later pub/sub pushes and invalidations)
          * after the replies already buffered; it is written with the client's other pushes once
          * per event-loop turn, or with its own replies if it is the client being served.

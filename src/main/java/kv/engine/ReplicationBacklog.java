@@ -1,12 +1,19 @@
 package kv.engine;
 
+import java.util.Arrays;
+
 /**
  * The last {@code size} bytes of the replication stream, in a ring, so a replica that reconnects
  * can continue from its offset (Redis' repl_backlog). Offsets are stream positions counted from 1:
  * the backlog holds [{@link #firstByteOffset()}, firstByteOffset + {@link #histlen()}).
+ * The ring grows with the history until it reaches {@code size}, as Redis' backlog allocates its
+ * blocks as the stream fills them: until then the bytes lie in order from index 0.
  */
 public final class ReplicationBacklog {
-    private byte[] ring;
+    /** The ring's first allocation (Redis' backlog grows by blocks of this size). */
+    private static final int FIRST_RING = 16 * 1024;
+    private int size;
+    private byte[] ring = new byte[0];
     /** Where the next byte goes in the ring. */
     private int writeIndex;
     private long histlen;
@@ -15,11 +22,17 @@ public final class ReplicationBacklog {
 
     /** An empty backlog whose first byte will be stream offset {@code nextOffset}. */
     public ReplicationBacklog(int size, long nextOffset) {
-        ring = new byte[size];
+        this.size = size;
         firstByteOffset = nextOffset;
     }
 
+    /** repl-backlog-size: the most it holds. */
     public int size() {
+        return size;
+    }
+
+    /** The ring's bytes allocated so far (INFO mem_replication_backlog; used_memory counts them). */
+    public int allocated() {
         return ring.length;
     }
 
@@ -33,6 +46,12 @@ public final class ReplicationBacklog {
 
     /** Appends stream bytes; the oldest ones go when the ring is full. */
     public void append(byte[] b, int off, int len) {
+        if (len == 0) {
+            return;
+        }
+        if (ring.length < size && histlen + len > ring.length) {
+            grow(histlen + len);
+        }
         if (len >= ring.length) {
             // only the tail fits
             int skip = len - ring.length;
@@ -54,6 +73,13 @@ public final class ReplicationBacklog {
         histlen = newHist;
     }
 
+    /** A ring short of {@code size} has never dropped a byte: its history starts at index 0. */
+    private void grow(long needed) {
+        int length = (int) Math.min(size, Math.max(needed, Math.max(FIRST_RING, 2L * ring.length)));
+        ring = Arrays.copyOf(ring, length);
+        writeIndex = (int) histlen % length;
+    }
+
     /** Whether the bytes from {@code offset} to the end are all still held (offset may be the end + 1). */
     public boolean holdsFrom(long offset) {
         return offset >= firstByteOffset && offset <= firstByteOffset + histlen;
@@ -66,6 +92,9 @@ public final class ReplicationBacklog {
         }
         int len = (int) (firstByteOffset + histlen - offset);
         byte[] out = new byte[len];
+        if (len == 0) {
+            return out;
+        }
         int start = Math.floorMod(writeIndex - len, ring.length);
         int first = Math.min(len, ring.length - start);
         System.arraycopy(ring, start, out, 0, first);
@@ -75,15 +104,16 @@ public final class ReplicationBacklog {
 
     /** CONFIG SET repl-backlog-size: keeps the newest bytes that fit. */
     public void resize(int size) {
-        if (size == ring.length) {
+        if (size == this.size) {
             return;
         }
         byte[] kept = copyFrom(firstByteOffset);
-        int keep = (int) Math.min(kept.length, size);
-        ring = new byte[size];
-        System.arraycopy(kept, kept.length - keep, ring, 0, keep);
+        int keep = Math.min(kept.length, size);
+        this.size = size;
+        // the history from index 0 again, the ring no larger than it until appends grow it
+        ring = Arrays.copyOfRange(kept, kept.length - keep, kept.length);
         firstByteOffset += kept.length - keep;
         histlen = keep;
-        writeIndex = keep % size;
+        writeIndex = keep == 0 ? 0 : keep % ring.length;
     }
 }

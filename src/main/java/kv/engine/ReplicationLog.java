@@ -57,6 +57,8 @@ public final class ReplicationLog implements Propagator {
     public long secondOffset() { return secondOffset; }
     /** Null until a replica first needs one (repl_backlog_active:0). */
     public ReplicationBacklog backlog() { return backlog; }
+    /** What the backlog's ring holds allocated (INFO mem_replication_backlog); 0 without one. */
+    public long backlogBytes() { return backlog == null ? 0 : backlog.allocated(); }
 
     /** The replica side tells where its master's stream stands (the RDB records it as repl-stream-db). */
     public void masterStreamDb(IntSupplier db) {

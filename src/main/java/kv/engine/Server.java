@@ -87,6 +87,8 @@ public final class Server {
     private final ClientEviction clientEviction = new ClientEviction(this);
     /** Clients' buffers and MULTI queues, summed by the cron (and by INFO): part of used_memory. */
     private long clientMemory;
+    /** INFO's client_recent_max_input_buffer / _output_buffer, recorded by the cron. */
+    private final RecentClientPeaks clientPeaks = new RecentClientPeaks();
     private final PubSub pubSub = new PubSub(outputLimits::enforceSubscriber);
     private final KeyspaceEvents keyspaceEvents;
     private final Tracking tracking;
@@ -389,6 +391,7 @@ public final class Server {
         keyspace.migrateTables(1_000_000);
         clientEviction.enforce(config.maxMemoryClients());
         refreshClientMemory();
+        recordClientPeaks();
         eviction.perform(); // memory may have grown without commands (client buffers)
         if (softHeapLimit != null) {
             softHeapLimit.follow(usedMemory());
@@ -468,6 +471,21 @@ public final class Server {
         return sum;
     }
 
+    /**
+     * Each client's input (the largest request it held since the previous pass, or what it holds now
+     * if more) and unsent output, into the recent peaks INFO clients reports.
+     */
+    private void recordClientPeaks() {
+        clientPeaks.beginPass(keyspace.clock().now());
+        for (Client c : clients.all()) {
+            clientPeaks.record(c.transport().takeInputPeak(), c.transport().pendingOutput());
+        }
+    }
+
+    public RecentClientPeaks clientPeaks() {
+        return clientPeaks;
+    }
+
     /** Clients' memory as last summed (see {@link #refreshClientMemory}). */
     public long clientMemory() {
         return clientMemory;
@@ -475,10 +493,10 @@ public final class Server {
 
     /**
      * INFO used_memory: the keyspace estimate, clients' memory as the cron last summed it, the
-     * client-tracking table and {@link #BASELINE_MEMORY}; tracks the peak.
+     * client-tracking table, the replication backlog and {@link #BASELINE_MEMORY}; tracks the peak.
      */
     public long usedMemory() {
-        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory + tracking.heapBytes();
+        long used = keyspace.heapBytes() + BASELINE_MEMORY + clientMemory + tracking.heapBytes() + replication.backlogBytes();
         if (used > peakMemory) {
             peakMemory = used;
         }

@@ -48,6 +48,8 @@ public final class RespParser {
     private int bulkFilled;
     private int trailerToSkip;
     private long requestBytes;
+    /** The largest request (its arguments' bytes) completed since {@link #takeLargestRequest()}. */
+    private long largestRequest;
     /** Set by {@link #digitsBeforeCrlf}: the index after the number's CRLF. */
     private int afterNumber;
 
@@ -96,6 +98,7 @@ public final class RespParser {
                     if (!readLine(in, "Protocol error: too big inline request")) {
                         return null;
                     }
+                    noteRequest(lineLength);
                     List<byte[]> args = ArgSplitter.split(line, 0, lineLength);
                     lineLength = 0;
                     if (args == null) {
@@ -162,6 +165,7 @@ public final class RespParser {
             byte[][] command = argv;
             argv = null;
             expected = -1;
+            noteRequest(requestBytes);
             return command;
         }
     }
@@ -225,7 +229,21 @@ public final class RespParser {
             at += (int) len + 2;
         }
         in.readerIndex(at);
+        noteRequest(total);
         return args;
+    }
+
+    private void noteRequest(long bytes) {
+        if (bytes > largestRequest) {
+            largestRequest = bytes;
+        }
+    }
+
+    /** The largest request parsed since the previous call, in argument bytes (an inline one: its line); 0 if none. */
+    public long takeLargestRequest() {
+        long largest = largestRequest;
+        largestRequest = 0;
+        return largest;
     }
 
     /**

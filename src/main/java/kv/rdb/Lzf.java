@@ -164,31 +164,34 @@ public final class Lzf {
                     if (op >= outEnd) {
                         return null;
                     }
-                    lit++;
-                    out[op++] = in[ip++];
-                    if (lit == MAX_LITERAL) {
-                        out[op - lit - 1] = (byte) (lit - 1);
-                        lit = 0;
-                        op++;
-                    }
+                    op = literal(out, op, lit, in[ip++]);
+                    lit = (lit + 1) & (MAX_LITERAL - 1);
                 }
             }
             if (op + 3 > outEnd) {
                 return null;
             }
             while (ip < n) {
-                lit++;
-                out[op++] = in[ip++];
-                if (lit == MAX_LITERAL) {
-                    out[op - lit - 1] = (byte) (lit - 1);
-                    lit = 0;
-                    op++;
-                }
+                op = literal(out, op, lit, in[ip++]);
+                lit = (lit + 1) & (MAX_LITERAL - 1);
             }
             out[op - lit - 1] = (byte) (lit - 1);
             op -= lit == 0 ? 1 : 0;
             return Arrays.copyOf(out, op);
         }
+    }
+
+    /**
+     * Appends {@code b} to the literal run at {@code op} that holds {@code lit} bytes so far; a run that
+     * reaches {@link #MAX_LITERAL} gets its control byte and the next run's is reserved. Returns the new op.
+     */
+    private static int literal(byte[] out, int op, int lit, byte b) {
+        out[op++] = b;
+        if (lit + 1 == MAX_LITERAL) {
+            out[op - MAX_LITERAL - 1] = (byte) (MAX_LITERAL - 1);
+            op++;
+        }
+        return op;
     }
 
     /** Length of the match at {@code ip} (3 bytes known equal), scanned as the reference does. */

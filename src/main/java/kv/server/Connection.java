@@ -407,6 +407,11 @@ final class Connection implements Client.Transport, RespParser.Limits, PushFlush
     }
 
     @Override
+    public long takeInputPeak() {
+        return Math.max(parser.takeLargestRequest(), pendingInput());
+    }
+
+    @Override
     public Client.OutputUsage outputUsage() {
         ReplyChunks chunks = writer.chunks();
         ChannelOutboundBuffer socketQueue = socketQueue();

@@ -100,7 +100,8 @@ final class EngineLauncher {
     /**
      * A shutdown hook of the main method's: a SIGTERM that comes after the data port answers but
      * before Quarkus has started never reaches {@code RespServer}'s shutdown, so the engine's stop
-     * (the AOF flushed, the final save, the wait for replicas) runs from here then.
+     * (the AOF flushed, the final save, the wait for replicas) runs from here then, and the log
+     * lines written so far, waiting for Quarkus' logging, are written out.
      */
     static void stopIfStillBooting() {
         synchronized (EXIT_LOCK) {
@@ -112,6 +113,7 @@ final class EngineLauncher {
         if (engine != null) {
             engine.stop();
         }
+        EarlyLogRecords.writeIfLoggingNeverStarted();
     }
 
     /** The engine the main method started, or null. */

@@ -1,6 +1,7 @@
 package kv.server;
 
 import java.io.IOException;
+import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -17,6 +18,13 @@ import org.jboss.logmanager.handlers.FileHandler;
 final class LogSettings {
     private static final Logger ROOT = LogManager.getLogManager().getLogger("");
     private static FileHandler fileHandler;
+    /**
+     * For a handler set up before Quarkus has configured logging (the engine starts first), when every
+     * logger still logs everything: KV's own loggers follow loglevel, the libraries' pass from INFO up,
+     * as Quarkus' default level has them.
+     */
+    static final Filter BEFORE_QUARKUS_LEVELS = r -> r.getLevel().intValue() >= Level.INFO.intValue()
+            || r.getLoggerName() != null && r.getLoggerName().startsWith("kv.");
 
     private LogSettings() {
     }
@@ -34,11 +42,7 @@ final class LogSettings {
             try {
                 FileHandler handler = new FileHandler(file, true);
                 handler.setFormatter(new PatternFormatter("%d{dd MMM yyyy HH:mm:ss.SSS} %-5p [%c{1.}] %s%e%n"));
-                // set up before Quarkus has configured logging (the engine starts first), when
-                // every logger still logs everything: KV's own loggers follow loglevel, the
-                // libraries' from INFO up, as Quarkus' default level has them
-                handler.setFilter(r -> r.getLevel().intValue() >= Level.INFO.intValue()
-                        || r.getLoggerName() != null && r.getLoggerName().startsWith("kv."));
+                handler.setFilter(BEFORE_QUARKUS_LEVELS);
                 for (Handler h : ROOT.getHandlers()) {
                     ROOT.removeHandler(h);
                 }

@@ -33,10 +33,7 @@ class SortedSetPropagationTest {
     private List<String> run(String line) {
         propagated.clear();
         String[] args = line.split(" ");
-        byte[][] argv = new byte[args.length][];
-        for (int j = 0; j < args.length; j++) {
-            argv[j] = args[j].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] argv = EngineHarness.argv(args);
         server.dispatcher().execute(client, argv, new DiscardingReply(2));
         return List.copyOf(propagated);
     }

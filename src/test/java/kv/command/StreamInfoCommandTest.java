@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import kv.engine.EngineHarness;
 import kv.protocol.RespWriter;
 
 /**
@@ -26,10 +27,7 @@ class StreamInfoCommandTest {
 
     private String resp3(String... args) {
         RespWriter w = new RespWriter(UnpooledByteBufAllocator.DEFAULT, () -> 3);
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] argv = EngineHarness.argv(args);
         d.server.dispatcher().execute(d.client, argv, w);
         ByteBuf b = w.take();
         try {

@@ -9,9 +9,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -30,9 +28,7 @@ class BlockingTest {
     private static final String NULL_ARRAY = "*-1\r\n";
 
     /** A server whose timers only fire when the test says so. */
-    static final class Harness implements Server.Lifecycle {
-        final Map<Long, Runnable> timers = new LinkedHashMap<>();
-        long nextTimer = 1;
+    static final class Harness extends ManualLifecycle {
         final List<String> propagated = new ArrayList<>();
         final Server server = new Server(ServerConfig.defaults(), this, Commands::registerAll);
 
@@ -50,20 +46,6 @@ class BlockingTest {
             return new Conn(this);
         }
 
-        void fireTimers() {
-            List<Runnable> due = new ArrayList<>(timers.values());
-            timers.clear();
-            due.forEach(Runnable::run);
-        }
-
-        @Override public long schedule(long delayMs, Runnable action) {
-            long id = nextTimer++;
-            timers.put(id, action);
-            return id;
-        }
-        @Override public void cancel(long timerId) { timers.remove(timerId); }
-        @Override public void shutdown(int exitCode) { }
-        @Override public void halt(int exitCode) { throw new AssertionError("halted with " + exitCode); }
     }
 
     /** One client: its replies accumulate until read; resumed() counts unblock notifications. */
@@ -79,10 +61,7 @@ class BlockingTest {
         }
 
         Dispatcher.Outcome send(String... args) {
-            byte[][] argv = new byte[args.length][];
-            for (int j = 0; j < args.length; j++) {
-                argv[j] = args[j].getBytes(StandardCharsets.UTF_8);
-            }
+            byte[][] argv = EngineHarness.argv(args);
             Dispatcher.Outcome o = h.server.dispatcher().execute(client, argv, writer);
             if (o == Dispatcher.Outcome.BLOCKED) {
                 h.server.blocking().whenUnblocked(client, () -> resumed++);
@@ -321,7 +300,7 @@ class BlockingTest {
         b.blocks("BLPOP", "k", "0");
         a.disconnect();
         assertEquals("1", info(h, "blocked_clients"));
-        assertTrue(h.timers.isEmpty());
+        assertEquals(0, h.pendingTimers());
         pusher.call("RPUSH", "k", "v");
         assertEquals(pair("k", "v"), b.replies());
     }

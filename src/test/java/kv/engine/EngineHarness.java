@@ -53,11 +53,16 @@ public final class EngineHarness implements Server.Lifecycle {
 
     /** Runs one command; returns its RESP2 reply as ISO-8859-1 text (one char per byte). */
     public String call(String... args) {
+        return call(client, argv(args));
+    }
+
+    /** A command's arguments as the parser hands them over (UTF-8 bytes). */
+    public static byte[][] argv(String... args) {
         byte[][] argv = new byte[args.length][];
         for (int i = 0; i < args.length; i++) {
             argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
-        return call(client, argv);
+        return argv;
     }
 
     public String call(Client who, byte[][] argv) {
@@ -84,11 +89,7 @@ public final class EngineHarness implements Server.Lifecycle {
 
     /** Runs one command with the reply going into {@code reply} instead of RESP bytes. */
     public void call(Reply reply, String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        server.dispatcher().execute(client, argv, reply);
+        server.dispatcher().execute(client, argv(args), reply);
         endTurn();
     }
 

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,35 +16,13 @@ import kv.protocol.DiscardingReply;
  * keys, the command still runs (Redis' EVICT_RUNNING is not a refusal), and timer passes on the
  * loop finish the job between commands.
  */
-class EvictionTimerTest implements Server.Lifecycle {
-    private final Deque<Runnable> timers = new ArrayDeque<>();
-    private final Server server = new Server(ServerConfig.defaults(), this, Commands::registerAll);
+class EvictionTimerTest {
+    private final ManualLifecycle host = new ManualLifecycle();
+    private final Server server = new Server(ServerConfig.defaults(), host, Commands::registerAll);
     private final Client client = DetachedTransport.client(server, "test");
 
-    @Override
-    public long schedule(long delayMs, Runnable action) {
-        timers.add(action);
-        return timers.size();
-    }
-
-    @Override
-    public void cancel(long timerId) {
-    }
-
-    @Override
-    public void shutdown(int exitCode) {
-    }
-
-    @Override
-    public void halt(int exitCode) {
-        throw new AssertionError("halted with " + exitCode);
-    }
-
     private void call(String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] argv = EngineHarness.argv(args);
         server.dispatcher().execute(client, argv, new DiscardingReply(2));
     }
 
@@ -66,10 +42,9 @@ class EvictionTimerTest implements Server.Lifecycle {
         assertEquals(1, server.keyspace().db(0).exists("new".getBytes(StandardCharsets.UTF_8)) ? 1 : 0,
                 "the command ran while eviction was still running");
         assertTrue(server.usedMemory() > 2L << 20, "still over the limit after the command");
-        assertEquals(1, timers.size(), "one timer continues the work");
+        assertEquals(1, host.pendingTimers(), "one timer continues the work");
         int passes = 0;
-        while (!timers.isEmpty() && passes < 10_000) {
-            timers.poll().run();
+        while (passes < 10_000 && host.runOldestTimer()) {
             passes++;
         }
         assertTrue(passes > 100, "many short passes: " + passes);

@@ -1,9 +1,9 @@
 package kv.engine;
 
+import static kv.engine.EngineHarness.argv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -12,14 +12,6 @@ import kv.protocol.Reply;
 
 /** While a data file loads, clients get Redis' LOADING error except for commands flagged "loading"; the loader itself runs. */
 class LoadingStateTest {
-    private static byte[][] argv(String... args) {
-        byte[][] out = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            out[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return out;
-    }
-
     private static final class SocketLike implements Client.Transport {
         @Override public void closeAfterReply() { }
         @Override public String remoteAddress() { return "127.0.0.1:1"; }

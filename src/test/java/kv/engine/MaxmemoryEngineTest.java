@@ -3,7 +3,6 @@ package kv.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +18,7 @@ class MaxmemoryEngineTest {
     private final Client other = DetachedTransport.client(e.server, "other");
 
     private String by(Client c, String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] argv = EngineHarness.argv(args);
         return e.call(c, argv);
     }
 

@@ -18,25 +18,8 @@ import kv.config.ServerConfig;
  * (instead of a second table of its own): the server runs on exactly that table, asks for it once,
  * and applies rename-command to it, as it does to a table it fills itself.
  */
-class PrebuiltCommandTableTest implements Server.Lifecycle {
-
-    @Override
-    public long schedule(long delayMs, Runnable action) {
-        return 1;
-    }
-
-    @Override
-    public void cancel(long timerId) {
-    }
-
-    @Override
-    public void shutdown(int exitCode) {
-    }
-
-    @Override
-    public void halt(int exitCode) {
-        throw new AssertionError("halted with " + exitCode);
-    }
+class PrebuiltCommandTableTest {
+    private final ManualLifecycle host = new ManualLifecycle();
 
     @Test
     void theServerRunsOnTheTableItIsGivenWithRenamesApplied() throws Exception {
@@ -44,7 +27,7 @@ class PrebuiltCommandTableTest implements Server.Lifecycle {
         Commands.registerAll(table);
         AtomicInteger asked = new AtomicInteger();
         ServerConfig config = ServerConfig.load(ConfigSource.fromString("rename-command KEYS listkeys\nrename-command FLUSHALL \"\""));
-        Server server = new Server(config, this, () -> {
+        Server server = new Server(config, host, () -> {
             asked.incrementAndGet();
             return table;
         });
@@ -60,8 +43,8 @@ class PrebuiltCommandTableTest implements Server.Lifecycle {
     void aTableFilledByTheFamiliesMatchesThePrebuiltOne() throws Exception {
         CommandTable table = new CommandTable();
         Commands.registerAll(table);
-        Server prebuilt = new Server(ServerConfig.defaults(), this, () -> table);
-        Server filled = new Server(ServerConfig.defaults(), this, Commands::registerAll);
+        Server prebuilt = new Server(ServerConfig.defaults(), host, () -> table);
+        Server filled = new Server(ServerConfig.defaults(), host, Commands::registerAll);
         assertEquals(filled.commands().allWithHandlers().size(), prebuilt.commands().allWithHandlers().size());
         assertEquals(filled.countedCommandNames(), prebuilt.countedCommandNames());
     }

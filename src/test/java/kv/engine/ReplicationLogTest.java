@@ -1,5 +1,6 @@
 package kv.engine;
 
+import static kv.engine.EngineHarness.argv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,14 +14,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ReplicationLogTest {
-    private static byte[][] argv(String... a) {
-        byte[][] r = new byte[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = a[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return r;
-    }
-
     @Test
     void nothingIsCountedWithoutBacklogOrListener() {
         ReplicationLog log = new ReplicationLog();
@@ -92,6 +85,21 @@ class ReplicationLogTest {
         assertTrue(log.canContinue(old, 11));
         assertFalse(log.canContinue(old, 12)); // the old master never streamed byte 12 under that id
         assertTrue(log.canContinue(log.replid(), 12));
+    }
+
+    @Test
+    void theBacklogAllocatesAsItsHistoryGrows() {
+        ReplicationLog log = new ReplicationLog();
+        log.createBacklog(1 << 20);
+        assertEquals(0, log.backlogBytes());
+        byte[] chunk = new byte[100_000];
+        log.feedRaw(chunk, 0, chunk.length);
+        assertTrue(log.backlogBytes() >= chunk.length && log.backlogBytes() < 256 * 1024, "after 100 KB: " + log.backlogBytes());
+        for (int i = 0; i < 12; i++) {
+            log.feedRaw(chunk, 0, chunk.length);
+        }
+        assertEquals(1 << 20, log.backlogBytes());
+        assertEquals(1 << 20, log.backlog().histlen());
     }
 
     @Test

@@ -32,10 +32,7 @@ class TrackingBroadcastTest {
 
         /** Runs a command inside the current turn (the harness's turn ends only on request). */
         void run(String... args) {
-            byte[][] argv = new byte[args.length][];
-            for (int i = 0; i < args.length; i++) {
-                argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-            }
+            byte[][] argv = EngineHarness.argv(args);
             h.server.dispatcher().execute(client, argv, writer);
         }
 

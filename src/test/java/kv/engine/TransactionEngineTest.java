@@ -18,10 +18,7 @@ class TransactionEngineTest {
     private final Client other = DetachedTransport.client(e.server, "other");
 
     private String by(Client c, String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] argv = EngineHarness.argv(args);
         return e.call(c, argv);
     }
 

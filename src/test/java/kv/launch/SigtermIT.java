@@ -16,7 +16,8 @@ import kv.RespTestClient;
  * SIGTERM at any moment after the data port answers runs KV's shutdown: with save points the
  * final RDB save keeps a write made a moment before. A SIGTERM right after the first reply
  * usually lands while Quarkus still boots (the port answers before it has started), where only
- * the launcher's own shutdown hook stops the engine.
+ * the launcher's own shutdown hook stops the engine, and writes out the log lines that were waiting
+ * for Quarkus' logging.
  */
 class SigtermIT {
     @TempDir
@@ -31,6 +32,11 @@ class SigtermIT {
             }
             kv.process.destroy();
             kv.awaitExit();
+            // the lines logged before Quarkus had set up logging are written all the same
+            String log = kv.output();
+            assertTrue(log.contains("Network transport: "), log);
+            assertTrue(log.contains("Saving the final RDB snapshot before exiting."), log);
+            assertTrue(log.contains("DB saved on disk"), log);
         }
         assertTrue(Files.exists(dir.resolve("dump.rdb")), "no final save");
         try (KvProcess again = KvProcess.start(dir); RespTestClient c = again.connect()) {

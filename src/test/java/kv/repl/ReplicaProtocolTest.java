@@ -221,6 +221,59 @@ class ReplicaProtocolTest {
         }
     }
 
+    @Test
+    void usedMemoryCountsTheBacklogAsTheStreamFillsIt() throws Exception {
+        awaitReplicas(0);
+        freeBacklog();
+        long before = stat(kv.call("INFO", "memory"), "used_memory");
+        try (FakeReplica r = new FakeReplica(server.port())) {
+            r.handshake(true);
+            r.send("PSYNC", "?", "-1");
+            long offset = Long.parseLong(r.line().split(" ")[2]);
+            r.eofFramedPayload();
+            r.send("REPLCONF", "ACK", Long.toString(offset));
+            awaitReplicas(1);
+            long size = stat(kv.call("INFO", "replication"), "repl_backlog_size");
+            // as in Redis, the backlog's memory follows the history it holds, up to repl-backlog-size
+            String value = "v".repeat(100_000);
+            kv.call("SET", "backlog-filler", value);
+            offset = readStream(r, offset);
+            long partial = stat(kv.call("INFO", "memory"), "mem_replication_backlog");
+            assertTrue(partial >= value.length() && partial < size / 2, "backlog after 100 KB: " + partial);
+            for (int i = 0; i < 12; i++) {
+                kv.call("SET", "backlog-filler", value);
+            }
+            kv.call("DEL", "backlog-filler");
+            readStream(r, offset);
+            String memory = kv.call("INFO", "memory");
+            assertEquals(size, stat(memory, "mem_replication_backlog"));
+            long rise = stat(memory, "used_memory") - before;
+            assertTrue(rise >= size && rise < size + 64 * 1024, "used_memory rose by " + rise + " with a backlog of " + size);
+        }
+    }
+
+    /** Reads what the master streamed from {@code offset} up to its offset now; returns that offset. */
+    private long readStream(FakeReplica r, long offset) throws IOException {
+        long now = stat(kv.call("INFO", "replication"), "master_repl_offset");
+        r.read((int) (now - offset));
+        return now;
+    }
+
+    /** Lets the backlog go (repl-backlog-ttl with no replica), so the next replica creates a new one. */
+    private void freeBacklog() throws Exception {
+        kv.call("CONFIG", "SET", "repl-backlog-ttl", "1");
+        try {
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!info("repl_backlog_active").equals("0")) {
+                assertTrue(System.currentTimeMillis() < deadline, "backlog not freed");
+                Thread.sleep(20);
+            }
+        } finally {
+            kv.call("CONFIG", "SET", "repl-backlog-ttl", "3600");
+        }
+        assertEquals(0, stat(kv.call("INFO", "memory"), "mem_replication_backlog"));
+    }
+
     private String info(String field) throws IOException {
         Matcher m = Pattern.compile("(?m)^" + field + ":(\\S+)").matcher(kv.call("INFO", "replication"));
         assertTrue(m.find(), field);

@@ -16,6 +16,7 @@ import kv.RespTestClient;
 /**
  * What clients hold counts in used_memory: a half-sent big request (qbuf) and a MULTI queue
  * (multi-mem) show in CLIENT LIST and in INFO's mem_clients_normal, and leave with the client.
+ * A big request shows in INFO's client_recent_max_input_buffer for some seconds after it ran.
  */
 @QuarkusTest
 class ClientMemoryTest {
@@ -26,7 +27,7 @@ class ClientMemoryTest {
     RespServer server;
 
     private static long infoField(RespTestClient c, String name) throws Exception {
-        String info = c.call("INFO", "memory");
+        String info = c.call("INFO", "everything");
         int at = info.indexOf("\r\n" + name + ":") + name.length() + 3;
         return Long.parseLong(info.substring(at, info.indexOf('\r', at)));
     }
@@ -70,6 +71,22 @@ class ClientMemoryTest {
             big.sendRaw("x".repeat(500_000) + "\r\n");
             assertEquals("+OK\r\n", big.readReply());
             assertEquals(0, fields(admin, bigId)[0], "the request ran: nothing pending");
+        }
+    }
+
+    @Test
+    void aBigArgumentShowsAsTheRecentMaxInputBuffer() throws Exception {
+        try (RespTestClient admin = new RespTestClient(server.port()); RespTestClient big = new RespTestClient(server.port())) {
+            // sent and run in one go: only the cron's record of the request's size can show it afterwards
+            assertEquals("+OK\r\n", big.call("SET", "recent-max-input", "x".repeat(120_000)));
+            assertEquals(0, fields(admin, id(big))[0], "nothing pending");
+            long request = "SET".length() + "recent-max-input".length() + 120_000;
+            long deadline = System.currentTimeMillis() + DEADLINE_MS;
+            while (infoField(admin, "client_recent_max_input_buffer") < request && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(infoField(admin, "client_recent_max_input_buffer") >= request);
+            admin.call("DEL", "recent-max-input");
         }
     }
 }
