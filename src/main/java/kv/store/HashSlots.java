@@ -99,6 +99,17 @@ abstract class HashSlots {
      */
     private int shape;
 
+    /**
+     * Counts the changes to which slots of the current table are occupied (an insertion, a removal,
+     * a migration, a new table), so that {@link #probeEndedAt}'s slot is known to be still the
+     * first empty one of its run while this count stands still.
+     */
+    private long occupancyChanges;
+    /** The empty slot a failed probe for hash {@link #vacantHash} ended at, as of {@link #vacantAsOf}; -1 none. */
+    private int vacantHint = -1;
+    private int vacantHash;
+    private long vacantAsOf;
+
     /** The hooks run before the subclass's field initialisers: they must not rely on them. */
     HashSlots() {
         resetTo(MIN_CAPACITY);
@@ -199,6 +210,7 @@ abstract class HashSlots {
         int i = vacantSlot(h);
         moveFromOld(j, i);
         hashes[i >>> CHUNK_SHIFT][i & CHUNK_MASK] = h;
+        occupancyChanges++;
         oldChunk[j & CHUNK_MASK] = MOVED;
         return i;
     }
@@ -206,11 +218,16 @@ abstract class HashSlots {
     /** The first empty slot of the current table from the home of hash {@code h} on, its chunk allocated. */
     private int vacantSlot(int h) {
         int[][] hs = hashes;
-        int m = mask;
-        int i = h & m;
-        // the hash array is the one a preceding find() just walked, so it is likely cached where the key array is not
-        while (hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK] != EMPTY) {
-            i = (i + 1) & m;
+        int i;
+        if (vacantHint >= 0 && vacantHash == h && vacantAsOf == occupancyChanges) {
+            // the probe that just missed this key ended there, and no slot was taken or freed since
+            i = vacantHint;
+        } else {
+            int m = mask;
+            i = h & m;
+            while (hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK] != EMPTY) {
+                i = (i + 1) & m;
+            }
         }
         if (hs[i >>> CHUNK_SHIFT] == NO_HASHES) {
             allocateChunk(i >>> CHUNK_SHIFT);
@@ -246,9 +263,21 @@ abstract class HashSlots {
         return vacantSlot(h);
     }
 
+    /**
+     * A probe of the current table for a key of hash {@code h} found it absent at the empty slot
+     * {@code slot}: the insertion that usually follows takes that slot without walking the hash
+     * array (one cache miss less), unless the occupancy changed meanwhile.
+     */
+    protected final void probeEndedAt(int slot, int h) {
+        vacantHint = slot;
+        vacantHash = h;
+        vacantAsOf = occupancyChanges;
+    }
+
     /** Completes an insertion at the slot {@link #claimSlot} gave, once the key is stored there. */
     protected final void occupy(int slot, int h) {
         hashes[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = h;
+        occupancyChanges++;
         boolean near = nearGrowth();
         size++;
         if (nearGrowth() != near) {
@@ -263,6 +292,7 @@ abstract class HashSlots {
 
     /** Removes the entry in {@code slot}, closing the gap by shifting later run members back. */
     protected final void removeAt(int slot) {
+        occupancyChanges++;
         int[][] hs = hashes;
         int m = mask;
         int gap = slot;
@@ -324,6 +354,7 @@ abstract class HashSlots {
     /** Begins an incremental resize: the current arrays become the old table to drain. */
     private void startResize(int capacity) {
         shape++;
+        occupancyChanges++;
         oldHashes = hashes;
         oldMask = mask;
         oldChunks = chunks;
@@ -398,6 +429,7 @@ abstract class HashSlots {
     /** Empty arrays of {@code capacity} slots, no resize in progress. */
     protected final void resetTo(int capacity) {
         shape++;
+        occupancyChanges++;
         hashes = emptyChunks(capacity);
         mask = capacity - 1;
         size = 0;
