@@ -198,11 +198,14 @@ abstract class SlabKeyTable extends HashSlots {
         // the record is read only where a tag matches: a load's check for duplicates, which finds
         // none, then costs no cache miss in the slab per key
         long tag = tag(h);
-        for (int i = nextTagged(tag, h & mask); i >= 0; i = nextTagged(tag, (i + 1) & mask)) {
+        int i = nextTagged(tag, h & mask);
+        while (i >= 0) {
             if (slab.keyEquals(refs[i >>> CHUNK_SHIFT][i & CHUNK_MASK], s.pageOf(ref), KeySlab.keyOffset(ref), s.keyLength(ref))) {
                 return i;
             }
+            i = nextTagged(tag, (i + 1) & mask);
         }
+        probeEndedAt(~i, h);
         return -1;
     }
 
