@@ -100,15 +100,12 @@ abstract class HashSlots {
     private int shape;
 
     /**
-     * Counts the changes to which slots of the current table are occupied (an insertion, a removal,
-     * a migration, a new table), so that {@link #probeEndedAt}'s slot is known to be still the
-     * first empty one of its run while this count stands still.
+     * The empty slot a failed probe for hash {@link #vacantHash} ended at ({@link #probeEndedAt}), -1
+     * none: forgotten whenever a slot of the current table is taken or freed (an insertion, a
+     * removal, a migration, a new table), so while set it is still the first empty slot of its run.
      */
-    private long occupancyChanges;
-    /** The empty slot a failed probe for hash {@link #vacantHash} ended at, as of {@link #vacantAsOf}; -1 none. */
     private int vacantHint = -1;
     private int vacantHash;
-    private long vacantAsOf;
 
     /** The hooks run before the subclass's field initialisers: they must not rely on them. */
     HashSlots() {
@@ -210,7 +207,7 @@ abstract class HashSlots {
         int i = vacantSlot(h);
         moveFromOld(j, i);
         hashes[i >>> CHUNK_SHIFT][i & CHUNK_MASK] = h;
-        occupancyChanges++;
+        vacantHint = -1;
         oldChunk[j & CHUNK_MASK] = MOVED;
         return i;
     }
@@ -219,7 +216,7 @@ abstract class HashSlots {
     private int vacantSlot(int h) {
         int[][] hs = hashes;
         int i;
-        if (vacantHint >= 0 && vacantHash == h && vacantAsOf == occupancyChanges) {
+        if (vacantHint >= 0 && vacantHash == h) {
             // the probe that just missed this key ended there, and no slot was taken or freed since
             i = vacantHint;
         } else {
@@ -271,13 +268,12 @@ abstract class HashSlots {
     protected final void probeEndedAt(int slot, int h) {
         vacantHint = slot;
         vacantHash = h;
-        vacantAsOf = occupancyChanges;
     }
 
     /** Completes an insertion at the slot {@link #claimSlot} gave, once the key is stored there. */
     protected final void occupy(int slot, int h) {
         hashes[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = h;
-        occupancyChanges++;
+        vacantHint = -1;
         boolean near = nearGrowth();
         size++;
         if (nearGrowth() != near) {
@@ -292,7 +288,7 @@ abstract class HashSlots {
 
     /** Removes the entry in {@code slot}, closing the gap by shifting later run members back. */
     protected final void removeAt(int slot) {
-        occupancyChanges++;
+        vacantHint = -1;
         int[][] hs = hashes;
         int m = mask;
         int gap = slot;
@@ -354,7 +350,7 @@ abstract class HashSlots {
     /** Begins an incremental resize: the current arrays become the old table to drain. */
     private void startResize(int capacity) {
         shape++;
-        occupancyChanges++;
+        vacantHint = -1;
         oldHashes = hashes;
         oldMask = mask;
         oldChunks = chunks;
@@ -429,7 +425,7 @@ abstract class HashSlots {
     /** Empty arrays of {@code capacity} slots, no resize in progress. */
     protected final void resetTo(int capacity) {
         shape++;
-        occupancyChanges++;
+        vacantHint = -1;
         hashes = emptyChunks(capacity);
         mask = capacity - 1;
         size = 0;

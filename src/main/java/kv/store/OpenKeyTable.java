@@ -25,11 +25,11 @@ abstract class OpenKeyTable extends HashSlots {
 
     /**
      * Heap bytes of an instance's header and the fields declared here and in {@link HashSlots}
-     * (four references, seven ints, a boolean), before alignment: a subclass's object is
+     * (four references, nine ints, a boolean), before alignment: a subclass's object is
      * {@code Memory.align(OBJECT_BYTES + its own fields)}. Keep in step with the fields
      * (EncodingLayoutTest measures it).
      */
-    static final int OBJECT_BYTES = 12 + 4 * 4 + 7 * 4 + 1;
+    static final int OBJECT_BYTES = 12 + 4 * 4 + 9 * 4 + 1;
 
     OpenKeyTable() {
         this(false);
