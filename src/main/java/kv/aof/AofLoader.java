@@ -15,6 +15,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 import kv.engine.Client;
+import kv.engine.CommandSpec;
 import kv.engine.DetachedTransport;
 import kv.engine.Server;
 import kv.protocol.DiscardingReply;
@@ -176,7 +177,8 @@ public final class AofLoader {
             }
             return false;
         }
-        if (server.commands().lookup(argv[0]) == null) {
+        CommandSpec command = server.commands().lookup(argv[0]);
+        if (command == null) {
             throw new AofException("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
                     + "' reading the append only file " + current() + " at offset " + reader.commandStart());
         }
@@ -185,7 +187,7 @@ public final class AofLoader {
         } else if (is(argv, "exec")) {
             multiStart = -1;
         }
-        server.dispatcher().execute(client, argv, discard);
+        server.dispatcher().replay(client, command, argv, discard);
         commands++;
         return true;
     }

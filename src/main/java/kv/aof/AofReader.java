@@ -110,6 +110,18 @@ public final class AofReader implements Closeable {
 
     /** Digits up to CRLF. */
     private long number(String what) throws IOException, FormatError {
+        // the common case, at most 18 digits and their CRLF whole in the buffer, without a call per
+        // byte; anything else (a sign, a buffer boundary, bad bytes) is read below, errors included
+        int p = pos;
+        int digitsEnd = Math.min(limit, p + 18);
+        long n = 0;
+        while (p < digitsEnd && buf[p] >= '0' && buf[p] <= '9') {
+            n = n * 10 + (buf[p++] - '0');
+        }
+        if (p > pos && p + 1 < limit && buf[p] == '\r' && buf[p + 1] == '\n') {
+            pos = p + 2;
+            return n;
+        }
         long at = offset();
         long v = 0;
         boolean negative = false;

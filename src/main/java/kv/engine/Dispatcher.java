@@ -28,6 +28,8 @@ public final class Dispatcher {
     private Call[] calls;
     /** How many commands are running, one inside the other (0 between commands). */
     private int depth;
+    /** A command read from the AOF runs (see {@link #replay}): what EXEC runs then counts no statistics. */
+    private boolean replaying;
 
     public Dispatcher(Server server) {
         this.server = server;
@@ -131,6 +133,47 @@ public final class Dispatcher {
             if (depth == 0) {
                 server.blocking().drain();
             }
+        }
+    }
+
+    /**
+     * Runs a command read from the AOF as Redis' loader does, by calling its handler: none of a
+     * request's checks (auth, memory, persistence, replication, LOADING, pause), no statistics, slow
+     * log, latency or MONITOR feed (errors still count in errorstats), and nothing propagated (Redis
+     * propagates nothing while loading). Inside MULTI a command is queued as a request's would be;
+     * the commands EXEC then runs count only in total_commands_processed, as in Redis. A subcommand
+     * or arity that does not fit gets its error. {@code command} is what {@code argv[0]} names (the
+     * loader looks it up itself, to stop at an unknown name).
+     */
+    public void replay(Client client, CommandSpec command, byte[][] argv, Reply reply) {
+        server.keyspace().clock().at(System.nanoTime());
+        CommandSpec spec = resolve(command, argv, reply, null);
+        Transaction multi = client.transaction();
+        if (spec == null) {
+            if (multi != null) {
+                multi.failedToQueue();
+            }
+            return;
+        }
+        if (multi != null && !spec.has(CommandSpec.CONTROLS_TRANSACTION)) {
+            if (spec.has(CommandSpec.NO_MULTI)) {
+                refuse(reply, "ERR Command not allowed inside a transaction");
+                multi.failedToQueue();
+            } else {
+                multi.add(spec, argv, spec.deniesOom(server, argv));
+            }
+            return;
+        }
+        replaying = true;
+        client.executing(true);
+        server.tracking().begin(client);
+        try {
+            invoke(callOfThisLevel().reset(client, argv, reply, spec), spec, client, reply);
+        } finally {
+            replaying = false;
+            server.tracking().endOfRequest(client, spec);
+            client.executing(false);
+            server.blocking().drain();
         }
     }
 
@@ -277,7 +320,11 @@ public final class Dispatcher {
      * NULL after an unknown one.
      */
     private CommandSpec resolve(byte[][] argv, Reply reply, Client caller) {
-        CommandSpec spec = server.commands().lookup(argv[0]);
+        return resolve(server.commands().lookup(argv[0]), argv, reply, caller);
+    }
+
+    /** {@link #resolve(byte[][], Reply, Client)} with the lookup of {@code argv[0]} done: {@code spec}. */
+    private CommandSpec resolve(CommandSpec spec, byte[][] argv, Reply reply, Client caller) {
         if (spec == null) {
             named(caller, null);
             refuse(reply, Errors.unknownCommand(argv));
@@ -320,40 +367,16 @@ public final class Dispatcher {
      * Its duration counts from {@code startNanos} (a request's: from before the dispatcher's checks).
      */
     private boolean run(CommandSpec spec, Client client, byte[][] argv, Reply reply, boolean reprocessing, long startNanos) {
-        // a command run from inside another (EXEC, scripts) gets the Call of its level
-        if (depth == calls.length) {
-            calls = Arrays.copyOf(calls, depth + 1);
-            calls[depth] = new Call(server, null, null, null, null);
-        }
-        Call call = calls[depth].reset(client, argv, reply, spec);
-        depth++;
+        Call call = callOfThisLevel().reset(client, argv, reply, spec);
         ServerConfig config = server.config();
         Keyspace keyspace = server.keyspace();
-        // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
-        keyspace.noTouch(client.noTouch() && !spec.has(CommandSpec.TOUCH));
         long changesBefore = keyspace.changes();
         long streamedBefore = server.replication().offset();
-        boolean failed = false;
-        try {
-            spec.handler().execute(call);
-        } catch (CommandError e) {
-            failed = true;
-            reply.error(e.getMessage());
-            server.stats().error(e.getMessage());
-        } catch (WrongTypeException e) {
-            failed = true;
-            reply.error(Errors.WRONGTYPE);
-            server.stats().error(Errors.WRONGTYPE);
-        } catch (RuntimeException e) {
-            failed = true;
-            LOG.errorf(e, "command %s failed", spec.fullName());
-            String message = "ERR internal error: " + e.getClass().getSimpleName();
-            reply.error(message);
-            server.stats().error(message);
-        } finally {
-            server.keyspaceEvents().commandEnded();
-            keyspace.noTouch(false);
-            depth--;
+        boolean failed = invoke(call, spec, client, reply);
+        if (replaying) {
+            // a command EXEC runs in the AOF: counted as processed, no statistics (Redis' isAOFLoadingContext)
+            server.stats().commandsProcessed++;
+            return false;
         }
         Call.BlockRequest block = call.blockRequest();
         if (block != null && !failed) {
@@ -392,6 +415,43 @@ public final class Dispatcher {
             feedMonitors(spec, client, argv);
         }
         return false;
+    }
+
+    /** The reusable Call of the current nesting level (a command run from inside another, by EXEC or a script, gets its own). */
+    private Call callOfThisLevel() {
+        if (depth == calls.length) {
+            calls = Arrays.copyOf(calls, depth + 1);
+            calls[depth] = new Call(server, null, null, null, null);
+        }
+        return calls[depth];
+    }
+
+    /** Runs the handler one nesting level down; true if it failed (its error is then the reply). */
+    private boolean invoke(Call call, CommandSpec spec, Client client, Reply reply) {
+        Keyspace keyspace = server.keyspace();
+        // TOUCH always touches: recognised by its spec (its original name), so renaming it changes nothing
+        keyspace.noTouch(client.noTouch() && !spec.has(CommandSpec.TOUCH));
+        depth++;
+        try {
+            spec.handler().execute(call);
+            return false;
+        } catch (CommandError e) {
+            reply.error(e.getMessage());
+            server.stats().error(e.getMessage());
+        } catch (WrongTypeException e) {
+            reply.error(Errors.WRONGTYPE);
+            server.stats().error(Errors.WRONGTYPE);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "command %s failed", spec.fullName());
+            String message = "ERR internal error: " + e.getClass().getSimpleName();
+            reply.error(message);
+            server.stats().error(message);
+        } finally {
+            server.keyspaceEvents().commandEnded();
+            keyspace.noTouch(false);
+            depth--;
+        }
+        return true;
     }
 
     private void feedMonitors(CommandSpec spec, Client client, byte[][] argv) {

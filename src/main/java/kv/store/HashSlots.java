@@ -104,6 +104,14 @@ abstract class HashSlots {
      */
     private int shape;
 
+    /**
+     * The empty slot a failed probe for hash {@link #vacantHash} ended at ({@link #probeEndedAt}), -1
+     * none: forgotten whenever a slot of the current table is taken or freed (an insertion, a
+     * removal, a migration, a new table), so while set it is still the first empty slot of its run.
+     */
+    private int vacantHint = -1;
+    private int vacantHash;
+
     /** The hooks run before the subclass's field initialisers: they must not rely on them. */
     HashSlots() {
         resetTo(MIN_CAPACITY);
@@ -213,6 +221,7 @@ abstract class HashSlots {
         int i = vacantSlot(h);
         moveFromOld(j, i);
         hashes[i >>> CHUNK_SHIFT][i & CHUNK_MASK] = h;
+        vacantHint = -1;
         oldChunk[j & CHUNK_MASK] = MOVED;
         return i;
     }
@@ -220,11 +229,16 @@ abstract class HashSlots {
     /** The first empty slot of the current table from the home of hash {@code h} on, its chunk allocated. */
     private int vacantSlot(int h) {
         int[][] hs = hashes;
-        int m = mask;
-        int i = h & m;
-        // the hash array is the one a preceding find() just walked, so it is likely cached where the key array is not
-        while (hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK] != EMPTY) {
-            i = (i + 1) & m;
+        int i;
+        if (vacantHint >= 0 && vacantHash == h) {
+            // the probe that just missed this key ended there, and no slot was taken or freed since
+            i = vacantHint;
+        } else {
+            int m = mask;
+            i = h & m;
+            while (hs[i >>> CHUNK_SHIFT][i & CHUNK_MASK] != EMPTY) {
+                i = (i + 1) & m;
+            }
         }
         if (hs[i >>> CHUNK_SHIFT] == NO_HASHES) {
             allocateChunk(i >>> CHUNK_SHIFT);
@@ -319,9 +333,20 @@ abstract class HashSlots {
         return vacantSlot(h);
     }
 
+    /**
+     * A probe of the current table for a key of hash {@code h} found it absent at the empty slot
+     * {@code slot}: the insertion that usually follows takes that slot without walking the hash
+     * array (one cache miss less), unless the occupancy changed meanwhile.
+     */
+    protected final void probeEndedAt(int slot, int h) {
+        vacantHint = slot;
+        vacantHash = h;
+    }
+
     /** Completes an insertion at the slot {@link #claimSlot} gave, once the key is stored there. */
     protected final void occupy(int slot, int h) {
         hashes[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = h;
+        vacantHint = -1;
         boolean near = nearGrowth();
         size++;
         if (nearGrowth() != near) {
@@ -336,6 +361,7 @@ abstract class HashSlots {
 
     /** Removes the entry in {@code slot}, closing the gap by shifting later run members back. */
     protected final void removeAt(int slot) {
+        vacantHint = -1;
         int[][] hs = hashes;
         int m = mask;
         int gap = slot;
@@ -400,6 +426,7 @@ abstract class HashSlots {
     /** Begins an incremental resize: the current arrays become the old table to drain. */
     private void startResize(int capacity) {
         shape++;
+        vacantHint = -1;
         oldHashes = hashes;
         oldMask = mask;
         oldChunks = chunks;
@@ -475,6 +502,7 @@ abstract class HashSlots {
     protected final void resetTo(int capacity) {
         shape++;
         stock = null;
+        vacantHint = -1;
         hashes = emptyChunks(capacity);
         mask = capacity - 1;
         size = 0;

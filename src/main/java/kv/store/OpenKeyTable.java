@@ -25,11 +25,11 @@ abstract class OpenKeyTable extends HashSlots {
 
     /**
      * Heap bytes of an instance's header and the fields declared here and in {@link HashSlots}
-     * (five references, eight ints, a boolean), before alignment: a subclass's object is
+     * (five references, ten ints, a boolean), before alignment: a subclass's object is
      * {@code Memory.align(OBJECT_BYTES + its own fields)}. Keep in step with the fields
      * (EncodingLayoutTest measures it).
      */
-    static final int OBJECT_BYTES = 12 + 5 * 4 + 8 * 4 + 1;
+    static final int OBJECT_BYTES = 12 + 5 * 4 + 10 * 4 + 1;
 
     OpenKeyTable() {
         this(false);

@@ -119,22 +119,28 @@ abstract class SlabKeyTable extends HashSlots {
      */
     private int probeRefs(byte[] key, int off, int len, int h) {
         long tag = tag(h);
-        for (int i = nextTagged(tag, h & mask); i >= 0; i = nextTagged(tag, (i + 1) & mask)) {
+        int i = nextTagged(tag, h & mask);
+        while (i >= 0) {
             if (slab.keyEquals(refs[i >>> CHUNK_SHIFT][i & CHUNK_MASK], key, off, len)) {
                 return i;
             }
+            i = nextTagged(tag, (i + 1) & mask);
         }
+        probeEndedAt(~i, h);
         return -1;
     }
 
-    /** From slot {@code i} of the current table on, the first slot whose reference carries {@code tag}; -1 at an empty slot. */
+    /**
+     * From slot {@code i} of the current table on, the first slot whose reference carries {@code tag};
+     * at an empty slot {@code e} first, {@code ~e} (negative).
+     */
     private int nextTagged(long tag, int i) {
         long[][] rs = refs;
         int m = mask;
         while (true) {
             long r = rs[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             if (r == 0) {
-                return -1;
+                return ~i;
             }
             if ((r & KeySlab.TAG_MASK) == tag) {
                 return i;
@@ -198,11 +204,14 @@ abstract class SlabKeyTable extends HashSlots {
         // the record is read only where a tag matches: a load's check for duplicates, which finds
         // none, then costs no cache miss in the slab per key
         long tag = tag(h);
-        for (int i = nextTagged(tag, h & mask); i >= 0; i = nextTagged(tag, (i + 1) & mask)) {
+        int i = nextTagged(tag, h & mask);
+        while (i >= 0) {
             if (slab.keyEquals(refs[i >>> CHUNK_SHIFT][i & CHUNK_MASK], s.pageOf(ref), KeySlab.keyOffset(ref), s.keyLength(ref))) {
                 return i;
             }
+            i = nextTagged(tag, (i + 1) & mask);
         }
+        probeEndedAt(~i, h);
         return -1;
     }
 

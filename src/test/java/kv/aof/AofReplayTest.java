@@ -145,6 +145,26 @@ class AofReplayTest {
         assertEquals("+OK\r\n", h.call("SET", "after", "1"));
     }
 
+    /**
+     * Redis' loader calls each command's handler directly: nothing counts in commandstats, and only
+     * the commands EXEC runs count as processed (redis-server 7.0.15 on this file: empty
+     * commandstats, then total_commands_processed:3 with the INFO before).
+     */
+    @Test
+    void replayedCommandsCountNoCallStatisticsAsInRedis() throws Exception {
+        long far = System.currentTimeMillis() + 3_600_000;
+        Path f = file("incr.aof", cmd("SELECT", "0") + cmd("set", "a", "1") + cmd("set", "b", "2") + cmd("MULTI")
+                + cmd("SET", "c", "3") + cmd("INCR", "c") + cmd("EXEC") + cmd("PEXPIREAT", "a", Long.toString(far)));
+        EngineHarness h = harness();
+        load(h, f);
+        String commandstats = h.call("INFO", "commandstats");
+        assertTrue(!commandstats.contains("cmdstat_"), commandstats);
+        String stats = h.call("INFO", "stats");
+        assertTrue(stats.contains("total_commands_processed:3\r\n"), stats);
+        assertEquals("$1\r\n4\r\n", h.call("GET", "c"));
+        assertEquals(":" + far + "\r\n", h.call("PEXPIRETIME", "a"));
+    }
+
     @Test
     void withoutAofLoadTruncatedACutOffFileStopsTheLoadAndStaysAsItWas() throws Exception {
         String content = cmd("SET", "a", "1") + "*2\r\n$3\r\nDEL";
