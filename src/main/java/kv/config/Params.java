@@ -63,8 +63,28 @@ final class Params {
             return (flags & flag) != 0;
         }
 
+        /** A value of a Redis feature KV lacks (it would turn the feature on), or null. */
+        java.util.function.Predicate<Object> unsupported;
+        String unsupportedReason;
+
         /** Parses the values (exactly one unless MULTI_ARG) into the stored form. */
         abstract Object parse(List<String> args, Ctx ctx) throws Invalid;
+
+        /** {@link #parse}, refusing a value {@link #unsupported} names. */
+        final Object read(List<String> args, Ctx ctx) throws Invalid {
+            Object v = parse(args, ctx);
+            if (unsupported != null && unsupported.test(v)) {
+                throw new Invalid(unsupportedReason);
+            }
+            return v;
+        }
+
+        /** Marks the values for which {@code when} holds as ones KV refuses, with {@code reason}. */
+        Param unsupported(java.util.function.Predicate<Object> when, String reason) {
+            this.unsupported = when;
+            this.unsupportedReason = reason;
+            return this;
+        }
 
         /** The value as CONFIG GET prints it. */
         abstract String format(Object v);
@@ -101,6 +121,9 @@ final class Params {
 
     static final class EnumParam extends Param {
         final String[] choices;
+        /** A choice that Redis stores as another (its enum maps both to one value), or null. */
+        private String synonym;
+        private String synonymOf;
 
         EnumParam(String name, int flags, String def, String... choices) {
             super(name, flags);
@@ -108,12 +131,19 @@ final class Params {
             this.def = def;
         }
 
+        /** {@code word} is stored, and printed, as {@code canonical}. */
+        EnumParam synonym(String word, String canonical) {
+            this.synonym = word;
+            this.synonymOf = canonical;
+            return this;
+        }
+
         @Override
         Object parse(List<String> args, Ctx ctx) throws Invalid {
             String v = args.get(0);
             for (String c : choices) {
                 if (c.equalsIgnoreCase(v)) {
-                    return c;
+                    return c.equals(synonym) ? synonymOf : c;
                 }
             }
             throw new Invalid("argument(s) must be one of the following: " + String.join(", ", choices));
@@ -486,6 +516,90 @@ final class Params {
                 out.add("save " + l.get(i) + " " + l.get(i + 1));
             }
             return out;
+        }
+    }
+
+    /**
+     * An enum whose words combine (Redis' multi-flag enums, e.g. shutdown-on-sigterm): stored as the
+     * set words in declaration order; the first word is the empty combination's name.
+     */
+    static final class FlagsParam extends Param {
+        final String[] words;
+        final String exclusive;
+
+        /** {@code exclusive}: the error for words 1 and 2 together, or null if they combine. */
+        FlagsParam(String name, String exclusive, String... words) {
+            super(name, MULTI_ARG);
+            this.words = words;
+            this.exclusive = exclusive;
+            this.def = 0;
+        }
+
+        @Override
+        Object parse(List<String> args, Ctx ctx) throws Invalid {
+            if (args.isEmpty()) {
+                throw notAWord();
+            }
+            int bits = 0;
+            for (String a : args) {
+                int i = 0;
+                while (i < words.length && !words[i].equalsIgnoreCase(a)) {
+                    i++;
+                }
+                if (i == words.length) {
+                    throw notAWord();
+                }
+                bits |= i == 0 ? 0 : 1 << i;
+            }
+            if (exclusive != null && (bits & 6) == 6) {
+                throw new Invalid(exclusive);
+            }
+            return bits;
+        }
+
+        private Invalid notAWord() {
+            return new Invalid("argument(s) must be one of the following: " + String.join(", ", words));
+        }
+
+        @Override
+        String format(Object v) {
+            int bits = (Integer) v;
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i < words.length; i++) {
+                if ((bits & (1 << i)) != 0) {
+                    sb.append(sb.length() > 0 ? " " : "").append(words[i]);
+                }
+            }
+            return sb.length() == 0 ? words[0] : sb.toString();
+        }
+    }
+
+    /** oom-score-adj-values: three integers in [-2000, 2000], one per process role. */
+    static final class OomScoreValuesParam extends Param {
+        OomScoreValuesParam() {
+            super("oom-score-adj-values", MULTI_ARG);
+            this.def = "0 200 800";
+        }
+
+        @Override
+        Object parse(List<String> args, Ctx ctx) throws Invalid {
+            if (args.size() != 3) {
+                throw new Invalid("wrong number of arguments");
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String a : args) {
+                Long v = parseLikeStrtoll(a);
+                if (v == null || v < -2000 || v > 2000) {
+                    throw new Invalid("Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
+                }
+                sb.append(sb.length() > 0 ? " " : "").append(v);
+            }
+            return sb.toString();
+        }
+
+        @Override
+        String format(Object v) {
+            return (String) v;
         }
     }
 

@@ -157,6 +157,8 @@ public final class ServerConfig {
     private final Param enableProtectedConfigs;
     private final Param enableDebugCommand;
     private final Param managementPort;
+    private final Param tcpBacklog;
+    private final Param shutdownOnSigterm;
 
     private volatile Object[] values;
     private volatile Map<String, String> renamedCommands = Map.of();
@@ -261,6 +263,11 @@ public final class ServerConfig {
         enableProtectedConfigs = add(new EnumParam("enable-protected-configs", IMM, "no", "no", "yes", "local"));
         enableDebugCommand = add(new EnumParam("enable-debug-command", IMM, "no", "no", "yes", "local"));
         addEncodingThresholds();
+        tcpBacklog = add(new NumParam("tcp-backlog", IMM, 0, Integer.MAX_VALUE, 511, false));
+        shutdownOnSigterm = add(new Params.FlagsParam("shutdown-on-sigterm",
+                "shutdown options SAVE and NOSAVE can't be used simultaneously", SHUTDOWN_FLAGS));
+        addDirectivesWithoutEffect();
+        addDirectivesOfFeaturesKvLacks();
         clientOutputBufferLimit = add(new OutputLimitParam());
 
         byIndex = new java.util.LinkedHashSet<>(params.values()).toArray(new Param[0]);
@@ -299,6 +306,137 @@ public final class ServerConfig {
         // the old dataset is dropped in O(1) whichever way: the flag changes nothing else
         alias(add(new BoolParam("replica-lazy-flush", 0, false)), "slave-lazy-flush");
     }
+
+    /** shutdown-on-sigterm's words; bit i of the stored value is word i. */
+    private static final String[] SHUTDOWN_FLAGS = {"default", "save", "nosave", "now", "force"};
+
+    /**
+     * Redis directives that tune what KV does not have (jemalloc and its defragmenter, the process
+     * title, OOM score, syslog, CPU affinity, rehashing steps, listpack stream nodes, crash reports):
+     * a redis.conf written for Redis carries them, so they load, validate, CONFIG GET/SET and REWRITE
+     * with Redis' types, ranges and defaults, and change nothing else (README, "Configuration").
+     */
+    private void addDirectivesWithoutEffect() {
+        add(new EnumParam("acl-pubsub-default", 0, "resetchannels", "allchannels", "resetchannels"));
+        add(new NumParam("acllog-max-len", 0, 0, Long.MAX_VALUE, 128, false));
+        add(new NumParam("active-defrag-cycle-max", 0, 1, 99, 25, false));
+        add(new NumParam("active-defrag-cycle-min", 0, 1, 99, 1, false));
+        add(new NumParam("active-defrag-ignore-bytes", 0, 1, Long.MAX_VALUE, 100L * 1024 * 1024, true));
+        add(new NumParam("active-defrag-max-scan-fields", 0, 1, Long.MAX_VALUE, 1000, false));
+        add(new NumParam("active-defrag-threshold-lower", 0, 0, 1000, 10, false));
+        add(new NumParam("active-defrag-threshold-upper", 0, 0, 1000, 100, false));
+        add(new BoolParam("activedefrag", 0, false).unsupported(Boolean.TRUE::equals,
+                // Redis' own error where it is built without its modified jemalloc (Debian's package is)
+                "Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified "
+                        + "Jemalloc like the one shipped by default with the Redis source distribution"));
+        add(new BoolParam("activerehashing", 0, true));
+        add(new BoolParam("always-show-logo", IMM, false));
+        add(new BoolParam("aof-disable-auto-gc", 0, false));
+        for (String cpulist : List.of("server_cpulist", "bio_cpulist", "aof_rewrite_cpulist", "bgsave_cpulist")) {
+            add(new StringParam(cpulist, IMM, "", null));
+        }
+        add(new BoolParam("crash-log-enabled", 0, true));
+        add(new BoolParam("crash-memcheck-enabled", 0, true));
+        add(new BoolParam("disable-thp", IMM, true));
+        add(new BoolParam("dynamic-hz", 0, true));
+        add(new EnumParam("enable-module-command", IMM, "no", "no", "yes", "local"));
+        add(new StringParam("ignore-warnings", 0, "", null));
+        add(new BoolParam("io-threads-do-reads", IMM, false));
+        add(new BoolParam("jemalloc-bg-thread", 0, true));
+        add(new BoolParam("lazyfree-lazy-user-del", 0, false));
+        add(new EnumParam("oom-score-adj", 0, "no", "no", "yes", "relative", "absolute").synonym("relative", "yes"));
+        add(new Params.OomScoreValuesParam());
+        add(new StringParam("proc-title-template", 0, "{title} {listen-addr} {server-mode}",
+                ServerConfig::checkProcTitleTemplate));
+        add(new EnumParam("propagation-error-behavior", 0, "ignore", "ignore", "panic", "panic-on-replicas"));
+        add(new BoolParam("rdb-del-sync-files", 0, false));
+        add(new BoolParam("rdb-save-incremental-fsync", 0, true));
+        add(new BoolParam("replica-ignore-disk-write-errors", 0, false));
+        alias(add(new BoolParam("replica-ignore-maxmemory", 0, true)), "slave-ignore-maxmemory");
+        add(new EnumParam("sanitize-dump-payload", 0, "no", "no", "yes", "clients"));
+        add(new BoolParam("set-proc-title", IMM, true));
+        // KV cannot tell SIGINT from SIGTERM (both reach it as the JVM's shutdown): shutdown-on-sigterm rules both
+        add(new Params.FlagsParam("shutdown-on-sigint", "shutdown options SAVE and NOSAVE can't be used simultaneously",
+                SHUTDOWN_FLAGS));
+        add(new NumParam("socket-mark-id", IMM, 0, 4294967295L, 0, false));
+        add(new NumParam("stream-node-max-bytes", 0, 0, Long.MAX_VALUE, 4096, true));
+        add(new NumParam("stream-node-max-entries", 0, 0, Long.MAX_VALUE, 100, false));
+        add(new BoolParam("syslog-enabled", IMM, false));
+        add(new EnumParam("syslog-facility", IMM, "local0", "user", "local0", "local1", "local2", "local3", "local4",
+                "local5", "local6", "local7"));
+        add(new StringParam("syslog-ident", IMM, "redis", null));
+    }
+
+    /**
+     * Directives of Redis features KV does not have (cluster mode, TLS, ACL files, outgoing source
+     * addresses, unix sockets' mode): their off values load so a stock redis.conf starts; a value that
+     * would turn the feature on stops the start (or CONFIG SET) with a reason instead of being ignored.
+     */
+    private void addDirectivesOfFeaturesKvLacks() {
+        add(new BoolParam("cluster-enabled", IMM, false).unsupported(Boolean.TRUE::equals,
+                "cluster mode is not supported by KV yet: set cluster-enabled no"));
+        add(new StringParam("cluster-config-file", IMM, "nodes.conf", null));
+        add(new NumParam("cluster-port", IMM, 0, 65535, 0, false));
+        for (String flag : List.of("cluster-allow-pubsubshard-when-down", "cluster-allow-replica-migration",
+                "cluster-require-full-coverage")) {
+            add(new BoolParam(flag, 0, true));
+        }
+        add(new BoolParam("cluster-allow-reads-when-down", 0, false));
+        alias(add(new BoolParam("cluster-replica-no-failover", 0, false)), "cluster-slave-no-failover");
+        alias(add(new NumParam("cluster-replica-validity-factor", 0, 0, Integer.MAX_VALUE, 10, false)),
+                "cluster-slave-validity-factor");
+        for (String port : List.of("cluster-announce-port", "cluster-announce-bus-port", "cluster-announce-tls-port")) {
+            add(new NumParam(port, 0, 0, 65535, 0, false));
+        }
+        add(new StringParam("cluster-announce-hostname", 0, "", null));
+        add(new StringParam("cluster-announce-ip", 0, "", null));
+        add(new NumParam("cluster-link-sendbuf-limit", 0, 0, Long.MAX_VALUE, 0, true));
+        add(new NumParam("cluster-migration-barrier", 0, 0, Integer.MAX_VALUE, 1, false));
+        add(new NumParam("cluster-node-timeout", 0, 0, Long.MAX_VALUE, 15000, false));
+        add(new EnumParam("cluster-preferred-endpoint-type", 0, "ip", "ip", "hostname", "unknown-endpoint"));
+        add(new NumParam("tls-port", 0, 0, 65535, 0, false).unsupported(v -> (Long) v != 0,
+                "TLS is not supported by KV yet: set tls-port 0"));
+        for (String flag : List.of("tls-replication", "tls-cluster")) {
+            add(new BoolParam(flag, 0, false).unsupported(Boolean.TRUE::equals,
+                    "TLS is not supported by KV yet: set " + flag + " no"));
+        }
+        for (String file : List.of("tls-cert-file", "tls-key-file", "tls-client-cert-file", "tls-client-key-file",
+                "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-protocols", "tls-ciphers",
+                "tls-ciphersuites")) {
+            add(new StringParam(file, 0, "", null));
+        }
+        add(new StringParam("tls-key-file-pass", Params.SENSITIVE, "", null));
+        add(new StringParam("tls-client-key-file-pass", Params.SENSITIVE, "", null));
+        add(new EnumParam("tls-auth-clients", 0, "yes", "no", "yes", "optional"));
+        add(new BoolParam("tls-prefer-server-ciphers", 0, false));
+        add(new BoolParam("tls-session-caching", 0, true));
+        add(new NumParam("tls-session-cache-size", 0, 0, Integer.MAX_VALUE, 20480, false));
+        add(new NumParam("tls-session-cache-timeout", 0, 0, Integer.MAX_VALUE, 300, false));
+        add(new StringParam("aclfile", IMM, "", null).unsupported(v -> !"".equals(v),
+                "ACL files are not supported by KV yet (requirepass is): remove aclfile"));
+        add(new StringParam("bind-source-addr", 0, "", null).unsupported(v -> !"".equals(v),
+                "bind-source-addr is not supported by KV: a replica connects from the address the system picks"));
+        add(new NumParam("unixsocketperm", IMM, 0, 0777, 0, false));
+    }
+
+    /** Redis' check of proc-title-template: braces pair up and name only the variables it knows. */
+    private static void checkProcTitleTemplate(String template) throws Invalid {
+        int i = 0;
+        while (i < template.length()) {
+            int open = template.indexOf('{', i);
+            int close = template.indexOf('}', i);
+            if (open < 0 && close < 0) {
+                return;
+            }
+            if (open < 0 || close < open || !PROC_TITLE_VARIABLES.contains(template.substring(open, close + 1))) {
+                throw new Invalid("template format is invalid or contains unknown variables");
+            }
+            i = close + 1;
+        }
+    }
+
+    private static final Set<String> PROC_TITLE_VARIABLES = Set.of("{title}", "{listen-addr}", "{server-mode}",
+            "{port}", "{tls-port}", "{unixsocket}", "{config-file}");
 
     /** When small collections leave their packed encodings (Redis' defaults and ranges). */
     private void addEncodingThresholds() {
@@ -362,7 +500,7 @@ public final class ServerConfig {
             }
             ctx.origin = line.origin();
             try {
-                Object v = p.parse(args, ctx);
+                Object v = p.read(args, ctx);
                 cfg.checkStartupOnly(p, v);
                 ctx.values[p.index] = v;
             } catch (Invalid e) {
@@ -482,6 +620,26 @@ public final class ServerConfig {
 
     public int tcpKeepalive() {
         return (int) l(tcpKeepalive);
+    }
+
+    /** The data port's listen queue (tcp-backlog). */
+    public int tcpBacklog() {
+        return (int) l(tcpBacklog);
+    }
+
+    /** shutdown-on-sigterm's SAVE: a signal saves even without save points. */
+    public boolean signalForcesSave() {
+        return (((Integer) v(shutdownOnSigterm)) & 2) != 0;
+    }
+
+    /** shutdown-on-sigterm's NOSAVE: a signal does not save whatever the save points. */
+    public boolean signalSkipsSave() {
+        return (((Integer) v(shutdownOnSigterm)) & 4) != 0;
+    }
+
+    /** shutdown-on-sigterm's NOW: a signal does not wait for lagging replicas. */
+    public boolean signalSkipsReplicaWait() {
+        return (((Integer) v(shutdownOnSigterm)) & 8) != 0;
     }
 
     /** maxclients, capped at Integer.MAX_VALUE (the directive accepts up to 2^32-1). */
@@ -994,7 +1152,7 @@ public final class ServerConfig {
             Param p = targets[i];
             List<String> args = p.is(Params.MULTI_ARG) ? splitOnSpaces(raw[i]) : List.of(raw[i]);
             try {
-                next[p.index] = p.parse(args, ctx);
+                next[p.index] = p.read(args, ctx);
             } catch (Invalid e) {
                 throw setFailed(given[i], e.getMessage());
             }

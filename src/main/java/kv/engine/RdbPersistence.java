@@ -146,9 +146,14 @@ public final class RdbPersistence {
         return shutdownHandled;
     }
 
-    /** Whether a process exit (SIGTERM) should save: save points exist and SHUTDOWN did not already decide. */
+    /**
+     * Whether a process exit (SIGTERM) should save: SHUTDOWN did not already decide, and save points
+     * exist, unless shutdown-on-sigterm says SAVE or NOSAVE.
+     */
     public boolean saveOnExit() {
-        return !shutdownHandled && !server.config().saveParams().isEmpty();
+        ServerConfig config = server.config();
+        return !shutdownHandled && !config.signalSkipsSave()
+                && (config.signalForcesSave() || !config.saveParams().isEmpty());
     }
 
     // ---- SAVE ----

@@ -154,7 +154,7 @@ final class Engine {
     private void awaitReplicasOnSignal() {
         Server s = server;
         kv.repl.MasterSide master = this.master;
-        if (s == null || master == null) {
+        if (s == null || master == null || s.config().signalSkipsReplicaWait()) {
             return;
         }
         try {
@@ -348,7 +348,7 @@ final class Engine {
                 .setTcpNoDelay(true)
                 .setTcpKeepAlive(config.tcpKeepalive() > 0)
                 .setReuseAddress(true)
-                .setAcceptBacklog(511);
+                .setAcceptBacklog(config.tcpBacklog());
         int keepalive = config.tcpKeepalive();
         if (keepalive > 0) {
             // as Redis does: first probe after the idle time, then every third of it, 3 probes

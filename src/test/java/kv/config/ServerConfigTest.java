@@ -178,6 +178,95 @@ class ServerConfigTest {
         expected.put("shutdown-timeout", "10");
         expected.put("replica-lazy-flush", "no");
         expected.put("slave-lazy-flush", "no");
+        // directives of what KV lacks or has no use for, accepted so a stock redis.conf loads
+        expected.put("acl-pubsub-default", "resetchannels");
+        expected.put("aclfile", "");
+        expected.put("acllog-max-len", "128");
+        expected.put("active-defrag-cycle-max", "25");
+        expected.put("active-defrag-cycle-min", "1");
+        expected.put("active-defrag-ignore-bytes", "104857600");
+        expected.put("active-defrag-max-scan-fields", "1000");
+        expected.put("active-defrag-threshold-lower", "10");
+        expected.put("active-defrag-threshold-upper", "100");
+        expected.put("activedefrag", "no");
+        expected.put("activerehashing", "yes");
+        expected.put("always-show-logo", "no");
+        expected.put("aof-disable-auto-gc", "no");
+        expected.put("aof_rewrite_cpulist", "");
+        expected.put("bgsave_cpulist", "");
+        expected.put("bind-source-addr", "");
+        expected.put("bio_cpulist", "");
+        expected.put("cluster-allow-pubsubshard-when-down", "yes");
+        expected.put("cluster-allow-reads-when-down", "no");
+        expected.put("cluster-allow-replica-migration", "yes");
+        expected.put("cluster-announce-bus-port", "0");
+        expected.put("cluster-announce-hostname", "");
+        expected.put("cluster-announce-ip", "");
+        expected.put("cluster-announce-port", "0");
+        expected.put("cluster-announce-tls-port", "0");
+        expected.put("cluster-config-file", "nodes.conf");
+        expected.put("cluster-enabled", "no");
+        expected.put("cluster-link-sendbuf-limit", "0");
+        expected.put("cluster-migration-barrier", "1");
+        expected.put("cluster-node-timeout", "15000");
+        expected.put("cluster-port", "0");
+        expected.put("cluster-preferred-endpoint-type", "ip");
+        expected.put("cluster-replica-no-failover", "no");
+        expected.put("cluster-replica-validity-factor", "10");
+        expected.put("cluster-require-full-coverage", "yes");
+        expected.put("cluster-slave-no-failover", "no");
+        expected.put("cluster-slave-validity-factor", "10");
+        expected.put("crash-log-enabled", "yes");
+        expected.put("crash-memcheck-enabled", "yes");
+        expected.put("disable-thp", "yes");
+        expected.put("dynamic-hz", "yes");
+        expected.put("enable-module-command", "no");
+        expected.put("ignore-warnings", "");
+        expected.put("io-threads-do-reads", "no");
+        expected.put("jemalloc-bg-thread", "yes");
+        expected.put("lazyfree-lazy-user-del", "no");
+        expected.put("oom-score-adj", "no");
+        expected.put("oom-score-adj-values", "0 200 800");
+        expected.put("proc-title-template", "{title} {listen-addr} {server-mode}");
+        expected.put("propagation-error-behavior", "ignore");
+        expected.put("rdb-del-sync-files", "no");
+        expected.put("rdb-save-incremental-fsync", "yes");
+        expected.put("replica-ignore-disk-write-errors", "no");
+        expected.put("replica-ignore-maxmemory", "yes");
+        expected.put("sanitize-dump-payload", "no");
+        expected.put("server_cpulist", "");
+        expected.put("set-proc-title", "yes");
+        expected.put("shutdown-on-sigint", "default");
+        expected.put("shutdown-on-sigterm", "default");
+        expected.put("slave-ignore-maxmemory", "yes");
+        expected.put("socket-mark-id", "0");
+        expected.put("stream-node-max-bytes", "4096");
+        expected.put("stream-node-max-entries", "100");
+        expected.put("syslog-enabled", "no");
+        expected.put("syslog-facility", "local0");
+        expected.put("syslog-ident", "redis");
+        expected.put("tcp-backlog", "511");
+        expected.put("tls-auth-clients", "yes");
+        expected.put("tls-ca-cert-dir", "");
+        expected.put("tls-ca-cert-file", "");
+        expected.put("tls-cert-file", "");
+        expected.put("tls-ciphers", "");
+        expected.put("tls-ciphersuites", "");
+        expected.put("tls-client-cert-file", "");
+        expected.put("tls-client-key-file", "");
+        expected.put("tls-client-key-file-pass", "");
+        expected.put("tls-cluster", "no");
+        expected.put("tls-dh-params-file", "");
+        expected.put("tls-key-file", "");
+        expected.put("tls-key-file-pass", "");
+        expected.put("tls-port", "0");
+        expected.put("tls-prefer-server-ciphers", "no");
+        expected.put("tls-protocols", "");
+        expected.put("tls-replication", "no");
+        expected.put("tls-session-cache-size", "20480");
+        expected.put("tls-session-cache-timeout", "300");
+        expected.put("tls-session-caching", "yes");
+        expected.put("unixsocketperm", "0");
         // KV only: the health and metrics port (redis-server has no such directive)
         expected.put("management-port", "9000");
         for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -320,6 +409,62 @@ class ServerConfigTest {
         assertTrue(reason("daemonize yes").startsWith("daemonize yes is not supported by KV"));
         assertTrue(reason("supervised systemd").startsWith("supervised systemd is not supported by KV"));
         assertTrue(reason("unixsocket /tmp/kv.sock").startsWith("unixsocket is not supported by KV"));
+    }
+
+    /** The uncommented lines of Debian's redis-server 7.0.15 /etc/redis/redis.conf that KV did not know. */
+    @Test
+    void stockRedisConfLoads() throws Exception {
+        ServerConfig c = text("""
+                tcp-backlog 511
+                always-show-logo no
+                set-proc-title yes
+                proc-title-template "{title} {listen-addr} {server-mode}"
+                rdb-del-sync-files no
+                acllog-max-len 128
+                lazyfree-lazy-user-del no
+                oom-score-adj no
+                oom-score-adj-values 0 200 800
+                disable-thp yes
+                stream-node-max-bytes 4096
+                stream-node-max-entries 100
+                activerehashing yes
+                dynamic-hz yes
+                rdb-save-incremental-fsync yes
+                jemalloc-bg-thread yes
+                cluster-enabled no
+                tls-port 0
+                aclfile ""
+                activedefrag no
+                shutdown-on-sigterm default
+                """);
+        assertEquals(511, c.tcpBacklog());
+        assertEquals(Map.of("oom-score-adj-values", "0 200 800"), getAll(c, "oom-score-adj-values"));
+        assertFalse(c.signalForcesSave() || c.signalSkipsSave() || c.signalSkipsReplicaWait());
+    }
+
+    @Test
+    void featuresKvLacksAreRefusedNotIgnored() throws Exception {
+        assertEquals("cluster mode is not supported by KV yet: set cluster-enabled no", reason("cluster-enabled yes"));
+        assertEquals("TLS is not supported by KV yet: set tls-port 0", reason("tls-port 6380"));
+        assertEquals("TLS is not supported by KV yet: set tls-replication no", reason("tls-replication yes"));
+        assertTrue(reason("aclfile /etc/redis/users.acl").startsWith("ACL files are not supported by KV"));
+        assertTrue(reason("bind-source-addr 10.0.0.1").startsWith("bind-source-addr is not supported by KV"));
+        assertTrue(reason("activedefrag yes").startsWith("Active defragmentation cannot be enabled"));
+        assertTrue(setError(text(""), "tls-port", "6380").endsWith("TLS is not supported by KV yet: set tls-port 0"));
+    }
+
+    @Test
+    void shutdownOnSigtermFlags() throws Exception {
+        ServerConfig c = text("shutdown-on-sigterm nosave now\n");
+        assertTrue(c.signalSkipsSave() && c.signalSkipsReplicaWait() && !c.signalForcesSave());
+        assertEquals(Map.of("shutdown-on-sigterm", "nosave now"), getAll(c, "shutdown-on-sigterm"));
+        c.set(b("shutdown-on-sigterm", "force save"));
+        assertTrue(c.signalForcesSave() && !c.signalSkipsSave());
+        assertEquals(Map.of("shutdown-on-sigterm", "save force"), getAll(c, "shutdown-on-sigterm"));
+        assertEquals("shutdown options SAVE and NOSAVE can't be used simultaneously",
+                reason("shutdown-on-sigterm save nosave"));
+        c.set(b("shutdown-on-sigterm", "default"));
+        assertFalse(c.signalForcesSave() || c.signalSkipsSave() || c.signalSkipsReplicaWait());
     }
 
     @Test
@@ -545,7 +690,9 @@ class ServerConfigTest {
         Set<String> maxmemory = Set.of("maxmemory", "maxmemory-policy", "maxmemory-samples",
                 "maxmemory-eviction-tenacity", "maxmemory-clients");
         assertEquals(maxmemory, getAll(c, "maxmemory*").keySet());
-        assertEquals(maxmemory, getAll(c, "*MAXMEM*").keySet(), "case-insensitive");
+        Set<String> withReplicaFlags = new java.util.HashSet<>(maxmemory);
+        withReplicaFlags.addAll(List.of("replica-ignore-maxmemory", "slave-ignore-maxmemory"));
+        assertEquals(withReplicaFlags, getAll(c, "*MAXMEM*").keySet(), "case-insensitive");
         assertEquals(Map.of("maxmemory", "0"), getAll(c, "maxmemory", "maxmemory"), "once per parameter");
         assertEquals(Map.of("port", "6379"), getAll(c, "port", "PORT"), "a plain name keeps the first spelling");
         assertEquals(Map.of("PORT", "6379"), getAll(c, "PORT"), "a plain name is echoed as typed");

@@ -1,6 +1,7 @@
 package kv.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -41,6 +42,31 @@ class SigtermIT {
         assertTrue(Files.exists(dir.resolve("dump.rdb")), "no final save");
         try (KvProcess again = KvProcess.start(dir); RespTestClient c = again.connect()) {
             assertEquals("$17\r\nbefore the signal\r\n", c.call("GET", "written"));
+        }
+    }
+
+    /** shutdown-on-sigterm: SAVE saves with no save points, NOSAVE skips the save they would make. */
+    @Test
+    void shutdownOnSigtermDecidesTheFinalSave() throws Exception {
+        Path saves = Files.createDirectories(tmp.resolve("save"));
+        writeThenSigterm(saves, "--save", "", "--shutdown-on-sigterm", "save");
+        assertTrue(Files.exists(saves.resolve("dump.rdb")), "SAVE did not save");
+
+        Path skips = Files.createDirectories(tmp.resolve("nosave"));
+        String log = writeThenSigterm(skips, "--save", "3600 1", "--shutdown-on-sigterm", "nosave");
+        assertFalse(log.contains("Saving the final RDB snapshot"), log);
+        assertFalse(Files.exists(skips.resolve("dump.rdb")), "NOSAVE saved");
+    }
+
+    /** Starts KV in {@code dir} with {@code args}, writes one key, sends SIGTERM; returns the output. */
+    private static String writeThenSigterm(Path dir, String... args) throws Exception {
+        try (KvProcess kv = KvProcess.start(dir, args)) {
+            try (RespTestClient c = kv.connect()) {
+                assertEquals("+OK\r\n", c.call("SET", "k", "v"));
+            }
+            kv.process.destroy();
+            kv.awaitExit();
+            return kv.output();
         }
     }
 }
