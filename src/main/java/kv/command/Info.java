@@ -214,9 +214,9 @@ public final class Info {
         field(sb, "mem_fragmentation_bytes", rss - used);
         field(sb, "mem_not_counted_for_evict", 0);
         field(sb, "mem_replication_backlog", m.replBacklog());
-        field(sb, "mem_total_replication_buffers", 0);
-        field(sb, "mem_clients_slaves", 0);
-        field(sb, "mem_clients_normal", m.clients());
+        field(sb, "mem_total_replication_buffers", m.replicationBuffers());
+        field(sb, "mem_clients_slaves", m.replicaClients());
+        field(sb, "mem_clients_normal", m.normalClients());
         field(sb, "mem_cluster_links", 0);
         field(sb, "mem_aof_buffer", 0);
         field(sb, "mem_allocator", "jvm");

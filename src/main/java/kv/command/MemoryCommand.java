@@ -84,8 +84,8 @@ final class MemoryCommand {
         entry(c, "total.allocated", m.used());
         entry(c, "startup.allocated", m.startup());
         entry(c, "replication.backlog", m.replBacklog());
-        entry(c, "clients.slaves", 0);
-        entry(c, "clients.normal", m.clients());
+        entry(c, "clients.slaves", m.replicaClients());
+        entry(c, "clients.normal", m.normalClients());
         entry(c, "cluster.links", 0);
         entry(c, "aof.buffer", 0);
         entry(c, "lua.caches", 0);

@@ -11,13 +11,14 @@ import kv.observe.ProcessInfo;
  * own estimate (data, indexes, client buffers, a fixed start-up part); the allocator figures are the
  * JVM heap's (used, committed), resident is the process RSS.
  */
-record MemoryFigures(long used, long peak, long startup, long clients, long replBacklog, long index, long rss,
-        long heapUsed, long heapCommitted, long heapMax, long totalSystem, long keys) {
+record MemoryFigures(long used, long peak, long startup, long clients, long replicaClients, long replBacklog, long index,
+        long rss, long heapUsed, long heapCommitted, long heapMax, long totalSystem, long keys) {
 
     static MemoryFigures of(Server s) {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long used = s.usedMemory();
-        return new MemoryFigures(used, s.peakMemory(), Server.BASELINE_MEMORY, s.clientMemory(), s.replication().backlogBytes(),
+        return new MemoryFigures(used, s.peakMemory(), Server.BASELINE_MEMORY, s.clientMemory(), s.replicaClientMemory(),
+                s.replication().backlogBytes(),
                 s.keyspace().indexBytes(), ProcessInfo.residentSetBytes(), heap.getUsed(), heap.getCommitted(),
                 heap.getMax(), ProcessInfo.totalSystemMemory(), s.keyspace().keyCount());
     }
@@ -25,6 +26,19 @@ record MemoryFigures(long used, long peak, long startup, long clients, long repl
     /** What is not data: the fixed part, client buffers, the replication backlog and the key tables' slot arrays. */
     long overhead() {
         return startup + clients + replBacklog + index;
+    }
+
+    /** Clients other than replicas (Redis' mem_clients_normal). */
+    long normalClients() {
+        return clients - replicaClients;
+    }
+
+    /**
+     * Redis' mem_total_replication_buffers: the backlog and what replicas have not read. Redis shares
+     * one buffer between them; KV keeps the backlog's ring and each replica's output apart.
+     */
+    long replicationBuffers() {
+        return replBacklog + replicaClients;
     }
 
     long dataset() {

@@ -87,6 +87,7 @@ public final class Server {
     private final ClientEviction clientEviction = new ClientEviction(this);
     /** Clients' buffers and MULTI queues, summed by the cron (and by INFO): part of used_memory. */
     private long clientMemory;
+    private long replicaClientMemory;
     /** INFO's client_recent_max_input_buffer / _output_buffer, recorded by the cron. */
     private final RecentClientPeaks clientPeaks = new RecentClientPeaks();
     private final PubSub pubSub = new PubSub(outputLimits::enforceSubscriber);
@@ -461,14 +462,28 @@ public final class Server {
         return rdb.changesSinceLastSave();
     }
 
-    /** Sums what clients hold now (output buffers, MULTI queues) into the figure used_memory includes. */
+    /**
+     * Sums what clients hold now (output buffers, MULTI queues) into the figure used_memory includes,
+     * and apart what replicas hold (the stream they have not read yet).
+     */
     public long refreshClientMemory() {
         long sum = 0;
+        long replicas = 0;
         for (Client c : clients.all()) {
-            sum += c.memoryUsage();
+            long m = c.memoryUsage();
+            sum += m;
+            if (c.replica()) {
+                replicas += m;
+            }
         }
         clientMemory = sum;
+        replicaClientMemory = replicas;
         return sum;
+    }
+
+    /** The part of {@link #clientMemory} that replicas hold, as last summed. */
+    public long replicaClientMemory() {
+        return replicaClientMemory;
     }
 
     /**

@@ -85,6 +85,16 @@ class ReplicaProtocolTest {
 
     @Test
     void psyncContinuesFromTheBacklog() throws Exception {
+        // the master's periodic PING would land in the stream between the two replicas at times
+        kv.call("CONFIG", "SET", "repl-ping-replica-period", "3600");
+        try {
+            psyncContinues();
+        } finally {
+            kv.call("CONFIG", "SET", "repl-ping-replica-period", "10");
+        }
+    }
+
+    private void psyncContinues() throws Exception {
         String replid;
         long offset;
         try (FakeReplica r = new FakeReplica(server.port())) {
@@ -250,6 +260,42 @@ class ReplicaProtocolTest {
             long rise = stat(memory, "used_memory") - before;
             assertTrue(rise >= size && rise < size + 64 * 1024, "used_memory rose by " + rise + " with a backlog of " + size);
         }
+    }
+
+    /** A replica that does not read holds the stream in its output: Redis counts that as replica memory. */
+    @Test
+    void replicaOutputCountsAsReplicationBuffers() throws Exception {
+        awaitReplicas(0);
+        try (FakeReplica r = new FakeReplica(server.port())) {
+            r.handshake(true);
+            r.send("PSYNC", "?", "-1");
+            long offset = Long.parseLong(r.line().split(" ")[2]);
+            r.eofFramedPayload();
+            r.send("REPLCONF", "ACK", Long.toString(offset));
+            awaitReplicas(1);
+            String value = "w".repeat(1 << 20);
+            for (int i = 0; i < 24; i++) { // more than the kernel's socket buffers take
+                kv.call("SET", "unread", value);
+            }
+            String memory = awaitMemory(m -> stat(m, "mem_clients_slaves") > 0);
+            assertEquals(stat(memory, "mem_replication_backlog") + stat(memory, "mem_clients_slaves"),
+                    stat(memory, "mem_total_replication_buffers"));
+            kv.call("DEL", "unread");
+            readStream(r, offset);
+            awaitMemory(m -> stat(m, "mem_clients_slaves") == 0);
+        }
+    }
+
+    /** INFO memory once {@code ready} holds of it (the cron sums client memory), within 10 s. */
+    private String awaitMemory(java.util.function.Predicate<String> ready) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        String memory = kv.call("INFO", "memory");
+        while (!ready.test(memory)) {
+            assertTrue(System.currentTimeMillis() < deadline, memory);
+            Thread.sleep(20);
+            memory = kv.call("INFO", "memory");
+        }
+        return memory;
     }
 
     /** Reads what the master streamed from {@code offset} up to its offset now; returns that offset. */
