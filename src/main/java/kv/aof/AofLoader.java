@@ -41,6 +41,9 @@ public final class AofLoader {
     private AofReader reader;
     private long multiStart = -1;
     private long commands;
+    /** Bytes of the files done with, and the size of the one being replayed. */
+    private long doneBytes;
+    private long currentSize;
 
     public AofLoader(Server server, AofStartup.Plan plan, RdbBaseLoader rdb) {
         this.server = server;
@@ -52,6 +55,29 @@ public final class AofLoader {
     /** Commands replayed so far. */
     public long commands() {
         return commands;
+    }
+
+    /** Bytes of the plan's files loaded so far (INFO's loading_loaded_bytes). */
+    public long loadedBytes() {
+        return doneBytes + (reader == null ? 0 : reader.offset());
+    }
+
+    /** The size of the plan's files together (INFO's loading_total_bytes). */
+    public static long totalBytes(AofStartup.Plan plan) throws IOException {
+        long total = 0;
+        for (Path f : plan.files()) {
+            total += Files.size(f);
+        }
+        return total;
+    }
+
+    /** The plan's first file if it is in RDB format (a base, or a legacy file's preamble), else null. */
+    public static Path rdbBase(AofStartup.Plan plan) throws IOException {
+        if (plan.files().isEmpty()) {
+            return null;
+        }
+        Path first = plan.files().get(0);
+        return Files.size(first) > 0 && isRdb(first) ? first : null;
     }
 
     /** Replays for about {@code budgetNanos}; true once every file is loaded. */
@@ -66,6 +92,7 @@ public final class AofLoader {
                     if (!replayOne()) {
                         reader.close();
                         reader = null;
+                        doneBytes += currentSize;
                         break;
                     }
                 }
@@ -90,22 +117,26 @@ public final class AofLoader {
     private boolean openNext() throws IOException, AofException {
         while (++fileIndex < files.size()) {
             Path f = current();
-            if (Files.size(f) == 0) {
+            long size = Files.size(f);
+            if (size == 0) {
                 continue;
             }
             long start = 0;
             if (isRdb(f)) {
                 start = rdb.load(f, server);
-                if (start >= Files.size(f)) {
+                if (start >= size) {
+                    doneBytes += size;
                     continue;
                 }
                 // an RDB preamble (a legacy single file): the commands logged after it follow
             }
             // the file being appended to (DEBUG LOADAOF) or one left unclosed ends in filler: not data
-            long end = last() ? FillerTail.dataEnd(f) : Files.size(f);
+            long end = last() ? FillerTail.dataEnd(f) : size;
             if (start >= end) {
+                doneBytes += size;
                 continue;
             }
+            currentSize = size;
             InputStream in = Files.newInputStream(f);
             in.skipNBytes(start);
             reader = new AofReader(new BufferedInputStream(new UpTo(in, end - start), 1 << 16), start);

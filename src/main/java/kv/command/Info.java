@@ -297,6 +297,18 @@ public final class Info {
             field(sb, "aof_pending_bio_fsync", aof.pendingFsyncs());
             field(sb, "aof_delayed_fsync", aof.delayedFsyncs());
         }
+        if (s.readiness().loading()) {
+            loadingProgress(sb, s.loadingProgress());
+        }
+    }
+
+    private static void loadingProgress(StringBuilder sb, kv.observe.LoadingProgress p) {
+        field(sb, "loading_start_time", p.startSeconds());
+        field(sb, "loading_total_bytes", p.totalBytes());
+        field(sb, "loading_rdb_used_mem", p.rdbUsedMem());
+        field(sb, "loading_loaded_bytes", p.loadedBytes());
+        field(sb, "loading_loaded_perc", twoDigits(p.percent()));
+        field(sb, "loading_eta_seconds", p.etaSeconds(System.currentTimeMillis() / 1000));
     }
 
     private static void stats(StringBuilder sb, Server s) {

@@ -367,10 +367,16 @@ public final class RdbPersistence {
 
     /** Reads the RDB file (off the data thread); null when there is none. */
     public static LoadedDataset read(Path file, ServerConfig config, long nowMs) throws IOException, RdbException {
+        return read(file, config, nowMs, kv.rdb.RdbProgress.NONE);
+    }
+
+    /** {@link #read}, telling {@code progress} how far it has come. */
+    public static LoadedDataset read(Path file, ServerConfig config, long nowMs, kv.rdb.RdbProgress progress)
+            throws IOException, RdbException {
         if (!Files.exists(file)) {
             return null;
         }
-        RdbLoader loader = loader(config, nowMs);
+        RdbLoader loader = loader(config, nowMs).progress(progress);
         if (!config.replicaOf().isEmpty()) {
             // as Redis loads only on a master without keys past their TTL: a replica keeps them for its master's DEL
             loader.keepExpired();

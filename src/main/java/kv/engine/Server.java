@@ -13,6 +13,7 @@ import kv.config.Derived;
 import kv.config.ServerConfig;
 import kv.observe.AofState;
 import kv.observe.LatencyMonitor;
+import kv.observe.LoadingProgress;
 import kv.observe.ReadinessState;
 import kv.observe.ServerStats;
 import kv.observe.SlowLog;
@@ -65,6 +66,7 @@ public final class Server {
     private final Lifecycle lifecycle;
     private int tcpPort;
     private final ReadinessState readiness = new ReadinessState();
+    private final LoadingProgress loadingProgress = new LoadingProgress();
     private final RdbPersistence rdb;
     /** Where effects go for good (the replication stream, the AOF while on). */
     private final List<Propagator> propagationTargets = new ArrayList<>();
@@ -284,6 +286,9 @@ public final class Server {
     public int tcpPort() { return tcpPort; }
     /** Loading and persistence state behind the readiness probe; safe to use from any thread. */
     public ReadinessState readiness() { return readiness; }
+
+    /** INFO's loading_* figures while a data file loads (data thread). */
+    public LoadingProgress loadingProgress() { return loadingProgress; }
     /** RDB snapshots: SAVE, BGSAVE, save points, loading. */
     public RdbPersistence rdb() { return rdb; }
     public void tcpPort(int port) { tcpPort = port; }

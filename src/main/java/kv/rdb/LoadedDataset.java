@@ -1,6 +1,7 @@
 package kv.rdb;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import kv.store.LoadedTables;
 
 /**
  * Everything an RDB file held, fully decoded into tables of its own but not yet in the keyspace:
- * a load either produces one of these or fails, so the keyspace is never half-loaded.
+ * a load either produces one of these or fails (and its tables are dropped), so the keyspace is
+ * never half-loaded.
  * {@link #applyTo} installs it, in time independent of the key count.
  */
 public final class LoadedDataset {
@@ -34,25 +36,26 @@ public final class LoadedDataset {
         tables.reserve(db, keys, expiring);
     }
 
-    /** Adds a key whose record starts at {@code offset}; duplicates are found by {@link #finish}. */
-    void add(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency, long offset) {
-        tables.add(db, key, value, expireAtMs, idleSeconds, frequency, offset);
+    /** Adds a key whose record starts at {@code offset}: a key the file holds twice in a database is an error. */
+    void add(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency, long offset)
+            throws RdbException {
+        if (!tables.add(db, key, value, expireAtMs, idleSeconds, frequency)) {
+            throw duplicate(db, key, key.length, offset);
+        }
         loaded++;
     }
 
     /** {@link LoadedTables#addString}: a string key read into reused arrays. */
     void addString(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAtMs, long idleSeconds,
-            int frequency, long offset) {
-        tables.addString(db, key, keyLen, value, valueLen, expireAtMs, idleSeconds, frequency, offset);
+            int frequency, long offset) throws RdbException {
+        if (!tables.addString(db, key, keyLen, value, valueLen, expireAtMs, idleSeconds, frequency)) {
+            throw duplicate(db, key, keyLen, offset);
+        }
         loaded++;
     }
 
-    /** Builds the tables once every key is read: a key the file holds twice in a database is an error. */
-    void finish() throws RdbException {
-        LoadedTables.Duplicate d = tables.build();
-        if (d != null) {
-            throw new RdbException("duplicate key '" + RdbLoader.printable(d.key()) + "' in db " + d.db(), d.offset());
-        }
+    private static RdbException duplicate(int db, byte[] key, int keyLen, long offset) {
+        return new RdbException("duplicate key '" + RdbLoader.printable(Arrays.copyOf(key, keyLen)) + "' in db " + db, offset);
     }
 
     void aux(String name, byte[] value) {

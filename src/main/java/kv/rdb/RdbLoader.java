@@ -24,6 +24,7 @@ public final class RdbLoader {
     private final AccessClock access;
     /** A replica keeps keys already past their TTL: its master's DEL for them is still to come. */
     private boolean keepExpired;
+    private RdbProgress progress = RdbProgress.NONE;
 
     /**
      * @param databases keys for a database number at or above this are refused
@@ -46,6 +47,12 @@ public final class RdbLoader {
     /** Loads keys whose TTL has passed too (a replica loading its master's RDB, as Redis' replicas do). */
     public RdbLoader keepExpired() {
         keepExpired = true;
+        return this;
+    }
+
+    /** Tells {@code p} how far each load has come. */
+    public RdbLoader progress(RdbProgress p) {
+        progress = p;
         return this;
     }
 
@@ -81,8 +88,13 @@ public final class RdbLoader {
         long idle = -1;
         int freq = -1;
         Set<Integer> seenDbs = new HashSet<>();
+        long nextReport = RdbProgress.STEP;
         while (true) {
             long at = r.offset();
+            if (at >= nextReport) {
+                progress.read(at);
+                nextReport = at + RdbProgress.STEP;
+            }
             int type = r.u8();
             switch (type) {
                 case RdbFormat.OPCODE_EXPIRETIME:
@@ -118,7 +130,7 @@ public final class RdbLoader {
                     r.length();
                     continue;
                 case RdbFormat.OPCODE_AUX:
-                    out.aux(new String(r.string(), StandardCharsets.ISO_8859_1), r.string());
+                    aux(out, new String(r.string(), StandardCharsets.ISO_8859_1), r.string());
                     continue;
                 case RdbFormat.OPCODE_FUNCTION2:
                     out.function(r.string());
@@ -171,9 +183,20 @@ public final class RdbLoader {
                 throw new RdbException("RDB CRC error: the file's checksum does not match its content", at);
             }
         }
-        out.finish();
         out.length(r.offset());
+        progress.read(r.offset());
         return out;
+    }
+
+    private void aux(LoadedDataset out, String name, byte[] value) {
+        out.aux(name, value);
+        if (name.equals("used-mem")) {
+            try {
+                progress.usedMem(Long.parseLong(new String(value, StandardCharsets.ISO_8859_1)));
+            } catch (NumberFormatException e) {
+                // not a figure: none to show
+            }
+        }
     }
 
     private static String strip(RdbException e) {

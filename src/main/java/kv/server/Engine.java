@@ -236,25 +236,43 @@ final class Engine {
     }
 
     /**
-     * With appendonly yes: replays the AOF (an RDB base or preamble included) in slices of the data
-     * thread, clients getting LOADING meanwhile, then appends follow. Any damage other than a
-     * cut-off last command fails start-up. Otherwise the RDB file, if there is one.
+     * With appendonly yes: replays the AOF in slices of the data thread, clients getting LOADING
+     * meanwhile, then appends follow; an RDB base (or preamble) is read on a worker thread first and
+     * installed when the replay reaches it. Any damage other than a cut-off last command fails
+     * start-up. Otherwise the RDB file, if there is one.
      */
     private Future<Void> loadData(ServerConfig config) {
         if (!config.appendOnly()) {
             return loadRdb(config);
         }
         Promise<Void> done = Promise.promise();
+        AofStartup.Plan plan;
+        java.nio.file.Path base;
         try {
-            AofStartup.Plan plan = AofStartup.plan(config);
-            AofLoader loader = new AofLoader(server, plan, new RdbBaseFile());
-            server.readiness().loading(true);
-            long start = System.nanoTime();
+            plan = AofStartup.plan(config);
+            base = AofLoader.rdbBase(plan);
+            startLoading(AofLoader.totalBytes(plan));
+        } catch (AofException | java.io.IOException e) {
+            return Future.failedFuture(new IllegalStateException(e.getMessage(), e));
+        }
+        long start = System.nanoTime();
+        long nowMs = server.keyspace().clock().now();
+        kv.rdb.RdbProgress progress = postedProgress();
+        Future<RdbBaseFile> baseRead = base == null ? Future.succeededFuture(new RdbBaseFile())
+                : vertx.executeBlocking(() -> new RdbBaseFile(base, RdbBaseFile.read(base, config, nowMs, progress)), false);
+        baseRead.onComplete(ar -> {
+            if (ar.failed()) {
+                done.fail(new IllegalStateException(ar.cause().getMessage(), ar.cause()));
+                return;
+            }
+            AofLoader loader = new AofLoader(server, plan, ar.result());
             Runnable slice = new Runnable() {
                 @Override
                 public void run() {
                     try {
-                        if (!loader.step(20_000_000L)) {
+                        boolean finished = loader.step(20_000_000L);
+                        server.loadingProgress().loaded(loader.loadedBytes());
+                        if (!finished) {
                             context.runOnContext(v -> run());
                             return;
                         }
@@ -271,10 +289,30 @@ final class Engine {
                 }
             };
             slice.run();
-        } catch (AofException e) {
-            done.fail(new IllegalStateException(e.getMessage(), e));
-        }
+        });
         return done.future();
+    }
+
+    /** A load of {@code totalBytes} begins: LOADING for clients, readiness DOWN, INFO's loading_* fields. */
+    private void startLoading(long totalBytes) {
+        server.loadingProgress().start(System.currentTimeMillis() / 1000, totalBytes);
+        server.readiness().loading(true);
+    }
+
+    /** An RDB load's progress, posted from its thread to the data thread's {@link kv.observe.LoadingProgress}. */
+    private kv.rdb.RdbProgress postedProgress() {
+        kv.observe.LoadingProgress shown = server.loadingProgress();
+        return new kv.rdb.RdbProgress() {
+            @Override
+            public void read(long bytes) {
+                context.runOnContext(v -> shown.loaded(bytes));
+            }
+
+            @Override
+            public void usedMem(long bytes) {
+                context.runOnContext(v -> shown.rdbUsedMem(bytes));
+            }
+        };
     }
 
     /**
@@ -284,13 +322,20 @@ final class Engine {
      */
     private Future<Void> loadRdb(ServerConfig config) {
         java.nio.file.Path file = server.rdb().file();
-        if (!java.nio.file.Files.exists(file)) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(file);
+        } catch (java.nio.file.NoSuchFileException e) {
             return Future.succeededFuture();
+        } catch (java.io.IOException e) {
+            return Future.failedFuture(new IllegalStateException("Fatal error loading the DB from " + file + ": "
+                    + e.getMessage() + ". Exiting.", e));
         }
-        server.readiness().loading(true);
+        startLoading(size);
         long started = System.nanoTime();
         Promise<Void> done = Promise.promise();
-        vertx.<kv.rdb.LoadedDataset>executeBlocking(() -> kv.engine.RdbPersistence.read(file, config, System.currentTimeMillis()), false)
+        kv.rdb.RdbProgress progress = postedProgress();
+        vertx.<kv.rdb.LoadedDataset>executeBlocking(() -> kv.engine.RdbPersistence.read(file, config, System.currentTimeMillis(), progress), false)
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         done.fail(new IllegalStateException("Fatal error loading the DB from " + file + ": "

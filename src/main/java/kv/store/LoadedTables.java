@@ -6,21 +6,18 @@ import java.util.Arrays;
  * The databases of a load (RDB file, AOF base), built in tables nobody else can see: any thread
  * may build them (one at a time), then the data thread installs them by handing the tables over to
  * empty databases, which costs O(databases) whatever the key count. So a load is never
- * half-visible, and the data thread does no per-key work. No listener hears the added keys and no
- * change is counted (Redis' load neither notifies nor dirties).
+ * half-visible (one that fails is dropped with its tables), and the data thread does no per-key
+ * work. No listener hears the added keys and no change is counted (Redis' load neither notifies
+ * nor dirties).
  *
- * <p>Each key's record (and its value, if a string short enough to share it) is written into the
- * slab of its database's main table as it arrives, so the key and value arrays the file was read
- * into die young: what a load keeps alive until it ends is a few large arrays, not two small
- * objects per key for each young collection to copy (5M keys on JDK 17 with G1: 15-30% less CPU,
- * a seventh less peak RSS).
- *
- * <p>The table slots themselves are staged in arrival order and filled by {@link #build} in the
- * order of their home slots. Why: the tables' arrays are large (old-generation) objects, and G1
- * pays for each store of a new object's reference into one (a card dirtied, queued and refined,
- * then scanned again at the next young collection); stores in random slot order dirty a new card
- * nearly every time, stores in slot order dirty each card once. Measured on 1M keys: 4–6 s in
- * random order, 0.4–0.9 s in slot order.
+ * <p>Each key goes into its database's tables as it arrives, in one pass: its record (with its
+ * value, if a string short enough to share it) into the main table's slab, then its slot, after a
+ * probe that is also the check for a key the file holds twice. The file's RESIZEDB figures size
+ * the tables first, so a load from Redis never rehashes. What the slots store is primitive (record
+ * references, hashes, access fields, expiry times) except the value objects the records do not
+ * hold, so stores in random slot order dirty no collector card for most keys; an earlier version,
+ * whose slots held key and value objects, staged the entries and filled the tables in slot order
+ * for that reason (bench/README.md, branch {@code rdb5}).
  */
 public final class LoadedTables {
     /** One database's tables and the memory estimate of their entries, as {@link Db} keeps them. */
@@ -29,105 +26,6 @@ public final class LoadedTables {
         final ExpireTable expires = new ExpireTable();
         final KeySet volatileHashes = new KeySet();
         long entryBytes;
-        Staged staged = new Staged();
-    }
-
-    /**
-     * A database's entries as they came, until {@link #build}: parallel arrays in blocks of
-     * {@link HashSlots#CHUNK} entries, appended in order. No array grows with the key count (10M
-     * keys staged in N-sized arrays were six arrays of 40-80 MB, humongous for any collector), and
-     * a small load stays small: the first block grows by doubling up to a full one.
-     */
-    private static final class Staged {
-        Block[] blocks = {new Block(64)};
-        int count;
-        int expiring;
-
-        /** Stages the entry of record {@code ref}; {@code value} is the value object the record does not hold, else null. */
-        void add(long ref, int hash, Object value, int field, long when, long offset) {
-            int b = count >>> HashSlots.CHUNK_SHIFT;
-            int i = count & HashSlots.CHUNK_MASK;
-            if (b == blocks.length) {
-                blocks = Arrays.copyOf(blocks, b * 2);
-            }
-            Block block = blocks[b];
-            if (block == null) {
-                block = blocks[b] = new Block(HashSlots.CHUNK);
-            } else if (i == block.values.length) {
-                block.grow(i * 2);
-            }
-            boolean side = value != null;
-            block.entries[2 * i] = side ? ref | Block.SIDE : ref;
-            block.entries[2 * i + 1] = (long) hash << 32 | (field & 0xffffffffL);
-            if (side) {
-                block.values[i] = value;
-            }
-            block.expireAt[i] = when;
-            block.offsets[i] = offset;
-            count++;
-            if (when >= 0) {
-                expiring++;
-            }
-        }
-
-        Block block(int entry) {
-            return blocks[entry >>> HashSlots.CHUNK_SHIFT];
-        }
-
-        int hash(int entry) {
-            return block(entry).hash(entry & HashSlots.CHUNK_MASK);
-        }
-    }
-
-    /**
-     * {@link HashSlots#CHUNK} (or fewer, the first) staged entries. Each key's record is already in
-     * the slab of the database's main table; what the table's slot needs besides (record, hash,
-     * access field) is packed into two neighbouring longs, since {@link #build} visits the entries
-     * in slot order, not file order: one cache miss per entry, not one per array. The value is
-     * kept only when the record does not hold it (flagged in a bit the record reference leaves free).
-     */
-    private static final class Block {
-        static final long SIDE = Long.MIN_VALUE & KeySlab.TAG_MASK;
-        /** Per entry: the record reference (with {@link #SIDE}), then hash and access field. */
-        long[] entries;
-        Object[] values;
-        long[] expireAt;
-        long[] offsets;
-
-        Block(int length) {
-            entries = new long[2 * length];
-            values = new Object[length];
-            expireAt = new long[length];
-            offsets = new long[length];
-        }
-
-        void grow(int length) {
-            entries = Arrays.copyOf(entries, 2 * length);
-            values = Arrays.copyOf(values, length);
-            expireAt = Arrays.copyOf(expireAt, length);
-            offsets = Arrays.copyOf(offsets, length);
-        }
-
-        long ref(int i) {
-            return entries[2 * i] & ~SIDE;
-        }
-
-        /** The value object, or null when the record holds the value (the array is read only then). */
-        Object sideValue(int i) {
-            return (entries[2 * i] & SIDE) != 0 ? values[i] : null;
-        }
-
-        int hash(int i) {
-            return (int) (entries[2 * i + 1] >>> 32);
-        }
-
-        int access(int i) {
-            return (int) entries[2 * i + 1];
-        }
-    }
-
-    /** A key the file holds twice in one database: where its second copy starts. */
-    public record Duplicate(int db, byte[] key, long offset) {
     }
 
     private final AccessClock access;
@@ -156,31 +54,33 @@ public final class LoadedTables {
     }
 
     /**
-     * What the file announces for {@code db} (RESIZEDB). The tables are sized by the real count
-     * when they are built and the staging grows by blocks, so this only sizes the first block;
-     * capped, since the figure comes from the file.
+     * What the file announces for {@code db} (RESIZEDB): sizes its still empty tables for that many
+     * keys, so they take the keys without rehashing (the tables cap the figure, which comes from the
+     * file; a wrong one costs only a resize or some empty slots).
      */
     public void reserve(int db, long keys, long expiring) {
-        Staged st = part(db).staged;
-        int n = (int) Math.min(keys, HashSlots.CHUNK);
-        if (st != null && st.count == 0 && n > st.blocks[0].values.length) {
-            st.blocks[0] = new Block(n);
-        }
+        Part p = part(db);
+        p.main.reserve(keys);
+        p.expires.reserve(expiring);
     }
 
     /**
-     * Stages a key; {@code expireAtMs} is -1 for none; {@code idleSeconds} and {@code frequency}
-     * -1 when the file gives none; {@code offset} is where its record starts (for the duplicate
-     * error). Keys are checked for duplicates by {@link #build}.
+     * Adds a key unless {@code db} holds it already: false then, and nothing is added.
+     * {@code expireAtMs} is -1 for none; {@code idleSeconds} and {@code frequency} -1 when the file
+     * gives none.
      */
-    public void add(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency, long offset) {
+    public boolean add(int db, byte[] key, Object value, long expireAtMs, long idleSeconds, int frequency) {
         Part p = part(db);
-        stage(p, p.main.addRecord(key, value), KeyHash.hash(key), KeySlab.fits(value) ? null : value, idleSeconds, frequency,
-                expireAtMs, offset);
+        int hash = KeyHash.hash(key);
+        if (p.main.find(key, hash) >= 0) {
+            return false;
+        }
+        insert(p, p.main.addRecord(key, value), hash, KeySlab.fits(value) ? null : value, idleSeconds, frequency, expireAtMs);
         p.entryBytes += KeyTable.entryBytes(key.length, value);
         if (value instanceof HashValue h && h.hasFieldTtls()) {
             p.volatileHashes.add(key);
         }
+        return true;
     }
 
     /**
@@ -190,96 +90,38 @@ public final class LoadedTables {
      * its length and is kept. The value is stored as {@link StringValues#of} makes it; a key with a
      * short value then costs no object at all, not even the two arrays a file is read into.
      */
-    public void addString(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAtMs, long idleSeconds,
-            int frequency, long offset) {
-        Object side = valueLen > StringValues.EMBSTR_LIMIT ? value : StringValues.asLong(value, valueLen);
+    public boolean addString(int db, byte[] key, int keyLen, byte[] value, int valueLen, long expireAtMs, long idleSeconds,
+            int frequency) {
         Part p = part(db);
+        int hash = KeyHash.hash(key, 0, keyLen);
+        if (p.main.find(key, 0, keyLen, hash) >= 0) {
+            return false;
+        }
+        Object side = valueLen > StringValues.EMBSTR_LIMIT ? value : StringValues.asLong(value, valueLen);
         long ref = side == null ? p.main.addRecord(key, keyLen, value, valueLen) : p.main.addRecord(key, keyLen, null, 0);
-        stage(p, ref, KeyHash.hash(key, 0, keyLen), side, idleSeconds, frequency, expireAtMs, offset);
+        insert(p, ref, hash, side, idleSeconds, frequency, expireAtMs);
         p.entryBytes += side == null ? KeySlab.recordBytes(keyLen, valueLen) : KeyTable.entryBytes(keyLen, side);
+        return true;
     }
 
-    private void stage(Part p, long ref, int hash, Object side, long idleSeconds, int frequency, long expireAtMs, long offset) {
+    /** Puts the key of record {@code ref}, just probed for and absent, into the tables; {@code side} is the value object the record does not hold. */
+    private void insert(Part p, long ref, int hash, Object side, long idleSeconds, int frequency, long expireAtMs) {
         int field = idleSeconds >= 0 || frequency >= 0 ? access.restored(idleSeconds, frequency, nowMs) : -1;
-        p.staged.add(ref, hash, side, field >= 0 ? field : access.initial(nowMs), expireAtMs, offset);
-    }
-
-    /**
-     * Puts the staged entries into the tables, each table filled in the order of its home slots;
-     * returns the first key found twice in a database (the tables are then unusable), else null.
-     */
-    public Duplicate build() {
-        for (int db = 0; db < parts.length; db++) {
-            Part p = parts[db];
-            if (p == null || p.staged == null) {
-                continue;
-            }
-            Staged st = p.staged;
-            p.staged = null;
-            p.main.reserve(st.count);
-            int[][] order = homeOrder(st, false, st.count, p.main.capacity() - 1);
-            for (int[] chunk : order) {
-                for (int e : chunk) {
-                    Block b = st.block(e);
-                    int i = e & HashSlots.CHUNK_MASK;
-                    long ref = b.ref(i);
-                    int hash = b.hash(i);
-                    if (p.main.findKeyOf(p.main.slab(), ref, hash) >= 0) {
-                        return new Duplicate(db, p.main.slab().key(ref), b.offsets[i]);
-                    }
-                    p.main.insertRecord(ref, hash, b.sideValue(i), b.access(i));
-                }
-            }
-            if (st.expiring > 0) {
-                p.expires.reserve(st.expiring);
-                for (int[] chunk : homeOrder(st, true, st.expiring, p.expires.capacity() - 1)) {
-                    for (int e : chunk) {
-                        Block b = st.block(e);
-                        int i = e & HashSlots.CHUNK_MASK;
-                        p.expires.insertKeyOf(p.main.slab(), b.ref(i), b.hash(i), b.expireAt[i]);
-                    }
-                }
-            }
+        p.main.insertRecord(ref, hash, side, field >= 0 ? field : access.initial(nowMs));
+        if (expireAtMs >= 0) {
+            p.expires.insertKeyOf(p.main.slab(), ref, hash, expireAtMs);
         }
-        return null;
-    }
-
-    /**
-     * The {@code n} staged entries (those with a TTL if {@code expiringOnly}) in the order of their
-     * home slots {@code hash & mask}, as chunks of at most {@link HashSlots#CHUNK} entry numbers. A
-     * stable counting sort on the top bits of the home slot, at most a chunk's worth of buckets
-     * (each a run of neighbouring slots, a few cache lines of each slot array), so neither the
-     * counts nor the order need an array of the table's or the load's size; equal keys keep their
-     * file order, so the second copy is the one found to be a duplicate.
-     */
-    private static int[][] homeOrder(Staged st, boolean expiringOnly, int n, int mask) {
-        int shift = Math.max(0, Integer.numberOfTrailingZeros(mask + 1) - HashSlots.CHUNK_SHIFT);
-        int[] start = new int[(mask >>> shift) + 2];
-        for (int e = 0; e < st.count; e++) {
-            if (!expiringOnly || st.block(e).expireAt[e & HashSlots.CHUNK_MASK] >= 0) {
-                start[((st.hash(e) & mask) >>> shift) + 1]++;
-            }
-        }
-        for (int b = 1; b < start.length; b++) {
-            start[b] += start[b - 1];
-        }
-        int[][] order = new int[(n + HashSlots.CHUNK - 1) >>> HashSlots.CHUNK_SHIFT][];
-        for (int c = 0; c < order.length; c++) {
-            order[c] = new int[Math.min(HashSlots.CHUNK, n - (c << HashSlots.CHUNK_SHIFT))];
-        }
-        for (int e = 0; e < st.count; e++) {
-            if (!expiringOnly || st.block(e).expireAt[e & HashSlots.CHUNK_MASK] >= 0) {
-                int at = start[(st.hash(e) & mask) >>> shift]++;
-                order[at >>> HashSlots.CHUNK_SHIFT][at & HashSlots.CHUNK_MASK] = e;
-            }
-        }
-        return order;
     }
 
     /** Keys added to {@code db}. */
     public int size(int db) {
         Part p = db < parts.length ? parts[db] : null;
-        return p == null ? 0 : p.staged != null ? p.staged.count : p.main.size();
+        return p == null ? 0 : p.main.size();
+    }
+
+    /** Slots of the main table of {@code db} (tests). */
+    int capacity(int db) {
+        return part(db).main.capacity();
     }
 
     /** Receives one loaded entry. */
@@ -287,9 +129,8 @@ public final class LoadedTables {
         void visit(int db, byte[] key, Object value, long expireAtMs);
     }
 
-    /** Every entry, database by database (tools and tests; the tables stay as they are), once built. */
+    /** Every entry, database by database (tools and tests; the tables stay as they are). */
     public void forEach(EntryVisitor visitor) {
-        requireBuilt();
         for (int db = 0; db < parts.length; db++) {
             Part p = parts[db];
             if (p == null) {
@@ -309,7 +150,6 @@ public final class LoadedTables {
      * (a loaded key replaces one of the same name).
      */
     public void installInto(Keyspace keyspace) {
-        requireBuilt();
         for (int db = 0; db < parts.length; db++) {
             Part p = parts[db];
             if (p == null || p.main.size() == 0) {
@@ -328,13 +168,5 @@ public final class LoadedTables {
             }
         }
         parts = new Part[0];
-    }
-
-    private void requireBuilt() {
-        for (Part p : parts) {
-            if (p != null && p.staged != null) {
-                throw new IllegalStateException("the loaded tables are not built yet");
-            }
-        }
     }
 }

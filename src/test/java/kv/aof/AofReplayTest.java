@@ -109,6 +109,16 @@ class AofReplayTest {
         assertEquals(":1\r\n", target.call("EXISTS", "empty"));
     }
 
+    private static void writeRdb(Path file, String value) throws IOException {
+        try (OutputStream out = new FileOutputStream(file.toFile())) {
+            kv.rdb.RdbWriter w = new kv.rdb.RdbWriter(out, true, true);
+            w.header(kv.rdb.RdbFormat.WRITE_VERSION);
+            w.selectDb(0, 1, 0);
+            w.entry("k".getBytes(StandardCharsets.US_ASCII), value.getBytes(StandardCharsets.US_ASCII), -1);
+            w.end();
+        }
+    }
+
     private Path file(String name, String content) throws IOException {
         Path f = dir.resolve(name);
         Files.write(f, content.getBytes(StandardCharsets.ISO_8859_1));
@@ -221,5 +231,35 @@ class AofReplayTest {
         assertTrue(loader.step(1_000_000_000L));
         assertEquals(List.of(f), seen);
         assertEquals("$1\r\nv\r\n", h.call("GET", "k"));
+    }
+
+    /** What INFO's loading_loaded_bytes follows: every byte of every file once the plan is replayed, an RDB preamble included. */
+    @Test
+    void loadedBytesCountEveryFileOfThePlan() throws Exception {
+        Path preamble = file("appendonly.aof", "REDIS0009" + cmd("SET", "k", "v"));
+        Path incr = file("x.1.incr.aof", cmd("SET", "a", "1") + cmd("SET", "b", "2"));
+        Path empty = file("x.2.incr.aof", "");
+        AofStartup.Plan plan = new AofStartup.Plan(null, null, List.of(preamble, incr, empty));
+        AofLoader loader = new AofLoader(harness().server, plan, (file, server) -> 9);
+        assertEquals(0, loader.loadedBytes());
+        assertTrue(loader.step(1_000_000_000L));
+        assertEquals(Files.size(preamble) + Files.size(incr), loader.loadedBytes());
+        assertEquals(loader.loadedBytes(), AofLoader.totalBytes(plan));
+        assertEquals(preamble, AofLoader.rdbBase(plan));
+        assertEquals(null, AofLoader.rdbBase(new AofStartup.Plan(null, null, List.of(incr, preamble))));
+    }
+
+    /** A base read beforehand (the server reads it on a worker thread) is installed as read, not read again. */
+    @Test
+    void aBaseReadBeforehandIsInstalledWhenTheReplayReachesIt() throws Exception {
+        Path base = dir.resolve("x.1.base.rdb");
+        writeRdb(base, "from the base");
+        kv.rdb.LoadedDataset read = RdbBaseFile.read(base, ServerConfig.defaults(), System.currentTimeMillis(),
+                kv.rdb.RdbProgress.NONE);
+        writeRdb(base, "changed");
+        EngineHarness target = harness();
+        AofLoader loader = new AofLoader(target.server, new AofStartup.Plan(null, null, List.of(base)), new RdbBaseFile(base, read));
+        assertTrue(loader.step(1_000_000_000L));
+        assertEquals("$13\r\nfrom the base\r\n", target.call("GET", "k"));
     }
 }

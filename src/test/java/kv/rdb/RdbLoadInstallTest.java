@@ -77,6 +77,74 @@ class RdbLoadInstallTest {
         assertEquals(NOW + 100_000, d.expireTime(b("a")));
     }
 
+    /** A file that fails at its very end (here its checksum) gives no dataset: the keyspace keeps what it held. */
+    @Test
+    void aLoadThatFailsAtItsEndLeavesTheKeyspaceAsItWas() throws Exception {
+        Keyspace ks = new Keyspace(16);
+        ks.db(0).put(b("x"), b("old"));
+        byte[] f = file(0, "a", "b", "c");
+        f[f.length - 1] ^= 1;
+        RdbException e = assertThrows(RdbException.class, () -> new RdbLoader(EncodingLimits.DEFAULTS, 16, NOW, true)
+                .load(new ByteArrayInputStream(f)));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        assertEquals(1, ks.db(0).size());
+        assertArrayEquals(b("old"), (byte[]) ks.db(0).read(b("x")));
+    }
+
+    @Test
+    void aDuplicateInALaterDatabaseIsFoundWhateverTheEarlierOnesHold() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RdbWriter w = new RdbWriter(out, true, true);
+        w.header(RdbFormat.WRITE_VERSION);
+        w.selectDb(0, 2, 0);
+        w.entry(b("a"), b("1"), -1);
+        w.entry(b("b"), b("2"), -1);
+        w.selectDb(5, 3, 0);
+        w.entry(b("a"), b("3"), -1);
+        w.entry(b("c"), new byte[100], -1);
+        w.entry(b("c"), b("4"), -1);
+        w.end();
+        RdbException e = assertThrows(RdbException.class, () -> load(out.toByteArray()));
+        assertTrue(e.getMessage().contains("duplicate key 'c' in db 5"), e.getMessage());
+    }
+
+    /** The reader reports how far it has come every few MB and at the end, and the writer's used-mem as soon as it is read. */
+    @Test
+    void progressIsReportedAsTheFileIsRead() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RdbWriter w = new RdbWriter(out, false, true);
+        w.header(RdbFormat.WRITE_VERSION);
+        w.aux("used-mem", "123456789");
+        int keys = 60_000;
+        w.selectDb(0, keys, 0);
+        for (int i = 0; i < keys; i++) {
+            w.entry(b("key:" + i), b("value:" + i + ":".repeat(80)), -1);
+        }
+        w.end();
+        byte[] f = out.toByteArray();
+        java.util.List<Long> read = new java.util.ArrayList<>();
+        long[] usedMem = {-1};
+        new RdbLoader(EncodingLimits.DEFAULTS, 16, NOW, true).progress(new RdbProgress() {
+            @Override
+            public void read(long bytes) {
+                read.add(bytes);
+            }
+
+            @Override
+            public void usedMem(long bytes) {
+                usedMem[0] = bytes;
+            }
+        }).load(new ByteArrayInputStream(f));
+        assertEquals(123456789L, usedMem[0]);
+        assertTrue(f.length > 2 * RdbProgress.STEP, "file of " + f.length + " bytes");
+        assertTrue(read.size() >= 3, read.toString());
+        for (int i = 0; i + 1 < read.size(); i++) {
+            long previous = i == 0 ? 0 : read.get(i - 1);
+            assertTrue(read.get(i) - previous >= RdbProgress.STEP && read.get(i) - previous < RdbProgress.STEP + 1000, read.toString());
+        }
+        assertEquals((long) f.length, read.get(read.size() - 1));
+    }
+
     @Test
     void entriesListsWhatWasLoaded() throws Exception {
         LoadedDataset data = load(file(1, "a", "b"));

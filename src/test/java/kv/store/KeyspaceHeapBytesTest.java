@@ -66,9 +66,8 @@ class KeyspaceHeapBytesTest {
         Keyspace ks = new Keyspace(16);
         LoadedTables load = new LoadedTables(ks.access(), 0);
         for (int i = 0; i < 100; i++) {
-            load.add(9, key(i), StringValues.of(new byte[10]), -1, 0, 0, 0);
+            load.add(9, key(i), StringValues.of(new byte[10]), -1, 0, 0);
         }
-        load.build();
         load.installInto(ks);
         assertEquals(sumOverAll(ks), ks.heapBytes());
     }
