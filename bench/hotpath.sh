@@ -8,7 +8,7 @@
 # by the requests. CPU per request is what machine load disturbs least; rps is shown too.
 # Report: medians over the rounds, and each KV's ratio to redis (CPU: KV/redis, lower is better).
 #
-# Usage: bench/hotpath.sh [--rounds N] [-n N] [-P N] [-r N] [-t LIST] [--warmup N] [--jar NAME=PATH ...] [--opts NAME=OPTIONS ...] [--cmd NAME=COMMAND ...]
+# Usage: bench/hotpath.sh [--rounds N] [-n N] [-P N] [-r N] [-t LIST] [--warmup N] [--flush] [--jar NAME=PATH ...] [--opts NAME=OPTIONS ...] [--cmd NAME=COMMAND ...]
 #   --rounds N   interleaved rounds, median taken (default 5)
 #   -n N         requests per run (default 2000000)
 #   -P N         pipeline depth (default 16)
@@ -17,6 +17,9 @@
 #                LPUSH prefill of N first: rps is LRANGE's, CPU/request counts both (2N requests over N),
 #                so measure LRANGE alone with --cmd lr100='LRANGE mylist 0 99' after an lpush test
 #   --warmup N   untimed requests of each test per server first (default 2000000: JIT settled)
+#   --flush      FLUSHALL before the warm-up and every timed run (not timed): each run builds its keys from empty, as
+#                bench/types.sh measures (new keys, small collections growing), instead of writing
+#                into what the warm-up and earlier rounds left
 #   --jar N=P    a KV build to measure as N (repeatable; default kv=target/quarkus-app/quarkus-run.jar),
 #                e.g. --jar before=/tmp/before/quarkus-run.jar --jar after=target/quarkus-app/quarkus-run.jar
 #   --opts N=O   JVM options for the KV named N only, after JAVA_OPTS (repeatable); one jar under two
@@ -31,7 +34,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 
-rounds=5; requests=2000000; warmup=2000000; pipeline=16; keyspace=100000; tests="get,set,incr,lpush,lpop,mset"
+rounds=5; flush=0; requests=2000000; warmup=2000000; pipeline=16; keyspace=100000; tests="get,set,incr,lpush,lpop,mset"
 declare -a JARS=()
 declare -A CMD=() OPTS=()
 while [[ $# -gt 0 ]]; do
@@ -45,7 +48,8 @@ while [[ $# -gt 0 ]]; do
         --jar) JARS+=("$2"); shift 2 ;;
         --opts) OPTS["${2%%=*}"]="${2#*=}"; shift 2 ;;
         --cmd) CMD["${2%%=*}"]="${2#*=}"; shift 2 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        --flush) flush=1; shift ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "hotpath.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
@@ -88,7 +92,10 @@ bench() {                     # bench PORT TEST N → csv on stdout
 }
 log "warm-up ($warmup requests of each test per server)"
 for s in "${names[@]}"; do
-    for t in ${tests//,/ }; do bench "${PORT[$s]}" "$t" "$warmup" >/dev/null || true; done
+    for t in ${tests//,/ }; do
+        [[ $flush == 1 ]] && redis-cli -h "$host" -p "${PORT[$s]}" FLUSHALL >/dev/null
+        bench "${PORT[$s]}" "$t" "$warmup" >/dev/null || true
+    done
 done
 
 : >"$tsv"
@@ -97,6 +104,7 @@ for ((r = 1; r <= rounds; r++)); do
         # rotate who goes first
         order=("${names[@]:r % ${#names[@]}}" "${names[@]:0:r % ${#names[@]}}")
         for s in "${order[@]}"; do
+            [[ $flush == 1 ]] && redis-cli -h "$host" -p "${PORT[$s]}" FLUSHALL >/dev/null
             c0=$(cpu_ticks "${PID[$s]}")
             # the last CSV row: the lrange tests print redis-benchmark's LPUSH prefill row first
             rps=$(bench "${PORT[$s]}" "$t" "$requests" | awk -F'","' 'NR > 1 { r = $2 + 0 } END { print r }') || true
@@ -108,7 +116,7 @@ for ((r = 1; r <= rounds; r++)); do
 done
 
 {
-    echo "bench/hotpath.sh $(date -u +%FT%TZ) -P $pipeline -c 50 -n $requests -r $keyspace, $rounds rounds (medians), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "bench/hotpath.sh $(date -u +%FT%TZ) -P $pipeline -c 50 -n $requests -r $keyspace$( ((flush)) && echo ', FLUSHALL before each run'), $rounds rounds (medians), load $(cut -d' ' -f1-3 /proc/loadavg)"
     printf '%-8s %-8s %10s %8s %9s %8s\n' test server rps 'rps/r' 'us/req' 'cpu/r'
     for t in ${tests//,/ }; do
         rr=$(awk -v t="$t" '$1 == "redis" && $3 == t { print $4 }' "$tsv" | median)

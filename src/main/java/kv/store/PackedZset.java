@@ -36,7 +36,7 @@ final class PackedZset implements ZsetEncoding {
     @Override
     public int size() {
         if (count < 0) {
-            Entry e = new Entry();
+            Entry e = new Entry(buf);
             int n = 0;
             for (boolean ok = e.at(0); ok; ok = e.next()) {
                 n++;
@@ -56,13 +56,18 @@ final class PackedZset implements ZsetEncoding {
 
     // ---- entry layout: one reusable reader (one thread owns the data) ----
 
-    /** Decodes the entry at {@link #off}: member at [start, start+len), score, next entry at end. */
-    private final class Entry {
+    /** Decodes the entry at {@link #off} of {@link #buf}: member at [start, start+len), score, next entry at end. */
+    private static final class Entry {
+        final byte[] buf;
         int off;
         int start;
         int len;
         double score;
         int end;
+
+        Entry(byte[] buf) {
+            this.buf = buf;
+        }
 
         /** Positions on the entry at {@code at}; false at the end of the array. */
         boolean at(int at) {
@@ -163,11 +168,11 @@ final class PackedZset implements ZsetEncoding {
 
     /** The entry of {@code member}, or null. */
     private Entry find(byte[] member) {
-        int at = offsetOf(member);
+        int at = offsetOf(buf, member);
         if (at < 0) {
             return null;
         }
-        Entry e = new Entry();
+        Entry e = new Entry(buf);
         e.at(at);
         return e;
     }
@@ -176,8 +181,7 @@ final class PackedZset implements ZsetEncoding {
      * Offset of the entry holding {@code member}, or -1; scores are skipped, not decoded, and a
      * member's last byte is compared before the whole (members often share a prefix).
      */
-    private int offsetOf(byte[] member) {
-        byte[] b = buf;
+    private static int offsetOf(byte[] b, byte[] member) {
         int length = member.length;
         byte last = length == 0 ? 0 : member[length - 1];
         int p = 0;
@@ -209,24 +213,59 @@ final class PackedZset implements ZsetEncoding {
 
     @Override
     public double score(byte[] member) {
-        Entry e = find(member);
-        return e == null ? Double.NaN : e.score;
+        return score(buf, member);
+    }
+
+    /**
+     * The score of {@code member} in the packed entries {@code b}, NaN if absent: a static path for
+     * the sorted set's hot lookup, which then allocates no view.
+     */
+    static double score(byte[] b, byte[] member) {
+        int at = offsetOf(b, member);
+        if (at < 0) {
+            return Double.NaN;
+        }
+        Entry e = new Entry(b);
+        e.at(at);
+        return e.score;
     }
 
     @Override
     public void insert(byte[] member, double score) {
-        int at = insertionPoint(member, score, -1);
+        replace(inserted(buf, insertionPoint(member, score, -1), member, score), 1);
+    }
+
+    /**
+     * The packed entries {@code b} with the absent {@code member} added, or null if the set would
+     * then hold more than {@code maxEntries} entries. One walk both finds the place and counts the
+     * entries; static, so ZADD's insertion allocates no view.
+     */
+    static byte[] insertWithin(byte[] b, byte[] member, double score, long maxEntries) {
+        int at = b.length;
+        int entries = 0;
+        Entry e = new Entry(b);
+        for (boolean ok = e.at(0); ok; ok = e.next()) {
+            if (at == b.length && e.compareTo(score, member) > 0) {
+                at = e.off;
+            }
+            entries++;
+        }
+        return entries + 1 > maxEntries ? null : inserted(b, at, member, score);
+    }
+
+    /** A copy of {@code b} with the entry (member, score) at offset {@code at}. */
+    private static byte[] inserted(byte[] b, int at, byte[] member, double score) {
         int size = entrySize(member, score);
-        byte[] nb = new byte[buf.length + size];
-        System.arraycopy(buf, 0, nb, 0, at);
+        byte[] nb = new byte[b.length + size];
+        System.arraycopy(b, 0, nb, 0, at);
         writeEntry(nb, at, member, score);
-        System.arraycopy(buf, at, nb, at + size, buf.length - at);
-        replace(nb, 1);
+        System.arraycopy(b, at, nb, at + size, b.length - at);
+        return nb;
     }
 
     /** Offset of the first entry, other than the one at {@code skip}, that sorts after (score, member); the array's end if none. */
     private int insertionPoint(byte[] member, double score, int skip) {
-        Entry e = new Entry();
+        Entry e = new Entry(buf);
         for (boolean ok = e.at(0); ok; ok = e.next()) {
             if (e.off != skip && e.compareTo(score, member) > 0) {
                 return e.off;
@@ -280,7 +319,7 @@ final class PackedZset implements ZsetEncoding {
 
     @Override
     public int rank(byte[] member, double score) {
-        Entry e = new Entry();
+        Entry e = new Entry(buf);
         int rank = 0;
         for (boolean ok = e.at(0); ok; ok = e.next(), rank++) {
             if (e.memberEquals(member)) {
@@ -292,7 +331,7 @@ final class PackedZset implements ZsetEncoding {
 
     @Override
     public int prefixLength(Before before) {
-        Entry e = new Entry();
+        Entry e = new Entry(buf);
         int n = 0;
         for (boolean ok = e.at(0); ok && before.test(buf, e.start, e.len, e.score); ok = e.next()) {
             n++;
@@ -301,7 +340,7 @@ final class PackedZset implements ZsetEncoding {
     }
 
     private int offsetOfRank(int rank) {
-        Entry e = new Entry();
+        Entry e = new Entry(buf);
         e.at(0);
         for (int i = 0; i < rank; i++) {
             e.next();
@@ -312,7 +351,7 @@ final class PackedZset implements ZsetEncoding {
     @Override
     public ZsetCursor cursor(int rank, boolean reverse) {
         if (!reverse) {
-            Entry e = new Entry();
+            Entry e = new Entry(buf);
             e.at(offsetOfRank(rank));
             return new ZsetCursor() {
                 boolean valid = e.off < buf.length;
@@ -339,7 +378,7 @@ final class PackedZset implements ZsetEncoding {
             };
         }
         int[] offsets = new int[rank + 1];
-        Entry e = new Entry();
+        Entry e = new Entry(buf);
         e.at(0);
         for (int i = 0; i <= rank; i++) {
             offsets[i] = e.off;
@@ -376,7 +415,7 @@ final class PackedZset implements ZsetEncoding {
     @Override
     public void deleteRange(int from, int to) {
         int start = offsetOfRank(from);
-        Entry e = new Entry();
+        Entry e = new Entry(buf);
         e.at(start);
         for (int i = from; i < to; i++) {
             e.next();

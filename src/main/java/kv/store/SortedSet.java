@@ -60,7 +60,8 @@ public final class SortedSet implements CompoundValue {
 
     @Override
     public long heapBytes() {
-        return 16 + enc().heapBytes();
+        Object r = repr;
+        return 16 + (r instanceof byte[] ? Memory.arrayBytes(((byte[]) r).length) : ((ZsetEncoding) r).heapBytes());
     }
 
     @Override
@@ -79,7 +80,9 @@ public final class SortedSet implements CompoundValue {
 
     /** The score of {@code member}, NaN if absent. */
     public double score(byte[] member) {
-        return enc().score(member);
+        // ZADD's lookup and insertion go to the packed entries without a view (enc() allocates one)
+        Object r = repr;
+        return r instanceof byte[] ? PackedZset.score((byte[]) r, member) : ((ZsetEncoding) r).score(member);
     }
 
     /**
@@ -95,17 +98,21 @@ public final class SortedSet implements CompoundValue {
      * ({@code old}, NaN if absent; the set unchanged since), saving a lookup.
      */
     public boolean put(byte[] member, double score, double old, Limits limits) {
-        ZsetEncoding enc = enc();
         if (!Double.isNaN(old)) {
             if (old != score) {
-                enc.update(member, old, score);
+                enc().update(member, old, score);
             }
             return false;
         }
-        if (enc instanceof PackedZset && (enc.size() + 1 > limits.maxEntries || member.length > limits.maxValue)) {
-            enc = toSkipList(enc);
+        if (repr instanceof byte[]) {
+            byte[] grown = member.length > limits.maxValue ? null : PackedZset.insertWithin((byte[]) repr, member, score, limits.maxEntries);
+            if (grown != null) {
+                repr = grown;
+                return true;
+            }
+            toSkipList(enc());
         }
-        enc.insert(member, score);
+        ((ZsetEncoding) repr).insert(member, score);
         return true;
     }
 
