@@ -35,7 +35,10 @@
 # given in JAVA_TOOL_OPTIONS, JAVA_OPTS or JAVA_OPTS_APPEND (-Xmx, -XX:MaxRAMPercentage,
 # -XX:MaxRAM, -XX:MaxHeapSize) replaces the knob's (JAVA_TOOL_OPTIONS is read before the command
 # line, so the entrypoint leaves the heap alone rather than silently overriding it). The budget
-# (limit, heap, the caps, what is left) is logged at start.
+# (limit, heap, the caps, what is left) is logged at start. The heap starts at 8 MiB (-Xms8m,
+# unless an initial size is given there) and the JVM hands freed C heap back to the system every
+# 5 s (-XX:TrimNativeHeapInterval=5000, glibc JDKs that have it), so an idle server stays small
+# (bench/README.md, "What an empty server's RSS is made of").
 #
 # Collector (bench/README.md, "JVM memory and pauses"): on JDK 25 (the images' JDK, read from
 # $JAVA_HOME/release) generational Shenandoah with compact object headers, a young collection
@@ -49,7 +52,7 @@
 #   NATIVE_OPTS        replaces the native defaults (-XX:MaximumHeapSizePercent=<knob>, direct cap)
 #   KVAPP_JAR          the aot-jar launcher (default /deployments/quarkus-run.jar)
 #   JAVA_OPTS          replaces the JVM defaults (heap, direct, metaspace, code cache caps,
-#                      -XX:+ExitOnOutOfMemoryError, the collector)
+#                      -XX:+ExitOnOutOfMemoryError, initial heap, native heap trimming, the collector)
 #   JAVA_OPTS_APPEND   appended to JAVA_OPTS (keep the defaults, add your own)
 #   KVAPP_AOT_CACHE    JDK 25 AOT cache (default /deployments/kv.aot); used when the file
 #                      exists; KVAPP_AOT_CACHE=none disables it
@@ -247,10 +250,11 @@ else
     java="java"
 fi
 
-# The JDK's feature version (25 for 25.0.3) in $feature, read from its release file rather than
-# by starting a JVM; empty when unknown.
+# The JDK's feature version (25 for 25.0.3) in $feature and its update (3) in $update, read from
+# its release file rather than by starting a JVM; empty and 0 when unknown.
 java_feature() {
     feature=""
+    update=0
     home="${JAVA_HOME:-}"
     if [ -z "$home" ]; then
         j="$(command -v java 2>/dev/null || true)"
@@ -264,10 +268,28 @@ java_feature() {
                 JAVA_VERSION=\"[0-9]*)
                     v="${line#JAVA_VERSION=\"}"
                     feature="${v%%[!0-9]*}"
+                    v="${v%%\"*}"
+                    case "$v" in
+                        *.*.*) v="${v#*.*.}"; update="${v%%[!0-9]*}"; update="${update:-0}" ;;
+                    esac
                     return ;;
             esac
         done < "$home/release"
     fi
+}
+
+sets_initial_heap() {
+    case " $* " in
+        *" -Xms"*|*" -XX:InitialRAMPercentage="*|*" -XX:InitialHeapSize="*) return 0 ;;
+    esac
+    return 1
+}
+
+uses_musl() {
+    for loader in /lib/ld-musl-*; do
+        [ -e "$loader" ] && return 0
+    done
+    return 1
 }
 
 chooses_collector() {
@@ -296,9 +318,24 @@ else
             -Xmx*) heap_mb="${heap_opt#-Xmx}"; heap_mb="${heap_mb%m}" ;;
         esac
     fi
+    # The initial heap is also the floor the collector gives memory back down to: the JVM's
+    # minimum, 8 MiB, not its default 1/64 of the limit (an empty server's live heap is ~12 MiB).
+    if ! sets_initial_heap "${JAVA_TOOL_OPTIONS:-}" "${JAVA_OPTS_APPEND:-}"; then
+        opts="-Xms8m $opts"
+    fi
+    java_feature
+    # The C heap the JVM frees goes back to the system every 5 s (malloc_trim on a thread of its
+    # own; glibc keeps it otherwise, and the JIT's arenas peak at 30+ MB during the start): JDK
+    # 17.0.9+, 21.0.1+ and 22+, experimental before 23; glibc only (other C libraries: a warning).
+    if [ -n "$feature" ] && ! uses_musl && { [ "$feature" -ge 22 ] || { [ "$feature" -eq 21 ] && [ "$update" -ge 1 ]; } \
+            || { [ "$feature" -eq 17 ] && [ "$update" -ge 9 ]; }; }; then
+        if [ "$feature" -lt 23 ]; then
+            opts="$opts -XX:+UnlockExperimentalVMOptions"
+        fi
+        opts="$opts -XX:TrimNativeHeapInterval=5000"
+    fi
     collector="the JVM's default"
     if ! chooses_collector "${JAVA_TOOL_OPTIONS:-}" "${JAVA_OPTS_APPEND:-}"; then
-        java_feature
         if [ -n "$feature" ] && [ "$feature" -ge 25 ]; then
             # JDK 25: generational Shenandoah, concurrent, so pauses stay short however many
             # keys the heap holds, and with compressed pointers (ZGC has none: more bytes a

@@ -226,6 +226,36 @@ class EntrypointTest {
         assertEquals(List.of("-Xss1m"), run(Map.of("JAVA_OPTS", "-Xss1m")).jvmOptions(), "JAVA_OPTS replaces the defaults");
     }
 
+    /** The heap starts at the JVM's minimum, which is also what the collector shrinks an idle heap back to. */
+    @Test
+    void theInitialHeapIsSmallUnlessGiven() throws Exception {
+        assertTrue(run(Map.of()).jvmOptions().contains("-Xms8m"));
+        for (String mine : List.of("-Xms256m", "-XX:InitialRAMPercentage=5", "-XX:InitialHeapSize=64m")) {
+            for (String variable : List.of("JAVA_OPTS_APPEND", "JAVA_TOOL_OPTIONS")) {
+                List<String> opts = run(Map.of(variable, mine)).jvmOptions();
+                assertFalse(opts.contains("-Xms8m"), variable + "=" + mine + ": " + opts);
+            }
+        }
+    }
+
+    /** The JVM trims its C heap where the JDK has the switch (JDK 17.0.9+, 21.0.1+, 22+; experimental before 23). */
+    @Test
+    void theNativeHeapIsTrimmedWhereTheJdkCan() throws Exception {
+        for (String version : List.of("25.0.3", "21.0.1", "17.0.15", "17.0.9")) {
+            List<String> opts = run(Map.of("JAVA_HOME", jdk(version).toString())).jvmOptions();
+            int trim = opts.indexOf("-XX:TrimNativeHeapInterval=5000");
+            assertTrue(trim >= 0, version + ": " + opts);
+            assertTrue(opts.subList(0, trim).contains("-XX:+UnlockExperimentalVMOptions") || version.startsWith("25"),
+                    version + ": " + opts);
+        }
+        for (String version : List.of("17.0.8", "21.0.0", "19.0.2", "11.0.22")) {
+            List<String> opts = run(Map.of("JAVA_HOME", jdk(version).toString())).jvmOptions();
+            assertFalse(opts.stream().anyMatch(o -> o.startsWith("-XX:TrimNativeHeapInterval")), version + ": " + opts);
+        }
+        // a java of unknown version gets nothing it might not know
+        assertFalse(run(Map.of()).jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:TrimNativeHeapInterval")));
+    }
+
     @Test
     void withoutACgroupLimitTheHostMemoryIsTheBase() throws Exception {
         Files.writeString(cgroup.resolve("memory.max"), "max\n");

@@ -100,10 +100,10 @@ class KvServerScriptTest {
     @Test
     void theHeapStartsSmallUnlessJavaOptsSizeIt() throws Exception {
         jdkVersion("17.0.15");
-        assertTrue(jvmOptions(Map.of()).contains("-Xms32m"), "the heap grows with the data");
+        assertTrue(jvmOptions(Map.of()).contains("-Xms8m"), "the heap grows with the data");
         for (String mine : List.of("-Xms1g", "-XX:InitialRAMPercentage=10", "-XX:InitialHeapSize=256m")) {
             List<String> options = jvmOptions(Map.of("JAVA_OPTS", mine));
-            assertFalse(options.contains("-Xms32m"), mine + ": " + options);
+            assertFalse(options.contains("-Xms8m"), mine + ": " + options);
             assertTrue(options.contains(mine), mine + ": " + options);
         }
     }
@@ -206,7 +206,7 @@ class KvServerScriptTest {
         jdkVersion("25.0.3");
         String onlyJava = jdk.resolve("bin").toString();
         List<String> aot = jvmOptions(Map.of("PATH", onlyJava, "JAVA_OPTS", "-XX:AOTCache=kv.aot"), "--maxmemory", "300mb");
-        assertTrue(aot.containsAll(List.of("-XX:AOTCache=kv.aot", "-Xmx464m", "-Xms32m", "-XX:+UseShenandoahGC")), aot.toString());
+        assertTrue(aot.containsAll(List.of("-XX:AOTCache=kv.aot", "-Xmx464m", "-Xms8m", "-XX:+UseShenandoahGC")), aot.toString());
 
         String archive = valueOf(jvmOptions(Map.of("PATH", onlyJava)), "-XX:SharedArchiveFile=");
         assertTrue(archive != null && archive.startsWith(appDir.resolve("kv-cds-25-").toString()), String.valueOf(archive));
@@ -236,6 +236,27 @@ class KvServerScriptTest {
         assertEquals(List.of(), archiveOptions(jvmOptions(Map.of())));
         Files.delete(jdk.resolve("release"));
         assertEquals(List.of(), archiveOptions(jvmOptions(Map.of())));
+    }
+
+    /** The JVM trims its C heap where the JDK has the switch (17.0.9+, 21.0.1+, 22+; experimental before 23); JAVA_OPTS wins. */
+    @Test
+    void theNativeHeapIsTrimmedWhereTheJdkCan() throws Exception {
+        for (String version : List.of("25.0.3", "23", "21.0.1", "17.0.15", "17.0.9")) {
+            jdkVersion(version);
+            List<String> opts = jvmOptions(Map.of());
+            int trim = opts.indexOf("-XX:TrimNativeHeapInterval=5000");
+            assertTrue(trim >= 0, version + ": " + opts);
+            boolean experimental = !version.startsWith("25") && !version.startsWith("23");
+            assertEquals(experimental, opts.subList(0, trim).contains("-XX:+UnlockExperimentalVMOptions"), version + ": " + opts);
+        }
+        for (String version : List.of("17.0.8", "17", "21.0.0", "19.0.2", "11.0.22")) {
+            jdkVersion(version);
+            List<String> opts = jvmOptions(Map.of());
+            assertFalse(opts.stream().anyMatch(o -> o.contains("TrimNativeHeap")), version + ": " + opts);
+        }
+        jdkVersion("25.0.3");
+        List<String> mine = jvmOptions(Map.of("JAVA_OPTS", "-XX:TrimNativeHeapInterval=0"));
+        assertTrue(mine.indexOf("-XX:TrimNativeHeapInterval=0") > mine.indexOf("-XX:TrimNativeHeapInterval=5000"), mine.toString());
     }
 
     /** glibc's malloc is asked for transparent huge pages, unless GLIBC_TUNABLES already decides it. */
