@@ -237,12 +237,7 @@ class ReplicaProtocolTest {
         freeBacklog();
         long before = stat(kv.call("INFO", "memory"), "used_memory");
         try (FakeReplica r = new FakeReplica(server.port())) {
-            r.handshake(true);
-            r.send("PSYNC", "?", "-1");
-            long offset = Long.parseLong(r.line().split(" ")[2]);
-            r.eofFramedPayload();
-            r.send("REPLCONF", "ACK", Long.toString(offset));
-            awaitReplicas(1);
+            long offset = syncedOnline(r);
             long size = stat(kv.call("INFO", "replication"), "repl_backlog_size");
             // as in Redis, the backlog's memory follows the history it holds, up to repl-backlog-size
             String value = "v".repeat(100_000);
@@ -267,12 +262,7 @@ class ReplicaProtocolTest {
     void replicaOutputCountsAsReplicationBuffers() throws Exception {
         awaitReplicas(0);
         try (FakeReplica r = new FakeReplica(server.port())) {
-            r.handshake(true);
-            r.send("PSYNC", "?", "-1");
-            long offset = Long.parseLong(r.line().split(" ")[2]);
-            r.eofFramedPayload();
-            r.send("REPLCONF", "ACK", Long.toString(offset));
-            awaitReplicas(1);
+            long offset = syncedOnline(r);
             String value = "w".repeat(1 << 20);
             for (int i = 0; i < 24; i++) { // more than the kernel's socket buffers take
                 kv.call("SET", "unread", value);
@@ -296,6 +286,17 @@ class ReplicaProtocolTest {
             memory = kv.call("INFO", "memory");
         }
         return memory;
+    }
+
+    /** A full sync of {@code r} (its payload skipped) acknowledged, until INFO lists it; returns its offset. */
+    private long syncedOnline(FakeReplica r) throws Exception {
+        r.handshake(true);
+        r.send("PSYNC", "?", "-1");
+        long offset = Long.parseLong(r.line().split(" ")[2]);
+        r.eofFramedPayload();
+        r.send("REPLCONF", "ACK", Long.toString(offset));
+        awaitReplicas(1);
+        return offset;
     }
 
     /** Reads what the master streamed from {@code offset} up to its offset now; returns that offset. */
