@@ -264,8 +264,7 @@ public final class ServerConfig {
         enableDebugCommand = add(new EnumParam("enable-debug-command", IMM, "no", "no", "yes", "local"));
         addEncodingThresholds();
         tcpBacklog = add(new NumParam("tcp-backlog", IMM, 0, Integer.MAX_VALUE, 511, false));
-        shutdownOnSigterm = add(new Params.FlagsParam("shutdown-on-sigterm",
-                "shutdown options SAVE and NOSAVE can't be used simultaneously", SHUTDOWN_FLAGS));
+        shutdownOnSigterm = add(shutdownFlags("shutdown-on-sigterm"));
         addDirectivesWithoutEffect();
         addDirectivesOfFeaturesKvLacks();
         clientOutputBufferLimit = add(new OutputLimitParam());
@@ -307,8 +306,14 @@ public final class ServerConfig {
         alias(add(new BoolParam("replica-lazy-flush", 0, false)), "slave-lazy-flush");
     }
 
-    /** shutdown-on-sigterm's words; bit i of the stored value is word i. */
-    private static final String[] SHUTDOWN_FLAGS = {"default", "save", "nosave", "now", "force"};
+    /** Bits of a shutdown-on-sig* value: bit i is word i of {@link #shutdownFlags}' list. */
+    private static final int SIGNAL_SAVE = 1 << 1, SIGNAL_NOSAVE = 1 << 2, SIGNAL_NOW = 1 << 3;
+
+    /** shutdown-on-sigterm / -sigint: SHUTDOWN's options, SAVE and NOSAVE exclusive. */
+    private static Param shutdownFlags(String name) {
+        return new Params.FlagsParam(name, "shutdown options SAVE and NOSAVE can't be used simultaneously",
+                "default", "save", "nosave", "now", "force");
+    }
 
     /**
      * Redis directives that tune what KV does not have (jemalloc and its defragmenter, the process
@@ -356,8 +361,7 @@ public final class ServerConfig {
         add(new EnumParam("sanitize-dump-payload", 0, "no", "no", "yes", "clients"));
         add(new BoolParam("set-proc-title", IMM, true));
         // KV cannot tell SIGINT from SIGTERM (both reach it as the JVM's shutdown): shutdown-on-sigterm rules both
-        add(new Params.FlagsParam("shutdown-on-sigint", "shutdown options SAVE and NOSAVE can't be used simultaneously",
-                SHUTDOWN_FLAGS));
+        add(shutdownFlags("shutdown-on-sigint"));
         add(new NumParam("socket-mark-id", IMM, 0, 4294967295L, 0, false));
         add(new NumParam("stream-node-max-bytes", 0, 0, Long.MAX_VALUE, 4096, true));
         add(new NumParam("stream-node-max-entries", 0, 0, Long.MAX_VALUE, 100, false));
@@ -629,17 +633,17 @@ public final class ServerConfig {
 
     /** shutdown-on-sigterm's SAVE: a signal saves even without save points. */
     public boolean signalForcesSave() {
-        return (((Integer) v(shutdownOnSigterm)) & 2) != 0;
+        return (((Integer) v(shutdownOnSigterm)) & SIGNAL_SAVE) != 0;
     }
 
     /** shutdown-on-sigterm's NOSAVE: a signal does not save whatever the save points. */
     public boolean signalSkipsSave() {
-        return (((Integer) v(shutdownOnSigterm)) & 4) != 0;
+        return (((Integer) v(shutdownOnSigterm)) & SIGNAL_NOSAVE) != 0;
     }
 
     /** shutdown-on-sigterm's NOW: a signal does not wait for lagging replicas. */
     public boolean signalSkipsReplicaWait() {
-        return (((Integer) v(shutdownOnSigterm)) & 8) != 0;
+        return (((Integer) v(shutdownOnSigterm)) & SIGNAL_NOW) != 0;
     }
 
     /** maxclients, capped at Integer.MAX_VALUE (the directive accepts up to 2^32-1). */
