@@ -21,7 +21,8 @@ import kv.ReferenceRedis;
 
 /**
  * Node.js applications' clients, unchanged: each session in src/test/node-clients (BullMQ on
- * ioredis, node-redis over RESP3 with client-side caching) is played against a real redis-server
+ * ioredis, node-redis over RESP3 with client-side caching, ioredis with rate-limiter-flexible,
+ * redlock and bee-queue) is played against a real redis-server
  * and against a KV process, and must print the same summary line. The sessions print only what
  * does not depend on timing or on hash order. .ci/run installs the packages (npm ci).
  */
@@ -33,7 +34,7 @@ class NodeClientsIT {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"bullmq-session.js", "node-redis-session.js"})
+    @ValueSource(strings = {"bullmq-session.js", "node-redis-session.js", "ioredis-libraries-session.js"})
     void sessionPrintsWhatItPrintsAgainstRedis(String script) throws Exception {
         requireInstalled();
         String expected;
@@ -55,7 +56,7 @@ class NodeClientsIT {
     }
 
     private static void requireInstalled() {
-        for (String module : List.of("bullmq", "ioredis", "redis")) {
+        for (String module : List.of("bullmq", "ioredis", "redis", "rate-limiter-flexible", "redlock", "bee-queue")) {
             if (!Files.isDirectory(CLIENTS.resolve("node_modules").resolve(module))) {
                 fail("npm package '" + module + "' is not installed: run `npm ci --prefix src/test/node-clients` (.ci/run does it)");
             }
